@@ -1,0 +1,206 @@
+/**
+ * The reverse-mode transform. From a primal IR function it builds the
+ * gradient function: the forward sweep (the primal's ops, same operations in
+ * the same order), then the reverse sweep, which visits the ops backwards and
+ * applies each primitive's adjoint rule from the primitive table. An `if`
+ * is reversed into an `if` on the same condition; the forward `if` yields
+ * whatever primal values its reverse branch needs (to-be-recorded values),
+ * since values defined inside a branch are not in scope after it.
+ */
+import { InternalError } from "../diagnostics.js";
+import { Builder, emptyRegion } from "../ir/builder.js";
+import { primitive } from "../ir/primitives.js";
+import { Structural, type Func, type Op, type Region, type Value } from "../ir/types.js";
+import { definedInside, replaceUses, terminator, walkOps } from "../ir/walk.js";
+import { activeValues } from "./activity.js";
+
+type Adjoints = Map<Value, Value>;
+
+export function reverseMode(primal: Func, wrt: string[]): Func {
+  const body = emptyRegion(undefined);
+  const b = new Builder(body);
+  const params = primal.params.map((p) => {
+    const value = b.newValue(p.type, p.name, "source");
+    body.args.push(value);
+    return { ...p, value };
+  });
+  const mapping = new Map<Value, Value>(primal.params.map((p, i) => [p.value, params[i]!.value]));
+  const result = nameLike(mapping.get(cloneOps(b, primal.body, mapping).operands[0]!)!,
+    { id: -1, type: "f64", name: primal.name, nameKind: "source", def: undefined });
+  const seeds = params.filter((p) => wrt.includes(p.name)).map((p) => p.value);
+  const active = activeValues(body, seeds, result);
+
+  const t = new Transform(b, active);
+  b.reverse = true;
+  b.exact = false;
+  b.loc = primal.body.ops[primal.body.ops.length - 1]?.loc;
+  const adjoints: Adjoints = new Map();
+  if (active.has(result)) adjoints.set(result, b.const(1));
+  t.reverseRegion(body, adjoints);
+
+  const grads = wrt.map((name) => {
+    const p = params.find((q) => q.name === name)!;
+    return adjoints.get(p.value) ?? b.const(0);
+  });
+  b.reverse = false;
+  b.loc = primal.loc;
+  b.insert({ kind: Structural.Return, operands: [result, ...grads], results: [], regions: [], parent: undefined });
+  return {
+    name: `${primal.name}Grad`,
+    params,
+    body,
+    resultTypes: [result.type, ...grads.map(() => "f64" as const)],
+    resultNames: ["value", ...wrt],
+    loc: primal.loc,
+  };
+}
+
+/** Rebuilds `src`'s ops (all but the terminator) through the builder; returns the terminator. */
+function cloneOps(b: Builder, src: Region, mapping: Map<Value, Value>): Op {
+  const get = (v: Value): Value => {
+    const m = mapping.get(v);
+    if (!m) throw new InternalError(`value ${v.name || v.id} used before its definition`);
+    return m;
+  };
+  for (const op of src.ops) {
+    b.loc = op.loc;
+    if (op.kind === Structural.Return || op.kind === Structural.Yield) {
+      op.operands.forEach(get);
+      return op;
+    }
+    if (op.kind === Structural.Const) {
+      mapping.set(op.results[0]!, b.const(op.literal!));
+    } else if (op.kind === Structural.If) {
+      const copy = b.ifOp(get(op.operands[0]!), op.results.map((r) => r.type));
+      op.regions.forEach((region, i) =>
+        b.inRegion(copy.regions[i]!, () => {
+          const end = cloneOps(b, region, mapping);
+          b.loc = op.loc;
+          b.yield(end.operands.map(get));
+        }));
+      op.results.forEach((r, i) => mapping.set(r, nameLike(copy.results[i]!, r)));
+    } else {
+      mapping.set(op.results[0]!, nameLike(b.prim(op.kind, op.operands.map(get)), op.results[0]!));
+    }
+  }
+  throw new InternalError("region without terminator");
+}
+
+function nameLike(v: Value, like: Value): Value {
+  if (v.nameKind === "temp" && like.nameKind !== "temp" && v.def?.kind !== Structural.Const) {
+    v.name = like.name;
+    v.nameKind = like.nameKind;
+  }
+  return v;
+}
+
+class Transform {
+  constructor(private readonly b: Builder, private readonly active: Set<Value>) {}
+
+  reverseRegion(r: Region, adj: Adjoints): void {
+    for (let i = r.ops.length - 1; i >= 0; i--) {
+      const op = r.ops[i]!;
+      if (op.kind === Structural.If) this.reverseIf(op, adj);
+      else if (primitive(op.kind)) this.reversePrimitive(op, adj);
+    }
+  }
+
+  private reversePrimitive(op: Op, adj: Adjoints): void {
+    const y = op.results[0]!;
+    const dy = adj.get(y);
+    if (!dy) return;
+    const rule = primitive(op.kind)!.adjoint;
+    if (!rule) throw new InternalError(`active value from ${op.kind}, which has no adjoint`);
+    const need = op.operands.map((v) => this.active.has(v));
+    this.b.loc = op.loc;
+    const contributions = rule(this.b, op.operands, y, dy, need);
+    op.operands.forEach((x, i) => {
+      const c = contributions[i];
+      if (need[i] && c) this.accumulate(adj, x, c);
+    });
+  }
+
+  private accumulate(adj: Adjoints, x: Value, contribution: Value): void {
+    const previous = adj.get(x);
+    const sum = previous ? this.b.add(previous, contribution) : contribution;
+    if (sum.nameKind === "temp" && sum.def?.reverse) {
+      sum.name = adjointName(x);
+      sum.nameKind = "adjoint";
+    }
+    adj.set(x, sum);
+  }
+
+  private reverseIf(op: Op, adj: Adjoints): void {
+    const seeds = op.results.map((r) => adj.get(r));
+    if (seeds.every((s) => !s)) return;
+    const b = this.b;
+    b.loc = op.loc;
+    const rev = b.ifOp(op.operands[0]!, []);
+    const branchAdjoints = op.regions.map((region, i) =>
+      b.inRegion(rev.regions[i]!, () => {
+        const local: Adjoints = new Map(adj);
+        const yielded = terminator(region).operands;
+        b.loc = op.loc;
+        seeds.forEach((s, j) => {
+          if (s && this.active.has(yielded[j]!)) this.accumulate(local, yielded[j]!, s);
+        });
+        this.reverseRegion(region, local);
+        return local;
+      }));
+    const changed = new Set<Value>();
+    for (const local of branchAdjoints) {
+      for (const [v, a] of local) if (adj.get(v) !== a && !definedInside(v, op)) changed.add(v);
+    }
+    const outer = [...changed].sort((p, q) => p.id - q.id);
+    rev.regions.forEach((region, i) =>
+      b.inRegion(region, () => {
+        b.loc = op.loc;
+        b.yield(outer.map((v) => branchAdjoints[i]!.get(v) ?? adj.get(v) ?? b.const(0)));
+      }));
+    rev.results = outer.map((v) => {
+      const a = b.newValue("f64", adjointName(v), "adjoint", rev);
+      adj.set(v, a);
+      return a;
+    });
+    this.recordBranchValues(op, rev);
+  }
+
+  /** Makes the forward `if` yield each primal value of its branches that the reverse branch reads. */
+  private recordBranchValues(forward: Op, reverse: Op): void {
+    forward.regions.forEach((region, i) => {
+      const needed = new Set<Value>();
+      for (const op of walkOps(reverse.regions[i]!)) {
+        for (const v of op.operands) if (v.def?.parent === region && v.def.kind !== Structural.Const) needed.add(v);
+      }
+      for (const v of [...needed].sort((p, q) => p.id - q.id)) {
+        const already = terminator(region).operands.indexOf(v);
+        if (already >= 0) {
+          replaceUses(reverse.regions[i]!, v, forward.results[already]!);
+          continue;
+        }
+        const recorded = this.b.newValue(v.type, v.name, v.nameKind, forward);
+        forward.results.push(recorded);
+        forward.regions.forEach((r, k) => {
+          terminator(r).operands.push(k === i ? v : this.placeholder(forward, v));
+        });
+        replaceUses(reverse.regions[i]!, v, recorded);
+      }
+    });
+  }
+
+  /** A constant standing for a recorded value on the branch that does not compute it (never read there). */
+  private placeholder(before: Op, like: Value): Value {
+    const region = before.parent!;
+    const op = this.b.makeOp(Structural.Const, [], [like.type]);
+    op.literal = like.type === "bool" ? false : 0;
+    op.parent = region;
+    region.ops.splice(region.ops.indexOf(before), 0, op);
+    return op.results[0]!;
+  }
+}
+
+/** `dx` for `x`, `dLoss` for `loss`: the adjoint's name hint. */
+export function adjointName(v: Value): string {
+  const base = v.name || "t";
+  return base.length === 1 ? `d${base}` : `d${base[0]!.toUpperCase()}${base.slice(1)}`;
+}

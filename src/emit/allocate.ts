@@ -1,0 +1,199 @@
+/**
+ * Out of SSA: decides how each IR value appears in TypeScript.
+ *
+ * - Constants print as literals; a pure value used once, in the same region
+ *   and the same source-line group, is inlined into its user's expression
+ *   (values the user named are always kept as variables).
+ * - Every other value gets a variable. A value may take over the variable of
+ *   a value that dies where it is defined, when the two hold versions of the
+ *   same source variable or adjoint: `s = s * x`, `dx += ...`. The results of
+ *   an `if` take over the variable of a same-named value they replace, and a
+ *   value a branch yields is written straight into the result's variable.
+ *
+ * Liveness is exact for structured code: a read is reachable from a point if
+ * it comes later in program order and not in the other branch of an `if`.
+ */
+import { primitive } from "../ir/primitives.js";
+import { Structural, type Func, type Op, type Value } from "../ir/types.js";
+import { terminator, walkOps } from "../ir/walk.js";
+import { Names } from "./names.js";
+
+export interface Variable {
+  name: string;
+  /** Written more than once: declared with `let`. */
+  reassigned: boolean;
+}
+
+export interface Allocation {
+  /** Values printed inside their single user's expression. */
+  inlined: Set<Value>;
+  /** The variable of every other non-constant value (parameters included). */
+  variable: Map<Value, Variable>;
+  /** Fresh variables to declare before each `if`, with their initial constant if a branch yields one. */
+  declarations: Map<Op, { variable: Variable; init: Value | undefined; result: Value }[]>;
+}
+
+interface Position {
+  index: number;
+  /** The enclosing `if` ops and which branch the position is in. */
+  branches: Map<Op, number>;
+}
+
+export function allocate(f: Func): Allocation {
+  const position = new Map<Op, Position>();
+  const endIndex = new Map<Op, number>();
+  let counter = 0;
+  const number = (ops: Op[], branches: Map<Op, number>): void => {
+    for (const op of ops) {
+      position.set(op, { index: counter++, branches });
+      op.regions.forEach((r, i) => number(r.ops, new Map([...branches, [op, i]])));
+      endIndex.set(op, counter - 1);
+    }
+  };
+  number(f.body.ops, new Map());
+
+  const inlined = chooseInlined(f);
+  const reads = effectiveReads(f, inlined);
+  const reachable = (from: Op, to: Op): boolean => {
+    const p = position.get(from)!;
+    const q = position.get(to)!;
+    if (q.index <= p.index) return false;
+    for (const [op, branch] of p.branches) {
+      const other = q.branches.get(op);
+      if (other !== undefined && other !== branch) return false;
+    }
+    return true;
+  };
+  /** Whether nothing reads `v` after `at` (reads by `at` itself, or inside `at`'s regions, do not count). */
+  const diesAt = (v: Value, at: Op): boolean =>
+    (reads.get(v) ?? []).every((r) => r === at || !reachable(at, r) || insideOf(r, at));
+  const insideOf = (r: Op, at: Op): boolean => position.get(r)!.branches.has(at) && position.get(r)!.index <= endIndex.get(at)!;
+
+  const names = new Names();
+  const variable = new Map<Value, Variable>();
+  const params = new Set(f.params.map((p) => p.value));
+  for (const p of f.params) variable.set(p.value, { name: names.claim(p.name), reassigned: false });
+  const declarations = new Map<Op, { variable: Variable; init: Value | undefined; result: Value }[]>();
+  const isConst = (v: Value) => v.def?.kind === Structural.Const;
+  const sameName = (a: Value, b: Value) => a.nameKind !== "temp" && a.nameKind === b.nameKind && a.name === b.name;
+  const fresh = (v: Value, holders: Map<Variable, Value>): Variable => {
+    const x: Variable = { name: names.fresh(v.name), reassigned: false };
+    variable.set(v, x);
+    holders.set(x, v);
+    return x;
+  };
+
+  /**
+   * The variable of the enclosing `if` result that `v` is yielded as, when `v`
+   * can be written straight into it (its current holder is dead by then).
+   */
+  const yieldTarget = (v: Value, at: Op, holders: Map<Variable, Value>, yieldOp: Op | undefined, owner: Op | undefined): Variable | undefined => {
+    const slot = yieldOp && owner ? yieldOp.operands.indexOf(v) : -1;
+    if (slot < 0) return undefined;
+    const target = variable.get(owner!.results[slot]!)!;
+    const holder = holders.get(target);
+    return !holder || diesAt(holder, at) ? target : undefined;
+  };
+  const assign = (v: Value, target: Variable, holders: Map<Variable, Value>): void => {
+    target.reassigned = true;
+    variable.set(v, target);
+    holders.set(target, v);
+  };
+
+  const visit = (ops: Op[], holders: Map<Variable, Value>, yieldOp: Op | undefined, owner: Op | undefined): void => {
+    for (const op of ops) {
+      if (op.kind === Structural.If) {
+        visitIf(op, holders, yieldOp, owner);
+        continue;
+      }
+      if (op.kind === Structural.Const || op.kind === Structural.Yield || op.kind === Structural.Return) continue;
+      const v = op.results[0]!;
+      if (inlined.has(v)) continue;
+      const target = yieldTarget(v, op, holders, yieldOp, owner);
+      if (target) {
+        assign(v, target, holders);
+        continue;
+      }
+      const donor = op.operands.find((u) => variable.has(u) && !params.has(u) && sameName(u, v)
+        && holders.get(variable.get(u)!) === u && diesAt(u, op));
+      if (donor) assign(v, variable.get(donor)!, holders);
+      else fresh(v, holders);
+    }
+  };
+
+  const visitIf = (op: Op, holders: Map<Variable, Value>, yieldOp: Op | undefined, owner: Op | undefined): void => {
+    const claimed = new Set<Variable>();
+    const declared: { variable: Variable; init: Value | undefined; result: Value }[] = [];
+    op.results.forEach((r, j) => {
+      const yields = op.regions.map((region) => terminator(region).operands[j]!);
+      const target = yieldTarget(r, op, holders, yieldOp, owner);
+      const donor = yields.find((u) => variable.has(u) && !params.has(u) && sameName(u, r)
+        && holders.get(variable.get(u)!) === u && !claimed.has(variable.get(u)!) && diesAt(u, op)
+        && !isInsideIf(u, op));
+      if (target && !claimed.has(target)) {
+        claimed.add(target);
+        target.reassigned = true;
+        variable.set(r, target);
+      } else if (donor) {
+        claimed.add(variable.get(donor)!);
+        variable.get(donor)!.reassigned = true;
+        variable.set(r, variable.get(donor)!);
+      } else {
+        const x = fresh(r, new Map());
+        declared.push({ variable: x, init: yields.find(isConst), result: r });
+      }
+    });
+    declarations.set(op, declared);
+    op.regions.forEach((region) => visit(region.ops, new Map(holders), terminator(region), op));
+    for (const r of op.results) holders.set(variable.get(r)!, r);
+  };
+
+  visit(f.body.ops, new Map(), undefined, undefined);
+  return { inlined, variable, declarations };
+}
+
+function isInsideIf(v: Value, op: Op): boolean {
+  for (let r = v.def?.parent; r; r = r.owner?.parent) if (r.owner === op) return true;
+  return false;
+}
+
+/** Pure values used once, by an op of the same region and source-line group, are inlined into it. */
+function chooseInlined(f: Func): Set<Value> {
+  const users = new Map<Value, Op[]>();
+  for (const op of walkOps(f.body)) {
+    for (const v of op.operands) users.set(v, [...(users.get(v) ?? []), op]);
+  }
+  const inlined = new Set<Value>();
+  for (const op of walkOps(f.body)) {
+    if (!primitive(op.kind)) continue;
+    const v = op.results[0]!;
+    const u = users.get(v) ?? [];
+    if (u.length !== 1 || v.nameKind === "source") continue;
+    const user = u[0]!;
+    if (user.parent !== op.parent) continue;
+    if (user.kind === Structural.Return) continue;
+    const structural = user.kind === Structural.Yield || user.kind === Structural.If;
+    const sameGroup = !op.reverse ? !user.reverse : user.reverse === true && user.loc?.line === op.loc?.line;
+    if (structural || sameGroup) inlined.add(v);
+  }
+  return inlined;
+}
+
+/** For each value, the ops that read it once inlined expressions are placed at their users. */
+function effectiveReads(f: Func, inlined: Set<Value>): Map<Value, Op[]> {
+  const reads = new Map<Value, Op[]>();
+  const read = (v: Value, at: Op): void => {
+    if (inlined.has(v)) {
+      for (const w of v.def!.operands) read(w, at);
+      return;
+    }
+    const list = reads.get(v);
+    if (list) list.push(at);
+    else reads.set(v, [at]);
+  };
+  for (const op of walkOps(f.body)) {
+    if (op.results.length === 1 && inlined.has(op.results[0]!)) continue;
+    for (const v of op.operands) read(v, op);
+  }
+  return reads;
+}

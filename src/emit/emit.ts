@@ -1,0 +1,182 @@
+/**
+ * Prints a gradient IR function as TypeScript. Layout is left to prettier;
+ * this module decides statements, expressions and comments. Each group of
+ * reverse-sweep statements starts with a comment naming the source line it
+ * reverses.
+ */
+import { InternalError } from "../diagnostics.js";
+import { literalText } from "../ir/literal.js";
+import { primitive } from "../ir/primitives.js";
+import { Structural, type Func, type Op, type Region, type Type, type Value } from "../ir/types.js";
+import { terminator } from "../ir/walk.js";
+import { allocate, type Allocation, type Variable } from "./allocate.js";
+
+const tsType = (t: Type): string => (t === "f64" ? "number" : "boolean");
+
+const compound = new Map([["add", "+="], ["sub", "-="], ["mul", "*="], ["div", "/="]]);
+const commutative = new Set(["add", "mul"]);
+
+export interface EmitContext {
+  /** The primal function's name and where it is, for the doc comment. */
+  primalName: string;
+  sourceFile: string;
+  sourceLine: number;
+}
+
+export function emitGradient(f: Func, ctx: EmitContext): string {
+  const wrt = f.resultNames.slice(1);
+  const printer = new Printer(allocate(f), wrt);
+  const params = f.params.map((p) => `${p.name}: ${tsType(p.type)}`).join(", ");
+  const gradType = `{ ${wrt.map((n) => `${n}: number`).join("; ")} }`;
+  const about = wrt.length ? `with respect to ${wrt.join(", ")}` : "(it depends on no parameter differentiably)";
+  const lines = [
+    `/** Value and gradient of \`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine}) ${about}. */`,
+    `export function ${f.name}(${params}): { value: ${tsType(f.resultTypes[0]!)}; grad: ${gradType} } {`,
+    ...printer.region(f.body),
+    "}",
+  ];
+  return lines.join("\n");
+}
+
+class Printer {
+  private readonly predeclared: Set<Variable>;
+  private readonly firstDefinitions = new Map<Variable, Value>();
+
+  constructor(private readonly a: Allocation, private readonly gradNames: string[]) {
+    this.predeclared = new Set([...a.declarations.values()].flatMap((ds) => ds.map((d) => d.variable)));
+  }
+
+  region(r: Region): string[] {
+    const out: string[] = [];
+    let group: number | undefined;
+    for (const op of r.ops) {
+      if (op.kind === Structural.Const || op.kind === Structural.Yield) continue;
+      if (op.results.length === 1 && this.a.inlined.has(op.results[0]!)) continue;
+      if (op.reverse && op.loc && op.loc.line !== group) {
+        group = op.loc.line;
+        out.push(`// reverse of line ${op.loc.line}: ${abbreviate(op.loc.text)}`);
+      }
+      out.push(...this.statement(op));
+    }
+    return out;
+  }
+
+  private statement(op: Op): string[] {
+    if (op.kind === Structural.Return) {
+      const [value, ...grads] = op.operands;
+      const entries = grads.map((g, i) => `${this.gradNames[i]}: ${this.expr(g)}`).join(", ");
+      return [`return { value: ${this.expr(value!)}, grad: { ${entries} } };`];
+    }
+    if (op.kind === Structural.If) return this.ifStatement(op);
+    const v = op.results[0]!;
+    const x = this.variableOf(v);
+    if (!this.isFirstDefinition(x, v)) return [this.assignment(x, op)];
+    return [`${x.reassigned ? "let" : "const"} ${x.name} = ${this.rhs(op)};`];
+  }
+
+  private ifStatement(op: Op): string[] {
+    const out: string[] = [];
+    for (const d of this.a.declarations.get(op) ?? []) {
+      out.push(d.init ? `let ${d.variable.name} = ${this.expr(d.init)};` : `let ${d.variable.name}: ${tsType(d.result.type)};`);
+    }
+    const declared = new Map((this.a.declarations.get(op) ?? []).map((d) => [d.result, d.init]));
+    const branches = op.regions.map((region) => [...this.region(region), ...this.yieldAssignments(op, region, declared)]);
+    const cond = this.expr(op.operands[0]!);
+    if (branches[0]!.length === 0) {
+      out.push(`if (!(${cond})) {`, ...branches[1]!, "}");
+    } else {
+      out.push(`if (${cond}) {`, ...branches[0]!);
+      if (branches[1]!.length) out.push("} else {", ...branches[1]!);
+      out.push("}");
+    }
+    return out;
+  }
+
+  /**
+   * The parallel copy at the end of a branch: each result's variable receives
+   * what the branch yields. Copies are ordered so that none overwrites a
+   * variable a later copy still reads; a cycle (a swap) goes through a temporary.
+   */
+  private yieldAssignments(op: Op, region: Region, declared: Map<Value, Value | undefined>): string[] {
+    const pending: { target: Variable; source: Value; statement: string; reads: string[] }[] = [];
+    terminator(region).operands.forEach((source, j) => {
+      const result = op.results[j]!;
+      const target = this.variableOf(result);
+      if (this.a.variable.get(source) === target) return;
+      if (declared.get(result) === source) return; // the declaration's initial constant
+      pending.push({ target, source, statement: this.store(target, source), reads: this.readsOf(source) });
+    });
+    const out: string[] = [];
+    while (pending.length) {
+      const free = pending.findIndex((c) => pending.every((o) => o === c || !o.reads.includes(c.target.name)));
+      if (free >= 0) {
+        out.push(pending.splice(free, 1)[0]!.statement);
+        continue;
+      }
+      const c = pending[0]!;
+      const temp = `${c.target.name}__next`;
+      out.push(`const ${temp} = ${this.expr(c.source)};`);
+      pending[0] = { ...c, statement: `${c.target.name} = ${temp};`, reads: [] };
+    }
+    return out;
+  }
+
+  /** `x = <value>`, or `x += <rest>` when the value adds to what x holds. */
+  private store(x: Variable, v: Value): string {
+    if (this.a.inlined.has(v)) return this.assignment(x, v.def!);
+    return `${x.name} = ${this.expr(v)};`;
+  }
+
+  private readsOf(v: Value): string[] {
+    if (v.def?.kind === Structural.Const) return [];
+    if (this.a.inlined.has(v)) return v.def!.operands.flatMap((w) => this.readsOf(w));
+    return [this.variableOf(v).name];
+  }
+
+  private assignment(x: Variable, op: Op): string {
+    const assign = compound.get(op.kind);
+    if (assign) {
+      const [l, r] = op.operands as [Value, Value];
+      const holdsLeft = this.a.variable.get(l) === x;
+      const holdsRight = commutative.has(op.kind) && this.a.variable.get(r) === x;
+      if (holdsLeft || holdsRight) return `${x.name} ${assign} ${this.expr(holdsLeft ? r : l)};`;
+    }
+    return `${x.name} = ${this.rhs(op)};`;
+  }
+
+  private isFirstDefinition(x: Variable, v: Value): boolean {
+    const first = this.firstDefinitions.get(x);
+    if (first) return first === v;
+    if (this.predeclared.has(x)) return false;
+    this.firstDefinitions.set(x, v);
+    return true;
+  }
+
+  private variableOf(v: Value): Variable {
+    const x = this.a.variable.get(v);
+    if (!x) throw new InternalError(`no variable for value ${v.name || v.id}`);
+    return x;
+  }
+
+  /** The right-hand side of a definition: the op's expression without outer parentheses. */
+  private rhs(op: Op): string {
+    const p = primitive(op.kind);
+    if (!p) throw new InternalError(`cannot print op ${op.kind}`);
+    return p.emit(op.operands.map((v) => this.expr(v)));
+  }
+
+  /** A value in operand position: a name, a literal, or a parenthesised inlined expression. */
+  expr(v: Value): string {
+    if (v.def?.kind === Structural.Const) {
+      const text = literalText(v.def.literal!);
+      return text.startsWith("-") ? `(${text})` : text;
+    }
+    if (this.a.inlined.has(v)) return `(${this.rhs(v.def!)})`;
+    return this.variableOf(v).name;
+  }
+}
+
+function abbreviate(text: string): string {
+  const oneLine = text.replace(/\s+/g, " ");
+  return oneLine.length > 72 ? `${oneLine.slice(0, 69)}...` : oneLine;
+}

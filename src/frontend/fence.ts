@@ -1,0 +1,420 @@
+/**
+ * The subset check ("fence"): finds the functions to differentiate, walks
+ * them and every same-file function they call, and reports each construct
+ * outside the subset with a located diagnostic. Lowering runs only on code
+ * that passed, so it can assume the subset.
+ */
+import { FunctionDeclaration, Node, SyntaxKind, VariableDeclarationKind, type SourceFile } from "ts-morph";
+import { Codes, type Code, type Diagnostic } from "../diagnostics.js";
+import { mathConstants, mathFunctions } from "../ir/primitives.js";
+import { diagnosticAt, scalarType } from "./source.js";
+
+export interface FenceResult {
+  /** Exported functions returning number, in source order. */
+  entries: FunctionDeclaration[];
+  diagnostics: Diagnostic[];
+}
+
+const arithmetic = new Set([
+  SyntaxKind.PlusToken, SyntaxKind.MinusToken, SyntaxKind.AsteriskToken, SyntaxKind.SlashToken,
+  SyntaxKind.PercentToken, SyntaxKind.AsteriskAsteriskToken,
+]);
+const comparisons = new Set([
+  SyntaxKind.LessThanToken, SyntaxKind.LessThanEqualsToken, SyntaxKind.GreaterThanToken,
+  SyntaxKind.GreaterThanEqualsToken, SyntaxKind.EqualsEqualsEqualsToken, SyntaxKind.ExclamationEqualsEqualsToken,
+  SyntaxKind.EqualsEqualsToken, SyntaxKind.ExclamationEqualsToken,
+]);
+const logical = new Set([SyntaxKind.AmpersandAmpersandToken, SyntaxKind.BarBarToken]);
+export const compoundAssignments = new Map([
+  [SyntaxKind.PlusEqualsToken, SyntaxKind.PlusToken],
+  [SyntaxKind.MinusEqualsToken, SyntaxKind.MinusToken],
+  [SyntaxKind.AsteriskEqualsToken, SyntaxKind.AsteriskToken],
+  [SyntaxKind.SlashEqualsToken, SyntaxKind.SlashToken],
+  [SyntaxKind.PercentEqualsToken, SyntaxKind.PercentToken],
+  [SyntaxKind.AsteriskAsteriskEqualsToken, SyntaxKind.AsteriskAsteriskToken],
+]);
+
+/** Exported function declarations whose return type is number: the functions that get a gradient. */
+export function findEntries(sf: SourceFile): FunctionDeclaration[] {
+  return sf.getFunctions().filter((f) => f.isExported() && f.hasBody() && scalarType(f.getReturnType()) === "f64"
+    && !f.getReturnType().isBoolean());
+}
+
+export function fence(displayPath: string, sf: SourceFile): FenceResult {
+  const diagnostics: Diagnostic[] = [];
+  const report = (node: Node, code: Code, message: string) =>
+    diagnostics.push(diagnosticAt(displayPath, node, code, message));
+  const entries = findEntries(sf);
+  const checked = new Set<FunctionDeclaration>();
+
+  for (const statement of sf.getVariableStatements()) {
+    for (const decl of statement.getDeclarations()) {
+      const init = decl.getInitializer();
+      if (decl.isExported() && init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))
+        && scalarType(init.getReturnType()) === "f64") {
+        report(decl.getNameNode(), Codes.UnsupportedFunction,
+          `'${decl.getName()}' is a function expression; write it as 'export function ${decl.getName()}(...)' to differentiate it`);
+      }
+    }
+  }
+
+  const visitFunction = (fn: FunctionDeclaration, stack: FunctionDeclaration[]): void => {
+    if (checked.has(fn)) return;
+    checked.add(fn);
+    checkSignature(fn);
+    fn.getBody()?.forEachChild((child) => visit(child, fn, [...stack, fn]));
+  };
+
+  const checkSignature = (fn: FunctionDeclaration): void => {
+    if (fn.isAsync() || fn.isGenerator()) {
+      report(fn.getNameNode() ?? fn, Codes.UnsupportedFunction, `'${fn.getName()}' is ${fn.isAsync() ? "async" : "a generator"}; only plain synchronous functions can be differentiated`);
+    }
+    if (fn.getTypeParameters().length > 0) {
+      report(fn.getTypeParameters()[0]!, Codes.UnsupportedFunction, "generic functions are not supported");
+    }
+    for (const p of fn.getParameters()) {
+      if (!Node.isIdentifier(p.getNameNode())) {
+        report(p, Codes.UnsupportedFunction, "destructuring parameters are not supported");
+      } else if (p.isRestParameter()) {
+        report(p, Codes.UnsupportedFunction, "rest parameters are not supported");
+      } else if (p.hasInitializer() || p.hasQuestionToken()) {
+        report(p, Codes.UnsupportedFunction, "optional and default parameters are not supported; pass every argument");
+      } else if (!scalarType(p.getType())) {
+        report(p, Codes.UnsupportedType, `parameter '${p.getName()}' has type '${p.getType().getText(p)}'; only number and boolean parameters are supported`);
+      }
+    }
+    const rt = fn.getReturnType();
+    if (!scalarType(rt)) {
+      report(fn.getReturnTypeNode() ?? fn.getNameNode() ?? fn, Codes.UnsupportedType,
+        `'${fn.getName()}' returns '${rt.getText(fn)}'; only number and boolean results are supported`);
+    }
+  };
+
+  const visit = (node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void => {
+    const kind = node.getKind();
+    if (kind >= SyntaxKind.FirstPunctuation && kind <= SyntaxKind.LastPunctuation) return;
+    if (checkNode(node, fn, stack)) node.forEachChild((child) => visit(child, fn, stack));
+  };
+
+  /** Checks one node; returns whether its children should be visited. */
+  const checkNode = (node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean => {
+    switch (node.getKind()) {
+      // ---- statements
+      case SyntaxKind.Block:
+      case SyntaxKind.EmptyStatement:
+        return true;
+      case SyntaxKind.IfStatement:
+        expectType(node.asKindOrThrow(SyntaxKind.IfStatement).getExpression(), "bool", "an 'if' condition");
+        return true;
+      case SyntaxKind.ReturnStatement:
+        if (!node.asKindOrThrow(SyntaxKind.ReturnStatement).getExpression()) {
+          report(node, Codes.UnsupportedStatement, "'return' without a value; return a number");
+          return false;
+        }
+        return true;
+      case SyntaxKind.VariableStatement: {
+        const list = node.asKindOrThrow(SyntaxKind.VariableStatement).getDeclarationList();
+        if (list.getDeclarationKind() === VariableDeclarationKind.Var) {
+          report(node, Codes.UnsupportedStatement, "'var' is not supported; use 'let' or 'const'");
+          return false;
+        }
+        return true;
+      }
+      case SyntaxKind.VariableDeclarationList:
+        return true;
+      case SyntaxKind.VariableDeclaration: {
+        const decl = node.asKindOrThrow(SyntaxKind.VariableDeclaration);
+        if (!Node.isIdentifier(decl.getNameNode())) {
+          report(decl.getNameNode(), Codes.UnsupportedExpression, "destructuring is not supported yet");
+          return false;
+        }
+        if (!scalarType(decl.getType())) {
+          report(decl.getNameNode(), Codes.UnsupportedType,
+            `'${decl.getName()}' has type '${decl.getType().getText(decl)}'; only number and boolean variables are supported`);
+          return false;
+        }
+        const init = decl.getInitializer();
+        if (init) visit(init, fn, stack);
+        return false;
+      }
+      case SyntaxKind.ExpressionStatement:
+        return checkExpressionStatement(node.asKindOrThrow(SyntaxKind.ExpressionStatement).getExpression(), fn, stack);
+
+      // ---- expressions
+      case SyntaxKind.NumericLiteral:
+      case SyntaxKind.TrueKeyword:
+      case SyntaxKind.FalseKeyword:
+        return false;
+      case SyntaxKind.ParenthesizedExpression:
+      case SyntaxKind.NonNullExpression:
+        return true;
+      case SyntaxKind.ConditionalExpression:
+        expectType(node.asKindOrThrow(SyntaxKind.ConditionalExpression).getCondition(), "bool", "a '?:' condition");
+        if (!scalarType(node.getType())) {
+          report(node, Codes.UnsupportedType, `a '?:' whose branches have type '${node.getType().getText(node)}'; both must be numbers or both booleans`);
+          return false;
+        }
+        return true;
+      case SyntaxKind.AsExpression:
+      case SyntaxKind.SatisfiesExpression:
+      case SyntaxKind.TypeAssertionExpression: {
+        const inner = (node as Node & { getExpression(): Node }).getExpression();
+        visit(inner, fn, stack);
+        return false;
+      }
+      case SyntaxKind.Identifier:
+        checkIdentifier(node, fn);
+        return false;
+      case SyntaxKind.PrefixUnaryExpression: {
+        const e = node.asKindOrThrow(SyntaxKind.PrefixUnaryExpression);
+        const op = e.getOperatorToken();
+        if (op === SyntaxKind.PlusPlusToken || op === SyntaxKind.MinusMinusToken) {
+          report(node, Codes.UnsupportedExpression, "'++' and '--' are supported only as statements");
+          return false;
+        }
+        if (op === SyntaxKind.TildeToken) {
+          report(node, Codes.UnsupportedOperator, "bitwise '~' is not supported");
+          return false;
+        }
+        if (op === SyntaxKind.ExclamationToken) expectType(e.getOperand(), "bool", "'!'");
+        else expectType(e.getOperand(), "f64", `unary '${op === SyntaxKind.MinusToken ? "-" : "+"}'`);
+        return true;
+      }
+      case SyntaxKind.PostfixUnaryExpression:
+        report(node, Codes.UnsupportedExpression, "'++' and '--' are supported only as statements");
+        return false;
+      case SyntaxKind.BinaryExpression: {
+        const e = node.asKindOrThrow(SyntaxKind.BinaryExpression);
+        const op = e.getOperatorToken();
+        const kind = op.getKind();
+        if (kind === SyntaxKind.EqualsToken || compoundAssignments.has(kind)) {
+          report(node, Codes.UnsupportedExpression, "an assignment can only be a statement of its own, not part of an expression");
+          return false;
+        }
+        if (arithmetic.has(kind)) {
+          expectType(e.getLeft(), "f64", `'${op.getText()}'`);
+          expectType(e.getRight(), "f64", `'${op.getText()}'`);
+        } else if (logical.has(kind)) {
+          expectType(e.getLeft(), "bool", `'${op.getText()}'`);
+          expectType(e.getRight(), "bool", `'${op.getText()}'`);
+        } else if (comparisons.has(kind)) {
+          const l = scalarType(e.getLeft().getType());
+          if (!l || l !== scalarType(e.getRight().getType())) {
+            report(node, Codes.UnsupportedOperator, `'${op.getText()}' compares values of different or unsupported types`);
+          }
+        } else {
+          report(op, Codes.UnsupportedOperator, `operator '${op.getText()}' is not supported`);
+          return false;
+        }
+        return true;
+      }
+      case SyntaxKind.CallExpression:
+        checkCall(node.asKindOrThrow(SyntaxKind.CallExpression), fn, stack);
+        return false;
+      case SyntaxKind.PropertyAccessExpression: {
+        const e = node.asKindOrThrow(SyntaxKind.PropertyAccessExpression);
+        if (e.getExpression().getText() === "Math" && mathConstants.has(e.getName()) && !e.hasQuestionDotToken()) return false;
+        report(node, Codes.UnsupportedExpression, `'${e.getText()}' is not supported; of properties only the Math constants are`);
+        return false;
+      }
+      default:
+        reportUnsupported(node);
+        return false;
+    }
+  };
+
+  const checkExpressionStatement = (e: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean => {
+    if (Node.isBinaryExpression(e)) {
+      const kind = e.getOperatorToken().getKind();
+      if (kind === SyntaxKind.EqualsToken || compoundAssignments.has(kind)) {
+        checkAssignTarget(e.getLeft(), fn);
+        if (compoundAssignments.has(kind)) expectType(e.getLeft(), "f64", `'${e.getOperatorToken().getText()}'`);
+        visit(e.getRight(), fn, stack);
+        return false;
+      }
+    }
+    if (Node.isPrefixUnaryExpression(e) || Node.isPostfixUnaryExpression(e)) {
+      const op = e.getOperatorToken();
+      if (op === SyntaxKind.PlusPlusToken || op === SyntaxKind.MinusMinusToken) {
+        checkAssignTarget(e.getOperand(), fn);
+        expectType(e.getOperand(), "f64", op === SyntaxKind.PlusPlusToken ? "'++'" : "'--'");
+        return false;
+      }
+    }
+    if (Node.isCallExpression(e)) {
+      report(e, Codes.UnsupportedStatement, "a call whose result is unused has no effect in differentiable code; remove it or use its value");
+      return false;
+    }
+    report(e, Codes.UnsupportedStatement, "this expression statement is not supported; only assignments, '++' and '--' are");
+    return false;
+  };
+
+  const checkAssignTarget = (target: Node, fn: FunctionDeclaration): void => {
+    if (!Node.isIdentifier(target)) {
+      report(target, Codes.UnsupportedExpression, "only local variables and parameters can be assigned");
+      return;
+    }
+    const decl = target.getSymbol()?.getDeclarations()[0];
+    if (!decl || decl.getFirstAncestorByKind(SyntaxKind.FunctionDeclaration) !== fn
+      || !(Node.isVariableDeclaration(decl) || Node.isParameterDeclaration(decl))) {
+      report(target, Codes.UnknownName, `'${target.getText()}' is not a local variable or parameter of '${fn.getName()}'; only those can be assigned`);
+    }
+  };
+
+  const checkIdentifier = (id: Node, fn: FunctionDeclaration): void => {
+    const text = id.getText();
+    if (text === "NaN" || text === "Infinity") return;
+    const decl = id.getSymbol()?.getDeclarations()[0];
+    if (decl && (Node.isParameterDeclaration(decl) || Node.isVariableDeclaration(decl))
+      && decl.getFirstAncestorByKind(SyntaxKind.FunctionDeclaration) === fn) return;
+    if (decl && Node.isVariableDeclaration(decl) && isModuleConstant(decl)) return;
+    if (decl && Node.isFunctionDeclaration(decl)) {
+      report(id, Codes.UnsupportedExpression, `function '${text}' used as a value; functions can only be called`);
+      return;
+    }
+    report(id, Codes.UnknownName, decl
+      ? `'${text}' is not a parameter, local variable or module-level numeric constant`
+      : `cannot find name '${text}'`);
+  };
+
+  const checkCall = (call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void => {
+    const callee = call.getExpression();
+    const args = call.getArguments();
+    for (const a of args) {
+      if (Node.isSpreadElement(a)) report(a, Codes.UnsupportedExpression, "spread arguments are not supported");
+      else {
+        visit(a, fn, stack);
+        if (!scalarType(a.getType())) report(a, Codes.UnsupportedType, `argument of type '${a.getType().getText(a)}'; only number and boolean values are supported`);
+      }
+    }
+    if (Node.isPropertyAccessExpression(callee) && callee.getExpression().getText() === "Math") {
+      const name = callee.getName();
+      if (!mathFunctions.has(name)) {
+        report(callee, Codes.UnknownCall, `'Math.${name}' is not supported${name === "random" ? " (it is not a function of its inputs)" : ""}`);
+      } else if (args.length === 0 && name !== "min" && name !== "max" && name !== "hypot") {
+        report(call, Codes.UnsupportedExpression, `'Math.${name}' needs an argument`);
+      }
+      return;
+    }
+    const decl = Node.isIdentifier(callee) ? callee.getSymbol()?.getDeclarations()[0] : undefined;
+    if (!decl || !Node.isFunctionDeclaration(decl) || decl.getSourceFile() !== fn.getSourceFile()) {
+      report(callee, Codes.UnknownCall,
+        `cannot differentiate a call to '${callee.getText()}': only Math functions and functions of this file can be called`);
+      return;
+    }
+    if (!decl.hasBody()) {
+      report(callee, Codes.UnknownCall, `'${decl.getName()}' is declared without a body, so it cannot be differentiated`);
+      return;
+    }
+    const at = stack.indexOf(decl);
+    if (at >= 0) {
+      const cycle = [...stack.slice(at), decl].map((f) => f.getName()).join(" -> ");
+      report(call, Codes.Recursion, `recursion is not supported: ${cycle}`);
+      return;
+    }
+    if (args.length !== decl.getParameters().length) {
+      report(call, Codes.UnsupportedExpression, `'${decl.getName()}' takes ${decl.getParameters().length} arguments, got ${args.length}`);
+      return;
+    }
+    if (!checked.has(decl)) {
+      visitFunction(decl, stack);
+    } else {
+      // Already checked from another path: still look for a cycle through this call.
+      findCycle(decl, stack);
+    }
+  };
+
+  const findCycle = (fnDecl: FunctionDeclaration, stack: FunctionDeclaration[]): void => {
+    for (const call of fnDecl.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      const callee = call.getExpression();
+      const decl = Node.isIdentifier(callee) ? callee.getSymbol()?.getDeclarations()[0] : undefined;
+      if (decl && Node.isFunctionDeclaration(decl) && stack.includes(decl)) {
+        checkCall(call, fnDecl, [...stack, fnDecl]);
+      }
+    }
+  };
+
+  const expectType = (node: Node, want: "f64" | "bool", what: string): void => {
+    const got = scalarType(node.getType());
+    if (got !== want) {
+      report(node, Codes.UnsupportedOperator,
+        `${what} needs ${want === "f64" ? "a number" : "a boolean"} operand, not '${node.getType().getText(node)}'`);
+    }
+  };
+
+  const reportUnsupported = (node: Node): void => {
+    if (Node.isStatement(node)) {
+      const what = statementNames.get(node.getKind()) ?? `'${node.getKindName()}'`;
+      report(node, Codes.UnsupportedStatement, `${what} is not supported`);
+    } else {
+      const what = expressionNames.get(node.getKind()) ?? `this expression ('${node.getKindName()}')`;
+      report(node, Codes.UnsupportedExpression, `${what} is not supported`);
+    }
+  };
+
+  for (const entry of entries) visitFunction(entry, []);
+  diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { entries, diagnostics: dedupe(diagnostics) };
+}
+
+/** A module-level `const` with an initializer: its value is inlined where it is used. */
+export function isModuleConstant(decl: Node): boolean {
+  if (!Node.isVariableDeclaration(decl)) return false;
+  const statement = decl.getVariableStatement();
+  return !!statement && Node.isSourceFile(statement.getParent())
+    && statement.getDeclarationKind() === VariableDeclarationKind.Const
+    && decl.hasInitializer() && scalarType(decl.getType()) === "f64";
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.line}:${d.column}:${d.code}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const statementNames = new Map<SyntaxKind, string>([
+  [SyntaxKind.ForStatement, "a 'for' loop"],
+  [SyntaxKind.ForOfStatement, "a 'for...of' loop"],
+  [SyntaxKind.ForInStatement, "a 'for...in' loop"],
+  [SyntaxKind.WhileStatement, "a 'while' loop"],
+  [SyntaxKind.DoStatement, "a 'do...while' loop"],
+  [SyntaxKind.SwitchStatement, "'switch'"],
+  [SyntaxKind.TryStatement, "'try'"],
+  [SyntaxKind.ThrowStatement, "'throw'"],
+  [SyntaxKind.ClassDeclaration, "a class declaration"],
+  [SyntaxKind.FunctionDeclaration, "a nested function declaration"],
+  [SyntaxKind.LabeledStatement, "a labelled statement"],
+  [SyntaxKind.BreakStatement, "'break'"],
+  [SyntaxKind.ContinueStatement, "'continue'"],
+  [SyntaxKind.WithStatement, "'with'"],
+  [SyntaxKind.DebuggerStatement, "'debugger'"],
+]);
+
+const expressionNames = new Map<SyntaxKind, string>([
+  [SyntaxKind.ArrowFunction, "an arrow function (closure)"],
+  [SyntaxKind.FunctionExpression, "a function expression (closure)"],
+  [SyntaxKind.StringLiteral, "a string value"],
+  [SyntaxKind.NoSubstitutionTemplateLiteral, "a string value"],
+  [SyntaxKind.TemplateExpression, "a template string"],
+  [SyntaxKind.ArrayLiteralExpression, "an array literal"],
+  [SyntaxKind.ObjectLiteralExpression, "an object literal"],
+  [SyntaxKind.NewExpression, "'new'"],
+  [SyntaxKind.TypeOfExpression, "'typeof'"],
+  [SyntaxKind.ThisKeyword, "'this'"],
+  [SyntaxKind.SpreadElement, "spread"],
+  [SyntaxKind.ElementAccessExpression, "element access"],
+  [SyntaxKind.AwaitExpression, "'await'"],
+  [SyntaxKind.YieldExpression, "'yield'"],
+  [SyntaxKind.DeleteExpression, "'delete'"],
+  [SyntaxKind.VoidExpression, "'void'"],
+  [SyntaxKind.BigIntLiteral, "a bigint literal"],
+  [SyntaxKind.NullKeyword, "'null'"],
+  [SyntaxKind.RegularExpressionLiteral, "a regular expression"],
+  [SyntaxKind.TaggedTemplateExpression, "a tagged template"],
+  [SyntaxKind.ClassExpression, "a class expression"],
+  [SyntaxKind.CommaToken, "the comma operator"],
+]);

@@ -1,0 +1,298 @@
+/**
+ * Lowering: a checked TypeScript function to an IR function of primitive ops.
+ * Calls to same-file functions are inlined (their ops keep their own source
+ * locations). Statements are lowered in continuation style: an `if` whose
+ * branches may `return` takes the rest of the function into its branches,
+ * so every early return becomes a value yielded by structured `if` ops.
+ */
+import { FunctionDeclaration, Node, SyntaxKind, type Expression, type Statement, ts } from "ts-morph";
+import { Codes, DiagnosticError, InternalError, type Code } from "../diagnostics.js";
+import { Builder, constantOf, emptyRegion } from "../ir/builder.js";
+import { mathConstants } from "../ir/primitives.js";
+import { Structural, type Func, type Op, type Type, type Value } from "../ir/types.js";
+import { compoundAssignments, isModuleConstant } from "./fence.js";
+import { diagnosticAt, locOf, scalarType } from "./source.js";
+
+/** Marks a declared variable that has no value on some path. */
+const Unassigned = Symbol("unassigned");
+type Binding = Value | typeof Unassigned;
+type Env = Map<ts.Node, Binding>;
+
+/** The statements still to run: the rest of a block, then the rest of the enclosing blocks. */
+interface Continuation {
+  statements: Statement[];
+  index: number;
+  next: Continuation | undefined;
+}
+
+const binaryPrimitive = new Map<SyntaxKind, string>([
+  [SyntaxKind.PlusToken, "add"], [SyntaxKind.MinusToken, "sub"], [SyntaxKind.AsteriskToken, "mul"],
+  [SyntaxKind.SlashToken, "div"], [SyntaxKind.PercentToken, "rem"], [SyntaxKind.AsteriskAsteriskToken, "pow"],
+  [SyntaxKind.LessThanToken, "lt"], [SyntaxKind.LessThanEqualsToken, "le"], [SyntaxKind.GreaterThanToken, "gt"],
+  [SyntaxKind.GreaterThanEqualsToken, "ge"], [SyntaxKind.EqualsEqualsEqualsToken, "eq"],
+  [SyntaxKind.EqualsEqualsToken, "eq"], [SyntaxKind.ExclamationEqualsEqualsToken, "ne"],
+  [SyntaxKind.ExclamationEqualsToken, "ne"], [SyntaxKind.AmpersandAmpersandToken, "and"],
+  [SyntaxKind.BarBarToken, "or"],
+]);
+
+export function lowerFunction(displayPath: string, fn: FunctionDeclaration): Func {
+  const body = emptyRegion(undefined);
+  const b = new Builder(body);
+  const params = fn.getParameters().map((p) => {
+    const type = scalarType(p.getType());
+    if (!type) throw new InternalError(`parameter ${p.getName()} passed the fence with an unsupported type`);
+    const value = b.newValue(type, p.getName(), "source");
+    body.args.push(value);
+    return { name: p.getName(), type, value };
+  });
+  const lowerer = new Lowerer(displayPath, b);
+  const result = lowerer.call(fn, params.map((p) => p.value));
+  b.insert({ kind: Structural.Return, operands: [result], results: [], regions: [], parent: undefined, loc: locOf(fn) });
+  return { name: fn.getName() ?? "default", params, body, resultTypes: [result.type], resultNames: [], loc: locOf(fn) };
+}
+
+class Lowerer {
+  private readonly constantsInProgress = new Set<Node>();
+
+  constructor(private readonly displayPath: string, private readonly b: Builder) {}
+
+  /** Inlines a call of `fn` with the given argument values; returns its result. */
+  call(fn: FunctionDeclaration, args: Value[]): Value {
+    const env: Env = new Map();
+    fn.getParameters().forEach((p, i) => env.set(p.compilerNode, args[i]!));
+    const statements = fn.getBodyOrThrow().asKindOrThrow(SyntaxKind.Block).getStatements();
+    return this.lowerRest({ statements, index: 0, next: undefined }, env, fn);
+  }
+
+  private fail(node: Node, code: Code, message: string): never {
+    throw new DiagnosticError([diagnosticAt(this.displayPath, node, code, message)]);
+  }
+
+  /** Lowers the continuation up to a return on every path; returns the value returned. */
+  private lowerRest(k: Continuation | undefined, env: Env, fn: FunctionDeclaration): Value {
+    for (;;) {
+      if (!k) {
+        this.fail(fn.getNameNode() ?? fn, Codes.MissingReturn, `'${fn.getName()}' can reach its end without returning a value`);
+      }
+      if (k.index >= k.statements.length) {
+        k = k.next;
+        continue;
+      }
+      const statement = k.statements[k.index]!;
+      const rest: Continuation = { statements: k.statements, index: k.index + 1, next: k.next };
+      this.b.loc = locOf(statement);
+      if (Node.isReturnStatement(statement)) {
+        return this.expr(statement.getExpressionOrThrow(), env);
+      }
+      if (Node.isBlock(statement)) {
+        k = { statements: statement.getStatements(), index: 0, next: rest };
+        continue;
+      }
+      if (Node.isIfStatement(statement) && mayReturn(statement)) {
+        const branches = [statement.getThenStatement(), statement.getElseStatement()];
+        const cond = this.expr(statement.getExpression(), env);
+        const known = constantOf(cond);
+        if (known !== undefined) {
+          const taken = branches[known ? 0 : 1];
+          k = taken ? { statements: [taken], index: 0, next: rest } : rest;
+          continue;
+        }
+        const op = this.b.ifOp(cond, [this.returnType(fn)]);
+        branches.forEach((branch, i) => {
+          this.b.inRegion(op.regions[i]!, () => {
+            const tail: Continuation = branch ? { statements: [branch], index: 0, next: rest } : rest;
+            this.b.yield([this.lowerRest(tail, new Map(env), fn)]);
+          });
+        });
+        return op.results[0]!;
+      }
+      this.statement(statement, env);
+      k = rest;
+    }
+  }
+
+  private returnType(fn: FunctionDeclaration): Type {
+    return scalarType(fn.getReturnType()) ?? "f64";
+  }
+
+  /** Lowers a statement that cannot return. */
+  private statement(statement: Statement, env: Env): void {
+    this.b.loc = locOf(statement);
+    if (Node.isVariableStatement(statement)) {
+      for (const decl of statement.getDeclarations()) {
+        const init = decl.getInitializer();
+        env.set(decl.compilerNode, init ? named(this.expr(init, env), decl.getName()) : Unassigned);
+      }
+    } else if (Node.isExpressionStatement(statement)) {
+      this.assignment(statement.getExpression(), env);
+    } else if (Node.isBlock(statement)) {
+      for (const s of statement.getStatements()) this.statement(s, env);
+    } else if (Node.isIfStatement(statement)) {
+      this.plainIf(statement, env);
+    } else if (!Node.isEmptyStatement(statement)) {
+      throw new InternalError(`statement ${statement.getKindName()} passed the fence`);
+    }
+  }
+
+  /** An `if` without returns: the variables either branch assigns are merged by the if op's results. */
+  private plainIf(statement: Node & { getExpression(): Expression; getThenStatement(): Statement; getElseStatement(): Statement | undefined }, env: Env): void {
+    const cond = this.expr(statement.getExpression(), env);
+    const branches = [statement.getThenStatement(), statement.getElseStatement()];
+    const known = constantOf(cond);
+    if (known !== undefined) {
+      const taken = branches[known ? 0 : 1];
+      if (taken) this.statement(taken, env);
+      return;
+    }
+    const op = this.b.ifOp(cond, []);
+    const envs = branches.map((branch, i) => {
+      const branchEnv: Env = new Map(env);
+      this.b.inRegion(op.regions[i]!, () => branch && this.statement(branch, branchEnv));
+      return branchEnv;
+    });
+    const merged: { decl: ts.Node; values: Value[] }[] = [];
+    for (const [decl, before] of env) {
+      const after = envs.map((e) => e.get(decl)!);
+      if (after.every((v) => v === before)) continue;
+      if (after.some((v) => v === Unassigned)) {
+        env.set(decl, Unassigned);
+        continue;
+      }
+      merged.push({ decl, values: after as Value[] });
+    }
+    op.regions.forEach((region, i) => this.b.inRegion(region, () => this.b.yield(merged.map((m) => m.values[i]!))));
+    op.results = merged.map((m) => {
+      const name = (m.decl as ts.VariableDeclaration | ts.ParameterDeclaration).name.getText();
+      const result = this.b.newValue(m.values[0]!.type, name, "source", op);
+      env.set(m.decl, result);
+      return result;
+    });
+  }
+
+  private assignment(e: Expression, env: Env): void {
+    if (Node.isBinaryExpression(e)) {
+      const target = e.getLeft();
+      const kind = e.getOperatorToken().getKind();
+      const decl = declarationOf(target);
+      let value = this.expr(e.getRight(), env);
+      const op = compoundAssignments.get(kind);
+      if (op !== undefined) value = this.b.prim(binaryPrimitive.get(op)!, [this.read(target, env), value]);
+      env.set(decl.compilerNode, named(value, target.getText()));
+      return;
+    }
+    if (Node.isPrefixUnaryExpression(e) || Node.isPostfixUnaryExpression(e)) {
+      const target = e.getOperand();
+      const step = e.getOperatorToken() === SyntaxKind.PlusPlusToken ? "add" : "sub";
+      const value = this.b.prim(step, [this.read(target, env), this.b.const(1)]);
+      env.set(declarationOf(target).compilerNode, named(value, target.getText()));
+      return;
+    }
+    throw new InternalError(`expression statement ${e.getKindName()} passed the fence`);
+  }
+
+  private read(id: Node, env: Env): Value {
+    const decl = declarationOf(id);
+    const bound = env.get(decl.compilerNode);
+    if (bound === undefined || bound === Unassigned) {
+      this.fail(id, Codes.UnassignedVariable, `'${id.getText()}' is read before it is assigned on every path`);
+    }
+    return bound;
+  }
+
+  private expr(e: Node, env: Env): Value {
+    const b = this.b;
+    if (Node.isNumericLiteral(e)) return b.const(e.getLiteralValue());
+    if (Node.isTrueLiteral(e)) return b.const(true);
+    if (Node.isFalseLiteral(e)) return b.const(false);
+    if (Node.isParenthesizedExpression(e) || Node.isAsExpression(e) || Node.isNonNullExpression(e)
+      || Node.isSatisfiesExpression(e) || Node.isTypeAssertion(e)) {
+      return this.expr(e.getExpression(), env);
+    }
+    if (Node.isIdentifier(e)) return this.identifier(e, env);
+    if (Node.isPropertyAccessExpression(e)) {
+      const c = mathConstants.get(e.getName());
+      if (c === undefined) throw new InternalError(`property ${e.getText()} passed the fence`);
+      return b.const(c);
+    }
+    if (Node.isPrefixUnaryExpression(e)) {
+      const operand = this.expr(e.getOperand(), env);
+      switch (e.getOperatorToken()) {
+        case SyntaxKind.MinusToken: return b.neg(operand);
+        case SyntaxKind.PlusToken: return operand;
+        case SyntaxKind.ExclamationToken: return b.prim("not", [operand]);
+      }
+    }
+    if (Node.isBinaryExpression(e)) {
+      const kind = binaryPrimitive.get(e.getOperatorToken().getKind());
+      if (kind) return b.prim(kind, [this.expr(e.getLeft(), env), this.expr(e.getRight(), env)]);
+    }
+    if (Node.isConditionalExpression(e)) {
+      const cond = this.expr(e.getCondition(), env);
+      const branches = [e.getWhenTrue(), e.getWhenFalse()];
+      const known = constantOf(cond);
+      if (known !== undefined) return this.expr(branches[known ? 0 : 1]!, env);
+      const op: Op = b.ifOp(cond, [scalarType(e.getType()) ?? "f64"]);
+      branches.forEach((branch, i) => b.inRegion(op.regions[i]!, () => b.yield([this.expr(branch, env)])));
+      return op.results[0]!;
+    }
+    if (Node.isCallExpression(e)) return this.callExpression(e, env);
+    throw new InternalError(`expression ${e.getKindName()} passed the fence`);
+  }
+
+  private identifier(id: Node, env: Env): Value {
+    const text = id.getText();
+    const decl = id.getSymbol()?.getDeclarations()[0];
+    if (decl && env.has(decl.compilerNode)) return this.read(id, env);
+    if (decl && isModuleConstant(decl)) {
+      if (this.constantsInProgress.has(decl)) this.fail(id, Codes.UnknownName, `'${text}' is defined in terms of itself`);
+      this.constantsInProgress.add(decl);
+      try {
+        return this.expr(decl.asKindOrThrow(SyntaxKind.VariableDeclaration).getInitializerOrThrow(), new Map());
+      } finally {
+        this.constantsInProgress.delete(decl);
+      }
+    }
+    if (text === "NaN") return this.b.const(NaN);
+    if (text === "Infinity") return this.b.const(Infinity);
+    return this.fail(id, Codes.UnassignedVariable, `'${text}' is read before it is declared or assigned`);
+  }
+
+  private callExpression(call: Node & { getExpression(): Node; getArguments(): Node[] }, env: Env): Value {
+    const callee = call.getExpression();
+    const args = call.getArguments().map((a) => this.expr(a, env));
+    const b = this.b;
+    if (Node.isPropertyAccessExpression(callee)) {
+      const name = callee.getName();
+      if (name === "max" || name === "min") {
+        if (args.length === 0) return b.const(name === "max" ? -Infinity : Infinity);
+        return args.reduce((acc, v) => b.prim(name, [acc, v]));
+      }
+      return b.prim(name, args);
+    }
+    const decl = callee.getSymbol()?.getDeclarations()[0];
+    if (!decl || !Node.isFunctionDeclaration(decl)) throw new InternalError(`call ${callee.getText()} passed the fence`);
+    const loc = b.loc;
+    const result = this.call(decl, args);
+    b.loc = loc;
+    return result;
+  }
+}
+
+function mayReturn(statement: Node): boolean {
+  return statement.getDescendantsOfKind(SyntaxKind.ReturnStatement).length > 0;
+}
+
+function declarationOf(id: Node): Node {
+  const decl = id.getSymbol()?.getDeclarations()[0];
+  if (!decl) throw new InternalError(`unresolved name ${id.getText()} passed the fence`);
+  return decl;
+}
+
+/** Gives a computed value the name of the source variable it is assigned to. */
+function named(v: Value, name: string): Value {
+  if (v.nameKind === "temp" && v.def && v.def.kind !== Structural.Const) {
+    v.name = name;
+    v.nameKind = "source";
+  }
+  return v;
+}

@@ -1,0 +1,89 @@
+/** Loading sources with ts-morph, and turning AST nodes into locations and diagnostics. */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Node, Project, ts, type SourceFile, type Type as TsType } from "ts-morph";
+import { Codes, type Code, type Diagnostic } from "../diagnostics.js";
+import type { SourceLoc, Type } from "../ir/types.js";
+
+let project: Project | undefined;
+
+/** One shared ts-morph project: creating one costs far more than re-parsing a file. */
+function sharedProject(): Project {
+  project ??= new Project({
+    compilerOptions: {
+      strict: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      noEmit: true,
+      skipLibCheck: true,
+    },
+    skipAddingFilesFromTsConfig: true,
+    skipFileDependencyResolution: true,
+  });
+  return project;
+}
+
+/** Parses `text` (or the file's contents) as the source file at `filePath`, replacing any earlier version. */
+export function loadSource(filePath: string, text?: string): SourceFile {
+  const absolute = path.resolve(filePath);
+  return sharedProject().createSourceFile(absolute, text ?? readFileSync(absolute, "utf8"), { overwrite: true });
+}
+
+/** The diagnostic for `node`, reported against the file as the user named it. */
+export function diagnosticAt(displayPath: string, node: Node, code: Code, message: string): Diagnostic {
+  const sf = node.getSourceFile();
+  const start = node.getStart();
+  const { line, column } = sf.getLineAndColumnAtPos(start);
+  const lineText = sf.getFullText().split(/\r?\n/)[line - 1] ?? "";
+  const spanEnd = Math.min(node.getEnd(), start + (lineText.length - (column - 1)));
+  return {
+    code,
+    message,
+    file: displayPath,
+    line,
+    column,
+    length: Math.max(1, spanEnd - start),
+    sourceLine: lineText,
+  };
+}
+
+/** TypeScript's own syntax errors, as ADG1000 diagnostics. */
+export function syntaxDiagnostics(displayPath: string, sf: SourceFile): Diagnostic[] {
+  const text = sf.getFullText();
+  const lines = text.split(/\r?\n/);
+  return sharedProject().getProgram().compilerObject
+    .getSyntacticDiagnostics(sf.compilerNode)
+    .map((d: ts.Diagnostic) => {
+      const start = d.start ?? 0;
+      const { line, character } = ts.getLineAndCharacterOfPosition(sf.compilerNode, start);
+      return {
+        code: Codes.SyntaxError,
+        message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+        file: displayPath,
+        line: line + 1,
+        column: character + 1,
+        length: Math.max(1, d.length ?? 1),
+        sourceLine: lines[line] ?? "",
+      };
+    });
+}
+
+export function locOf(node: Node): SourceLoc {
+  const sf = node.getSourceFile();
+  const { line, column } = sf.getLineAndColumnAtPos(node.getStart());
+  const text = (sf.getFullText().split(/\r?\n/)[line - 1] ?? "").trim();
+  return { line, column, text };
+}
+
+/** The IR type of a TypeScript type, or undefined when it is outside the subset. */
+export function scalarType(t: TsType): Type | undefined {
+  if (t.isNumber() || t.isNumberLiteral()) return "f64";
+  if (t.isBoolean() || t.isBooleanLiteral()) return "bool";
+  if (t.isUnion()) {
+    const parts = t.getUnionTypes().map(scalarType);
+    if (parts.every((p) => p === "f64")) return "f64";
+    if (parts.every((p) => p === "bool")) return "bool";
+  }
+  return undefined;
+}

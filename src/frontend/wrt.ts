@@ -1,0 +1,33 @@
+/** The `@wrt a, b` JSDoc tag: which parameters a gradient is taken with respect to. */
+import type { FunctionDeclaration } from "ts-morph";
+import { Codes, DiagnosticError, type Diagnostic } from "../diagnostics.js";
+import { diagnosticAt, scalarType } from "./source.js";
+
+/** The parameter names the tag lists (in parameter order), or undefined when there is no tag. */
+export function explicitWrt(displayPath: string, fn: FunctionDeclaration): string[] | undefined {
+  const tags = fn.getJsDocs().flatMap((doc) => doc.getTags()).filter((t) => t.getTagName() === "wrt");
+  if (tags.length === 0) return undefined;
+  const diagnostics: Diagnostic[] = [];
+  const names = new Set<string>();
+  for (const tag of tags) {
+    const text = tag.getCommentText() ?? "";
+    const listed = text.split(/[\s,]+/).filter(Boolean);
+    if (listed.length === 0) {
+      diagnostics.push(diagnosticAt(displayPath, tag, Codes.BadWrt, "'@wrt' needs parameter names, e.g. '@wrt w, b'"));
+    }
+    for (const name of listed) {
+      const param = fn.getParameter(name);
+      if (!param) {
+        diagnostics.push(diagnosticAt(displayPath, tag, Codes.BadWrt, `'@wrt' names '${name}', which is not a parameter of '${fn.getName()}'`));
+      } else if (scalarType(param.getType()) !== "f64") {
+        diagnostics.push(diagnosticAt(displayPath, tag, Codes.BadWrt,
+          `'@wrt' names '${name}', of type '${param.getType().getText(param)}', which cannot carry a derivative`));
+      } else {
+        names.add(name);
+      }
+    }
+  }
+  if (diagnostics.length) throw new DiagnosticError(diagnostics);
+  return fn.getParameters().map((p) => p.getName()).filter((n) => names.has(n));
+}
+

@@ -1,0 +1,174 @@
+/**
+ * Builds IR ops into a current region, simplifying as it goes: constant
+ * folding (exact operations only), algebraic identities, and common
+ * subexpression elimination over the enclosing regions. In `exact` mode
+ * (the primal) only identities that hold bit for bit in IEEE 754 are applied
+ * (x * 1 = x, but not x + 0 = x, which turns -0 into 0); adjoint code also
+ * drops additions of zero.
+ */
+import { InternalError } from "../diagnostics.js";
+import { primitive } from "./primitives.js";
+import type { NameKind, Op, Region, SourceLoc, Type, Value } from "./types.js";
+import { Structural } from "./types.js";
+
+export class Builder {
+  private nextId = 0;
+  private readonly cse = new WeakMap<Region, Map<string, Value>>();
+  region: Region;
+  loc: SourceLoc | undefined;
+  reverse = false;
+  exact = true;
+
+  constructor(region: Region) {
+    this.region = region;
+  }
+
+  newValue(type: Type, name = "", nameKind: NameKind = "temp", def?: Op): Value {
+    return { id: this.nextId++, type, name, nameKind, def };
+  }
+
+  /** Continue numbering values after those of an existing function. */
+  reserveIds(count: number): void {
+    this.nextId = Math.max(this.nextId, count);
+  }
+
+  /** Run `fn` with ops inserted into `region`, then restore the insertion point. */
+  inRegion<T>(region: Region, fn: () => T): T {
+    const saved = this.region;
+    this.region = region;
+    try {
+      return fn();
+    } finally {
+      this.region = saved;
+    }
+  }
+
+  insert(op: Op): Op {
+    op.parent = this.region;
+    op.loc ??= this.loc;
+    if (this.reverse) op.reverse = true;
+    this.region.ops.push(op);
+    return op;
+  }
+
+  const(literal: number | boolean): Value {
+    const key = `const ${typeof literal} ${Object.is(literal, -0) ? "-0" : String(literal)}`;
+    const found = this.lookup(key);
+    if (found) return found;
+    const op = this.makeOp(Structural.Const, [], [typeof literal === "boolean" ? "bool" : "f64"]);
+    op.literal = literal;
+    this.insert(op);
+    this.remember(key, op.results[0]!);
+    return op.results[0]!;
+  }
+
+  /** A primitive operation, simplified. */
+  prim(kind: string, operands: Value[]): Value {
+    const p = primitive(kind);
+    if (!p) throw new InternalError(`unknown primitive ${kind}`);
+    if (p.arity !== "variadic" && p.arity !== operands.length) {
+      throw new InternalError(`${kind} takes ${p.arity} operands, got ${operands.length}`);
+    }
+    const simplified = this.simplify(kind, operands);
+    if (simplified) return simplified;
+    const key = `${kind} ${operands.map((v) => v.id).join(" ")}`;
+    const found = this.lookup(key);
+    if (found) return found;
+    const op = this.insert(this.makeOp(kind, operands, [p.resultType]));
+    this.remember(key, op.results[0]!);
+    return op.results[0]!;
+  }
+
+  add(a: Value, b: Value): Value { return this.prim("add", [a, b]); }
+  sub(a: Value, b: Value): Value { return this.prim("sub", [a, b]); }
+  mul(a: Value, b: Value): Value { return this.prim("mul", [a, b]); }
+  div(a: Value, b: Value): Value { return this.prim("div", [a, b]); }
+  neg(a: Value): Value { return this.prim("neg", [a]); }
+  select(c: Value, a: Value, b: Value): Value { return this.prim("select", [c, a, b]); }
+
+  /** An `if` op with empty then/else regions; fill them with inRegion and end each with yield(). */
+  ifOp(cond: Value, resultTypes: Type[]): Op {
+    const op = this.makeOp(Structural.If, [cond], resultTypes);
+    op.regions = [emptyRegion(op), emptyRegion(op)];
+    return this.insert(op);
+  }
+
+  yield(values: Value[]): Op {
+    return this.insert(this.makeOp(Structural.Yield, values, []));
+  }
+
+  makeOp(kind: string, operands: Value[], resultTypes: Type[]): Op {
+    const op: Op = { kind, operands, results: [], regions: [], parent: undefined };
+    op.results = resultTypes.map((t) => this.newValue(t, "", "temp", op));
+    return op;
+  }
+
+  private lookup(key: string): Value | undefined {
+    for (let r: Region | undefined = this.region; r; r = r.owner?.parent) {
+      const v = this.cse.get(r)?.get(key);
+      if (v) return v;
+    }
+    return undefined;
+  }
+
+  private remember(key: string, v: Value): void {
+    let m = this.cse.get(this.region);
+    if (!m) this.cse.set(this.region, (m = new Map()));
+    m.set(key, v);
+  }
+
+  private simplify(kind: string, x: Value[]): Value | undefined {
+    const lit = x.map(constantOf);
+    const p = primitive(kind)!;
+    if (p.fold && lit.every((l) => l !== undefined)) return this.const(p.fold(...(lit as (number | boolean)[])));
+    const [a, b] = x as [Value, Value];
+    const [la, lb] = lit;
+    switch (kind) {
+      case "mul":
+        if (a.def?.kind === "neg") return this.neg(this.mul(a.def.operands[0]!, b));
+        if (b.def?.kind === "neg") return this.neg(this.mul(a, b.def.operands[0]!));
+        if (lb === 1) return a;
+        if (la === 1) return b;
+        if (lb === -1) return this.neg(a);
+        if (la === -1) return this.neg(b);
+        return undefined;
+      case "div":
+        return lb === 1 ? a : undefined;
+      case "sub":
+        if (b.def?.kind === "neg") return this.add(a, b.def.operands[0]!);
+        if (Object.is(lb, 0) || (!this.exact && isZero(lb))) return a;
+        if (!this.exact && isZero(la)) return this.neg(b);
+        return undefined;
+      case "add":
+        if (b.def?.kind === "neg") return this.sub(a, b.def.operands[0]!);
+        if (a.def?.kind === "neg") return this.sub(b, a.def.operands[0]!);
+        if (!this.exact && isZero(lb)) return a;
+        if (!this.exact && isZero(la)) return b;
+        return undefined;
+      case "neg":
+        return a.def?.kind === "neg" ? a.def.operands[0] : undefined;
+      case "pow":
+        return lb === 1 ? a : undefined;
+      case "select": {
+        const lc = lit[0];
+        if (lc !== undefined) return lc ? x[1] : x[2];
+        return x[1] === x[2] ? x[1] : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+}
+
+export function emptyRegion(owner: Op | undefined): Region {
+  return { args: [], ops: [], owner };
+}
+
+/** The literal a value is known to hold, if it is a constant. */
+export function constantOf(v: Value): number | boolean | undefined {
+  return v.def?.kind === Structural.Const ? v.def.literal : undefined;
+}
+
+function isZero(l: number | boolean | undefined): boolean {
+  return typeof l === "number" && l === 0;
+}

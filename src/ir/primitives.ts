@@ -1,0 +1,186 @@
+/**
+ * The primitive table: every primitive operation of the IR, with how it reads
+ * in TypeScript, how it folds, and its adjoint rule. This is the one home of
+ * every derivative rule: adding a Math function is one row here (plus one
+ * fixture). A rule receives the primal operands `x`, the primal result `y`
+ * and the result's adjoint `dy`, and returns each operand's adjoint
+ * contribution (undefined for "none"); `need[i]` says whether operand i is
+ * active, so a rule can skip work for inactive operands. Rules may reuse the
+ * primal result (d exp = y).
+ */
+import type { Builder } from "./builder.js";
+import type { Type, Value } from "./types.js";
+
+export type AdjointRule = (b: Builder, x: Value[], y: Value, dy: Value, need: boolean[]) => (Value | undefined)[];
+
+export interface Primitive {
+  readonly name: string;
+  /** Operand count, or "variadic" (at least one). */
+  readonly arity: number | "variadic";
+  readonly resultType: Type;
+  /** TypeScript text, given each operand's text already parenthesised as needed. */
+  emit(args: string[]): string;
+  /**
+   * Compile-time evaluation for constant operands. Only for operations that
+   * IEEE 754 defines exactly (engines differ on Math.sin and friends, so those
+   * are never folded: the generated `value` must equal the primal everywhere).
+   */
+  fold?: (...args: (number | boolean)[]) => number | boolean;
+  /** Absent: the primitive carries no derivative (its result is a constant to AD). */
+  adjoint?: AdjointRule;
+}
+
+const table = new Map<string, Primitive>();
+
+function def(p: Primitive): void {
+  table.set(p.name, p);
+}
+
+const call = (fn: string) => (a: string[]) => `Math.${fn}(${a.join(", ")})`;
+const infix = (op: string) => (a: string[]) => `${a[0]} ${op} ${a[1]}`;
+type N = number;
+
+// ---- arithmetic -------------------------------------------------------------
+def({ name: "add", arity: 2, resultType: "f64", emit: infix("+"), fold: (a, b) => (a as N) + (b as N),
+  adjoint: (_b, _x, _y, dy) => [dy, dy] });
+def({ name: "sub", arity: 2, resultType: "f64", emit: infix("-"), fold: (a, b) => (a as N) - (b as N),
+  adjoint: (b, _x, _y, dy, need) => [dy, need[1] ? b.neg(dy) : undefined] });
+def({ name: "mul", arity: 2, resultType: "f64", emit: infix("*"), fold: (a, b) => (a as N) * (b as N),
+  adjoint: (b, [u, v], _y, dy, need) => [need[0] ? b.mul(dy, v) : undefined, need[1] ? b.mul(dy, u) : undefined] });
+def({ name: "div", arity: 2, resultType: "f64", emit: infix("/"), fold: (a, b) => (a as N) / (b as N),
+  // d(u/v) = du / v - dv * y / v: the numerator adjoint dy / v is shared.
+  adjoint: (b, [, v], y, dy, need) => {
+    const du = b.div(dy, v);
+    return [need[0] ? du : undefined, need[1] ? b.neg(b.mul(du, y)) : undefined];
+  } });
+def({ name: "rem", arity: 2, resultType: "f64", emit: infix("%"), fold: (a, b) => (a as N) % (b as N),
+  // u % v = u - v * trunc(u / v)
+  adjoint: (b, [u, v], _y, dy, need) => [dy, need[1] ? b.neg(b.mul(dy, b.prim("trunc", [b.div(u, v)]))) : undefined] });
+def({ name: "neg", arity: 1, resultType: "f64", emit: (a) => `-${a[0]}`, fold: (a) => -(a as N),
+  adjoint: (b, _x, _y, dy) => [b.neg(dy)] });
+def({ name: "pow", arity: 2, resultType: "f64", emit: infix("**"),
+  // d(u^v) = v u^(v-1) du + [u > 0] y log(u) dv. The exponent's derivative is
+  // taken as 0 where u <= 0 (u^v is not real-differentiable in v there), and
+  // v u^(v-1) stays finite for u <= 0 and integer v, so x ** 2 at x <= 0 is exact.
+  adjoint: (b, [u, v], y, dy, need) => [
+    need[0] ? b.mul(dy, b.mul(v, b.prim("pow", [u, b.sub(v, b.const(1))]))) : undefined,
+    need[1] ? b.select(b.prim("gt", [u, b.const(0)]), b.mul(dy, b.mul(y, b.prim("log", [u]))), b.const(0)) : undefined,
+  ] });
+
+// ---- exponentials and logarithms -----------------------------------------------
+def({ name: "exp", arity: 1, resultType: "f64", emit: call("exp"), adjoint: (b, _x, y, dy) => [b.mul(dy, y)] });
+def({ name: "expm1", arity: 1, resultType: "f64", emit: call("expm1"),
+  adjoint: (b, _x, y, dy) => [b.mul(dy, b.add(y, b.const(1)))] });
+def({ name: "log", arity: 1, resultType: "f64", emit: call("log"), adjoint: (b, [x], _y, dy) => [b.div(dy, x)] });
+def({ name: "log1p", arity: 1, resultType: "f64", emit: call("log1p"),
+  adjoint: (b, [x], _y, dy) => [b.div(dy, b.add(b.const(1), x))] });
+def({ name: "log2", arity: 1, resultType: "f64", emit: call("log2"),
+  adjoint: (b, [x], _y, dy) => [b.div(dy, b.mul(x, b.const(Math.LN2)))] });
+def({ name: "log10", arity: 1, resultType: "f64", emit: call("log10"),
+  adjoint: (b, [x], _y, dy) => [b.div(dy, b.mul(x, b.const(Math.LN10)))] });
+def({ name: "sqrt", arity: 1, resultType: "f64", emit: call("sqrt"),
+  adjoint: (b, _x, y, dy) => [b.div(dy, b.mul(b.const(2), y))] });
+def({ name: "cbrt", arity: 1, resultType: "f64", emit: call("cbrt"),
+  adjoint: (b, _x, y, dy) => [b.div(dy, b.mul(b.const(3), b.mul(y, y)))] });
+
+// ---- trigonometric ----------------------------------------------------------------
+def({ name: "sin", arity: 1, resultType: "f64", emit: call("sin"),
+  adjoint: (b, [x], _y, dy) => [b.mul(dy, b.prim("cos", [x]))] });
+def({ name: "cos", arity: 1, resultType: "f64", emit: call("cos"),
+  adjoint: (b, [x], _y, dy) => [b.neg(b.mul(dy, b.prim("sin", [x])))] });
+def({ name: "tan", arity: 1, resultType: "f64", emit: call("tan"),
+  adjoint: (b, _x, y, dy) => [b.mul(dy, b.add(b.const(1), b.mul(y, y)))] });
+def({ name: "asin", arity: 1, resultType: "f64", emit: call("asin"),
+  adjoint: (b, [x], _y, dy) => [b.div(dy, b.prim("sqrt", [b.sub(b.const(1), b.mul(x, x))]))] });
+def({ name: "acos", arity: 1, resultType: "f64", emit: call("acos"),
+  adjoint: (b, [x], _y, dy) => [b.neg(b.div(dy, b.prim("sqrt", [b.sub(b.const(1), b.mul(x, x))])))] });
+def({ name: "atan", arity: 1, resultType: "f64", emit: call("atan"),
+  adjoint: (b, [x], _y, dy) => [b.div(dy, b.add(b.const(1), b.mul(x, x)))] });
+def({ name: "atan2", arity: 2, resultType: "f64", emit: call("atan2"),
+  // atan2(u, v): d/du = v / (u^2 + v^2), d/dv = -u / (u^2 + v^2)
+  adjoint: (b, [u, v], _y, dy, need) => {
+    const g = b.div(dy, b.add(b.mul(u, u), b.mul(v, v)));
+    return [need[0] ? b.mul(g, v) : undefined, need[1] ? b.neg(b.mul(g, u)) : undefined];
+  } });
+
+// ---- hyperbolic -----------------------------------------------------------------------
+def({ name: "sinh", arity: 1, resultType: "f64", emit: call("sinh"),
+  adjoint: (b, [x], _y, dy) => [b.mul(dy, b.prim("cosh", [x]))] });
+def({ name: "cosh", arity: 1, resultType: "f64", emit: call("cosh"),
+  adjoint: (b, [x], _y, dy) => [b.mul(dy, b.prim("sinh", [x]))] });
+def({ name: "tanh", arity: 1, resultType: "f64", emit: call("tanh"),
+  adjoint: (b, _x, y, dy) => [b.mul(dy, b.sub(b.const(1), b.mul(y, y)))] });
+def({ name: "asinh", arity: 1, resultType: "f64", emit: call("asinh"),
+  adjoint: (b, [x], _y, dy) => [b.div(dy, b.prim("sqrt", [b.add(b.mul(x, x), b.const(1))]))] });
+def({ name: "acosh", arity: 1, resultType: "f64", emit: call("acosh"),
+  adjoint: (b, [x], _y, dy) => [b.div(dy, b.prim("sqrt", [b.sub(b.mul(x, x), b.const(1))]))] });
+def({ name: "atanh", arity: 1, resultType: "f64", emit: call("atanh"),
+  adjoint: (b, [x], _y, dy) => [b.div(dy, b.sub(b.const(1), b.mul(x, x)))] });
+
+// ---- kinks: abs, min, max, hypot (conventions listed in README.md) ---------------------
+def({ name: "abs", arity: 1, resultType: "f64", emit: call("abs"),
+  // abs'(0) = sign(0) = 0.
+  adjoint: (b, [x], _y, dy) => [b.mul(dy, b.prim("sign", [x]))] });
+def({ name: "max", arity: 2, resultType: "f64", emit: call("max"),
+  // At a tie the first operand takes the whole derivative.
+  adjoint: (b, [u, v], _y, dy) => {
+    const first = b.prim("ge", [u, v]);
+    return [b.select(first, dy, b.const(0)), b.select(first, b.const(0), dy)];
+  } });
+def({ name: "min", arity: 2, resultType: "f64", emit: call("min"),
+  adjoint: (b, [u, v], _y, dy) => {
+    const first = b.prim("le", [u, v]);
+    return [b.select(first, dy, b.const(0)), b.select(first, b.const(0), dy)];
+  } });
+def({ name: "hypot", arity: "variadic", resultType: "f64", emit: call("hypot"),
+  // d/dx_i = x_i / y; at y = 0 (all arguments zero) the gradient is taken as 0.
+  adjoint: (b, x, y, dy, need) => {
+    const g = b.select(b.prim("eq", [y, b.const(0)]), b.const(0), b.div(dy, y));
+    return x.map((xi, i) => (need[i] ? b.mul(g, xi) : undefined));
+  } });
+
+// ---- piecewise constant: derivative zero -------------------------------------------------
+for (const name of ["sign", "floor", "ceil", "round", "trunc"]) {
+  def({ name, arity: 1, resultType: "f64", emit: call(name) });
+}
+
+// ---- comparisons, logic, select -----------------------------------------------------------
+const compare: [string, string, (a: N, b: N) => boolean][] = [
+  ["lt", "<", (a, b) => a < b],
+  ["le", "<=", (a, b) => a <= b],
+  ["gt", ">", (a, b) => a > b],
+  ["ge", ">=", (a, b) => a >= b],
+  ["eq", "===", (a, b) => a === b],
+  ["ne", "!==", (a, b) => a !== b],
+];
+for (const [name, op, f] of compare) {
+  def({ name, arity: 2, resultType: "bool", emit: infix(op), fold: (a, b) => f(a as N, b as N) });
+}
+def({ name: "and", arity: 2, resultType: "bool", emit: infix("&&"), fold: (a, b) => (a as boolean) && (b as boolean) });
+def({ name: "or", arity: 2, resultType: "bool", emit: infix("||"), fold: (a, b) => (a as boolean) || (b as boolean) });
+def({ name: "not", arity: 1, resultType: "bool", emit: (a) => `!${a[0]}`, fold: (a) => !a });
+def({ name: "select", arity: 3, resultType: "f64", emit: (a) => `${a[0]} ? ${a[1]} : ${a[2]}`,
+  adjoint: (b, [c], _y, dy, need) => [
+    undefined,
+    need[1] ? b.select(c, dy, b.const(0)) : undefined,
+    need[2] ? b.select(c, b.const(0), dy) : undefined,
+  ] });
+
+export function primitive(name: string): Primitive | undefined {
+  return table.get(name);
+}
+
+/** The Math functions of the subset and the primitive each lowers to (min/max of n arguments become a chain). */
+export const mathFunctions: ReadonlyMap<string, string> = new Map(
+  [
+    "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "cbrt", "pow",
+    "sin", "cos", "tan", "asin", "acos", "atan", "atan2",
+    "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
+    "abs", "sign", "min", "max", "hypot", "floor", "ceil", "round", "trunc",
+  ].map((n) => [n, n]),
+);
+
+/** The Math constants of the subset. */
+export const mathConstants: ReadonlyMap<string, number> = new Map(
+  (["PI", "E", "SQRT2", "SQRT1_2", "LN2", "LN10", "LOG2E", "LOG10E"] as const).map((n) => [n, Math[n]]),
+);

@@ -1,0 +1,43 @@
+/** Traversals and small queries over the structured IR. */
+import { Structural, type Op, type Region, type Value } from "./types.js";
+
+/** Every op of a region and its nested regions, in program order. */
+export function* walkOps(r: Region): Generator<Op> {
+  for (const op of r.ops) {
+    yield op;
+    for (const inner of op.regions) yield* walkOps(inner);
+  }
+}
+
+/** The terminator (`yield` or `return`) of a region. */
+export function terminator(r: Region): Op {
+  const last = r.ops[r.ops.length - 1];
+  if (!last || (last.kind !== Structural.Yield && last.kind !== Structural.Return)) {
+    throw new Error("region without terminator");
+  }
+  return last;
+}
+
+/** Whether `v` is defined inside one of `op`'s regions (at any depth). */
+export function definedInside(v: Value, op: Op): boolean {
+  for (let r = v.def?.parent; r; r = r.owner?.parent) {
+    if (r.owner === op) return true;
+  }
+  return false;
+}
+
+/** Replaces every use of `from` by `to` in the ops of `r`, at any depth. */
+export function replaceUses(r: Region, from: Value, to: Value): void {
+  for (const op of walkOps(r)) {
+    op.operands = op.operands.map((v) => (v === from ? to : v));
+  }
+}
+
+/** How many operand slots use each value, over a region and its nested regions. */
+export function useCounts(r: Region): Map<Value, number> {
+  const counts = new Map<Value, number>();
+  for (const op of walkOps(r)) {
+    for (const v of op.operands) counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
+  return counts;
+}
