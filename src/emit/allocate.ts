@@ -54,6 +54,17 @@ export function allocate(f: Func): Allocation {
 
   const inlined = chooseInlined(f);
   const reads = effectiveReads(f, inlined);
+  /** For each if, the values its regions read (at any depth). */
+  const readInside = new Map<Op, Value[]>();
+  for (const [v, at] of reads) {
+    for (const r of at) {
+      for (const owner of position.get(r)!.branches.keys()) {
+        const list = readInside.get(owner);
+        if (list) list.push(v);
+        else readInside.set(owner, [v]);
+      }
+    }
+  }
   const reachable = (from: Op, to: Op): boolean => {
     const p = position.get(from)!;
     const q = position.get(to)!;
@@ -127,7 +138,9 @@ export function allocate(f: Func): Allocation {
     op.results.forEach((r, j) => {
       const yields = op.regions.map((region) => terminator(region).operands[j]!);
       const target = yieldTarget(r, op, holders, yieldOp, owner);
-      const donor = yields.find((u) => variable.has(u) && !params.has(u) && sameName(u, r)
+      // A same-named value the if replaces: yielded as is, or read inside the if (dx += ...).
+      const candidates = [...yields, ...(readInside.get(op) ?? [])];
+      const donor = candidates.find((u) => variable.has(u) && !params.has(u) && sameName(u, r)
         && holders.get(variable.get(u)!) === u && !claimed.has(variable.get(u)!) && diesAt(u, op)
         && !isInsideIf(u, op));
       if (target && !claimed.has(target)) {

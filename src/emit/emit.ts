@@ -46,9 +46,9 @@ class Printer {
     this.predeclared = new Set([...a.declarations.values()].flatMap((ds) => ds.map((d) => d.variable)));
   }
 
-  region(r: Region): string[] {
+  /** The statements of a region; `group` is the source line whose reverse comment is already in force. */
+  region(r: Region, group?: number): string[] {
     const out: string[] = [];
-    let group: number | undefined;
     for (const op of r.ops) {
       if (op.kind === Structural.Const || op.kind === Structural.Yield) continue;
       if (op.results.length === 1 && this.a.inlined.has(op.results[0]!)) continue;
@@ -80,7 +80,8 @@ class Printer {
       out.push(d.init ? `let ${d.variable.name} = ${this.expr(d.init)};` : `let ${d.variable.name}: ${tsType(d.result.type)};`);
     }
     const declared = new Map((this.a.declarations.get(op) ?? []).map((d) => [d.result, d.init]));
-    const branches = op.regions.map((region) => [...this.region(region), ...this.yieldAssignments(op, region, declared)]);
+    const group = op.reverse ? op.loc?.line : undefined;
+    const branches = op.regions.map((region) => [...this.region(region, group), ...this.yieldAssignments(op, region, declared)]);
     const cond = this.expr(op.operands[0]!);
     if (branches[0]!.length === 0) {
       out.push(`if (!(${cond})) {`, ...branches[1]!, "}");

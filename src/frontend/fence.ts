@@ -128,6 +128,11 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
           report(decl.getNameNode(), Codes.UnsupportedExpression, "destructuring is not supported yet");
           return false;
         }
+        const init0 = decl.getInitializer();
+        if (init0 && (Node.isArrowFunction(init0) || Node.isFunctionExpression(init0))) {
+          reportUnsupported(init0);
+          return false;
+        }
         if (!scalarType(decl.getType())) {
           report(decl.getNameNode(), Codes.UnsupportedType,
             `'${decl.getName()}' has type '${decl.getType().getText(decl)}'; only number and boolean variables are supported`);
@@ -242,6 +247,9 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
       }
     }
     if (Node.isCallExpression(e)) {
+      const before = diagnostics.length;
+      checkCall(e, fn, stack);
+      if (diagnostics.length > before) return false;
       report(e, Codes.UnsupportedStatement, "a call whose result is unused has no effect in differentiable code; remove it or use its value");
       return false;
     }
@@ -280,6 +288,10 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
   const checkCall = (call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void => {
     const callee = call.getExpression();
     const args = call.getArguments();
+    if (call.getDescendantsOfKind(SyntaxKind.QuestionDotToken).some((t) => t.getParent() === call || t.getParent() === callee)) {
+      report(call, Codes.UnsupportedExpression, "optional chaining ('?.') is not supported");
+      return;
+    }
     for (const a of args) {
       if (Node.isSpreadElement(a)) report(a, Codes.UnsupportedExpression, "spread arguments are not supported");
       else {

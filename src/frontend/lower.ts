@@ -233,10 +233,29 @@ class Lowerer {
       if (known !== undefined) return this.expr(branches[known ? 0 : 1]!, env);
       const op: Op = b.ifOp(cond, [scalarType(e.getType()) ?? "f64"]);
       branches.forEach((branch, i) => b.inRegion(op.regions[i]!, () => b.yield([this.expr(branch, env)])));
-      return op.results[0]!;
+      return this.asSelect(op) ?? op.results[0]!;
     }
     if (Node.isCallExpression(e)) return this.callExpression(e, env);
     throw new InternalError(`expression ${e.getKindName()} passed the fence`);
+  }
+
+  /**
+   * A numeric `c ? a : b` whose branches compute nothing (constants, values
+   * already computed) is a `select`: no branch to evaluate lazily, so no
+   * control flow is needed in the forward or the reverse sweep.
+   */
+  private asSelect(op: Op): Value | undefined {
+    if (op.results[0]!.type !== "f64") return undefined;
+    const trivial = op.regions.every((r) => r.ops.every((o) => o.kind === Structural.Const || o.kind === Structural.Yield));
+    if (!trivial) return undefined;
+    const region = op.parent!;
+    region.ops.splice(region.ops.indexOf(op), 1);
+    const [a, b] = op.regions.map((r) => {
+      const v = r.ops[r.ops.length - 1]!.operands[0]!;
+      const literal = constantOf(v);
+      return literal === undefined ? v : this.b.const(literal);
+    });
+    return this.b.select(op.operands[0]!, a!, b!);
   }
 
   private identifier(id: Node, env: Env): Value {

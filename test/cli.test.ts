@@ -1,0 +1,327 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../src/cli/main.js";
+import type { CliIo } from "../src/cli/io.js";
+import { DiagnosticError, type Diagnostic } from "../src/diagnostics.js";
+import { GENERATED_HEADER_PREFIX, type GenerateResult } from "../src/generate.js";
+
+const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+const tempDirs: string[] = [];
+afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "adgen-cli-"));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Creates `files` (relative path to text) under `dir`. */
+function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+}
+
+const read = (dir: string, name: string) => readFileSync(path.join(dir, name), "utf8");
+
+/** What the fake generate() writes for a source: the header, then the source itself. */
+function generatedText(sourcePath: string, source: string): string {
+  return `${GENERATED_HEADER_PREFIX}${path.basename(sourcePath)}. DO NOT EDIT.\n${source}`;
+}
+
+function diagnosticAt(file: string, source: string, offset: number): Diagnostic {
+  const before = source.slice(0, offset).split("\n");
+  const line = before.length;
+  return {
+    code: "ADG1009",
+    message: "cannot find name 'bad'",
+    file,
+    line,
+    column: before[line - 1]!.length + 1,
+    length: 3,
+    sourceLine: source.split("\n")[line - 1]!,
+  };
+}
+
+/**
+ * Stands in for the compiler: a source containing `bad` gets a diagnostic
+ * there and no output; any other source gets generatedText().
+ */
+const fakeGenerate: CliIo["generate"] = async (inputs, options) => {
+  const result: GenerateResult = { outputs: [], diagnostics: [], ir: [] };
+  for (const input of inputs) {
+    const sourcePath = typeof input === "string" ? input : input.path;
+    const source = typeof input === "string" ? readFileSync(input, "utf8") : input.text;
+    const bad = source.indexOf("bad");
+    if (bad >= 0) {
+      result.diagnostics.push(diagnosticAt(sourcePath, source, bad));
+      continue;
+    }
+    result.outputs.push({ sourcePath, outputPath: sourcePath.replace(/\.ts$/, ".grad.ts"), text: generatedText(sourcePath, source) });
+    if (options?.emitIr) result.ir.push({ sourcePath, text: `ir of ${path.basename(sourcePath)}` });
+  }
+  return result;
+};
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process in `cwd`, with the fake generate() unless `io` brings another. */
+async function adgen(cwd: string, argv: string[], { stderrIsTTY = false, ...io }: Partial<CliIo> & { stderrIsTTY?: boolean } = {}): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, {
+    cwd,
+    env: {},
+    generate: fakeGenerate,
+    ...io,
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text), isTTY: stderrIsTTY },
+  });
+  return { code, stdout, stderr };
+}
+
+const seed = "export function f(x: number): number {\n  return x * x + x;\n}\n";
+const cube = "export function g(x: number): number {\n  return x * x * x;\n}\n";
+const broken = "export function h(x: number): number {\n  return x * bad;\n}\n";
+
+describe("writing outputs", () => {
+  it("writes <name>.grad.ts beside each input and exits 0", async () => {
+    const dir = tempDir();
+    writeFiles(dir, { "seed.ts": seed });
+    expect(await adgen(dir, ["seed.ts"])).toEqual({ code: 0, stdout: "wrote seed.grad.ts\n", stderr: "" });
+    expect(read(dir, "seed.grad.ts")).toBe(generatedText(path.join(dir, "seed.ts"), seed));
+  });
+
+  it("accepts several files and globs, skipping generated files and duplicates", async () => {
+    const dir = tempDir();
+    writeFiles(dir, { "seed.ts": seed, "lib/b.ts": cube, "lib/a.ts": cube, "lib/a.grad.ts": generatedText("a.ts", "old"), "lib/types.d.ts": "" });
+    const run = await adgen(dir, ["seed.ts", "lib/*.ts", "lib/a.ts"]);
+    expect(run).toEqual({ code: 0, stdout: "wrote seed.grad.ts\nwrote lib/a.grad.ts\nwrote lib/b.grad.ts\n", stderr: "" });
+  });
+
+  it("skips generated files named on the command line, as after shell expansion of *.ts", async () => {
+    const dir = tempDir();
+    writeFiles(dir, { "seed.ts": seed });
+    await adgen(dir, ["seed.ts"]);
+    expect(await adgen(dir, ["seed.grad.ts", "seed.ts"])).toEqual({ code: 0, stdout: "unchanged seed.grad.ts\n", stderr: "" });
+  });
+
+  it("does not rewrite an output whose content is unchanged", async () => {
+    const dir = tempDir();
+    writeFiles(dir, { "seed.ts": seed });
+    await adgen(dir, ["seed.ts"]);
+    const output = path.join(dir, "seed.grad.ts");
+    const past = new Date("2001-02-03T04:05:06Z");
+    utimesSync(output, past, past);
+
+    expect(await adgen(dir, ["seed.ts"])).toEqual({ code: 0, stdout: "unchanged seed.grad.ts\n", stderr: "" });
+    expect(statSync(output).mtime).toEqual(past);
+  });
+
+  it("rewrites a stale output and leaves no temporary file behind", async () => {
+    const dir = tempDir();
+    writeFiles(dir, { "seed.ts": seed, "seed.grad.ts": generatedText("seed.ts", "old") });
+    expect(await adgen(dir, ["seed.ts"])).toEqual({ code: 0, stdout: "wrote seed.grad.ts\n", stderr: "" });
+    expect(read(dir, "seed.grad.ts")).toBe(generatedText(path.join(dir, "seed.ts"), seed));
+    expect(readdirSync(dir).sort()).toEqual(["seed.grad.ts", "seed.ts"]);
+  });
+
+  it("refuses to overwrite a *.grad.ts that adgen did not generate, and still writes the other outputs", async () => {
+    const dir = tempDir();
+    const handWritten = "export const mine = 1;\n";
+    writeFiles(dir, { "seed.ts": seed, "cube.ts": cube, "seed.grad.ts": handWritten });
+    const run = await adgen(dir, ["seed.ts", "cube.ts"]);
+    expect(run).toEqual({
+      code: 1,
+      stdout: "wrote cube.grad.ts\n",
+      stderr:
+        'seed.grad.ts - error: refusing to overwrite a file that adgen did not generate (it does not start with "// Code generated by adgen from"); move or delete it first\n\n' +
+        "Found 1 error in 1 file.\n",
+    });
+    expect(read(dir, "seed.grad.ts")).toBe(handWritten);
+  });
+});
+
+describe("diagnostics", () => {
+  it("are printed to stderr with a summary, exit 1, and leave the previous output untouched", async () => {
+    const dir = tempDir();
+    const previous = generatedText("broken.ts", "previous");
+    writeFiles(dir, { "src/broken.ts": broken, "src/broken.grad.ts": previous, "src/seed.ts": seed });
+    const run = await adgen(dir, ["src/broken.ts", "src/seed.ts"]);
+    expect(run).toEqual({
+      code: 1,
+      stdout: "wrote src/seed.grad.ts\n",
+      stderr: [
+        "src/broken.ts:2:14 - error ADG1009: cannot find name 'bad'",
+        "",
+        "2   return x * bad;",
+        "               ~~~",
+        "",
+        "Found 1 error in 1 file.",
+        "",
+      ].join("\n"),
+    });
+    expect(read(dir, "src/broken.grad.ts")).toBe(previous);
+  });
+
+  it("thrown by generate() as a DiagnosticError are reported the same way", async () => {
+    const dir = tempDir();
+    writeFiles(dir, { "broken.ts": broken });
+    const d = diagnosticAt(path.join(dir, "broken.ts"), broken, broken.indexOf("bad"));
+    const run = await adgen(dir, ["broken.ts"], {
+      generate: async () => {
+        throw new DiagnosticError([d]);
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^broken\.ts:2:14 - error ADG1009: cannot find name 'bad'\n/);
+    expect(run.stderr).toMatch(/\nFound 1 error in 1 file\.\n$/);
+    expect(readdirSync(dir)).toEqual(["broken.ts"]);
+  });
+
+  it("are coloured only when stderr is a terminal and NO_COLOR is unset", async () => {
+    const dir = tempDir();
+    writeFiles(dir, { "broken.ts": broken });
+    const hasEscape = (run: Run) => run.stderr.includes("\u001b[");
+    expect(hasEscape(await adgen(dir, ["broken.ts"], { stderrIsTTY: true }))).toBe(true);
+    expect(hasEscape(await adgen(dir, ["broken.ts"], { stderrIsTTY: true, env: { NO_COLOR: "1" } }))).toBe(false);
+    expect(hasEscape(await adgen(dir, ["broken.ts"], { stderrIsTTY: false }))).toBe(false);
+  });
+});
+
+describe("internal errors", () => {
+  const boom = async (): Promise<GenerateResult> => {
+    throw new TypeError("cannot read properties of undefined");
+  };
+
+  it("print one message and a request to report the input, exit 2, no stack trace", async () => {
+    const dir = tempDir();
+    writeFiles(dir, { "seed.ts": seed });
+    expect(await adgen(dir, ["seed.ts"], { generate: boom })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        "adgen: internal error: cannot read properties of undefined\n" +
+        "This is a bug in adgen; please report it with the input file (seed.ts).\n",
+    });
+    expect(readdirSync(dir)).toEqual(["seed.ts"]);
+  });
+
+  it("include the stack trace when ADGEN_DEBUG is set", async () => {
+    const dir = tempDir();
+    writeFiles(dir, { "seed.ts": seed });
+    const run = await adgen(dir, ["seed.ts"], { generate: boom, env: { ADGEN_DEBUG: "1" } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^TypeError: cannot read properties of undefined\n\s+at /m);
+  });
+});
+
+describe("--check", () => {
+  it("exits 0 and prints nothing when every output is fresh", async () => {
+    const dir = tempDir();
+    writeFiles(dir, { "seed.ts": seed, "cube.ts": cube });
+    await adgen(dir, ["seed.ts", "cube.ts"]);
+    expect(await adgen(dir, ["--check", "seed.ts", "cube.ts"])).toEqual({ code: 0, stdout: "", stderr: "" });
+  });
+
+  it("lists stale and missing outputs, exits 1, and writes nothing", async () => {
+    const dir = tempDir();
+    const stale = generatedText("seed.ts", "old");
+    writeFiles(dir, { "seed.ts": seed, "seed.grad.ts": stale, "cube.ts": cube });
+    expect(await adgen(dir, ["--check", "seed.ts", "cube.ts"])).toEqual({
+      code: 1,
+      stdout: "stale seed.grad.ts\nmissing cube.grad.ts\n",
+      stderr: "adgen: 2 out-of-date outputs; run adgen without --check to update\n",
+    });
+    expect(read(dir, "seed.grad.ts")).toBe(stale);
+    expect(readdirSync(dir).sort()).toEqual(["cube.ts", "seed.grad.ts", "seed.ts"]);
+  });
+
+  it("fails on diagnostics and on an output adgen would refuse to overwrite", async () => {
+    const dir = tempDir();
+    writeFiles(dir, { "broken.ts": broken, "seed.ts": seed, "seed.grad.ts": "// mine\n" });
+    const run = await adgen(dir, ["--check", "broken.ts", "seed.ts"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/^broken\.ts:2:14 - error ADG1009/);
+    expect(run.stderr).toMatch(/\nseed\.grad\.ts - error: refusing to overwrite/);
+    expect(run.stderr).toMatch(/\nFound 2 errors in 2 files\.\n$/);
+  });
+});
+
+describe("--emit-ir", () => {
+  it("prints the IR and writes nothing", async () => {
+    const dir = tempDir();
+    writeFiles(dir, { "seed.ts": seed });
+    expect(await adgen(dir, ["--emit-ir", "seed.ts"])).toEqual({ code: 0, stdout: "ir of seed.ts\n", stderr: "" });
+    expect(readdirSync(dir)).toEqual(["seed.ts"]);
+  });
+
+  it("heads the IR of each input with its path when there are several", async () => {
+    const dir = tempDir();
+    writeFiles(dir, { "seed.ts": seed, "cube.ts": cube });
+    const run = await adgen(dir, ["--emit-ir", "seed.ts", "cube.ts"]);
+    expect(run.stdout).toBe("==> seed.ts <==\nir of seed.ts\n\n==> cube.ts <==\nir of cube.ts\n");
+  });
+});
+
+describe("usage errors: one line on stderr, exit 2", () => {
+  it.each([
+    { name: "no inputs", argv: [], stderr: "adgen: error: missing required argument 'files'\n" },
+    { name: "an unknown flag", argv: ["--chek", "seed.ts"], stderr: "adgen: error: unknown option '--chek' (Did you mean --check?)\n" },
+    { name: "a missing file", argv: ["nope.ts"], stderr: "adgen: error: file not found: nope.ts\n" },
+    { name: "a glob matching nothing", argv: ["src/**/*.ts"], stderr: "adgen: error: no files match src/**/*.ts\n" },
+    { name: "a directory", argv: ["."], stderr: "adgen: error: . is a directory; pass files or a glob such as './*.ts'\n" },
+    { name: "a file that is not .ts", argv: ["notes.md"], stderr: "adgen: error: not a .ts file: notes.md\n" },
+    { name: "only generated files", argv: ["seed.grad.ts"], stderr: "adgen: error: no input files (*.grad.ts and *.d.ts files are skipped)\n" },
+    { name: "--check with --emit-ir", argv: ["--check", "--emit-ir", "seed.ts"], stderr: "adgen: error: option '--emit-ir' cannot be used with option '--check'\n" },
+    { name: "verify, not yet implemented", argv: ["verify", "seed.ts"], stderr: "adgen: error: 'verify' is not yet implemented\n" },
+  ])("$name", async ({ argv, stderr }) => {
+    const dir = tempDir();
+    writeFiles(dir, { "seed.ts": seed, "seed.grad.ts": generatedText("seed.ts", seed), "notes.md": "" });
+    expect(await adgen(dir, argv)).toEqual({ code: 2, stdout: "", stderr });
+  });
+
+  it("--help prints usage to stdout and exits 0", async () => {
+    const run = await adgen(tempDir(), ["--help"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: adgen \[options\] \[command\] <files\.\.\.>/);
+    expect(run.stdout).toContain("--emit-ir");
+    expect(run.stderr).toBe("");
+  });
+});
+
+describe("the built CLI", () => {
+  const cli = path.join(repoRoot, "dist", "cli.js");
+  const spawnCli = (cwd: string, args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+
+  beforeAll(() => {
+    const tsc = path.join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+    const build = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: repoRoot, encoding: "utf8" });
+    if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+  }, 120_000);
+
+  it("generates the seed example and then finds it fresh", () => {
+    const dir = tempDir();
+    writeFiles(dir, { "seed.ts": read(repoRoot, "fixtures/seed.ts") });
+    const first = spawnCli(dir, ["seed.ts"]);
+    expect({ status: first.status, stdout: first.stdout, stderr: first.stderr }).toEqual({ status: 0, stdout: "wrote seed.grad.ts\n", stderr: "" });
+    expect(read(dir, "seed.grad.ts").startsWith(`${GENERATED_HEADER_PREFIX}seed.ts. DO NOT EDIT.`)).toBe(true);
+    expect(spawnCli(dir, ["--check", "seed.ts"]).status).toBe(0);
+  }, 60_000);
+
+  it("reports a bad flag in one line with exit 2", () => {
+    const run = spawnCli(tempDir(), ["--bogus"]);
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 2, stderr: "adgen: error: unknown option '--bogus'\n" });
+  }, 60_000);
+});

@@ -1,0 +1,171 @@
+import { describe, expect, it } from "vitest";
+import { Codes, type Code } from "../src/diagnostics.js";
+import { generate } from "../src/generate.js";
+
+/**
+ * The catalogue of rejected constructs. Each row is a source file, the code
+ * it must be rejected with, and `at`: a snippet occurring exactly once in the
+ * source whose first character is where the diagnostic must start.
+ */
+interface Rejected {
+  name: string;
+  code: Code;
+  source: string;
+  at: string;
+  /** Text the diagnostic's message must contain. */
+  message?: string;
+}
+
+/** The entry `export function f(<params>): number` with the given body lines. */
+function entry(body: string[], params = "x: number"): string {
+  return [`export function f(${params}): number {`, ...body.map((line) => `  ${line}`), "}", ""].join("\n");
+}
+
+function lines(...source: string[]): string {
+  return [...source, ""].join("\n");
+}
+
+const rejected: Rejected[] = [
+  // ADG1000: syntax errors, located where TypeScript's parser reports them.
+  { name: "missing operand", code: Codes.SyntaxError, source: entry(["return x * ;"]), at: ";" },
+  { name: "declaration without a name", code: Codes.SyntaxError, source: entry(["const = x;", "return x;"]), at: "= x;" },
+
+  // ADG1001: statements outside the subset, at the statement.
+  { name: "for loop", code: Codes.UnsupportedStatement, source: entry(["let s = 0;", "for (let i = 0; i < 3; i++) {", "  s += x;", "}", "return s;"]), at: "for (" },
+  { name: "while loop", code: Codes.UnsupportedStatement, source: entry(["while (x > 1) {", "  x = x / 2;", "}", "return x;"]), at: "while" },
+  { name: "do-while loop", code: Codes.UnsupportedStatement, source: entry(["do {", "  x = x / 2;", "} while (x > 1);", "return x;"]), at: "do {" },
+  { name: "switch", code: Codes.UnsupportedStatement, source: entry(["switch (x) {", "  case 0:", "    return 1;", "  default:", "    return x;", "}"]), at: "switch" },
+  { name: "try/catch", code: Codes.UnsupportedStatement, source: entry(["try {", "  return x;", "} catch {", "  return 0;", "}"]), at: "try" },
+  { name: "throw", code: Codes.UnsupportedStatement, source: entry(["if (x < 0) {", "  throw x;", "}", "return x;"]), at: "throw" },
+  { name: "class declaration", code: Codes.UnsupportedStatement, source: entry(["class Box {}", "return x;"]), at: "class" },
+  { name: "nested function declaration", code: Codes.UnsupportedStatement, source: entry(["function twice(y: number): number {", "  return 2 * y;", "}", "return twice(x);"]), at: "function twice" },
+  { name: "labelled statement", code: Codes.UnsupportedStatement, source: entry(["done: if (x > 0) {", "  x = 1;", "}", "return x;"]), at: "done:" },
+
+  // ADG1002: expressions outside the subset, at the expression.
+  { name: "arrow function", code: Codes.UnsupportedExpression, source: entry(["const twice = (y: number) => 2 * y;", "return twice(x);"]), at: "(y: number) =>" },
+  { name: "string literal", code: Codes.UnsupportedExpression, source: entry(['return "ab" < "b" ? x : 0;']), at: '"ab"' },
+  { name: "template string", code: Codes.UnsupportedExpression, source: entry(["return `a${x}` === `a1` ? x : 0;"]), at: "`a${x}`" },
+  { name: "array literal", code: Codes.UnsupportedExpression, source: entry(["return [x, 2 * x][1];"]), at: "[x, 2 * x]" },
+  { name: "object literal", code: Codes.UnsupportedExpression, source: entry(["return { v: x }.v;"]), at: "{ v: x }" },
+  { name: "new", code: Codes.UnsupportedExpression, source: entry(["return x * (new Number(x) as number);"]), at: "new Number" },
+  { name: "typeof", code: Codes.UnsupportedExpression, source: entry(['return typeof x === "number" ? x : 0;']), at: "typeof" },
+  { name: "assignment used as a value", code: Codes.UnsupportedExpression, source: entry(["let y = 0;", "return (y = x) * 2;"]), at: "y = x)" },
+  { name: "x++ used as a value", code: Codes.UnsupportedExpression, source: entry(["let i = x;", "const j = i++;", "return j;"]), at: "i++" },
+  { name: "optional chaining", code: Codes.UnsupportedExpression, source: entry(["return Math?.sqrt(x);"]), at: "Math?.sqrt" },
+  { name: "this", code: Codes.UnsupportedExpression, source: entry(["return x + (this as unknown as number);"]), at: "this" },
+  { name: "spread", code: Codes.UnsupportedExpression, source: entry(["return Math.max(...[x, 1]);"]), at: "...[x, 1]" },
+
+  // ADG1003: parameters and locals whose type is not number or boolean, at the declaration; return types at the type.
+  { name: "string parameter", code: Codes.UnsupportedType, source: entry(["return x;"], "x: number, name: string"), at: "name: string" },
+  { name: "any parameter", code: Codes.UnsupportedType, source: entry(["return x;"], "x: number, a: any"), at: "a: any" },
+  { name: "unknown local", code: Codes.UnsupportedType, source: entry(["const u: unknown = x;", "return x;"]), at: "u: unknown" },
+  { name: "number[] parameter (arrays are not supported yet)", code: Codes.UnsupportedType, source: entry(["return xs[0];"], "xs: number[]"), at: "xs: number[]" },
+  { name: "object parameter", code: Codes.UnsupportedType, source: entry(["return p.v;"], "p: { v: number }"), at: "p: { v: number }" },
+  {
+    name: "string result of a function that a differentiated one calls",
+    code: Codes.UnsupportedType,
+    source: lines(
+      "export function sign(x: number): string {",
+      '  return x > 0 ? "+" : "-";',
+      "}",
+      "export function f(x: number): number {",
+      '  return sign(x) === "+" ? x : -x;',
+      "}",
+    ),
+    at: "string {",
+  },
+
+  // ADG1004: calls of anything but Math functions and functions defined in the file, at the callee.
+  { name: "declared but not defined function", code: Codes.UnknownCall, source: lines("declare function g(y: number): number;", entry(["return g(x);"])), at: "g(x)" },
+  { name: "method call", code: Codes.UnknownCall, source: entry(["return x.valueOf();"]), at: "x.valueOf" },
+  { name: "console.log", code: Codes.UnknownCall, source: entry(["console.log(x);", "return x;"]), at: "console.log" },
+  { name: "Math.random", code: Codes.UnknownCall, source: entry(["return x * Math.random();"]), at: "Math.random" },
+
+  // ADG1005: recursion, at the call that closes the cycle; the message names the cycle.
+  { name: "direct recursion", code: Codes.Recursion, source: entry(["if (x < 1) {", "  return x;", "}", "return f(x / 2);"]), at: "f(x / 2)", message: "f -> f" },
+  {
+    name: "mutual recursion",
+    code: Codes.Recursion,
+    source: lines(
+      "export function f(x: number): number {",
+      "  return x < 1 ? x : g(x / 2);",
+      "}",
+      "function g(y: number): number {",
+      "  return f(y - 1);",
+      "}",
+    ),
+    at: "f(y - 1)",
+    message: "f -> g -> f",
+  },
+
+  // ADG1006: bad @wrt, at the tag; the message names the offending name.
+  { name: "@wrt of an unknown name", code: Codes.BadWrt, source: lines("/** @wrt z */", entry(["return x;"])), at: "@wrt", message: "'z'" },
+  { name: "@wrt of a boolean parameter", code: Codes.BadWrt, source: lines("/** @wrt flag */", entry(["return flag ? x : 0;"], "x: number, flag: boolean")), at: "@wrt", message: "'flag'" },
+
+  // ADG1007: an entry whose end is reachable, at the function name.
+  { name: "missing return", code: Codes.MissingReturn, source: entry(["if (x > 0) {", "  return x;", "}"]), at: "f(x" },
+
+  // ADG1008: a read of a variable not assigned on every path, at the read.
+  { name: "read before assignment", code: Codes.UnassignedVariable, source: entry(["let y: number;", "if (c) y = 1;", "return y;"], "x: number, c: boolean"), at: "y;\n}" },
+
+  // ADG1009: names that are not parameters, locals or module-level constants, at the name.
+  { name: "module-level let", code: Codes.UnknownName, source: lines("let scale = 2;", entry(["return scale * x;"])), at: "scale * x" },
+  { name: "undeclared identifier", code: Codes.UnknownName, source: entry(["return x * k;"]), at: "k;" },
+
+  // ADG1010: operators outside the subset at the operator; operand type errors at the operand.
+  { name: "bitwise &", code: Codes.UnsupportedOperator, source: entry(["return x & 1;"]), at: "& 1" },
+  { name: "bitwise |", code: Codes.UnsupportedOperator, source: entry(["return x | 1;"]), at: "| 1" },
+  { name: "bitwise ^", code: Codes.UnsupportedOperator, source: entry(["return x ^ 1;"]), at: "^ 1" },
+  { name: "<<", code: Codes.UnsupportedOperator, source: entry(["return x << 1;"]), at: "<< 1" },
+  { name: ">>", code: Codes.UnsupportedOperator, source: entry(["return x >> 1;"]), at: ">> 1" },
+  { name: ">>>", code: Codes.UnsupportedOperator, source: entry(["return x >>> 1;"]), at: ">>> 1" },
+  { name: "bitwise ~", code: Codes.UnsupportedOperator, source: entry(["return ~x;"]), at: "~x" },
+  { name: "in", code: Codes.UnsupportedOperator, source: entry(["return x in Math ? 1 : 0;"]), at: "in Math" },
+  { name: "instanceof", code: Codes.UnsupportedOperator, source: entry(["return x instanceof Number ? 1 : 0;"]), at: "instanceof" },
+  { name: "&& on numbers", code: Codes.UnsupportedOperator, source: entry(["return x && 1;"]), at: "x && 1" },
+
+  // ADG1011: helper shapes that cannot be inlined, at the parameter.
+  {
+    name: "default parameter of a helper",
+    code: Codes.UnsupportedFunction,
+    source: lines("function scaled(y: number, k = 2): number {", "  return k * y;", "}", entry(["return scaled(x, 3);"])),
+    at: "k = 2",
+  },
+];
+
+/** 1-based line and column of the only occurrence of `snippet` in `source`. */
+function positionOf(source: string, snippet: string): { line: number; column: number } {
+  const offset = source.indexOf(snippet);
+  if (offset < 0 || source.lastIndexOf(snippet) !== offset) throw new Error(`'${snippet}' must occur exactly once in:\n${source}`);
+  const before = source.slice(0, offset).split("\n");
+  return { line: before.length, column: before.at(-1)!.length + 1 };
+}
+
+describe("rejected constructs", () => {
+  it.each(rejected)("$code $name", async ({ code, source, at, message }) => {
+    const path = "case.ts";
+    const { line, column } = positionOf(source, at);
+    const result = await generate([{ path, text: source }]);
+
+    expect(result.outputs).toEqual([]);
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({ code, file: path, line, column, sourceLine: source.split("\n")[line - 1] }),
+    );
+    if (message) expect(result.diagnostics.find((d) => d.code === code)?.message).toContain(message);
+  });
+});
+
+describe("accepted sources", () => {
+  it("differentiate the seed example without diagnostics", async () => {
+    const result = await generate([{ path: "seed.ts", text: entry(["return x * x + x;"]) }]);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.outputs.map((o) => o.outputPath)).toEqual(["seed.grad.ts"]);
+  });
+
+  it("leave an exported function that does not return a number alone", async () => {
+    const source = lines("export function describe(x: number): string {", "  return `x = ${x}`;", "}", entry(["return x * x;"]));
+    const result = await generate([{ path: "mixed.ts", text: source }]);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.outputs).toHaveLength(1);
+  });
+});
