@@ -1,14 +1,44 @@
 /**
  * Dead-code elimination. Every op is pure, so an op none of whose results is
  * used goes; an `if` loses the results nobody reads (and the matching yield
- * operands), and goes entirely when none is left. Repeats to a fixed point.
+ * operands), and a result that every branch yields from the same outer value
+ * is that value. An `if` left without results goes entirely. Repeats to a
+ * fixed point.
  */
-import { Structural, type Func, type Region } from "../ir/types.js";
-import { terminator, useCounts } from "../ir/walk.js";
+import { Structural, type Func, type Op, type Region } from "../ir/types.js";
+import { definedInside, replaceUses, terminator, useCounts, walkOps } from "../ir/walk.js";
 
 export function eliminateDeadCode(f: Func): void {
   for (let changed = true; changed; ) {
-    changed = sweep(f.body, useCounts(f.body));
+    changed = forwardUnchangedResults(f);
+    changed = sweep(f.body, useCounts(f.body)) || changed;
+  }
+}
+
+/** Replaces each `if` result that all branches yield from one value defined outside the `if`. */
+function forwardUnchangedResults(f: Func): boolean {
+  let changed = false;
+  const ifs = [...walkOps(f.body)].filter((op) => op.kind === Structural.If);
+  for (const op of ifs) {
+    const keep = op.results.map((r, j) => {
+      const [first, ...others] = op.regions.map((region) => terminator(region).operands[j]!);
+      if (others.some((v) => v !== first) || definedInside(first!, op)) return true;
+      replaceUses(f.body, r, first!);
+      return false;
+    });
+    if (keep.includes(false)) {
+      dropResults(op, keep);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+function dropResults(op: Op, keep: boolean[]): void {
+  op.results = op.results.filter((_, j) => keep[j]);
+  for (const region of op.regions) {
+    const t = terminator(region);
+    t.operands = t.operands.filter((_, j) => keep[j]);
   }
 }
 
@@ -20,11 +50,7 @@ function sweep(r: Region, uses: Map<unknown, number>): boolean {
     if (op.kind === Structural.If) {
       const keep = op.results.map((v) => (uses.get(v) ?? 0) > 0);
       if (keep.includes(false)) {
-        op.results = op.results.filter((_, j) => keep[j]);
-        for (const region of op.regions) {
-          const t = terminator(region);
-          t.operands = t.operands.filter((_, j) => keep[j]);
-        }
+        dropResults(op, keep);
         changed = true;
       }
       for (const region of op.regions) changed = sweep(region, uses) || changed;

@@ -1,0 +1,140 @@
+/**
+ * Every generated gradient against the numerical oracle. For each fixture
+ * `fixtures/<name>.ts`, the committed `fixtures/<name>.grad.ts` (kept equal to
+ * fresh output by golden.test.ts) must export `<f>Grad` for each `<f>Samples`;
+ * at each sample its value must be exactly `f`'s and each partial derivative
+ * must match the oracle. `<f>Kinks` lists points on a kink with the exact
+ * gradient the conventions prescribe there.
+ */
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { generate } from "../src/generate.js";
+import { expectGradClose, numericDerivative } from "./oracle.js";
+import {
+  diagnosticLines,
+  exportedFunctions,
+  importModule,
+  listFixtures,
+  repoRoot,
+  type ExportedFunction,
+  type Module,
+} from "./helpers/fixtures.js";
+
+type SourceFunction = (...args: unknown[]) => number;
+type GradFunction = (...args: unknown[]) => { value: number; grad: Record<string, unknown> };
+interface Kink {
+  args: unknown[];
+  grad: Record<string, number>;
+}
+
+const RTOL = 1e-6;
+const GENERATE_TIMEOUT_MS = 30_000;
+
+/** The `X` of every export named `X<suffix>`, sorted. */
+function exportsWithSuffix(module: Module, suffix: string): string[] {
+  return Object.keys(module)
+    .filter((key) => key.endsWith(suffix) && key.length > suffix.length)
+    .map((key) => key.slice(0, -suffix.length))
+    .sort();
+}
+
+function gradFunction(generated: Module, name: string): GradFunction {
+  const fn = generated[`${name}Grad`];
+  if (typeof fn !== "function") throw new Error(`the generated module exports no function ${name}Grad`);
+  return fn as GradFunction;
+}
+
+/** Parameters whose derivative the gradient may carry: the `@wrt` list, or else every number parameter. */
+function differentiable(fn: ExportedFunction): string[] {
+  return fn.wrt ?? fn.parameters.filter((p) => p.type === "number").map((p) => p.name);
+}
+
+/** A kink's gradient compares equal to the convention's value also when it is -0 instead of 0. */
+function withoutNegativeZero(grad: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(grad).map(([key, v]) => [key, Object.is(v, -0) ? 0 : v]));
+}
+
+const describeArgs = (args: unknown[]): string => args.map(String).join(", ");
+
+for (const fixture of listFixtures()) {
+  const source = await importModule(fixture.sourceFile);
+  const functions = exportedFunctions(fixture);
+  let loading: Promise<Module> | undefined;
+  const loadGenerated = (): Promise<Module> => (loading ??= importModule(fixture.gradFile));
+
+  describe(fixture.path, () => {
+    test(
+      "generates without diagnostics",
+      async () => {
+        const result = await generate([fixture.input]);
+        expect(diagnosticLines(result.diagnostics)).toEqual([]);
+        expect(result.outputs).toHaveLength(1);
+      },
+      GENERATE_TIMEOUT_MS,
+    );
+
+    test("exports a gradient for exactly the functions with samples", async () => {
+      const sampled = exportsWithSuffix(source, "Samples");
+      expect(exportsWithSuffix(await loadGenerated(), "Grad")).toEqual(sampled);
+      expect(functions.map((fn) => fn.name)).toEqual(expect.arrayContaining(sampled));
+      expect(sampled).toEqual(expect.arrayContaining(exportsWithSuffix(source, "Kinks")));
+    });
+
+    for (const fn of functions) {
+      const samples = source[`${fn.name}Samples`] as unknown[][] | undefined;
+      if (samples === undefined) continue;
+      const f = source[fn.name] as SourceFunction;
+      const differentiableNames = differentiable(fn);
+
+      describe(fn.name, () => {
+        samples.forEach((args, i) => {
+          describe(`sample ${i} (${describeArgs(args)})`, () => {
+            test("value is exactly f's, arguments are unchanged, grad holds the differentiable parameters", async () => {
+              const before = structuredClone(args);
+              const { value, grad } = gradFunction(await loadGenerated(), fn.name)(...args);
+              expect(args).toStrictEqual(before);
+              const expected = f(...args);
+              expect(Object.is(value, expected), `value ${value}, f gives ${expected}`).toBe(true);
+              expect(differentiableNames).toEqual(expect.arrayContaining(Object.keys(grad)));
+              if (fn.wrt) expect(Object.keys(grad).sort()).toEqual([...fn.wrt].sort());
+            });
+
+            fn.parameters.forEach((p, index) => {
+              if (!differentiableNames.includes(p.name)) return;
+              test(`d/d${p.name}`, async () => {
+                const { grad } = gradFunction(await loadGenerated(), fn.name)(...args);
+                const oracle = numericDerivative(f, args, [index]);
+                if (p.name in grad) {
+                  expectGradClose(grad[p.name], oracle, { rtol: RTOL, label: `grad.${p.name}` });
+                } else {
+                  expectGradClose(0, oracle, { rtol: RTOL, label: `${p.name} is left out of grad, so its derivative` });
+                }
+              });
+            });
+          });
+        });
+
+        const kinks = source[`${fn.name}Kinks`] as Kink[] | undefined;
+        kinks?.forEach((kink, i) => {
+          test(`kink ${i} (${describeArgs(kink.args)}): gradient is exactly ${JSON.stringify(kink.grad)}`, async () => {
+            const { value, grad } = gradFunction(await loadGenerated(), fn.name)(...kink.args);
+            expect(Object.is(value, f(...kink.args)), `value ${value}`).toBe(true);
+            expect(withoutNegativeZero(grad)).toStrictEqual(kink.grad);
+          });
+        });
+      });
+    }
+  });
+}
+
+describe("explicit gradients", () => {
+  test("fixtures/seed.grad.ts: fGrad(2) is exactly { value: 6, grad: { x: 5 } }", async () => {
+    const generated = await importModule(join(repoRoot, "fixtures/seed.grad.ts"));
+    expect(gradFunction(generated, "f")(2)).toStrictEqual({ value: 6, grad: { x: 5 } });
+  });
+
+  test("fixtures/wrt.grad.ts: smoothstep leaves its degree parameter out of grad", async () => {
+    const generated = await importModule(join(repoRoot, "fixtures/wrt.grad.ts"));
+    expect(Object.keys(gradFunction(generated, "smoothstep")(0.3, 3).grad)).toEqual(["t"]);
+  });
+});

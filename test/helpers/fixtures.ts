@@ -1,0 +1,87 @@
+/** The source fixtures under fixtures/ and what the tests need to know about them. */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Project } from "ts-morph";
+import type { Diagnostic } from "../../src/diagnostics.js";
+
+export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+const fixturesDir = join(repoRoot, "fixtures");
+
+export interface Fixture {
+  /** Repository-relative path, e.g. `fixtures/seed.ts`. */
+  path: string;
+  /** Input for generate(): the relative path with the text, so output does not depend on the working directory. */
+  input: { path: string; text: string };
+  /** Absolute path of the source, like the two below. */
+  sourceFile: string;
+  /** The committed generated module, `fixtures/<name>.grad.ts`. */
+  gradFile: string;
+  /** The committed IR text, `fixtures/<name>.ir`. */
+  irFile: string;
+}
+
+/** Every `fixtures/*.ts` except generated `*.grad.ts` files; subdirectories such as fixtures/errors/ are not included. */
+export function listFixtures(): Fixture[] {
+  return readdirSync(fixturesDir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith(".grad.ts"))
+    .map((entry) => {
+      const base = entry.name.slice(0, -".ts".length);
+      const sourceFile = join(fixturesDir, entry.name);
+      const path = `fixtures/${entry.name}`;
+      return {
+        path,
+        input: { path, text: readFileSync(sourceFile, "utf8") },
+        sourceFile,
+        gradFile: join(fixturesDir, `${base}.grad.ts`),
+        irFile: join(fixturesDir, `${base}.ir`),
+      };
+    });
+}
+
+export type Module = Record<string, unknown>;
+
+export async function importModule(file: string): Promise<Module> {
+  return (await import(pathToFileURL(file).href)) as Module;
+}
+
+export interface Parameter {
+  name: string;
+  /** The declared type, e.g. `number` or `boolean`. */
+  type: string;
+}
+
+export interface ExportedFunction {
+  name: string;
+  parameters: Parameter[];
+  /** The names of a `@wrt` JSDoc tag, when the function has one. */
+  wrt?: string[];
+}
+
+/** The exported function declarations of a fixture, read from its source text. */
+export function exportedFunctions(fixture: Fixture): ExportedFunction[] {
+  const project = new Project({ useInMemoryFileSystem: true });
+  const source = project.createSourceFile(fixture.path, fixture.input.text);
+  return source
+    .getFunctions()
+    .filter((fn) => fn.isExported())
+    .map((fn) => {
+      const wrtTag = fn
+        .getJsDocs()
+        .flatMap((doc) => doc.getTags())
+        .find((tag) => tag.getTagName() === "wrt");
+      return {
+        name: fn.getName() ?? "",
+        parameters: fn.getParameters().map((p) => ({ name: p.getName(), type: p.getTypeNode()?.getText() ?? "" })),
+        wrt: wrtTag
+          ?.getCommentText()
+          ?.split(/[\s,]+/)
+          .filter(Boolean),
+      };
+    });
+}
+
+/** Diagnostics one per line, so that an unexpected one reads well in a test failure. */
+export function diagnosticLines(diagnostics: Diagnostic[]): string[] {
+  return diagnostics.map((d) => `${d.file}:${d.line}:${d.column} - error ${d.code}: ${d.message}`);
+}
