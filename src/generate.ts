@@ -10,7 +10,7 @@ import prettier from "prettier";
 import { reverseMode } from "./ad/reverse.js";
 import { usefulValues } from "./ad/activity.js";
 import { DiagnosticError, type Diagnostic } from "./diagnostics.js";
-import { emitGradient } from "./emit/emit.js";
+import { emitGradient, helpers } from "./emit/emit.js";
 import { fence } from "./frontend/fence.js";
 import { lowerFunction } from "./frontend/lower.js";
 import { loadSource, syntaxDiagnostics } from "./frontend/source.js";
@@ -79,6 +79,7 @@ function compileFile(sourcePath: string, text: string | undefined): { code: stri
 
   const diagnostics: Diagnostic[] = [];
   const functions: string[] = [];
+  const needed = new Set<string>();
   const irParts: string[] = [];
   const fileName = path.basename(sourcePath);
   for (const entry of checked.entries) {
@@ -88,7 +89,9 @@ function compileFile(sourcePath: string, text: string | undefined): { code: stri
       const gradient = reverseMode(primal, wrt);
       eliminateDeadCode(gradient);
       irParts.push(printFunc(primal), printFunc(gradient));
-      functions.push(emitGradient(gradient, { primalName: primal.name, sourceFile: fileName, sourceLine: primal.loc?.line ?? 1 }));
+      const emitted = emitGradient(gradient, { primalName: primal.name, sourceFile: fileName, sourceLine: primal.loc?.line ?? 1 });
+      functions.push(emitted.code);
+      for (const h of emitted.helpers) needed.add(h);
     } catch (e) {
       if (e instanceof DiagnosticError) diagnostics.push(...e.diagnostics);
       else throw e;
@@ -96,7 +99,8 @@ function compileFile(sourcePath: string, text: string | undefined): { code: stri
   }
   if (diagnostics.length) return { diagnostics };
   const header = `${GENERATED_HEADER_PREFIX}${fileName}. DO NOT EDIT.`;
-  return { code: [header, "", ...functions.map((f) => f + "\n")].join("\n"), ir: irParts.join("\n") };
+  const support = [...needed].sort().map((h) => helpers[h]!);
+  return { code: [header, "", ...[...functions, ...support].map((f) => f + "\n")].join("\n"), ir: irParts.join("\n") };
 }
 
 /** By default: the number parameters through which the result depends differentiably. */

@@ -31,9 +31,10 @@ const rejected: Rejected[] = [
   { name: "declaration without a name", code: Codes.SyntaxError, source: entry(["const = x;", "return x;"]), at: "= x;" },
 
   // ADG1001: statements outside the subset, at the statement.
-  { name: "for loop", code: Codes.UnsupportedStatement, source: entry(["let s = 0;", "for (let i = 0; i < 3; i++) {", "  s += x;", "}", "return s;"]), at: "for (" },
-  { name: "while loop", code: Codes.UnsupportedStatement, source: entry(["while (x > 1) {", "  x = x / 2;", "}", "return x;"]), at: "while" },
-  { name: "do-while loop", code: Codes.UnsupportedStatement, source: entry(["do {", "  x = x / 2;", "} while (x > 1);", "return x;"]), at: "do {" },
+  { name: "for...in loop", code: Codes.UnsupportedStatement, source: entry(["let s = 0;", "for (const k in Math) {", "  s += x;", "}", "return s;"]), at: "for (" },
+  { name: "labelled break", code: Codes.UnsupportedStatement, source: entry(["outer: while (x > 1) {", "  x = x / 2;", "  break outer;", "}", "return x;"]), at: "outer:" },
+  { name: "var in a for loop", code: Codes.UnsupportedStatement, source: entry(["let s = 0;", "for (var i = 0; i < 3; i++) {", "  s += x;", "}", "return s;"]), at: "var i" },
+  { name: "loop variable unassigned before the loop", code: Codes.UnassignedVariable, source: entry(["let s: number;", "for (let i = 0; i < 3; i++) {", "  s = x;", "}", "return x;"]), at: "s: number" },
   { name: "switch", code: Codes.UnsupportedStatement, source: entry(["switch (x) {", "  case 0:", "    return 1;", "  default:", "    return x;", "}"]), at: "switch" },
   { name: "try/catch", code: Codes.UnsupportedStatement, source: entry(["try {", "  return x;", "} catch {", "  return 0;", "}"]), at: "try" },
   { name: "throw", code: Codes.UnsupportedStatement, source: entry(["if (x < 0) {", "  throw x;", "}", "return x;"]), at: "throw" },

@@ -79,11 +79,30 @@ function cloneOps(b: Builder, src: Region, mapping: Map<Value, Value>): Op {
           b.yield(end.operands.map(get));
         }));
       op.results.forEach((r, i) => mapping.set(r, nameLike(copy.results[i]!, r)));
+    } else if (op.kind === Structural.While) {
+      const copy = b.whileOp(op.operands.map(get));
+      op.regions.forEach((region, i) => {
+        // Region arguments take their names from the loop state, not the initial values.
+        const target = copy.regions[i]!;
+        region.args.forEach((a, j) => mapping.set(a, copyName(target.args[j]!, a)));
+        b.inRegion(target, () => {
+          const end = cloneOps(b, region, mapping);
+          b.loc = op.loc;
+          b.yield(end.operands.map(get));
+        });
+      });
+      op.results.forEach((r, i) => mapping.set(r, copyName(copy.results[i]!, r)));
     } else {
       mapping.set(op.results[0]!, nameLike(b.prim(op.kind, op.operands.map(get)), op.results[0]!));
     }
   }
   throw new InternalError("region without terminator");
+}
+
+function copyName(v: Value, like: Value): Value {
+  v.name = like.name;
+  v.nameKind = like.nameKind;
+  return v;
 }
 
 function nameLike(v: Value, like: Value): Value {
@@ -101,6 +120,7 @@ class Transform {
     for (let i = r.ops.length - 1; i >= 0; i--) {
       const op = r.ops[i]!;
       if (op.kind === Structural.If) this.reverseIf(op, adj);
+      else if (op.kind === Structural.While) this.reverseWhile(op, adj);
       else if (primitive(op.kind)) this.reversePrimitive(op, adj);
     }
   }
@@ -163,6 +183,101 @@ class Transform {
       return a;
     });
     this.recordBranchValues(op, rev);
+  }
+
+  /**
+   * A `while` is reversed by a `repeat` that runs its body's reverse once per
+   * trip, last trip first. The state of the `repeat` is the adjoint of the loop
+   * state plus the adjoints of the outer values the body reads. Values of the
+   * body the reverse needs are pushed on the tape at the end of each forward
+   * trip and popped at the start of each reverse trip.
+   */
+  private reverseWhile(op: Op, adj: Adjoints): void {
+    const b = this.b;
+    const body = op.regions[1]!;
+    const next = terminator(body).operands;
+    const seeds = op.results.map((r) => adj.get(r));
+    if (seeds.every((s) => !s)) return;
+    // The state components that carry a derivative from one trip to the next.
+    const carried = op.results.map((_, j) => j).filter((j) => this.active.has(body.args[j]!) || this.active.has(next[j]!));
+    const outer = [...new Set([...walkOps(body)].flatMap((o) => o.operands))]
+      .filter((v) => this.active.has(v) && !definedInside(v, op) && !body.args.includes(v))
+      .sort((p, q) => p.id - q.id);
+    const n = carried.length;
+    const trips = this.countTrips(op);
+    b.loc = op.loc;
+    const zero = b.const(0);
+    const rep = b.repeatOp(trips, [...carried.map((j) => seeds[j] ?? zero), ...outer.map((v) => adj.get(v) ?? zero)]);
+    const region = rep.regions[0]!;
+    const named = [...carried.map((j) => adjointName(op.results[j]!)), ...outer.map(adjointName)];
+    [region.args, rep.results].forEach((values) => values.forEach((v, i) => { v.name = named[i]!; v.nameKind = "adjoint"; }));
+    b.inRegion(region, () => {
+      const local: Adjoints = new Map(adj);
+      outer.forEach((v, i) => local.set(v, region.args[n + i]!));
+      carried.forEach((j, i) => {
+        if (this.active.has(next[j]!)) this.accumulate(local, next[j]!, region.args[i]!);
+      });
+      this.reverseRegion(body, local);
+      b.loc = op.loc;
+      b.yield([...carried.map((j) => local.get(body.args[j]!) ?? zero), ...outer.map((v) => local.get(v) ?? zero)]);
+    });
+    outer.forEach((v, i) => adj.set(v, rep.results[n + i]!));
+    carried.forEach((j, i) => {
+      const init = op.operands[j]!;
+      if (this.active.has(init)) this.accumulate(adj, init, rep.results[i]!);
+    });
+    this.recordTripValues(body, region);
+  }
+
+  /** Adds a trip counter to a `while`'s state; returns its final value. */
+  private countTrips(op: Op): Value {
+    const b = this.b;
+    const [cond, body] = op.regions as [Region, Region];
+    const start = b.const(0);
+    op.operands.push(start);
+    cond.args.push(b.newValue("f64", "trips", "temp"));
+    const k = b.newValue("f64", "trips", "temp");
+    body.args.push(k);
+    const end = terminator(body);
+    body.ops.pop();
+    b.inRegion(body, () => {
+      b.loc = op.loc;
+      b.reverse = false;
+      const incremented = b.add(k, b.const(1));
+      end.operands.push(incremented);
+      body.ops.push(end);
+      b.reverse = true;
+    });
+    const trips = b.newValue("f64", "trips", "source", op);
+    op.results.push(trips);
+    return trips;
+  }
+
+  /** Tapes each value of a forward loop body that its reverse body reads: pushed at the end of a trip, popped at the start. */
+  private recordTripValues(forward: Region, reverse: Region): void {
+    const needed = new Set<Value>();
+    for (const o of walkOps(reverse)) {
+      for (const v of o.operands) {
+        if ((v.def?.parent === forward && v.def.kind !== Structural.Const) || forward.args.includes(v)) needed.add(v);
+      }
+    }
+    const values = [...needed].sort((p, q) => p.id - q.id);
+    if (values.length === 0) return;
+    const end = terminator(forward);
+    forward.ops.pop();
+    const pops: Op[] = [];
+    this.b.inRegion(forward, () => {
+      this.b.reverse = false;
+      for (const v of values) this.b.push(v);
+      this.b.reverse = true;
+    });
+    forward.ops.push(end);
+    for (const v of [...values].reverse()) {
+      const popped = this.b.inRegion(reverse, () => this.b.pop(v));
+      pops.push(reverse.ops.pop()!);
+      replaceUses(reverse, v, popped);
+    }
+    reverse.ops.unshift(...pops);
   }
 
   /** Makes the forward `if` yield each primal value of its branches that the reverse branch reads. */

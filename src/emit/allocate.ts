@@ -31,7 +31,13 @@ export interface Allocation {
   variable: Map<Value, Variable>;
   /** Fresh variables to declare before each `if`, with their initial constant if a branch yields one. */
   declarations: Map<Op, { variable: Variable; init: Value | undefined; result: Value }[]>;
+  /** Loop state variables to declare before each loop, with their initial values. */
+  loopInits: Map<Op, { variable: Variable; init: Value }[]>;
+  /** The counter variable of each `repeat`. */
+  repeatCounters: Map<Op, string>;
 }
+
+const isLoop = (op: Op) => op.kind === Structural.While || op.kind === Structural.Repeat;
 
 interface Position {
   index: number;
@@ -65,9 +71,13 @@ export function allocate(f: Func): Allocation {
       }
     }
   }
-  const reachable = (from: Op, to: Op): boolean => {
+  const reachable = (from: Op, to: Op, v: Value): boolean => {
     const p = position.get(from)!;
     const q = position.get(to)!;
+    // A loop around both runs `to` again after `from`, for a value from outside the loop.
+    for (const op of p.branches.keys()) {
+      if (isLoop(op) && q.branches.has(op) && !isInsideIf(v, op)) return true;
+    }
     if (q.index <= p.index) return false;
     for (const [op, branch] of p.branches) {
       const other = q.branches.get(op);
@@ -77,7 +87,7 @@ export function allocate(f: Func): Allocation {
   };
   /** Whether nothing reads `v` after `at` (reads by `at` itself, or inside `at`'s regions, do not count). */
   const diesAt = (v: Value, at: Op): boolean =>
-    (reads.get(v) ?? []).every((r) => r === at || !reachable(at, r) || insideOf(r, at));
+    (reads.get(v) ?? []).every((r) => r === at || !reachable(at, r, v) || insideOf(r, at));
   const insideOf = (r: Op, at: Op): boolean => position.get(r)!.branches.has(at) && position.get(r)!.index <= endIndex.get(at)!;
 
   const names = new Names();
@@ -85,6 +95,8 @@ export function allocate(f: Func): Allocation {
   const params = new Set(f.params.map((p) => p.value));
   for (const p of f.params) variable.set(p.value, { name: names.claim(p.name), reassigned: false });
   const declarations = new Map<Op, { variable: Variable; init: Value | undefined; result: Value }[]>();
+  const loopInits = new Map<Op, { variable: Variable; init: Value }[]>();
+  const repeatCounters = new Map<Op, string>();
   const isConst = (v: Value) => v.def?.kind === Structural.Const;
   const sameName = (a: Value, b: Value) => a.nameKind !== "temp" && a.nameKind === b.nameKind && a.name === b.name;
   const fresh = (v: Value, holders: Map<Variable, Value>): Variable => {
@@ -117,7 +129,11 @@ export function allocate(f: Func): Allocation {
         visitIf(op, holders, yieldOp, owner);
         continue;
       }
-      if (op.kind === Structural.Const || op.kind === Structural.Yield || op.kind === Structural.Return) continue;
+      if (isLoop(op)) {
+        visitLoop(op, holders);
+        continue;
+      }
+      if (op.results.length !== 1 || op.kind === Structural.Const) continue;
       const v = op.results[0]!;
       if (inlined.has(v)) continue;
       const target = yieldTarget(v, op, holders, yieldOp, owner);
@@ -161,8 +177,43 @@ export function allocate(f: Func): Allocation {
     for (const r of op.results) holders.set(variable.get(r)!, r);
   };
 
+  /**
+   * A loop's state lives in one variable per component: the regions'
+   * arguments, the yielded next values and the results all use it. It takes
+   * over the initial value's variable when that value is not read again.
+   */
+  const visitLoop = (op: Op, holders: Map<Variable, Value>): void => {
+    const offset = op.kind === Structural.Repeat ? 1 : 0;
+    const inits: { variable: Variable; init: Value }[] = [];
+    op.results.forEach((r, j) => {
+      const init = op.operands[offset + j]!;
+      const x = variable.get(init);
+      const reusable = x && !params.has(init) && sameName(init, r) && holders.get(x) === init
+        && (reads.get(init) ?? []).every((at) => at === op || !reachable(op, at, init) && !insideOf(at, op));
+      let state: Variable;
+      if (reusable) {
+        state = x;
+        state.reassigned = true;
+      } else {
+        state = { name: names.fresh(r.name), reassigned: true };
+        inits.push({ variable: state, init });
+      }
+      variable.set(r, state);
+      for (const region of op.regions) variable.set(region.args[j]!, state);
+    });
+    loopInits.set(op, inits);
+    if (op.kind === Structural.Repeat) repeatCounters.set(op, names.fresh("k"));
+    op.regions.forEach((region) => {
+      const inner = new Map(holders);
+      region.args.forEach((a) => inner.set(variable.get(a)!, a));
+      const yieldOp = region === op.regions[op.regions.length - 1] ? terminator(region) : undefined;
+      visit(region.ops, inner, yieldOp, yieldOp && op);
+    });
+    for (const r of op.results) holders.set(variable.get(r)!, r);
+  };
+
   visit(f.body.ops, new Map(), undefined, undefined);
-  return { inlined, variable, declarations };
+  return { inlined, variable, declarations, loopInits, repeatCounters };
 }
 
 function isInsideIf(v: Value, op: Op): boolean {

@@ -8,7 +8,7 @@ import { InternalError } from "../diagnostics.js";
 import { literalText } from "../ir/literal.js";
 import { primitive } from "../ir/primitives.js";
 import { Structural, type Func, type Op, type Region, type Type, type Value } from "../ir/types.js";
-import { terminator } from "../ir/walk.js";
+import { terminator, walkOps } from "../ir/walk.js";
 import { allocate, type Allocation, type Variable } from "./allocate.js";
 
 const tsType = (t: Type): string => (t === "f64" ? "number" : "boolean");
@@ -23,19 +23,52 @@ export interface EmitContext {
   sourceLine: number;
 }
 
-export function emitGradient(f: Func, ctx: EmitContext): string {
+/** Module-level helpers generated code may need, by name. */
+export const helpers: Record<string, string> = {
+  growValues: [
+    "/** A copy of the value tape with room for at least `need` entries. */",
+    "function growValues(tape: Float64Array, need: number): Float64Array {",
+    "  const bigger = new Float64Array(Math.max(2 * tape.length, need));",
+    "  bigger.set(tape);",
+    "  return bigger;",
+    "}",
+  ].join("\n"),
+  growDecisions: [
+    "/** A copy of the decision tape with room for at least `need` entries. */",
+    "function growDecisions(tape: Uint8Array, need: number): Uint8Array {",
+    "  const bigger = new Uint8Array(Math.max(2 * tape.length, need));",
+    "  bigger.set(tape);",
+    "  return bigger;",
+    "}",
+  ].join("\n"),
+};
+
+/** The two tapes: numbers in a Float64Array, branch decisions in a Uint8Array. */
+const tapes = {
+  f64: { data: "tape", top: "top", array: "Float64Array", grow: "growValues" },
+  bool: { data: "decisions", top: "dtop", array: "Uint8Array", grow: "growDecisions" },
+} as const;
+const initialTapeLength = 1024;
+
+export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers: Set<string> } {
   const wrt = f.resultNames.slice(1);
   const printer = new Printer(allocate(f), wrt);
+  const pushed = new Set([...walkOps(f.body)].filter((o) => o.kind === Structural.Push).map((o) => o.operands[0]!.type));
+  const prologue = [...pushed].sort().map((t) => {
+    const tape = tapes[t];
+    return `let ${tape.data}: ${tape.array} = new ${tape.array}(${initialTapeLength});\nlet ${tape.top} = 0;`;
+  });
   const params = f.params.map((p) => `${p.name}: ${tsType(p.type)}`).join(", ");
   const gradType = `{ ${wrt.map((n) => `${n}: number`).join("; ")} }`;
   const about = wrt.length ? `with respect to ${wrt.join(", ")}` : "(it depends on no parameter differentiably)";
   const lines = [
     `/** Value and gradient of \`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine}) ${about}. */`,
     `export function ${f.name}(${params}): { value: ${tsType(f.resultTypes[0]!)}; grad: ${gradType} } {`,
+    ...prologue,
     ...printer.region(f.body),
     "}",
   ];
-  return lines.join("\n");
+  return { code: lines.join("\n"), helpers: new Set([...pushed].map((t) => tapes[t].grow)) };
 }
 
 class Printer {
@@ -43,14 +76,25 @@ class Printer {
   private readonly firstDefinitions = new Map<Variable, Value>();
 
   constructor(private readonly a: Allocation, private readonly gradNames: string[]) {
-    this.predeclared = new Set([...a.declarations.values()].flatMap((ds) => ds.map((d) => d.variable)));
+    this.predeclared = new Set([
+      ...[...a.declarations.values()].flatMap((ds) => ds.map((d) => d.variable)),
+      ...[...a.loopInits.values()].flatMap((ds) => ds.map((d) => d.variable)),
+    ]);
   }
 
   /** The statements of a region; `group` is the source line whose reverse comment is already in force. */
   region(r: Region, group?: number): string[] {
     const out: string[] = [];
-    for (const op of r.ops) {
+    for (let i = 0; i < r.ops.length; i++) {
+      const op = r.ops[i]!;
       if (op.kind === Structural.Const || op.kind === Structural.Yield) continue;
+      if (op.kind === Structural.Push) {
+        let end = i;
+        while (r.ops[end + 1]?.kind === Structural.Push) end++;
+        out.push(...this.pushes(r.ops.slice(i, end + 1)));
+        i = end;
+        continue;
+      }
       if (op.results.length === 1 && this.a.inlined.has(op.results[0]!)) continue;
       if (op.reverse && op.loc && op.loc.line !== group) {
         group = op.loc.line;
@@ -68,10 +112,51 @@ class Printer {
       return [`return { value: ${this.expr(value!)}, grad: { ${entries} } };`];
     }
     if (op.kind === Structural.If) return this.ifStatement(op);
+    if (op.kind === Structural.While) return this.whileStatement(op);
+    if (op.kind === Structural.Repeat) return this.repeatStatement(op);
     const v = op.results[0]!;
     const x = this.variableOf(v);
     if (!this.isFirstDefinition(x, v)) return [this.assignment(x, op)];
     return [`${x.reassigned ? "let" : "const"} ${x.name} = ${this.rhs(op)};`];
+  }
+
+  /** Records values on the tapes, making room once for the whole run of pushes. */
+  private pushes(ops: Op[]): string[] {
+    const out: string[] = [];
+    for (const type of ["f64", "bool"] as const) {
+      const values = ops.map((o) => o.operands[0]!).filter((v) => v.type === type);
+      if (values.length === 0) continue;
+      const t = tapes[type];
+      out.push(`if (${t.top} + ${values.length} > ${t.data}.length) ${t.data} = ${t.grow}(${t.data}, ${t.top} + ${values.length});`);
+      for (const v of values) out.push(`${t.data}[${t.top}++] = ${type === "bool" ? `${this.expr(v)} ? 1 : 0` : this.expr(v)};`);
+    }
+    return out;
+  }
+
+  private loopInits(op: Op): string[] {
+    return (this.a.loopInits.get(op) ?? []).map((d) => `let ${d.variable.name} = ${this.expr(d.init)};`);
+  }
+
+  private whileStatement(op: Op): string[] {
+    const [cond, body] = op.regions as [Region, Region];
+    const condLines = this.region(cond);
+    const test = this.expr(terminator(cond).operands[0]!);
+    const bodyLines = [...this.region(body), ...this.yieldAssignments(op, body, new Map())];
+    if (condLines.length === 0) return [...this.loopInits(op), `while (${test}) {`, ...bodyLines, "}"];
+    return [...this.loopInits(op), "for (;;) {", ...condLines, `if (!(${test})) break;`, ...bodyLines, "}"];
+  }
+
+  private repeatStatement(op: Op): string[] {
+    const body = op.regions[0]!;
+    const k = this.a.repeatCounters.get(op)!;
+    const group = op.loc?.line;
+    return [
+      ...this.loopInits(op),
+      `for (let ${k} = ${this.expr(op.operands[0]!)}; ${k} > 0; ${k}--) {`,
+      ...this.region(body, group),
+      ...this.yieldAssignments(op, body, new Map()),
+      "}",
+    ];
   }
 
   private ifStatement(op: Op): string[] {
@@ -161,6 +246,10 @@ class Printer {
 
   /** The right-hand side of a definition: the op's expression without outer parentheses. */
   private rhs(op: Op): string {
+    if (op.kind === Structural.Pop) {
+      const t = tapes[op.results[0]!.type as "f64" | "bool"];
+      return op.results[0]!.type === "bool" ? `${t.data}[--${t.top}] === 1` : `${t.data}[--${t.top}]`;
+    }
     const p = primitive(op.kind);
     if (!p) throw new InternalError(`cannot print op ${op.kind}`);
     return p.emit(op.operands.map((v) => this.expr(v)));

@@ -106,6 +106,42 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
       case SyntaxKind.IfStatement:
         expectType(node.asKindOrThrow(SyntaxKind.IfStatement).getExpression(), "bool", "an 'if' condition");
         return true;
+      case SyntaxKind.WhileStatement:
+      case SyntaxKind.DoStatement: {
+        const loop = node as Node & { getExpression(): Node; getStatement(): Node };
+        expectType(loop.getExpression(), "bool", "a loop condition");
+        visit(loop.getExpression(), fn, stack);
+        visit(loop.getStatement(), fn, stack);
+        return false;
+      }
+      case SyntaxKind.ForStatement: {
+        const loop = node.asKindOrThrow(SyntaxKind.ForStatement);
+        const init = loop.getInitializer();
+        if (init && Node.isVariableDeclarationList(init)) {
+          if (init.getDeclarationKind() === VariableDeclarationKind.Var) {
+            report(init, Codes.UnsupportedStatement, "'var' is not supported; use 'let'");
+          } else {
+            init.getDeclarations().forEach((d) => visit(d, fn, stack));
+          }
+        } else if (init) {
+          checkExpressionStatement(init, fn, stack);
+        }
+        const cond = loop.getCondition();
+        if (cond) {
+          expectType(cond, "bool", "a loop condition");
+          visit(cond, fn, stack);
+        }
+        const inc = loop.getIncrementor();
+        if (inc) checkExpressionStatement(inc, fn, stack);
+        visit(loop.getStatement(), fn, stack);
+        return false;
+      }
+      case SyntaxKind.BreakStatement:
+      case SyntaxKind.ContinueStatement:
+        if ((node as Node & { getLabel(): Node | undefined }).getLabel()) {
+          report(node, Codes.UnsupportedStatement, "labelled 'break' and 'continue' are not supported");
+        }
+        return false;
       case SyntaxKind.ReturnStatement:
         if (!node.asKindOrThrow(SyntaxKind.ReturnStatement).getExpression()) {
           report(node, Codes.UnsupportedStatement, "'return' without a value; return a number");
@@ -389,19 +425,14 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
 }
 
 const statementNames = new Map<SyntaxKind, string>([
-  [SyntaxKind.ForStatement, "a 'for' loop"],
   [SyntaxKind.ForOfStatement, "a 'for...of' loop"],
   [SyntaxKind.ForInStatement, "a 'for...in' loop"],
-  [SyntaxKind.WhileStatement, "a 'while' loop"],
-  [SyntaxKind.DoStatement, "a 'do...while' loop"],
   [SyntaxKind.SwitchStatement, "'switch'"],
   [SyntaxKind.TryStatement, "'try'"],
   [SyntaxKind.ThrowStatement, "'throw'"],
   [SyntaxKind.ClassDeclaration, "a class declaration"],
   [SyntaxKind.FunctionDeclaration, "a nested function declaration"],
   [SyntaxKind.LabeledStatement, "a labelled statement"],
-  [SyntaxKind.BreakStatement, "'break'"],
-  [SyntaxKind.ContinueStatement, "'continue'"],
   [SyntaxKind.WithStatement, "'with'"],
   [SyntaxKind.DebuggerStatement, "'debugger'"],
 ]);

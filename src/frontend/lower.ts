@@ -5,11 +5,13 @@
  * branches may `return` takes the rest of the function into its branches,
  * so every early return becomes a value yielded by structured `if` ops.
  */
-import { FunctionDeclaration, Node, SyntaxKind, type Expression, type Statement, ts } from "ts-morph";
+import {
+  DoStatement, ForStatement, FunctionDeclaration, Node, SyntaxKind, WhileStatement, type Expression, type Statement, ts,
+} from "ts-morph";
 import { Codes, DiagnosticError, InternalError, type Code } from "../diagnostics.js";
 import { Builder, constantOf, emptyRegion } from "../ir/builder.js";
 import { mathConstants } from "../ir/primitives.js";
-import { Structural, type Func, type Op, type Type, type Value } from "../ir/types.js";
+import { Structural, type Func, type Op, type Region, type Type, type Value } from "../ir/types.js";
 import { compoundAssignments, isModuleConstant } from "./fence.js";
 import { diagnosticAt, locOf, scalarType } from "./source.js";
 
@@ -61,19 +63,25 @@ class Lowerer {
     const env: Env = new Map();
     fn.getParameters().forEach((p, i) => env.set(p.compilerNode, args[i]!));
     const statements = fn.getBodyOrThrow().asKindOrThrow(SyntaxKind.Block).getStatements();
-    return this.lowerRest({ statements, index: 0, next: undefined }, env, fn);
+    const exits: Exits = {
+      types: [scalarType(fn.getReturnType()) ?? "f64"],
+      onReturn: (value) => [value],
+      onEnd: () => this.fail(fn.getNameNode() ?? fn, Codes.MissingReturn, `'${fn.getName()}' can reach its end without returning a value`),
+    };
+    return this.lowerRest({ statements, index: 0, next: undefined }, env, exits)[0]!;
   }
 
   private fail(node: Node, code: Code, message: string): never {
     throw new DiagnosticError([diagnosticAt(this.displayPath, node, code, message)]);
   }
 
-  /** Lowers the continuation up to a return on every path; returns the value returned. */
-  private lowerRest(k: Continuation | undefined, env: Env, fn: FunctionDeclaration): Value {
+  /**
+   * Lowers the continuation until every path leaves it (return, break,
+   * continue, or the end); returns the values `exits` makes of the way out.
+   */
+  private lowerRest(k: Continuation | undefined, env: Env, exits: Exits): Value[] {
     for (;;) {
-      if (!k) {
-        this.fail(fn.getNameNode() ?? fn, Codes.MissingReturn, `'${fn.getName()}' can reach its end without returning a value`);
-      }
+      if (!k) return exits.onEnd(env);
       if (k.index >= k.statements.length) {
         k = k.next;
         continue;
@@ -81,14 +89,14 @@ class Lowerer {
       const statement = k.statements[k.index]!;
       const rest: Continuation = { statements: k.statements, index: k.index + 1, next: k.next };
       this.b.loc = locOf(statement);
-      if (Node.isReturnStatement(statement)) {
-        return this.expr(statement.getExpressionOrThrow(), env);
-      }
+      if (Node.isReturnStatement(statement)) return exits.onReturn(this.expr(statement.getExpressionOrThrow(), env), env);
+      if (Node.isBreakStatement(statement)) return exits.onBreak!(env);
+      if (Node.isContinueStatement(statement)) return exits.onContinue!(env);
       if (Node.isBlock(statement)) {
         k = { statements: statement.getStatements(), index: 0, next: rest };
         continue;
       }
-      if (Node.isIfStatement(statement) && mayReturn(statement)) {
+      if (Node.isIfStatement(statement) && mayExit(statement)) {
         const branches = [statement.getThenStatement(), statement.getElseStatement()];
         const cond = this.expr(statement.getExpression(), env);
         const known = constantOf(cond);
@@ -97,22 +105,33 @@ class Lowerer {
           k = taken ? { statements: [taken], index: 0, next: rest } : rest;
           continue;
         }
-        const op = this.b.ifOp(cond, [this.returnType(fn)]);
-        branches.forEach((branch, i) => {
-          this.b.inRegion(op.regions[i]!, () => {
-            const tail: Continuation = branch ? { statements: [branch], index: 0, next: rest } : rest;
-            this.b.yield([this.lowerRest(tail, new Map(env), fn)]);
-          });
-        });
-        return op.results[0]!;
+        return this.branch(cond, exits.types, branches.map((branch) => (branchEnv: Env) =>
+          this.lowerRest(branch ? { statements: [branch], index: 0, next: rest } : rest, branchEnv, exits)), env);
+      }
+      if (isLoop(statement) && hasReturn(statement)) {
+        const { returned, value } = this.loop(statement, env)!;
+        return this.branch(returned, exits.types, [
+          (branchEnv) => exits.onReturn(value, branchEnv),
+          (branchEnv) => this.lowerRest(rest, branchEnv, exits),
+        ], env);
       }
       this.statement(statement, env);
       k = rest;
     }
   }
 
-  private returnType(fn: FunctionDeclaration): Type {
-    return scalarType(fn.getReturnType()) ?? "f64";
+  /** An `if` op whose branches each lower a way out and yield its values. */
+  private branch(cond: Value, types: Type[], branches: ((env: Env) => Value[])[], env: Env): Value[] {
+    const op = this.b.ifOp(cond, types);
+    const loc = this.b.loc;
+    branches.forEach((lowerBranch, i) => {
+      this.b.inRegion(op.regions[i]!, () => {
+        const values = lowerBranch(new Map(env));
+        this.b.loc = loc;
+        this.b.yield(values);
+      });
+    });
+    return op.results;
   }
 
   /** Lowers a statement that cannot return. */
@@ -129,6 +148,8 @@ class Lowerer {
       for (const s of statement.getStatements()) this.statement(s, env);
     } else if (Node.isIfStatement(statement)) {
       this.plainIf(statement, env);
+    } else if (isLoop(statement)) {
+      this.loop(statement, env);
     } else if (!Node.isEmptyStatement(statement)) {
       throw new InternalError(`statement ${statement.getKindName()} passed the fence`);
     }
@@ -169,6 +190,112 @@ class Lowerer {
     });
   }
 
+  /**
+   * A loop becomes a `while` op whose state is the variables the loop assigns,
+   * plus a flag for `break`, a flag and a value for `return`, and a first-time
+   * flag for `do ... while`. Returns the return flag and value when the loop
+   * contains a `return`.
+   */
+  private loop(statement: LoopStatement, env: Env): { returned: Value; value: Value } | undefined {
+    const b = this.b;
+    const loc = locOf(statement);
+    if (Node.isForStatement(statement)) {
+      const init = statement.getInitializer();
+      if (init && Node.isVariableDeclarationList(init)) {
+        for (const decl of init.getDeclarations()) {
+          const value = decl.getInitializer();
+          env.set(decl.compilerNode, value ? named(this.expr(value, env), decl.getName()) : Unassigned);
+        }
+      } else if (init) {
+        this.assignment(init, env);
+      }
+    }
+    b.loc = loc;
+    const carried = carriedVariables(statement).filter((d) => env.has(d.compilerNode));
+    for (const d of carried) {
+      if (env.get(d.compilerNode) === Unassigned) {
+        this.fail(d, Codes.UnassignedVariable, `'${variableName(d)}' must be assigned before the loop that assigns it`);
+      }
+    }
+    const flags = {
+      broken: hasBreak(statement),
+      returned: hasReturn(statement),
+      first: Node.isDoStatement(statement),
+    };
+    const init: Value[] = carried.map((d) => env.get(d.compilerNode) as Value);
+    const names = carried.map((d) => variableName(d));
+    if (flags.broken) { init.push(b.const(false)); names.push("broken"); }
+    if (flags.returned) { init.push(b.const(false), b.const(0)); names.push("returned", "result"); }
+    if (flags.first) { init.push(b.const(true)); names.push("first"); }
+    const op = b.whileOp(init);
+    const [condRegion, bodyRegion] = op.regions as [Region, Region];
+    for (const values of [op.results, condRegion.args, bodyRegion.args]) {
+      values.forEach((v, i) => { v.name = names[i]!; v.nameKind = i < carried.length ? "source" : "temp"; });
+    }
+    /** The state's values under the names: carried variables, then flags. */
+    const at = (values: Value[]) => {
+      let i = carried.length;
+      return {
+        broken: flags.broken ? values[i++] : undefined,
+        returned: flags.returned ? values[i++] : undefined,
+        result: flags.returned ? values[i++] : undefined,
+        first: flags.first ? values[i++] : undefined,
+      };
+    };
+    const bind = (region: Region): Env => {
+      const inner: Env = new Map(env);
+      carried.forEach((d, i) => inner.set(d.compilerNode, region.args[i]!));
+      return inner;
+    };
+
+    b.inRegion(condRegion, () => {
+      const inner = bind(condRegion);
+      const state = at(condRegion.args);
+      const test = statementCondition(statement);
+      let cond = test ? this.expr(test, inner) : b.const(true);
+      if (state.first) cond = b.prim("or", [state.first, cond]);
+      if (state.returned) cond = b.prim("and", [b.prim("not", [state.returned]), cond]);
+      if (state.broken) cond = b.prim("and", [b.prim("not", [state.broken]), cond]);
+      b.loc = loc;
+      b.yield([cond]);
+    });
+
+    b.inRegion(bodyRegion, () => {
+      const state = at(bodyRegion.args);
+      const next = (inner: Env, change: { broken?: boolean; value?: Value }): Value[] => {
+        const values = carried.map((d) => this.read(d, inner));
+        if (flags.broken) values.push(b.const(change.broken === true));
+        if (flags.returned) values.push(b.const(change.value !== undefined), change.value ?? state.result!);
+        if (flags.first) values.push(b.const(false));
+        return values;
+      };
+      const step = (inner: Env): Value[] => {
+        if (Node.isForStatement(statement)) {
+          const inc = statement.getIncrementor();
+          if (inc) {
+            b.loc = locOf(inc);
+            this.assignment(inc, inner);
+          }
+        }
+        return next(inner, {});
+      };
+      const exits: Exits = {
+        types: init.map((v) => v.type),
+        onReturn: (value, inner) => next(inner, { value }),
+        onEnd: step,
+        onContinue: step,
+        onBreak: (inner) => next(inner, { broken: true }),
+      };
+      const values = this.lowerRest({ statements: [statement.getStatement()], index: 0, next: undefined }, bind(bodyRegion), exits);
+      b.loc = loc;
+      b.yield(values);
+    });
+
+    carried.forEach((d, i) => env.set(d.compilerNode, op.results[i]!));
+    const final = at(op.results);
+    return flags.returned ? { returned: final.returned!, value: final.result! } : undefined;
+  }
+
   private assignment(e: Expression, env: Env): void {
     if (Node.isBinaryExpression(e)) {
       const target = e.getLeft();
@@ -191,7 +318,7 @@ class Lowerer {
   }
 
   private read(id: Node, env: Env): Value {
-    const decl = declarationOf(id);
+    const decl = Node.isIdentifier(id) ? declarationOf(id) : id;
     const bound = env.get(decl.compilerNode);
     if (bound === undefined || bound === Unassigned) {
       this.fail(id, Codes.UnassignedVariable, `'${id.getText()}' is read before it is assigned on every path`);
@@ -201,7 +328,9 @@ class Lowerer {
 
   private expr(e: Node, env: Env): Value {
     const b = this.b;
-    if (Node.isNumericLiteral(e)) return b.const(e.getLiteralValue());
+    // The compiler's normalised text ("0x10" -> "16", "1_000" -> "1000"); ts-morph's
+    // getLiteralValue() reads "1e-15" as 1.
+    if (Node.isNumericLiteral(e)) return b.const(Number(e.compilerNode.text));
     if (Node.isTrueLiteral(e)) return b.const(true);
     if (Node.isFalseLiteral(e)) return b.const(false);
     if (Node.isParenthesizedExpression(e) || Node.isAsExpression(e) || Node.isNonNullExpression(e)
@@ -297,8 +426,80 @@ class Lowerer {
   }
 }
 
-function mayReturn(statement: Node): boolean {
+type LoopStatement = ForStatement | WhileStatement | DoStatement;
+
+interface Exits {
+  /** The types of the values every way out yields. */
+  types: Type[];
+  onReturn(value: Value, env: Env): Value[];
+  /** Control reaches the end of the code being lowered. */
+  onEnd(env: Env): Value[];
+  onBreak?: (env: Env) => Value[];
+  onContinue?: (env: Env) => Value[];
+}
+
+function isLoop(statement: Node): statement is LoopStatement {
+  return Node.isForStatement(statement) || Node.isWhileStatement(statement) || Node.isDoStatement(statement);
+}
+
+function hasReturn(statement: Node): boolean {
   return statement.getDescendantsOfKind(SyntaxKind.ReturnStatement).length > 0;
+}
+
+/** The loop a `break` or `continue` leaves or repeats. */
+function targetLoop(jump: Node): Node | undefined {
+  return jump.getFirstAncestor((a) => isLoop(a));
+}
+
+/** Whether `statement` contains a `break` of its own (not of a nested loop). */
+function hasBreak(loop: Node): boolean {
+  return loop.getDescendantsOfKind(SyntaxKind.BreakStatement).some((j) => targetLoop(j) === loop);
+}
+
+/** Whether control can leave `statement` other than by falling through: a return, or a jump to an enclosing loop. */
+function mayExit(statement: Node): boolean {
+  if (hasReturn(statement)) return true;
+  const jumps = [...statement.getDescendantsOfKind(SyntaxKind.BreakStatement), ...statement.getDescendantsOfKind(SyntaxKind.ContinueStatement)];
+  return jumps.some((j) => {
+    const loop = targetLoop(j);
+    return !loop || !(loop === statement || loop.getAncestors().includes(statement));
+  });
+}
+
+/** The condition a loop tests before each run of its body (undefined for `for (;;)`). */
+function statementCondition(loop: LoopStatement): Expression | undefined {
+  return Node.isForStatement(loop) ? loop.getCondition() : loop.getExpression();
+}
+
+/** Variables a loop assigns that live across iterations: declared outside it or in a `for` initializer. */
+function carriedVariables(loop: LoopStatement): Node[] {
+  const found = new Set<Node>();
+  const inside = (d: Node) => d.getAncestors().includes(loop) && !isForInitializer(d, loop);
+  const consider = (target: Node) => {
+    const decl = target.getSymbol()?.getDeclarations()[0];
+    if (decl && !inside(decl)) found.add(decl);
+  };
+  for (const e of loop.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+    const kind = e.getOperatorToken().getKind();
+    if ((kind === SyntaxKind.EqualsToken || compoundAssignments.has(kind)) && Node.isIdentifier(e.getLeft())) consider(e.getLeft());
+  }
+  for (const e of [...loop.getDescendantsOfKind(SyntaxKind.PrefixUnaryExpression), ...loop.getDescendantsOfKind(SyntaxKind.PostfixUnaryExpression)]) {
+    const op = e.getOperatorToken();
+    if (op === SyntaxKind.PlusPlusToken || op === SyntaxKind.MinusMinusToken) consider(e.getOperand());
+  }
+  if (Node.isForStatement(loop)) {
+    const init = loop.getInitializer();
+    if (init && Node.isVariableDeclarationList(init)) for (const d of init.getDeclarations()) found.add(d);
+  }
+  return [...found];
+}
+
+function isForInitializer(decl: Node, loop: LoopStatement): boolean {
+  return Node.isForStatement(loop) && decl.getParent() === loop.getInitializer();
+}
+
+function variableName(decl: Node): string {
+  return (decl.compilerNode as ts.VariableDeclaration | ts.ParameterDeclaration).name.getText();
 }
 
 function declarationOf(id: Node): Node {

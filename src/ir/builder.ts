@@ -93,6 +93,38 @@ export class Builder {
     return this.insert(op);
   }
 
+  /** A `while` op with empty cond and body regions whose arguments are the loop state. */
+  whileOp(init: Value[]): Op {
+    const op = this.makeOp(Structural.While, init, init.map((v) => v.type));
+    op.regions = [this.stateRegion(op, init), this.stateRegion(op, init)];
+    return this.insert(op);
+  }
+
+  /** A `repeat` op: runs its body `count` times over the state. */
+  repeatOp(count: Value, init: Value[]): Op {
+    const op = this.makeOp(Structural.Repeat, [count, ...init], init.map((v) => v.type));
+    op.regions = [this.stateRegion(op, init)];
+    return this.insert(op);
+  }
+
+  private stateRegion(owner: Op, like: Value[]): Region {
+    const region = emptyRegion(owner);
+    region.args = like.map((v) => this.newValue(v.type, v.name, v.nameKind));
+    return region;
+  }
+
+  push(v: Value): Op {
+    return this.insert(this.makeOp(Structural.Push, [v], []));
+  }
+
+  pop(like: Value): Value {
+    const op = this.makeOp(Structural.Pop, [], [like.type]);
+    op.results[0]!.name = like.name;
+    op.results[0]!.nameKind = like.nameKind;
+    this.insert(op);
+    return op.results[0]!;
+  }
+
   yield(values: Value[]): Op {
     return this.insert(this.makeOp(Structural.Yield, values, []));
   }

@@ -39,7 +39,16 @@ function printRegion(r: Region, depth: number, lines: string[], name: (v: Value)
     const lhs = op.results.length ? `${op.results.map(name).join(", ")} = ` : "";
     const operands = op.operands.map(name).join(", ");
     const where = op.loc ? `  // L${op.loc.line}${op.reverse ? " rev" : ""}` : "";
-    if (op.kind === Structural.If) {
+    if (op.kind === Structural.While || op.kind === Structural.Repeat) {
+      const types = op.results.map((v) => v.type).join(", ");
+      lines.push(`${pad}${lhs}${op.kind} ${operands} -> (${types}) {${where}`);
+      op.regions.forEach((region, i) => {
+        if (i > 0) lines.push(`${pad}} do {`);
+        lines.push(`${pad}  (${region.args.map(name).join(", ")}):`);
+        printRegion(region, depth + 1, lines, name);
+      });
+      lines.push(`${pad}}`);
+    } else if (op.kind === Structural.If) {
       const types = op.results.map((v) => v.type).join(", ");
       lines.push(`${pad}${lhs}if ${operands} -> (${types}) {${where}`);
       printRegion(op.regions[0]!, depth + 1, lines, name);

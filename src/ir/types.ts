@@ -75,7 +75,27 @@ export interface Func {
 /** Structural op kinds; every other kind is a primitive. */
 export const Structural = {
   Const: "const",
+  /** operands [cond]; regions [then, else], each ending in yield; results = the yielded values. */
   If: "if",
+  /**
+   * operands = the initial loop state; regions [cond, body], both taking the
+   * state as arguments. The cond region yields one boolean: whether to run the
+   * body again. The body yields the next state. Results = the final state.
+   */
+  While: "while",
+  /**
+   * operands [count, ...initial state]; region [body], taking the state as
+   * arguments and yielding the next state; the body runs `count` times.
+   * Results = the final state. (The reverse sweep of a `while`.)
+   */
+  Repeat: "repeat",
   Yield: "yield",
   Return: "return",
+  /** operands [value]: records a value on the tape (forward sweep). */
+  Push: "push",
+  /** results [value]: takes the last recorded value off the tape (reverse sweep). */
+  Pop: "pop",
 } as const;
+
+/** Ops with effects: never removed, never reordered or inlined. */
+export const effectful: ReadonlySet<string> = new Set([Structural.Push, Structural.Pop]);

@@ -5,7 +5,7 @@
  * is that value. An `if` left without results goes entirely. Repeats to a
  * fixed point.
  */
-import { Structural, type Func, type Op, type Region } from "../ir/types.js";
+import { effectful, Structural, type Func, type Op, type Region } from "../ir/types.js";
 import { definedInside, replaceUses, terminator, useCounts, walkOps } from "../ir/walk.js";
 
 export function eliminateDeadCode(f: Func): void {
@@ -46,7 +46,16 @@ function sweep(r: Region, uses: Map<unknown, number>): boolean {
   let changed = false;
   for (let i = r.ops.length - 1; i >= 0; i--) {
     const op = r.ops[i]!;
-    if (op.kind === Structural.Return || op.kind === Structural.Yield) continue;
+    if (op.kind === Structural.Return || op.kind === Structural.Yield || effectful.has(op.kind)) continue;
+    if (op.kind === Structural.While || op.kind === Structural.Repeat) {
+      // Loop state feeds itself; a loop goes only when nothing reads its results and it has no effects.
+      for (const region of op.regions) changed = sweep(region, uses) || changed;
+      if (op.results.every((v) => (uses.get(v) ?? 0) === 0) && !hasEffects(op)) {
+        r.ops.splice(i, 1);
+        changed = true;
+      }
+      continue;
+    }
     if (op.kind === Structural.If) {
       const keep = op.results.map((v) => (uses.get(v) ?? 0) > 0);
       if (keep.includes(false)) {
@@ -54,7 +63,7 @@ function sweep(r: Region, uses: Map<unknown, number>): boolean {
         changed = true;
       }
       for (const region of op.regions) changed = sweep(region, uses) || changed;
-      if (op.results.length === 0) {
+      if (op.results.length === 0 && !hasEffects(op)) {
         r.ops.splice(i, 1);
         changed = true;
       }
@@ -66,4 +75,8 @@ function sweep(r: Region, uses: Map<unknown, number>): boolean {
     }
   }
   return changed;
+}
+
+function hasEffects(op: Op): boolean {
+  return op.regions.some((r) => [...walkOps(r)].some((o) => effectful.has(o.kind)));
 }
