@@ -8,7 +8,7 @@
 import path from "node:path";
 import prettier from "prettier";
 import { reverseMode } from "./ad/reverse.js";
-import { usefulValues } from "./ad/activity.js";
+import { analyseActivity } from "./ad/activity.js";
 import { DiagnosticError, type Diagnostic } from "./diagnostics.js";
 import { emitGradient, helpers } from "./emit/emit.js";
 import { fence } from "./frontend/fence.js";
@@ -106,6 +106,6 @@ function compileFile(sourcePath: string, text: string | undefined): { code: stri
 /** By default: the number parameters through which the result depends differentiably. */
 function defaultWrt(primal: Func): string[] {
   const ret = primal.body.ops[primal.body.ops.length - 1]!.operands[0]!;
-  const useful = usefulValues(primal.body, ret);
-  return primal.params.filter((p) => p.type === "f64" && useful.has(p.value)).map((p) => p.name);
+  const activity = analyseActivity(primal.body, [], ret);
+  return primal.params.filter((p) => p.type !== "bool" && activity.useful(p.value)).map((p) => p.name);
 }

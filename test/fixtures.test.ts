@@ -44,10 +44,25 @@ function gradFunction(generated: Module, name: string): GradFunction {
   return fn as GradFunction;
 }
 
-/** Parameters whose derivative the gradient may carry: the `@wrt` list, or else every number parameter. */
+/** Parameters whose derivative the gradient may carry: the `@wrt` list, or else every number or number-array parameter. */
 function differentiable(fn: ExportedFunction): string[] {
-  return fn.wrt ?? fn.parameters.filter((p) => p.type === "number").map((p) => p.name);
+  return fn.wrt ?? fn.parameters.filter((p) => /^(number|(readonly )?\(?(readonly )?number\[\]\)?(\[\])?|Float64Array)$/.test(p.type)).map((p) => p.name);
 }
+
+/** The index paths of every number inside an argument: [] for a number, [i] for an array, [i, j] for rows. */
+function coordinates(value: unknown): number[][] {
+  if (typeof value === "number") return [[]];
+  if (Array.isArray(value) || value instanceof Float64Array) {
+    return [...value].flatMap((item, i) => coordinates(item).map((path) => [i, ...path]));
+  }
+  return [];
+}
+
+function at(value: unknown, path: number[]): unknown {
+  return path.reduce<unknown>((v, i) => (v as ArrayLike<unknown>)[i], value);
+}
+
+const pathText = (path: number[]): string => path.map((i) => `[${i}]`).join("");
 
 /** A kink's gradient compares equal to the convention's value also when it is -0 instead of 0. */
 function withoutNegativeZero(grad: Record<string, unknown>): Record<string, unknown> {
@@ -103,12 +118,19 @@ for (const fixture of listFixtures()) {
               if (!differentiableNames.includes(p.name)) return;
               test(`d/d${p.name}`, async () => {
                 const { grad } = gradFunction(await loadGenerated(), fn.name)(...args);
-                const oracle = numericDerivative(f, args, [index]);
                 if (p.name in grad) {
-                  expectGradClose(grad[p.name], oracle, { rtol: RTOL, label: `grad.${p.name}` });
-                } else if (!constantOnOneSide(f, args, index)) {
-                  // A count or threshold sampled at its jump (an integer trip count) is constant on one side.
-                  expectGradClose(0, oracle, { rtol: RTOL, label: `${p.name} is left out of grad, so its derivative` });
+                  // The gradient has the shape and array type of its parameter.
+                  expect(coordinates(grad[p.name]).map(pathText)).toEqual(coordinates(args[index]).map(pathText));
+                  expect(grad[p.name] instanceof Float64Array).toBe(args[index] instanceof Float64Array);
+                }
+                for (const path of coordinates(args[index])) {
+                  const oracle = numericDerivative(f, args, [index, ...path]);
+                  if (p.name in grad) {
+                    expectGradClose(at(grad[p.name], path), oracle, { rtol: RTOL, label: `grad.${p.name}${pathText(path)}` });
+                  } else if (!constantOnOneSide(f, args, index)) {
+                    // A count or threshold sampled at its jump (an integer trip count) is constant on one side.
+                    expectGradClose(0, oracle, { rtol: RTOL, label: `${p.name} is left out of grad, so its derivative` });
+                  }
                 }
               });
             });
@@ -142,6 +164,7 @@ describe("explicit gradients", () => {
 
 /** Whether nudging argument `index` up or down leaves f unchanged: f is flat there, on at least one side. */
 function constantOnOneSide(f: SourceFunction, args: unknown[], index: number): boolean {
+  if (typeof args[index] !== "number") return false;
   const x = args[index] as number;
   const nudge = 1e-6 * Math.max(1, Math.abs(x));
   const at = (v: number) => f(...args.map((a, i) => (i === index ? v : a)));

@@ -1,80 +1,127 @@
 /**
- * Activity analysis. A value is *varied* when it depends differentiably on a
+ * Activity analysis. A number is *varied* when it depends differentiably on a
  * parameter we differentiate with respect to, and *useful* when the result
- * depends differentiably on it. Only values that are both (active) get an
- * adjoint. Dependence through a comparison, a rounding function or a branch
- * condition carries no derivative. Loop state feeds itself, so both passes
- * repeat until nothing changes.
+ * depends differentiably on it; only values that are both (active) get an
+ * adjoint. Dependence through a comparison, a rounding function, an index or
+ * a branch condition carries no derivative.
+ *
+ * Arrays are tracked by alias class: arrays that may share memory (a row and
+ * its matrix, the branches of an `if`, the states of a loop) form one class,
+ * which is varied when a varied number is stored into it and useful when a
+ * useful number is loaded from it. Active classes get shadow (adjoint) arrays.
+ * Loop state and memory feed back on themselves, so both passes repeat until
+ * nothing changes.
  */
 import { primitive } from "../ir/primitives.js";
-import { Structural, type Op, type Region, type Value } from "../ir/types.js";
-import { terminator } from "../ir/walk.js";
+import { isArray, Structural, type Op, type Region, type Value } from "../ir/types.js";
+import { terminator, walkOps } from "../ir/walk.js";
+
+export interface Activity {
+  /** Active numbers. */
+  active: Set<Value>;
+  /** Whether an array value's alias class needs a shadow. */
+  activeArray(v: Value): boolean;
+  /** Numbers and arrays the result depends on differentiably (for the default `@wrt`). */
+  useful(v: Value): boolean;
+}
+
+export function analyseActivity(body: Region, seeds: Value[], result: Value): Activity {
+  const classes = aliasClasses(body);
+  const varied = propagate(body, classes, seeds, "forward");
+  const useful = propagate(body, classes, [result], "backward");
+  const active = new Set([...varied.values].filter((v) => v.type === "f64" && useful.values.has(v)));
+  const activeArray = (v: Value) => varied.classes.has(classes.find(v)) && useful.classes.has(classes.find(v));
+  return {
+    active,
+    activeArray,
+    useful: (v) => (isArray(v.type) ? useful.classes.has(classes.find(v)) : useful.values.has(v)),
+  };
+}
+
+/** Union-find over array values. */
+class AliasClasses {
+  private readonly parent = new Map<Value, Value>();
+
+  find(v: Value): Value {
+    let root = v;
+    while (this.parent.has(root)) root = this.parent.get(root)!;
+    if (root !== v) this.parent.set(v, root);
+    return root;
+  }
+
+  union(a: Value, b: Value): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent.set(ra, rb);
+  }
+}
+
+function aliasClasses(body: Region): AliasClasses {
+  const classes = new AliasClasses();
+  const join = (a: Value, b: Value) => {
+    if (isArray(a.type) && isArray(b.type)) classes.union(a, b);
+  };
+  for (const op of walkOps(body)) {
+    if (op.kind === "load") join(op.results[0]!, op.operands[0]!);
+    else if (op.kind === "store" || op.kind === "append") join(op.operands[2]!, op.operands[0]!);
+    else if (op.kind === Structural.If) {
+      op.results.forEach((r, j) => op.regions.forEach((region) => join(r, terminator(region).operands[j]!)));
+    } else if (op.kind === Structural.While) {
+      for (const s of loopState(op)) for (const v of [s.init, s.arg, s.next, s.condArg]) join(s.result, v);
+    }
+  }
+  return classes;
+}
 
 /** How a loop's state flows: initial value -> body argument -> yielded next value -> body argument, result. */
-function loopState(op: Op): { init: Value; arg: Value; next: Value; result: Value }[] {
-  const body = op.regions[1]!;
+function loopState(op: Op): { init: Value; arg: Value; condArg: Value; next: Value; result: Value }[] {
+  const [cond, body] = op.regions as [Region, Region];
   const next = terminator(body).operands;
-  return op.results.map((result, j) => ({ init: op.operands[j]!, arg: body.args[j]!, next: next[j]!, result }));
+  return op.results.map((result, j) => ({ init: op.operands[j]!, arg: body.args[j]!, condArg: cond.args[j]!, next: next[j]!, result }));
 }
 
-/** Values on which `result` depends differentiably. */
-export function usefulValues(body: Region, result: Value): Set<Value> {
-  const useful = new Set<Value>([result]);
-  const visit = (r: Region): void => {
-    for (let i = r.ops.length - 1; i >= 0; i--) {
-      const op = r.ops[i]!;
+/**
+ * Flows "depends on" forward from the seeds (varied) or backward from the
+ * result (useful), over numbers and array classes, to a fixed point.
+ */
+function propagate(body: Region, classes: AliasClasses, seeds: Value[], direction: "forward" | "backward") {
+  const values = new Set<Value>();
+  const arrays = new Set<Value>();
+  const has = (v: Value) => (isArray(v.type) ? arrays.has(classes.find(v)) : values.has(v));
+  let changed = false;
+  const mark = (v: Value) => {
+    if (v.type === "bool" || has(v)) return;
+    if (isArray(v.type)) arrays.add(classes.find(v));
+    else values.add(v);
+    changed = true;
+  };
+  /** Dependence of `to` on `from`, in the direction of the pass. */
+  const flow = (from: Value, to: Value) => {
+    if (direction === "forward" ? has(from) : has(to)) mark(direction === "forward" ? to : from);
+  };
+  seeds.forEach(mark);
+  const ops = [...walkOps(body)];
+  do {
+    changed = false;
+    for (const op of direction === "forward" ? ops : [...ops].reverse()) {
+      const p = primitive(op.kind);
       if (op.kind === Structural.If) {
-        op.results.forEach((res, j) => {
-          if (!useful.has(res)) return;
-          for (const region of op.regions) useful.add(terminator(region).operands[j]!);
-        });
-        op.regions.forEach(visit);
+        op.results.forEach((r, j) => op.regions.forEach((region) => flow(terminator(region).operands[j]!, r)));
       } else if (op.kind === Structural.While) {
-        const state = loopState(op);
-        for (let before = -1; before !== useful.size; ) {
-          before = useful.size;
-          for (const s of state) if (useful.has(s.result) || useful.has(s.arg)) useful.add(s.next);
-          visit(op.regions[1]!);
+        for (const s of loopState(op)) {
+          flow(s.init, s.arg);
+          flow(s.next, s.arg);
+          flow(s.init, s.result);
+          flow(s.next, s.result);
         }
-        for (const s of state) if (useful.has(s.arg) || useful.has(s.result)) useful.add(s.init);
-      } else if (primitive(op.kind)?.adjoint && useful.has(op.results[0]!)) {
-        for (const v of op.operands) if (v.type === "f64") useful.add(v);
+      } else if (op.kind === "load") {
+        flow(op.operands[0]!, op.results[0]!);
+      } else if (op.kind === "store" || op.kind === "append") {
+        flow(op.operands[2]!, op.operands[0]!);
+      } else if (p?.adjoint && !p.memory) {
+        for (const v of op.operands) if (v.type === "f64") flow(v, op.results[0]!);
       }
     }
-  };
-  visit(body);
-  return useful;
-}
-
-/** Values that depend differentiably on any of `seeds`. */
-export function variedValues(body: Region, seeds: Value[]): Set<Value> {
-  const varied = new Set<Value>(seeds);
-  const visit = (r: Region): void => {
-    for (const op of r.ops) {
-      if (op.kind === Structural.If) {
-        op.regions.forEach(visit);
-        op.results.forEach((res, j) => {
-          if (op.regions.some((region) => varied.has(terminator(region).operands[j]!))) varied.add(res);
-        });
-      } else if (op.kind === Structural.While) {
-        const state = loopState(op);
-        for (let before = -1; before !== varied.size; ) {
-          before = varied.size;
-          for (const s of state) if (varied.has(s.init) || varied.has(s.next)) varied.add(s.arg);
-          visit(op.regions[1]!);
-        }
-        for (const s of state) if (varied.has(s.init) || varied.has(s.next)) varied.add(s.result);
-      } else if (primitive(op.kind)?.adjoint && op.operands.some((v) => v.type === "f64" && varied.has(v))) {
-        varied.add(op.results[0]!);
-      }
-    }
-  };
-  visit(body);
-  return varied;
-}
-
-export function activeValues(body: Region, seeds: Value[], result: Value): Set<Value> {
-  const useful = usefulValues(body, result);
-  const varied = variedValues(body, seeds);
-  return new Set([...varied].filter((v) => v.type === "f64" && useful.has(v)));
+  } while (changed);
+  return { values, classes: arrays };
 }

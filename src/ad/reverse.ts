@@ -9,28 +9,32 @@
  */
 import { InternalError } from "../diagnostics.js";
 import { Builder, emptyRegion } from "../ir/builder.js";
-import { primitive } from "../ir/primitives.js";
-import { Structural, type Func, type Op, type Region, type Value } from "../ir/types.js";
+import { primitive, type Shadows } from "../ir/primitives.js";
+import { isArray, Structural, type Func, type Op, type Region, type Value } from "../ir/types.js";
 import { definedInside, replaceUses, terminator, walkOps } from "../ir/walk.js";
-import { activeValues } from "./activity.js";
+import { analyseActivity } from "./activity.js";
+import { ForwardSweep, nameLike } from "./forward.js";
 
 type Adjoints = Map<Value, Value>;
 
 export function reverseMode(primal: Func, wrt: string[]): Func {
   const body = emptyRegion(undefined);
   const b = new Builder(body);
+  const primalResult = primal.body.ops[primal.body.ops.length - 1]!.operands[0]!;
+  const activity = analyseActivity(primal.body, primal.params.filter((p) => wrt.includes(p.name)).map((p) => p.value), primalResult);
+  const forward = new ForwardSweep(b, activity);
   const params = primal.params.map((p) => {
-    const value = b.newValue(p.type, p.name, "source");
+    const value = b.argument(body, p.type, p.name, "source");
     body.args.push(value);
+    forward.mapping.set(p.value, value);
     return { ...p, value };
   });
-  const mapping = new Map<Value, Value>(primal.params.map((p, i) => [p.value, params[i]!.value]));
-  const result = nameLike(mapping.get(cloneOps(b, primal.body, mapping).operands[0]!)!,
+  for (const p of primal.params) forward.shadowParameter(p.value);
+  const result = nameLike(forward.get(forward.region(primal.body).operands[0]!),
     { id: -1, type: "f64", name: primal.name, nameKind: "source", def: undefined });
-  const seeds = params.filter((p) => wrt.includes(p.name)).map((p) => p.value);
-  const active = activeValues(body, seeds, result);
+  const active = new Set([...activity.active].map((v) => forward.mapping.get(v)).filter((v): v is Value => !!v));
 
-  const t = new Transform(b, active);
+  const t = new Transform(b, active, forward.shadowOf);
   b.reverse = true;
   b.exact = false;
   b.loc = primal.body.ops[primal.body.ops.length - 1]?.loc;
@@ -40,6 +44,7 @@ export function reverseMode(primal: Func, wrt: string[]): Func {
 
   const grads = wrt.map((name) => {
     const p = params.find((q) => q.name === name)!;
+    if (isArray(p.type)) return forward.shadowOf(p.value) ?? b.prim("zeros", [p.value]);
     return adjoints.get(p.value) ?? b.const(0);
   });
   b.reverse = false;
@@ -49,78 +54,21 @@ export function reverseMode(primal: Func, wrt: string[]): Func {
     name: `${primal.name}Grad`,
     params,
     body,
-    resultTypes: [result.type, ...grads.map(() => "f64" as const)],
+    resultTypes: [result.type, ...grads.map((g) => g.type)],
     resultNames: ["value", ...wrt],
     loc: primal.loc,
   };
 }
 
-/** Rebuilds `src`'s ops (all but the terminator) through the builder; returns the terminator. */
-function cloneOps(b: Builder, src: Region, mapping: Map<Value, Value>): Op {
-  const get = (v: Value): Value => {
-    const m = mapping.get(v);
-    if (!m) throw new InternalError(`value ${v.name || v.id} used before its definition`);
-    return m;
-  };
-  for (const op of src.ops) {
-    b.loc = op.loc;
-    if (op.kind === Structural.Return || op.kind === Structural.Yield) {
-      op.operands.forEach(get);
-      return op;
-    }
-    if (op.kind === Structural.Const) {
-      mapping.set(op.results[0]!, b.const(op.literal!));
-    } else if (op.kind === Structural.If) {
-      const copy = b.ifOp(get(op.operands[0]!), op.results.map((r) => r.type));
-      op.regions.forEach((region, i) =>
-        b.inRegion(copy.regions[i]!, () => {
-          const end = cloneOps(b, region, mapping);
-          b.loc = op.loc;
-          b.yield(end.operands.map(get));
-        }));
-      op.results.forEach((r, i) => mapping.set(r, nameLike(copy.results[i]!, r)));
-    } else if (op.kind === Structural.While) {
-      const copy = b.whileOp(op.operands.map(get));
-      op.regions.forEach((region, i) => {
-        // Region arguments take their names from the loop state, not the initial values.
-        const target = copy.regions[i]!;
-        region.args.forEach((a, j) => mapping.set(a, copyName(target.args[j]!, a)));
-        b.inRegion(target, () => {
-          const end = cloneOps(b, region, mapping);
-          b.loc = op.loc;
-          b.yield(end.operands.map(get));
-        });
-      });
-      op.results.forEach((r, i) => mapping.set(r, copyName(copy.results[i]!, r)));
-    } else {
-      mapping.set(op.results[0]!, nameLike(b.prim(op.kind, op.operands.map(get)), op.results[0]!));
-    }
-  }
-  throw new InternalError("region without terminator");
-}
-
-function copyName(v: Value, like: Value): Value {
-  v.name = like.name;
-  v.nameKind = like.nameKind;
-  return v;
-}
-
-function nameLike(v: Value, like: Value): Value {
-  if (v.nameKind === "temp" && like.nameKind !== "temp" && v.def?.kind !== Structural.Const) {
-    v.name = like.name;
-    v.nameKind = like.nameKind;
-  }
-  return v;
-}
-
 class Transform {
-  constructor(private readonly b: Builder, private readonly active: Set<Value>) {}
+  constructor(private readonly b: Builder, private readonly active: Set<Value>, private readonly shadow: Shadows) {}
 
   reverseRegion(r: Region, adj: Adjoints): void {
     for (let i = r.ops.length - 1; i >= 0; i--) {
       const op = r.ops[i]!;
       if (op.kind === Structural.If) this.reverseIf(op, adj);
       else if (op.kind === Structural.While) this.reverseWhile(op, adj);
+      else if (primitive(op.kind)?.memory) this.reverseMemory(op, adj);
       else if (primitive(op.kind)) this.reversePrimitive(op, adj);
     }
   }
@@ -140,6 +88,26 @@ class Transform {
     });
   }
 
+  private reverseMemory(op: Op, adj: Adjoints): void {
+    const rule = primitive(op.kind)!.reverse;
+    if (!rule) return;
+    const y = op.results[0];
+    this.b.loc = op.loc;
+    const contributions = rule(this.b, op.operands, y, y && adj.get(y), this.shadow);
+    op.operands.forEach((x, i) => {
+      const c = contributions[i];
+      if (c && this.active.has(x)) this.accumulate(adj, x, c);
+    });
+  }
+
+  /** Whether a region reads or writes arrays that have shadows (so its reverse matters even without scalar seeds). */
+  private touchesShadows(r: Region): boolean {
+    for (const op of walkOps(r)) {
+      if ((op.kind === "store" || op.kind === "append" || op.kind === "load") && this.shadow(op.operands[0]!)) return true;
+    }
+    return false;
+  }
+
   private accumulate(adj: Adjoints, x: Value, contribution: Value): void {
     const previous = adj.get(x);
     const sum = previous ? this.b.add(previous, contribution) : contribution;
@@ -152,7 +120,7 @@ class Transform {
 
   private reverseIf(op: Op, adj: Adjoints): void {
     const seeds = op.results.map((r) => adj.get(r));
-    if (seeds.every((s) => !s)) return;
+    if (seeds.every((s) => !s) && !op.regions.some((r) => this.touchesShadows(r))) return;
     const b = this.b;
     b.loc = op.loc;
     const rev = b.ifOp(op.operands[0]!, []);
@@ -197,7 +165,7 @@ class Transform {
     const body = op.regions[1]!;
     const next = terminator(body).operands;
     const seeds = op.results.map((r) => adj.get(r));
-    if (seeds.every((s) => !s)) return;
+    if (seeds.every((s) => !s) && !this.touchesShadows(body)) return;
     // The state components that carry a derivative from one trip to the next.
     const carried = op.results.map((_, j) => j).filter((j) => this.active.has(body.args[j]!) || this.active.has(next[j]!));
     const outer = [...new Set([...walkOps(body)].flatMap((o) => o.operands))]
@@ -235,8 +203,8 @@ class Transform {
     const [cond, body] = op.regions as [Region, Region];
     const start = b.const(0);
     op.operands.push(start);
-    cond.args.push(b.newValue("f64", "trips", "temp"));
-    const k = b.newValue("f64", "trips", "temp");
+    cond.args.push(b.argument(cond, "f64", "trips", "temp"));
+    const k = b.argument(body, "f64", "trips", "temp");
     body.args.push(k);
     const end = terminator(body);
     body.ops.pop();
@@ -306,8 +274,10 @@ class Transform {
   /** A constant standing for a recorded value on the branch that does not compute it (never read there). */
   private placeholder(before: Op, like: Value): Value {
     const region = before.parent!;
-    const op = this.b.makeOp(Structural.Const, [], [like.type]);
-    op.literal = like.type === "bool" ? false : 0;
+    const op = isArray(like.type)
+      ? this.b.makeOp({ "f64[]": "empty", Float64Array: "fempty", "f64[][]": "nalloc" }[like.type], [], [like.type])
+      : this.b.makeOp(Structural.Const, [], [like.type]);
+    if (!isArray(like.type)) op.literal = like.type === "bool" ? false : 0;
     op.parent = region;
     region.ops.splice(region.ops.indexOf(before), 0, op);
     return op.results[0]!;

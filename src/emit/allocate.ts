@@ -15,7 +15,7 @@
  */
 import { primitive } from "../ir/primitives.js";
 import { Structural, type Func, type Op, type Value } from "../ir/types.js";
-import { terminator, walkOps } from "../ir/walk.js";
+import { definedInside, terminator, walkOps } from "../ir/walk.js";
 import { Names } from "./names.js";
 
 export interface Variable {
@@ -76,7 +76,7 @@ export function allocate(f: Func): Allocation {
     const q = position.get(to)!;
     // A loop around both runs `to` again after `from`, for a value from outside the loop.
     for (const op of p.branches.keys()) {
-      if (isLoop(op) && q.branches.has(op) && !isInsideIf(v, op)) return true;
+      if (isLoop(op) && q.branches.has(op) && !definedInside(v, op)) return true;
     }
     if (q.index <= p.index) return false;
     for (const [op, branch] of p.branches) {
@@ -158,7 +158,7 @@ export function allocate(f: Func): Allocation {
       const candidates = [...yields, ...(readInside.get(op) ?? [])];
       const donor = candidates.find((u) => variable.has(u) && !params.has(u) && sameName(u, r)
         && holders.get(variable.get(u)!) === u && !claimed.has(variable.get(u)!) && diesAt(u, op)
-        && !isInsideIf(u, op));
+        && !definedInside(u, op));
       if (target && !claimed.has(target)) {
         claimed.add(target);
         target.reassigned = true;
@@ -216,10 +216,6 @@ export function allocate(f: Func): Allocation {
   return { inlined, variable, declarations, loopInits, repeatCounters };
 }
 
-function isInsideIf(v: Value, op: Op): boolean {
-  for (let r = v.def?.parent; r; r = r.owner?.parent) if (r.owner === op) return true;
-  return false;
-}
 
 /** Pure values used once, by an op of the same region and source-line group, are inlined into it. */
 function chooseInlined(f: Func): Set<Value> {
@@ -228,19 +224,37 @@ function chooseInlined(f: Func): Set<Value> {
     for (const v of op.operands) users.set(v, [...(users.get(v) ?? []), op]);
   }
   const inlined = new Set<Value>();
+  /** Inlined values whose expression reads array memory: they must not move past a write. */
+  const readsMemory = new Set<Value>();
   for (const op of walkOps(f.body)) {
-    if (!primitive(op.kind)) continue;
+    const p = primitive(op.kind);
+    if (!p || op.results.length !== 1 || p.memory === "alloc") continue;
     const v = op.results[0]!;
     const u = users.get(v) ?? [];
     if (u.length !== 1 || v.nameKind === "source") continue;
     const user = u[0]!;
     if (user.parent !== op.parent) continue;
     if (user.kind === Structural.Return) continue;
+    const reads = p.memory === "read" || op.operands.some((x) => readsMemory.has(x));
+    if (reads && writesBetween(op, user)) continue;
     const structural = user.kind === Structural.Yield || user.kind === Structural.If;
     const sameGroup = !op.reverse ? !user.reverse : user.reverse === true && user.loc?.line === op.loc?.line;
-    if (structural || sameGroup) inlined.add(v);
+    if (structural || sameGroup) {
+      inlined.add(v);
+      if (reads) readsMemory.add(v);
+    }
   }
   return inlined;
+}
+
+/** Whether an op between `from` and `to` (same region) may write array memory. */
+function writesBetween(from: Op, to: Op): boolean {
+  const ops = from.parent!.ops;
+  return ops.slice(ops.indexOf(from) + 1, ops.indexOf(to)).some(writesMemory);
+}
+
+function writesMemory(op: Op): boolean {
+  return primitive(op.kind)?.memory === "write" || op.regions.some((r) => r.ops.some(writesMemory));
 }
 
 /** For each value, the ops that read it once inlined expressions are placed at their users. */

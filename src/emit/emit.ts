@@ -11,7 +11,14 @@ import { Structural, type Func, type Op, type Region, type Type, type Value } fr
 import { terminator, walkOps } from "../ir/walk.js";
 import { allocate, type Allocation, type Variable } from "./allocate.js";
 
-const tsType = (t: Type): string => (t === "f64" ? "number" : "boolean");
+const typeNames: Record<Type, string> = {
+  f64: "number",
+  bool: "boolean",
+  "f64[]": "number[]",
+  Float64Array: "Float64Array",
+  "f64[][]": "number[][]",
+};
+const tsType = (t: Type): string => typeNames[t];
 
 const compound = new Map([["add", "+="], ["sub", "-="], ["mul", "*="], ["div", "/="]]);
 const commutative = new Set(["add", "mul"]);
@@ -41,25 +48,41 @@ export const helpers: Record<string, string> = {
     "  return bigger;",
     "}",
   ].join("\n"),
+  zerosLike: [
+    "/** Zeros in the shape of a matrix given as rows. */",
+    "function zerosLike(rows: readonly (readonly number[])[]): number[][] {",
+    "  const zeros: number[][] = [];",
+    "  for (const row of rows) zeros.push(new Array<number>(row.length).fill(0));",
+    "  return zeros;",
+    "}",
+  ].join("\n"),
 };
 
-/** The two tapes: numbers in a Float64Array, branch decisions in a Uint8Array. */
+/** The typed-array tapes: numbers in a Float64Array, branch decisions in a Uint8Array. */
 const tapes = {
   f64: { data: "tape", top: "top", array: "Float64Array", grow: "growValues" },
   bool: { data: "decisions", top: "dtop", array: "Uint8Array", grow: "growDecisions" },
 } as const;
+/** References to arrays a loop body makes (rows, fresh arrays), for its reverse: a plain array of references. */
+const refs = "arrays";
 const initialTapeLength = 1024;
+type TapeKind = "f64" | "bool" | "ref";
+const tapeKind = (t: Type): TapeKind => (t === "f64" || t === "bool" ? t : "ref");
 
 export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers: Set<string> } {
   const wrt = f.resultNames.slice(1);
   const printer = new Printer(allocate(f), wrt);
-  const pushed = new Set([...walkOps(f.body)].filter((o) => o.kind === Structural.Push).map((o) => o.operands[0]!.type));
-  const prologue = [...pushed].sort().map((t) => {
-    const tape = tapes[t];
+  const ops = [...walkOps(f.body)];
+  const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map((o) => tapeKind(o.operands[0]!.type)));
+  const prologue = [...pushed].sort().map((kind) => {
+    if (kind === "ref") return `const ${refs}: (number[] | number[][] | Float64Array)[] = [];`;
+    const tape = tapes[kind];
     return `let ${tape.data}: ${tape.array} = new ${tape.array}(${initialTapeLength});\nlet ${tape.top} = 0;`;
   });
-  const params = f.params.map((p) => `${p.name}: ${tsType(p.type)}`).join(", ");
-  const gradType = `{ ${wrt.map((n) => `${n}: number`).join("; ")} }`;
+  const used = new Set([...pushed].filter((k) => k !== "ref").map((k) => tapes[k as "f64" | "bool"].grow as string));
+  if (ops.some((o) => o.kind === "zeros" && o.results[0]!.type === "f64[][]")) used.add("zerosLike");
+  const params = f.params.map((p) => `${p.name}: ${p.typeText}`).join(", ");
+  const gradType = `{ ${wrt.map((n, i) => `${n}: ${tsType(f.resultTypes[i + 1]!)}`).join("; ")} }`;
   const about = wrt.length ? `with respect to ${wrt.join(", ")}` : "(it depends on no parameter differentiably)";
   const lines = [
     `/** Value and gradient of \`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine}) ${about}. */`,
@@ -68,7 +91,7 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
     ...printer.region(f.body),
     "}",
   ];
-  return { code: lines.join("\n"), helpers: new Set([...pushed].map((t) => tapes[t].grow)) };
+  return { code: lines.join("\n"), helpers: used };
 }
 
 class Printer {
@@ -114,15 +137,32 @@ class Printer {
     if (op.kind === Structural.If) return this.ifStatement(op);
     if (op.kind === Structural.While) return this.whileStatement(op);
     if (op.kind === Structural.Repeat) return this.repeatStatement(op);
+    if (op.results.length === 0) return [this.effect(op)];
     const v = op.results[0]!;
     const x = this.variableOf(v);
     if (!this.isFirstDefinition(x, v)) return [this.assignment(x, op)];
     return [`${x.reassigned ? "let" : "const"} ${x.name} = ${this.rhs(op)};`];
   }
 
+  /** A store or a push: `a[i] = v`, `a[i] += v` when v adds to what a[i] holds, `a.push(v)`. */
+  private effect(op: Op): string {
+    const p = primitive(op.kind)!;
+    const [a, i, v] = op.operands as [Value, Value, Value];
+    const d = v.def;
+    if (op.kind === "store" && d && this.a.inlined.has(v) && (d.kind === "add" || d.kind === "sub")) {
+      const [l, r] = d.operands as [Value, Value];
+      const same = (x: Value) => x.def?.kind === "load" && this.a.inlined.has(x) && x.def.operands[0] === a && x.def.operands[1] === i;
+      if (same(l)) return `${this.expr(a)}[${this.expr(i)}] ${d.kind === "add" ? "+=" : "-="} ${this.expr(r)};`;
+      if (d.kind === "add" && same(r)) return `${this.expr(a)}[${this.expr(i)}] += ${this.expr(l)};`;
+    }
+    return p.statement!(op.operands.map((x) => this.expr(x)));
+  }
+
   /** Records values on the tapes, making room once for the whole run of pushes. */
   private pushes(ops: Op[]): string[] {
     const out: string[] = [];
+    const references = ops.map((o) => o.operands[0]!).filter((v) => tapeKind(v.type) === "ref");
+    for (const v of references) out.push(`${refs}.push(${this.expr(v)});`);
     for (const type of ["f64", "bool"] as const) {
       const values = ops.map((o) => o.operands[0]!).filter((v) => v.type === type);
       if (values.length === 0) continue;
@@ -247,8 +287,15 @@ class Printer {
   /** The right-hand side of a definition: the op's expression without outer parentheses. */
   private rhs(op: Op): string {
     if (op.kind === Structural.Pop) {
-      const t = tapes[op.results[0]!.type as "f64" | "bool"];
-      return op.results[0]!.type === "bool" ? `${t.data}[--${t.top}] === 1` : `${t.data}[--${t.top}]`;
+      const type = op.results[0]!.type;
+      if (tapeKind(type) === "ref") return `${refs}.pop() as ${tsType(type)}`;
+      const t = tapes[type as "f64" | "bool"];
+      return type === "bool" ? `${t.data}[--${t.top}] === 1` : `${t.data}[--${t.top}]`;
+    }
+    if (op.kind === "zeros") {
+      const a = this.expr(op.operands[0]!);
+      const type = op.results[0]!.type;
+      return type === "f64[][]" ? `zerosLike(${a})` : type === "Float64Array" ? `new Float64Array(${a}.length)` : `new Array<number>(${a}.length).fill(0)`;
     }
     const p = primitive(op.kind);
     if (!p) throw new InternalError(`cannot print op ${op.kind}`);

@@ -7,7 +7,7 @@
 import { FunctionDeclaration, Node, SyntaxKind, VariableDeclarationKind, type SourceFile } from "ts-morph";
 import { Codes, type Code, type Diagnostic } from "../diagnostics.js";
 import { mathConstants, mathFunctions } from "../ir/primitives.js";
-import { diagnosticAt, scalarType } from "./source.js";
+import { diagnosticAt, scalarType, valueType } from "./source.js";
 
 export interface FenceResult {
   /** Exported functions returning number, in source order. */
@@ -79,8 +79,8 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
         report(p, Codes.UnsupportedFunction, "rest parameters are not supported");
       } else if (p.hasInitializer() || p.hasQuestionToken()) {
         report(p, Codes.UnsupportedFunction, "optional and default parameters are not supported; pass every argument");
-      } else if (!scalarType(p.getType())) {
-        report(p, Codes.UnsupportedType, `parameter '${p.getName()}' has type '${p.getType().getText(p)}'; only number and boolean parameters are supported`);
+      } else if (!valueType(p.getType())) {
+        report(p, Codes.UnsupportedType, `parameter '${p.getName()}' has type '${p.getType().getText(p)}'; supported are number, boolean, number[], readonly number[], number[][] and Float64Array`);
       }
     }
     const rt = fn.getReturnType();
@@ -169,9 +169,10 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
           reportUnsupported(init0);
           return false;
         }
-        if (!scalarType(decl.getType())) {
+        if (!valueType(decl.getType())) {
+          const hint = decl.getType().getText(decl) === "any[]" ? " (annotate it, e.g. 'const a: number[] = new Array(n).fill(0)')" : "";
           report(decl.getNameNode(), Codes.UnsupportedType,
-            `'${decl.getName()}' has type '${decl.getType().getText(decl)}'; only number and boolean variables are supported`);
+            `'${decl.getName()}' has type '${decl.getType().getText(decl)}'; supported are number, boolean, number[], number[][] and Float64Array${hint}`);
           return false;
         }
         const init = decl.getInitializer();
@@ -252,9 +253,64 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
       case SyntaxKind.CallExpression:
         checkCall(node.asKindOrThrow(SyntaxKind.CallExpression), fn, stack);
         return false;
+      case SyntaxKind.ElementAccessExpression: {
+        const e = node.asKindOrThrow(SyntaxKind.ElementAccessExpression);
+        if (e.hasQuestionDotToken()) {
+          report(node, Codes.UnsupportedExpression, "optional chaining ('?.') is not supported");
+          return false;
+        }
+        if (!isArrayNode(e.getExpression())) {
+          report(node, Codes.UnsupportedExpression, `'${e.getText()}': element access is supported on arrays of numbers only`);
+          return false;
+        }
+        const index = e.getArgumentExpressionOrThrow();
+        expectType(index, "f64", "an array index");
+        visit(e.getExpression(), fn, stack);
+        visit(index, fn, stack);
+        return false;
+      }
+      case SyntaxKind.ArrayLiteralExpression: {
+        const t = literalType(node);
+        if (t !== "f64[]" && t !== "f64[][]") {
+          report(node, Codes.UnsupportedExpression, `an array literal of type '${node.getType().getText(node)}'; give it a number[] or number[][] type`);
+          return false;
+        }
+        return true;
+      }
+      case SyntaxKind.NewExpression: {
+        const e = node.asKindOrThrow(SyntaxKind.NewExpression);
+        const args = e.getArguments();
+        if (e.getExpression().getText() === "Float64Array" && args.length === 1 && scalarType(args[0]!.getType()) === "f64") {
+          visit(args[0]!, fn, stack);
+          return false;
+        }
+        report(node, Codes.UnsupportedExpression, "of 'new' only 'new Float64Array(n)' and 'new Array(n).fill(v)' are supported");
+        return false;
+      }
+      case SyntaxKind.ForOfStatement: {
+        const loop = node.asKindOrThrow(SyntaxKind.ForOfStatement);
+        const init = loop.getInitializer();
+        const decls = Node.isVariableDeclarationList(init) ? init.getDeclarations() : [];
+        if (loop.isAwaited() || decls.length !== 1 || !Node.isIdentifier(decls[0]!.getNameNode())
+          || (init as Node & { getDeclarationKind(): VariableDeclarationKind }).getDeclarationKind() === VariableDeclarationKind.Var) {
+          report(init, Codes.UnsupportedStatement, "a 'for...of' loop needs one 'const' or 'let' variable");
+          return false;
+        }
+        if (!isArrayNode(loop.getExpression())) {
+          report(loop.getExpression(), Codes.UnsupportedType, "'for...of' is supported over arrays only");
+          return false;
+        }
+        visit(loop.getExpression(), fn, stack);
+        visit(loop.getStatement(), fn, stack);
+        return false;
+      }
       case SyntaxKind.PropertyAccessExpression: {
         const e = node.asKindOrThrow(SyntaxKind.PropertyAccessExpression);
         if (e.getExpression().getText() === "Math" && mathConstants.has(e.getName()) && !e.hasQuestionDotToken()) return false;
+        if (e.getName() === "length" && isArrayNode(e.getExpression()) && !e.hasQuestionDotToken()) {
+          visit(e.getExpression(), fn, stack);
+          return false;
+        }
         report(node, Codes.UnsupportedExpression, `'${e.getText()}' is not supported; of properties only the Math constants are`);
         return false;
       }
@@ -282,6 +338,10 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
         return false;
       }
     }
+    if (Node.isCallExpression(e) && arrayMethod(e) && ["push", "fill"].includes(arrayMethod(e)!)) {
+      checkArrayMethod(e, fn, stack);
+      return false;
+    }
     if (Node.isCallExpression(e)) {
       const before = diagnostics.length;
       checkCall(e, fn, stack);
@@ -294,6 +354,10 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
   };
 
   const checkAssignTarget = (target: Node, fn: FunctionDeclaration): void => {
+    if (Node.isElementAccessExpression(target)) {
+      visit(target, fn, [fn]);
+      return;
+    }
     if (!Node.isIdentifier(target)) {
       report(target, Codes.UnsupportedExpression, "only local variables and parameters can be assigned");
       return;
@@ -332,8 +396,12 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
       if (Node.isSpreadElement(a)) report(a, Codes.UnsupportedExpression, "spread arguments are not supported");
       else {
         visit(a, fn, stack);
-        if (!scalarType(a.getType())) report(a, Codes.UnsupportedType, `argument of type '${a.getType().getText(a)}'; only number and boolean values are supported`);
+        if (!valueType(a.getType())) report(a, Codes.UnsupportedType, `argument of type '${a.getType().getText(a)}' is not supported`);
       }
+    }
+    if (arrayMethod(call)) {
+      checkArrayMethod(call, fn, stack);
+      return;
     }
     if (Node.isPropertyAccessExpression(callee) && callee.getExpression().getText() === "Math") {
       const name = callee.getName();
@@ -382,6 +450,35 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
     }
   };
 
+  /** `a.push(v)` and `a.fill(v)` as statements, `a.slice()`, and `new Array(n).fill(v)`. */
+  const checkArrayMethod = (call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void => {
+    const method = arrayMethod(call)!;
+    const target = (call.getExpression() as Node & { getExpression(): Node }).getExpression();
+    const args = call.getArguments();
+    const statement = Node.isExpressionStatement(call.getParent());
+    if (Node.isNewExpression(target)) {
+      const n = target.getArguments();
+      if (method !== "fill" || target.getExpression().getText() !== "Array" || n.length !== 1 || args.length !== 1) {
+        report(call, Codes.UnsupportedExpression, "of 'new Array' only 'new Array(n).fill(v)' is supported");
+        return;
+      }
+      expectType(n[0]!, "f64", "an array length");
+      expectType(args[0]!, "f64", "the fill value");
+      visit(n[0]!, fn, stack);
+      visit(args[0]!, fn, stack);
+      return;
+    }
+    const ok = method === "slice" ? args.length === 0 && !statement : statement && args.length === 1;
+    if (!ok) {
+      report(call, Codes.UnsupportedExpression, method === "slice"
+        ? "only 'a.slice()' (a whole copy) is supported"
+        : `'${method}' is supported as a statement with one argument ('a.${method}(v);')`);
+      return;
+    }
+    visit(target, fn, stack);
+    for (const a of args) visit(a, fn, stack);
+  };
+
   const expectType = (node: Node, want: "f64" | "bool", what: string): void => {
     const got = scalarType(node.getType());
     if (got !== want) {
@@ -405,6 +502,30 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
   return { entries, diagnostics: dedupe(diagnostics) };
 }
 
+/** The type of an array literal: its own, or for `[]` the type its context expects. */
+export function literalType(node: Node): ReturnType<typeof valueType> {
+  const own = valueType(node.getType());
+  if (own) return own;
+  const contextual = (node as Node & { getContextualType(): ReturnType<Node["getType"]> | undefined }).getContextualType();
+  return contextual ? valueType(contextual) : undefined;
+}
+
+/** Whether an expression is an array of the subset. */
+function isArrayNode(node: Node): boolean {
+  const t = valueType(node.getType());
+  return t !== undefined && t !== "f64" && t !== "bool";
+}
+
+/** The array method a call invokes (`push`, `fill`, `slice`), if it is one. */
+export function arrayMethod(call: Node & { getExpression(): Node }): string | undefined {
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee) || callee.hasQuestionDotToken()) return undefined;
+  const name = callee.getName();
+  if (!["push", "fill", "slice"].includes(name)) return undefined;
+  const target = callee.getExpression();
+  return isArrayNode(target) || Node.isNewExpression(target) ? name : undefined;
+}
+
 /** A module-level `const` with an initializer: its value is inlined where it is used. */
 export function isModuleConstant(decl: Node): boolean {
   if (!Node.isVariableDeclaration(decl)) return false;
@@ -425,7 +546,6 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
 }
 
 const statementNames = new Map<SyntaxKind, string>([
-  [SyntaxKind.ForOfStatement, "a 'for...of' loop"],
   [SyntaxKind.ForInStatement, "a 'for...in' loop"],
   [SyntaxKind.SwitchStatement, "'switch'"],
   [SyntaxKind.TryStatement, "'try'"],
@@ -443,13 +563,11 @@ const expressionNames = new Map<SyntaxKind, string>([
   [SyntaxKind.StringLiteral, "a string value"],
   [SyntaxKind.NoSubstitutionTemplateLiteral, "a string value"],
   [SyntaxKind.TemplateExpression, "a template string"],
-  [SyntaxKind.ArrayLiteralExpression, "an array literal"],
   [SyntaxKind.ObjectLiteralExpression, "an object literal"],
   [SyntaxKind.NewExpression, "'new'"],
   [SyntaxKind.TypeOfExpression, "'typeof'"],
   [SyntaxKind.ThisKeyword, "'this'"],
   [SyntaxKind.SpreadElement, "spread"],
-  [SyntaxKind.ElementAccessExpression, "element access"],
   [SyntaxKind.AwaitExpression, "'await'"],
   [SyntaxKind.YieldExpression, "'yield'"],
   [SyntaxKind.DeleteExpression, "'delete'"],

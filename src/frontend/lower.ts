@@ -6,14 +6,14 @@
  * so every early return becomes a value yielded by structured `if` ops.
  */
 import {
-  DoStatement, ForStatement, FunctionDeclaration, Node, SyntaxKind, WhileStatement, type Expression, type Statement, ts,
+  DoStatement, ForOfStatement, ForStatement, FunctionDeclaration, Node, SyntaxKind, WhileStatement, type Expression, type Statement, ts,
 } from "ts-morph";
 import { Codes, DiagnosticError, InternalError, type Code } from "../diagnostics.js";
 import { Builder, constantOf, emptyRegion } from "../ir/builder.js";
 import { mathConstants } from "../ir/primitives.js";
 import { Structural, type Func, type Op, type Region, type Type, type Value } from "../ir/types.js";
-import { compoundAssignments, isModuleConstant } from "./fence.js";
-import { diagnosticAt, locOf, scalarType } from "./source.js";
+import { arrayMethod, compoundAssignments, isModuleConstant, literalType } from "./fence.js";
+import { diagnosticAt, locOf, scalarType, typeText, valueType } from "./source.js";
 
 /** Marks a declared variable that has no value on some path. */
 const Unassigned = Symbol("unassigned");
@@ -41,11 +41,11 @@ export function lowerFunction(displayPath: string, fn: FunctionDeclaration): Fun
   const body = emptyRegion(undefined);
   const b = new Builder(body);
   const params = fn.getParameters().map((p) => {
-    const type = scalarType(p.getType());
+    const type = valueType(p.getType());
     if (!type) throw new InternalError(`parameter ${p.getName()} passed the fence with an unsupported type`);
-    const value = b.newValue(type, p.getName(), "source");
+    const value = b.argument(body, type, p.getName(), "source");
     body.args.push(value);
-    return { name: p.getName(), type, value };
+    return { name: p.getName(), type, value, typeText: typeText(p.getType()) };
   });
   const lowerer = new Lowerer(displayPath, b);
   const result = lowerer.call(fn, params.map((p) => p.value));
@@ -210,6 +210,7 @@ class Lowerer {
         this.assignment(init, env);
       }
     }
+    const iterated = Node.isForOfStatement(statement) ? this.expr(statement.getExpression(), env) : undefined;
     b.loc = loc;
     const carried = carriedVariables(statement).filter((d) => env.has(d.compilerNode));
     for (const d of carried) {
@@ -227,6 +228,7 @@ class Lowerer {
     if (flags.broken) { init.push(b.const(false)); names.push("broken"); }
     if (flags.returned) { init.push(b.const(false), b.const(0)); names.push("returned", "result"); }
     if (flags.first) { init.push(b.const(true)); names.push("first"); }
+    if (iterated) { init.push(b.const(0)); names.push("k"); }
     const op = b.whileOp(init);
     const [condRegion, bodyRegion] = op.regions as [Region, Region];
     for (const values of [op.results, condRegion.args, bodyRegion.args]) {
@@ -240,6 +242,7 @@ class Lowerer {
         returned: flags.returned ? values[i++] : undefined,
         result: flags.returned ? values[i++] : undefined,
         first: flags.first ? values[i++] : undefined,
+        index: iterated ? values[i++] : undefined,
       };
     };
     const bind = (region: Region): Env => {
@@ -251,8 +254,8 @@ class Lowerer {
     b.inRegion(condRegion, () => {
       const inner = bind(condRegion);
       const state = at(condRegion.args);
-      const test = statementCondition(statement);
-      let cond = test ? this.expr(test, inner) : b.const(true);
+      const test = Node.isForOfStatement(statement) ? undefined : statementCondition(statement);
+      let cond = iterated ? b.prim("lt", [state.index!, b.prim("len", [iterated])]) : test ? this.expr(test, inner) : b.const(true);
       if (state.first) cond = b.prim("or", [state.first, cond]);
       if (state.returned) cond = b.prim("and", [b.prim("not", [state.returned]), cond]);
       if (state.broken) cond = b.prim("and", [b.prim("not", [state.broken]), cond]);
@@ -267,6 +270,7 @@ class Lowerer {
         if (flags.broken) values.push(b.const(change.broken === true));
         if (flags.returned) values.push(b.const(change.value !== undefined), change.value ?? state.result!);
         if (flags.first) values.push(b.const(false));
+        if (iterated) values.push(change.broken === undefined && change.value === undefined ? b.add(state.index!, b.const(1)) : state.index!);
         return values;
       };
       const step = (inner: Env): Value[] => {
@@ -286,7 +290,12 @@ class Lowerer {
         onContinue: step,
         onBreak: (inner) => next(inner, { broken: true }),
       };
-      const values = this.lowerRest({ statements: [statement.getStatement()], index: 0, next: undefined }, bind(bodyRegion), exits);
+      const inner = bind(bodyRegion);
+      if (Node.isForOfStatement(statement)) {
+        const decl = (statement.getInitializer() as Node & { getDeclarations(): Node[] }).getDeclarations()[0]!;
+        inner.set(decl.compilerNode, named(b.prim("load", [iterated!, state.index!]), variableName(decl)));
+      }
+      const values = this.lowerRest({ statements: [statement.getStatement()], index: 0, next: undefined }, inner, exits);
       b.loc = loc;
       b.yield(values);
     });
@@ -297,6 +306,15 @@ class Lowerer {
   }
 
   private assignment(e: Expression, env: Env): void {
+    if (Node.isCallExpression(e) && arrayMethod(e)) {
+      this.arrayStatement(e, env);
+      return;
+    }
+    const element = Node.isBinaryExpression(e) ? e.getLeft() : Node.isPrefixUnaryExpression(e) || Node.isPostfixUnaryExpression(e) ? e.getOperand() : undefined;
+    if (element && Node.isElementAccessExpression(element)) {
+      this.elementAssignment(e, element, env);
+      return;
+    }
     if (Node.isBinaryExpression(e)) {
       const target = e.getLeft();
       const kind = e.getOperatorToken().getKind();
@@ -315,6 +333,76 @@ class Lowerer {
       return;
     }
     throw new InternalError(`expression statement ${e.getKindName()} passed the fence`);
+  }
+
+  /** `a[i] = v`, `a[i] += v`, `a[i]++`: a store, after a load for the compound forms. */
+  private elementAssignment(e: Expression, target: Node & { getExpression(): Node; getArgumentExpressionOrThrow(): Node }, env: Env): void {
+    const b = this.b;
+    const array = this.expr(target.getExpression(), env);
+    const index = this.expr(target.getArgumentExpressionOrThrow(), env);
+    let value: Value;
+    if (Node.isBinaryExpression(e)) {
+      value = this.expr(e.getRight(), env);
+      const op = compoundAssignments.get(e.getOperatorToken().getKind());
+      if (op !== undefined) value = b.prim(binaryPrimitive.get(op)!, [b.prim("load", [array, index]), value]);
+    } else {
+      const step = (e as unknown as { getOperatorToken(): SyntaxKind }).getOperatorToken() === SyntaxKind.PlusPlusToken ? "add" : "sub";
+      value = b.prim(step, [b.prim("load", [array, index]), b.const(1)]);
+    }
+    b.prim("store", [array, index, value]);
+  }
+
+  /** `a.push(v);` and `a.fill(v);`. */
+  private arrayStatement(call: Node & { getExpression(): Node; getArguments(): Node[] }, env: Env): void {
+    const b = this.b;
+    const array = this.expr((call.getExpression() as Node & { getExpression(): Node }).getExpression(), env);
+    const value = this.expr(call.getArguments()[0]!, env);
+    if (arrayMethod(call) === "push") {
+      b.prim("append", [array, b.prim("len", [array]), value]);
+    } else {
+      this.countedLoop(b.prim("len", [array]), (k) => b.prim("store", [array, k, value]));
+    }
+  }
+
+  /** A `while` op running `body(k)` for k = 0 .. n-1, for the loops hidden in fill and slice. */
+  private countedLoop(n: Value, body: (k: Value) => void): void {
+    const b = this.b;
+    const op = b.whileOp([b.const(0)]);
+    const [cond, loopBody] = op.regions as [Region, Region];
+    for (const v of [cond.args[0]!, loopBody.args[0]!, op.results[0]!]) v.name = "k";
+    b.inRegion(cond, () => b.yield([b.prim("lt", [cond.args[0]!, n])]));
+    b.inRegion(loopBody, () => {
+      body(loopBody.args[0]!);
+      b.yield([b.add(loopBody.args[0]!, b.const(1))]);
+    });
+  }
+
+  /** A copy of an array (`a.slice()`): numbers are copied one by one, rows by reference. */
+  private copy(array: Value): Value {
+    const b = this.b;
+    const n = b.prim("len", [array]);
+    if (array.type === "f64[][]") {
+      const rows = b.prim("nalloc", []);
+      this.countedLoop(n, (k) => b.prim("append", [rows, k, b.prim("load", [array, k])]));
+      return rows;
+    }
+    const copy = b.prim(array.type === "Float64Array" ? "falloc" : "alloc", [n]);
+    this.countedLoop(n, (k) => b.prim("store", [copy, k, b.prim("load", [array, k])]));
+    return copy;
+  }
+
+  /** An array literal: fresh memory filled element by element. */
+  private arrayLiteral(e: Node & { getElements(): Node[] }, env: Env): Value {
+    const b = this.b;
+    const elements = e.getElements().map((x) => this.expr(x, env));
+    if (literalType(e) === "f64[][]") {
+      const rows = b.prim("nalloc", []);
+      elements.forEach((row, i) => b.prim("append", [rows, b.const(i), row]));
+      return rows;
+    }
+    const array = b.prim("alloc", [b.const(elements.length)]);
+    elements.forEach((x, i) => b.prim("store", [array, b.const(i), x]));
+    return array;
   }
 
   private read(id: Node, env: Env): Value {
@@ -338,6 +426,14 @@ class Lowerer {
       return this.expr(e.getExpression(), env);
     }
     if (Node.isIdentifier(e)) return this.identifier(e, env);
+    if (Node.isElementAccessExpression(e)) {
+      return b.prim("load", [this.expr(e.getExpression(), env), this.expr(e.getArgumentExpressionOrThrow(), env)]);
+    }
+    if (Node.isArrayLiteralExpression(e)) return this.arrayLiteral(e, env);
+    if (Node.isNewExpression(e)) return b.prim("falloc", [this.expr(e.getArguments()[0]!, env)]);
+    if (Node.isPropertyAccessExpression(e) && e.getName() === "length" && e.getExpression().getText() !== "Math") {
+      return b.prim("len", [this.expr(e.getExpression(), env)]);
+    }
     if (Node.isPropertyAccessExpression(e)) {
       const c = mathConstants.get(e.getName());
       if (c === undefined) throw new InternalError(`property ${e.getText()} passed the fence`);
@@ -360,7 +456,7 @@ class Lowerer {
       const branches = [e.getWhenTrue(), e.getWhenFalse()];
       const known = constantOf(cond);
       if (known !== undefined) return this.expr(branches[known ? 0 : 1]!, env);
-      const op: Op = b.ifOp(cond, [scalarType(e.getType()) ?? "f64"]);
+      const op: Op = b.ifOp(cond, [valueType(e.getType()) ?? "f64"]);
       branches.forEach((branch, i) => b.inRegion(op.regions[i]!, () => b.yield([this.expr(branch, env)])));
       return this.asSelect(op) ?? op.results[0]!;
     }
@@ -407,6 +503,17 @@ class Lowerer {
 
   private callExpression(call: Node & { getExpression(): Node; getArguments(): Node[] }, env: Env): Value {
     const callee = call.getExpression();
+    const method = arrayMethod(call);
+    if (method) {
+      const target = (callee as Node & { getExpression(): Node }).getExpression();
+      if (method === "slice") return this.copy(this.expr(target, env));
+      // new Array(n).fill(v)
+      const b = this.b;
+      const array = b.prim("alloc", [this.expr((target as Node & { getArguments(): Node[] }).getArguments()[0]!, env)]);
+      const value = this.expr(call.getArguments()[0]!, env);
+      if (constantOf(value) !== 0) this.countedLoop(b.prim("len", [array]), (k) => b.prim("store", [array, k, value]));
+      return array;
+    }
     const args = call.getArguments().map((a) => this.expr(a, env));
     const b = this.b;
     if (Node.isPropertyAccessExpression(callee)) {
@@ -426,7 +533,7 @@ class Lowerer {
   }
 }
 
-type LoopStatement = ForStatement | WhileStatement | DoStatement;
+type LoopStatement = ForStatement | WhileStatement | DoStatement | ForOfStatement;
 
 interface Exits {
   /** The types of the values every way out yields. */
@@ -439,7 +546,8 @@ interface Exits {
 }
 
 function isLoop(statement: Node): statement is LoopStatement {
-  return Node.isForStatement(statement) || Node.isWhileStatement(statement) || Node.isDoStatement(statement);
+  return Node.isForStatement(statement) || Node.isWhileStatement(statement) || Node.isDoStatement(statement)
+    || Node.isForOfStatement(statement);
 }
 
 function hasReturn(statement: Node): boolean {
@@ -467,7 +575,7 @@ function mayExit(statement: Node): boolean {
 }
 
 /** The condition a loop tests before each run of its body (undefined for `for (;;)`). */
-function statementCondition(loop: LoopStatement): Expression | undefined {
+function statementCondition(loop: ForStatement | WhileStatement | DoStatement): Expression | undefined {
   return Node.isForStatement(loop) ? loop.getCondition() : loop.getExpression();
 }
 

@@ -87,3 +87,37 @@ export function scalarType(t: TsType): Type | undefined {
   }
   return undefined;
 }
+
+/** The IR type of a TypeScript type, arrays included, or undefined when it is outside the subset. */
+export function valueType(t: TsType): Type | undefined {
+  const scalar = scalarType(t);
+  if (scalar) return scalar;
+  if (t.getSymbol()?.getName() === "Float64Array") return "Float64Array";
+  const element = arrayElement(t);
+  if (!element) return undefined;
+  const inner = valueType(element);
+  if (inner === "f64") return "f64[]";
+  if (inner === "f64[]") return "f64[][]";
+  return undefined;
+}
+
+/** The element type of `T[]` or `readonly T[]`. */
+function arrayElement(t: TsType): TsType | undefined {
+  if (t.isArray()) return t.getArrayElementType();
+  const name = t.getSymbol()?.getName();
+  if (name === "ReadonlyArray" || name === "Array") return t.getTypeArguments()[0];
+  return undefined;
+}
+
+/** A self-contained TypeScript spelling of a subset type (no aliases), keeping `readonly`. */
+export function typeText(t: TsType): string {
+  const scalar = scalarType(t);
+  if (scalar) return scalar === "f64" ? "number" : "boolean";
+  if (t.getSymbol()?.getName() === "Float64Array") return "Float64Array";
+  const element = arrayElement(t);
+  if (!element) return t.getText();
+  const inner = typeText(element);
+  const wrapped = inner.startsWith("readonly") ? `(${inner})` : inner;
+  const readonly = !t.isArray() && t.getSymbol()?.getName() === "ReadonlyArray";
+  return `${readonly ? "readonly " : ""}${wrapped}[]`;
+}

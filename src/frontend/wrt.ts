@@ -1,7 +1,7 @@
 /** The `@wrt a, b` JSDoc tag: which parameters a gradient is taken with respect to. */
 import type { FunctionDeclaration } from "ts-morph";
 import { Codes, DiagnosticError, type Diagnostic } from "../diagnostics.js";
-import { diagnosticAt, scalarType } from "./source.js";
+import { diagnosticAt, valueType } from "./source.js";
 
 /** The parameter names the tag lists (in parameter order), or undefined when there is no tag. */
 export function explicitWrt(displayPath: string, fn: FunctionDeclaration): string[] | undefined {
@@ -19,7 +19,7 @@ export function explicitWrt(displayPath: string, fn: FunctionDeclaration): strin
       const param = fn.getParameter(name);
       if (!param) {
         diagnostics.push(diagnosticAt(displayPath, tag, Codes.BadWrt, `'@wrt' names '${name}', which is not a parameter of '${fn.getName()}'`));
-      } else if (scalarType(param.getType()) !== "f64") {
+      } else if (!valueType(param.getType()) || valueType(param.getType()) === "bool") {
         diagnostics.push(diagnosticAt(displayPath, tag, Codes.BadWrt,
           `'@wrt' names '${name}', of type '${param.getType().getText(param)}', which cannot carry a derivative`));
       } else {

@@ -27,6 +27,13 @@ export class Builder {
     return { id: this.nextId++, type, name, nameKind, def };
   }
 
+  /** A new argument of `region`. */
+  argument(region: Region, type: Type, name = "", nameKind: NameKind = "temp"): Value {
+    const v = this.newValue(type, name, nameKind);
+    v.region = region;
+    return v;
+  }
+
   /** Continue numbering values after those of an existing function. */
   reserveIds(count: number): void {
     this.nextId = Math.max(this.nextId, count);
@@ -69,6 +76,11 @@ export class Builder {
     if (p.arity !== "variadic" && p.arity !== operands.length) {
       throw new InternalError(`${kind} takes ${p.arity} operands, got ${operands.length}`);
     }
+    if (p.memory) {
+      // Memory ops are neither folded nor merged: their value depends on when they run.
+      const op = this.insert(this.makeOp(kind, operands, p.statement ? [] : [p.resultTypeOf?.(operands) ?? p.resultType]));
+      return op.results[0] ?? operands[0]!;
+    }
     const simplified = this.simplify(kind, operands);
     if (simplified) return simplified;
     const key = `${kind} ${operands.map((v) => v.id).join(" ")}`;
@@ -109,7 +121,7 @@ export class Builder {
 
   private stateRegion(owner: Op, like: Value[]): Region {
     const region = emptyRegion(owner);
-    region.args = like.map((v) => this.newValue(v.type, v.name, v.nameKind));
+    region.args = like.map((v) => this.argument(region, v.type, v.name, v.nameKind));
     return region;
   }
 

@@ -9,9 +9,26 @@
  * primal result (d exp = y).
  */
 import type { Builder } from "./builder.js";
-import type { Type, Value } from "./types.js";
+import { elementType, isArray, type ArrayType, type Type, type Value } from "./types.js";
 
 export type AdjointRule = (b: Builder, x: Value[], y: Value, dy: Value, need: boolean[]) => (Value | undefined)[];
+
+/** The adjoint memory (shadow) of an array value, where it has one. */
+export type Shadows = (array: Value) => Value | undefined;
+
+/**
+ * The reverse rule of a memory op. It reads and writes the shadows of the
+ * arrays involved and returns the adjoint contributions to its number
+ * operands. `dy` is the adjoint of the result, if the op has one and it is active.
+ */
+export type MemoryRule = (b: Builder, x: Value[], y: Value | undefined, dy: Value | undefined, shadow: Shadows) => (Value | undefined)[];
+
+/**
+ * What a memory op does to the shadows in the forward sweep: returns the
+ * shadow of its array result (an alias for an alias, fresh zeros for an
+ * allocation) or mirrors its effect on the shadows (a push pushes a zero).
+ */
+export type ShadowRule = (b: Builder, x: Value[], y: Value | undefined, shadow: Shadows) => Value | undefined;
 
 export interface Primitive {
   readonly name: string;
@@ -28,6 +45,14 @@ export interface Primitive {
   fold?: (...args: (number | boolean)[]) => number | boolean;
   /** Absent: the primitive carries no derivative (its result is a constant to AD). */
   adjoint?: AdjointRule;
+  /** Memory ops: read or write arrays. Never folded, merged (CSE) or moved past a write; writes are never removed. */
+  memory?: "read" | "write" | "alloc";
+  /** The result type when it depends on the operands (memory ops). */
+  resultTypeOf?: (x: Value[]) => Type;
+  /** Statement form, for ops without a result. */
+  statement?: (args: string[]) => string;
+  shadow?: ShadowRule;
+  reverse?: MemoryRule;
 }
 
 const table = new Map<string, Primitive>();
@@ -165,6 +190,64 @@ def({ name: "select", arity: 3, resultType: "f64", emit: (a) => `${a[0]} ? ${a[1
     need[1] ? b.select(c, dy, b.const(0)) : undefined,
     need[2] ? b.select(c, b.const(0), dy) : undefined,
   ] });
+
+// ---- arrays: memory ops and their rules -------------------------------------------------
+// The reverse sweep never reads primal array memory: every primal number it
+// needs is an SSA value (a load's result), recorded like any other. Adjoints
+// of array elements live in shadow arrays of the same shape; an alias (a row
+// X[i]) has the matching alias of the shadow (dX[i]) as its shadow.
+def({ name: "len", arity: 1, resultType: "f64", memory: "read", emit: (a) => `${a[0]}.length` });
+def({ name: "load", arity: 2, resultType: "f64", memory: "read", emit: (a) => `${a[0]}[${a[1]}]`,
+  resultTypeOf: ([a]) => elementType(a!.type as ArrayType),
+  shadow: (b, [a, i], y, shadow) => {
+    const sa = shadow(a!);
+    return sa && y && isArray(y.type) ? b.prim("load", [sa, i!]) : undefined;
+  },
+  // y = a[i]: da[i] += dy
+  reverse: (b, [a, i], y, dy, shadow) => {
+    const sa = shadow(a!);
+    if (sa && dy && y?.type === "f64") b.prim("store", [sa, i!, b.add(b.prim("load", [sa, i!]), dy)]);
+    return [];
+  } });
+def({ name: "store", arity: 3, resultType: "f64", memory: "write", emit: () => "", statement: (a) => `${a[0]}[${a[1]}] = ${a[2]};`,
+  resultTypeOf: () => "f64",
+  shadow: (b, [a, i, v], _y, shadow) => {
+    const sa = shadow(a!);
+    if (sa && isArray(v!.type)) b.prim("store", [sa, i!, shadow(v!) ?? b.prim("zeros", [v!])]);
+    return undefined;
+  },
+  // a[i] = v overwrites a[i]: dv += da[i], and the old element's adjoint starts again from 0.
+  reverse: (b, [a, i, v], _y, _dy, shadow) => {
+    const sa = shadow(a!);
+    if (!sa || v!.type !== "f64") return [];
+    const dv = b.prim("load", [sa, i!]);
+    b.prim("store", [sa, i!, b.const(0)]);
+    return [undefined, undefined, dv];
+  } });
+def({ name: "append", arity: 3, resultType: "f64", memory: "write", emit: () => "", statement: (a) => `${a[0]}.push(${a[2]});`,
+  resultTypeOf: () => "f64",
+  // operands [array, index it lands at, value]
+  shadow: (b, [a, k, v], _y, shadow) => {
+    const sa = shadow(a!);
+    if (sa) b.prim("append", [sa, k!, isArray(v!.type) ? shadow(v!) ?? b.prim("zeros", [v!]) : b.const(0)]);
+    return undefined;
+  },
+  reverse: (b, [a, k, v], _y, _dy, shadow) => {
+    const sa = shadow(a!);
+    return sa && v!.type === "f64" ? [undefined, undefined, b.prim("load", [sa, k!])] : [];
+  } });
+def({ name: "alloc", arity: 1, resultType: "f64[]", memory: "alloc", emit: (a) => `new Array<number>(${a[0]}).fill(0)`,
+  shadow: (b, [n]) => b.prim("alloc", [n!]) });
+def({ name: "falloc", arity: 1, resultType: "Float64Array", memory: "alloc", emit: (a) => `new Float64Array(${a[0]})`,
+  shadow: (b, [n]) => b.prim("falloc", [n!]) });
+def({ name: "nalloc", arity: 0, resultType: "f64[][]", memory: "alloc", emit: () => "new Array<number[]>()",
+  shadow: (b) => b.prim("nalloc", []) });
+def({ name: "empty", arity: 0, resultType: "f64[]", memory: "alloc", emit: () => "new Array<number>()" });
+def({ name: "fempty", arity: 0, resultType: "Float64Array", memory: "alloc", emit: () => "new Float64Array(0)" });
+/** Zeros shaped like an array (the shadow of a parameter). */
+def({ name: "zeros", arity: 1, resultType: "f64[]", memory: "alloc",
+  resultTypeOf: ([a]) => a!.type,
+  emit: () => "" /* printed by the emitter, which knows the type */ });
 
 export function primitive(name: string): Primitive | undefined {
   return table.get(name);

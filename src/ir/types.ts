@@ -6,7 +6,22 @@
  * extend these types rather than replace them.
  */
 
-export type Type = "f64" | "bool";
+/**
+ * Value types: numbers, booleans, and arrays. Arrays are references to
+ * mutable memory, read and written by the load/store ops; `f64[]` is
+ * `number[]`, `f64[][]` is `number[][]` (an array of row references).
+ */
+export type Type = "f64" | "bool" | ArrayType;
+export type ArrayType = "f64[]" | "Float64Array" | "f64[][]";
+
+export function isArray(t: Type): t is ArrayType {
+  return t !== "f64" && t !== "bool";
+}
+
+/** The type of an array's elements. */
+export function elementType(t: ArrayType): Type {
+  return t === "f64[][]" ? "f64[]" : "f64";
+}
 
 /** Where an op came from in the user's source, for reverse-sweep comments and printing. */
 export interface SourceLoc {
@@ -32,6 +47,8 @@ export interface Value {
   nameKind: NameKind;
   /** The op that defines this value, or undefined for a region argument. */
   def: Op | undefined;
+  /** For a region argument: its region. */
+  region?: Region;
 }
 
 export interface Op {
@@ -59,6 +76,8 @@ export interface Param {
   name: string;
   type: Type;
   value: Value;
+  /** The TypeScript type to declare it with (keeps `readonly`). */
+  typeText: string;
 }
 
 export interface Func {

@@ -20,7 +20,7 @@ export function terminator(r: Region): Op {
 
 /** Whether `v` is defined inside one of `op`'s regions (at any depth). */
 export function definedInside(v: Value, op: Op): boolean {
-  for (let r = v.def?.parent; r; r = r.owner?.parent) {
+  for (let r = v.def?.parent ?? v.region; r; r = r.owner?.parent) {
     if (r.owner === op) return true;
   }
   return false;

@@ -5,6 +5,7 @@
  * is that value. An `if` left without results goes entirely. Repeats to a
  * fixed point.
  */
+import { primitive } from "../ir/primitives.js";
 import { effectful, Structural, type Func, type Op, type Region } from "../ir/types.js";
 import { definedInside, replaceUses, terminator, useCounts, walkOps } from "../ir/walk.js";
 
@@ -46,7 +47,7 @@ function sweep(r: Region, uses: Map<unknown, number>): boolean {
   let changed = false;
   for (let i = r.ops.length - 1; i >= 0; i--) {
     const op = r.ops[i]!;
-    if (op.kind === Structural.Return || op.kind === Structural.Yield || effectful.has(op.kind)) continue;
+    if (op.kind === Structural.Return || op.kind === Structural.Yield || isEffect(op)) continue;
     if (op.kind === Structural.While || op.kind === Structural.Repeat) {
       // Loop state feeds itself; a loop goes only when nothing reads its results and it has no effects.
       for (const region of op.regions) changed = sweep(region, uses) || changed;
@@ -78,5 +79,9 @@ function sweep(r: Region, uses: Map<unknown, number>): boolean {
 }
 
 function hasEffects(op: Op): boolean {
-  return op.regions.some((r) => [...walkOps(r)].some((o) => effectful.has(o.kind)));
+  return op.regions.some((r) => [...walkOps(r)].some(isEffect));
+}
+
+function isEffect(op: Op): boolean {
+  return effectful.has(op.kind) || primitive(op.kind)?.memory === "write";
 }
