@@ -46,6 +46,8 @@ export const Codes = {
   UnsupportedOperator: "ADG1010",
   /** A helper function shape that adgen cannot inline (default parameters, rest parameters, ...). */
   UnsupportedFunction: "ADG1011",
+  /** An exported function that writes into one of its own array parameters. */
+  ParameterWrite: "ADG1012",
 } as const;
 
 export type Code = (typeof Codes)[keyof typeof Codes];

@@ -15,6 +15,7 @@ import { fence } from "./frontend/fence.js";
 import { lowerFunction } from "./frontend/lower.js";
 import { loadSource, syntaxDiagnostics } from "./frontend/source.js";
 import { explicitWrt } from "./frontend/wrt.js";
+import { parameterWrites } from "./frontend/writes.js";
 import { printFunc } from "./ir/print.js";
 import type { Func } from "./ir/types.js";
 import { eliminateDeadCode } from "./opt/dce.js";
@@ -85,6 +86,8 @@ function compileFile(sourcePath: string, text: string | undefined): { code: stri
   for (const entry of checked.entries) {
     try {
       const primal = lowerFunction(sourcePath, entry);
+      const writes = parameterWrites(sourcePath, entry, primal);
+      if (writes.length) throw new DiagnosticError(writes);
       const wrt = explicitWrt(sourcePath, entry) ?? defaultWrt(primal);
       const gradient = reverseMode(primal, wrt);
       eliminateDeadCode(gradient);

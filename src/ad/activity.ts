@@ -39,7 +39,7 @@ export function analyseActivity(body: Region, seeds: Value[], result: Value): Ac
 }
 
 /** Union-find over array values. */
-class AliasClasses {
+export class AliasClasses {
   private readonly parent = new Map<Value, Value>();
 
   find(v: Value): Value {
@@ -56,7 +56,7 @@ class AliasClasses {
   }
 }
 
-function aliasClasses(body: Region): AliasClasses {
+export function aliasClasses(body: Region): AliasClasses {
   const classes = new AliasClasses();
   const join = (a: Value, b: Value) => {
     if (isArray(a.type) && isArray(b.type)) classes.union(a, b);

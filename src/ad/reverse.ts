@@ -12,7 +12,7 @@ import { Builder, emptyRegion } from "../ir/builder.js";
 import { primitive, type Shadows } from "../ir/primitives.js";
 import { isArray, Structural, type Func, type Op, type Region, type Value } from "../ir/types.js";
 import { definedInside, replaceUses, terminator, walkOps } from "../ir/walk.js";
-import { analyseActivity } from "./activity.js";
+import { aliasClasses, analyseActivity, type AliasClasses } from "./activity.js";
 import { ForwardSweep, nameLike } from "./forward.js";
 
 type Adjoints = Map<Value, Value>;
@@ -34,7 +34,7 @@ export function reverseMode(primal: Func, wrt: string[]): Func {
     { id: -1, type: "f64", name: primal.name, nameKind: "source", def: undefined });
   const active = new Set([...activity.active].map((v) => forward.mapping.get(v)).filter((v): v is Value => !!v));
 
-  const t = new Transform(b, active, forward.shadowOf);
+  const t = new Transform(b, active, forward.shadowOf, body);
   b.reverse = true;
   b.exact = false;
   b.loc = primal.body.ops[primal.body.ops.length - 1]?.loc;
@@ -60,8 +60,27 @@ export function reverseMode(primal: Func, wrt: string[]): Func {
   };
 }
 
+/** Operations cheap enough to recompute in the reverse sweep rather than tape. */
+const cheap = new Set(["add", "sub", "mul", "neg", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not", "select"]);
+
+/** Whether `v` is defined by `region` itself (an argument or a top-level op), not outside it. */
+function definedBy(region: Region, v: Value): boolean {
+  return (v.def?.parent === region && v.def.kind !== Structural.Const) || region.args.includes(v);
+}
+
+/** Replaces operands throughout an op and its regions. */
+function replaceAll(op: Op, replacement: Map<Value, Value>): void {
+  op.operands = op.operands.map((v) => replacement.get(v) ?? v);
+  for (const r of op.regions) for (const inner of r.ops) replaceAll(inner, replacement);
+}
+
 class Transform {
-  constructor(private readonly b: Builder, private readonly active: Set<Value>, private readonly shadow: Shadows) {}
+  private readonly classes: AliasClasses;
+
+  constructor(private readonly b: Builder, private readonly active: Set<Value>, private readonly shadow: Shadows,
+    private readonly body: Region) {
+    this.classes = aliasClasses(body);
+  }
 
   reverseRegion(r: Region, adj: Adjoints): void {
     for (let i = r.ops.length - 1; i >= 0; i--) {
@@ -225,28 +244,80 @@ class Transform {
   private recordTripValues(forward: Region, reverse: Region): void {
     const needed = new Set<Value>();
     for (const o of walkOps(reverse)) {
-      for (const v of o.operands) {
-        if ((v.def?.parent === forward && v.def.kind !== Structural.Const) || forward.args.includes(v)) needed.add(v);
-      }
+      for (const v of o.operands) if (definedBy(forward, v)) needed.add(v);
     }
-    const values = [...needed].sort((p, q) => p.id - q.id);
-    if (values.length === 0) return;
+    if (needed.size === 0) return;
+    // Decide, for each needed value, whether to recompute it from values at hand or tape it.
+    const recomputed = new Set<Value>();
+    const taped = new Set<Value>();
+    const classify = (v: Value): void => {
+      if (!definedBy(forward, v) || recomputed.has(v) || taped.has(v)) return;
+      if (v.def && this.recomputable(v.def)) {
+        v.def.operands.forEach(classify);
+        recomputed.add(v);
+      } else {
+        taped.add(v);
+      }
+    };
+    needed.forEach(classify);
+    const byId = (p: Value, q: Value) => p.id - q.id;
+    const tape = [...taped].sort(byId);
+
     const end = terminator(forward);
     forward.ops.pop();
-    const pops: Op[] = [];
     this.b.inRegion(forward, () => {
       this.b.reverse = false;
-      for (const v of values) this.b.push(v);
+      for (const v of tape) this.b.push(v);
       this.b.reverse = true;
     });
     forward.ops.push(end);
-    for (const v of [...values].reverse()) {
-      const popped = this.b.inRegion(reverse, () => this.b.pop(v));
-      pops.push(reverse.ops.pop()!);
-      replaceUses(reverse, v, popped);
-    }
-    reverse.ops.unshift(...pops);
+
+    const rest = reverse.ops;
+    reverse.ops = [];
+    const replacement = new Map<Value, Value>();
+    const get = (v: Value) => replacement.get(v) ?? v;
+    this.b.inRegion(reverse, () => {
+      for (const v of [...tape].reverse()) replacement.set(v, this.b.pop(v));
+      // Recomputation repeats forward work: it is not marked as reverse sweep.
+      this.b.reverse = false;
+      for (const v of [...recomputed].sort(byId)) {
+        const op = v.def!;
+        this.b.loc = op.loc;
+        replacement.set(v, nameLike(op.kind === Structural.Const ? this.b.const(op.literal!) : this.b.prim(op.kind, op.operands.map(get)), v));
+      }
+      this.b.reverse = true;
+    });
+    reverse.ops.push(...rest);
+    for (const op of rest) replaceAll(op, replacement);
   }
+
+  /**
+   * Cheap to compute again in the reverse sweep: arithmetic and comparisons,
+   * and reads of arrays nothing writes (parameters, rows of them).
+   */
+  private recomputable(op: Op): boolean {
+    if (op.kind === Structural.Const) return true;
+    if (cheap.has(op.kind)) return true;
+    if (op.kind === "load" || op.kind === "len") return !this.written.has(this.writtenKey(op.operands[0]!));
+    return false;
+  }
+
+  private writtenKey(array: Value): string {
+    return `${this.classes.find(array).id}:${array.type}`;
+  }
+
+  /** Array classes (with the type written) that the forward sweep stores into or pushes to. */
+  private get written(): Set<string> {
+    if (!this.writtenCache) {
+      this.writtenCache = new Set();
+      for (const op of walkOps(this.body)) {
+        if ((op.kind === "store" || op.kind === "append") && !op.reverse) this.writtenCache.add(this.writtenKey(op.operands[0]!));
+      }
+    }
+    return this.writtenCache;
+  }
+
+  private writtenCache: Set<string> | undefined;
 
   /** Makes the forward `if` yield each primal value of its branches that the reverse branch reads. */
   private recordBranchValues(forward: Op, reverse: Op): void {

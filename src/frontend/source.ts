@@ -118,6 +118,6 @@ export function typeText(t: TsType): string {
   if (!element) return t.getText();
   const inner = typeText(element);
   const wrapped = inner.startsWith("readonly") ? `(${inner})` : inner;
-  const readonly = !t.isArray() && t.getSymbol()?.getName() === "ReadonlyArray";
+  const readonly = t.getSymbol()?.getName() === "ReadonlyArray";
   return `${readonly ? "readonly " : ""}${wrapped}[]`;
 }

@@ -18,6 +18,8 @@ export class Builder {
   loc: SourceLoc | undefined;
   reverse = false;
   exact = true;
+  /** Counts inserted ops that may write memory; reads are merged only within one count. */
+  private writes = 0;
 
   constructor(region: Region) {
     this.region = region;
@@ -51,6 +53,7 @@ export class Builder {
   }
 
   insert(op: Op): Op {
+    if (op.regions.length > 0 || primitive(op.kind)?.memory === "write") this.writes++;
     op.parent = this.region;
     op.loc ??= this.loc;
     if (this.reverse) op.reverse = true;
@@ -77,8 +80,13 @@ export class Builder {
       throw new InternalError(`${kind} takes ${p.arity} operands, got ${operands.length}`);
     }
     if (p.memory) {
-      // Memory ops are neither folded nor merged: their value depends on when they run.
+      // A read is merged only with the same read earlier in the same region and no
+      // write (or nested region, which may write) in between; nothing else is merged.
+      const key = `${kind} ${operands.map((v) => v.id).join(" ")} @${this.writes}`;
+      const reused = p.memory === "read" ? this.cse.get(this.region)?.get(key) : undefined;
+      if (reused) return reused;
       const op = this.insert(this.makeOp(kind, operands, p.statement ? [] : [p.resultTypeOf?.(operands) ?? p.resultType]));
+      if (p.memory === "read") this.remember(key, op.results[0]!);
       return op.results[0] ?? operands[0]!;
     }
     const simplified = this.simplify(kind, operands);

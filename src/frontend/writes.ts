@@ -1,0 +1,68 @@
+/**
+ * The gradient must leave the caller's arguments untouched, and its forward
+ * sweep replays the function, so an exported function may not write into
+ * its own array parameters. This check finds every store or push whose target
+ * may be (part of) a parameter: the parameter itself, a row of it, an alias
+ * through a variable, a branch or a loop, or a row of it kept in another array.
+ */
+import type { FunctionDeclaration } from "ts-morph";
+import { aliasClasses } from "../ad/activity.js";
+import { Codes, type Diagnostic } from "../diagnostics.js";
+import { isArray, Structural, type Func, type Value } from "../ir/types.js";
+import { terminator, walkOps } from "../ir/walk.js";
+
+export function parameterWrites(displayPath: string, fn: FunctionDeclaration, f: Func): Diagnostic[] {
+  const classes = aliasClasses(f.body);
+  /** The parameters an array value may belong to. */
+  const origin = new Map<Value, Set<string>>();
+  /** The parameters the arrays stored into a class may belong to. */
+  const stored = new Map<Value, Set<string>>();
+  const of = (m: Map<Value, Set<string>>, v: Value) => m.get(v) ?? new Set<string>();
+  let changed = true;
+  const add = (m: Map<Value, Set<string>>, v: Value, names: Set<string>) => {
+    const set = m.get(v) ?? new Set<string>();
+    for (const n of names) if (!set.has(n)) { set.add(n); changed = true; }
+    m.set(v, set);
+  };
+  for (const p of f.params) if (isArray(p.type)) add(origin, p.value, new Set([p.name]));
+  const ops = [...walkOps(f.body)];
+  while (changed) {
+    changed = false;
+    for (const op of ops) {
+      if (op.kind === "load" && isArray(op.results[0]!.type)) {
+        const a = op.operands[0]!;
+        add(origin, op.results[0]!, of(origin, a));
+        add(origin, op.results[0]!, of(stored, classes.find(a)));
+      } else if ((op.kind === "store" || op.kind === "append") && isArray(op.operands[2]!.type)) {
+        add(stored, classes.find(op.operands[0]!), of(origin, op.operands[2]!));
+      } else if (op.kind === Structural.If) {
+        op.results.forEach((r, j) => op.regions.forEach((region) => add(origin, r, of(origin, terminator(region).operands[j]!))));
+      } else if (op.kind === Structural.While) {
+        const [cond, body] = op.regions;
+        op.results.forEach((r, j) => {
+          for (const v of [op.operands[j]!, terminator(body!).operands[j]!]) {
+            for (const target of [r, cond!.args[j]!, body!.args[j]!]) add(origin, target, of(origin, v));
+          }
+        });
+      }
+    }
+  }
+  const lines = fn.getSourceFile().getFullText().split(/\r?\n/);
+  const diagnostics: Diagnostic[] = [];
+  for (const op of ops) {
+    if (op.kind !== "store" && op.kind !== "append") continue;
+    const names = [...of(origin, op.operands[0]!)];
+    if (names.length === 0 || !op.loc) continue;
+    const sourceLine = lines[op.loc.line - 1] ?? "";
+    diagnostics.push({
+      code: Codes.ParameterWrite,
+      message: `'${fn.getName()}' writes into its parameter '${names[0]}'; the gradient must leave arguments unchanged, so copy the array first (e.g. 'const ${names[0]}Copy = ${names[0]}.slice()')`,
+      file: displayPath,
+      line: op.loc.line,
+      column: op.loc.column,
+      length: Math.max(1, sourceLine.trimEnd().length - (op.loc.column - 1)),
+      sourceLine,
+    });
+  }
+  return diagnostics;
+}
