@@ -265,9 +265,10 @@ class Transform {
 
     const end = terminator(forward);
     forward.ops.pop();
+    const pushes = new Map<Value, Op>();
     this.b.inRegion(forward, () => {
       this.b.reverse = false;
-      for (const v of tape) this.b.push(v);
+      for (const v of tape) pushes.set(v, this.b.push(v));
       this.b.reverse = true;
     });
     forward.ops.push(end);
@@ -277,7 +278,13 @@ class Transform {
     const replacement = new Map<Value, Value>();
     const get = (v: Value) => replacement.get(v) ?? v;
     this.b.inRegion(reverse, () => {
-      for (const v of [...tape].reverse()) replacement.set(v, this.b.pop(v));
+      for (const v of [...tape].reverse()) {
+        const popped = this.b.pop(v);
+        const push = pushes.get(v)!;
+        push.partner = popped.def;
+        popped.def!.partner = push;
+        replacement.set(v, popped);
+      }
       // Recomputation repeats forward work: it is not marked as reverse sweep.
       this.b.reverse = false;
       for (const v of [...recomputed].sort(byId)) {

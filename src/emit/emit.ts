@@ -182,8 +182,9 @@ class Printer {
     const condLines = this.region(cond);
     const test = this.expr(terminator(cond).operands[0]!);
     const bodyLines = [...this.region(body), ...this.yieldAssignments(op, body, new Map())];
-    if (condLines.length === 0) return [...this.loopInits(op), `while (${test}) {`, ...bodyLines, "}"];
-    return [...this.loopInits(op), "for (;;) {", ...condLines, `if (!(${test})) break;`, ...bodyLines, "}"];
+    const head = [...this.loopInits(op), ...tapeComment(body)];
+    if (condLines.length === 0) return [...head, `while (${test}) {`, ...bodyLines, "}"];
+    return [...head, "for (;;) {", ...condLines, `if (!(${test})) break;`, ...bodyLines, "}"];
   }
 
   private repeatStatement(op: Op): string[] {
@@ -311,6 +312,23 @@ class Printer {
     if (this.a.inlined.has(v)) return `(${this.rhs(v.def!)})`;
     return this.variableOf(v).name;
   }
+}
+
+/** What one trip of a loop body records for the reverse sweep (nested loops record on their own). */
+function tapeComment(body: Region): string[] {
+  const counts = new Map<TapeKind, number>();
+  for (const op of body.ops) {
+    if (op.kind !== Structural.Push) continue;
+    const kind = tapeKind(op.operands[0]!.type);
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
+  if (counts.size === 0) return [];
+  const words: Record<TapeKind, [string, string]> = { f64: ["number", "numbers"], bool: ["decision", "decisions"], ref: ["array reference", "array references"] };
+  const parts = (["f64", "bool", "ref"] as const).filter((k) => counts.has(k)).map((k) => {
+    const n = counts.get(k)!;
+    return `${n} ${words[k][n === 1 ? 0 : 1]}`;
+  });
+  return [`// tape: ${parts.join(", ")} per trip, for the reverse sweep`];
 }
 
 function abbreviate(text: string): string {

@@ -84,9 +84,9 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
       }
     }
     const rt = fn.getReturnType();
-    if (!scalarType(rt)) {
+    if (!valueType(rt) && !rt.isVoid()) {
       report(fn.getReturnTypeNode() ?? fn.getNameNode() ?? fn, Codes.UnsupportedType,
-        `'${fn.getName()}' returns '${rt.getText(fn)}'; only number and boolean results are supported`);
+        `'${fn.getName()}' returns '${rt.getText(fn)}'; supported results are number, boolean, arrays of numbers, and void for helpers`);
     }
   };
 
@@ -143,7 +143,7 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
         }
         return false;
       case SyntaxKind.ReturnStatement:
-        if (!node.asKindOrThrow(SyntaxKind.ReturnStatement).getExpression()) {
+        if (!node.asKindOrThrow(SyntaxKind.ReturnStatement).getExpression() && !fn.getReturnType().isVoid()) {
           report(node, Codes.UnsupportedStatement, "'return' without a value; return a number");
           return false;
         }
@@ -345,7 +345,7 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
     if (Node.isCallExpression(e)) {
       const before = diagnostics.length;
       checkCall(e, fn, stack);
-      if (diagnostics.length > before) return false;
+      if (diagnostics.length > before || e.getReturnType().isVoid()) return false;
       report(e, Codes.UnsupportedStatement, "a call whose result is unused has no effect in differentiable code; remove it or use its value");
       return false;
     }

@@ -13,7 +13,7 @@ import { Builder, constantOf, emptyRegion } from "../ir/builder.js";
 import { mathConstants } from "../ir/primitives.js";
 import { Structural, type Func, type Op, type Region, type Type, type Value } from "../ir/types.js";
 import { arrayMethod, compoundAssignments, isModuleConstant, literalType } from "./fence.js";
-import { diagnosticAt, locOf, scalarType, typeText, valueType } from "./source.js";
+import { diagnosticAt, locOf, typeText, valueType } from "./source.js";
 
 /** Marks a declared variable that has no value on some path. */
 const Unassigned = Symbol("unassigned");
@@ -63,11 +63,15 @@ class Lowerer {
     const env: Env = new Map();
     fn.getParameters().forEach((p, i) => env.set(p.compilerNode, args[i]!));
     const statements = fn.getBodyOrThrow().asKindOrThrow(SyntaxKind.Block).getStatements();
-    const exits: Exits = {
-      types: [scalarType(fn.getReturnType()) ?? "f64"],
-      onReturn: (value) => [value],
-      onEnd: () => this.fail(fn.getNameNode() ?? fn, Codes.MissingReturn, `'${fn.getName()}' can reach its end without returning a value`),
-    };
+    const isVoid = fn.getReturnType().isVoid();
+    const exits: Exits = isVoid
+      ? { types: [], onReturn: () => [], onEnd: () => [] }
+      : {
+          types: [valueType(fn.getReturnType()) ?? "f64"],
+          onReturn: (value) => [value!],
+          onEnd: () => this.fail(fn.getNameNode() ?? fn, Codes.MissingReturn, `'${fn.getName()}' can reach its end without returning a value`),
+        };
+    // A void helper yields nothing; its callers use it as a statement only.
     return this.lowerRest({ statements, index: 0, next: undefined }, env, exits)[0]!;
   }
 
@@ -89,7 +93,10 @@ class Lowerer {
       const statement = k.statements[k.index]!;
       const rest: Continuation = { statements: k.statements, index: k.index + 1, next: k.next };
       this.b.loc = locOf(statement);
-      if (Node.isReturnStatement(statement)) return exits.onReturn(this.expr(statement.getExpressionOrThrow(), env), env);
+      if (Node.isReturnStatement(statement)) {
+        const e = statement.getExpression();
+        return exits.onReturn(e ? this.expr(e, env) : undefined, env);
+      }
       if (Node.isBreakStatement(statement)) return exits.onBreak!(env);
       if (Node.isContinueStatement(statement)) return exits.onContinue!(env);
       if (Node.isBlock(statement)) {
@@ -308,6 +315,10 @@ class Lowerer {
   private assignment(e: Expression, env: Env): void {
     if (Node.isCallExpression(e) && arrayMethod(e)) {
       this.arrayStatement(e, env);
+      return;
+    }
+    if (Node.isCallExpression(e)) {
+      this.callExpression(e, env); // a void helper, called for what it writes
       return;
     }
     const element = Node.isBinaryExpression(e) ? e.getLeft() : Node.isPrefixUnaryExpression(e) || Node.isPostfixUnaryExpression(e) ? e.getOperand() : undefined;
@@ -538,7 +549,7 @@ type LoopStatement = ForStatement | WhileStatement | DoStatement | ForOfStatemen
 interface Exits {
   /** The types of the values every way out yields. */
   types: Type[];
-  onReturn(value: Value, env: Env): Value[];
+  onReturn(value: Value | undefined, env: Env): Value[];
   /** Control reaches the end of the code being lowered. */
   onEnd(env: Env): Value[];
   onBreak?: (env: Env) => Value[];

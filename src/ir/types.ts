@@ -62,6 +62,8 @@ export interface Op {
   loc?: SourceLoc;
   /** True for ops of the reverse sweep. */
   reverse?: boolean;
+  /** For a tape push, the pop that takes its value back (and the other way round). */
+  partner?: Op;
   parent: Region | undefined;
 }
 

@@ -13,7 +13,18 @@ export function eliminateDeadCode(f: Func): void {
   for (let changed = true; changed; ) {
     changed = forwardUnchangedResults(f);
     changed = sweep(f.body, useCounts(f.body)) || changed;
+    changed = dropUnreadTapeEntries(f) || changed;
   }
+}
+
+/** A popped value nobody reads need not be taped: its pop and its push go together. */
+function dropUnreadTapeEntries(f: Func): boolean {
+  const uses = useCounts(f.body);
+  const unread = [...walkOps(f.body)].filter((op) => op.kind === Structural.Pop && op.partner && !uses.get(op.results[0]!));
+  for (const pop of unread) {
+    for (const op of [pop, pop.partner!]) op.parent!.ops.splice(op.parent!.ops.indexOf(op), 1);
+  }
+  return unread.length > 0;
 }
 
 /** Replaces each `if` result that all branches yield from one value defined outside the `if`. */
