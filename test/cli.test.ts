@@ -285,7 +285,7 @@ describe("usage errors: one line on stderr, exit 2", () => {
     { name: "a file that is not .ts", argv: ["notes.md"], stderr: "adgen: error: not a .ts file: notes.md\n" },
     { name: "only generated files", argv: ["seed.grad.ts"], stderr: "adgen: error: no input files (*.grad.ts and *.d.ts files are skipped)\n" },
     { name: "--check with --emit-ir", argv: ["--check", "--emit-ir", "seed.ts"], stderr: "adgen: error: option '--emit-ir' cannot be used with option '--check'\n" },
-    { name: "verify, not yet implemented", argv: ["verify", "seed.ts"], stderr: "adgen: error: 'verify' is not yet implemented\n" },
+    { name: "verify with an unknown flag", argv: ["verify", "--seeds", "3", "seed.ts"], stderr: "adgen: error: unknown option '--seeds' (Did you mean --seed?)\n" },
   ])("$name", async ({ argv, stderr }) => {
     const dir = tempDir();
     writeFiles(dir, { "seed.ts": seed, "seed.grad.ts": generatedText("seed.ts", seed), "notes.md": "" });
@@ -318,6 +318,14 @@ describe("the built CLI", () => {
     expect({ status: first.status, stdout: first.stdout, stderr: first.stderr }).toEqual({ status: 0, stdout: "wrote seed.grad.ts\n", stderr: "" });
     expect(read(dir, "seed.grad.ts").startsWith(`${GENERATED_HEADER_PREFIX}seed.ts. DO NOT EDIT.`)).toBe(true);
     expect(spawnCli(dir, ["--check", "seed.ts"]).status).toBe(0);
+  }, 60_000);
+
+  it("verifies the seed example, loading TypeScript at run time", () => {
+    const dir = tempDir();
+    writeFiles(dir, { "seed.ts": read(repoRoot, "fixtures/seed.ts") });
+    const run = spawnCli(dir, ["verify", "seed.ts"]);
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(run.stdout).toMatch(/^ {2}f +x +3 .* PASS$/m);
   }, 60_000);
 
   it("reports a bad flag in one line with exit 2", () => {

@@ -1,12 +1,27 @@
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { InternalError } from "../diagnostics.js";
 import { ExitCode } from "./exit.js";
 import type { Output } from "./io.js";
 
 export type Mode = "write" | "check" | "emit-ir";
 
-/** What the command line asks for: a run over some files, or an immediate exit (help, usage error). */
-export type Invocation = { kind: "run"; patterns: string[]; mode: Mode } | { kind: "exit"; code: ExitCode };
+export interface VerifyFlags {
+  /** Regenerate stale outputs first (`--no-generate` turns this off). */
+  generate: boolean;
+  json: boolean;
+  rtol: number;
+  seed: number;
+  /** Array length of random inputs. */
+  size: number;
+  /** Random samples per function. */
+  samples: number;
+}
+
+/** What the command line asks for: a run over some files, a verification, or an immediate exit (help, usage error). */
+export type Invocation =
+  | { kind: "run"; patterns: string[]; mode: Mode }
+  | { kind: "verify"; patterns: string[]; flags: VerifyFlags }
+  | { kind: "exit"; code: ExitCode };
 
 const HELP_FOOTER = `
 Each <name>.ts is compiled to <name>.grad.ts in the same directory. Outputs
@@ -20,6 +35,21 @@ overwrite; 2 usage or internal error.
 
 Environment: NO_COLOR disables colour; ADGEN_DEBUG prints the stack trace of
 an internal error.`;
+
+const VERIFY_HELP_FOOTER = `
+First regenerates stale outputs, as adgen <files> does (not with
+--no-generate). Then, for every function <name> of <file>.ts that adgen
+differentiates, compares <name>Grad in <file>.grad.ts with central differences
+of <name> (Richardson-extrapolated, error O(h^4)) at sample inputs: the
+source's exported <name>Samples, else "<name>" in <file>.samples.json beside
+it, else random inputs (numbers uniform in [-2, 2], arrays of --size
+elements). A component passes when |ad - fd| <= rtol * max(1, |fd|); value
+must equal <name>'s result exactly and the arguments must be unchanged.
+Samples at which the function throws or is not finite are skipped; a function
+with no usable sample fails.
+
+Exit codes: 0 every gradient passes; 1 a gradient fails, a file cannot be
+verified or generated; 2 usage or internal error.`;
 
 /**
  * Parse `argv` (without the node and script paths). Help and usage errors are
@@ -46,9 +76,18 @@ export function parseArgs(argv: string[], stdout: Output, stderr: Output): Invoc
     });
   program
     .command("verify")
-    .description("check the generated gradients against numerical differentiation (not yet implemented)")
+    .description("check the generated gradients against numerical differentiation")
     .argument("<files...>", "TypeScript source files or globs")
-    .action(() => program.error("error: 'verify' is not yet implemented", { exitCode: ExitCode.Usage }));
+    .option("--no-generate", "verify the *.grad.ts files on disk as they are, without regenerating stale ones")
+    .option("--json", "print a machine-readable report instead of the table")
+    .addOption(new Option("--rtol <x>", "relative tolerance").argParser(positiveNumber).default(1e-6, "1e-6"))
+    .option("--seed <n>", "seed of the random inputs", integer, 1)
+    .option("--size <n>", "length of random array inputs", positiveInteger, 5)
+    .option("--samples <n>", "random samples per function without given samples", positiveInteger, 5)
+    .addHelpText("after", VERIFY_HELP_FOOTER)
+    .action((patterns: string[], flags: VerifyFlags) => {
+      invocation = { kind: "verify", patterns, flags: { ...flags, json: flags.json ?? false } };
+    });
 
   try {
     program.parse(argv, { from: "user" });
@@ -58,6 +97,24 @@ export function parseArgs(argv: string[], stdout: Output, stderr: Output): Invoc
   }
   if (!invocation) throw new InternalError("the command line was parsed without running a command");
   return invocation;
+}
+
+function positiveNumber(text: string): number {
+  const value = Number(text);
+  if (!(value > 0 && Number.isFinite(value))) throw new InvalidArgumentError("Expected a positive number.");
+  return value;
+}
+
+function integer(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || text.trim() === "") throw new InvalidArgumentError("Expected an integer.");
+  return value;
+}
+
+function positiveInteger(text: string): number {
+  const value = integer(text);
+  if (value < 1) throw new InvalidArgumentError("Expected a positive integer.");
+  return value;
 }
 
 /** Commander puts suggestions such as "(Did you mean --check?)" on a line of their own. */

@@ -44,6 +44,6 @@ export function displayPath(file: string, cwd = process.cwd()): string {
   return path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join("/");
 }
 
-function plural(count: number, noun: string): string {
+export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }

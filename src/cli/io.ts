@@ -22,3 +22,8 @@ export function processIo(): CliIo {
 export function stderrColor(io: CliIo): boolean {
   return io.stderr.isTTY === true && !io.env.NO_COLOR;
 }
+
+/** The same rule for stdout. */
+export function stdoutColor(io: CliIo): boolean {
+  return io.stdout.isTTY === true && !io.env.NO_COLOR;
+}

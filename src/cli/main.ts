@@ -4,6 +4,7 @@ import { displayPath } from "./format.js";
 import { resolveInputs } from "./inputs.js";
 import { type CliIo, processIo } from "./io.js";
 import { run } from "./run.js";
+import { verify } from "./verify.js";
 
 /**
  * The adgen command line: `argv` without the node and script paths. Returns
@@ -17,6 +18,7 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<Exi
     const invocation = parseArgs(argv, cli.stdout, cli.stderr);
     if (invocation.kind === "exit") return invocation.code;
     inputs = await resolveInputs(invocation.patterns, cli.cwd);
+    if (invocation.kind === "verify") return await verify(inputs, invocation.flags, cli);
     return await run(inputs, invocation.mode, cli);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -11,9 +11,8 @@ const REFUSAL = `refusing to overwrite a file that adgen did not generate (it do
 
 /** Generate the gradients of `inputs` (absolute paths) and write, check or print them. */
 export async function run(inputs: string[], mode: Mode, io: CliIo): Promise<ExitCode> {
-  const result = await generateReportingThrownDiagnostics(inputs, mode, io);
   const report = new ErrorReport(io);
-  for (const d of result.diagnostics) report.diagnostic(d);
+  const result = await generateReporting(inputs, mode, report, io);
 
   let staleCount = 0;
   if (mode === "emit-ir") printIr(result.ir, inputs.length > 1, io);
@@ -25,17 +24,31 @@ export async function run(inputs: string[], mode: Mode, io: CliIo): Promise<Exit
   return failed || staleCount > 0 ? ExitCode.Failure : ExitCode.Success;
 }
 
-/** A DiagnosticError thrown by generate() is a user-input problem like any returned diagnostic. */
-async function generateReportingThrownDiagnostics(inputs: string[], mode: Mode, io: CliIo): Promise<GenerateResult> {
-  try {
-    return await io.generate(inputs, { emitIr: mode === "emit-ir" });
-  } catch (error) {
-    if (error instanceof DiagnosticError) return { outputs: [], diagnostics: error.diagnostics, ir: [] };
-    throw error;
-  }
+/**
+ * What `adgen <files>` does, reporting errors into `report` without the
+ * closing summary. Returns the sources whose gradient file is now up to date.
+ */
+export async function regenerate(inputs: string[], report: ErrorReport, io: CliIo): Promise<string[]> {
+  const result = await generateReporting(inputs, "write", report, io);
+  return writeOutputs(result.outputs, report, io);
 }
 
-async function writeOutputs(outputs: GeneratedFile[], report: ErrorReport, io: CliIo): Promise<void> {
+/** Reports the diagnostics; a DiagnosticError thrown by generate() is a user-input problem like any returned diagnostic. */
+async function generateReporting(inputs: string[], mode: Mode, report: ErrorReport, io: CliIo): Promise<GenerateResult> {
+  let result: GenerateResult;
+  try {
+    result = await io.generate(inputs, { emitIr: mode === "emit-ir" });
+  } catch (error) {
+    if (!(error instanceof DiagnosticError)) throw error;
+    result = { outputs: [], diagnostics: error.diagnostics, ir: [] };
+  }
+  for (const d of result.diagnostics) report.diagnostic(d);
+  return result;
+}
+
+/** Returns the sources whose output is fresh or was written. */
+async function writeOutputs(outputs: GeneratedFile[], report: ErrorReport, io: CliIo): Promise<string[]> {
+  const upToDate: string[] = [];
   for (const output of outputs) {
     const shown = displayPath(output.outputPath, io.cwd);
     try {
@@ -44,14 +57,17 @@ async function writeOutputs(outputs: GeneratedFile[], report: ErrorReport, io: C
         report.fileError(output.outputPath, REFUSAL);
       } else if (status === "fresh") {
         io.stdout.write(`unchanged ${shown}\n`);
+        upToDate.push(output.sourcePath);
       } else {
         await writeAtomically(output.outputPath, output.text);
         io.stdout.write(`wrote ${shown}\n`);
+        upToDate.push(output.sourcePath);
       }
     } catch (error) {
       report.fileError(output.outputPath, `cannot write: ${(error as Error).message}`);
     }
   }
+  return upToDate;
 }
 
 /** Lists each stale or missing output on stdout and returns how many there are. */

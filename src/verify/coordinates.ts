@@ -1,0 +1,88 @@
+/**
+ * Scalars inside argument lists. An argument is a number, a boolean, or an
+ * array (plain or typed, possibly nested) of them; a coordinate is the path of
+ * indices that leads to one number.
+ */
+
+/**
+ * One scalar inside an argument list, as a path of indices: `[1]` is the
+ * second argument, `[1, 2]` is element 2 of the second argument (an array).
+ */
+export type Coordinate = readonly number[];
+
+type Indexable = { readonly length: number; readonly [index: number]: unknown };
+
+function isIndexable(value: unknown): value is Indexable {
+  return Array.isArray(value) || ArrayBuffer.isView(value);
+}
+
+/** The value at `path` inside `root`, or undefined where the path leaves it. */
+export function valueAt(root: unknown, path: Coordinate): unknown {
+  let value = root;
+  for (const index of path) {
+    if (!isIndexable(value)) return undefined;
+    value = value[index];
+  }
+  return value;
+}
+
+/** A deep copy of `root` with the number at `path` replaced. */
+export function withValueAt<T>(root: T, path: Coordinate, value: number): T {
+  const copy = structuredClone(root);
+  const container = valueAt(copy, path.slice(0, -1)) as unknown as { [index: number]: unknown };
+  container[path[path.length - 1]!] = value;
+  return copy;
+}
+
+/** The paths of every number in `value`, in index order: `[[]]` for a number, `[[0], [1]]` for `[a, b]`. */
+export function numberPaths(value: unknown): Coordinate[] {
+  if (typeof value === "number") return [[]];
+  if (!isIndexable(value)) return [];
+  const paths: Coordinate[] = [];
+  for (let i = 0; i < value.length; i++) {
+    for (const inner of numberPaths(value[i])) paths.push([i, ...inner]);
+  }
+  return paths;
+}
+
+/** `w` and `[3]` -> `w[3]`; `X` and `[2, 1]` -> `X[2][1]`. */
+export function formatCoordinate(name: string, path: Coordinate): string {
+  return name + path.map((index) => `[${index}]`).join("");
+}
+
+/**
+ * Why `grad` cannot be the gradient of `value` (`label` names it), or
+ * undefined when it has the same shape: a number for each number, an array of
+ * the same length for each array.
+ */
+export function shapeMismatch(value: unknown, grad: unknown, label: string): string | undefined {
+  if (typeof value === "number") {
+    return typeof grad === "number" ? undefined : `${label} is ${describe(grad)}, expected a number`;
+  }
+  if (!isIndexable(value)) return `${label} is present, but the argument holds no numbers`;
+  if (!isIndexable(grad) || grad.length !== value.length) {
+    return `${label} is ${describe(grad)}, expected an array of length ${value.length}`;
+  }
+  for (let i = 0; i < value.length; i++) {
+    if (numberPaths(value[i]).length === 0) continue;
+    const mismatch = shapeMismatch(value[i], grad[i], `${label}[${i}]`);
+    if (mismatch) return mismatch;
+  }
+  return undefined;
+}
+
+/** Deep equality in which numbers compare with Object.is, so NaN equals NaN and 0 differs from -0. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (isIndexable(a) && isIndexable(b)) {
+    if (Array.isArray(a) !== Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
+  }
+  return Object.is(a, b);
+}
+
+function describe(value: unknown): string {
+  if (isIndexable(value)) return `an array of length ${value.length}`;
+  if (typeof value === "number") return `the number ${value}`;
+  return typeof value === "object" && value !== null ? "an object" : String(value);
+}

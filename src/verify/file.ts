@@ -1,0 +1,105 @@
+/** Verifying one source file against the generated module on disk beside it. */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { tsImport } from "tsx/esm/api";
+import { DiagnosticError } from "../diagnostics.js";
+import { outputPathFor } from "../generate.js";
+import { gradcheck, type GradientFunction } from "./gradcheck.js";
+import { type RandomOptions, randomSamples } from "./random.js";
+import type { FunctionReport } from "./report.js";
+import { givenSamples, type Module, readSamplesJson, type SampleSource } from "./samples.js";
+import { readSignatures, type Signature } from "./signatures.js";
+
+export interface VerifyOptions {
+  rtol: number;
+  /** For functions without given samples. */
+  random: RandomOptions;
+}
+
+export interface VerifiedFunction extends FunctionReport {
+  /** Where the samples came from; null when the function could not be checked at all. */
+  sampleSource: SampleSource | null;
+}
+
+export interface FileReport {
+  /** Absolute paths. */
+  source: string;
+  gradient: string;
+  /** Why the file could not be verified at all. */
+  error?: string;
+  functions: VerifiedFunction[];
+  pass: boolean;
+}
+
+/** A file that is not verified, e.g. because its gradient could not be generated. */
+export function unverifiedFile(source: string, error: string): FileReport {
+  return { source, gradient: outputPathFor(source), error, functions: [], pass: false };
+}
+
+/**
+ * Loads `sourcePath` and its `.grad.ts` with tsx and checks every gradient
+ * the source calls for. A `<name>Grad` missing for a differentiable function,
+ * or one without its function, means the gradient file is out of date.
+ */
+export async function verifyFile(sourcePath: string, options: VerifyOptions): Promise<FileReport> {
+  const gradient = outputPathFor(sourcePath);
+  if (!existsSync(gradient)) return unverifiedFile(sourcePath, `${path.basename(gradient)} does not exist; run adgen on ${path.basename(sourcePath)} first`);
+  let signatures: Signature[];
+  let source: Module;
+  let generated: Module;
+  let json: Record<string, unknown> | undefined;
+  try {
+    signatures = readSignatures(sourcePath);
+    [source, generated, json] = await Promise.all([load(sourcePath), load(gradient), readSamplesJson(sourcePath)]);
+  } catch (error) {
+    return unverifiedFile(sourcePath, describeError(error));
+  }
+
+  const functions = signatures.map((signature) => verifyFunction(signature, source, generated, json, options));
+  for (const name of Object.keys(generated)) {
+    const primal = name.replace(/Grad$/, "");
+    if (primal !== name && !signatures.some((s) => s.name === primal)) {
+      functions.push(notChecked(primal, options.rtol, `${name} has no differentiable function ${primal} in the source; ${path.basename(gradient)} is out of date`));
+    }
+  }
+  return { source: sourcePath, gradient, functions, pass: functions.every((f) => f.pass) };
+}
+
+function verifyFunction(
+  signature: Signature,
+  source: Module,
+  generated: Module,
+  json: Record<string, unknown> | undefined,
+  options: VerifyOptions,
+): VerifiedFunction {
+  const { name } = signature;
+  const f = source[name];
+  const fGrad = generated[`${name}Grad`];
+  if (typeof f !== "function") return notChecked(name, options.rtol, `the source module exports no function ${name}`);
+  if (typeof fGrad !== "function") return notChecked(name, options.rtol, `the gradient module exports no ${name}Grad; it is out of date`);
+
+  const given = givenSamples(name, source, json) ?? { source: "random" as const, ...randomSamples(name, signature.parameters, options.random) };
+  if ("error" in given) return { ...notChecked(name, options.rtol, given.error), sampleSource: given.source };
+  const report = gradcheck(f as (...args: unknown[]) => number, fGrad as GradientFunction<unknown[]>, given.samples, {
+    name,
+    rtol: options.rtol,
+    parameters: signature.parameters.map((p) => p.name),
+    throwOnFailure: false,
+  });
+  return { ...report, sampleSource: given.source };
+}
+
+/** A function that fails before any sample is compared. */
+function notChecked(name: string, rtol: number, message: string): VerifiedFunction {
+  return { function: name, rtol, samples: 0, checked: 0, skipped: [], failures: [{ message }], parameters: [], pass: false, sampleSource: null };
+}
+
+async function load(file: string): Promise<Module> {
+  return (await tsImport(pathToFileURL(file).href, import.meta.url)) as Module;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof DiagnosticError) return error.diagnostics.map((d) => `${path.basename(d.file)}:${d.line}:${d.column}: ${d.message}`).join("; ");
+  return error instanceof Error ? error.message : String(error);
+}
