@@ -102,7 +102,8 @@ function compileFile(sourcePath: string, text: string | undefined): { code: stri
   }
   if (diagnostics.length) return { diagnostics };
   const header = `${GENERATED_HEADER_PREFIX}${fileName}. DO NOT EDIT.`;
-  const support = [...needed].sort().map((h) => helpers[h]!);
+  // Declarations first, then functions, in a fixed order.
+  const support = Object.keys(helpers).filter((h) => needed.has(h)).map((h) => helpers[h]!);
   return { code: [header, "", ...[...functions, ...support].map((f) => f + "\n")].join("\n"), ir: irParts.join("\n") };
 }
 

@@ -30,8 +30,16 @@ export interface EmitContext {
   sourceLine: number;
 }
 
-/** Module-level helpers generated code may need, by name. */
+/**
+ * Module-level declarations generated code may need, by name. The tapes live
+ * at module level and are kept between calls, so they grow only while a
+ * gradient warms up; each call starts at position 0. Gradients never call
+ * each other (calls are inlined), so they can share them.
+ */
 export const helpers: Record<string, string> = {
+  tapeValues: "/** The value tape, kept between calls. */\nlet tape: Float64Array = new Float64Array(1024);",
+  tapeDecisions: "/** The decision tape, kept between calls. */\nlet decisions: Uint8Array = new Uint8Array(1024);",
+  tapeArrays: "/** Array references recorded by loop bodies, kept between calls (empty between calls). */\nconst arrays: (number[] | number[][] | Float64Array)[] = [];",
   growValues: [
     "/** A copy of the value tape with room for at least `need` entries. */",
     "function growValues(tape: Float64Array, need: number): Float64Array {",
@@ -60,12 +68,11 @@ export const helpers: Record<string, string> = {
 
 /** The typed-array tapes: numbers in a Float64Array, branch decisions in a Uint8Array. */
 const tapes = {
-  f64: { data: "tape", top: "top", array: "Float64Array", grow: "growValues" },
-  bool: { data: "decisions", top: "dtop", array: "Uint8Array", grow: "growDecisions" },
+  f64: { data: "tape", top: "top", grow: "growValues", declaration: "tapeValues" },
+  bool: { data: "decisions", top: "dtop", grow: "growDecisions", declaration: "tapeDecisions" },
 } as const;
 /** References to arrays a loop body makes (rows, fresh arrays), for its reverse: a plain array of references. */
 const refs = "arrays";
-const initialTapeLength = 1024;
 type TapeKind = "f64" | "bool" | "ref";
 const tapeKind = (t: Type): TapeKind => (t === "f64" || t === "bool" ? t : "ref");
 
@@ -74,12 +81,12 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
   const printer = new Printer(allocate(f), wrt);
   const ops = [...walkOps(f.body)];
   const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map((o) => tapeKind(o.operands[0]!.type)));
-  const prologue = [...pushed].sort().map((kind) => {
-    if (kind === "ref") return `const ${refs}: (number[] | number[][] | Float64Array)[] = [];`;
-    const tape = tapes[kind];
-    return `let ${tape.data}: ${tape.array} = new ${tape.array}(${initialTapeLength});\nlet ${tape.top} = 0;`;
-  });
-  const used = new Set([...pushed].filter((k) => k !== "ref").map((k) => tapes[k as "f64" | "bool"].grow as string));
+  const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [`let ${tapes[kind].top} = 0;`]));
+  const used = new Set<string>();
+  for (const kind of pushed) {
+    if (kind === "ref") used.add("tapeArrays");
+    else used.add(tapes[kind].grow).add(tapes[kind].declaration);
+  }
   if (ops.some((o) => o.kind === "zeros" && o.results[0]!.type === "f64[][]")) used.add("zerosLike");
   const params = f.params.map((p) => `${p.name}: ${p.typeText}`).join(", ");
   const gradType = `{ ${wrt.map((n, i) => `${n}: ${tsType(f.resultTypes[i + 1]!)}`).join("; ")} }`;
