@@ -192,8 +192,8 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
         return true;
       case SyntaxKind.ConditionalExpression:
         expectType(node.asKindOrThrow(SyntaxKind.ConditionalExpression).getCondition(), "bool", "a '?:' condition");
-        if (!scalarType(node.getType())) {
-          report(node, Codes.UnsupportedType, `a '?:' whose branches have type '${node.getType().getText(node)}'; both must be numbers or both booleans`);
+        if (!valueType(node.getType())) {
+          report(node, Codes.UnsupportedType, `a '?:' whose branches have type '${node.getType().getText(node)}'; both must have one type of the subset`);
           return false;
         }
         return true;
