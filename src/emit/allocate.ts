@@ -235,6 +235,9 @@ function chooseInlined(f: Func): Set<Value> {
     const user = u[0]!;
     if (user.parent !== op.parent) continue;
     if (user.kind === Structural.Return) continue;
+    // `x !== 0 || x === 0.5` does not type-check (x is narrowed to 0 on the right), and
+    // simplification can produce it (from `Math.min(x) !== 0 * 1`): keep such tests apart.
+    if ((op.kind === "eq" || op.kind === "ne") && (user.kind === "and" || user.kind === "or")) continue;
     const reads = p.memory === "read" || op.operands.some((x) => readsMemory.has(x));
     if (reads && writesBetween(op, user)) continue;
     const structural = user.kind === Structural.Yield || user.kind === Structural.If;

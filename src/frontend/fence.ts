@@ -241,7 +241,9 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
           expectType(e.getRight(), "bool", `'${op.getText()}'`);
         } else if (comparisons.has(kind)) {
           const l = scalarType(e.getLeft().getType());
-          if (!l || l !== scalarType(e.getRight().getType())) {
+          const r = scalarType(e.getRight().getType());
+          const unreachable = e.getLeft().getType().isNever() || e.getRight().getType().isNever();
+          if (!unreachable && (!l || l !== r)) {
             report(node, Codes.UnsupportedOperator, `'${op.getText()}' compares values of different or unsupported types`);
           }
         } else {
@@ -480,6 +482,8 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
   };
 
   const expectType = (node: Node, want: "f64" | "bool", what: string): void => {
+    // TypeScript narrows an operand that cannot run (`flag || flag` inside `if (flag)`) to never.
+    if (node.getType().isNever()) return;
     const got = scalarType(node.getType());
     if (got !== want) {
       report(node, Codes.UnsupportedOperator,
