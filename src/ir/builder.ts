@@ -192,6 +192,8 @@ export class Builder {
         if (!this.exact && isZero(la)) return this.neg(b);
         return undefined;
       case "add":
+        // Two equal contributions (x * x sends the same term to both operands): 2 * c, exactly c + c.
+        if (!this.exact && a === b) return this.mul(this.const(2), a);
         if (b.def?.kind === "neg") return this.sub(a, b.def.operands[0]!);
         if (a.def?.kind === "neg") return this.sub(b, a.def.operands[0]!);
         if (!this.exact && isZero(lb)) return a;
