@@ -307,6 +307,11 @@ class Printer {
     }
     const p = primitive(op.kind);
     if (!p) throw new InternalError(`cannot print op ${op.kind}`);
+    if (op.kind === "eq" || op.kind === "ne") {
+      // TypeScript rejects `1 === (c ? 0 : -0.01)` (literal types that do not overlap),
+      // which folding and inlining can produce: such operands are widened to number.
+      return p.emit(op.operands.map((v) => (literalTyped(v) ? `(${this.expr(v)} as number)` : this.expr(v))));
+    }
     return p.emit(op.operands.map((v) => this.expr(v)));
   }
 
@@ -319,6 +324,12 @@ class Printer {
     if (this.a.inlined.has(v)) return `(${this.rhs(v.def!)})`;
     return this.variableOf(v).name;
   }
+}
+
+/** Whether TypeScript gives a value a literal type: a constant, or a choice between such. */
+function literalTyped(v: Value): boolean {
+  if (v.def?.kind === Structural.Const) return true;
+  return v.def?.kind === "select" && literalTyped(v.def.operands[1]!) && literalTyped(v.def.operands[2]!);
 }
 
 /** What one trip of a loop body records for the reverse sweep (nested loops record on their own). */
