@@ -310,7 +310,9 @@ class Printer {
     if (op.kind === "eq" || op.kind === "ne") {
       // TypeScript rejects `1 === (c ? 0 : -0.01)` (literal types that do not overlap),
       // which folding and inlining can produce: such operands are widened to number.
-      return p.emit(op.operands.map((v) => (literalTyped(v) ? `(${this.expr(v)} as number)` : this.expr(v))));
+      const [a, b] = op.operands as [Value, Value];
+      const widen = literalTyped(a) && literalTyped(b);
+      return p.emit([this.expr(a), widen ? `(${this.expr(b)} as number)` : this.expr(b)]);
     }
     return p.emit(op.operands.map((v) => this.expr(v)));
   }
