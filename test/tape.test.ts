@@ -11,15 +11,18 @@ import { repoRoot } from "./helpers/fixtures.js";
 
 type Grad = (x0: number[], k: number, damping: number, dt: number, T: number) => { value: number };
 
-/** The generated module, with `tapePeak()` added: the most numbers on the tape at once since the last call. */
+/** The generated module, with `tapePeak()` added: the most entries on the number and index tapes at once since the last call. */
 async function instrumented(): Promise<{ springEnergyGrad: Grad; tapePeak: () => number }> {
   const text = readFileSync(join(repoRoot, "fixtures/simulation.grad.ts"), "utf8");
-  const counting = text.replaceAll("tape[top++] = ", "tape[((peak = Math.max(peak, top + 1)), top++)] = ");
+  const counting = text
+    .replaceAll("tape[top++] = ", "tape[((values = Math.max(values, top + 1)), top++)] = ")
+    .replaceAll("indices[itop++] = ", "indices[((indexes = Math.max(indexes, itop + 1)), itop++)] = ");
   expect(counting).not.toBe(text);
   const dir = join(repoRoot, ".vitest-tmp");
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "simulation-tape.ts");
-  writeFileSync(file, `${counting}\nlet peak = 0;\nexport function tapePeak(): number {\n  const p = peak;\n  peak = 0;\n  return p;\n}\n`);
+  const peak = "let values = 0;\nlet indexes = 0;\nexport function tapePeak(): number {\n  const p = values + indexes;\n  values = indexes = 0;\n  return p;\n}\n";
+  writeFileSync(file, `${counting}\n${peak}`);
   return import(file);
 }
 
@@ -34,7 +37,8 @@ test("the simulation's tape grows linearly with the number of steps", async () =
   // Exactly linear: p(T) = perStep * T + fixed.
   expect(p1000 - p100).toBe(10 * (p100 - p10));
   const perStep = (p100 - p10) / 90;
-  // Per step: 6 numbers for each of the 3 masses in the force loop, 3 in the update loop, and 2 trip counts.
+  // Per step, as the loops' tape comments say: for each of the 3 masses 6 entries in the
+  // force loop (5 numbers and the index) and 3 in the update loop, and 2 trip counts.
   expect(perStep).toBe(6 * 3 + 3 * 3 + 2);
   expect(p10 - 10 * perStep).toBe(p1000 - 1000 * perStep);
 });

@@ -283,6 +283,7 @@ class Transform {
         const push = pushes.get(v)!;
         push.partner = popped.def;
         popped.def!.partner = push;
+        if (this.isIndex(v)) push.index = popped.def!.index = true;
         replacement.set(v, popped);
       }
       // Recomputation repeats forward work: it is not marked as reverse sweep.
@@ -325,6 +326,41 @@ class Transform {
   }
 
   private writtenCache: Set<string> | undefined;
+
+  /**
+   * An array index: a whole number (built from integer constants, lengths and
+   * loop counters by + and -) that indexes an array. Such values go on an
+   * Int32Array tape: they come back as integers, which element access wants.
+   */
+  private isIndex(v: Value): boolean {
+    if (!this.indexUses) {
+      this.indexUses = new Set();
+      for (const op of walkOps(this.body)) {
+        if ((op.kind === "load" || op.kind === "store" || op.kind === "append") && !op.reverse) this.indexUses.add(op.operands[1]!);
+      }
+    }
+    return this.indexUses.has(v) && this.wholeNumber(v, new Set());
+  }
+
+  private indexUses: Set<Value> | undefined;
+
+  private wholeNumber(v: Value, visiting: Set<Value>): boolean {
+    if (visiting.has(v)) return true; // around a loop: whole if everything else is
+    visiting.add(v);
+    const op = v.def;
+    if (!op) {
+      // A loop state argument: whole when its initial and next values are.
+      const loop = v.region?.owner;
+      const j = v.region?.args.indexOf(v) ?? -1;
+      if (!loop || loop.kind !== Structural.While || j < 0) return false;
+      const next = terminator(loop.regions[1]!).operands[j]!;
+      return this.wholeNumber(loop.operands[j]!, visiting) && this.wholeNumber(next, visiting);
+    }
+    if (op.kind === Structural.Const) return typeof op.literal === "number" && Number.isInteger(op.literal) && Math.abs(op.literal) < 2 ** 31;
+    if (op.kind === "len") return true;
+    if (op.kind === "add" || op.kind === "sub") return op.operands.every((x) => this.wholeNumber(x, visiting));
+    return false;
+  }
 
   /** Makes the forward `if` yield each primal value of its branches that the reverse branch reads. */
   private recordBranchValues(forward: Op, reverse: Op): void {

@@ -39,11 +39,20 @@ export interface EmitContext {
 export const helpers: Record<string, string> = {
   tapeValues: "/** The value tape, kept between calls. */\nlet tape: Float64Array = new Float64Array(1024);",
   tapeDecisions: "/** The decision tape, kept between calls. */\nlet decisions: Uint8Array = new Uint8Array(1024);",
+  tapeIndices: "/** The index tape, kept between calls. */\nlet indices: Int32Array = new Int32Array(1024);",
   tapeArrays: "/** Array references recorded by loop bodies, kept between calls (empty between calls). */\nconst arrays: (number[] | number[][] | Float64Array)[] = [];",
   growValues: [
     "/** A copy of the value tape with room for at least `need` entries. */",
     "function growValues(tape: Float64Array, need: number): Float64Array {",
     "  const bigger = new Float64Array(Math.max(2 * tape.length, need));",
+    "  bigger.set(tape);",
+    "  return bigger;",
+    "}",
+  ].join("\n"),
+  growIndices: [
+    "/** A copy of the index tape with room for at least `need` entries. */",
+    "function growIndices(tape: Int32Array, need: number): Int32Array {",
+    "  const bigger = new Int32Array(Math.max(2 * tape.length, need));",
     "  bigger.set(tape);",
     "  return bigger;",
     "}",
@@ -69,18 +78,23 @@ export const helpers: Record<string, string> = {
 /** The typed-array tapes: numbers in a Float64Array, branch decisions in a Uint8Array. */
 const tapes = {
   f64: { data: "tape", top: "top", grow: "growValues", declaration: "tapeValues" },
+  i32: { data: "indices", top: "itop", grow: "growIndices", declaration: "tapeIndices" },
   bool: { data: "decisions", top: "dtop", grow: "growDecisions", declaration: "tapeDecisions" },
 } as const;
 /** References to arrays a loop body makes (rows, fresh arrays), for its reverse: a plain array of references. */
 const refs = "arrays";
-type TapeKind = "f64" | "bool" | "ref";
-const tapeKind = (t: Type): TapeKind => (t === "f64" || t === "bool" ? t : "ref");
+type TapeKind = "f64" | "i32" | "bool" | "ref";
+/** Which tape a push or pop uses. */
+const tapeOf = (op: Op): TapeKind => {
+  const t = (op.kind === Structural.Push ? op.operands[0]! : op.results[0]!).type;
+  return op.index ? "i32" : t === "f64" || t === "bool" ? t : "ref";
+};
 
 export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers: Set<string> } {
   const wrt = f.resultNames.slice(1);
   const printer = new Printer(allocate(f), wrt);
   const ops = [...walkOps(f.body)];
-  const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map((o) => tapeKind(o.operands[0]!.type)));
+  const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map(tapeOf));
   const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [`let ${tapes[kind].top} = 0;`]));
   const used = new Set<string>();
   for (const kind of pushed) {
@@ -168,10 +182,10 @@ class Printer {
   /** Records values on the tapes, making room once for the whole run of pushes. */
   private pushes(ops: Op[]): string[] {
     const out: string[] = [];
-    const references = ops.map((o) => o.operands[0]!).filter((v) => tapeKind(v.type) === "ref");
+    const references = ops.filter((o) => tapeOf(o) === "ref").map((o) => o.operands[0]!);
     for (const v of references) out.push(`${refs}.push(${this.expr(v)});`);
-    for (const type of ["f64", "bool"] as const) {
-      const values = ops.map((o) => o.operands[0]!).filter((v) => v.type === type);
+    for (const type of ["f64", "i32", "bool"] as const) {
+      const values = ops.filter((o) => tapeOf(o) === type).map((o) => o.operands[0]!);
       if (values.length === 0) continue;
       const t = tapes[type];
       out.push(`if (${t.top} + ${values.length} > ${t.data}.length) ${t.data} = ${t.grow}(${t.data}, ${t.top} + ${values.length});`);
@@ -295,10 +309,10 @@ class Printer {
   /** The right-hand side of a definition: the op's expression without outer parentheses. */
   private rhs(op: Op): string {
     if (op.kind === Structural.Pop) {
-      const type = op.results[0]!.type;
-      if (tapeKind(type) === "ref") return `${refs}.pop() as ${tsType(type)}`;
-      const t = tapes[type as "f64" | "bool"];
-      return type === "bool" ? `${t.data}[--${t.top}] === 1` : `${t.data}[--${t.top}]`;
+      const kind = tapeOf(op);
+      if (kind === "ref") return `${refs}.pop() as ${tsType(op.results[0]!.type)}`;
+      const t = tapes[kind];
+      return kind === "bool" ? `${t.data}[--${t.top}] === 1` : `${t.data}[--${t.top}]`;
     }
     if (op.kind === "zeros") {
       const a = this.expr(op.operands[0]!);
@@ -339,12 +353,17 @@ function tapeComment(body: Region): string[] {
   const counts = new Map<TapeKind, number>();
   for (const op of body.ops) {
     if (op.kind !== Structural.Push) continue;
-    const kind = tapeKind(op.operands[0]!.type);
+    const kind = tapeOf(op);
     counts.set(kind, (counts.get(kind) ?? 0) + 1);
   }
   if (counts.size === 0) return [];
-  const words: Record<TapeKind, [string, string]> = { f64: ["number", "numbers"], bool: ["decision", "decisions"], ref: ["array reference", "array references"] };
-  const parts = (["f64", "bool", "ref"] as const).filter((k) => counts.has(k)).map((k) => {
+  const words: Record<TapeKind, [string, string]> = {
+    f64: ["number", "numbers"],
+    i32: ["index", "indices"],
+    bool: ["decision", "decisions"],
+    ref: ["array reference", "array references"],
+  };
+  const parts = (["f64", "i32", "bool", "ref"] as const).filter((k) => counts.has(k)).map((k) => {
     const n = counts.get(k)!;
     return `${n} ${words[k][n === 1 ? 0 : 1]}`;
   });

@@ -64,6 +64,8 @@ export interface Op {
   reverse?: boolean;
   /** For a tape push, the pop that takes its value back (and the other way round). */
   partner?: Op;
+  /** For a tape push or pop: the value is an array index, kept on the integer tape. */
+  index?: boolean;
   parent: Region | undefined;
 }
 
