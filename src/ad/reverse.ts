@@ -186,7 +186,10 @@ class Transform {
     const seeds = op.results.map((r) => adj.get(r));
     if (seeds.every((s) => !s) && !this.touchesShadows(body)) return;
     // The state components that carry a derivative from one trip to the next.
-    const carried = op.results.map((_, j) => j).filter((j) => this.active.has(body.args[j]!) || this.active.has(next[j]!));
+    // (Also a component whose initial value is active and whose result has an adjoint:
+    // when the loop runs no trip, the result is the initial value.)
+    const carried = op.results.map((_, j) => j).filter((j) => this.active.has(body.args[j]!) || this.active.has(next[j]!)
+      || (seeds[j] !== undefined && this.active.has(op.operands[j]!)));
     const outer = [...new Set([...walkOps(body)].flatMap((o) => o.operands))]
       .filter((v) => this.active.has(v) && !definedInside(v, op) && !body.args.includes(v))
       .sort((p, q) => p.id - q.id);

@@ -59,7 +59,19 @@ class Lowerer {
   constructor(private readonly displayPath: string, private readonly b: Builder) {}
 
   /** Inlines a call of `fn` with the given argument values; returns its result. */
+  /** The result type of each function being inlined, innermost last (undefined for void). */
+  private readonly resultTypes: (Type | undefined)[] = [];
+
   call(fn: FunctionDeclaration, args: Value[]): Value {
+    this.resultTypes.push(fn.getReturnType().isVoid() ? undefined : valueType(fn.getReturnType()) ?? "f64");
+    try {
+      return this.inline(fn, args);
+    } finally {
+      this.resultTypes.pop();
+    }
+  }
+
+  private inline(fn: FunctionDeclaration, args: Value[]): Value {
     const env: Env = new Map();
     fn.getParameters().forEach((p, i) => env.set(p.compilerNode, args[i]!));
     const statements = fn.getBodyOrThrow().asKindOrThrow(SyntaxKind.Block).getStatements();
@@ -203,7 +215,13 @@ class Lowerer {
    * flag for `do ... while`. Returns the return flag and value when the loop
    * contains a `return`.
    */
-  private loop(statement: LoopStatement, env: Env): { returned: Value; value: Value } | undefined {
+  /** A value of the given type that is never read (the loop's result before any return). */
+  private placeholderOf(type: Type): Value {
+    if (type === "f64" || type === "bool") return this.b.const(type === "bool" ? false : 0);
+    return this.b.prim({ "f64[]": "empty", Float64Array: "fempty", "f64[][]": "nalloc" }[type], []);
+  }
+
+  private loop(statement: LoopStatement, env: Env): { returned: Value; value: Value | undefined } | undefined {
     const b = this.b;
     const loc = locOf(statement);
     if (Node.isForStatement(statement)) {
@@ -233,7 +251,10 @@ class Lowerer {
     const init: Value[] = carried.map((d) => env.get(d.compilerNode) as Value);
     const names = carried.map((d) => variableName(d));
     if (flags.broken) { init.push(b.const(false)); names.push("broken"); }
-    if (flags.returned) { init.push(b.const(false), b.const(0)); names.push("returned", "result"); }
+    const resultType = this.resultTypes[this.resultTypes.length - 1];
+    const carriesResult = flags.returned && resultType !== undefined;
+    if (flags.returned) { init.push(b.const(false)); names.push("returned"); }
+    if (carriesResult) { init.push(this.placeholderOf(resultType)); names.push("result"); }
     if (flags.first) { init.push(b.const(true)); names.push("first"); }
     if (iterated) { init.push(b.const(0)); names.push("k"); }
     const op = b.whileOp(init);
@@ -247,7 +268,7 @@ class Lowerer {
       return {
         broken: flags.broken ? values[i++] : undefined,
         returned: flags.returned ? values[i++] : undefined,
-        result: flags.returned ? values[i++] : undefined,
+        result: carriesResult ? values[i++] : undefined,
         first: flags.first ? values[i++] : undefined,
         index: iterated ? values[i++] : undefined,
       };
@@ -272,12 +293,13 @@ class Lowerer {
 
     b.inRegion(bodyRegion, () => {
       const state = at(bodyRegion.args);
-      const next = (inner: Env, change: { broken?: boolean; value?: Value }): Value[] => {
+      const next = (inner: Env, change: { broken?: boolean; returned?: boolean; value?: Value }): Value[] => {
         const values = carried.map((d) => this.read(d, inner));
         if (flags.broken) values.push(b.const(change.broken === true));
-        if (flags.returned) values.push(b.const(change.value !== undefined), change.value ?? state.result!);
+        if (flags.returned) values.push(b.const(change.returned === true));
+        if (carriesResult) values.push(change.value ?? state.result!);
         if (flags.first) values.push(b.const(false));
-        if (iterated) values.push(change.broken === undefined && change.value === undefined ? b.add(state.index!, b.const(1)) : state.index!);
+        if (iterated) values.push(change.broken || change.returned ? state.index! : b.add(state.index!, b.const(1)));
         return values;
       };
       const step = (inner: Env): Value[] => {
@@ -292,7 +314,7 @@ class Lowerer {
       };
       const exits: Exits = {
         types: init.map((v) => v.type),
-        onReturn: (value, inner) => next(inner, { value }),
+        onReturn: (value, inner) => next(inner, { returned: true, value }),
         onEnd: step,
         onContinue: step,
         onBreak: (inner) => next(inner, { broken: true }),
@@ -309,7 +331,7 @@ class Lowerer {
 
     carried.forEach((d, i) => env.set(d.compilerNode, op.results[i]!));
     const final = at(op.results);
-    return flags.returned ? { returned: final.returned!, value: final.result! } : undefined;
+    return flags.returned ? { returned: final.returned!, value: final.result } : undefined;
   }
 
   private assignment(e: Expression, env: Env): void {

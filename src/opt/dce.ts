@@ -6,15 +6,71 @@
  * fixed point.
  */
 import { primitive } from "../ir/primitives.js";
-import { effectful, Structural, type Func, type Op, type Region } from "../ir/types.js";
+import { effectful, Structural, type Func, type Op, type Region, type Value } from "../ir/types.js";
 import { definedInside, replaceUses, terminator, useCounts, walkOps } from "../ir/walk.js";
 
 export function eliminateDeadCode(f: Func): void {
   for (let changed = true; changed; ) {
     changed = forwardUnchangedResults(f);
+    changed = dropDeadLoopState(f) || changed;
     changed = sweep(f.body, useCounts(f.body)) || changed;
     changed = dropUnreadTapeEntries(f) || changed;
   }
+}
+
+/**
+ * A component of a `while`'s state that nothing outside reads (its result is
+ * unused), that the condition does not read, and that the body needs only to
+ * compute itself is dead: it goes from the operands, arguments and yields.
+ */
+function dropDeadLoopState(f: Func): boolean {
+  let changed = false;
+  const uses = useCounts(f.body);
+  for (const op of [...walkOps(f.body)].filter((o) => o.kind === Structural.While)) {
+    const [cond, body] = op.regions as [Region, Region];
+    const next = terminator(body).operands;
+    const live = new Set(op.results.map((_, j) => j).filter((j) => (uses.get(op.results[j]!) ?? 0) > 0 || (uses.get(cond.args[j]!) ?? 0) > 0));
+    for (let grew = true; grew; ) {
+      grew = false;
+      const needed = slice(body, [...live].map((j) => next[j]!));
+      op.results.forEach((_, j) => {
+        if (!live.has(j) && needed.has(body.args[j]!)) {
+          live.add(j);
+          grew = true;
+        }
+      });
+    }
+    const keep = op.results.map((_, j) => live.has(j));
+    if (!keep.includes(false)) continue;
+    op.operands = op.operands.filter((_, j) => keep[j]);
+    op.results = op.results.filter((_, j) => keep[j]);
+    cond.args = cond.args.filter((_, j) => keep[j]);
+    body.args = body.args.filter((_, j) => keep[j]);
+    terminator(body).operands = next.filter((_, j) => keep[j]);
+    changed = true;
+  }
+  return changed;
+}
+
+/** The values a region needs for `roots` and for its effects (conservatively: all operands inside a nested op). */
+function slice(r: Region, roots: Value[]): Set<Value> {
+  const needed = new Set<Value>();
+  const need = (v: Value): void => {
+    if (needed.has(v)) return;
+    needed.add(v);
+    const op = v.def;
+    if (!op) return;
+    op.operands.forEach(need);
+    for (const inner of op.regions) for (const o of walkOps(inner)) o.operands.forEach(need);
+  };
+  roots.forEach(need);
+  for (const op of r.ops) {
+    if (isEffect(op) || (op.regions.length > 0 && hasEffects(op))) {
+      op.operands.forEach(need);
+      for (const inner of op.regions) for (const o of walkOps(inner)) o.operands.forEach(need);
+    }
+  }
+  return needed;
 }
 
 /** A popped value nobody reads need not be taped: its pop and its push go together. */
