@@ -221,7 +221,9 @@ export function allocate(f: Func): Allocation {
 function chooseInlined(f: Func): Set<Value> {
   const users = new Map<Value, Op[]>();
   for (const op of walkOps(f.body)) {
-    for (const v of op.operands) users.set(v, [...(users.get(v) ?? []), op]);
+    // `a.push(v)` does not print the index it lands at (an operand for the reverse sweep).
+    const printed = op.kind === "append" ? [op.operands[0]!, op.operands[2]!] : op.operands;
+    for (const v of printed) users.set(v, [...(users.get(v) ?? []), op]);
   }
   const inlined = new Set<Value>();
   /** Inlined values whose expression reads array memory: they must not move past a write. */
@@ -231,6 +233,10 @@ function chooseInlined(f: Func): Set<Value> {
     if (!p || op.results.length !== 1 || p.memory === "alloc") continue;
     const v = op.results[0]!;
     const u = users.get(v) ?? [];
+    if (u.length === 0) {
+      inlined.add(v); // nothing prints it: not a statement of its own either
+      continue;
+    }
     if (u.length !== 1 || v.nameKind === "source") continue;
     const user = u[0]!;
     if (user.parent !== op.parent) continue;
