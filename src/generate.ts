@@ -43,6 +43,8 @@ export interface GenerateResult {
   diagnostics: Diagnostic[];
   /** With `emitIr`: the IR text per input that lowered without diagnostics. */
   ir: { sourcePath: string; text: string }[];
+  /** Inputs with no exported function returning a number: nothing to differentiate, no output. */
+  skipped: string[];
 }
 
 /** Every generated file starts with this prefix; adgen never overwrites a `*.grad.ts` without it. */
@@ -56,7 +58,7 @@ export function outputPathFor(sourcePath: string): string {
 
 /** Differentiate the exported number-returning functions of each input. Never touches the disk except to read inputs. */
 export async function generate(inputs: GenerateInput[], options: GenerateOptions = {}): Promise<GenerateResult> {
-  const result: GenerateResult = { outputs: [], diagnostics: [], ir: [] };
+  const result: GenerateResult = { outputs: [], diagnostics: [], ir: [], skipped: [] };
   for (const input of inputs) {
     const sourcePath = typeof input === "string" ? input : input.path;
     const compiled = compileFile(sourcePath, typeof input === "string" ? undefined : input.text);
@@ -65,13 +67,17 @@ export async function generate(inputs: GenerateInput[], options: GenerateOptions
       continue;
     }
     if (options.emitIr) result.ir.push({ sourcePath, text: compiled.ir });
+    if (compiled.functions === 0) {
+      result.skipped.push(sourcePath);
+      continue;
+    }
     const text = await prettier.format(compiled.code, { parser: "typescript", printWidth: 100 });
     result.outputs.push({ sourcePath, outputPath: outputPathFor(sourcePath), text });
   }
   return result;
 }
 
-function compileFile(sourcePath: string, text: string | undefined): { code: string; ir: string } | { diagnostics: Diagnostic[] } {
+function compileFile(sourcePath: string, text: string | undefined): { code: string; ir: string; functions: number } | { diagnostics: Diagnostic[] } {
   const sf = loadSource(sourcePath, text);
   const syntax = syntaxDiagnostics(sourcePath, sf);
   if (syntax.length) return { diagnostics: syntax };
@@ -104,7 +110,11 @@ function compileFile(sourcePath: string, text: string | undefined): { code: stri
   const header = `${GENERATED_HEADER_PREFIX}${fileName}. DO NOT EDIT.`;
   // Declarations first, then functions, in a fixed order.
   const support = Object.keys(helpers).filter((h) => needed.has(h)).map((h) => helpers[h]!);
-  return { code: [header, "", ...[...functions, ...support].map((f) => f + "\n")].join("\n"), ir: irParts.join("\n") };
+  return {
+    code: [header, "", ...[...functions, ...support].map((f) => f + "\n")].join("\n"),
+    ir: irParts.join("\n"),
+    functions: functions.length,
+  };
 }
 
 /** By default: the number parameters through which the result depends differentiably. */

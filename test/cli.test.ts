@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
 import type { CliIo } from "../src/cli/io.js";
 import { DiagnosticError, type Diagnostic } from "../src/diagnostics.js";
-import { GENERATED_HEADER_PREFIX, type GenerateResult } from "../src/generate.js";
+import { generate, GENERATED_HEADER_PREFIX, type GenerateResult } from "../src/generate.js";
 
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
@@ -54,7 +54,7 @@ function diagnosticAt(file: string, source: string, offset: number): Diagnostic 
  * there and no output; any other source gets generatedText().
  */
 const fakeGenerate: CliIo["generate"] = async (inputs, options) => {
-  const result: GenerateResult = { outputs: [], diagnostics: [], ir: [] };
+  const result: GenerateResult = { outputs: [], diagnostics: [], ir: [], skipped: [] };
   for (const input of inputs) {
     const sourcePath = typeof input === "string" ? input : input.path;
     const source = typeof input === "string" ? readFileSync(input, "utf8") : input.text;
@@ -95,6 +95,17 @@ const cube = "export function g(x: number): number {\n  return x * x * x;\n}\n";
 const broken = "export function h(x: number): number {\n  return x * bad;\n}\n";
 
 describe("writing outputs", () => {
+  it("skips, with a note, a file in which no exported function returns a number", async () => {
+    const dir = tempDir();
+    writeFiles(dir, { "util.ts": "export function label(x: number): string {\n  return String(x);\n}\n" });
+    expect(await adgen(dir, ["util.ts"], { generate })).toEqual({
+      code: 0,
+      stdout: "skipped util.ts (no exported function returns a number)\n",
+      stderr: "",
+    });
+    expect(existsSync(path.join(dir, "util.grad.ts"))).toBe(false);
+  });
+
   it("writes <name>.grad.ts beside each input and exits 0", async () => {
     const dir = tempDir();
     writeFiles(dir, { "seed.ts": seed });

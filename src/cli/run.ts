@@ -40,9 +40,12 @@ async function generateReporting(inputs: string[], mode: Mode, report: ErrorRepo
     result = await io.generate(inputs, { emitIr: mode === "emit-ir" });
   } catch (error) {
     if (!(error instanceof DiagnosticError)) throw error;
-    result = { outputs: [], diagnostics: error.diagnostics, ir: [] };
+    result = { outputs: [], diagnostics: error.diagnostics, ir: [], skipped: [] };
   }
   for (const d of result.diagnostics) report.diagnostic(d);
+  for (const file of result.skipped ?? []) {
+    io.stdout.write(`skipped ${displayPath(file, io.cwd)} (no exported function returns a number)\n`);
+  }
   return result;
 }
 
