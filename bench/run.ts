@@ -1,0 +1,97 @@
+/**
+ * `npm run bench`: regenerates the gradients of bench/*.ts, checks every gradient, times the primal,
+ * adgen's gradient, the hand-written one, central finite differences and TensorFlow.js in one process,
+ * prints a table and writes bench/results.json.
+ */
+import { writeFileSync } from "node:fs";
+import { suite } from "./harness/cases.js";
+import { checkCase } from "./harness/check.js";
+import { centralDifferences, numberSlots } from "./harness/fd.js";
+import { generateGradients } from "./harness/generate.js";
+import { type CaseResult, formatTable, resultsJson, summarise } from "./harness/report.js";
+import { initTfjs } from "./harness/tfjs.js";
+import { estimate, measure, median, pairedRatio, type Subject, type TimingOptions } from "./harness/timing.js";
+import type { BenchCase, GradFn } from "./harness/types.js";
+
+const options: TimingOptions = { rounds: 31, batchMs: 20, warmupMs: 300 };
+/** Finite differences are timed directly when one gradient by them is estimated to take at most this long. */
+const FD_MEASURE_LIMIT_MS = 25;
+
+async function main(): Promise<void> {
+  await initTfjs();
+  const cases = suite();
+  log("generating gradients with adgen ...");
+  const failures = generateGradients(cases.map((c) => c.name));
+  const results: CaseResult[] = [];
+  for (const c of cases) {
+    log(`${c.name} ...`);
+    const failure = failures.get(c.name);
+    results.push(failure ? skip(c, `adgen could not differentiate bench/${c.name}.ts:\n${failure}`) : await runCase(c));
+  }
+  const summary = summarise(results);
+  const date = new Date();
+  console.log(formatTable(results, summary, date));
+  const settings = { ...options, fdMeasureLimitMs: FD_MEASURE_LIMIT_MS };
+  writeFileSync(new URL("results.json", import.meta.url), resultsJson(results, summary, date, settings));
+}
+
+async function runCase(c: BenchCase): Promise<CaseResult> {
+  const adgen = await loadGradient(c);
+  if (typeof adgen === "string") return skip(c, adgen);
+  const problem = checkCase(c, adgen);
+  if (problem) return skip(c, problem);
+
+  const wrt = Object.keys(adgen(...c.args).grad).map((name) => c.parameters.indexOf(name));
+  const slots = numberSlots(c.args, wrt);
+  const primal: Subject = { label: `${c.name} primal`, run: () => c.primal(...c.args) };
+  const fdMeasured = 2 * slots.length * estimate(primal, options) <= FD_MEASURE_LIMIT_MS;
+  const subjects: Record<string, Subject> = {
+    primal,
+    adgen: gradientSubject(`${c.name} adgen`, adgen, c.args),
+    ...(c.hand && { hand: gradientSubject(`${c.name} hand-written`, c.hand, c.args) }),
+    ...(fdMeasured && { fd: { label: `${c.name} finite differences`, run: () => centralDifferences(c.primal, c.args, slots)[0] } }),
+    ...(c.tfjs && { tfjs: gradientSubject(`${c.name} TensorFlow.js`, c.tfjs.grad, c.tfjs.args) }),
+  };
+  const samples = measure(Object.values(subjects), options);
+  const rounds: Record<string, number[] | undefined> = Object.fromEntries(Object.keys(subjects).map((key, i) => [key, samples[i]]));
+  const time = (key: string): number | undefined => rounds[key] && median(rounds[key]);
+  const ratio = (key: string, base: string): number | undefined => rounds[key] && rounds[base] && pairedRatio(rounds[key], rounds[base]);
+  const primalMs = time("primal")!;
+  return {
+    name: c.name,
+    size: c.size,
+    parameters: slots.length,
+    msPerCall: { primal: primalMs, adgen: time("adgen")!, hand: time("hand"), fd: time("fd") ?? 2 * slots.length * primalMs, tfjs: time("tfjs") },
+    fdMethod: fdMeasured ? "measured" : "estimated",
+    ratios: {
+      adgen: ratio("adgen", "primal")!,
+      hand: ratio("hand", "primal"),
+      adgenOverHand: ratio("adgen", "hand"),
+      fd: ratio("fd", "primal") ?? 2 * slots.length,
+      tfjs: ratio("tfjs", "primal"),
+    },
+  };
+}
+
+/** adgen's `<name>Grad` from bench/<name>.grad.ts, or why it cannot be had. */
+async function loadGradient(c: BenchCase): Promise<GradFn | string> {
+  const exportName = `${c.primal.name}Grad`;
+  const module = (await import(new URL(`${c.name}.grad.ts`, import.meta.url).href)) as Record<string, unknown>;
+  const grad = module[exportName];
+  return typeof grad === "function" ? (grad as GradFn) : `bench/${c.name}.grad.ts does not export ${exportName}`;
+}
+
+function gradientSubject(label: string, grad: GradFn, args: unknown[]): Subject {
+  return { label, run: () => grad(...args).value };
+}
+
+function skip(c: BenchCase, reason: string): CaseResult {
+  log(`  skipped: ${reason}`);
+  return { name: c.name, size: c.size, skipped: reason };
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+await main();
