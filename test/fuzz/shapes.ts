@@ -1,0 +1,127 @@
+/**
+ * The shapes of random programs: small trees that say what to build (a
+ * product, a call of the second helper, an `if` with an early return) but not
+ * which variable is meant or how large a value may grow. programs.ts
+ * generates them, render.ts turns them into source text.
+ */
+
+// prettier-ignore
+export const mathFunctions = [
+  "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "cbrt", "pow",
+  "sin", "cos", "tan", "asin", "acos", "atan", "atan2",
+  "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
+  "abs", "sign", "min", "max", "hypot", "floor", "ceil", "round", "trunc",
+] as const;
+export type MathFunction = (typeof mathFunctions)[number];
+
+export const binaryOperators = ["+", "-", "*", "/", "%", "**"] as const;
+export const comparisonOperators = ["<", "<=", ">", ">=", "===", "!==", "==", "!="] as const;
+export const assignmentOperators = ["=", "+=", "-=", "*=", "/=", "%=", "**="] as const;
+export type AssignmentOperator = (typeof assignmentOperators)[number];
+export const arrayTypes = ["number[]", "readonly number[]", "Float64Array"] as const;
+export type ArrayType = (typeof arrayTypes)[number];
+
+/** A number-valued expression. `pick` and `form` choose among what render.ts finds in scope, modulo its size. */
+export type Expr =
+  | { kind: "variable"; pick: number }
+  | { kind: "literal"; hundredths: number; notation: number }
+  | { kind: "constant"; pick: number }
+  | { kind: "unary"; op: "-" | "+"; operand: Expr }
+  | { kind: "binary"; op: (typeof binaryOperators)[number]; left: Expr; right: Expr; form: number }
+  | { kind: "math"; fn: MathFunction; args: Expr[]; form: number }
+  | { kind: "ternary"; test: Cond; then: Expr; else: Expr }
+  | { kind: "call"; pick: number; args: Expr[] }
+  /** `a[index]`; `index` chooses a constant, a loop counter or `a.length - 1`. */
+  | { kind: "element"; pick: number; index: number }
+  | { kind: "length"; pick: number };
+
+/** A boolean-valued expression. */
+export type Cond =
+  | { kind: "compare"; op: (typeof comparisonOperators)[number]; left: Expr; right: Expr }
+  | { kind: "logical"; op: "&&" | "||"; left: Cond; right: Cond }
+  | { kind: "not"; operand: Cond }
+  | { kind: "flag"; pick: number }
+  | { kind: "predicate"; pick: number; args: Expr[] };
+
+export type Stmt =
+  | { kind: "declare"; mutable: boolean; init: Expr; shadow: boolean }
+  | { kind: "declareFlag"; test: Cond }
+  | { kind: "assign"; target: number; op: AssignmentOperator; value: Expr }
+  | { kind: "step"; target: number; op: "++" | "--"; prefix: boolean }
+  | { kind: "if"; test: Cond; then: Stmt[]; else?: Stmt[] }
+  /** `let v: number;` assigned at the end of both branches of an `if`. */
+  | { kind: "branchDefined"; test: Cond; then: Stmt[]; thenValue: Expr; else: Stmt[]; elseValue: Expr }
+  | { kind: "block"; body: Stmt[] }
+  /** An early return; rendered only inside a branch, where it ends the branch. */
+  | { kind: "return"; value: Expr }
+  /** `if (v > bound) return NaN;`: a branch the inputs can never take. */
+  | { kind: "guard"; pick: number; result: "NaN" | "Infinity" }
+  /** A counting `for` loop; `form` chooses the direction and the step. */
+  | { kind: "for"; count: LoopCount; form: number; body: Stmt[] }
+  /** `while` or (`post`) `do ... while` with a counter and a condition. */
+  | { kind: "while"; count: LoopCount; test: Cond; post: boolean; body: Stmt[] }
+  /** `if (test) break;` or `continue`, rendered only inside a loop. */
+  | { kind: "jump"; op: "break" | "continue"; test: Cond }
+  /** A local array: a literal of `items`, a copy of an array, `new Array<number>(n).fill(v)` or `new Float64Array(n)`. */
+  | { kind: "declareArray"; form: number; items: Expr[]; pick: number }
+  /** `a[index] op= value` into a local array. */
+  | { kind: "store"; pick: number; index: number; op: AssignmentOperator; value: Expr }
+  | { kind: "push"; pick: number; value: Expr }
+  | { kind: "forOf"; pick: number; body: Stmt[] };
+
+/**
+ * At most `trips` trips: exactly that many, or (`dynamic`) `Math.min(trips,
+ * Math.abs(e) * 2)`, known at run time; or (`over`, when there is an array)
+ * one trip per element of an array.
+ */
+export interface LoopCount {
+  trips: number;
+  dynamic?: Expr;
+  over?: number;
+}
+
+/** Parameters in values, only in conditions (or sizes), or never read. */
+export type Role = "value" | "condition" | "unused";
+
+export type ParamShape =
+  | { type: "number"; role: Role }
+  | { type: "boolean" }
+  | { type: "array"; arrayType: ArrayType; length: number; role: Role };
+
+export interface HelperShape {
+  /** A predicate returns `result > 0`-style booleans; a number helper returns `result`. */
+  returns: "number" | "boolean";
+  arity: number;
+  body: Stmt[];
+  result: Expr;
+  resultTest: Cond;
+}
+
+export interface EntryShape {
+  params: ParamShape[];
+  body: Stmt[];
+  result: Expr;
+  /** When present, a `@wrt` tag naming the number parameters whose flag is set (at least one). */
+  wrt?: boolean[];
+}
+
+/** Number parameters take `base + offset` with base in [-INPUT_RANGE, INPUT_RANGE]. */
+export const INPUT_RANGE = 2;
+export const MAX_PARAMS = 4;
+
+/** The most elements of an array parameter. */
+export const MAX_LENGTH = 3;
+
+/** One set of arguments, taken in parameter order: parameter i gets `numbers[i]`, `flags[i]` or `arrays[i]`. */
+export interface InputShape {
+  numbers: number[];
+  flags: boolean[];
+  arrays: number[][];
+}
+
+export interface ProgramShape {
+  constants: number[];
+  helpers: HelperShape[];
+  entry: EntryShape;
+  inputs: InputShape[];
+}
