@@ -342,10 +342,12 @@ class Printer {
   }
 }
 
-/** Whether TypeScript gives a value a literal type: a constant, or a choice between such. */
+/**
+ * Whether TypeScript may give a value a literal type: a constant, or a choice
+ * (whose branches it may narrow to literals, as `x` in `x !== 0 ? 0 : x`).
+ */
 function literalTyped(v: Value): boolean {
-  if (v.def?.kind === Structural.Const) return true;
-  return v.def?.kind === "select" && literalTyped(v.def.operands[1]!) && literalTyped(v.def.operands[2]!);
+  return v.def?.kind === Structural.Const || v.def?.kind === "select";
 }
 
 /** What one trip of a loop body records for the reverse sweep (nested loops record on their own). */
