@@ -322,11 +322,13 @@ class Printer {
     const p = primitive(op.kind);
     if (!p) throw new InternalError(`cannot print op ${op.kind}`);
     if (op.kind === "eq" || op.kind === "ne") {
-      // TypeScript rejects `1 === (c ? 0 : -0.01)` (literal types that do not overlap),
-      // which folding and inlining can produce: such operands are widened to number.
+      // TypeScript narrows a variable through the tests before it (`0 !== x` leaves x: 0 in
+      // the else branch) and then rejects `x === 0.01` (TS2367). Tests taken from the source
+      // may meet such narrowing once folded and inlined, so their constants are widened.
       const [a, b] = op.operands as [Value, Value];
-      const widen = literalTyped(a) && literalTyped(b);
-      return p.emit([this.expr(a), widen ? `(${this.expr(b)} as number)` : this.expr(b)]);
+      const widen = (v: Value, other: Value) => (!op.reverse && literalTyped(v)) || (literalTyped(v) && literalTyped(other));
+      const text = (v: Value, other: Value) => (widen(v, other) ? `(${this.expr(v)} as number)` : this.expr(v));
+      return p.emit([text(a, b), text(b, a)]);
     }
     return p.emit(op.operands.map((v) => this.expr(v)));
   }

@@ -81,7 +81,12 @@ class Lowerer {
       : {
           types: [valueType(fn.getReturnType()) ?? "f64"],
           onReturn: (value) => [value!],
-          onEnd: () => this.fail(fn.getNameNode() ?? fn, Codes.MissingReturn, `'${fn.getName()}' can reach its end without returning a value`),
+          onEnd: () => {
+            // A path that ends here without a return is one TypeScript proves unreachable
+            // (a do...while whose body always returns) unless it reports the missing return itself.
+            if (!endIsReachable(fn)) return [this.placeholderOf(valueType(fn.getReturnType()) ?? "f64")];
+            return this.fail(fn.getNameNode() ?? fn, Codes.MissingReturn, `'${fn.getName()}' can reach its end without returning a value`);
+          },
         };
     // A void helper yields nothing; its callers use it as a statement only.
     return this.lowerRest({ statements, index: 0, next: undefined }, env, exits)[0]!;
@@ -581,6 +586,14 @@ interface Exits {
 function isLoop(statement: Node): statement is LoopStatement {
   return Node.isForStatement(statement) || Node.isWhileStatement(statement) || Node.isDoStatement(statement)
     || Node.isForOfStatement(statement);
+}
+
+/** TypeScript's verdict: error 2366 ("lacks ending return statement") is reported for `fn`. */
+function endIsReachable(fn: FunctionDeclaration): boolean {
+  const start = fn.getStart();
+  const end = fn.getEnd();
+  return fn.getSourceFile().getPreEmitDiagnostics()
+    .some((d) => d.getCode() === 2366 && (d.getStart() ?? -1) >= start && (d.getStart() ?? -1) <= end);
 }
 
 function hasReturn(statement: Node): boolean {
