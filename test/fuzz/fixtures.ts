@@ -2,8 +2,9 @@
  * Regression fixtures: every failure the fuzzer finds is kept as
  * `fixtures/fuzz/<hash>.ts`, the program followed by `<name>Samples` (the
  * failing arguments) and, when the default `@wrt` must leave parameters out,
- * `<name>LeftOut`. A `// Status: open` line marks a confirmed compiler bug
- * not fixed yet; test/fuzz.test.ts replays every fixture.
+ * `<name>LeftOut`. test/fuzz.test.ts replays every fixture: a new one fails
+ * until it is triaged; `// Status: open` marks a confirmed compiler bug not
+ * fixed yet, whose replay is expected to fail; `fixed` ones must pass.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -56,7 +57,7 @@ export function writeRegressionFixture(programs: RenderedProgram[], failures: Fa
   });
   const header = [
     `// Found by the fuzzer (${origin}) on ${new Date().toISOString().slice(0, 10)}.`,
-    "// Status: open. See test/fuzz/FINDINGS.md.",
+    "// Status: new. Triage: a compiler bug gets `open` and a FINDINGS.md entry; a fuzzer bug is fixed and this file goes.",
     ...failureLines(failures)
       .flatMap((line) => line.split("\n"))
       .slice(0, 12)

@@ -1,20 +1,22 @@
 /**
  * fast-check arbitraries for random programs of the supported subset.
  *
- * They generate *shapes*: small trees that say what to build (a product, a
- * call of the second helper, an `if` with an early return) but not which
- * variable is meant or how large a value may grow. render.ts turns a shape
- * into source text, resolving every `pick` modulo the variables in scope and
- * wrapping operands so that the program is well defined and moderate on the
- * inputs. So every shape is a valid program, and fast-check's shrinking
- * (which rewrites shapes freely) always yields valid programs too.
+ * They generate shapes (shapes.ts): small trees that say what to build (a
+ * product, a call of the second helper, an `if` with an early return, a loop
+ * over an array) but not which variable is meant or how large a value may
+ * grow. render.ts turns a shape into source text, resolving every `pick`
+ * modulo what is in scope and wrapping operands so that the program is well
+ * defined and moderate on the inputs. So every shape is a valid program, and
+ * fast-check's shrinking (which rewrites shapes freely) always yields valid
+ * programs too.
  *
  * The pieces compose: `expressionArbitraries` (numbers and conditions),
  * `statementArbitrary` (built on them), `helperArbitrary` and
  * `entryArbitrary` (built on statements), `programArbitrary` (all of them
- * plus inputs). A new construct (a loop, an array read) is a new shape kind
- * here, an arbitrary for it in the function that builds its kind, and a case
- * in render-expr.ts or render-stmt.ts.
+ * plus inputs). A new construct is a new shape kind in shapes.ts, an
+ * arbitrary for it in the function here that builds its kind, and a case in
+ * the renderer (render-expr.ts, render-stmt.ts, render-loop.ts,
+ * render-array.ts).
  */
 import fc from "fast-check";
 import {

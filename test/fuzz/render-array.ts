@@ -5,7 +5,8 @@
  * parameters), and an array a loop runs over never grows.
  */
 import type { ArrayType, Expr, Stmt } from "./shapes.js";
-import { fit, indexText, LIMIT, renderExpr, type Rendered } from "./render-expr.js";
+import { fit, LIMIT, type Rendered } from "./domains.js";
+import { indexText, renderExpr } from "./render-expr.js";
 import { carriedBound, LOOP_GROWTH } from "./render-loop.js";
 import { assignment, indent, renderStatements, type RenderedStatements } from "./render-stmt.js";
 import type { ArrayInfo, FunctionScope, Variable } from "./scope.js";

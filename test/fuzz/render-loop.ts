@@ -6,7 +6,8 @@
  * whole loop, and additive updates spend from a budget instead of growing it.
  */
 import type { LoopCount, Stmt } from "./shapes.js";
-import { LIMIT, operand, renderCond, renderExpr } from "./render-expr.js";
+import { LIMIT, operand } from "./domains.js";
+import { renderCond, renderExpr } from "./render-expr.js";
 import { indent, renderStatements, type RenderedStatements } from "./render-stmt.js";
 import type { FunctionScope, Variable } from "./scope.js";
 

@@ -4,7 +4,8 @@
  * of assigned variables follow every assignment (render-expr.ts).
  */
 import type { AssignmentOperator, Expr, Stmt } from "./shapes.js";
-import { fit, LIMIT, operand, positive, renderCond, renderExpr, type Rendered } from "./render-expr.js";
+import { fit, LIMIT, operand, positive, type Rendered } from "./domains.js";
+import { renderCond, renderExpr } from "./render-expr.js";
 import { renderDeclareArray, renderForOf, renderPush, renderStore } from "./render-array.js";
 import { renderFor, renderJump, renderWhile } from "./render-loop.js";
 import type { FunctionScope, Variable } from "./scope.js";
