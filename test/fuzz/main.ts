@@ -1,7 +1,7 @@
 /**
  * The standalone fuzzer: `npm run fuzz -- --runs N --seed S`.
  *
- * Checks N random programs (in files of BATCH_SIZE) and prints
+ * Checks N random programs (rounded up to whole files of BATCH_SIZE) and prints
  * `N programs, M failures`. On a failure fast-check shrinks the failing file;
  * the smallest failing program is printed and kept as a regression fixture in
  * fixtures/fuzz/, and the exit code is 1. Usage errors exit with 2.
