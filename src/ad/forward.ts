@@ -11,6 +11,7 @@ import type { Builder } from "../ir/builder.js";
 import { primitive } from "../ir/primitives.js";
 import { isArray, Structural, type Op, type Region, type Value } from "../ir/types.js";
 import type { Activity } from "./activity.js";
+import { adjointName } from "./reverse.js";
 
 export class ForwardSweep {
   /** Primal value -> its copy in the gradient function. */
@@ -42,7 +43,7 @@ export class ForwardSweep {
   shadowParameter(primal: Value): void {
     if (!this.needsShadow(primal)) return;
     const copy = this.get(primal);
-    this.shadows.set(copy, named(this.b.prim("zeros", [copy]), shadowName(copy)));
+    this.shadows.set(copy, named(this.b.prim("zeros", [copy]), adjointName(copy)));
   }
 
   /** Rebuilds `src`'s ops (all but the terminator); returns the terminator. */
@@ -69,7 +70,7 @@ export class ForwardSweep {
     if (!p.shadow) return;
     if (p.memory === "alloc" && !(primalResult && this.needsShadow(primalResult))) return;
     const shadow = p.shadow(b, operands, primalResult && result, this.shadowOf);
-    if (shadow && primalResult) this.shadows.set(result, named(shadow, shadowName(result)));
+    if (shadow && primalResult) this.shadows.set(result, named(shadow, adjointName(result)));
   }
 
   /** Array results of an `if` carry their shadows as extra results. */
@@ -90,7 +91,7 @@ export class ForwardSweep {
     for (const r of op.results) {
       if (!this.needsShadow(r)) continue;
       const result = this.get(r);
-      this.shadows.set(result, copyName(copy.results[k++]!, { name: shadowName(result), nameKind: "adjoint" }));
+      this.shadows.set(result, copyName(copy.results[k++]!, { name: adjointName(result), nameKind: "adjoint" }));
     }
   }
 
@@ -103,7 +104,7 @@ export class ForwardSweep {
     const n = op.results.length;
     const link = (values: Value[], copies: Value[]) => {
       values.forEach((v, j) => this.mapping.set(v, copyName(copies[j]!, v)));
-      shadowed.forEach((j, s) => this.shadows.set(copies[j]!, copyName(copies[n + s]!, { name: shadowName(copies[j]!), nameKind: "adjoint" })));
+      shadowed.forEach((j, s) => this.shadows.set(copies[j]!, copyName(copies[n + s]!, { name: adjointName(copies[j]!), nameKind: "adjoint" })));
     };
     op.regions.forEach((region, i) => {
       const target = copy.regions[i]!;
@@ -117,11 +118,6 @@ export class ForwardSweep {
     });
     link(op.results, copy.results);
   }
-}
-
-function shadowName(array: Value): string {
-  const base = array.name || "t";
-  return base.length === 1 ? `d${base}` : `d${base[0]!.toUpperCase()}${base.slice(1)}`;
 }
 
 function named(v: Value, name: string): Value {
