@@ -19,6 +19,7 @@ import { parameterWrites } from "./frontend/writes.js";
 import { printFunc } from "./ir/print.js";
 import type { Func } from "./ir/types.js";
 import { eliminateDeadCode } from "./opt/dce.js";
+import { forwardInvariantLoopState } from "./opt/invariant.js";
 
 /** One input: a path on disk, or a path with its text (nothing is read from disk then). */
 export type GenerateInput = string | { path: string; text: string };
@@ -92,9 +93,10 @@ function compileFile(sourcePath: string, text: string | undefined): { code: stri
   for (const entry of checked.entries) {
     try {
       const primal = lowerFunction(sourcePath, entry);
+      forwardInvariantLoopState(primal);
       const writes = parameterWrites(sourcePath, entry, primal);
       if (writes.length) throw new DiagnosticError(writes);
-      const wrt = explicitWrt(sourcePath, entry) ?? defaultWrt(primal);
+      const wrt = leavesOfParameters(primal, explicitWrt(sourcePath, entry) ?? defaultWrt(primal));
       const gradient = reverseMode(primal, wrt);
       eliminateDeadCode(gradient);
       irParts.push(printFunc(primal), printFunc(gradient));
@@ -117,9 +119,17 @@ function compileFile(sourcePath: string, text: string | undefined): { code: stri
   };
 }
 
-/** By default: the number parameters through which the result depends differentiably. */
+/**
+ * By default: the parameters through which the result depends
+ * differentiably (a tuple or object parameter when any of its numbers does).
+ */
 function defaultWrt(primal: Func): string[] {
   const ret = primal.body.ops[primal.body.ops.length - 1]!.operands[0]!;
   const activity = analyseActivity(primal.body, [], ret);
-  return primal.params.filter((p) => p.type !== "bool" && activity.useful(p.value)).map((p) => p.name);
+  return primal.params.filter((p) => p.type !== "bool" && activity.useful(p.value)).map((p) => p.path?.[0] ?? p.name);
+}
+
+/** The IR parameters (leaves) of the named source parameters: a gradient has the shape of its whole parameter. */
+function leavesOfParameters(primal: Func, names: string[]): string[] {
+  return primal.params.filter((p) => p.type !== "bool" && names.includes(p.path?.[0] ?? p.name)).map((p) => p.name);
 }

@@ -4,7 +4,9 @@
  * fresh output by golden.test.ts) must export `<f>Grad` for each `<f>Samples`;
  * at each sample its value must be exactly `f`'s and each partial derivative
  * must match the oracle. `<f>Kinks` lists points on a kink with the exact
- * gradient the conventions prescribe there.
+ * gradient the conventions prescribe there. `<f>Frozen(...sample)` gives, for a
+ * function with a stopGradient, the function to differentiate instead: `f` with
+ * the stopped values frozen at the sample.
  */
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -44,25 +46,34 @@ function gradFunction(generated: Module, name: string): GradFunction {
   return fn as GradFunction;
 }
 
-/** Parameters whose derivative the gradient may carry: the `@wrt` list, or else every number or number-array parameter. */
+/**
+ * Parameters whose derivative the gradient may carry: the `@wrt` list, or
+ * else every number, number-array, tuple or object parameter (a named type
+ * is taken for an object).
+ */
 function differentiable(fn: ExportedFunction): string[] {
-  return fn.wrt ?? fn.parameters.filter((p) => /^(number|(readonly )?\(?(readonly )?number\[\]\)?(\[\])?|Float64Array)$/.test(p.type)).map((p) => p.name);
+  return fn.wrt ?? fn.parameters.filter((p) => /^(number|(readonly )?\(?(readonly )?number\[\]\)?(\[\])?|Float64Array|\[.*\]|[A-Z]\w*)$/.test(p.type) && p.type !== "Float64Array[]").map((p) => p.name);
 }
 
-/** The index paths of every number inside an argument: [] for a number, [i] for an array, [i, j] for rows. */
-function coordinates(value: unknown): number[][] {
+type Key = number | string;
+
+/** The paths of every number inside an argument: [] for a number, [i] for an array, [i, j] for rows, field names for objects. */
+function coordinates(value: unknown): Key[][] {
   if (typeof value === "number") return [[]];
   if (Array.isArray(value) || value instanceof Float64Array) {
     return [...value].flatMap((item, i) => coordinates(item).map((path) => [i, ...path]));
   }
+  if (typeof value === "object" && value !== null) {
+    return Object.entries(value).flatMap(([key, item]) => coordinates(item).map((path) => [key, ...path]));
+  }
   return [];
 }
 
-function at(value: unknown, path: number[]): unknown {
-  return path.reduce<unknown>((v, i) => (v as ArrayLike<unknown>)[i], value);
+function at(value: unknown, path: Key[]): unknown {
+  return path.reduce<unknown>((v, i) => (v as Record<Key, unknown>)[i], value);
 }
 
-const pathText = (path: number[]): string => path.map((i) => `[${i}]`).join("");
+const pathText = (path: Key[]): string => path.map((i) => (typeof i === "number" ? `[${i}]` : `.${i}`)).join("");
 
 /** A kink's gradient compares equal to the convention's value also when it is -0 instead of 0. */
 function withoutNegativeZero(grad: Record<string, unknown>): Record<string, unknown> {
@@ -99,6 +110,9 @@ for (const fixture of listFixtures()) {
       const samples = source[`${fn.name}Samples`] as unknown[][] | undefined;
       if (samples === undefined) continue;
       const f = source[fn.name] as SourceFunction;
+      // With a stopGradient: the function whose derivative the gradient is, with the stopped values frozen at a sample.
+      const frozen = source[`${fn.name}Frozen`] as ((...args: unknown[]) => SourceFunction) | undefined;
+      const differentiated = (args: unknown[]): SourceFunction => frozen?.(...args) ?? f;
       const differentiableNames = differentiable(fn);
 
       describe(fn.name, () => {
@@ -124,7 +138,7 @@ for (const fixture of listFixtures()) {
                   expect(grad[p.name] instanceof Float64Array).toBe(args[index] instanceof Float64Array);
                 }
                 for (const path of coordinates(args[index])) {
-                  const oracle = numericDerivative(f, args, [index, ...path]);
+                  const oracle = numericDerivative(differentiated(args), args, [index, ...path]);
                   if (p.name in grad) {
                     expectGradClose(at(grad[p.name], path), oracle, { rtol: RTOL, label: `grad.${p.name}${pathText(path)}` });
                   } else if (Number.isFinite(oracle) && !constantOnOneSide(f, args, index)) {

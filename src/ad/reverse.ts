@@ -53,6 +53,7 @@ export function reverseMode(primal: Func, wrt: string[]): Func {
   return {
     name: `${primal.name}Grad`,
     params,
+    ...(primal.signature ? { signature: primal.signature } : {}),
     body,
     resultTypes: [result.type, ...grads.map((g) => g.type)],
     resultNames: ["value", ...wrt],

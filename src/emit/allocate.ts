@@ -93,6 +93,7 @@ export function allocate(f: Func): Allocation {
   const names = new Names();
   const variable = new Map<Value, Variable>();
   const params = new Set(f.params.map((p) => p.value));
+  for (const p of f.signature ?? []) names.claim(p.name);
   for (const p of f.params) variable.set(p.value, { name: names.claim(p.name), reassigned: false });
   const declarations = new Map<Op, { variable: Variable; init: Value | undefined; result: Value }[]>();
   const loopInits = new Map<Op, { variable: Variable; init: Value }[]>();

@@ -10,6 +10,7 @@ import { primitive } from "../ir/primitives.js";
 import { Structural, type Func, type Op, type Region, type Type, type Value } from "../ir/types.js";
 import { terminator, walkOps } from "../ir/walk.js";
 import { allocate, type Allocation, type Variable } from "./allocate.js";
+import { accessText, nestedText } from "./structure.js";
 
 const typeNames: Record<Type, string> = {
   f64: "number",
@@ -92,7 +93,9 @@ const tapeOf = (op: Op): TapeKind => {
 
 export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers: Set<string> } {
   const wrt = f.resultNames.slice(1);
-  const printer = new Printer(allocate(f), wrt);
+  const paths = wrt.map((name) => f.params.find((p) => p.name === name)?.path ?? [name]);
+  const allocation = allocate(f);
+  const printer = new Printer(allocation, paths);
   const ops = [...walkOps(f.body)];
   const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map(tapeOf));
   const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [`let ${tapes[kind].top} = 0;`]));
@@ -102,12 +105,17 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
     else used.add(tapes[kind].grow).add(tapes[kind].declaration);
   }
   if (ops.some((o) => o.kind === "zeros" && o.results[0]!.type === "f64[][]")) used.add("zerosLike");
-  const params = f.params.map((p) => `${p.name}: ${p.typeText}`).join(", ");
-  const gradType = `{ ${wrt.map((n, i) => `${n}: ${tsType(f.resultTypes[i + 1]!)}`).join("; ")} }`;
-  const about = wrt.length ? `with respect to ${wrt.join(", ")}` : "(it depends on no parameter differentiably)";
+  const params = (f.signature ?? f.params).map((p) => `${p.name}: ${p.typeText}`).join(", ");
+  const gradType = nestedText(paths, wrt.map((_, i) => tsType(f.resultTypes[i + 1]!)), ";");
+  const about = wrt.length ? `with respect to ${[...new Set(paths.map((p) => p[0]))].join(", ")}` : "(it depends on no parameter differentiably)";
+  // The leaves of tuple and object parameters the code reads, as variables.
+  const read = new Set(ops.flatMap((o) => o.operands));
+  const leaves = f.params.filter((p) => p.path && read.has(p.value))
+    .map((p) => `const ${allocation.variable.get(p.value)!.name} = ${accessText(p.path!)};`);
   const lines = [
     `/** Value and gradient of \`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine}) ${about}. */`,
     `export function ${f.name}(${params}): { value: ${tsType(f.resultTypes[0]!)}; grad: ${gradType} } {`,
+    ...leaves,
     ...prologue,
     ...printer.region(f.body),
     "}",
@@ -119,7 +127,7 @@ class Printer {
   private readonly predeclared: Set<Variable>;
   private readonly firstDefinitions = new Map<Variable, Value>();
 
-  constructor(private readonly a: Allocation, private readonly gradNames: string[]) {
+  constructor(private readonly a: Allocation, private readonly gradPaths: string[][]) {
     this.predeclared = new Set([
       ...[...a.declarations.values()].flatMap((ds) => ds.map((d) => d.variable)),
       ...[...a.loopInits.values()].flatMap((ds) => ds.map((d) => d.variable)),
@@ -152,8 +160,8 @@ class Printer {
   private statement(op: Op): string[] {
     if (op.kind === Structural.Return) {
       const [value, ...grads] = op.operands;
-      const entries = grads.map((g, i) => `${this.gradNames[i]}: ${this.expr(g)}`).join(", ");
-      return [`return { value: ${this.expr(value!)}, grad: { ${entries} } };`];
+      const grad = nestedText(this.gradPaths, grads.map((g) => this.expr(g)), ",");
+      return [`return { value: ${this.expr(value!)}, grad: ${grad} };`];
     }
     if (op.kind === Structural.If) return this.ifStatement(op);
     if (op.kind === Structural.While) return this.whileStatement(op);

@@ -7,7 +7,11 @@
 import { FunctionDeclaration, Node, SyntaxKind, VariableDeclarationKind, type SourceFile } from "ts-morph";
 import { Codes, type Code, type Diagnostic } from "../diagnostics.js";
 import { mathConstants, mathFunctions } from "../ir/primitives.js";
+import { calleeFunction, declarationOf, isAggregateNode, isRelativeImport, isStopGradient, partKeyOf, shorthandDeclaration as shorthandDeclarationNode } from "./resolve.js";
+import { shapeAt, shapeOf, shapeText } from "./shape.js";
 import { diagnosticAt, scalarType, valueType } from "./source.js";
+
+const SUPPORTED_TYPES = "number, boolean, number[], readonly number[], number[][], Float64Array, and tuples and objects of these";
 
 export interface FenceResult {
   /** Exported functions returning number, in source order. */
@@ -73,20 +77,32 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
       report(fn.getTypeParameters()[0]!, Codes.UnsupportedFunction, "generic functions are not supported");
     }
     for (const p of fn.getParameters()) {
-      if (!Node.isIdentifier(p.getNameNode())) {
-        report(p, Codes.UnsupportedFunction, "destructuring parameters are not supported");
+      if (!Node.isIdentifier(p.getNameNode()) && entries.includes(fn)) {
+        report(p, Codes.UnsupportedFunction,
+          "an exported function's parameters need names, so that the gradient can name them; destructure in the body (e.g. 'const { w, b } = model;')");
       } else if (p.isRestParameter()) {
         report(p, Codes.UnsupportedFunction, "rest parameters are not supported");
       } else if (p.hasInitializer() || p.hasQuestionToken()) {
         report(p, Codes.UnsupportedFunction, "optional and default parameters are not supported; pass every argument");
-      } else if (!valueType(p.getType())) {
-        report(p, Codes.UnsupportedType, `parameter '${p.getName()}' has type '${p.getType().getText(p)}'; supported are number, boolean, number[], readonly number[], number[][] and Float64Array`);
+      } else if (!shapeOf(p.getType(), p)) {
+        report(p, Codes.UnsupportedType, `parameter '${p.getName()}' has type '${p.getType().getText(p)}'; supported are ${SUPPORTED_TYPES}`);
+      } else if (!Node.isIdentifier(p.getNameNode())) {
+        checkPattern(p.getNameNode());
       }
     }
     const rt = fn.getReturnType();
-    if (!valueType(rt) && !rt.isVoid()) {
+    if (!shapeOf(rt, fn) && !rt.isVoid()) {
       report(fn.getReturnTypeNode() ?? fn.getNameNode() ?? fn, Codes.UnsupportedType,
-        `'${fn.getName()}' returns '${rt.getText(fn)}'; supported results are number, boolean, arrays of numbers, and void for helpers`);
+        `'${fn.getName()}' returns '${rt.getText(fn)}'; supported results are ${SUPPORTED_TYPES}, and void for helpers`);
+    }
+  };
+
+  /** A destructuring pattern: names (possibly renamed or nested), no defaults, no rest. */
+  const checkPattern = (pattern: Node): void => {
+    for (const element of pattern.getChildrenOfKind(SyntaxKind.BindingElement)) {
+      if (element.getDotDotDotToken()) report(element, Codes.UnsupportedExpression, "rest elements ('...') in destructuring are not supported");
+      else if (element.getInitializer()) report(element, Codes.UnsupportedExpression, "default values in destructuring are not supported");
+      else if (!Node.isIdentifier(element.getNameNode())) checkPattern(element.getNameNode());
     }
   };
 
@@ -161,18 +177,19 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
       case SyntaxKind.VariableDeclaration: {
         const decl = node.asKindOrThrow(SyntaxKind.VariableDeclaration);
         if (!Node.isIdentifier(decl.getNameNode())) {
-          report(decl.getNameNode(), Codes.UnsupportedExpression, "destructuring is not supported yet");
-          return false;
+          if (!decl.getInitializer()) return false; // TypeScript reports the missing initializer
+          checkPattern(decl.getNameNode());
         }
         const init0 = decl.getInitializer();
         if (init0 && (Node.isArrowFunction(init0) || Node.isFunctionExpression(init0))) {
           reportUnsupported(init0);
           return false;
         }
-        if (!valueType(decl.getType())) {
+        const declared = Node.isIdentifier(decl.getNameNode()) ? shapeOf(decl.getType(), decl) : shapeAt(decl.getInitializerOrThrow());
+        if (!declared) {
           const hint = decl.getType().getText(decl) === "any[]" ? " (annotate it, e.g. 'const a: number[] = new Array(n).fill(0)')" : "";
           report(decl.getNameNode(), Codes.UnsupportedType,
-            `'${decl.getName()}' has type '${decl.getType().getText(decl)}'; supported are number, boolean, number[], number[][] and Float64Array${hint}`);
+            `'${decl.getName()}' has type '${decl.getType().getText(decl)}'; supported are ${SUPPORTED_TYPES}${hint}`);
           return false;
         }
         const init = decl.getInitializer();
@@ -192,7 +209,7 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
         return true;
       case SyntaxKind.ConditionalExpression:
         expectType(node.asKindOrThrow(SyntaxKind.ConditionalExpression).getCondition(), "bool", "a '?:' condition");
-        if (!valueType(node.getType())) {
+        if (!shapeAt(node)) {
           report(node, Codes.UnsupportedType, `a '?:' whose branches have type '${node.getType().getText(node)}'; both must have one type of the subset`);
           return false;
         }
@@ -261,8 +278,19 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
           report(node, Codes.UnsupportedExpression, "optional chaining ('?.') is not supported");
           return false;
         }
+        if (isAggregateNode(e.getExpression())) {
+          const shape = shapeOf(e.getExpression().getType(), e);
+          const key = partKeyOf(e);
+          if (shape?.kind !== "tuple" || key === undefined || !(Number(key) < shape.items.length)) {
+            report(e.getArgumentExpressionOrThrow(), Codes.UnsupportedExpression,
+              `'${e.getText()}': a tuple is indexed by a number literal within its length (${shape?.kind === "tuple" ? shape.items.length : 0})`);
+            return false;
+          }
+          visit(e.getExpression(), fn, stack);
+          return false;
+        }
         if (!isArrayNode(e.getExpression())) {
-          report(node, Codes.UnsupportedExpression, `'${e.getText()}': element access is supported on arrays of numbers only`);
+          report(node, Codes.UnsupportedExpression, `'${e.getText()}': element access is supported on arrays of numbers and tuples only`);
           return false;
         }
         const index = e.getArgumentExpressionOrThrow();
@@ -272,6 +300,13 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
         return false;
       }
       case SyntaxKind.ArrayLiteralExpression: {
+        if (shapeAt(node)?.kind === "tuple") {
+          for (const element of node.asKindOrThrow(SyntaxKind.ArrayLiteralExpression).getElements()) {
+            if (Node.isSpreadElement(element) || Node.isOmittedExpression(element)) report(element, Codes.UnsupportedExpression, "a tuple literal needs every element written out");
+            else visit(element, fn, stack);
+          }
+          return false;
+        }
         const t = literalType(node);
         if (t !== "f64[]" && t !== "f64[][]") {
           report(node, Codes.UnsupportedExpression, `an array literal of type '${node.getType().getText(node)}'; give it a number[] or number[][] type`);
@@ -306,14 +341,31 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
         visit(loop.getStatement(), fn, stack);
         return false;
       }
+      case SyntaxKind.ObjectLiteralExpression: {
+        const shape = shapeAt(node);
+        if (shape?.kind !== "object") {
+          report(node, Codes.UnsupportedType, `an object literal of type '${node.getType().getText(node)}'; give it a type whose fields are ${SUPPORTED_TYPES}`);
+          return false;
+        }
+        for (const prop of node.asKindOrThrow(SyntaxKind.ObjectLiteralExpression).getProperties()) {
+          if (Node.isPropertyAssignment(prop) && Node.isIdentifier(prop.getNameNode())) visit(prop.getInitializerOrThrow(), fn, stack);
+          else if (Node.isShorthandPropertyAssignment(prop)) checkIdentifier(prop.getNameNode(), fn, prop);
+          else report(prop, Codes.UnsupportedExpression, "an object literal takes 'name: value' and 'name' fields only (no spread, methods, accessors or computed names)");
+        }
+        return false;
+      }
       case SyntaxKind.PropertyAccessExpression: {
         const e = node.asKindOrThrow(SyntaxKind.PropertyAccessExpression);
         if (e.getExpression().getText() === "Math" && mathConstants.has(e.getName()) && !e.hasQuestionDotToken()) return false;
+        if (isAggregateNode(e.getExpression()) && !e.hasQuestionDotToken()) {
+          visit(e.getExpression(), fn, stack);
+          return false;
+        }
         if (e.getName() === "length" && isArrayNode(e.getExpression()) && !e.hasQuestionDotToken()) {
           visit(e.getExpression(), fn, stack);
           return false;
         }
-        report(node, Codes.UnsupportedExpression, `'${e.getText()}' is not supported; of properties only the Math constants are`);
+        report(node, Codes.UnsupportedExpression, `'${e.getText()}' is not supported; of properties only fields of tuples and objects, '.length' and the Math constants are`);
         return false;
       }
       default:
@@ -356,33 +408,45 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
   };
 
   const checkAssignTarget = (target: Node, fn: FunctionDeclaration): void => {
+    if ((Node.isPropertyAccessExpression(target) || Node.isElementAccessExpression(target)) && isAggregateNode(target.getExpression())) {
+      visit(target, fn, [fn]);
+      if (isAggregateNode(target)) {
+        report(target, Codes.UnsupportedExpression,
+          `'${target.getText()}' is a tuple or object; assign its fields one by one, or assign a new object to the variable that holds '${target.getExpression().getText()}'`);
+      }
+      return;
+    }
     if (Node.isElementAccessExpression(target)) {
       visit(target, fn, [fn]);
       return;
     }
     if (!Node.isIdentifier(target)) {
-      report(target, Codes.UnsupportedExpression, "only local variables and parameters can be assigned");
+      report(target, Codes.UnsupportedExpression, "only local variables, parameters, array elements and fields of tuples and objects can be assigned");
       return;
     }
     const decl = target.getSymbol()?.getDeclarations()[0];
     if (!decl || decl.getFirstAncestorByKind(SyntaxKind.FunctionDeclaration) !== fn
-      || !(Node.isVariableDeclaration(decl) || Node.isParameterDeclaration(decl))) {
+      || !(Node.isVariableDeclaration(decl) || Node.isParameterDeclaration(decl) || Node.isBindingElement(decl))) {
       report(target, Codes.UnknownName, `'${target.getText()}' is not a local variable or parameter of '${fn.getName()}'; only those can be assigned`);
     }
   };
 
-  const checkIdentifier = (id: Node, fn: FunctionDeclaration): void => {
+  /** A name read in `fn`; `shorthand` is the `{ name }` property it appears in, if any. */
+  const checkIdentifier = (id: Node, fn: FunctionDeclaration, shorthand?: Node): void => {
     const text = id.getText();
     if (text === "NaN" || text === "Infinity") return;
-    const decl = id.getSymbol()?.getDeclarations()[0];
-    if (decl && (Node.isParameterDeclaration(decl) || Node.isVariableDeclaration(decl))
-      && decl.getFirstAncestorByKind(SyntaxKind.FunctionDeclaration) === fn) return;
+    const local = shorthand
+      ? fn.getDescendants().find((d) => d.compilerNode === shorthandDeclarationNode(shorthand))
+      : id.getSymbol()?.getDeclarations()[0];
+    if (local && (Node.isParameterDeclaration(local) || Node.isVariableDeclaration(local) || Node.isBindingElement(local))
+      && local.getFirstAncestorByKind(SyntaxKind.FunctionDeclaration) === fn) return;
+    const decl = shorthand ? undefined : declarationOf(id);
     if (decl && Node.isVariableDeclaration(decl) && isModuleConstant(decl)) return;
     if (decl && Node.isFunctionDeclaration(decl)) {
       report(id, Codes.UnsupportedExpression, `function '${text}' used as a value; functions can only be called`);
       return;
     }
-    report(id, Codes.UnknownName, decl
+    report(id, Codes.UnknownName, decl || local
       ? `'${text}' is not a parameter, local variable or module-level numeric constant`
       : `cannot find name '${text}'`);
   };
@@ -398,7 +462,7 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
       if (Node.isSpreadElement(a)) report(a, Codes.UnsupportedExpression, "spread arguments are not supported");
       else {
         visit(a, fn, stack);
-        if (!valueType(a.getType())) report(a, Codes.UnsupportedType, `argument of type '${a.getType().getText(a)}' is not supported`);
+        if (!shapeAt(a)) report(a, Codes.UnsupportedType, `argument of type '${a.getType().getText(a)}' is not supported`);
       }
     }
     if (arrayMethod(call)) {
@@ -414,10 +478,19 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
       }
       return;
     }
-    const decl = Node.isIdentifier(callee) ? callee.getSymbol()?.getDeclarations()[0] : undefined;
-    if (!decl || !Node.isFunctionDeclaration(decl) || decl.getSourceFile() !== fn.getSourceFile()) {
+    if (isStopGradient(call)) {
+      const shape = args.length === 1 ? shapeAt(args[0]!) : undefined;
+      const numbers = shape && (shape.kind === "value" ? shape.type === "f64" : !/\[\]|Float64Array|boolean/.test(shapeText(shape)));
+      if (!numbers) report(call, Codes.UnsupportedExpression, "'stopGradient' takes one number, or one tuple or object of numbers");
+      return;
+    }
+    const decl = calleeFunction(callee);
+    const visible = decl && (decl.getSourceFile() === fn.getSourceFile() || isRelativeImport(callee)) && !decl.getSourceFile().isDeclarationFile();
+    if (!decl || !visible) {
+      const where = Node.isIdentifier(callee) && callee.getSymbol()?.getDeclarations()[0]?.isKind(SyntaxKind.ImportSpecifier)
+        ? " (it is imported from a package, not from a file of this project)" : "";
       report(callee, Codes.UnknownCall,
-        `cannot differentiate a call to '${callee.getText()}': only Math functions and functions of this file can be called`);
+        `cannot differentiate a call to '${callee.getText()}'${where}: only Math functions, functions of this file and functions imported by relative path ('./helpers.js') can be called`);
       return;
     }
     if (!decl.hasBody()) {
@@ -445,8 +518,8 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
   const findCycle = (fnDecl: FunctionDeclaration, stack: FunctionDeclaration[]): void => {
     for (const call of fnDecl.getDescendantsOfKind(SyntaxKind.CallExpression)) {
       const callee = call.getExpression();
-      const decl = Node.isIdentifier(callee) ? callee.getSymbol()?.getDeclarations()[0] : undefined;
-      if (decl && Node.isFunctionDeclaration(decl) && stack.includes(decl)) {
+      const decl = calleeFunction(callee);
+      if (decl && stack.includes(decl)) {
         checkCall(call, fnDecl, [...stack, fnDecl]);
       }
     }

@@ -11,14 +11,14 @@ import {
 import { Codes, DiagnosticError, InternalError, type Code } from "../diagnostics.js";
 import { Builder, constantOf, emptyRegion } from "../ir/builder.js";
 import { mathConstants } from "../ir/primitives.js";
-import { Structural, type Func, type Op, type Region, type Type, type Value } from "../ir/types.js";
+import { Structural, type Func, type Op, type Param, type Region, type Type, type Value } from "../ir/types.js";
+import {
+  build, cellsOf, flatten, isAggregate, isCell, partName, Unassigned, type Aggregate, type Binding, type Bound, type Cell, type Env,
+} from "./aggregate.js";
 import { arrayMethod, compoundAssignments, isModuleConstant, literalType } from "./fence.js";
+import { calleeFunction, declarationOf as resolvedDeclaration, isAggregateNode, isStopGradient, partKeyOf, shorthandDeclaration } from "./resolve.js";
+import { leavesOf, partKeys, partShape, shapeAt, shapeOf, shapeText, type AggregateShape, type Shape } from "./shape.js";
 import { diagnosticAt, locOf, typeText, valueType } from "./source.js";
-
-/** Marks a declared variable that has no value on some path. */
-const Unassigned = Symbol("unassigned");
-type Binding = Value | typeof Unassigned;
-type Env = Map<ts.Node, Binding>;
 
 /** The statements still to run: the rest of a block, then the rest of the enclosing blocks. */
 interface Continuation {
@@ -40,56 +40,182 @@ const binaryPrimitive = new Map<SyntaxKind, string>([
 export function lowerFunction(displayPath: string, fn: FunctionDeclaration): Func {
   const body = emptyRegion(undefined);
   const b = new Builder(body);
-  const params = fn.getParameters().map((p) => {
-    const type = valueType(p.getType());
-    if (!type) throw new InternalError(`parameter ${p.getName()} passed the fence with an unsupported type`);
-    const value = b.argument(body, type, p.getName(), "source");
-    body.args.push(value);
-    return { name: p.getName(), type, value, typeText: typeText(p.getType()) };
+  const env: Env = new Map();
+  const params: Param[] = [];
+  const shapes = fn.getParameters().map((p) => {
+    const shape = shapeOf(p.getType(), p);
+    if (!shape) throw new InternalError(`parameter ${p.getName()} passed the fence with an unsupported type`);
+    return shape;
   });
+  const names = leafParameterNames(fn.getParameters().map((p) => p.getName()), shapes);
+  const args = fn.getParameters().map((p, i) => {
+    const shape = shapes[i]!;
+    const values = leavesOf(shape).map((leaf, j) => {
+      const name = names[i]![j]!;
+      const value = b.argument(body, leaf.type, name, "source");
+      body.args.push(value);
+      const aggregate = shape.kind !== "value";
+      params.push({ name, type: leaf.type, value, typeText: aggregate ? leaf.text : typeText(p.getType()), ...(aggregate ? { path: [p.getName(), ...leaf.path] } : {}) });
+      return value;
+    });
+    return build(shape, values, env, p.getName(), { parameter: p.getName() });
+  });
+  const signature = fn.getParameters().map((p, i) => ({
+    name: p.getName(),
+    typeText: shapes[i]!.kind === "value" ? typeText(p.getType()) : shapeText(shapes[i]!),
+  }));
   const lowerer = new Lowerer(displayPath, b);
-  const result = lowerer.call(fn, params.map((p) => p.value));
-  b.insert({ kind: Structural.Return, operands: [result], results: [], regions: [], parent: undefined, loc: locOf(fn) });
-  return { name: fn.getName() ?? "default", params, body, resultTypes: [result.type], resultNames: [], loc: locOf(fn) };
+  const result = lowerer.call(fn, args, env);
+  if (!result) throw new InternalError(`entry ${fn.getName()} returns nothing`);
+  const values = flatten(result, env);
+  b.insert({ kind: Structural.Return, operands: values, results: [], regions: [], parent: undefined, loc: locOf(fn) });
+  const resultShape = shapeOf(fn.getReturnType(), fn)!;
+  return {
+    name: fn.getName() ?? "default", params, signature, body, resultTypes: values.map((v) => v.type), resultNames: [],
+    resultShape, loc: locOf(fn),
+  };
+}
+
+/**
+ * IR parameter names: a plain parameter keeps its name; the leaves of an
+ * aggregate parameter are named by their field (`model.w` -> `w`), or by
+ * their path (`modelW`, `p0`) when that is taken or a tuple index.
+ */
+function leafParameterNames(names: string[], shapes: Shape[]): string[][] {
+  const candidates = shapes.map((shape, i) => leavesOf(shape).map((leaf) => {
+    if (leaf.path.length === 0) return names[i]!;
+    const last = leaf.path[leaf.path.length - 1]!;
+    return /^\d/.test(last) ? leaf.path.reduce(partName, names[i]!) : last;
+  }));
+  const count = new Map<string, number>();
+  for (const n of [...names, ...candidates.flat()]) count.set(n, (count.get(n) ?? 0) + 1);
+  return candidates.map((leaves, i) => leaves.map((n, j) => {
+    if (leavesOf(shapes[i]!)[j]!.path.length === 0 || count.get(n) === 1) return n;
+    return leavesOf(shapes[i]!)[j]!.path.reduce(partName, names[i]!);
+  }));
 }
 
 class Lowerer {
   private readonly constantsInProgress = new Set<Node>();
+  /** The result shape of each function being inlined, innermost last (undefined for void). */
+  private readonly resultShapes: (Shape | undefined)[] = [];
 
   constructor(private readonly displayPath: string, private readonly b: Builder) {}
 
-  /** Inlines a call of `fn` with the given argument values; returns its result. */
-  /** The result type of each function being inlined, innermost last (undefined for void). */
-  private readonly resultTypes: (Type | undefined)[] = [];
-
-  call(fn: FunctionDeclaration, args: Value[]): Value {
-    this.resultTypes.push(fn.getReturnType().isVoid() ? undefined : valueType(fn.getReturnType()) ?? "f64");
+  /**
+   * Inlines a call of `fn` with the given arguments; returns its result.
+   * Aggregate arguments are shared with the caller: the callee sees the
+   * caller's cells, and what it writes into them is the caller's afterwards.
+   */
+  call(fn: FunctionDeclaration, args: Bound[], callerEnv: Env): Bound | undefined {
+    const shape = fn.getReturnType().isVoid() ? undefined : shapeOf(fn.getReturnType(), fn) ?? { kind: "value", type: "f64", text: "number" };
+    this.resultShapes.push(shape);
     try {
-      return this.inline(fn, args);
+      return this.inline(fn, args, callerEnv, shape);
     } finally {
-      this.resultTypes.pop();
+      this.resultShapes.pop();
     }
   }
 
-  private inline(fn: FunctionDeclaration, args: Value[]): Value {
+  private inline(fn: FunctionDeclaration, args: Bound[], callerEnv: Env, shape: Shape | undefined): Bound | undefined {
     const env: Env = new Map();
-    fn.getParameters().forEach((p, i) => env.set(p.compilerNode, args[i]!));
+    const shared = [...new Set(args.filter(isAggregate).flatMap(cellsOf))];
+    for (const c of shared) env.set(c, callerEnv.get(c)!);
+    fn.getParameters().forEach((p, i) => this.bindName(p.getNameNode(), p.compilerNode, args[i]!, env));
     const statements = fn.getBodyOrThrow().asKindOrThrow(SyntaxKind.Block).getStatements();
-    const isVoid = fn.getReturnType().isVoid();
-    const exits: Exits = isVoid
-      ? { types: [], onReturn: () => [], onEnd: () => [] }
-      : {
-          types: [valueType(fn.getReturnType()) ?? "f64"],
-          onReturn: (value) => [value!],
-          onEnd: () => {
-            // A path that ends here without a return is one TypeScript proves unreachable
-            // (a do...while whose body always returns) unless it reports the missing return itself.
-            if (!endIsReachable(fn)) return [this.placeholderOf(valueType(fn.getReturnType()) ?? "f64")];
-            return this.fail(fn.getNameNode() ?? fn, Codes.MissingReturn, `'${fn.getName()}' can reach its end without returning a value`);
-          },
-        };
-    // A void helper yields nothing; its callers use it as a statement only.
-    return this.lowerRest({ statements, index: 0, next: undefined }, env, exits)[0]!;
+    const resultTypes = shape ? leavesOf(shape).map((l) => l.type) : [];
+    /** What each way out returned (undefined for the end of a void function), for keeping aliases of a returned aggregate. */
+    const returned: (Bound | undefined)[] = [];
+    const withShared = (values: Value[], exitEnv: Env): Value[] => [...values, ...shared.map((c) => exitEnv.get(c) as Value)];
+    const exits: Exits = {
+      types: [...resultTypes, ...shared.map((c) => (callerEnv.get(c) as Value).type)],
+      onReturn: (values, exitEnv, bound) => {
+        returned.push(bound);
+        return withShared(values ?? [], exitEnv);
+      },
+      onEnd: (exitEnv) => {
+        returned.push(undefined);
+        if (!shape) return withShared([], exitEnv);
+        // A path that ends here without a return is one TypeScript proves unreachable
+        // (a do...while whose body always returns) unless it reports the missing return itself.
+        if (!endIsReachable(fn)) return withShared(resultTypes.map((t) => this.placeholderOf(t)), exitEnv);
+        return this.fail(fn.getNameNode() ?? fn, Codes.MissingReturn, `'${fn.getName()}' can reach its end without returning a value`);
+      },
+    };
+    const out = this.lowerRest({ statements, index: 0, next: undefined }, env, exits);
+    shared.forEach((c, i) => callerEnv.set(c, out[resultTypes.length + i]!));
+    if (!shape) return undefined;
+    const leaves = out.slice(0, resultTypes.length);
+    if (shape.kind === "value") return leaves[0]!;
+    const only = returned.length === 1 ? returned[0] : undefined;
+    if (isAggregate(only)) {
+      // One way out: the caller gets that very aggregate, aliases and all.
+      cellsOf(only).forEach((c, i) => callerEnv.set(c, leaves[i]!));
+      return only;
+    }
+    // Several ways out: the result is a copy; a returned argument no longer shares cells with it.
+    const reused = returned.filter(isAggregate).filter((r) => cellsOf(r).some((c) => shared.includes(c)));
+    for (const r of reused) markCopied(r);
+    return build(shape, leaves, callerEnv, fn.getName() ?? "", reused.length ? { copied: true } : {});
+  }
+
+  /** A declaration's value; `const [a, b] = [x, y]` binds the elements directly, with no array in between. */
+  private initializer(name: Node, init: Node, env: Env): Bound {
+    while (Node.isParenthesizedExpression(init)) init = init.getExpression();
+    if (!Node.isArrayBindingPattern(name) || !Node.isArrayLiteralExpression(init)) return this.bound(init, env);
+    const elements = init.getElements().map((x) => this.bound(x, env));
+    const shape: AggregateShape = { kind: "tuple", items: init.getElements().map((x) => shapeAt(x)!) };
+    return this.assemble(shape, (key) => elements[Number(key)]!, env, "");
+  }
+
+  /** Binds a parameter or variable name (or a destructuring pattern) to a value. */
+  private bindName(name: Node, decl: ts.Node, value: Binding, env: Env): void {
+    if (Node.isIdentifier(name)) {
+      env.set(decl, value === Unassigned || isAggregate(value) ? value : named(value, name.getText()));
+      return;
+    }
+    if (value === Unassigned) throw new InternalError("a destructuring pattern without a value passed the fence");
+    if (Node.isObjectBindingPattern(name)) {
+      for (const element of name.getElements()) {
+        const key = element.getPropertyNameNode()?.getText() ?? element.getName();
+        this.bindName(element.getNameNode(), element.compilerNode, this.part(value, key, env), env);
+      }
+      return;
+    }
+    if (Node.isArrayBindingPattern(name)) {
+      name.getElements().forEach((element, i) => {
+        if (!Node.isBindingElement(element)) return; // a hole: `const [, b] = t`
+        const part = isAggregate(value) ? this.part(value, String(i), env) : this.b.prim("load", [value, this.b.const(i)]);
+        this.bindName(element.getNameNode(), element.compilerNode, part, env);
+      });
+      return;
+    }
+    throw new InternalError(`binding ${name.getKindName()} passed the fence`);
+  }
+
+  /** The part `key` of an aggregate: a cell's current value, or a nested aggregate. */
+  private part(base: Bound, key: string, env: Env): Bound {
+    if (!isAggregate(base)) throw new InternalError(`part '${key}' of a non-aggregate`);
+    const part = base.parts.get(key);
+    if (!part) throw new InternalError(`no part '${key}' in ${shapeText(base.shape)}`);
+    return isCell(part) ? (env.get(part) as Value) : part;
+  }
+
+  /** The cell `p.x` or `t[0]` names, for a write. */
+  private cellOf(target: Node & { getExpression(): Node }, env: Env): Cell {
+    const base = this.bound(target.getExpression(), env);
+    const key = partKeyOf(target);
+    const part = isAggregate(base) && key !== undefined ? base.parts.get(key) : undefined;
+    if (!part || !isCell(part)) throw new InternalError(`assignment to ${target.getText()} passed the fence`);
+    if (part.parameter !== undefined) {
+      this.fail(target, Codes.ParameterWrite,
+        `'${target.getText()}' writes into the parameter '${part.parameter}'; the gradient must leave arguments unchanged, so copy what you change into a local variable or a new object`);
+    }
+    if (part.copied) {
+      this.fail(target, Codes.UnsupportedExpression,
+        `'${target.getExpression().getText()}' may share its fields with another variable after a branch, loop or helper with several returns; assign a new object or tuple instead of writing one field`);
+    }
+    return part;
   }
 
   private fail(node: Node, code: Code, message: string): never {
@@ -112,7 +238,8 @@ class Lowerer {
       this.b.loc = locOf(statement);
       if (Node.isReturnStatement(statement)) {
         const e = statement.getExpression();
-        return exits.onReturn(e ? this.expr(e, env) : undefined, env);
+        const bound = e ? this.bound(e, env) : undefined;
+        return exits.onReturn(bound && flatten(bound, env), env, bound);
       }
       if (Node.isBreakStatement(statement)) return exits.onBreak!(env);
       if (Node.isContinueStatement(statement)) return exits.onContinue!(env);
@@ -133,9 +260,9 @@ class Lowerer {
           this.lowerRest(branch ? { statements: [branch], index: 0, next: rest } : rest, branchEnv, exits)), env);
       }
       if (isLoop(statement) && hasReturn(statement)) {
-        const { returned, value } = this.loop(statement, env)!;
+        const { returned, values } = this.loop(statement, env)!;
         return this.branch(returned, exits.types, [
-          (branchEnv) => exits.onReturn(value, branchEnv),
+          (branchEnv) => exits.onReturn(values, branchEnv),
           (branchEnv) => this.lowerRest(rest, branchEnv, exits),
         ], env);
       }
@@ -164,7 +291,7 @@ class Lowerer {
     if (Node.isVariableStatement(statement)) {
       for (const decl of statement.getDeclarations()) {
         const init = decl.getInitializer();
-        env.set(decl.compilerNode, init ? named(this.expr(init, env), decl.getName()) : Unassigned);
+        this.bindName(decl.getNameNode(), decl.compilerNode, init ? this.initializer(decl.getNameNode(), init, env) : Unassigned, env);
       }
     } else if (Node.isExpressionStatement(statement)) {
       this.assignment(statement.getExpression(), env);
@@ -195,23 +322,36 @@ class Lowerer {
       this.b.inRegion(op.regions[i]!, () => branch && this.statement(branch, branchEnv));
       return branchEnv;
     });
-    const merged: { decl: ts.Node; values: Value[] }[] = [];
-    for (const [decl, before] of env) {
-      const after = envs.map((e) => e.get(decl)!);
+    const merged: { key: ts.Node | Cell; values: Bound[] }[] = [];
+    for (const [key, before] of env) {
+      const after = envs.map((e) => e.get(key)!);
       if (after.every((v) => v === before)) continue;
       if (after.some((v) => v === Unassigned)) {
-        env.set(decl, Unassigned);
+        env.set(key, Unassigned);
         continue;
       }
-      merged.push({ decl, values: after as Value[] });
+      merged.push({ key, values: after as Bound[] });
     }
-    op.regions.forEach((region, i) => this.b.inRegion(region, () => this.b.yield(merged.map((m) => m.values[i]!))));
-    op.results = merged.map((m) => {
-      const name = (m.decl as ts.VariableDeclaration | ts.ParameterDeclaration).name.getText();
-      const result = this.b.newValue(m.values[0]!.type, name, "source", op);
-      env.set(m.decl, result);
-      return result;
-    });
+    op.regions.forEach((region, i) => this.b.inRegion(region, () => this.b.yield(merged.flatMap((m) => flatten(m.values[i]!, envs[i]!)))));
+    op.results = [];
+    for (const m of merged) {
+      const name = keyName(m.key);
+      const results = flatten(m.values[0]!, envs[0]!).map((v) => this.b.newValue(v.type, name, "source", op));
+      op.results.push(...results);
+      env.set(m.key, this.mergedAggregate(m.values, results, env, name) ?? results[0]!);
+    }
+  }
+
+  /**
+   * When a merge (an `if`, a loop, a `?:`) joins different aggregates, the
+   * result is a fresh aggregate holding the merged leaves; the joined ones no
+   * longer share cells with it, so writing a field of any of them is rejected.
+   */
+  private mergedAggregate(joined: Bound[], leaves: Value[], env: Env, name: string): Aggregate | undefined {
+    const first = joined.find(isAggregate);
+    if (!first) return undefined;
+    for (const a of joined) if (isAggregate(a)) markCopied(a);
+    return build(first.shape, leaves, env, name, { copied: true }) as Aggregate;
   }
 
   /**
@@ -226,7 +366,7 @@ class Lowerer {
     return this.b.prim({ "f64[]": "empty", Float64Array: "fempty", "f64[][]": "nalloc" }[type], []);
   }
 
-  private loop(statement: LoopStatement, env: Env): { returned: Value; value: Value | undefined } | undefined {
+  private loop(statement: LoopStatement, env: Env): { returned: Value; values: Value[] } | undefined {
     const b = this.b;
     const loc = locOf(statement);
     if (Node.isForStatement(statement)) {
@@ -234,7 +374,7 @@ class Lowerer {
       if (init && Node.isVariableDeclarationList(init)) {
         for (const decl of init.getDeclarations()) {
           const value = decl.getInitializer();
-          env.set(decl.compilerNode, value ? named(this.expr(value, env), decl.getName()) : Unassigned);
+          this.bindName(decl.getNameNode(), decl.compilerNode, value ? this.bound(value, env) : Unassigned, env);
         }
       } else if (init) {
         this.assignment(init, env);
@@ -248,39 +388,61 @@ class Lowerer {
         this.fail(d, Codes.UnassignedVariable, `'${variableName(d)}' must be assigned before the loop that assigns it`);
       }
     }
+    /** The loop state: carried variables (an aggregate contributes its leaves), the cells the body may write, then flags. */
+    const slots: { key: ts.Node | Cell; name: string; shape?: AggregateShape }[] = [
+      ...carried.map((d) => {
+        const bound = env.get(d.compilerNode) as Bound;
+        return { key: d.compilerNode, name: variableName(d), ...(isAggregate(bound) ? { shape: bound.shape } : {}) };
+      }),
+      ...(mayWriteCells(statement) ? [...env.keys()].filter(isCellKey).map((c) => ({ key: c, name: c.name })) : []),
+    ];
     const flags = {
       broken: hasBreak(statement),
       returned: hasReturn(statement),
       first: Node.isDoStatement(statement),
     };
-    const init: Value[] = carried.map((d) => env.get(d.compilerNode) as Value);
-    const names = carried.map((d) => variableName(d));
+    const init: Value[] = slots.flatMap((slot) => flatten(env.get(slot.key) as Bound, env));
+    const names = slots.flatMap((slot) => slot.shape ? leavesOf(slot.shape).map((l) => l.path.reduce(partName, slot.name)) : [slot.name]);
+    const stateCount = init.length;
     if (flags.broken) { init.push(b.const(false)); names.push("broken"); }
-    const resultType = this.resultTypes[this.resultTypes.length - 1];
-    const carriesResult = flags.returned && resultType !== undefined;
+    const resultShape = this.resultShapes[this.resultShapes.length - 1];
+    const resultTypes = flags.returned && resultShape ? leavesOf(resultShape).map((l) => l.type) : [];
     if (flags.returned) { init.push(b.const(false)); names.push("returned"); }
-    if (carriesResult) { init.push(this.placeholderOf(resultType)); names.push("result"); }
+    for (const t of resultTypes) { init.push(this.placeholderOf(t)); names.push("result"); }
     if (flags.first) { init.push(b.const(true)); names.push("first"); }
     if (iterated) { init.push(b.const(0)); names.push("k"); }
     const op = b.whileOp(init);
     const [condRegion, bodyRegion] = op.regions as [Region, Region];
     for (const values of [op.results, condRegion.args, bodyRegion.args]) {
-      values.forEach((v, i) => { v.name = names[i]!; v.nameKind = i < carried.length ? "source" : "temp"; });
+      values.forEach((v, i) => { v.name = names[i]!; v.nameKind = i < stateCount ? "source" : "temp"; });
     }
-    /** The state's values under the names: carried variables, then flags. */
+    /** The state's values under the names: flags after the carried state. */
     const at = (values: Value[]) => {
-      let i = carried.length;
-      return {
-        broken: flags.broken ? values[i++] : undefined,
-        returned: flags.returned ? values[i++] : undefined,
-        result: carriesResult ? values[i++] : undefined,
-        first: flags.first ? values[i++] : undefined,
-        index: iterated ? values[i++] : undefined,
-      };
+      let i = stateCount;
+      const broken = flags.broken ? values[i++] : undefined;
+      const returned = flags.returned ? values[i++] : undefined;
+      const result = values.slice(i, i + resultTypes.length);
+      i += resultTypes.length;
+      return { broken, returned, result, first: flags.first ? values[i++] : undefined, index: iterated ? values[i++] : undefined };
+    };
+    /** Binds the carried state to `values` in `target`; aggregates become fresh copies. */
+    const bindState = (target: Env, values: Value[]) => {
+      let i = 0;
+      for (const slot of slots) {
+        const n = slot.shape ? leavesOf(slot.shape).length : 1;
+        const part = values.slice(i, i + n);
+        i += n;
+        if (slot.shape) {
+          markCopied(env.get(slot.key) as Aggregate);
+          target.set(slot.key, build(slot.shape, part, target, slot.name, { copied: true }));
+        } else {
+          target.set(slot.key, part[0]!);
+        }
+      }
     };
     const bind = (region: Region): Env => {
       const inner: Env = new Map(env);
-      carried.forEach((d, i) => inner.set(d.compilerNode, region.args[i]!));
+      bindState(inner, region.args);
       return inner;
     };
 
@@ -298,11 +460,11 @@ class Lowerer {
 
     b.inRegion(bodyRegion, () => {
       const state = at(bodyRegion.args);
-      const next = (inner: Env, change: { broken?: boolean; returned?: boolean; value?: Value }): Value[] => {
-        const values = carried.map((d) => this.read(d, inner));
+      const next = (inner: Env, change: { broken?: boolean; returned?: boolean; values?: Value[] }): Value[] => {
+        const values = slots.flatMap((slot) => flatten(isCellKey(slot.key) ? (inner.get(slot.key) as Value) : this.readBound(slot.key, inner), inner));
         if (flags.broken) values.push(b.const(change.broken === true));
         if (flags.returned) values.push(b.const(change.returned === true));
-        if (carriesResult) values.push(change.value ?? state.result!);
+        values.push(...(change.values ?? state.result));
         if (flags.first) values.push(b.const(false));
         if (iterated) values.push(change.broken || change.returned ? state.index! : b.add(state.index!, b.const(1)));
         return values;
@@ -319,7 +481,7 @@ class Lowerer {
       };
       const exits: Exits = {
         types: init.map((v) => v.type),
-        onReturn: (value, inner) => next(inner, { returned: true, value }),
+        onReturn: (values, inner) => next(inner, { returned: true, values: values ?? [] }),
         onEnd: step,
         onContinue: step,
         onBreak: (inner) => next(inner, { broken: true }),
@@ -334,9 +496,9 @@ class Lowerer {
       b.yield(values);
     });
 
-    carried.forEach((d, i) => env.set(d.compilerNode, op.results[i]!));
+    bindState(env, op.results);
     const final = at(op.results);
-    return flags.returned ? { returned: final.returned!, value: final.result } : undefined;
+    return flags.returned ? { returned: final.returned!, values: final.result } : undefined;
   }
 
   private assignment(e: Expression, env: Env): void {
@@ -348,29 +510,26 @@ class Lowerer {
       this.callExpression(e, env); // a void helper, called for what it writes
       return;
     }
-    const element = Node.isBinaryExpression(e) ? e.getLeft() : Node.isPrefixUnaryExpression(e) || Node.isPostfixUnaryExpression(e) ? e.getOperand() : undefined;
-    if (element && Node.isElementAccessExpression(element)) {
-      this.elementAssignment(e, element, env);
+    const target = Node.isBinaryExpression(e) ? e.getLeft() : Node.isPrefixUnaryExpression(e) || Node.isPostfixUnaryExpression(e) ? e.getOperand() : undefined;
+    if (!target) throw new InternalError(`expression statement ${e.getKindName()} passed the fence`);
+    const partTarget = (Node.isPropertyAccessExpression(target) || Node.isElementAccessExpression(target)) && isAggregateNode(target.getExpression());
+    if (Node.isElementAccessExpression(target) && !partTarget) {
+      this.elementAssignment(e, target, env);
       return;
     }
+    // A variable, or a field or tuple element (a cell).
+    const key: ts.Node | Cell = partTarget ? this.cellOf(target as Node & { getExpression(): Node }, env) : declarationOf(target).compilerNode;
+    const current = (): Value => (partTarget ? (env.get(key) as Value) : this.read(target, env));
+    let value: Bound;
     if (Node.isBinaryExpression(e)) {
-      const target = e.getLeft();
-      const kind = e.getOperatorToken().getKind();
-      const decl = declarationOf(target);
-      let value = this.expr(e.getRight(), env);
-      const op = compoundAssignments.get(kind);
-      if (op !== undefined) value = this.b.prim(binaryPrimitive.get(op)!, [this.read(target, env), value]);
-      env.set(decl.compilerNode, named(value, target.getText()));
-      return;
+      value = this.bound(e.getRight(), env);
+      const op = compoundAssignments.get(e.getOperatorToken().getKind());
+      if (op !== undefined) value = this.b.prim(binaryPrimitive.get(op)!, [current(), value as Value]);
+    } else {
+      const step = (e as unknown as { getOperatorToken(): SyntaxKind }).getOperatorToken() === SyntaxKind.PlusPlusToken ? "add" : "sub";
+      value = this.b.prim(step, [current(), this.b.const(1)]);
     }
-    if (Node.isPrefixUnaryExpression(e) || Node.isPostfixUnaryExpression(e)) {
-      const target = e.getOperand();
-      const step = e.getOperatorToken() === SyntaxKind.PlusPlusToken ? "add" : "sub";
-      const value = this.b.prim(step, [this.read(target, env), this.b.const(1)]);
-      env.set(declarationOf(target).compilerNode, named(value, target.getText()));
-      return;
-    }
-    throw new InternalError(`expression statement ${e.getKindName()} passed the fence`);
+    env.set(key, isAggregate(value) ? value : named(value, partTarget ? (key as Cell).name : target.getText()));
   }
 
   /** `a[i] = v`, `a[i] += v`, `a[i]++`: a store, after a load for the compound forms. */
@@ -443,16 +602,35 @@ class Lowerer {
     return array;
   }
 
+  /** The number or array a variable holds. */
   private read(id: Node, env: Env): Value {
-    const decl = Node.isIdentifier(id) ? declarationOf(id) : id;
-    const bound = env.get(decl.compilerNode);
+    const bound = this.readBound(Node.isIdentifier(id) ? declarationOf(id).compilerNode : id.compilerNode, env, id);
+    if (isAggregate(bound)) throw new InternalError(`'${id.getText()}' holds an aggregate where a value is read`);
+    return bound;
+  }
+
+  private readBound(key: ts.Node | Cell, env: Env, at?: Node): Bound {
+    const bound = env.get(key);
     if (bound === undefined || bound === Unassigned) {
-      this.fail(id, Codes.UnassignedVariable, `'${id.getText()}' is read before it is assigned on every path`);
+      const name = isCellKey(key) ? key.name : (key as ts.VariableDeclaration).name?.getText() ?? "a variable";
+      this.fail(at ?? this.nodeOf(key), Codes.UnassignedVariable, `'${at?.getText() ?? name}' is read before it is assigned on every path`);
     }
     return bound;
   }
 
+  private nodeOf(key: ts.Node | Cell): Node {
+    throw new InternalError(`unassigned ${isCellKey(key) ? key.name : "state"} has no location`);
+  }
+
+  /** A number, boolean or array expression. */
   private expr(e: Node, env: Env): Value {
+    const bound = this.bound(e, env);
+    if (isAggregate(bound)) throw new InternalError(`'${e.getText()}' is an aggregate where a value is expected`);
+    return bound;
+  }
+
+  /** Any expression: a value, or a tuple or object (an aggregate). */
+  private bound(e: Node, env: Env): Bound {
     const b = this.b;
     // The compiler's normalised text ("0x10" -> "16", "1_000" -> "1000"); ts-morph's
     // getLiteralValue() reads "1e-15" as 1.
@@ -461,9 +639,20 @@ class Lowerer {
     if (Node.isFalseLiteral(e)) return b.const(false);
     if (Node.isParenthesizedExpression(e) || Node.isAsExpression(e) || Node.isNonNullExpression(e)
       || Node.isSatisfiesExpression(e) || Node.isTypeAssertion(e)) {
-      return this.expr(e.getExpression(), env);
+      return this.bound(e.getExpression(), env);
     }
     if (Node.isIdentifier(e)) return this.identifier(e, env);
+    if ((Node.isPropertyAccessExpression(e) || Node.isElementAccessExpression(e)) && isAggregateNode(e.getExpression())) {
+      const key = partKeyOf(e);
+      const base = this.bound(e.getExpression(), env);
+      if (key === "length" && isAggregate(base) && base.shape.kind === "tuple") return b.const(base.shape.items.length);
+      return this.part(base, key!, env);
+    }
+    if (Node.isObjectLiteralExpression(e)) return this.objectLiteral(e, env);
+    if (Node.isArrayLiteralExpression(e) && shapeAt(e)?.kind === "tuple") {
+      const parts = e.getElements().map((x) => this.bound(x, env));
+      return this.assemble(shapeAt(e) as AggregateShape, (key) => parts[Number(key)]!, env, hintOf(e));
+    }
     if (Node.isElementAccessExpression(e)) {
       return b.prim("load", [this.expr(e.getExpression(), env), this.expr(e.getArgumentExpressionOrThrow(), env)]);
     }
@@ -493,13 +682,35 @@ class Lowerer {
       const cond = this.expr(e.getCondition(), env);
       const branches = [e.getWhenTrue(), e.getWhenFalse()];
       const known = constantOf(cond);
-      if (known !== undefined) return this.expr(branches[known ? 0 : 1]!, env);
-      const op: Op = b.ifOp(cond, [valueType(e.getType()) ?? "f64"]);
-      branches.forEach((branch, i) => b.inRegion(op.regions[i]!, () => b.yield([this.expr(branch, env)])));
-      return this.asSelect(op) ?? op.results[0]!;
+      if (known !== undefined) return this.bound(branches[known ? 0 : 1]!, env);
+      return this.conditional(cond, branches, env, shapeAt(e) ?? { kind: "value", type: valueType(e.getType()) ?? "f64", text: "" });
     }
     if (Node.isCallExpression(e)) return this.callExpression(e, env);
     throw new InternalError(`expression ${e.getKindName()} passed the fence`);
+  }
+
+  /**
+   * A lazy `c ? a : b`: an `if` op yielding the chosen value's leaves, and
+   * the fields a helper called in a branch wrote (each branch lowers with its
+   * own copy of the environment, like the branches of an `if` statement).
+   */
+  private conditional(cond: Value, branches: Node[], env: Env, shape: Shape): Bound {
+    const b = this.b;
+    const op: Op = b.ifOp(cond, []);
+    const envs: Env[] = [];
+    const chosen = branches.map((branch, i) => b.inRegion(op.regions[i]!, () => {
+      envs[i] = new Map(env);
+      return this.bound(branch, envs[i]!);
+    }));
+    const changed = [...env.keys()].filter((k) => envs.some((e) => e.get(k) !== env.get(k)));
+    op.regions.forEach((region, i) => b.inRegion(region, () =>
+      b.yield([...flatten(chosen[i]!, envs[i]!), ...changed.map((k) => envs[i]!.get(k) as Value)])));
+    const leaves = leavesOf(shape).map((l) => b.newValue(l.type, "", "temp", op));
+    const cells = changed.map((k) => b.newValue((env.get(k) as Value).type, isCellKey(k) ? k.name : "", "source", op));
+    op.results = [...leaves, ...cells];
+    changed.forEach((k, i) => env.set(k, cells[i]!));
+    if (shape.kind !== "value") return this.mergedAggregate(chosen, leaves, env, "")!;
+    return (changed.length === 0 ? this.asSelect(op) : undefined) ?? leaves[0]!;
   }
 
   /**
@@ -521,10 +732,11 @@ class Lowerer {
     return this.b.select(op.operands[0]!, a!, b!);
   }
 
-  private identifier(id: Node, env: Env): Value {
+  private identifier(id: Node, env: Env): Bound {
     const text = id.getText();
-    const decl = id.getSymbol()?.getDeclarations()[0];
-    if (decl && env.has(decl.compilerNode)) return this.read(id, env);
+    const local = id.getSymbol()?.getDeclarations()[0];
+    if (local && env.has(local.compilerNode)) return this.readBound(local.compilerNode, env, id);
+    const decl = resolvedDeclaration(id);
     if (decl && isModuleConstant(decl)) {
       if (this.constantsInProgress.has(decl)) this.fail(id, Codes.UnknownName, `'${text}' is defined in terms of itself`);
       this.constantsInProgress.add(decl);
@@ -539,22 +751,67 @@ class Lowerer {
     return this.fail(id, Codes.UnassignedVariable, `'${text}' is read before it is declared or assigned`);
   }
 
-  private callExpression(call: Node & { getExpression(): Node; getArguments(): Node[] }, env: Env): Value {
+  /** An object literal: a fresh aggregate; a nested object given by name is shared, not copied (as in JavaScript). */
+  private objectLiteral(e: Node & { getProperties(): Node[] }, env: Env): Aggregate {
+    const given = new Map<string, Bound>();
+    for (const prop of e.getProperties()) {
+      if (Node.isPropertyAssignment(prop)) {
+        given.set(prop.getName(), this.bound(prop.getInitializerOrThrow(), env));
+      } else if (Node.isShorthandPropertyAssignment(prop)) {
+        const decl = shorthandDeclaration(prop);
+        if (!decl) throw new InternalError(`shorthand property ${prop.getName()} passed the fence unresolved`);
+        given.set(prop.getName(), this.readBound(decl, env, prop));
+      } else {
+        throw new InternalError(`object literal member ${prop.getKindName()} passed the fence`);
+      }
+    }
+    return this.assemble(shapeAt(e) as AggregateShape, (key) => given.get(key)!, env, hintOf(e));
+  }
+
+  /** A fresh aggregate of `shape` whose parts are `partOf(key)`: numbers and arrays get new cells. */
+  private assemble(shape: AggregateShape, partOf: (key: string) => Bound, env: Env, hint: string): Aggregate {
+    const parts = new Map<string, Cell | Aggregate>();
+    for (const key of partKeys(shape)) {
+      const value = partOf(key);
+      if (value === undefined) throw new InternalError(`part '${key}' of ${shapeText(shape)} missing`);
+      if (isAggregate(value)) {
+        parts.set(key, value);
+      } else {
+        const cell: Cell = { name: partName(hint, key) };
+        env.set(cell, value);
+        parts.set(key, cell);
+      }
+    }
+    if (partKeys(shape).some((k) => partShape(shape, k).kind !== "value" && !isAggregate(partOf(k)))) {
+      throw new InternalError(`a nested aggregate of ${shapeText(shape)} is a value`);
+    }
+    return { shape, parts };
+  }
+
+  private callExpression(call: Node & { getExpression(): Node; getArguments(): Node[] }, env: Env): Bound {
     const callee = call.getExpression();
     const method = arrayMethod(call);
+    const b = this.b;
     if (method) {
       const target = (callee as Node & { getExpression(): Node }).getExpression();
       if (method === "slice") return this.copy(this.expr(target, env));
       // new Array(n).fill(v)
-      const b = this.b;
       const array = b.prim("alloc", [this.expr((target as Node & { getArguments(): Node[] }).getArguments()[0]!, env)]);
       const value = this.expr(call.getArguments()[0]!, env);
       if (constantOf(value) !== 0) this.countedLoop(b.prim("len", [array]), (k) => b.prim("store", [array, k, value]));
       return array;
     }
-    const args = call.getArguments().map((a) => this.expr(a, env));
-    const b = this.b;
+    if (isStopGradient(call)) {
+      // stopGradient(x): the same value, with no derivative flowing back through it.
+      const arg = this.bound(call.getArguments()[0]!, env);
+      if (!isAggregate(arg)) return b.prim("nograd", [arg]);
+      return this.assemble(arg.shape, (key) => {
+        const part = this.part(arg, key, env);
+        return isAggregate(part) ? part : b.prim("nograd", [part]);
+      }, env, "");
+    }
     if (Node.isPropertyAccessExpression(callee)) {
+      const args = call.getArguments().map((a) => this.expr(a, env));
       const name = callee.getName();
       if (name === "max" || name === "min") {
         if (args.length === 0) return b.const(name === "max" ? -Infinity : Infinity);
@@ -562,12 +819,14 @@ class Lowerer {
       }
       return b.prim(name, args);
     }
-    const decl = callee.getSymbol()?.getDeclarations()[0];
-    if (!decl || !Node.isFunctionDeclaration(decl)) throw new InternalError(`call ${callee.getText()} passed the fence`);
+    const args = call.getArguments().map((a) => this.bound(a, env));
+    const decl = calleeFunction(callee);
+    if (!decl) throw new InternalError(`call ${callee.getText()} passed the fence`);
     const loc = b.loc;
-    const result = this.call(decl, args);
+    const result = this.call(decl, args, env);
     b.loc = loc;
-    return result;
+    // A void helper's call is a statement: its result is never read.
+    return result ?? b.const(0);
   }
 }
 
@@ -576,7 +835,8 @@ type LoopStatement = ForStatement | WhileStatement | DoStatement | ForOfStatemen
 interface Exits {
   /** The types of the values every way out yields. */
   types: Type[];
-  onReturn(value: Value | undefined, env: Env): Value[];
+  /** `values`: the returned value's leaves; `bound`: the value itself, when one path returns it directly. */
+  onReturn(values: Value[] | undefined, env: Env, bound?: Bound): Value[];
   /** Control reaches the end of the code being lowered. */
   onEnd(env: Env): Value[];
   onBreak?: (env: Env) => Value[];
@@ -669,4 +929,35 @@ function named(v: Value, name: string): Value {
     v.nameKind = "source";
   }
   return v;
+}
+
+/** The name hint for values merged from a variable or a cell. */
+function keyName(key: ts.Node | Cell): string {
+  return isCellKey(key) ? key.name : (key as ts.VariableDeclaration | ts.ParameterDeclaration | ts.BindingElement).name.getText();
+}
+
+export function isCellKey(key: ts.Node | Cell): key is Cell {
+  return !("kind" in key);
+}
+
+/** Marks every cell of an aggregate as copied: a merge made a copy that no longer shares them. */
+function markCopied(a: Aggregate): void {
+  for (const c of cellsOf(a)) c.copied = true;
+}
+
+/** Whether a loop may write a field or tuple element: it assigns one, or calls a helper that might. */
+function mayWriteCells(loop: Node): boolean {
+  const assigns = loop.getDescendants().some((d) => {
+    const target = Node.isBinaryExpression(d) && (d.getOperatorToken().getKind() === SyntaxKind.EqualsToken || compoundAssignments.has(d.getOperatorToken().getKind()))
+      ? d.getLeft()
+      : (Node.isPrefixUnaryExpression(d) || Node.isPostfixUnaryExpression(d)) ? d.getOperand() : undefined;
+    return !!target && (Node.isPropertyAccessExpression(target) || Node.isElementAccessExpression(target)) && isAggregateNode(target.getExpression());
+  });
+  return assigns || loop.getDescendantsOfKind(SyntaxKind.CallExpression).some((c) => calleeFunction(c.getExpression()) !== undefined);
+}
+
+/** A name hint for an aggregate literal: the variable it initialises, if any. */
+function hintOf(e: Node): string {
+  const parent = e.getParent();
+  return parent && Node.isVariableDeclaration(parent) && Node.isIdentifier(parent.getNameNode()) ? parent.getName() : "";
 }

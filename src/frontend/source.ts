@@ -1,5 +1,5 @@
 /** Loading sources with ts-morph, and turning AST nodes into locations and diagnostics. */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Node, Project, ts, type SourceFile, type Type as TsType } from "ts-morph";
 import { Codes, type Code, type Diagnostic } from "../diagnostics.js";
@@ -24,15 +24,46 @@ function sharedProject(): Project {
   return project;
 }
 
-/** Parses `text` (or the file's contents) as the source file at `filePath`, replacing any earlier version. */
+/**
+ * Parses `text` (or the file's contents) as the source file at `filePath`,
+ * replacing any earlier version, and (re)loads the project files it imports
+ * by relative path, so that calls into them can be checked and inlined.
+ */
 export function loadSource(filePath: string, text?: string): SourceFile {
   const absolute = path.resolve(filePath);
-  return sharedProject().createSourceFile(absolute, text ?? readFileSync(absolute, "utf8"), { overwrite: true });
+  const sf = sharedProject().createSourceFile(absolute, text ?? readFileSync(absolute, "utf8"), { overwrite: true });
+  loadImports(sf, new Set([absolute]));
+  return sf;
 }
 
-/** The diagnostic for `node`, reported against the file as the user named it. */
+function loadImports(sf: SourceFile, loaded: Set<string>): void {
+  for (const decl of sf.getImportDeclarations()) {
+    const specifier = decl.getModuleSpecifierValue();
+    if (!specifier.startsWith("./") && !specifier.startsWith("../")) continue;
+    const file = importedFile(path.dirname(sf.getFilePath()), specifier);
+    if (!file || loaded.has(file)) continue;
+    loaded.add(file);
+    loadImports(sharedProject().createSourceFile(file, readFileSync(file, "utf8"), { overwrite: true }), loaded);
+  }
+  // Module resolution ran before the imported files were (re)loaded.
+  sharedProject().getProgram();
+}
+
+/** The TypeScript file a relative module specifier names (`./vec.js` -> `vec.ts`), if it exists. */
+function importedFile(dir: string, specifier: string): string | undefined {
+  const base = path.resolve(dir, specifier);
+  const stem = base.replace(/\.(m|c)?js$/, "");
+  const candidates = [base, `${stem}.ts`, `${stem}.mts`, `${stem}.cts`, path.join(base, "index.ts")];
+  return candidates.find((c) => /\.(m|c)?ts$/.test(c) && !c.endsWith(".d.ts") && existsSync(c));
+}
+
+/** The diagnostic for `node`, reported against the file as the user named it (another file relative to it). */
 export function diagnosticAt(displayPath: string, node: Node, code: Code, message: string): Diagnostic {
   const sf = node.getSourceFile();
+  const named = path.resolve(displayPath);
+  if (sf.getFilePath() !== named) {
+    displayPath = path.join(path.dirname(displayPath), path.relative(path.dirname(named), sf.getFilePath()));
+  }
   const start = node.getStart();
   const { line, column } = sf.getLineAndColumnAtPos(start);
   const lineText = sf.getFullText().split(/\r?\n/)[line - 1] ?? "";

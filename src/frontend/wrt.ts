@@ -1,6 +1,7 @@
 /** The `@wrt a, b` JSDoc tag: which parameters a gradient is taken with respect to. */
 import type { FunctionDeclaration } from "ts-morph";
 import { Codes, DiagnosticError, type Diagnostic } from "../diagnostics.js";
+import { shapeOf } from "./shape.js";
 import { diagnosticAt, valueType } from "./source.js";
 
 /** The parameter names the tag lists (in parameter order), or undefined when there is no tag. */
@@ -19,7 +20,7 @@ export function explicitWrt(displayPath: string, fn: FunctionDeclaration): strin
       const param = fn.getParameter(name);
       if (!param) {
         diagnostics.push(diagnosticAt(displayPath, tag, Codes.BadWrt, `'@wrt' names '${name}', which is not a parameter of '${fn.getName()}'`));
-      } else if (!valueType(param.getType()) || valueType(param.getType()) === "bool") {
+      } else if (!shapeOf(param.getType(), param) || valueType(param.getType()) === "bool") {
         diagnostics.push(diagnosticAt(displayPath, tag, Codes.BadWrt,
           `'@wrt' names '${name}', of type '${param.getType().getText(param)}', which cannot carry a derivative`));
       } else {

@@ -184,6 +184,8 @@ for (const [name, op, f] of compare) {
 def({ name: "and", arity: 2, resultType: "bool", emit: infix("&&"), fold: (a, b) => (a as boolean) && (b as boolean) });
 def({ name: "or", arity: 2, resultType: "bool", emit: infix("||"), fold: (a, b) => (a as boolean) || (b as boolean) });
 def({ name: "not", arity: 1, resultType: "bool", emit: (a) => `!${a[0]}`, fold: (a) => !a });
+// stopGradient(x): x itself, as a constant to differentiation (no adjoint rule).
+def({ name: "nograd", arity: 1, resultType: "f64", emit: (a) => a[0]!, fold: (a) => a });
 def({ name: "select", arity: 3, resultType: "f64", emit: (a) => `${a[0]} ? ${a[1]} : ${a[2]}`,
   adjoint: (b, [c], _y, dy, need) => [
     undefined,

@@ -82,6 +82,24 @@ export interface Param {
   value: Value;
   /** The TypeScript type to declare it with (keeps `readonly`). */
   typeText: string;
+  /** For a leaf of a tuple or object parameter: its path from the source parameter, e.g. ["model", "w"]. */
+  path?: string[];
+}
+
+/**
+ * The structure of a source parameter or result: a value (one IR value), or
+ * a tuple or object of such (several IR values, its leaves, in order).
+ */
+export type Shape =
+  | { kind: "value"; type: Type; text: string }
+  | { kind: "tuple"; items: Shape[] }
+  | { kind: "object"; fields: { name: string; shape: Shape }[] };
+
+/** A parameter as the source declares it; aggregate parameters have several IR params (leaves). */
+export interface SourceParam {
+  name: string;
+  /** A self-contained TypeScript type (structural for tuples and objects). */
+  typeText: string;
 }
 
 export interface Func {
@@ -92,6 +110,10 @@ export interface Func {
   resultTypes: Type[];
   /** Names of the returned values (e.g. "value", "x", "y" for a gradient); empty for a primal. */
   resultNames: string[];
+  /** The source function's parameters, when they differ from `params` (some is a tuple or object). */
+  signature?: SourceParam[];
+  /** The source result's structure (a primal returning a tuple or object returns its leaves). */
+  resultShape?: Shape;
   loc?: SourceLoc;
 }
 

@@ -1,14 +1,16 @@
 /**
- * Scalars inside argument lists. An argument is a number, a boolean, or an
- * array (plain or typed, possibly nested) of them; a coordinate is the path of
- * indices that leads to one number.
+ * Scalars inside argument lists. An argument is a number, a boolean, an
+ * array (plain or typed, possibly nested) or a tuple of them, or an object
+ * whose fields are such; a coordinate is the path of indices and field names
+ * that leads to one number.
  */
 
 /**
- * One scalar inside an argument list, as a path of indices: `[1]` is the
- * second argument, `[1, 2]` is element 2 of the second argument (an array).
+ * One scalar inside an argument list, as a path of indices and field names:
+ * `[1]` is the second argument, `[1, 2]` is element 2 of the second argument
+ * (an array), `[0, "w", 3]` is element 3 of field `w` of the first.
  */
-export type Coordinate = readonly number[];
+export type Coordinate = readonly (number | string)[];
 
 type Indexable = { readonly length: number; readonly [index: number]: unknown };
 
@@ -16,12 +18,16 @@ function isIndexable(value: unknown): value is Indexable {
   return Array.isArray(value) || ArrayBuffer.isView(value);
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !isIndexable(value);
+}
+
 /** The value at `path` inside `root`, or undefined where the path leaves it. */
 export function valueAt(root: unknown, path: Coordinate): unknown {
   let value = root;
-  for (const index of path) {
-    if (!isIndexable(value)) return undefined;
-    value = value[index];
+  for (const key of path) {
+    if (typeof key === "number" ? !isIndexable(value) : !isRecord(value)) return undefined;
+    value = (value as Record<string | number, unknown>)[key];
   }
   return value;
 }
@@ -29,14 +35,15 @@ export function valueAt(root: unknown, path: Coordinate): unknown {
 /** A deep copy of `root` with the number at `path` replaced. */
 export function withValueAt<T>(root: T, path: Coordinate, value: number): T {
   const copy = structuredClone(root);
-  const container = valueAt(copy, path.slice(0, -1)) as unknown as { [index: number]: unknown };
+  const container = valueAt(copy, path.slice(0, -1)) as unknown as Record<string | number, unknown>;
   container[path[path.length - 1]!] = value;
   return copy;
 }
 
-/** The paths of every number in `value`, in index order: `[[]]` for a number, `[[0], [1]]` for `[a, b]`. */
+/** The paths of every number in `value`, in index order: `[[]]` for a number, `[[0], [1]]` for `[a, b]`, `[["b"]]` for `{ b }`. */
 export function numberPaths(value: unknown): Coordinate[] {
   if (typeof value === "number") return [[]];
+  if (isRecord(value)) return Object.entries(value).flatMap(([key, item]) => numberPaths(item).map((inner) => [key, ...inner]));
   if (!isIndexable(value)) return [];
   const paths: Coordinate[] = [];
   for (let i = 0; i < value.length; i++) {
@@ -47,7 +54,7 @@ export function numberPaths(value: unknown): Coordinate[] {
 
 /** `w` and `[3]` -> `w[3]`; `X` and `[2, 1]` -> `X[2][1]`. */
 export function formatCoordinate(name: string, path: Coordinate): string {
-  return name + path.map((index) => `[${index}]`).join("");
+  return name + path.map((key) => (typeof key === "number" ? `[${key}]` : `.${key}`)).join("");
 }
 
 /**
@@ -58,6 +65,15 @@ export function formatCoordinate(name: string, path: Coordinate): string {
 export function shapeMismatch(value: unknown, grad: unknown, label: string): string | undefined {
   if (typeof value === "number") {
     return typeof grad === "number" ? undefined : `${label} is ${describe(grad)}, expected a number`;
+  }
+  if (isRecord(value)) {
+    if (!isRecord(grad)) return `${label} is ${describe(grad)}, expected an object`;
+    for (const [key, item] of Object.entries(value)) {
+      if (numberPaths(item).length === 0) continue;
+      const mismatch = shapeMismatch(item, grad[key], `${label}.${key}`);
+      if (mismatch) return mismatch;
+    }
+    return undefined;
   }
   if (!isIndexable(value)) return `${label} is present, but the argument holds no numbers`;
   if (!isIndexable(grad) || grad.length !== value.length) {
@@ -77,6 +93,10 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     if (Array.isArray(a) !== Array.isArray(b) || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
     return true;
+  }
+  if (isRecord(a) && isRecord(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => k in b && deepEqual(a[k], b[k]));
   }
   return Object.is(a, b);
 }

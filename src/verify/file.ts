@@ -86,6 +86,7 @@ function verifyFunction(
     rtol: options.rtol,
     parameters: signature.parameters.map((p) => p.name),
     throwOnFailure: false,
+    ...(typeof source[`${name}Frozen`] === "function" ? { frozen: source[`${name}Frozen`] as (...args: unknown[]) => (...args: unknown[]) => number } : {}),
   });
   return { ...report, sampleSource: given.source };
 }

@@ -4,7 +4,7 @@ import { absoluteError, numericDerivative, relativeError, tolerance } from "./nu
 import { parameterNames } from "./parameters.js";
 import { describeFailures, type FunctionReport, type ParameterReport, type SampleNote } from "./report.js";
 
-export interface GradcheckOptions {
+export interface GradcheckOptions<A extends unknown[] = unknown[]> {
   /** A component passes when |ad - fd| <= rtol * max(1, |fd|). Default 1e-6. */
   rtol?: number;
   /** The parameter names of `f` in order, which grad is keyed by. Default: read from `f.toString()`. */
@@ -13,6 +13,12 @@ export interface GradcheckOptions {
   name?: string;
   /** Throw a GradcheckError when anything fails. Default true. */
   throwOnFailure?: boolean;
+  /**
+   * For a function that calls `stopGradient`: given a sample, `f` with the
+   * stopped values frozen at that sample. Its numerical derivative is what the
+   * gradient must match there (adgen's convention: export it as `<name>Frozen`).
+   */
+  frozen?: (...args: A) => (...args: A) => number;
 }
 
 /** What adgen generates for `f`: `fGrad(...args)` returning `{ value, grad }`, grad keyed by parameter name. */
@@ -36,13 +42,13 @@ export function gradcheck<A extends unknown[]>(
   f: (...args: A) => number,
   fGrad: GradientFunction<A>,
   samples: readonly A[],
-  options: GradcheckOptions = {},
+  options: GradcheckOptions<A> = {},
 ): FunctionReport {
   const name = options.name ?? (f.name || "f");
   const parameters = options.parameters ?? parameterNames(f);
   if (!parameters) throw new Error(`gradcheck: cannot read the parameter names of ${name}; pass them as { parameters: [...] }`);
   const check = new Check(name, parameters, options.rtol ?? 1e-6);
-  samples.forEach((args, i) => check.sample(f, fGrad, args, i));
+  samples.forEach((args, i) => check.sample(f, fGrad, args, i, options.frozen));
   const report = check.report(samples.length);
   if (!report.pass && options.throwOnFailure !== false) throw new GradcheckError(report);
   return report;
@@ -69,7 +75,8 @@ class Check {
     private readonly rtol: number,
   ) {}
 
-  sample<A extends unknown[]>(f: (...args: A) => number, fGrad: GradientFunction<A>, args: A, sample: number): void {
+  sample<A extends unknown[]>(f: (...args: A) => number, fGrad: GradientFunction<A>, args: A, sample: number,
+    frozen?: (...args: A) => (...args: A) => number): void {
     const fail = (message: string): undefined => void this.failures.push({ sample, message });
     const skip = (message: string): undefined => void this.skipped.push({ sample, message });
     if (!Array.isArray(args)) return fail("is not an argument list");
@@ -86,8 +93,10 @@ class Check {
     if (!grad) return;
     const comparisons = this.comparisons(before, grad, sample);
     const numerical: number[] = [];
+    const differentiated = frozen ? attempt(() => frozen(...structuredClone(args))) : { result: f };
+    if ("error" in differentiated) return skip(`${this.name}Frozen throws: ${differentiated.error}`);
     for (const c of comparisons) {
-      const fd = attempt(() => numericDerivative(f, before, c.at));
+      const fd = attempt(() => numericDerivative(differentiated.result, before, c.at));
       if ("error" in fd) return skip(`${this.name} throws near ${c.coordinate}: ${fd.error}`);
       if (!Number.isFinite(fd.result)) return skip(`non-finite numerical derivative at ${c.coordinate}`);
       numerical.push(fd.result);

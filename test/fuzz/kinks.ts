@@ -10,7 +10,7 @@
  * differ by at least the slope difference, which bounds how much the oracle
  * can be off there.
  */
-import type { Coordinate } from "../oracle.js";
+import { valueAt, withValueAt, type Coordinate } from "../../src/verify/coordinates.js";
 
 /** The oracle's relative step (test/oracle.ts): eps^(1/5), scaled by max(1, |x|). */
 const RELATIVE_STEP = Number.EPSILON ** (1 / 5);
@@ -37,15 +37,9 @@ export function oracleSpread<A extends unknown[]>(
 }
 
 function scalarAt(args: readonly unknown[], at: Coordinate): number {
-  let value: unknown = args;
-  for (const index of at) value = (value as readonly unknown[])[index];
-  return value as number;
+  return valueAt(args, at) as number;
 }
 
 function withScalar<A extends unknown[]>(args: A, at: Coordinate, value: number): A {
-  const copy = structuredClone(args);
-  let container: unknown[] = copy;
-  for (const index of at.slice(0, -1)) container = container[index] as unknown[];
-  container[at[at.length - 1]!] = value;
-  return copy;
+  return withValueAt(args, at, value);
 }

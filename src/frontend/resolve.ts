@@ -1,0 +1,65 @@
+/**
+ * Name resolution shared by the fence and lowering: what a name or callee
+ * refers to, through imports, and the few syntactic forms both stages must
+ * read the same way (tuple indices, parts of aggregates, `stopGradient`).
+ */
+import { FunctionDeclaration, Node, ts } from "ts-morph";
+import { shapeOf } from "./shape.js";
+
+/** The module adgen's marker functions are imported from. */
+export const RUNTIME_MODULE = "adgen/runtime";
+
+/** The first declaration of the symbol `node` names, following imports to the declaration they import. */
+export function declarationOf(node: Node): Node | undefined {
+  let symbol = node.getSymbol();
+  if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
+  return symbol?.getDeclarations()[0];
+}
+
+/** The import specifier a name comes from, when it is imported. */
+function importOf(node: Node): { module: string; name: string } | undefined {
+  const decl = node.getSymbol()?.getDeclarations()[0];
+  if (!decl || !Node.isImportSpecifier(decl)) return undefined;
+  return { module: decl.getImportDeclaration().getModuleSpecifierValue(), name: decl.getName() };
+}
+
+/** Whether `call` is `stopGradient(x)` imported from adgen's runtime module. */
+export function isStopGradient(call: Node & { getExpression(): Node }): boolean {
+  const imported = importOf(call.getExpression());
+  return imported?.module === RUNTIME_MODULE && imported.name === "stopGradient";
+}
+
+/** Whether the module a name is imported from is one of the project's own files (a relative path). */
+export function isRelativeImport(node: Node): boolean {
+  const imported = importOf(node);
+  return !!imported && (imported.module.startsWith("./") || imported.module.startsWith("../"));
+}
+
+/** The function declaration a callee names (in this file or imported from another), if it is one. */
+export function calleeFunction(callee: Node): FunctionDeclaration | undefined {
+  if (!Node.isIdentifier(callee)) return undefined;
+  const decl = declarationOf(callee);
+  return decl && Node.isFunctionDeclaration(decl) ? decl : undefined;
+}
+
+/** Whether an expression's type is a tuple or object of the subset (not a number, boolean or array). */
+export function isAggregateNode(node: Node): boolean {
+  const shape = shapeOf(node.getType(), node);
+  return !!shape && shape.kind !== "value";
+}
+
+/** The part key of `p.name` or `t[0]` on an aggregate: the field name, or the tuple index as text. */
+export function partKeyOf(e: Node): string | undefined {
+  if (Node.isPropertyAccessExpression(e)) return e.getName();
+  if (Node.isElementAccessExpression(e)) {
+    const arg = e.getArgumentExpression();
+    if (arg && Node.isNumericLiteral(arg)) return String(Number(arg.compilerNode.text));
+  }
+  return undefined;
+}
+
+/** The declaration (compiler node) a shorthand property (`{ w }`) reads. */
+export function shorthandDeclaration(prop: Node): ts.Node | undefined {
+  const checker = prop.getProject().getTypeChecker().compilerObject;
+  return checker.getShorthandAssignmentValueSymbol(prop.compilerNode as ts.ShorthandPropertyAssignment)?.declarations?.[0];
+}
