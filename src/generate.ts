@@ -124,8 +124,8 @@ function compileFile(sourcePath: string, text: string | undefined): { code: stri
  * differentiably (a tuple or object parameter when any of its numbers does).
  */
 function defaultWrt(primal: Func): string[] {
-  const ret = primal.body.ops[primal.body.ops.length - 1]!.operands[0]!;
-  const activity = analyseActivity(primal.body, [], ret);
+  const results = primal.body.ops[primal.body.ops.length - 1]!.operands;
+  const activity = analyseActivity(primal.body, [], results);
   return primal.params.filter((p) => p.type !== "bool" && activity.useful(p.value)).map((p) => p.path?.[0] ?? p.name);
 }
 

@@ -99,9 +99,10 @@ for (const fixture of listFixtures()) {
       GENERATE_TIMEOUT_MS,
     );
 
-    test("exports a gradient for exactly the functions with samples", async () => {
+    test("exports a gradient (or VJP) for exactly the functions with samples", async () => {
       const sampled = exportsWithSuffix(source, "Samples");
-      expect(exportsWithSuffix(await loadGenerated(), "Grad")).toEqual(sampled);
+      const generated = await loadGenerated();
+      expect([...exportsWithSuffix(generated, "Grad"), ...exportsWithSuffix(generated, "Vjp")].sort()).toEqual(sampled);
       expect(functions.map((fn) => fn.name)).toEqual(expect.arrayContaining(sampled));
       expect(sampled).toEqual(expect.arrayContaining(exportsWithSuffix(source, "Kinks")));
     });
@@ -114,6 +115,11 @@ for (const fixture of listFixtures()) {
       const frozen = source[`${fn.name}Frozen`] as ((...args: unknown[]) => SourceFunction) | undefined;
       const differentiated = (args: unknown[]): SourceFunction => frozen?.(...args) ?? f;
       const differentiableNames = differentiable(fn);
+
+      if (fn.returnType !== "number") {
+        describeVjp(fn, f, samples, loadGenerated);
+        continue;
+      }
 
       describe(fn.name, () => {
         samples.forEach((args, i) => {
@@ -176,6 +182,56 @@ describe("explicit gradients", () => {
     expect(Object.keys(gradFunction(generated, "smoothstep")(0.3, 3).grad)).toEqual(["t"]);
   });
 });
+
+type VectorFunction = (...args: unknown[]) => unknown;
+type VjpFunction = (...args: unknown[]) => { value: unknown; grad: Record<string, unknown> };
+
+/** A seed in the shape of `value`: its numbers replaced by 1, -0.5, 0.25, 1, ... */
+function seedLike(value: unknown): unknown {
+  let i = 0;
+  const next = () => [1, -0.5, 0.25][i++ % 3]!;
+  const replace = (v: unknown): unknown => {
+    if (typeof v === "number") return next();
+    if (Array.isArray(v) || v instanceof Float64Array) return [...v].map(replace);
+    return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, replace(x)]));
+  };
+  return replace(value);
+}
+
+/**
+ * A vector-valued function's `<f>Vjp(...args, seed)`: its value is exactly
+ * f's, and each grad component equals seed^T J, with the Jacobian J computed
+ * numerically one output component at a time.
+ */
+function describeVjp(fn: ExportedFunction, f: VectorFunction, samples: unknown[][], loadGenerated: () => Promise<Module>): void {
+  describe(`${fn.name} (vector-valued)`, () => {
+    samples.forEach((args, i) => {
+      test(`sample ${i} (${describeArgs(args)}): value is exactly f's, grad is seed^T J`, async () => {
+        const vjp = (await loadGenerated())[`${fn.name}Vjp`] as VjpFunction;
+        expect(typeof vjp).toBe("function");
+        const expected = f(...structuredClone(args));
+        const seed = seedLike(expected);
+        const before = structuredClone(args);
+        const { value, grad } = vjp(...args, seed);
+        expect(args).toStrictEqual(before);
+        expect(value).toStrictEqual(expected);
+        const outputs = coordinates(expected);
+        fn.parameters.forEach((p, index) => {
+          if (!(p.name in grad)) return;
+          for (const path of coordinates(args[index])) {
+            // Row by row: d output_o / d input, weighted by the seed's component.
+            let sum = 0;
+            for (const out of outputs) {
+              const component = (...a: unknown[]) => at(f(...a), out) as number;
+              sum += (at(seed, out) as number) * numericDerivative(component, args, [index, ...path]);
+            }
+            expectGradClose(at(grad[p.name], path), sum, { rtol: RTOL, label: `grad.${p.name}${pathText(path)}` });
+          }
+        });
+      });
+    });
+  });
+}
 
 /** Whether nudging argument `index` up or down leaves f unchanged: f is flat there, on at least one side. */
 function constantOnOneSide(f: SourceFunction, args: unknown[], index: number): boolean {

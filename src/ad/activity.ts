@@ -25,10 +25,10 @@ export interface Activity {
   useful(v: Value): boolean;
 }
 
-export function analyseActivity(body: Region, seeds: Value[], result: Value): Activity {
+export function analyseActivity(body: Region, seeds: Value[], results: Value[]): Activity {
   const classes = aliasClasses(body);
   const varied = propagate(body, classes, seeds, "forward");
-  const useful = propagate(body, classes, [result], "backward");
+  const useful = propagate(body, classes, results, "backward");
   const active = new Set([...varied.values].filter((v) => v.type === "f64" && useful.values.has(v)));
   const activeArray = (v: Value) => varied.classes.has(classes.find(v)) && useful.classes.has(classes.find(v));
   return {

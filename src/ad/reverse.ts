@@ -10,18 +10,27 @@
 import { InternalError } from "../diagnostics.js";
 import { Builder, emptyRegion } from "../ir/builder.js";
 import { primitive, type Shadows } from "../ir/primitives.js";
-import { isArray, Structural, type Func, type Op, type Region, type Value } from "../ir/types.js";
+import { isVectorValued, leavesOf, shapeText } from "../ir/shape.js";
+import { isArray, Structural, type Func, type Op, type Param, type Region, type Shape, type Value } from "../ir/types.js";
 import { definedInside, replaceUses, terminator, walkOps } from "../ir/walk.js";
 import { aliasClasses, analyseActivity, type AliasClasses } from "./activity.js";
 import { ForwardSweep, nameLike } from "./forward.js";
 
 type Adjoints = Map<Value, Value>;
 
+/**
+ * The gradient function of `primal` with respect to the parameters `wrt`.
+ * A primal returning one number gets `<name>Grad(...args)`, seeded with 1; a
+ * vector-valued primal (an array, tuple or object of numbers and arrays) gets
+ * `<name>Vjp(...args, seed)`, whose reverse sweep starts from the adjoints in
+ * `seed` (same shape as the result) and so computes seed^T J.
+ */
 export function reverseMode(primal: Func, wrt: string[]): Func {
   const body = emptyRegion(undefined);
   const b = new Builder(body);
-  const primalResult = primal.body.ops[primal.body.ops.length - 1]!.operands[0]!;
-  const activity = analyseActivity(primal.body, primal.params.filter((p) => wrt.includes(p.name)).map((p) => p.value), primalResult);
+  const primalResults = primal.body.ops[primal.body.ops.length - 1]!.operands;
+  const vjp = isVectorValued(primal);
+  const activity = analyseActivity(primal.body, primal.params.filter((p) => wrt.includes(p.name)).map((p) => p.value), primalResults);
   const forward = new ForwardSweep(b, activity);
   const params = primal.params.map((p) => {
     const value = b.argument(body, p.type, p.name, "source");
@@ -29,9 +38,12 @@ export function reverseMode(primal: Func, wrt: string[]): Func {
     forward.mapping.set(p.value, value);
     return { ...p, value };
   });
+  const signature = primal.signature ?? primal.params.map((p) => ({ name: p.name, typeText: p.typeText }));
+  const seedName = vjp ? freeName("seed", signature.map((p) => p.name)) : "";
+  const seeds = vjp ? seedParameters(b, body, primal.resultShape!, seedName) : [];
   for (const p of primal.params) forward.shadowParameter(p.value);
-  const result = nameLike(forward.get(forward.region(primal.body).operands[0]!),
-    { id: -1, type: "f64", name: primal.name, nameKind: "source", def: undefined });
+  const results = forward.region(primal.body).operands.map((v, i) =>
+    nameLike(forward.get(v), { id: -1, type: v.type, name: vjp ? `${primal.name}${i}` : primal.name, nameKind: "source", def: undefined }));
   const active = new Set([...activity.active].map((v) => forward.mapping.get(v)).filter((v): v is Value => !!v));
 
   const t = new Transform(b, active, forward.shadowOf, body);
@@ -39,7 +51,19 @@ export function reverseMode(primal: Func, wrt: string[]): Func {
   b.exact = false;
   b.loc = primal.body.ops[primal.body.ops.length - 1]?.loc;
   const adjoints: Adjoints = new Map();
-  if (active.has(result)) adjoints.set(result, b.const(1));
+  if (!vjp && active.has(results[0]!)) adjoints.set(results[0]!, b.const(1));
+  results.forEach((r, i) => {
+    if (!vjp) return;
+    if (!isArray(r.type)) {
+      if (active.has(r)) t.seed(adjoints, r, seeds[i]!.value);
+      return;
+    }
+    const shadow = forward.shadowOf(r);
+    const loc = b.loc;
+    b.loc = undefined; // seeding reverses no source line
+    if (shadow) addInto(b, shadow, seeds[i]!.value);
+    b.loc = loc;
+  });
   t.reverseRegion(body, adjoints);
 
   const grads = wrt.map((name) => {
@@ -49,16 +73,46 @@ export function reverseMode(primal: Func, wrt: string[]): Func {
   });
   b.reverse = false;
   b.loc = primal.loc;
-  b.insert({ kind: Structural.Return, operands: [result, ...grads], results: [], regions: [], parent: undefined });
+  b.insert({ kind: Structural.Return, operands: [...results, ...grads], results: [], regions: [], parent: undefined });
   return {
-    name: `${primal.name}Grad`,
-    params,
-    ...(primal.signature ? { signature: primal.signature } : {}),
+    name: `${primal.name}${vjp ? "Vjp" : "Grad"}`,
+    params: [...params, ...seeds],
     body,
-    resultTypes: [result.type, ...grads.map((g) => g.type)],
-    resultNames: ["value", ...wrt],
+    resultTypes: [...results.map((r) => r.type), ...grads.map((g) => g.type)],
+    resultNames: [...results.map(() => "value"), ...wrt],
+    ...(primal.signature || vjp ? { signature: vjp ? [...signature, { name: seedName, typeText: shapeText(primal.resultShape!) }] : signature } : {}),
+    ...(primal.resultShape ? { resultShape: primal.resultShape } : {}),
     loc: primal.loc,
   };
+}
+
+/** `name`, or `name_` (and so on) when a parameter has it. */
+function freeName(name: string, taken: string[]): string {
+  while (taken.includes(name)) name += "_";
+  return name;
+}
+
+/** One parameter per leaf of the result's shape: the seed, read like a tuple or object parameter. */
+function seedParameters(b: Builder, body: Region, shape: Shape, name: string): Param[] {
+  return leavesOf(shape).map((leaf) => {
+    const leafName = leaf.path.length ? leaf.path.reduce((base, key) => `${base}${/^\d/.test(key) ? key : key[0]!.toUpperCase() + key.slice(1)}`, name) : name;
+    const value = b.argument(body, leaf.type, leafName, "source");
+    body.args.push(value);
+    return { name: leafName, type: leaf.type, value, typeText: leaf.text, ...(leaf.path.length ? { path: [name, ...leaf.path] } : {}) };
+  });
+}
+
+/** `target[k] += source[k]` for every k: seeding the adjoint of a returned array. */
+function addInto(b: Builder, target: Value, source: Value): void {
+  const op = b.whileOp([b.const(0)]);
+  const [cond, loop] = op.regions as [Region, Region];
+  for (const v of [cond.args[0]!, loop.args[0]!, op.results[0]!]) v.name = "k";
+  b.inRegion(cond, () => b.yield([b.prim("lt", [cond.args[0]!, b.prim("len", [source])])]));
+  b.inRegion(loop, () => {
+    const k = loop.args[0]!;
+    b.prim("store", [target, k, b.add(b.prim("load", [target, k]), b.prim("load", [source, k]))]);
+    b.yield([b.add(k, b.const(1))]);
+  });
 }
 
 /** Operations cheap enough to recompute in the reverse sweep rather than tape. */
@@ -126,6 +180,11 @@ class Transform {
       if ((op.kind === "store" || op.kind === "append" || op.kind === "load") && this.shadow(op.operands[0]!)) return true;
     }
     return false;
+  }
+
+  /** Adds a seed to a result's adjoint (a value returned twice gets both seeds). */
+  seed(adj: Adjoints, x: Value, seed: Value): void {
+    this.accumulate(adj, x, seed);
   }
 
   private accumulate(adj: Adjoints, x: Value, contribution: Value): void {

@@ -11,6 +11,7 @@ import { Structural, type Func, type Op, type Region, type Type, type Value } fr
 import { terminator, walkOps } from "../ir/walk.js";
 import { allocate, type Allocation, type Variable } from "./allocate.js";
 import { accessText, nestedText } from "./structure.js";
+import { isVectorValued, leavesOf, shapeText } from "../ir/shape.js";
 
 const typeNames: Record<Type, string> = {
   f64: "number",
@@ -92,10 +93,15 @@ const tapeOf = (op: Op): TapeKind => {
 };
 
 export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers: Set<string> } {
-  const wrt = f.resultNames.slice(1);
+  const valueCount = f.resultNames.filter((n) => n === "value").length;
+  const wrt = f.resultNames.slice(valueCount);
   const paths = wrt.map((name) => f.params.find((p) => p.name === name)?.path ?? [name]);
+  // A vector-valued function's value has the shape of its result.
+  const valueShape = valueCount > 1 || (f.resultShape && f.resultShape.kind !== "value") ? f.resultShape : undefined;
+  const valuePaths = valueShape ? leavesOf(valueShape).map((l) => l.path) : [];
+  const valueType = f.resultShape ? shapeText(f.resultShape) : tsType(f.resultTypes[0]!);
   const allocation = allocate(f);
-  const printer = new Printer(allocation, paths);
+  const printer = new Printer(allocation, paths, valueCount, valuePaths);
   const ops = [...walkOps(f.body)];
   const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map(tapeOf));
   const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [`let ${tapes[kind].top} = 0;`]));
@@ -106,15 +112,17 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
   }
   if (ops.some((o) => o.kind === "zeros" && o.results[0]!.type === "f64[][]")) used.add("zerosLike");
   const params = (f.signature ?? f.params).map((p) => `${p.name}: ${p.typeText}`).join(", ");
-  const gradType = nestedText(paths, wrt.map((_, i) => tsType(f.resultTypes[i + 1]!)), ";");
+  const gradType = nestedText(paths, wrt.map((_, i) => tsType(f.resultTypes[i + valueCount]!)), ";");
   const about = wrt.length ? `with respect to ${[...new Set(paths.map((p) => p[0]))].join(", ")}` : "(it depends on no parameter differentiably)";
   // The leaves of tuple and object parameters the code reads, as variables.
   const read = new Set(ops.flatMap((o) => o.operands));
   const leaves = f.params.filter((p) => p.path && read.has(p.value))
     .map((p) => `const ${allocation.variable.get(p.value)!.name} = ${accessText(p.path!)};`);
   const lines = [
-    `/** Value and gradient of \`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine}) ${about}. */`,
-    `export function ${f.name}(${params}): { value: ${tsType(f.resultTypes[0]!)}; grad: ${gradType} } {`,
+    isVectorValued(f)
+      ? `/** Value of \`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine}) and the vector-Jacobian product seed^T J ${about}. */`
+      : `/** Value and gradient of \`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine}) ${about}. */`,
+    `export function ${f.name}(${params}): { value: ${valueType}; grad: ${gradType} } {`,
     ...leaves,
     ...prologue,
     ...printer.region(f.body),
@@ -127,7 +135,9 @@ class Printer {
   private readonly predeclared: Set<Variable>;
   private readonly firstDefinitions = new Map<Variable, Value>();
 
-  constructor(private readonly a: Allocation, private readonly gradPaths: string[][]) {
+  constructor(private readonly a: Allocation, private readonly gradPaths: string[][], private readonly valueCount: number,
+    /** For a value of tuple or object shape, the path of each of its leaves. */
+    private readonly valuePaths: string[][]) {
     this.predeclared = new Set([
       ...[...a.declarations.values()].flatMap((ds) => ds.map((d) => d.variable)),
       ...[...a.loopInits.values()].flatMap((ds) => ds.map((d) => d.variable)),
@@ -159,9 +169,10 @@ class Printer {
 
   private statement(op: Op): string[] {
     if (op.kind === Structural.Return) {
-      const [value, ...grads] = op.operands;
-      const grad = nestedText(this.gradPaths, grads.map((g) => this.expr(g)), ",");
-      return [`return { value: ${this.expr(value!)}, grad: ${grad} };`];
+      const values = op.operands.slice(0, this.valueCount).map((v) => this.expr(v));
+      const value = this.valuePaths.length ? nestedText(this.valuePaths, values, ",") : values[0]!;
+      const grad = nestedText(this.gradPaths, op.operands.slice(this.valueCount).map((g) => this.expr(g)), ",");
+      return [`return { value: ${value}, grad: ${grad} };`];
     }
     if (op.kind === Structural.If) return this.ifStatement(op);
     if (op.kind === Structural.While) return this.whileStatement(op);

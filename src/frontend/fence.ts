@@ -8,7 +8,7 @@ import { FunctionDeclaration, Node, SyntaxKind, VariableDeclarationKind, type So
 import { Codes, type Code, type Diagnostic } from "../diagnostics.js";
 import { mathConstants, mathFunctions } from "../ir/primitives.js";
 import { calleeFunction, declarationOf, isAggregateNode, isRelativeImport, isStopGradient, partKeyOf, shorthandDeclaration as shorthandDeclarationNode } from "./resolve.js";
-import { shapeAt, shapeOf, shapeText } from "./shape.js";
+import { leavesOf, shapeAt, shapeOf, shapeText } from "./shape.js";
 import { diagnosticAt, scalarType, valueType } from "./source.js";
 
 const SUPPORTED_TYPES = "number, boolean, number[], readonly number[], number[][], Float64Array, and tuples and objects of these";
@@ -38,10 +38,17 @@ export const compoundAssignments = new Map([
   [SyntaxKind.AsteriskAsteriskEqualsToken, SyntaxKind.AsteriskAsteriskToken],
 ]);
 
-/** Exported function declarations whose return type is number: the functions that get a gradient. */
+/**
+ * The functions that get a gradient: exported function declarations that
+ * return a number (`<name>Grad`), or numbers and arrays of numbers in an
+ * array, tuple or object (`<name>Vjp`).
+ */
 export function findEntries(sf: SourceFile): FunctionDeclaration[] {
-  return sf.getFunctions().filter((f) => f.isExported() && f.hasBody() && scalarType(f.getReturnType()) === "f64"
-    && !f.getReturnType().isBoolean());
+  return sf.getFunctions().filter((f) => {
+    if (!f.isExported() || !f.hasBody()) return false;
+    const shape = shapeOf(f.getReturnType(), f);
+    return !!shape && leavesOf(shape).every((leaf) => leaf.type === "f64" || leaf.type === "f64[]" || leaf.type === "Float64Array");
+  });
 }
 
 export function fence(displayPath: string, sf: SourceFile): FenceResult {

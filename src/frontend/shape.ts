@@ -7,12 +7,12 @@
  * so the IR and the reverse-mode transform never see them.
  */
 import { Node, ts, type Type as TsType } from "ts-morph";
-import type { Shape, Type } from "../ir/types.js";
+import { type AggregateShape, leavesOf, partKeys, partShape, shapeText } from "../ir/shape.js";
+import type { Shape } from "../ir/types.js";
 import { typeText, valueType } from "./source.js";
 
-export type { Shape };
-
-export type AggregateShape = Exclude<Shape, { kind: "value" }>;
+export type { AggregateShape, Shape };
+export { leavesOf, partKeys, partShape, shapeText };
 
 /** Nesting deeper than this is taken for a recursive type. */
 const MAX_DEPTH = 8;
@@ -53,29 +53,4 @@ export function shapeAt(node: Node): Shape | undefined {
   if (own && !(own.kind === "value" && Node.isArrayLiteralExpression(node))) return own;
   const contextual = (node as Node & { getContextualType?(): TsType | undefined }).getContextualType?.();
   return (contextual && shapeOf(contextual, node)) ?? own;
-}
-
-/** A self-contained TypeScript spelling of a shape (no aliases), e.g. `{ w: number[]; b: number }`. */
-export function shapeText(s: Shape): string {
-  if (s.kind === "value") return s.text;
-  if (s.kind === "tuple") return `[${s.items.map(shapeText).join(", ")}]`;
-  return `{ ${s.fields.map((f) => `${f.name}: ${shapeText(f.shape)}`).join("; ")} }`;
-}
-
-/** The keys of an aggregate's parts in order: field names, or "0", "1", ... for a tuple. */
-export function partKeys(s: AggregateShape): string[] {
-  return s.kind === "tuple" ? s.items.map((_, i) => String(i)) : s.fields.map((f) => f.name);
-}
-
-/** The shape of one part of an aggregate. */
-export function partShape(s: AggregateShape, key: string): Shape {
-  const part = s.kind === "tuple" ? s.items[Number(key)] : s.fields.find((f) => f.name === key)?.shape;
-  if (!part) throw new Error(`no part '${key}' in ${shapeText(s)}`);
-  return part;
-}
-
-/** Every value inside a shape with its path of part keys, in order. */
-export function leavesOf(s: Shape, path: string[] = []): { path: string[]; type: Type; text: string }[] {
-  if (s.kind === "value") return [{ path, type: s.type, text: s.text }];
-  return partKeys(s).flatMap((k) => leavesOf(partShape(s, k), [...path, k]));
 }

@@ -7,6 +7,7 @@ import { DiagnosticError } from "../diagnostics.js";
 import { outputPathFor } from "../generate.js";
 import { gradcheck, type GradientFunction } from "./gradcheck.js";
 import { type RandomOptions, randomSamples } from "./random.js";
+import { vjpAsGradient, type VjpFunction } from "./vjp.js";
 import type { FunctionReport } from "./report.js";
 import { givenSamples, type Module, readSamplesJson, type SampleSource } from "./samples.js";
 import { readSignatures, type Signature } from "./signatures.js";
@@ -58,7 +59,7 @@ export async function verifyFile(sourcePath: string, options: VerifyOptions): Pr
 
   const functions = signatures.map((signature) => verifyFunction(signature, source, generated, json, options));
   for (const name of Object.keys(generated)) {
-    const primal = name.replace(/Grad$/, "");
+    const primal = name.replace(/(Grad|Vjp)$/, "");
     if (primal !== name && !signatures.some((s) => s.name === primal)) {
       functions.push(notChecked(primal, options.rtol, `${name} has no differentiable function ${primal} in the source; ${path.basename(gradient)} is out of date`));
     }
@@ -74,9 +75,14 @@ function verifyFunction(
   options: VerifyOptions,
 ): VerifiedFunction {
   const { name } = signature;
-  const f = source[name];
-  const fGrad = generated[`${name}Grad`];
+  let f = source[name];
+  let fGrad = generated[`${name}Grad`];
   if (typeof f !== "function") return notChecked(name, options.rtol, `the source module exports no function ${name}`);
+  const fVjp = generated[`${name}Vjp`];
+  if (typeof fVjp === "function") {
+    // A vector-valued function: check seed^T J as the gradient of seed . f.
+    ({ g: f, gGrad: fGrad } = vjpAsGradient(f as (...args: unknown[]) => unknown, fVjp as VjpFunction<unknown[]>));
+  }
   if (typeof fGrad !== "function") return notChecked(name, options.rtol, `the gradient module exports no ${name}Grad; it is out of date`);
 
   const given = givenSamples(name, source, json) ?? { source: "random" as const, ...randomSamples(name, signature.parameters, options.random) };

@@ -6,3 +6,4 @@ export { gradcheck, GradcheckError, type GradcheckOptions, type GradientFunction
 export { numericDerivative, tolerance } from "./numeric.js";
 export type { Coordinate } from "./coordinates.js";
 export type { FunctionReport, ParameterReport, SampleNote, WorstCoordinate } from "./report.js";
+export { seedLike, vjpAsGradient, type VjpFunction } from "./vjp.js";

@@ -56,6 +56,8 @@ export interface ExportedFunction {
   parameters: Parameter[];
   /** The names of a `@wrt` JSDoc tag, when the function has one. */
   wrt?: string[];
+  /** The declared return type, e.g. `number` or `[number, number]`. */
+  returnType: string;
 }
 
 /** The exported function declarations of a fixture, read from its source text. */
@@ -73,6 +75,7 @@ export function exportedFunctions(fixture: Fixture): ExportedFunction[] {
       return {
         name: fn.getName() ?? "",
         parameters: fn.getParameters().map((p) => ({ name: p.getName(), type: p.getTypeNode()?.getText() ?? "" })),
+        returnType: fn.getReturnTypeNode()?.getText() ?? "",
         wrt: wrtTag
           ?.getCommentText()
           ?.split(/[\s,]+/)

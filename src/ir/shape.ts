@@ -1,0 +1,34 @@
+/** Walking shapes (see `Shape` in types.ts): the parts of a tuple or object, and its leaves in order. */
+import type { Func, Shape, Type } from "./types.js";
+
+export type AggregateShape = Exclude<Shape, { kind: "value" }>;
+
+/** The keys of an aggregate's parts in order: field names, or "0", "1", ... for a tuple. */
+export function partKeys(s: AggregateShape): string[] {
+  return s.kind === "tuple" ? s.items.map((_, i) => String(i)) : s.fields.map((f) => f.name);
+}
+
+/** The shape of one part of an aggregate. */
+export function partShape(s: AggregateShape, key: string): Shape {
+  const part = s.kind === "tuple" ? s.items[Number(key)] : s.fields.find((f) => f.name === key)?.shape;
+  if (!part) throw new Error(`no part '${key}' in ${shapeText(s)}`);
+  return part;
+}
+
+/** Every value inside a shape with its path of part keys, in order. */
+export function leavesOf(s: Shape, path: string[] = []): { path: string[]; type: Type; text: string }[] {
+  if (s.kind === "value") return [{ path, type: s.type, text: s.text }];
+  return partKeys(s).flatMap((k) => leavesOf(partShape(s, k), [...path, k]));
+}
+
+/** A self-contained TypeScript spelling of a shape (no aliases), e.g. `{ w: number[]; b: number }`. */
+export function shapeText(s: Shape): string {
+  if (s.kind === "value") return s.text;
+  if (s.kind === "tuple") return `[${s.items.map(shapeText).join(", ")}]`;
+  return `{ ${s.fields.map((f) => `${f.name}: ${shapeText(f.shape)}`).join("; ")} }`;
+}
+
+/** Whether a function returns something other than one number: its derivative is a vector-Jacobian product. */
+export function isVectorValued(f: Func): boolean {
+  return !!f.resultShape && !(f.resultShape.kind === "value" && f.resultShape.type === "f64");
+}
