@@ -48,6 +48,8 @@ export const Codes = {
   UnsupportedFunction: "ADG1011",
   /** An exported function that writes into one of its own array parameters. */
   ParameterWrite: "ADG1012",
+  /** A user-defined adjoint (`@adjoint f`) that does not fit the function it differentiates. */
+  BadRule: "ADG1013",
 } as const;
 
 export type Code = (typeof Codes)[keyof typeof Codes];

@@ -88,11 +88,13 @@ function compileFile(sourcePath: string, text: string | undefined): { code: stri
   const diagnostics: Diagnostic[] = [];
   const functions: string[] = [];
   const needed = new Set<string>();
+  /** Imports and declarations of external functions the gradients call. */
+  const headers = new Set<string>();
   const irParts: string[] = [];
   const fileName = path.basename(sourcePath);
   for (const entry of checked.entries) {
     try {
-      const primal = lowerFunction(sourcePath, entry);
+      const primal = lowerFunction(sourcePath, entry, checked.rules);
       forwardInvariantLoopState(primal);
       const writes = parameterWrites(sourcePath, entry, primal);
       if (writes.length) throw new DiagnosticError(writes);
@@ -103,6 +105,7 @@ function compileFile(sourcePath: string, text: string | undefined): { code: stri
       const emitted = emitGradient(gradient, { primalName: primal.name, sourceFile: fileName, sourceLine: primal.loc?.line ?? 1 });
       functions.push(emitted.code);
       for (const h of emitted.helpers) needed.add(h);
+      for (const h of emitted.headers) headers.add(h);
     } catch (e) {
       if (e instanceof DiagnosticError) diagnostics.push(...e.diagnostics);
       else throw e;
@@ -113,7 +116,7 @@ function compileFile(sourcePath: string, text: string | undefined): { code: stri
   // Declarations first, then functions, in a fixed order.
   const support = Object.keys(helpers).filter((h) => needed.has(h)).map((h) => helpers[h]!);
   return {
-    code: [header, "", ...[...functions, ...support].map((f) => f + "\n")].join("\n"),
+    code: [header, "", ...(headers.size ? [...mergeImports([...headers]), ""] : []), ...[...functions, ...support].map((f) => f + "\n")].join("\n"),
     ir: irParts.join("\n"),
     functions: functions.length,
   };
@@ -132,4 +135,16 @@ function defaultWrt(primal: Func): string[] {
 /** The IR parameters (leaves) of the named source parameters: a gradient has the shape of its whole parameter. */
 function leavesOfParameters(primal: Func, names: string[]): string[] {
   return primal.params.filter((p) => p.type !== "bool" && names.includes(p.path?.[0] ?? p.name)).map((p) => p.name);
+}
+
+/** `import { a } from "m";` and `import { b } from "m";` -> `import { a, b } from "m";`; other lines unchanged. */
+function mergeImports(lines: string[]): string[] {
+  const byModule = new Map<string, string[]>();
+  const rest: string[] = [];
+  for (const line of lines) {
+    const m = /^import \{ (.*) \} from (".*");$/.exec(line);
+    if (m) byModule.set(m[2]!, [...(byModule.get(m[2]!) ?? []), m[1]!]);
+    else rest.push(line);
+  }
+  return [...[...byModule].map(([module, names]) => `import { ${names.join(", ")} } from ${module};`), ...rest];
 }

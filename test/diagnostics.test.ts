@@ -86,6 +86,10 @@ const rejected: Rejected[] = [
   { name: "write into a parameter through a helper", code: Codes.ParameterWrite, source: lines("function scale(v: number[], k: number): number {", "  for (let i = 0; i < v.length; i++) v[i] *= k;", "  return v[0];", "}", "export function f(xs: number[]): number {", "  return scale(xs, 2);", "}"), at: "v[i] *= k" },
   { name: "string[] parameter", code: Codes.UnsupportedType, source: entry(["return x;"], "xs: string[]"), at: "xs: string[]" },
   { name: "array of arrays of arrays", code: Codes.UnsupportedType, source: entry(["return x;"], "t: number[][][]"), at: "t: number[][][]" },
+  { name: "adjoint of an unknown function", code: Codes.BadRule, source: lines("/** @adjoint nothing */", "export function a(x: number, value: number, dvalue: number): { x: number } {", "  return { x: dvalue };", "}", entry(["return x;"])), at: "@adjoint nothing" },
+  { name: "adjoint returning a field that is no argument", code: Codes.BadRule, source: lines("function g(x: number): number {", "  return x * x;", "}", "/** @adjoint g */", "export function gAdjoint(x: number, value: number, dvalue: number): { y: number } {", "  return { y: dvalue };", "}", entry(["return g(x);"])), at: "{ y: number }" },
+  { name: "adjoint without value and dvalue", code: Codes.BadRule, source: lines("function g(x: number): number {", "  return x * x;", "}", "/** @adjoint g */", "export function gAdjoint(x: number): { x: number } {", "  return { x };", "}", entry(["return g(x);"])), at: "gAdjoint" },
+  { name: "stopGradient of an array", code: Codes.UnsupportedExpression, source: lines('import { stopGradient } from "adgen/runtime";', entry(["const a = stopGradient([x, x]);", "return a[0];"])), at: "stopGradient([" },
   { name: "optional field", code: Codes.UnsupportedType, source: entry(["return p.v ?? 0;"], "p: { v?: number }"), at: "p: { v?" },
   { name: "array of objects", code: Codes.UnsupportedType, source: entry(["return p[0].v;"], "p: { v: number }[]"), at: "p: { v" },
   {

@@ -118,6 +118,9 @@ function propagate(body: Region, classes: AliasClasses, seeds: Value[], directio
         flow(op.operands[0]!, op.results[0]!);
       } else if (op.kind === "store" || op.kind === "append") {
         flow(op.operands[2]!, op.operands[0]!);
+      } else if (p?.userRule) {
+        // A call with a user-defined adjoint depends on its arguments (numbers and arrays), not on operand 0 (its value).
+        for (const v of op.operands.slice(1)) flow(v, op.results[0]!);
       } else if (p?.adjoint && !p.memory) {
         for (const v of op.operands) if (v.type === "f64") flow(v, op.results[0]!);
       }

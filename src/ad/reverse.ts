@@ -14,6 +14,7 @@ import { isVectorValued, leavesOf, shapeText } from "../ir/shape.js";
 import { isArray, Structural, type Func, type Op, type Param, type Region, type Shape, type Value } from "../ir/types.js";
 import { definedInside, replaceUses, terminator, walkOps } from "../ir/walk.js";
 import { aliasClasses, analyseActivity, type AliasClasses } from "./activity.js";
+import { addInto } from "./arrays.js";
 import { ForwardSweep, nameLike } from "./forward.js";
 
 type Adjoints = Map<Value, Value>;
@@ -99,19 +100,6 @@ function seedParameters(b: Builder, body: Region, shape: Shape, name: string): P
     const value = b.argument(body, leaf.type, leafName, "source");
     body.args.push(value);
     return { name: leafName, type: leaf.type, value, typeText: leaf.text, ...(leaf.path.length ? { path: [name, ...leaf.path] } : {}) };
-  });
-}
-
-/** `target[k] += source[k]` for every k: seeding the adjoint of a returned array. */
-function addInto(b: Builder, target: Value, source: Value): void {
-  const op = b.whileOp([b.const(0)]);
-  const [cond, loop] = op.regions as [Region, Region];
-  for (const v of [cond.args[0]!, loop.args[0]!, op.results[0]!]) v.name = "k";
-  b.inRegion(cond, () => b.yield([b.prim("lt", [cond.args[0]!, b.prim("len", [source])])]));
-  b.inRegion(loop, () => {
-    const k = loop.args[0]!;
-    b.prim("store", [target, k, b.add(b.prim("load", [target, k]), b.prim("load", [source, k]))]);
-    b.yield([b.add(k, b.const(1))]);
   });
 }
 

@@ -92,7 +92,7 @@ const tapeOf = (op: Op): TapeKind => {
   return op.index ? "i32" : t === "f64" || t === "bool" ? t : "ref";
 };
 
-export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers: Set<string> } {
+export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers: Set<string>; headers: Set<string> } {
   const valueCount = f.resultNames.filter((n) => n === "value").length;
   const wrt = f.resultNames.slice(valueCount);
   const paths = wrt.map((name) => f.params.find((p) => p.name === name)?.path ?? [name]);
@@ -128,7 +128,8 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
     ...printer.region(f.body),
     "}",
   ];
-  return { code: lines.join("\n"), helpers: used };
+  const headers = new Set(ops.map((o) => primitive(o.kind)?.external?.header).filter((h): h is string => !!h));
+  return { code: lines.join("\n"), helpers: used, headers };
 }
 
 class Printer {

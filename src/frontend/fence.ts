@@ -8,6 +8,7 @@ import { FunctionDeclaration, Node, SyntaxKind, VariableDeclarationKind, type So
 import { Codes, type Code, type Diagnostic } from "../diagnostics.js";
 import { mathConstants, mathFunctions } from "../ir/primitives.js";
 import { calleeFunction, declarationOf, isAggregateNode, isRelativeImport, isStopGradient, partKeyOf, shorthandDeclaration as shorthandDeclarationNode } from "./resolve.js";
+import { findRules, isAdjoint, ruleKey, type Rules, type UserRule } from "./rules.js";
 import { leavesOf, shapeAt, shapeOf, shapeText } from "./shape.js";
 import { diagnosticAt, scalarType, valueType } from "./source.js";
 
@@ -16,6 +17,8 @@ const SUPPORTED_TYPES = "number, boolean, number[], readonly number[], number[][
 export interface FenceResult {
   /** Exported functions returning number, in source order. */
   entries: FunctionDeclaration[];
+  /** User-defined adjoints (`@adjoint f`), by the function they differentiate. */
+  rules: Rules;
   diagnostics: Diagnostic[];
 }
 
@@ -41,11 +44,11 @@ export const compoundAssignments = new Map([
 /**
  * The functions that get a gradient: exported function declarations that
  * return a number (`<name>Grad`), or numbers and arrays of numbers in an
- * array, tuple or object (`<name>Vjp`).
+ * array, tuple or object (`<name>Vjp`). User-defined adjoints are not among them.
  */
 export function findEntries(sf: SourceFile): FunctionDeclaration[] {
   return sf.getFunctions().filter((f) => {
-    if (!f.isExported() || !f.hasBody()) return false;
+    if (!f.isExported() || !f.hasBody() || isAdjoint(f)) return false;
     const shape = shapeOf(f.getReturnType(), f);
     return !!shape && leavesOf(shape).every((leaf) => leaf.type === "f64" || leaf.type === "f64[]" || leaf.type === "Float64Array");
   });
@@ -57,6 +60,9 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
     diagnostics.push(diagnosticAt(displayPath, node, code, message));
   const entries = findEntries(sf);
   const checked = new Set<FunctionDeclaration>();
+  const { rules, diagnostics: ruleDiagnostics } = findRules(displayPath, sf);
+  diagnostics.push(...ruleDiagnostics);
+  const adjoints = new Set([...rules.values()].map((r) => r.adjoint));
 
   for (const statement of sf.getVariableStatements()) {
     for (const decl of statement.getDeclarations()) {
@@ -491,17 +497,29 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
       if (!numbers) report(call, Codes.UnsupportedExpression, "'stopGradient' takes one number, or one tuple or object of numbers");
       return;
     }
+    const rule = rules.get(ruleKey(callee) ?? "");
+    if (rule) {
+      checkRuleCall(call, rule, fn, stack);
+      return;
+    }
     const decl = calleeFunction(callee);
+    if ((!decl || !decl.hasBody() || decl.getSourceFile().isDeclarationFile()) && [...stack, fn].some((f) => adjoints.has(f))) {
+      // An adjoint's code is run, not differentiated: it may call functions adgen cannot see into.
+      if (scalarType(call.getType()) !== "f64") {
+        report(call, Codes.UnknownCall, `'${callee.getText()}' must return a number to be called from an adjoint`);
+      }
+      return;
+    }
     const visible = decl && (decl.getSourceFile() === fn.getSourceFile() || isRelativeImport(callee)) && !decl.getSourceFile().isDeclarationFile();
     if (!decl || !visible) {
       const where = Node.isIdentifier(callee) && callee.getSymbol()?.getDeclarations()[0]?.isKind(SyntaxKind.ImportSpecifier)
         ? " (it is imported from a package, not from a file of this project)" : "";
       report(callee, Codes.UnknownCall,
-        `cannot differentiate a call to '${callee.getText()}'${where}: only Math functions, functions of this file and functions imported by relative path ('./helpers.js') can be called`);
+        `cannot differentiate a call to '${callee.getText()}'${where}: only Math functions, functions of this file and functions imported by relative path ('./helpers.js') can be called, or give it an adjoint: ${ruleHint(callee.getText(), args.length)}`);
       return;
     }
     if (!decl.hasBody()) {
-      report(callee, Codes.UnknownCall, `'${decl.getName()}' is declared without a body, so it cannot be differentiated`);
+      report(callee, Codes.UnknownCall, `'${decl.getName()}' is declared without a body, so it cannot be differentiated; give it an adjoint: ${ruleHint(callee.getText(), args.length)}`);
       return;
     }
     const at = stack.indexOf(decl);
@@ -520,6 +538,29 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
       // Already checked from another path: still look for a cycle through this call.
       findCycle(decl, stack);
     }
+  };
+
+  /** A call of a function with a user-defined adjoint: the adjoint's body is checked, and the function's own if adgen inlines it. */
+  const checkRuleCall = (call: Node & { getExpression(): Node; getArguments(): Node[] }, rule: UserRule, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void => {
+    const args = call.getArguments();
+    if (args.length !== rule.arity) {
+      report(call, Codes.BadRule, `this call passes ${args.length} arguments; its adjoint '${rule.adjoint.getName()}' takes ${rule.arity} (then the value and its adjoint)`);
+      return;
+    }
+    if (scalarType(call.getType()) !== "f64") {
+      report(call, Codes.BadRule, `an adjoint ('${rule.adjoint.getName()}') is supported for a function returning a number, not '${call.getType().getText(call)}'`);
+      return;
+    }
+    for (const [i, a] of args.entries()) {
+      const t = shapeAt(a);
+      const want = rule.adjoint.getParameters()[i]!;
+      if (t?.kind !== "value" || (t.type === "f64") !== (scalarType(want.getType()) === "f64")) {
+        report(a, Codes.BadRule, `argument ${i + 1} has type '${a.getType().getText(a)}', but '${rule.adjoint.getName()}' takes '${want.getType().getText(want)}'`);
+      }
+    }
+    if (!checked.has(rule.adjoint)) visitFunction(rule.adjoint, stack);
+    const primal = calleeFunction(call.getExpression());
+    if (primal?.hasBody() && !primal.getSourceFile().isDeclarationFile() && !stack.includes(primal) && !checked.has(primal)) visitFunction(primal, stack);
   };
 
   const findCycle = (fnDecl: FunctionDeclaration, stack: FunctionDeclaration[]): void => {
@@ -583,7 +624,13 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
 
   for (const entry of entries) visitFunction(entry, []);
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { entries, diagnostics: dedupe(diagnostics) };
+  return { entries, rules, diagnostics: dedupe(diagnostics) };
+}
+
+/** How to write an adjoint for `name`, for diagnostics. */
+function ruleHint(name: string, arity: number): string {
+  const params = Array.from({ length: arity }, (_, i) => `x${i + 1}: number`).join(", ");
+  return `'/** @adjoint ${name} */ function ${name}Adjoint(${params}${arity ? ", " : ""}value: number, dvalue: number): { x1: number } { ... }' (see the README, "User-defined adjoints")`;
 }
 
 /** The type of an array literal: its own, or for `[]` the type its context expects. */

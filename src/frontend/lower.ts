@@ -10,13 +10,15 @@ import {
 } from "ts-morph";
 import { Codes, DiagnosticError, InternalError, type Code } from "../diagnostics.js";
 import { Builder, constantOf, emptyRegion } from "../ir/builder.js";
-import { mathConstants } from "../ir/primitives.js";
-import { Structural, type Func, type Op, type Param, type Region, type Type, type Value } from "../ir/types.js";
+import { defineUserRule } from "../ad/user-rules.js";
+import { definePrimitive, mathConstants } from "../ir/primitives.js";
+import { isArray, Structural, type Func, type Op, type Param, type Region, type Type, type Value } from "../ir/types.js";
 import {
   build, cellsOf, flatten, isAggregate, isCell, partName, Unassigned, type Aggregate, type Binding, type Bound, type Cell, type Env,
 } from "./aggregate.js";
 import { arrayMethod, compoundAssignments, isModuleConstant, literalType } from "./fence.js";
 import { calleeFunction, declarationOf as resolvedDeclaration, isAggregateNode, isStopGradient, partKeyOf, shorthandDeclaration } from "./resolve.js";
+import { ruleKey, type Rules, type UserRule } from "./rules.js";
 import { leavesOf, partKeys, partShape, shapeAt, shapeOf, shapeText, type AggregateShape, type Shape } from "./shape.js";
 import { diagnosticAt, locOf, typeText, valueType } from "./source.js";
 
@@ -37,7 +39,12 @@ const binaryPrimitive = new Map<SyntaxKind, string>([
   [SyntaxKind.BarBarToken, "or"],
 ]);
 
-export function lowerFunction(displayPath: string, fn: FunctionDeclaration): Func {
+/**
+ * Lowers `fn` to IR. Calls of functions with a user-defined adjoint (`rules`)
+ * become rule primitives, except with `plain` (an adjoint itself: its code is
+ * run, never differentiated).
+ */
+export function lowerFunction(displayPath: string, fn: FunctionDeclaration, rules: Rules = new Map(), plain = false): Func {
   const body = emptyRegion(undefined);
   const b = new Builder(body);
   const env: Env = new Map();
@@ -64,7 +71,7 @@ export function lowerFunction(displayPath: string, fn: FunctionDeclaration): Fun
     name: p.getName(),
     typeText: shapes[i]!.kind === "value" ? typeText(p.getType()) : shapeText(shapes[i]!),
   }));
-  const lowerer = new Lowerer(displayPath, b);
+  const lowerer = new Lowerer(displayPath, b, rules, plain);
   const result = lowerer.call(fn, args, env);
   if (!result) throw new InternalError(`entry ${fn.getName()} returns nothing`);
   const values = flatten(result, env);
@@ -100,7 +107,11 @@ class Lowerer {
   /** The result shape of each function being inlined, innermost last (undefined for void). */
   private readonly resultShapes: (Shape | undefined)[] = [];
 
-  constructor(private readonly displayPath: string, private readonly b: Builder) {}
+  /** The primitive of each user-defined adjoint, once lowered. */
+  private readonly rulePrimitives = new Map<UserRule, string>();
+
+  constructor(private readonly displayPath: string, private readonly b: Builder, private readonly rules: Rules,
+    private readonly plain: boolean) {}
 
   /**
    * Inlines a call of `fn` with the given arguments; returns its result.
@@ -751,6 +762,50 @@ class Lowerer {
     return this.fail(id, Codes.UnassignedVariable, `'${text}' is read before it is declared or assigned`);
   }
 
+  /**
+   * A call of a function with a user-defined adjoint: its value (inlined
+   * without derivatives, or an external call), then the rule primitive whose
+   * reverse is the adjoint. Arrays the adjoint will read are copied unless
+   * they are the exported function's parameters, which nothing writes.
+   */
+  private ruleCall(call: Node & { getExpression(): Node; getArguments(): Node[] }, rule: UserRule, env: Env): Value {
+    const b = this.b;
+    const callee = call.getExpression();
+    const args = call.getArguments().map((a) => this.expr(a, env));
+    const primal = calleeFunction(callee);
+    const loc = b.loc;
+    const value = primal?.hasBody() && !primal.getSourceFile().isDeclarationFile()
+      ? b.prim("nograd", [this.call(primal, args, env) as Value])
+      : b.prim(externalCall(callee), args);
+    b.loc = loc;
+    if (this.plain) return value;
+    const kept = args.map((a) => (isArray(a.type) && !this.parameterRooted(a) ? this.copy(a) : a));
+    return b.prim(this.rulePrimitive(rule), [value, ...kept]);
+  }
+
+  /** The rule primitive of `rule`, lowering its adjoint the first time. */
+  private rulePrimitive(rule: UserRule): string {
+    let name = this.rulePrimitives.get(rule);
+    if (!name) {
+      const adjoint = lowerFunction(this.displayPath, rule.adjoint, this.rules, true);
+      name = defineUserRule(rule.key, adjoint, rule.outputs);
+      this.rulePrimitives.set(rule, name);
+    }
+    return name;
+  }
+
+  /** Whether an array is a parameter of the function being lowered, or a row of one: memory nothing writes. */
+  private parameterRooted(v: Value): boolean {
+    if (this.b.region && v.def === undefined && this.entryArgs().includes(v)) return true;
+    return v.def?.kind === "load" && this.parameterRooted(v.def.operands[0]!);
+  }
+
+  private entryArgs(): Value[] {
+    let r = this.b.region;
+    while (r.owner) r = r.owner.parent!;
+    return r.args;
+  }
+
   /** An object literal: a fresh aggregate; a nested object given by name is shared, not copied (as in JavaScript). */
   private objectLiteral(e: Node & { getProperties(): Node[] }, env: Env): Aggregate {
     const given = new Map<string, Bound>();
@@ -819,8 +874,13 @@ class Lowerer {
       }
       return b.prim(name, args);
     }
+    const rule = this.rules.get(ruleKey(callee) ?? "");
+    if (rule) return this.ruleCall(call, rule, env);
     const args = call.getArguments().map((a) => this.bound(a, env));
     const decl = calleeFunction(callee);
+    if (this.plain && (!decl || !decl.hasBody() || decl.getSourceFile().isDeclarationFile())) {
+      return b.prim(externalCall(callee), args as Value[]); // an adjoint calling a function adgen cannot see into
+    }
     if (!decl) throw new InternalError(`call ${callee.getText()} passed the fence`);
     const loc = b.loc;
     const result = this.call(decl, args, env);
@@ -960,4 +1020,23 @@ function mayWriteCells(loop: Node): boolean {
 function hintOf(e: Node): string {
   const parent = e.getParent();
   return parent && Node.isVariableDeclaration(parent) && Node.isIdentifier(parent.getNameNode()) ? parent.getName() : "";
+}
+
+/** The primitive calling a function adgen cannot see into, with what the generated module needs to call it. */
+function externalCall(callee: Node): string {
+  const name = callee.getText();
+  const own = callee.getSymbol()?.getDeclarations()[0];
+  let header: string | undefined;
+  if (own && Node.isImportSpecifier(own)) {
+    header = `import { ${own.getText()} } from "${own.getImportDeclaration().getModuleSpecifierValue()}";`;
+  } else if (own && Node.isFunctionDeclaration(own) && !own.getSourceFile().isDeclarationFile()) {
+    // Declared in the source file: the generated module declares it the same way.
+    header = `declare ${own.getText().replace(/^(export\s+)?(declare\s+)?/, "")}`;
+  }
+  definePrimitive({
+    name: `call:${name}`, arity: "variadic", resultType: "f64", memory: "read",
+    emit: (a) => `${name}(${a.join(", ")})`,
+    external: header ? { header } : {},
+  });
+  return `call:${name}`;
 }

@@ -49,6 +49,24 @@ function loadImports(sf: SourceFile, loaded: Set<string>): void {
   sharedProject().getProgram();
 }
 
+/** `sf` and the project files it imports by relative path, directly or not (as loaded by loadSource). */
+export function projectFiles(sf: SourceFile): SourceFile[] {
+  const files = new Map<string, SourceFile>([[sf.getFilePath(), sf]]);
+  const visit = (file: SourceFile) => {
+    for (const decl of file.getImportDeclarations()) {
+      const specifier = decl.getModuleSpecifierValue();
+      if (!specifier.startsWith("./") && !specifier.startsWith("../")) continue;
+      const found = importedFile(path.dirname(file.getFilePath()), specifier);
+      const imported = found && !files.has(found) ? sharedProject().getSourceFile(found) : undefined;
+      if (!imported) continue;
+      files.set(found!, imported);
+      visit(imported);
+    }
+  };
+  visit(sf);
+  return [...files.values()];
+}
+
 /** The TypeScript file a relative module specifier names (`./vec.js` -> `vec.ts`), if it exists. */
 function importedFile(dir: string, specifier: string): string | undefined {
   const base = path.resolve(dir, specifier);

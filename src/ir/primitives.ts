@@ -53,6 +53,10 @@ export interface Primitive {
   statement?: (args: string[]) => string;
   shadow?: ShadowRule;
   reverse?: MemoryRule;
+  /** For a call of a function adgen cannot see into: the import or declaration the generated module needs to call it. */
+  external?: { header?: string };
+  /** For a call with a user-defined adjoint: operand 0 is the primal value, the rest the call's arguments. */
+  userRule?: true;
 }
 
 const table = new Map<string, Primitive>();
@@ -253,6 +257,16 @@ def({ name: "zeros", arity: 1, resultType: "f64[]", memory: "alloc",
 
 export function primitive(name: string): Primitive | undefined {
   return table.get(name);
+}
+
+/**
+ * Adds a primitive made from the user's source: a call of an external
+ * function (`call:<name>`) or a call with a user-defined adjoint
+ * (`rule:<name>`). The name identifies it; defining it again replaces it.
+ */
+export function definePrimitive(p: Primitive): void {
+  if (!/^(call|rule):/.test(p.name)) throw new Error(`user primitive ${p.name} needs a call: or rule: prefix`);
+  table.set(p.name, p);
 }
 
 /** The Math functions of the subset and the primitive each lowers to (min/max of n arguments become a chain). */
