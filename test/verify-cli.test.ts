@@ -122,6 +122,26 @@ describe("adgen verify", () => {
     expect(broken.stdout).toContain("broken.ts\n  FAIL its gradient could not be generated (see the errors above)\n");
   }, TIMEOUT_MS);
 
+  it("checks a user-defined adjoint numerically like a generated gradient: a wrong rule fails", async () => {
+    const source = (factor: string) => `function cube(x: number): number {
+  return x * x * x;
+}
+/** @adjoint cube */
+export function cubeAdjoint(x: number, value: number, dvalue: number): { x: number } {
+  return { x: dvalue * ${factor} * x * x };
+}
+export function h(x: number): number {
+  return cube(x) + x;
+}
+export const hSamples: Parameters<typeof h>[] = [[0.5], [2]];
+`;
+    const right = await adgen(project({ "h.ts": source("3") }), ["verify", "h.ts"]);
+    expect(right).toMatchObject({ code: 0 });
+    const wrong = await adgen(project({ "h.ts": source("2") }), ["verify", "h.ts"]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toMatch(/FAIL h: grad\.x/);
+  }, TIMEOUT_MS);
+
   it("reports a sample at which the function throws as skipped, not failed", async () => {
     const dir = project({ "throwing.ts": throwing, "throwing.grad.ts": throwingGrad });
     const run = await adgen(dir, ["verify", "--no-generate", "throwing.ts"]);
