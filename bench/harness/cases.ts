@@ -14,14 +14,20 @@ import { mlpLoss } from "../mlp.js";
 import { rosenbrock } from "../rosenbrock.js";
 import { springChain } from "../springs.js";
 import { Random } from "./random.js";
-import { baObjectiveGradRose, gmmObjectiveGradRose, logisticLossGradRose, mlpLossGradRose, rosenbrockGradRose } from "./rose.js";
+import { baObjectiveGradRose } from "./rose/ba.js";
+import { gmmObjectiveGradRose } from "./rose/gmm.js";
+import { logisticLossGradRose } from "./rose/logistic.js";
+import { lstmObjectiveGradRose } from "./rose/lstm.js";
+import { mlpLossGradRose } from "./rose/mlp.js";
+import { rosenbrockGradRose } from "./rose/rosenbrock.js";
+import { springChainGradRose } from "./rose/springs.js";
 import { gmmObjectiveGradTfjs, logisticLossGradTfjs, mlpLossGradTfjs, rosenbrockGradTfjs } from "./tfjs.js";
 import { type BenchCase, defineCase } from "./types.js";
 
 /** Async because Rose compiles to WebAssembly asynchronously. */
 export async function suite(): Promise<BenchCase[]> {
   const random = new Random(20240601);
-  return [await rosenbrockCase(random), await logisticCase(random), await mlpCase(random), springsCase(random), await gmmCase(random), await baCase(random), lstmCase(random)];
+  return [await rosenbrockCase(random), await logisticCase(random), await mlpCase(random), await springsCase(random), await gmmCase(random), await baCase(random), await lstmCase(random)];
 }
 
 async function rosenbrockCase(random: Random): Promise<BenchCase> {
@@ -83,7 +89,7 @@ async function mlpCase(random: Random): Promise<BenchCase> {
   });
 }
 
-function springsCase(random: Random): BenchCase {
+async function springsCase(random: Random): Promise<BenchCase> {
   const masses = 100;
   const steps = 1000;
   return defineCase({
@@ -93,6 +99,7 @@ function springsCase(random: Random): BenchCase {
     parameters: ["x0", "v0", "k", "c", "damping", "dt", "steps", "target"],
     args: [random.vector(masses, -0.5, 0.5), random.vector(masses, -0.1, 0.1), 10, 2, 0.1, 0.01, steps, random.vector(masses, -0.2, 0.2)],
     hand: springChainGradHand,
+    rose: await springChainGradRose(masses, steps),
   });
 }
 
@@ -141,7 +148,7 @@ async function baCase(random: Random): Promise<BenchCase> {
   });
 }
 
-function lstmCase(random: Random): BenchCase {
+async function lstmCase(random: Random): Promise<BenchCase> {
   const layers = 2;
   const b = 14;
   const c = 100;
@@ -157,5 +164,6 @@ function lstmCase(random: Random): BenchCase {
     parameters: ["mainParams", "extraParams", "state", "sequence"],
     args: [random.matrix(2 * layers, 4 * b, -1, 1), random.matrix(3, b, -1, 1), random.matrix(2 * layers, b, -1, 1), sequence],
     hand: lstmObjectiveGradHand,
+    rose: await lstmObjectiveGradRose(layers, b, c),
   });
 }
