@@ -87,7 +87,8 @@ async function runCase(c: BenchCase): Promise<CaseResult> {
 /** Compile times from a process of their own, with V8's default flags (see package.json for this one's). */
 function measureCompileTimesApart(): CompileTime[] {
   const script = fileURLToPath(new URL("compile.ts", import.meta.url));
-  const run = spawnSync(process.execPath, ["--import", "tsx", script, "--json"], { encoding: "utf8" });
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const run = spawnSync(process.execPath, ["--import", "tsx", script, "--json"], { cwd: root, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`bench/compile.ts failed:\n${run.stderr}`);
   return JSON.parse(run.stdout) as CompileTime[];
 }
