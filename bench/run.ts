@@ -1,9 +1,12 @@
 /**
  * `npm run bench`: regenerates the gradients of bench/*.ts, checks every gradient, times the primal,
- * adgen's gradient, the hand-written one, central finite differences and TensorFlow.js in one process,
- * prints a table and writes bench/results.json.
+ * adgen's gradient, the hand-written one, central finite differences, TensorFlow.js and Rose in one process,
+ * prints a table, then times compilation (./compile.ts), and writes bench/results.json.
  */
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { type CompileTime, formatCompileTimes } from "./compile.js";
 import { suite } from "./harness/cases.js";
 import { checkCase } from "./harness/check.js";
 import { centralDifferences, numberSlots } from "./harness/fd.js";
@@ -19,7 +22,9 @@ const FD_MEASURE_LIMIT_MS = 25;
 
 async function main(): Promise<void> {
   await initTfjs();
-  const cases = suite();
+  // `npm run bench -- lstm ba` runs only the benchmarks named, skips compile times and leaves results.json alone.
+  const only = process.argv.slice(2);
+  const cases = (await suite()).filter((c) => only.length === 0 || only.includes(c.name));
   log("generating gradients with adgen ...");
   const failures = generateGradients(cases.map((c) => c.name));
   const results: CaseResult[] = [];
@@ -31,8 +36,12 @@ async function main(): Promise<void> {
   const summary = summarise(results);
   const date = new Date();
   console.log(formatTable(results, summary, date));
+  if (only.length > 0) return;
+  log("compile time ...");
+  const compileTimes = measureCompileTimesApart();
+  console.log(`\n${formatCompileTimes(compileTimes)}`);
   const settings = { ...options, fdMeasureLimitMs: FD_MEASURE_LIMIT_MS };
-  writeFileSync(new URL("results.json", import.meta.url), resultsJson(results, summary, date, settings));
+  writeFileSync(new URL("results.json", import.meta.url), resultsJson(results, summary, date, settings, compileTimes));
 }
 
 async function runCase(c: BenchCase): Promise<CaseResult> {
@@ -51,6 +60,7 @@ async function runCase(c: BenchCase): Promise<CaseResult> {
     ...(c.hand && { hand: gradientSubject(`${c.name} hand-written`, c.hand, c.args) }),
     ...(fdMeasured && { fd: { label: `${c.name} finite differences`, run: () => centralDifferences(c.primal, c.args, slots)[0] } }),
     ...(c.tfjs && { tfjs: gradientSubject(`${c.name} TensorFlow.js`, c.tfjs.grad, c.tfjs.args) }),
+    ...(c.rose && { rose: gradientSubject(`${c.name} Rose`, c.rose.grad, c.rose.args) }),
   };
   const samples = measure(Object.values(subjects), options);
   const rounds: Record<string, number[] | undefined> = Object.fromEntries(Object.keys(subjects).map((key, i) => [key, samples[i]]));
@@ -61,7 +71,7 @@ async function runCase(c: BenchCase): Promise<CaseResult> {
     name: c.name,
     size: c.size,
     parameters: slots.length,
-    msPerCall: { primal: primalMs, adgen: time("adgen")!, hand: time("hand"), fd: time("fd") ?? 2 * slots.length * primalMs, tfjs: time("tfjs") },
+    msPerCall: { primal: primalMs, adgen: time("adgen")!, hand: time("hand"), fd: time("fd") ?? 2 * slots.length * primalMs, tfjs: time("tfjs"), rose: time("rose") },
     fdMethod: fdMeasured ? "measured" : "estimated",
     ratios: {
       adgen: ratio("adgen", "primal")!,
@@ -69,8 +79,18 @@ async function runCase(c: BenchCase): Promise<CaseResult> {
       adgenOverHand: ratio("adgen", "hand"),
       fd: ratio("fd", "primal") ?? 2 * slots.length,
       tfjs: ratio("tfjs", "primal"),
+      rose: ratio("rose", "primal"),
     },
   };
+}
+
+/** Compile times from a process of their own, with V8's default flags (see package.json for this one's). */
+function measureCompileTimesApart(): CompileTime[] {
+  const script = fileURLToPath(new URL("compile.ts", import.meta.url));
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const run = spawnSync(process.execPath, ["--import", "tsx", script, "--json"], { cwd: root, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`bench/compile.ts failed:\n${run.stderr}`);
+  return JSON.parse(run.stdout) as CompileTime[];
 }
 
 /** adgen's `<name>Grad` from bench/<name>.grad.ts, or why it cannot be had. */

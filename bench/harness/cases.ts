@@ -1,24 +1,36 @@
-/** The benchmark suite: each source in bench/ with its inputs, hand-written and TensorFlow.js gradients. */
+/** The benchmark suite: each source in bench/ with its inputs, hand-written, TensorFlow.js and Rose gradients. */
+import { baObjective } from "../ba.js";
 import { gmmObjective } from "../gmm.js";
+import { baObjectiveGradHand } from "../hand/ba.js";
 import { gmmObjectiveGradHand } from "../hand/gmm.js";
 import { logisticLossGradHand } from "../hand/logistic.js";
+import { lstmObjectiveGradHand } from "../hand/lstm.js";
 import { mlpLossGradHand } from "../hand/mlp.js";
 import { rosenbrockGradHand } from "../hand/rosenbrock.js";
 import { springChainGradHand } from "../hand/springs.js";
 import { logisticLoss } from "../logistic.js";
+import { lstmObjective } from "../lstm.js";
 import { mlpLoss } from "../mlp.js";
 import { rosenbrock } from "../rosenbrock.js";
 import { springChain } from "../springs.js";
 import { Random } from "./random.js";
-import { logisticLossGradTfjs, rosenbrockGradTfjs } from "./tfjs.js";
+import { baObjectiveGradRose } from "./rose/ba.js";
+import { gmmObjectiveGradRose } from "./rose/gmm.js";
+import { logisticLossGradRose } from "./rose/logistic.js";
+import { lstmObjectiveGradRose } from "./rose/lstm.js";
+import { mlpLossGradRose } from "./rose/mlp.js";
+import { rosenbrockGradRose } from "./rose/rosenbrock.js";
+import { springChainGradRose } from "./rose/springs.js";
+import { gmmObjectiveGradTfjs, logisticLossGradTfjs, mlpLossGradTfjs, rosenbrockGradTfjs } from "./tfjs.js";
 import { type BenchCase, defineCase } from "./types.js";
 
-export function suite(): BenchCase[] {
+/** Async because Rose compiles to WebAssembly asynchronously. */
+export async function suite(): Promise<BenchCase[]> {
   const random = new Random(20240601);
-  return [rosenbrockCase(random), logisticCase(random), mlpCase(random), springsCase(random), gmmCase(random)];
+  return [await rosenbrockCase(random), await logisticCase(random), await mlpCase(random), await springsCase(random), await gmmCase(random), await baCase(random), await lstmCase(random)];
 }
 
-function rosenbrockCase(random: Random): BenchCase {
+async function rosenbrockCase(random: Random): Promise<BenchCase> {
   const n = 1000;
   return defineCase({
     name: "rosenbrock",
@@ -28,10 +40,11 @@ function rosenbrockCase(random: Random): BenchCase {
     args: [random.vector(n, -2, 2)],
     hand: rosenbrockGradHand,
     tfjs: rosenbrockGradTfjs,
+    rose: await rosenbrockGradRose(n),
   });
 }
 
-function logisticCase(random: Random): BenchCase {
+async function logisticCase(random: Random): Promise<BenchCase> {
   const rows = 1000;
   const features = 20;
   const trueW = random.vector(features, -1, 1);
@@ -46,10 +59,11 @@ function logisticCase(random: Random): BenchCase {
     args: [random.vector(features, -0.5, 0.5), 0.1, X, y, 0.01],
     hand: logisticLossGradHand,
     tfjs: logisticLossGradTfjs,
+    rose: await logisticLossGradRose(rows, features),
   });
 }
 
-function mlpCase(random: Random): BenchCase {
+async function mlpCase(random: Random): Promise<BenchCase> {
   const inputs = 784;
   const hidden = 64;
   const classes = 10;
@@ -70,10 +84,12 @@ function mlpCase(random: Random): BenchCase {
       Array.from({ length: batch }, () => random.int(classes)),
     ],
     hand: mlpLossGradHand,
+    tfjs: mlpLossGradTfjs,
+    rose: await mlpLossGradRose(inputs, hidden, classes, batch),
   });
 }
 
-function springsCase(random: Random): BenchCase {
+async function springsCase(random: Random): Promise<BenchCase> {
   const masses = 100;
   const steps = 1000;
   return defineCase({
@@ -83,10 +99,11 @@ function springsCase(random: Random): BenchCase {
     parameters: ["x0", "v0", "k", "c", "damping", "dt", "steps", "target"],
     args: [random.vector(masses, -0.5, 0.5), random.vector(masses, -0.1, 0.1), 10, 2, 0.1, 0.01, steps, random.vector(masses, -0.2, 0.2)],
     hand: springChainGradHand,
+    rose: await springChainGradRose(masses, steps),
   });
 }
 
-function gmmCase(random: Random): BenchCase {
+async function gmmCase(random: Random): Promise<BenchCase> {
   const d = 10;
   const K = 25;
   const n = 1000;
@@ -99,5 +116,54 @@ function gmmCase(random: Random): BenchCase {
     // gamma = 1, m = 0: the Wishart prior of the ADBench data sets.
     args: [random.vector(K, -1, 1), random.matrix(K, d, -1, 1), random.matrix(K, icfSize, -0.5, 0.5), random.matrix(n, d, -1, 1), 1, 0],
     hand: gmmObjectiveGradHand,
+    tfjs: gmmObjectiveGradTfjs,
+    rose: await gmmObjectiveGradRose(d, K, n),
+  });
+}
+
+async function baCase(random: Random): Promise<BenchCase> {
+  const cameras = 10;
+  const points = 1000;
+  const perPoint = 5;
+  // Rotations up to about 30 degrees, centres near the origin, points 6-10 in front: every depth is positive.
+  const cams = Array.from({ length: cameras }, (_, i) => [
+    // Camera 0 has no rotation, so both branches of Rodrigues' formula are checked.
+    ...random.vector(3, -0.3, 0.3).map((r) => (i === 0 ? 0 : r)),
+    ...random.vector(3, -1, 1),
+    random.uniform(0.8, 1.2),
+    ...random.vector(2, -0.1, 0.1),
+    ...random.vector(2, -0.05, 0.05),
+  ]);
+  const X = Array.from({ length: points }, () => [...random.vector(2, -2, 2), random.uniform(6, 10)]);
+  // Point j is seen by cameras j, j + 2, ..., j + 8 (mod 10).
+  const obs = Array.from({ length: points * perPoint }, (_, k) => [(Math.floor(k / perPoint) + 2 * (k % perPoint)) % cameras, Math.floor(k / perPoint)]);
+  return defineCase({
+    name: "ba",
+    size: `${cameras} cameras, ${points} points, ${obs.length} observations`,
+    primal: baObjective,
+    parameters: ["cams", "X", "w", "obs", "feats"],
+    args: [cams, X, random.vector(obs.length, 0.5, 1.5), obs, random.matrix(obs.length, 2, -0.5, 0.5)],
+    hand: baObjectiveGradHand,
+    rose: await baObjectiveGradRose(cameras, points, obs.length),
+  });
+}
+
+async function lstmCase(random: Random): Promise<BenchCase> {
+  const layers = 2;
+  const b = 14;
+  const c = 100;
+  const sequence = Array.from({ length: c }, () => {
+    const row = new Array<number>(b).fill(0);
+    row[random.int(b)] = 1;
+    return row;
+  });
+  return defineCase({
+    name: "lstm",
+    size: `l = ${layers}, b = ${b}, c = ${c}`,
+    primal: lstmObjective,
+    parameters: ["mainParams", "extraParams", "state", "sequence"],
+    args: [random.matrix(2 * layers, 4 * b, -1, 1), random.matrix(3, b, -1, 1), random.matrix(2 * layers, b, -1, 1), sequence],
+    hand: lstmObjectiveGradHand,
+    rose: await lstmObjectiveGradRose(layers, b, c),
   });
 }

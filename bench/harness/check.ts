@@ -1,7 +1,7 @@
 /**
  * Checks run before any timing, so a broken gradient cannot report a fast time: adgen's value is the
  * function's own, bit for bit; a few of its components match numerical differentiation; and the
- * hand-written and TensorFlow.js gradients agree with it everywhere.
+ * hand-written, Rose and TensorFlow.js gradients agree with it everywhere.
  */
 import { checkDerivative, numberSlots } from "./fd.js";
 import { Random } from "./random.js";
@@ -25,6 +25,10 @@ export function checkCase(c: BenchCase, adgen: GradFn): string | undefined {
   if (c.hand) {
     const mismatch = compare(result, c.hand(...c.args), EXACT_RTOL);
     if (mismatch) return `hand-written gradient disagrees with adgen: ${mismatch}`;
+  }
+  if (c.rose) {
+    const mismatch = compare(result, c.rose.grad(...c.rose.args), EXACT_RTOL);
+    if (mismatch) return `Rose gradient disagrees with adgen: ${mismatch}`;
   }
   if (c.tfjs) {
     const mismatch = compare(result, c.tfjs.grad(...c.tfjs.args), FLOAT32_RTOL);

@@ -1,5 +1,6 @@
 /** The results: a table for the terminal and a JSON record. */
 import { cpus, platform, release } from "node:os";
+import type { CompileTime } from "../compile.js";
 import { median } from "./timing.js";
 
 export interface CaseResult {
@@ -10,11 +11,11 @@ export interface CaseResult {
   /** Why the benchmark was not timed. */
   skipped?: string;
   /** Median milliseconds per call. */
-  msPerCall?: { primal: number; adgen: number; hand?: number; fd: number; tfjs?: number };
+  msPerCall?: { primal: number; adgen: number; hand?: number; fd: number; tfjs?: number; rose?: number };
   /** Finite differences are timed when cheap, otherwise estimated as 2 x parameters x the primal's time. */
   fdMethod?: "measured" | "estimated";
   /** Gradient time / primal time, and adgen / hand-written. */
-  ratios?: { adgen: number; hand?: number; adgenOverHand?: number; fd: number; tfjs?: number };
+  ratios?: { adgen: number; hand?: number; adgenOverHand?: number; fd: number; tfjs?: number; rose?: number };
 }
 
 export interface Summary {
@@ -52,13 +53,13 @@ function machine(): { cpu: string; cores: number; node: string; os: string } {
 }
 
 export function formatTable(results: readonly CaseResult[], summary: Summary | undefined, date: Date): string {
-  const header = ["benchmark", "size", "params", "primal", "adgen", "adgen/primal", "hand/primal", "adgen/hand", "FD/primal", "tfjs/primal"];
+  const header = ["benchmark", "size", "params", "primal", "adgen", "adgen/primal", "hand/primal", "adgen/hand", "FD/primal", "tfjs/primal", "rose/primal"];
   const rows = results.map((r) => {
     const t = r.msPerCall;
     const q = r.ratios;
-    if (!t || !q) return [r.name, r.size, "", "skipped", "", "", "", "", "", ""];
+    if (!t || !q) return [r.name, r.size, "", "skipped", "", "", "", "", "", "", ""];
     const fd = r.fdMethod === "estimated" ? `${ratio(q.fd)}*` : ratio(q.fd);
-    return [r.name, r.size, String(r.parameters), time(t.primal), time(t.adgen), ratio(q.adgen), ratio(q.hand), ratio(q.adgenOverHand), fd, ratio(q.tfjs)];
+    return [r.name, r.size, String(r.parameters), time(t.primal), time(t.adgen), ratio(q.adgen), ratio(q.hand), ratio(q.adgenOverHand), fd, ratio(q.tfjs), ratio(q.rose)];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]): string => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ").trimEnd();
@@ -83,8 +84,14 @@ export function formatTable(results: readonly CaseResult[], summary: Summary | u
   return out.join("\n");
 }
 
-export function resultsJson(results: readonly CaseResult[], summary: Summary | undefined, date: Date, settings: object): string {
-  const record = { date: date.toISOString(), machine: machine(), settings, targets: TARGETS, summary, benchmarks: results };
+export function resultsJson(
+  results: readonly CaseResult[],
+  summary: Summary | undefined,
+  date: Date,
+  settings: object,
+  compileTimes: readonly CompileTime[],
+): string {
+  const record = { date: date.toISOString(), machine: machine(), settings, targets: TARGETS, summary, benchmarks: results, compileTimes };
   return `${JSON.stringify(record, null, 2)}\n`;
 }
 

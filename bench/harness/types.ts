@@ -23,11 +23,13 @@ export interface BenchCase {
    * generically, which can change the element kind of the rows and slow down everything else.
    */
   tfjs?: { grad: GradFn; args: unknown[] };
+  /** Rose, with its own copy of the arguments for the same reason. */
+  rose?: { grad: GradFn; args: unknown[] };
 }
 
 /**
  * A benchmark case with its argument types checked against the primal, then erased.
- * The hand-written and TensorFlow.js gradients must take the primal's arguments.
+ * The hand-written, TensorFlow.js and Rose gradients must take the primal's arguments.
  */
 export function defineCase<A extends unknown[]>(spec: {
   name: string;
@@ -37,6 +39,7 @@ export function defineCase<A extends unknown[]>(spec: {
   args: A;
   hand?: (...args: A) => GradResult;
   tfjs?: (...args: A) => GradResult;
+  rose?: (...args: A) => GradResult;
 }): BenchCase {
   return {
     name: spec.name,
@@ -46,5 +49,6 @@ export function defineCase<A extends unknown[]>(spec: {
     args: spec.args,
     hand: spec.hand as unknown as GradFn | undefined,
     tfjs: spec.tfjs && { grad: spec.tfjs as unknown as GradFn, args: structuredClone(spec.args) },
+    rose: spec.rose && { grad: spec.rose as unknown as GradFn, args: structuredClone(spec.args) },
   };
 }
