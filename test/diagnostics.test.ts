@@ -193,6 +193,21 @@ describe("accepted sources", () => {
     expect(result.outputs.map((o) => o.outputPath)).toEqual(["seed.grad.ts"]);
   });
 
+  it("call a function of an untyped package that has an adjoint, importing it in the generated file", async () => {
+    const source = lines(
+      'import { erf } from "special-math";',
+      "/** @adjoint erf */",
+      "export function erfAdjoint(x: number, value: number, dvalue: number): { x: number } {",
+      "  return { x: (dvalue * 2 * Math.exp(-x * x)) / Math.sqrt(Math.PI) };",
+      "}",
+      entry(["return erf(x) * x;"]),
+    );
+    const result = await generate([{ path: "erf.ts", text: source }]);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.outputs[0]!.text).toContain('import { erf } from "special-math";');
+    expect(result.outputs[0]!.text).toContain("Math.exp(");
+  });
+
   it("leave an exported function that does not return a number alone", async () => {
     const source = lines("export function describe(x: number): string {", "  return `x = ${x}`;", "}", entry(["return x * x;"]));
     const result = await generate([{ path: "mixed.ts", text: source }]);

@@ -547,7 +547,8 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
       report(call, Codes.BadRule, `this call passes ${args.length} arguments; its adjoint '${rule.adjoint.getName()}' takes ${rule.arity} (then the value and its adjoint)`);
       return;
     }
-    if (scalarType(call.getType()) !== "f64") {
+    // An untyped import (a JavaScript package without types) is `any`: the adjoint says it returns a number.
+    if (scalarType(call.getType()) !== "f64" && !call.getType().isAny()) {
       report(call, Codes.BadRule, `an adjoint ('${rule.adjoint.getName()}') is supported for a function returning a number, not '${call.getType().getText(call)}'`);
       return;
     }
@@ -605,11 +606,17 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
   const expectType = (node: Node, want: "f64" | "bool", what: string): void => {
     // TypeScript narrows an operand that cannot run (`flag || flag` inside `if (flag)`) to never.
     if (node.getType().isNever()) return;
-    const got = scalarType(node.getType());
+    const got = hasRule(node) ? "f64" : scalarType(node.getType());
     if (got !== want) {
       report(node, Codes.UnsupportedOperator,
         `${what} needs ${want === "f64" ? "a number" : "a boolean"} operand, not '${node.getType().getText(node)}'`);
     }
+  };
+
+  /** Whether an expression is a call of a function with a user-defined adjoint (which returns a number). */
+  const hasRule = (node: Node): boolean => {
+    while (Node.isParenthesizedExpression(node)) node = node.getExpression();
+    return Node.isCallExpression(node) && rules.has(ruleKey(node.getExpression()) ?? "");
   };
 
   const reportUnsupported = (node: Node): void => {
