@@ -220,9 +220,11 @@ class Printer {
 
   private whileStatement(op: Op): string[] {
     const [cond, body] = op.regions as [Region, Region];
-    const condLines = this.region(cond);
+    // A loop of the reverse sweep (a user rule's, a seed's) is under its own comment already.
+    const group = op.reverse ? op.loc?.line : undefined;
+    const condLines = this.region(cond, group);
     const test = this.expr(terminator(cond).operands[0]!);
-    const bodyLines = [...this.region(body), ...this.yieldAssignments(op, body, new Map())];
+    const bodyLines = [...this.region(body, group), ...this.yieldAssignments(op, body, new Map())];
     const head = [...this.loopInits(op), ...tapeComment(body)];
     if (condLines.length === 0) return [...head, `while (${test}) {`, ...bodyLines, "}"];
     return [...head, "for (;;) {", ...condLines, `if (!(${test})) break;`, ...bodyLines, "}"];
