@@ -7,7 +7,7 @@
 import { InternalError } from "../diagnostics.js";
 import { literalText } from "../ir/literal.js";
 import { primitive } from "../ir/primitives.js";
-import { Structural, type Func, type Op, type Region, type Type, type Value } from "../ir/types.js";
+import { isArray, Structural, type Func, type Op, type Region, type Type, type Value } from "../ir/types.js";
 import { terminator, walkOps } from "../ir/walk.js";
 import { allocate, type Allocation, type Variable } from "./allocate.js";
 
@@ -90,9 +90,26 @@ const tapeOf = (op: Op): TapeKind => {
   return op.index ? "i32" : t === "f64" || t === "bool" ? t : "ref";
 };
 
+/**
+ * Two functions per gradient: `<name>GradInto(...params, grad)`, which holds
+ * the sweeps, adds the gradient into the caller's `grad` and returns the
+ * value; and `<name>Grad(...params)`, which calls it with zeroed buffers and
+ * returns `{ value, grad }`. The shadows of differentiated array parameters
+ * are the caller's arrays themselves: the reverse sweep only ever adds into
+ * them (parameters are never written), so starting from the caller's
+ * contents accumulates.
+ */
 export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers: Set<string> } {
   const wrt = f.resultNames.slice(1);
-  const printer = new Printer(allocate(f), wrt);
+  const allocation = allocate(f);
+  const ret = terminator(f.body);
+  const gradValues = ret.operands.slice(1);
+  /** Shadows of array parameters, by the name of their entry in `grad`. */
+  const buffers = new Map<Value, string>();
+  gradValues.forEach((g, i) => {
+    if (isArray(g.type) && g.def?.kind === "zeros") buffers.set(g, wrt[i]!);
+  });
+  const printer = new Printer(f, allocation, wrt, buffers);
   const ops = [...walkOps(f.body)];
   const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map(tapeOf));
   const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [`let ${tapes[kind].top} = 0;`]));
@@ -101,13 +118,29 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
     if (kind === "ref") used.add("tapeArrays");
     else used.add(tapes[kind].grow).add(tapes[kind].declaration);
   }
-  if (ops.some((o) => o.kind === "zeros" && o.results[0]!.type === "f64[][]")) used.add("zerosLike");
+  const matrixZeros = ops.some((o) => o.kind === "zeros" && o.results[0]!.type === "f64[][]" && !buffers.has(o.results[0]!));
+  if (matrixZeros || gradValues.some((g) => g.type === "f64[][]")) used.add("zerosLike");
   const params = f.params.map((p) => `${p.name}: ${p.typeText}`).join(", ");
   const gradType = `{ ${wrt.map((n, i) => `${n}: ${tsType(f.resultTypes[i + 1]!)}`).join("; ")} }`;
   const about = wrt.length ? `with respect to ${wrt.join(", ")}` : "(it depends on no parameter differentiably)";
+  const into = `${f.name}Into`;
+  const grad = allocation.gradName;
+  const where = `\`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine})`;
+  const zeroed = wrt.map((n, i) => {
+    const g = gradValues[i]!;
+    return `${n}: ${isArray(g.type) ? zerosText(g.type, printer.expr(g.def!.operands[0]!)) : "0"}`;
+  });
   const lines = [
-    `/** Value and gradient of \`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine}) ${about}. */`,
+    `/** Value and gradient of ${where} ${about}. */`,
     `export function ${f.name}(${params}): { value: ${tsType(f.resultTypes[0]!)}; grad: ${gradType} } {`,
+    `const ${grad} = { ${zeroed.join(", ")} };`,
+    `return { value: ${into}(${[...f.params.map((p) => p.name), grad].join(", ")}), ${grad === "grad" ? "grad" : `grad: ${grad}`} };`,
+    "}",
+    "",
+    wrt.length
+      ? `/** Value of ${where}; adds its gradient ${about} into \`${grad}\`. */`
+      : `/** Value of ${where}; its gradient is empty ${about}. */`,
+    `export function ${into}(${params ? `${params}, ` : ""}${grad}: ${gradType}): ${tsType(f.resultTypes[0]!)} {`,
     ...prologue,
     ...printer.region(f.body),
     "}",
@@ -115,11 +148,20 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
   return { code: lines.join("\n"), helpers: used };
 }
 
+/** Fresh zeros in the shape of array `a`. */
+function zerosText(type: Type, a: string): string {
+  return type === "f64[][]" ? `zerosLike(${a})` : type === "Float64Array" ? `new Float64Array(${a}.length)` : `new Array<number>(${a}.length).fill(0)`;
+}
+
 class Printer {
   private readonly predeclared: Set<Variable>;
   private readonly firstDefinitions = new Map<Variable, Value>();
 
-  constructor(private readonly a: Allocation, private readonly gradNames: string[]) {
+  /** Values printed as a statement somewhere other than the return. */
+  private readonly usedBeforeReturn = new Set<Value>();
+
+  constructor(f: Func, private readonly a: Allocation, private readonly gradNames: string[], private readonly buffers: Map<Value, string>) {
+    for (const op of walkOps(f.body)) if (op.kind !== Structural.Return) for (const v of op.operands) this.usedBeforeReturn.add(v);
     this.predeclared = new Set([
       ...[...a.declarations.values()].flatMap((ds) => ds.map((d) => d.variable)),
       ...[...a.loopInits.values()].flatMap((ds) => ds.map((d) => d.variable)),
@@ -151,15 +193,20 @@ class Printer {
 
   private statement(op: Op): string[] {
     if (op.kind === Structural.Return) {
+      // Array adjoints were added into the caller's arrays in place; numbers are added here.
       const [value, ...grads] = op.operands;
-      const entries = grads.map((g, i) => `${this.gradNames[i]}: ${this.expr(g)}`).join(", ");
-      return [`return { value: ${this.expr(value!)}, grad: { ${entries} } };`];
+      const adds = grads.flatMap((g, i) => {
+        if (isArray(g.type) || (g.def?.kind === Structural.Const && g.def.literal === 0)) return [];
+        return [`${this.a.gradName}.${this.gradNames[i]} += ${this.expr(g)};`];
+      });
+      return [...adds, `return ${this.expr(value!)};`];
     }
     if (op.kind === Structural.If) return this.ifStatement(op);
     if (op.kind === Structural.While) return this.whileStatement(op);
     if (op.kind === Structural.Repeat) return this.repeatStatement(op);
     if (op.results.length === 0) return [this.effect(op)];
     const v = op.results[0]!;
+    if (this.buffers.has(v) && !this.usedBeforeReturn.has(v)) return [];
     const x = this.variableOf(v);
     if (!this.isFirstDefinition(x, v)) return [this.assignment(x, op)];
     return [`${x.reassigned ? "let" : "const"} ${x.name} = ${this.rhs(op)};`];
@@ -315,9 +362,8 @@ class Printer {
       return kind === "bool" ? `${t.data}[--${t.top}] === 1` : `${t.data}[--${t.top}]`;
     }
     if (op.kind === "zeros") {
-      const a = this.expr(op.operands[0]!);
-      const type = op.results[0]!.type;
-      return type === "f64[][]" ? `zerosLike(${a})` : type === "Float64Array" ? `new Float64Array(${a}.length)` : `new Array<number>(${a}.length).fill(0)`;
+      const buffer = this.buffers.get(op.results[0]!);
+      return buffer ? `${this.a.gradName}.${buffer}` : zerosText(op.results[0]!.type, this.expr(op.operands[0]!));
     }
     const p = primitive(op.kind);
     if (!p) throw new InternalError(`cannot print op ${op.kind}`);
