@@ -159,9 +159,11 @@ class Printer {
 
   /** Values printed as a statement somewhere other than the return. */
   private readonly usedBeforeReturn = new Set<Value>();
+  private readonly params: Set<Value>;
 
   constructor(f: Func, private readonly a: Allocation, private readonly gradNames: string[], private readonly buffers: Map<Value, string>) {
     for (const op of walkOps(f.body)) if (op.kind !== Structural.Return) for (const v of op.operands) this.usedBeforeReturn.add(v);
+    this.params = new Set(f.params.map((p) => p.value));
     this.predeclared = new Set([
       ...[...a.declarations.values()].flatMap((ds) => ds.map((d) => d.variable)),
       ...[...a.loopInits.values()].flatMap((ds) => ds.map((d) => d.variable)),
@@ -241,8 +243,16 @@ class Printer {
     return out;
   }
 
+  /**
+   * Loop state starting from a number parameter starts from `+param` (the
+   * same number): V8 otherwise keeps such state boxed when the function also
+   * calls a tape's grow helper, and allocates a heap number per trip.
+   */
   private loopInits(op: Op): string[] {
-    return (this.a.loopInits.get(op) ?? []).map((d) => `let ${d.variable.name} = ${this.expr(d.init)};`);
+    return (this.a.loopInits.get(op) ?? []).map((d) => {
+      const unboxed = d.init.type === "f64" && this.params.has(d.init) ? "+" : "";
+      return `let ${d.variable.name} = ${unboxed}${this.expr(d.init)};`;
+    });
   }
 
   private whileStatement(op: Op): string[] {
