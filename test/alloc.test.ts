@@ -1,0 +1,84 @@
+/**
+ * After warm-up, `<name>GradInto` allocates nothing on functions whose primal
+ * allocates nothing, while `<name>Grad` allocates its result. Measured on the
+ * Rosenbrock and logistic-regression benchmarks at their benchmark sizes, in a
+ * separate Node process (test/helpers/heap-driver.mjs) started with
+ * --expose-gc and a large fixed new space, from the heap bytes each call
+ * leaves behind. No timing is involved.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import ts from "typescript";
+import { expect, test } from "vitest";
+import { generate } from "../src/generate.js";
+import { repoRoot } from "./helpers/fixtures.js";
+
+interface Measurement {
+  bytesPerCall: number;
+  collections: number;
+}
+
+/**
+ * Heap bytes per call the driver may see although the gradient allocates
+ * nothing: the driver's own bookkeeping (a `process.memoryUsage()` result
+ * per round, spread over its calls) and the heap number a returned double may
+ * be boxed in.
+ */
+const NEARLY_NOTHING = 64;
+
+const dir = join(repoRoot, ".vitest-tmp", "alloc");
+
+/** Generates bench/<file>.ts into a plain JavaScript module the driver can import. */
+async function generatedModule(file: string): Promise<string> {
+  const path = `bench/${file}.ts`;
+  const result = await generate([{ path, text: readFileSync(join(repoRoot, path), "utf8") }]);
+  expect(result.diagnostics).toEqual([]);
+  const js = ts.transpileModule(result.outputs[0]!.text, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, `${file}.grad.mjs`);
+  writeFileSync(out, js);
+  return out;
+}
+
+function measure(file: string, name: string, args: unknown[]): { into: Measurement; grad: Measurement; gradientEntries: number } {
+  const argsFile = join(dir, `${file}.args.json`);
+  writeFileSync(argsFile, JSON.stringify(args));
+  const driver = join(repoRoot, "test/helpers/heap-driver.mjs");
+  const flags = ["--expose-gc", "--min-semi-space-size=64", "--max-semi-space-size=64"];
+  const run = spawnSync(process.execPath, [...flags, driver, join(dir, `${file}.grad.mjs`), name, argsFile], { encoding: "utf8" });
+  expect(run.stderr).toBe("");
+  expect(run.status).toBe(0);
+  return JSON.parse(run.stdout) as { into: Measurement; grad: Measurement; gradientEntries: number };
+}
+
+/** Reproducible numbers in [-1, 1] without a generator: sin of the position. */
+const vector = (n: number, phase = 0): number[] => Array.from({ length: n }, (_, i) => Math.sin(i + phase));
+
+const cases = [
+  { file: "rosenbrock", name: "rosenbrock", args: () => [vector(1000)] },
+  {
+    file: "logistic",
+    name: "logisticLoss",
+    args: () => [
+      vector(20, 0.5).map((v) => 0.3 * v),
+      0.1,
+      Array.from({ length: 1000 }, (_, i) => vector(20, 20 * i)),
+      Array.from({ length: 1000 }, (_, i) => (i % 3 ? 1 : -1)),
+      0.01,
+    ],
+  },
+];
+
+for (const c of cases) {
+  test(`${c.name}GradInto (bench/${c.file}.ts) allocates nothing after warm-up; ${c.name}Grad allocates its result`, async () => {
+    await generatedModule(c.file);
+    const { into, grad, gradientEntries } = measure(c.file, c.name, c.args());
+    // The measurement sees allocations: Grad's gradient arrays, 8 bytes per number at least.
+    expect(grad.bytesPerCall).toBeGreaterThan(8 * gradientEntries);
+    expect(into.bytesPerCall).toBeLessThan(NEARLY_NOTHING);
+    expect(into.collections).toBe(0);
+  }, 60_000);
+}
