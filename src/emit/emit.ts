@@ -65,6 +65,22 @@ export const helpers: Record<string, string> = {
     "  return bigger;",
     "}",
   ].join("\n"),
+  pooledZeros: [
+    "/** Zeros for `n` numbers: the array of `slot` in `pool` (kept between calls), made or remade when its length differs. */",
+    "function pooledZeros(pool: number[][], slot: number, n: number): number[] {",
+    "  const a = pool[slot];",
+    "  if (a !== undefined && a.length === n) return a.fill(0);",
+    "  return (pool[slot] = new Array<number>(n).fill(0));",
+    "}",
+  ].join("\n"),
+  pooledFloats: [
+    "/** A zeroed Float64Array of length `n`: the one of `slot` in `pool` (kept between calls), made or remade when its length differs. */",
+    "function pooledFloats(pool: Float64Array[], slot: number, n: number): Float64Array {",
+    "  const a = pool[slot];",
+    "  if (a !== undefined && a.length === n) return a.fill(0);",
+    "  return (pool[slot] = new Float64Array(n));",
+    "}",
+  ].join("\n"),
   zerosLike: [
     "/** Zeros in the shape of a matrix given as rows. */",
     "function zerosLike(rows: readonly (readonly number[])[]): number[][] {",
@@ -109,8 +125,10 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
   gradValues.forEach((g, i) => {
     if (isArray(g.type) && g.def?.kind === "zeros") buffers.set(g, wrt[i]!);
   });
-  const printer = new Printer(f, allocation, wrt, buffers);
   const ops = [...walkOps(f.body)];
+  const pools = { f64: `${f.name}Shadows`, floats: `${f.name}FloatShadows` };
+  const pooled = new Map(ops.filter((o) => isPooledShadow(o, buffers)).map((o) => [o.results[0]!, o.results[0]!.type === "Float64Array" ? "floats" as const : "f64" as const]));
+  const printer = new Printer(f, allocation, wrt, buffers, pooled, pools);
   const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map(tapeOf));
   const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [`let ${tapes[kind].top} = 0;`]));
   const used = new Set<string>();
@@ -124,6 +142,13 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
   const gradType = `{ ${wrt.map((n, i) => `${n}: ${tsType(f.resultTypes[i + 1]!)}`).join("; ")} }`;
   const about = wrt.length ? `with respect to ${wrt.join(", ")}` : "(it depends on no parameter differentiably)";
   const into = `${f.name}Into`;
+  const poolKinds = new Set(pooled.values());
+  if (pooled.size) prologue.push("let pooled = 0;");
+  const poolDeclarations = [...poolKinds].sort().map((kind) => kind === "f64"
+    ? `/** Shadow arrays of ${into}'s own arrays, kept between calls. */\nconst ${pools.f64}: number[][] = [];`
+    : `/** Shadow arrays of ${into}'s own Float64Arrays, kept between calls. */\nconst ${pools.floats}: Float64Array[] = [];`);
+  if (poolKinds.has("f64")) used.add("pooledZeros");
+  if (poolKinds.has("floats")) used.add("pooledFloats");
   const grad = allocation.gradName;
   const where = `\`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine})`;
   const zeroed = wrt.map((n, i) => {
@@ -144,8 +169,25 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
     ...prologue,
     ...printer.region(f.body),
     "}",
+    ...poolDeclarations.flatMap((d) => ["", d]),
   ];
   return { code: lines.join("\n"), helpers: used };
+}
+
+/**
+ * Shadows of the arrays the function makes (named as adjoints by the forward
+ * sweep) and zeros standing in for a missing shadow come from the function's
+ * pools: a call takes slots 0, 1, ... in order, so after warm-up every slot
+ * has the right length and is only zeroed again. Shadows never outlive the
+ * call. Rows (`number[][]`) and arrays that start empty are not pooled.
+ */
+function isPooledShadow(op: Op, buffers: Map<Value, string>): boolean {
+  const v = op.results[0];
+  if (!v || (v.type !== "f64[]" && v.type !== "Float64Array")) return false;
+  if (op.kind === "zeros") return !buffers.has(v);
+  // An empty array (`[]`) grows by `push`: a pooled one would never have the length asked for.
+  const empty = op.operands[0]?.def?.kind === Structural.Const && op.operands[0].def.literal === 0;
+  return (op.kind === "alloc" || op.kind === "falloc") && v.nameKind === "adjoint" && !empty;
 }
 
 /** Fresh zeros in the shape of array `a`. */
@@ -161,7 +203,14 @@ class Printer {
   private readonly usedBeforeReturn = new Set<Value>();
   private readonly params: Set<Value>;
 
-  constructor(f: Func, private readonly a: Allocation, private readonly gradNames: string[], private readonly buffers: Map<Value, string>) {
+  constructor(
+    f: Func,
+    private readonly a: Allocation,
+    private readonly gradNames: string[],
+    private readonly buffers: Map<Value, string>,
+    private readonly pooled: Map<Value, "f64" | "floats">,
+    private readonly pools: { f64: string; floats: string },
+  ) {
     for (const op of walkOps(f.body)) if (op.kind !== Structural.Return) for (const v of op.operands) this.usedBeforeReturn.add(v);
     this.params = new Set(f.params.map((p) => p.value));
     this.predeclared = new Set([
@@ -245,8 +294,8 @@ class Printer {
 
   /**
    * Loop state starting from a number parameter starts from `+param` (the
-   * same number): V8 otherwise keeps such state boxed when the function also
-   * calls a tape's grow helper, and allocates a heap number per trip.
+   * same number): V8 may otherwise keep such state boxed and allocate a heap
+   * number per trip (it did once the function called a tape's grow helper).
    */
   private loopInits(op: Op): string[] {
     return (this.a.loopInits.get(op) ?? []).map((d) => {
@@ -370,6 +419,11 @@ class Printer {
       if (kind === "ref") return `${refs}.pop() as ${tsType(op.results[0]!.type)}`;
       const t = tapes[kind];
       return kind === "bool" ? `${t.data}[--${t.top}] === 1` : `${t.data}[--${t.top}]`;
+    }
+    const pool = this.pooled.get(op.results[0]!);
+    if (pool) {
+      const n = op.kind === "zeros" ? `${this.expr(op.operands[0]!)}.length` : this.expr(op.operands[0]!);
+      return pool === "f64" ? `pooledZeros(${this.pools.f64}, pooled++, ${n})` : `pooledFloats(${this.pools.floats}, pooled++, ${n})`;
     }
     if (op.kind === "zeros") {
       const buffer = this.buffers.get(op.results[0]!);

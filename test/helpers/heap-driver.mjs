@@ -1,7 +1,7 @@
 /**
  * Run by test/alloc.test.ts in its own process, as
- *   node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 heap-driver.mjs <module.mjs> <name> <args.json>
- * Warms up `<name>Grad` and `<name>GradInto`, then measures the heap bytes
+ *   node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 heap-driver.mjs <module.mjs> <name> <args.json> [<primal.mjs>]
+ * Warms up `<name>GradInto`, `<name>Grad` and, when given, the primal `<name>`, then measures the heap bytes
  * each call leaves allocated (the least over several rounds, so that a round
  * in which the JIT compiles something does not count) and counts the garbage
  * collections during the measured calls. The new space is made large and
@@ -12,7 +12,7 @@ import { PerformanceObserver } from "node:perf_hooks";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
-const [modulePath, name, argsPath] = process.argv.slice(2);
+const [modulePath, name, argsPath, primalPath] = process.argv.slice(2);
 const module = await import(pathToFileURL(modulePath).href);
 const grad = module[`${name}Grad`];
 const into = module[`${name}GradInto`];
@@ -58,4 +58,6 @@ async function measure(run) {
 
 const intoResult = await measure(() => into(...intoArgs));
 const gradResult = await measure(() => grad(...args));
-console.log(JSON.stringify({ into: intoResult, grad: gradResult, gradientEntries: Object.values(buffers).flat(2).length }));
+const primal = primalPath && (await import(pathToFileURL(primalPath).href))[name];
+const primalResult = primal && (await measure(() => primal(...args)));
+console.log(JSON.stringify({ into: intoResult, grad: gradResult, primal: primalResult, gradientEntries: Object.values(buffers).flat(2).length }));
