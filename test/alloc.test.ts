@@ -108,5 +108,7 @@ test("springChainGradInto (bench/springs.ts) allocates what the primal allocates
   // The primal makes its state arrays; Grad makes their shadows and its result besides.
   expect(primal.bytesPerCall).toBeGreaterThan(8 * 3 * masses);
   expect(grad.bytesPerCall).toBeGreaterThan(primal.bytesPerCall + 8 * 3 * masses);
-  expect(into.bytesPerCall).toBeLessThan(primal.bytesPerCall + NEARLY_NOTHING);
+  // GradInto leaves (nearly) only the primal's arrays: under a tenth of what Grad adds to them
+  // (measured: primal 2.6 kB, Grad 6.1 kB, GradInto 2.6 kB per call; 5.1 kB without the pools).
+  expect(into.bytesPerCall - primal.bytesPerCall).toBeLessThan((grad.bytesPerCall - primal.bytesPerCall) / 10);
 }, 60_000);
