@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const cases = (await suite()).filter((c) => only.length === 0 || only.includes(c.name));
   log("generating gradients with adgen ...");
   const failures = generateGradients(cases.map((c) => c.name));
-  const results: CaseResult[] = [];
+  const results: Result[] = [];
   for (const c of cases) {
     log(`${c.name} ...`);
     const failure = failures.get(c.name);
@@ -36,6 +36,9 @@ async function main(): Promise<void> {
   const summary = summarise(results);
   const date = new Date();
   console.log(formatTable(results, summary, date));
+  for (const r of results) {
+    if (r.into) console.log(`GradInto (into the caller's buffers), ${r.name}: ${r.into.overPrimal.toPrecision(3)} x primal, ${r.into.overGrad.toPrecision(3)} x Grad`);
+  }
   if (only.length > 0) return;
   log("compile time ...");
   const compileTimes = measureCompileTimesApart();
@@ -44,9 +47,13 @@ async function main(): Promise<void> {
   writeFileSync(new URL("results.json", import.meta.url), resultsJson(results, summary, date, settings, compileTimes));
 }
 
-async function runCase(c: BenchCase): Promise<CaseResult> {
+/** A result with adgen's `<name>GradInto` timed too: ratios to the primal and to `<name>Grad`. */
+type Result = CaseResult & { into?: { msPerCall: number; overPrimal: number; overGrad: number } };
+
+async function runCase(c: BenchCase): Promise<Result> {
   const adgen = await loadGradient(c);
   if (typeof adgen === "string") return skip(c, adgen);
+  const into = await loadInto(c, adgen);
   const problem = checkCase(c, adgen);
   if (problem) return skip(c, problem);
 
@@ -57,6 +64,7 @@ async function runCase(c: BenchCase): Promise<CaseResult> {
   const subjects: Record<string, Subject> = {
     primal,
     adgen: gradientSubject(`${c.name} adgen`, adgen, c.args),
+    ...(into && { into }),
     ...(c.hand && { hand: gradientSubject(`${c.name} hand-written`, c.hand, c.args) }),
     ...(fdMeasured && { fd: { label: `${c.name} finite differences`, run: () => centralDifferences(c.primal, c.args, slots)[0] } }),
     ...(c.tfjs && { tfjs: gradientSubject(`${c.name} TensorFlow.js`, c.tfjs.grad, c.tfjs.args) }),
@@ -81,6 +89,7 @@ async function runCase(c: BenchCase): Promise<CaseResult> {
       tfjs: ratio("tfjs", "primal"),
       rose: ratio("rose", "primal"),
     },
+    ...(into && { into: { msPerCall: time("into")!, overPrimal: ratio("into", "primal")!, overGrad: ratio("into", "adgen")! } }),
   };
 }
 
@@ -91,6 +100,18 @@ function measureCompileTimesApart(): CompileTime[] {
   const run = spawnSync(process.execPath, ["--import", "tsx", script, "--json"], { cwd: root, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`bench/compile.ts failed:\n${run.stderr}`);
   return JSON.parse(run.stdout) as CompileTime[];
+}
+
+/** adgen's `<name>GradInto`, adding into zeroed buffers shaped like `<name>Grad`'s result (never reset: it accumulates). */
+async function loadInto(c: BenchCase, adgen: GradFn): Promise<Subject | undefined> {
+  const module = (await import(new URL(`${c.name}.grad.ts`, import.meta.url).href)) as Record<string, unknown>;
+  const into = module[`${c.primal.name}GradInto`];
+  if (typeof into !== "function") return undefined;
+  const zeroed = (v: unknown): unknown =>
+    typeof v === "number" ? 0 : v instanceof Float64Array ? new Float64Array(v.length) : Array.isArray(v) && Array.isArray(v[0]) ? v.map(zeroed) : new Array<number>((v as number[]).length).fill(0);
+  const buffers = Object.fromEntries(Object.entries(adgen(...c.args).grad).map(([k, v]) => [k, zeroed(v)]));
+  const args = [...c.args, buffers];
+  return { label: `${c.name} adgen GradInto`, run: () => (into as (...a: unknown[]) => number)(...args) };
 }
 
 /** adgen's `<name>Grad` from bench/<name>.grad.ts, or why it cannot be had. */

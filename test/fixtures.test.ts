@@ -3,10 +3,14 @@
  * `fixtures/<name>.ts`, the committed `fixtures/<name>.grad.ts` (kept equal to
  * fresh output by golden.test.ts) must export `<f>Grad` for each `<f>Samples`;
  * at each sample its value must be exactly `f`'s and each partial derivative
- * must match the oracle. `<f>Kinks` lists points on a kink with the exact
- * gradient the conventions prescribe there. `<f>Frozen(...sample)` gives, for a
- * function with a stopGradient, the function to differentiate instead: `f` with
- * the stopped values frozen at the sample.
+ * must match the oracle. `<f>GradInto` is checked the same way: from zeroed
+ * buffers it gives exactly `<f>Grad`'s gradient, and called twice on buffers
+ * that already hold a number it adds the oracle's derivative twice.
+ * `<f>Kinks` lists points on a kink with the exact gradient the conventions
+ * prescribe there. `<f>Frozen(...sample)` gives, for a function with a
+ * stopGradient, the function to differentiate instead: `f` with the stopped
+ * values frozen at the sample. A vector-valued `<f>` has `<f>Vjp`, checked
+ * against a numerical Jacobian.
  */
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -24,6 +28,8 @@ import {
 
 type SourceFunction = (...args: unknown[]) => number;
 type GradFunction = (...args: unknown[]) => { value: number; grad: Record<string, unknown> };
+/** `<f>GradInto(...args, grad)`: adds the gradient into `grad`, returns the value. */
+type IntoFunction = (...argsThenGrad: unknown[]) => number;
 interface Kink {
   args: unknown[];
   grad: Record<string, number>;
@@ -45,6 +51,31 @@ function gradFunction(generated: Module, name: string): GradFunction {
   if (typeof fn !== "function") throw new Error(`the generated module exports no function ${name}Grad`);
   return fn as GradFunction;
 }
+
+function intoFunction(generated: Module, name: string): IntoFunction {
+  const fn = generated[`${name}GradInto`];
+  if (typeof fn !== "function") throw new Error(`the generated module exports no function ${name}GradInto`);
+  return fn as IntoFunction;
+}
+
+/** A copy of a number, an array, rows, a Float64Array, a tuple or an object with every number replaced by `fill`. */
+function filledLike(value: unknown, fill: number): unknown {
+  if (typeof value === "number") return fill;
+  if (value instanceof Float64Array) return new Float64Array(value.length).fill(fill);
+  if (Array.isArray(value)) return value.map((item) => filledLike(item, fill));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => coordinates(v).length > 0).map(([k, v]) => [k, filledLike(v, fill)]));
+  }
+  throw new Error(`no gradient buffer for ${String(value)}`);
+}
+
+/** Gradient buffers for the parameters `grad` holds, each shaped like its argument and filled with `fill`. */
+function buffersFor(fn: ExportedFunction, args: unknown[], names: string[], fill: number): Record<string, unknown> {
+  return Object.fromEntries(names.map((name) => [name, filledLike(args[fn.parameters.findIndex((p) => p.name === name)], fill)]));
+}
+
+/** What the buffers of GradInto hold before the accumulation test (any number not 0 will do). */
+const PRESET = 0.5;
 
 /**
  * Parameters whose derivative the gradient may carry: the `@wrt` list, or
@@ -103,6 +134,8 @@ for (const fixture of listFixtures()) {
       const sampled = exportsWithSuffix(source, "Samples");
       const generated = await loadGenerated();
       expect([...exportsWithSuffix(generated, "Grad"), ...exportsWithSuffix(generated, "Vjp")].sort()).toEqual(sampled);
+      const scalar = functions.filter((fn) => fn.returnType === "number").map((fn) => fn.name);
+      expect(exportsWithSuffix(generated, "GradInto")).toEqual(sampled.filter((name) => scalar.includes(name)));
       expect(functions.map((fn) => fn.name)).toEqual(expect.arrayContaining(sampled));
       expect(sampled).toEqual(expect.arrayContaining(exportsWithSuffix(source, "Kinks")));
     });
@@ -134,11 +167,28 @@ for (const fixture of listFixtures()) {
               if (fn.wrt) expect(Object.keys(grad).sort()).toEqual([...fn.wrt].sort());
             });
 
+            test("GradInto from zeroed buffers: value is exactly f's, arguments are unchanged, grad is exactly Grad's", async () => {
+              const generated = await loadGenerated();
+              const { grad } = gradFunction(generated, fn.name)(...args);
+              const buffers = buffersFor(fn, args, Object.keys(grad), 0);
+              const before = structuredClone(args);
+              const value = intoFunction(generated, fn.name)(...args, buffers);
+              expect(args).toStrictEqual(before);
+              const expected = f(...args);
+              expect(Object.is(value, expected), `value ${value}, f gives ${expected}`).toBe(true);
+              expect(buffers).toStrictEqual(grad);
+            });
+
             fn.parameters.forEach((p, index) => {
               if (!differentiableNames.includes(p.name)) return;
               test(`d/d${p.name}`, async () => {
-                const { grad } = gradFunction(await loadGenerated(), fn.name)(...args);
+                const generated = await loadGenerated();
+                const { grad } = gradFunction(generated, fn.name)(...args);
+                let accumulated: Record<string, unknown> | undefined;
                 if (p.name in grad) {
+                  accumulated = buffersFor(fn, args, Object.keys(grad), PRESET);
+                  intoFunction(generated, fn.name)(...args, accumulated);
+                  intoFunction(generated, fn.name)(...args, accumulated);
                   // The gradient has the shape and array type of its parameter.
                   expect(coordinates(grad[p.name]).map(pathText)).toEqual(coordinates(args[index]).map(pathText));
                   expect(grad[p.name] instanceof Float64Array).toBe(args[index] instanceof Float64Array);
@@ -147,6 +197,8 @@ for (const fixture of listFixtures()) {
                   const oracle = numericDerivative(differentiated(args), args, [index, ...path]);
                   if (p.name in grad) {
                     expectGradClose(at(grad[p.name], path), oracle, { rtol: RTOL, label: `grad.${p.name}${pathText(path)}` });
+                    const added = (at(accumulated![p.name], path) as number) - PRESET;
+                    expectGradClose(added / 2, oracle, { rtol: RTOL, label: `half of what GradInto twice added to grad.${p.name}${pathText(path)}` });
                   } else if (Number.isFinite(oracle) && !constantOnOneSide(f, args, index)) {
                     // A count or threshold sampled at its jump (an integer trip count) is constant on one side;
                     // a size or index makes f undefined (NaN) between integers.

@@ -35,6 +35,8 @@ export interface Allocation {
   loopInits: Map<Op, { variable: Variable; init: Value }[]>;
   /** The counter variable of each `repeat`. */
   repeatCounters: Map<Op, string>;
+  /** The name of the caller's gradient buffers (`grad`, unless a parameter has that name). */
+  gradName: string;
 }
 
 const isLoop = (op: Op) => op.kind === Structural.While || op.kind === Structural.Repeat;
@@ -95,6 +97,7 @@ export function allocate(f: Func): Allocation {
   const params = new Set(f.params.map((p) => p.value));
   for (const p of f.signature ?? []) names.claim(p.name);
   for (const p of f.params) variable.set(p.value, { name: names.claim(p.name), reassigned: false });
+  const gradName = names.fresh("grad");
   const declarations = new Map<Op, { variable: Variable; init: Value | undefined; result: Value }[]>();
   const loopInits = new Map<Op, { variable: Variable; init: Value }[]>();
   const repeatCounters = new Map<Op, string>();
@@ -214,7 +217,7 @@ export function allocate(f: Func): Allocation {
   };
 
   visit(f.body.ops, new Map(), undefined, undefined);
-  return { inlined, variable, declarations, loopInits, repeatCounters };
+  return { inlined, variable, declarations, loopInits, repeatCounters, gradName };
 }
 
 

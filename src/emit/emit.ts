@@ -7,11 +7,11 @@
 import { InternalError } from "../diagnostics.js";
 import { literalText } from "../ir/literal.js";
 import { primitive } from "../ir/primitives.js";
-import { Structural, type Func, type Op, type Region, type Type, type Value } from "../ir/types.js";
+import { isArray, Structural, type Func, type Op, type Region, type Type, type Value } from "../ir/types.js";
 import { terminator, walkOps } from "../ir/walk.js";
+import { isVectorValued, leavesOf, shapeText } from "../ir/shape.js";
 import { allocate, type Allocation, type Variable } from "./allocate.js";
 import { accessText, nestedText } from "./structure.js";
-import { isVectorValued, leavesOf, shapeText } from "../ir/shape.js";
 
 const typeNames: Record<Type, string> = {
   f64: "number",
@@ -67,6 +67,22 @@ export const helpers: Record<string, string> = {
     "  return bigger;",
     "}",
   ].join("\n"),
+  pooledZeros: [
+    "/** Zeros for `n` numbers: the array of `slot` in `pool` (kept between calls), made or remade when its length differs. */",
+    "function pooledZeros(pool: number[][], slot: number, n: number): number[] {",
+    "  const a = pool[slot];",
+    "  if (a !== undefined && a.length === n) return a.fill(0);",
+    "  return (pool[slot] = new Array<number>(n).fill(0));",
+    "}",
+  ].join("\n"),
+  pooledFloats: [
+    "/** A zeroed Float64Array of length `n`: the one of `slot` in `pool` (kept between calls), made or remade when its length differs. */",
+    "function pooledFloats(pool: Float64Array[], slot: number, n: number): Float64Array {",
+    "  const a = pool[slot];",
+    "  if (a !== undefined && a.length === n) return a.fill(0);",
+    "  return (pool[slot] = new Float64Array(n));",
+    "}",
+  ].join("\n"),
   zerosLike: [
     "/** Zeros in the shape of a matrix given as rows. */",
     "function zerosLike(rows: readonly (readonly number[])[]): number[][] {",
@@ -92,17 +108,39 @@ const tapeOf = (op: Op): TapeKind => {
   return op.index ? "i32" : t === "f64" || t === "bool" ? t : "ref";
 };
 
+/**
+ * Two functions per gradient: `<name>GradInto(...params, grad)`, which holds
+ * the sweeps, adds the gradient into the caller's `grad` and returns the
+ * value; and `<name>Grad(...params)`, which calls it with zeroed buffers and
+ * returns `{ value, grad }`. The shadows of differentiated array parameters
+ * are the caller's arrays themselves: the reverse sweep only ever adds into
+ * them (parameters are never written), so starting from the caller's
+ * contents accumulates. A vector-valued function gets one function,
+ * `<name>Vjp(...params, seed)`, returning `{ value, grad }`.
+ */
 export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers: Set<string>; headers: Set<string> } {
+  const vjp = isVectorValued(f);
   const valueCount = f.resultNames.filter((n) => n === "value").length;
   const wrt = f.resultNames.slice(valueCount);
+  /** Where each gradient entry goes in `grad`: the parameter's name, then fields or tuple indices. */
   const paths = wrt.map((name) => f.params.find((p) => p.name === name)?.path ?? [name]);
-  // A vector-valued function's value has the shape of its result.
-  const valueShape = valueCount > 1 || (f.resultShape && f.resultShape.kind !== "value") ? f.resultShape : undefined;
-  const valuePaths = valueShape ? leavesOf(valueShape).map((l) => l.path) : [];
-  const valueType = f.resultShape ? shapeText(f.resultShape) : tsType(f.resultTypes[0]!);
   const allocation = allocate(f);
-  const printer = new Printer(allocation, paths, valueCount, valuePaths);
+  const ret = terminator(f.body);
+  const gradValues = ret.operands.slice(valueCount);
+  /** Shadows of array parameters, by their path in `grad` (GradInto only). */
+  const buffers = new Map<Value, string[]>();
+  gradValues.forEach((g, i) => {
+    if (!vjp && isArray(g.type) && g.def?.kind === "zeros") buffers.set(g, paths[i]!);
+  });
   const ops = [...walkOps(f.body)];
+  const pools = { f64: `${f.name}Shadows`, floats: `${f.name}FloatShadows` };
+  const returned = new Set(ret.operands);
+  const pooled = new Map(ops.filter((o) => isPooledShadow(o, buffers) && !returned.has(o.results[0]!))
+    .map((o) => [o.results[0]!, o.results[0]!.type === "Float64Array" ? "floats" as const : "f64" as const]));
+  // A vector-valued function's value has the shape of its result.
+  const valueShape = f.resultShape && f.resultShape.kind !== "value" ? f.resultShape : undefined;
+  const valuePaths = valueShape ? leavesOf(valueShape).map((l) => l.path) : [];
+  const printer = new Printer(f, allocation, paths, buffers, pooled, pools, vjp ? { valueCount, valuePaths } : undefined);
   const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map(tapeOf));
   const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [`let ${tapes[kind].top} = 0;`]));
   const used = new Set<string>();
@@ -110,35 +148,107 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
     if (kind === "ref") used.add("tapeArrays");
     else used.add(tapes[kind].grow).add(tapes[kind].declaration);
   }
-  if (ops.some((o) => o.kind === "zeros" && o.results[0]!.type === "f64[][]")) used.add("zerosLike");
-  const params = (f.signature ?? f.params).map((p) => `${p.name}: ${p.typeText}`).join(", ");
-  const gradType = nestedText(paths, wrt.map((_, i) => tsType(f.resultTypes[i + valueCount]!)), ";");
+  const matrixZeros = ops.some((o) => o.kind === "zeros" && o.results[0]!.type === "f64[][]" && !buffers.has(o.results[0]!));
+  if (matrixZeros || gradValues.some((g) => g.type === "f64[][]")) used.add("zerosLike");
+  const sourceParams = f.signature ?? f.params;
+  const params = sourceParams.map((p) => `${p.name}: ${p.typeText}`).join(", ");
+  const gradType = nestedText(paths, gradValues.map((g) => tsType(g.type)), ";");
+  const valueType = f.resultShape ? shapeText(f.resultShape) : tsType(f.resultTypes[0]!);
   const about = wrt.length ? `with respect to ${[...new Set(paths.map((p) => p[0]))].join(", ")}` : "(it depends on no parameter differentiably)";
+  const into = `${f.name}Into`;
+  const poolKinds = new Set(pooled.values());
+  if (pooled.size) prologue.push("let pooled = 0;");
+  const owner = vjp ? f.name : into;
+  const poolDeclarations = [...poolKinds].sort().map((kind) => kind === "f64"
+    ? `/** Shadow arrays of ${owner}'s own arrays, kept between calls. */\nconst ${pools.f64}: number[][] = [];`
+    : `/** Shadow arrays of ${owner}'s own Float64Arrays, kept between calls. */\nconst ${pools.floats}: Float64Array[] = [];`);
+  if (poolKinds.has("f64")) used.add("pooledZeros");
+  if (poolKinds.has("floats")) used.add("pooledFloats");
+  const grad = allocation.gradName;
+  const where = `\`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine})`;
   // The leaves of tuple and object parameters the code reads, as variables.
   const read = new Set(ops.flatMap((o) => o.operands));
   const leaves = f.params.filter((p) => p.path && read.has(p.value))
     .map((p) => `const ${allocation.variable.get(p.value)!.name} = ${accessText(p.path!)};`);
+  const body = [...leaves, ...prologue, ...printer.region(f.body), "}", ...poolDeclarations.flatMap((d) => ["", d])];
+  if (vjp) {
+    const lines = [
+      `/** Value of ${where} and the vector-Jacobian product seed^T J ${about}. */`,
+      `export function ${f.name}(${params}): { value: ${valueType}; grad: ${gradType} } {`,
+      ...body,
+    ];
+    return { code: lines.join("\n"), helpers: used, headers: headersOf(ops) };
+  }
+  /** A parameter's leaf as the wrapper reads it (`model.w`), or any other value as printed. */
+  const sourceText = (v: Value) => {
+    const p = f.params.find((q) => q.value === v);
+    return p?.path ? accessText(p.path) : printer.expr(v);
+  };
+  const zeroed = nestedText(paths, gradValues.map((g) => (isArray(g.type) ? zerosText(g.type, sourceText(g.def!.operands[0]!)) : "0")), ",");
   const lines = [
-    isVectorValued(f)
-      ? `/** Value of \`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine}) and the vector-Jacobian product seed^T J ${about}. */`
-      : `/** Value and gradient of \`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine}) ${about}. */`,
+    `/** Value and gradient of ${where} ${about}. */`,
     `export function ${f.name}(${params}): { value: ${valueType}; grad: ${gradType} } {`,
-    ...leaves,
-    ...prologue,
-    ...printer.region(f.body),
+    // Annotated, so that a tuple's zeros are a tuple, not a number[].
+    `const ${grad}: ${gradType} = ${zeroed};`,
+    `return { value: ${into}(${[...sourceParams.map((p) => p.name), grad].join(", ")}), ${grad === "grad" ? "grad" : `grad: ${grad}`} };`,
     "}",
+    "",
+    wrt.length
+      ? `/** Value of ${where}; adds its gradient ${about} into \`${grad}\`. */`
+      : `/** Value of ${where}; its gradient is empty ${about}. */`,
+    `export function ${into}(${params ? `${params}, ` : ""}${grad}: ${gradType}): ${valueType} {`,
+    ...body,
   ];
-  const headers = new Set(ops.map((o) => primitive(o.kind)?.external?.header).filter((h): h is string => !!h));
-  return { code: lines.join("\n"), helpers: used, headers };
+  return { code: lines.join("\n"), helpers: used, headers: headersOf(ops) };
+}
+
+/** The imports and declarations the external functions called need. */
+function headersOf(ops: Op[]): Set<string> {
+  return new Set(ops.map((o) => primitive(o.kind)?.external?.header).filter((h): h is string => !!h));
+}
+
+/**
+ * Shadows of the arrays the function makes (named as adjoints by the forward
+ * sweep) and zeros standing in for a missing shadow come from the function's
+ * pools: a call takes slots 0, 1, ... in order, so after warm-up every slot
+ * has the right length and is only zeroed again. Shadows never outlive the
+ * call. Rows (`number[][]`) and arrays that start empty are not pooled.
+ */
+function isPooledShadow(op: Op, buffers: Map<Value, string[]>): boolean {
+  const v = op.results[0];
+  if (!v || (v.type !== "f64[]" && v.type !== "Float64Array")) return false;
+  if (op.kind === "zeros") return !buffers.has(v);
+  // An empty array (`[]`) grows by `push`: a pooled one would never have the length asked for.
+  const empty = op.operands[0]?.def?.kind === Structural.Const && op.operands[0].def.literal === 0;
+  return (op.kind === "alloc" || op.kind === "falloc") && v.nameKind === "adjoint" && !empty;
+}
+
+/** Fresh zeros in the shape of array `a`. */
+function zerosText(type: Type, a: string): string {
+  return type === "f64[][]" ? `zerosLike(${a})` : type === "Float64Array" ? `new Float64Array(${a}.length)` : `new Array<number>(${a}.length).fill(0)`;
 }
 
 class Printer {
   private readonly predeclared: Set<Variable>;
   private readonly firstDefinitions = new Map<Variable, Value>();
 
-  constructor(private readonly a: Allocation, private readonly gradPaths: string[][], private readonly valueCount: number,
-    /** For a value of tuple or object shape, the path of each of its leaves. */
-    private readonly valuePaths: string[][]) {
+  /** Values printed as a statement somewhere other than the return. */
+  private readonly usedBeforeReturn = new Set<Value>();
+  private readonly params: Set<Value>;
+
+  constructor(
+    f: Func,
+    private readonly a: Allocation,
+    /** Each gradient entry's path in `grad`. */
+    private readonly gradPaths: string[][],
+    private readonly buffers: Map<Value, string[]>,
+    private readonly pooled: Map<Value, "f64" | "floats">,
+    private readonly pools: { f64: string; floats: string },
+    /** For a VJP: how many values the return starts with, and their paths in a tuple or object result. */
+    private readonly vjp?: { valueCount: number; valuePaths: string[][] },
+  ) {
+    for (const op of walkOps(f.body)) if (op.kind !== Structural.Return) for (const v of op.operands) this.usedBeforeReturn.add(v);
+    this.params = new Set(f.params.map((p) => p.value));
     this.predeclared = new Set([
       ...[...a.declarations.values()].flatMap((ds) => ds.map((d) => d.variable)),
       ...[...a.loopInits.values()].flatMap((ds) => ds.map((d) => d.variable)),
@@ -170,16 +280,27 @@ class Printer {
 
   private statement(op: Op): string[] {
     if (op.kind === Structural.Return) {
-      const values = op.operands.slice(0, this.valueCount).map((v) => this.expr(v));
-      const value = this.valuePaths.length ? nestedText(this.valuePaths, values, ",") : values[0]!;
-      const grad = nestedText(this.gradPaths, op.operands.slice(this.valueCount).map((g) => this.expr(g)), ",");
-      return [`return { value: ${value}, grad: ${grad} };`];
+      if (this.vjp) {
+        const { valueCount, valuePaths } = this.vjp;
+        const values = op.operands.slice(0, valueCount).map((v) => this.expr(v));
+        const value = valuePaths.length ? nestedText(valuePaths, values, ",") : values[0]!;
+        const grad = nestedText(this.gradPaths, op.operands.slice(valueCount).map((g) => this.expr(g)), ",");
+        return [`return { value: ${value}, grad: ${grad} };`];
+      }
+      // Array adjoints were added into the caller's arrays in place; numbers are added here.
+      const [value, ...grads] = op.operands;
+      const adds = grads.flatMap((g, i) => {
+        if (isArray(g.type) || (g.def?.kind === Structural.Const && g.def.literal === 0)) return [];
+        return [`${accessText([this.a.gradName, ...this.gradPaths[i]!])} += ${this.expr(g)};`];
+      });
+      return [...adds, `return ${this.expr(value!)};`];
     }
     if (op.kind === Structural.If) return this.ifStatement(op);
     if (op.kind === Structural.While) return this.whileStatement(op);
     if (op.kind === Structural.Repeat) return this.repeatStatement(op);
     if (op.results.length === 0) return [this.effect(op)];
     const v = op.results[0]!;
+    if (this.buffers.has(v) && !this.usedBeforeReturn.has(v)) return [];
     const x = this.variableOf(v);
     if (!this.isFirstDefinition(x, v)) return [this.assignment(x, op)];
     return [`${x.reassigned ? "let" : "const"} ${x.name} = ${this.rhs(op)};`];
@@ -214,8 +335,16 @@ class Printer {
     return out;
   }
 
+  /**
+   * Loop state starting from a number parameter starts from `+param` (the
+   * same number): V8 may otherwise keep such state boxed and allocate a heap
+   * number per trip (it did once the function called a tape's grow helper).
+   */
   private loopInits(op: Op): string[] {
-    return (this.a.loopInits.get(op) ?? []).map((d) => `let ${d.variable.name} = ${this.expr(d.init)};`);
+    return (this.a.loopInits.get(op) ?? []).map((d) => {
+      const unboxed = d.init.type === "f64" && this.params.has(d.init) ? "+" : "";
+      return `let ${d.variable.name} = ${unboxed}${this.expr(d.init)};`;
+    });
   }
 
   private whileStatement(op: Op): string[] {
@@ -336,10 +465,14 @@ class Printer {
       const t = tapes[kind];
       return kind === "bool" ? `${t.data}[--${t.top}] === 1` : `${t.data}[--${t.top}]`;
     }
+    const pool = this.pooled.get(op.results[0]!);
+    if (pool) {
+      const n = op.kind === "zeros" ? `${this.expr(op.operands[0]!)}.length` : this.expr(op.operands[0]!);
+      return pool === "f64" ? `pooledZeros(${this.pools.f64}, pooled++, ${n})` : `pooledFloats(${this.pools.floats}, pooled++, ${n})`;
+    }
     if (op.kind === "zeros") {
-      const a = this.expr(op.operands[0]!);
-      const type = op.results[0]!.type;
-      return type === "f64[][]" ? `zerosLike(${a})` : type === "Float64Array" ? `new Float64Array(${a}.length)` : `new Array<number>(${a}.length).fill(0)`;
+      const buffer = this.buffers.get(op.results[0]!);
+      return buffer ? accessText([this.a.gradName, ...buffer]) : zerosText(op.results[0]!.type, this.expr(op.operands[0]!));
     }
     const p = primitive(op.kind);
     if (!p) throw new InternalError(`cannot print op ${op.kind}`);
