@@ -13,6 +13,7 @@ import { primitive, type Shadows } from "../ir/primitives.js";
 import { isArray, Structural, type Func, type Op, type Region, type Value } from "../ir/types.js";
 import { definedInside, replaceUses, terminator, walkOps } from "../ir/walk.js";
 import { aliasClasses, analyseActivity, type AliasClasses } from "./activity.js";
+import { affineCounters, finalValue, tripFormula, wholeNumber, type Counter } from "./counters.js";
 import { ForwardSweep, nameLike } from "./forward.js";
 
 type Adjoints = Map<Value, Value>;
@@ -61,7 +62,7 @@ export function reverseMode(primal: Func, wrt: string[]): Func {
 }
 
 /** Operations cheap enough to recompute in the reverse sweep rather than tape. */
-const cheap = new Set(["add", "sub", "mul", "neg", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not", "select"]);
+const cheap = new Set(["add", "sub", "mul", "neg", "max", "min", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not", "select"]);
 
 /** Whether `v` is defined by `region` itself (an argument or a top-level op), not outside it. */
 function definedBy(region: Region, v: Value): boolean {
@@ -194,13 +195,23 @@ class Transform {
       .filter((v) => this.active.has(v) && !definedInside(v, op) && !body.args.includes(v))
       .sort((p, q) => p.id - q.id);
     const n = carried.length;
-    const trips = this.countTrips(op);
     b.loc = op.loc;
+    // Counters are computed backwards from their final values rather than taped; a
+    // counted loop's trip count is computed from its start and bound rather than counted.
+    const counters = affineCounters(op);
+    b.reverse = false;
+    const trips = tripFormula(b, op, counters, (v) => this.invariantValue(v, op)) ?? this.countTrips(op);
+    const finals = counters.map((c) => finalValue(b, op, c, trips));
+    b.reverse = true;
     const zero = b.const(0);
-    const rep = b.repeatOp(trips, [...carried.map((j) => seeds[j] ?? zero), ...outer.map((v) => adj.get(v) ?? zero)]);
+    const rep = b.repeatOp(trips, [...carried.map((j) => seeds[j] ?? zero), ...outer.map((v) => adj.get(v) ?? zero), ...finals]);
     const region = rep.regions[0]!;
     const named = [...carried.map((j) => adjointName(op.results[j]!)), ...outer.map(adjointName)];
-    [region.args, rep.results].forEach((values) => values.forEach((v, i) => { v.name = named[i]!; v.nameKind = "adjoint"; }));
+    [region.args, rep.results].forEach((values) => values.forEach((v, i) => {
+      const counter = counters[i - named.length];
+      v.name = counter ? body.args[counter.index]!.name : named[i]!;
+      v.nameKind = counter ? body.args[counter.index]!.nameKind : "adjoint";
+    }));
     b.inRegion(region, () => {
       const local: Adjoints = new Map(adj);
       outer.forEach((v, i) => local.set(v, region.args[n + i]!));
@@ -209,14 +220,34 @@ class Transform {
       });
       this.reverseRegion(body, local);
       b.loc = op.loc;
-      b.yield([...carried.map((j) => local.get(body.args[j]!) ?? zero), ...outer.map((v) => local.get(v) ?? zero)]);
+      b.yield([...carried.map((j) => local.get(body.args[j]!) ?? zero), ...outer.map((v) => local.get(v) ?? zero),
+        ...counters.map((c) => body.args[c.index]!)]);
     });
     outer.forEach((v, i) => adj.set(v, rep.results[n + i]!));
     carried.forEach((j, i) => {
       const init = op.operands[j]!;
       if (this.active.has(init)) this.accumulate(adj, init, rep.results[i]!);
     });
-    this.recordTripValues(body, region);
+    this.recordTripValues(body, region, new Map(counters.map((c, i) => [body.args[c.index]!, { counter: c, after: region.args[named.length + i]! }])));
+  }
+
+  /**
+   * A value of a loop's condition region as one computed outside the loop, when
+   * it is the same in every trip: a value from outside, a constant, or cheap
+   * arithmetic and reads of arrays nothing writes over such values.
+   */
+  private invariantValue(v: Value, loop: Op): Value | undefined {
+    if (!definedInside(v, loop)) return v;
+    const op = v.def;
+    if (!op || op.parent !== loop.regions[0] || !this.recomputable(op)) return undefined;
+    if (op.kind === Structural.Const) return this.b.const(op.literal!);
+    const operands: Value[] = [];
+    for (const x of op.operands) {
+      const y = this.invariantValue(x, loop);
+      if (!y) return undefined;
+      operands.push(y);
+    }
+    return this.b.prim(op.kind, operands);
   }
 
   /** Adds a trip counter to a `while`'s state; returns its final value. */
@@ -244,7 +275,7 @@ class Transform {
   }
 
   /** Tapes each value of a forward loop body that its reverse body reads: pushed at the end of a trip, popped at the start. */
-  private recordTripValues(forward: Region, reverse: Region): void {
+  private recordTripValues(forward: Region, reverse: Region, counters: Map<Value, { counter: Counter; after: Value }>): void {
     const needed = new Set<Value>();
     for (const o of walkOps(reverse)) {
       for (const v of o.operands) if (definedBy(forward, v)) needed.add(v);
@@ -254,7 +285,7 @@ class Transform {
     const recomputed = new Set<Value>();
     const taped = new Set<Value>();
     const classify = (v: Value): void => {
-      if (!definedBy(forward, v) || recomputed.has(v) || taped.has(v)) return;
+      if (!definedBy(forward, v) || recomputed.has(v) || taped.has(v) || counters.has(v)) return;
       if (v.def && this.recomputable(v.def)) {
         v.def.operands.forEach(classify);
         recomputed.add(v);
@@ -281,6 +312,12 @@ class Transform {
     const replacement = new Map<Value, Value>();
     const get = (v: Value) => replacement.get(v) ?? v;
     this.b.inRegion(reverse, () => {
+      // A counter's value in this trip: its value after the trip, one step back.
+      this.b.reverse = false;
+      for (const [v, { counter, after }] of counters) {
+        replacement.set(v, nameLike(this.b.prim(counter.kind === "add" ? "sub" : "add", [after, counter.step]), v));
+      }
+      this.b.reverse = true;
       for (const v of [...tape].reverse()) {
         const popped = this.b.pop(v);
         const push = pushes.get(v)!;
@@ -342,28 +379,10 @@ class Transform {
         if ((op.kind === "load" || op.kind === "store" || op.kind === "append") && !op.reverse) this.indexUses.add(op.operands[1]!);
       }
     }
-    return this.indexUses.has(v) && this.wholeNumber(v, new Set());
+    return this.indexUses.has(v) && wholeNumber(v);
   }
 
   private indexUses: Set<Value> | undefined;
-
-  private wholeNumber(v: Value, visiting: Set<Value>): boolean {
-    if (visiting.has(v)) return true; // around a loop: whole if everything else is
-    visiting.add(v);
-    const op = v.def;
-    if (!op) {
-      // A loop state argument: whole when its initial and next values are.
-      const loop = v.region?.owner;
-      const j = v.region?.args.indexOf(v) ?? -1;
-      if (!loop || loop.kind !== Structural.While || j < 0) return false;
-      const next = terminator(loop.regions[1]!).operands[j]!;
-      return this.wholeNumber(loop.operands[j]!, visiting) && this.wholeNumber(next, visiting);
-    }
-    if (op.kind === Structural.Const) return typeof op.literal === "number" && Number.isInteger(op.literal) && Math.abs(op.literal) < 2 ** 31;
-    if (op.kind === "len") return true;
-    if (op.kind === "add" || op.kind === "sub") return op.operands.every((x) => this.wholeNumber(x, visiting));
-    return false;
-  }
 
   /** Makes the forward `if` yield each primal value of its branches that the reverse branch reads. */
   private recordBranchValues(forward: Op, reverse: Op): void {

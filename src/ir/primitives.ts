@@ -146,13 +146,13 @@ def({ name: "atanh", arity: 1, resultType: "f64", emit: call("atanh"),
 def({ name: "abs", arity: 1, resultType: "f64", emit: call("abs"),
   // abs'(0) = sign(0) = 0.
   adjoint: (b, [x], _y, dy) => [b.mul(dy, b.prim("sign", [x]))] });
-def({ name: "max", arity: 2, resultType: "f64", emit: call("max"),
+def({ name: "max", arity: 2, resultType: "f64", emit: call("max"), fold: (a, b) => Math.max(a as N, b as N),
   // At a tie the first operand takes the whole derivative.
   adjoint: (b, [u, v], _y, dy) => {
     const first = b.prim("ge", [u, v]);
     return [b.select(first, dy, b.const(0)), b.select(first, b.const(0), dy)];
   } });
-def({ name: "min", arity: 2, resultType: "f64", emit: call("min"),
+def({ name: "min", arity: 2, resultType: "f64", emit: call("min"), fold: (a, b) => Math.min(a as N, b as N),
   adjoint: (b, [u, v], _y, dy) => {
     const first = b.prim("le", [u, v]);
     return [b.select(first, dy, b.const(0)), b.select(first, b.const(0), dy)];
