@@ -50,7 +50,7 @@ export function gmmObjectiveGrad(
   // tape: 3 numbers per trip, for the reverse sweep
   while (i < x.length) {
     let k_1 = 0;
-    // tape: 2 numbers, 1 array reference per trip, for the reverse sweep
+    // tape: 2 numbers per trip, for the reverse sweep
     while (k_1 < K) {
       let j_1 = 0;
       while (j_1 < d) {
@@ -58,53 +58,52 @@ export function gmmObjectiveGrad(
         j_1 += 1;
       }
       const t2 = qdiags[k_1];
-      const dt = dQdiags[k_1];
       const t3 = icf[k_1];
       const d_1 = centred.length;
       let i_1 = 0;
-      // tape: 2 numbers per trip, for the reverse sweep
+      // tape: 1 number per trip, for the reverse sweep
       while (i_1 < d_1) {
-        const t4 = t2[i_1];
-        const t5 = centred[i_1];
-        qCentred[i_1] = t4 * t5;
+        const t4 = centred[i_1];
+        qCentred[i_1] = t2[i_1] * t4;
         i_1 += 1;
-        if (top + 2 > tape.length) tape = growValues(tape, top + 2);
+        if (top + 1 > tape.length) tape = growValues(tape, top + 1);
         tape[top++] = t4;
-        tape[top++] = t5;
       }
       let i_2 = 0;
       let l = d_1;
+      // tape: 1 number per trip, for the reverse sweep
       while (i_2 < d_1) {
         const j_2 = i_2 + 1;
         let j_3 = j_2;
-        // tape: 2 numbers per trip, for the reverse sweep
+        let l_1 = l;
+        // tape: 1 number per trip, for the reverse sweep
         while (j_3 < d_1) {
-          const t6 = centred[i_2];
-          qCentred[j_3] += t3[l] * t6;
-          const l_1 = l + 1;
+          const t5 = centred[i_2];
+          qCentred[j_3] += t3[l_1] * t5;
+          l_1 += 1;
           j_3 += 1;
-          if (top + 2 > tape.length) tape = growValues(tape, top + 2);
-          tape[top++] = l;
-          tape[top++] = t6;
-          l = l_1;
+          if (top + 1 > tape.length) tape = growValues(tape, top + 1);
+          tape[top++] = t5;
         }
+        if (top + 1 > tape.length) tape = growValues(tape, top + 1);
+        tape[top++] = l;
         i_2 = j_2;
+        l = l_1;
       }
       let s = 0;
       let i_3 = 0;
       let trips = 0;
       // tape: 1 number per trip, for the reverse sweep
       while (i_3 < qCentred.length) {
-        const t7 = qCentred[i_3];
-        s += t7 * t7;
+        const t6 = qCentred[i_3];
+        s += t6 * t6;
         i_3 += 1;
         if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-        tape[top++] = t7;
+        tape[top++] = t6;
         trips += 1;
       }
       mainTerm[k_1] = alphas[k_1] + sumQs[k_1] - 0.5 * s;
       k_1 += 1;
-      arrays.push(dt);
       if (top + 2 > tape.length) tape = growValues(tape, top + 2);
       tape[top++] = d_1;
       tape[top++] = trips;
@@ -114,12 +113,12 @@ export function gmmObjectiveGrad(
     let trips_1 = 0;
     // tape: 2 numbers per trip, for the reverse sweep
     while (i_4 < mainTerm.length) {
-      const t8 = mainTerm[i_4];
-      const mx_1 = Math.max(mx, t8);
+      const t7 = mainTerm[i_4];
+      const mx_1 = Math.max(mx, t7);
       i_4 += 1;
       if (top + 2 > tape.length) tape = growValues(tape, top + 2);
       tape[top++] = mx;
-      tape[top++] = t8;
+      tape[top++] = t7;
       mx = mx_1;
       trips_1 += 1;
     }
@@ -128,11 +127,11 @@ export function gmmObjectiveGrad(
     let trips_2 = 0;
     // tape: 1 number per trip, for the reverse sweep
     while (i_5 < mainTerm.length) {
-      const t9 = Math.exp(mainTerm[i_5] - mx);
-      s_1 += t9;
+      const t8 = Math.exp(mainTerm[i_5] - mx);
+      s_1 += t8;
       i_5 += 1;
       if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-      tape[top++] = t9;
+      tape[top++] = t8;
       trips_2 += 1;
     }
     slse += Math.log(s_1) + mx;
@@ -144,36 +143,26 @@ export function gmmObjectiveGrad(
   }
   let prior = 0;
   let k_2 = 0;
-  // tape: 1 number, 1 array reference per trip, for the reverse sweep
   while (k_2 < K) {
     let lowerSq = 0;
     let j_4 = d;
     while (j_4 < icf[k_2].length) {
-      const t10 = icf[k_2][j_4];
-      lowerSq += t10 * t10;
+      const t9 = icf[k_2][j_4];
+      lowerSq += t9 * t9;
       j_4 += 1;
     }
-    const t11 = qdiags[k_2];
+    const t10 = qdiags[k_2];
     let s_2 = 0;
     let i_6 = 0;
-    let trips_3 = 0;
-    // tape: 1 number per trip, for the reverse sweep
-    while (i_6 < t11.length) {
-      const t12 = t11[i_6];
-      s_2 += t12 * t12;
+    while (i_6 < t10.length) {
+      const t11 = t10[i_6];
+      s_2 += t11 * t11;
       i_6 += 1;
-      if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-      tape[top++] = t12;
-      trips_3 += 1;
     }
     prior += 0.5 * gamma * gamma * (s_2 + lowerSq) - m * sumQs[k_2];
-    const k_3 = k_2 + 1;
-    arrays.push(dQdiags[k_2]);
-    if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-    tape[top++] = trips_3;
-    k_2 = k_3;
+    k_2 += 1;
   }
-  const t13 = x.length;
+  const t12 = x.length;
   let mx_2 = alphas[0];
   let i_7 = 1;
   // tape: 1 number per trip, for the reverse sweep
@@ -188,195 +177,195 @@ export function gmmObjectiveGrad(
   let i_8 = 0;
   // tape: 1 number per trip, for the reverse sweep
   while (i_8 < alphas.length) {
-    const t14 = Math.exp(alphas[i_8] - mx_2);
-    s_3 += t14;
+    const t13 = Math.exp(alphas[i_8] - mx_2);
+    s_3 += t13;
     i_8 += 1;
     if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-    tape[top++] = t14;
+    tape[top++] = t13;
   }
-  const gmmObjective = slse - t13 * (Math.log(s_3) + mx_2) + prior;
+  const gmmObjective = slse - t12 * (Math.log(s_3) + mx_2) + prior;
   // reverse of line 68: return slse - x.length * logsumexp(alphas) + prior;
-  const dt_1 = -t13;
+  const dt = -t12;
   // reverse of line 18: return Math.log(s) + mx;
-  let ds = dt_1 / s_3;
-  const t15 = Math.max(0, alphas.length);
+  let ds = dt / s_3;
+  const t14 = Math.max(0, alphas.length);
   // reverse of line 17: for (let i = 0; i < v.length; i++) s += Math.exp(v[i] - mx);
-  let dMx = dt_1;
-  let i_9 = t15;
-  for (let k_4 = t15; k_4 > 0; k_4--) {
+  let dMx = dt;
+  let i_9 = t14;
+  for (let k_3 = t14; k_3 > 0; k_3--) {
     i_9 -= 1;
-    const t16 = tape[--top];
-    const dt_2 = ds * t16;
-    dAlphas[i_9] += dt_2;
-    dMx -= dt_2;
+    const t15 = tape[--top];
+    const dt_1 = ds * t15;
+    dAlphas[i_9] += dt_1;
+    dMx -= dt_1;
   }
-  const t17 = Math.max(0, alphas.length - 1);
-  const t18 = 1 + t17;
+  const t16 = Math.max(0, alphas.length - 1);
+  const t17 = 1 + t16;
   // reverse of line 15: for (let i = 1; i < v.length; i++) mx = Math.max(mx, v[i]);
-  let i_10 = t18;
-  for (let k_5 = t17; k_5 > 0; k_5--) {
+  let i_10 = t17;
+  for (let k_4 = t16; k_4 > 0; k_4--) {
     i_10 -= 1;
     const mx_4 = tape[--top];
-    const t19 = alphas[i_10];
-    const t20 = mx_4 >= t19;
-    dAlphas[i_10] += t20 ? 0 : dMx;
-    dMx = t20 ? dMx : 0;
+    const t18 = alphas[i_10];
+    const t19 = mx_4 >= t18;
+    dAlphas[i_10] += t19 ? 0 : dMx;
+    dMx = t19 ? dMx : 0;
   }
   // reverse of line 14: let mx = v[0];
   dAlphas[0] += dMx;
-  const t21 = Math.max(0, K);
+  const t20 = Math.max(0, K);
   // reverse of line 63: for (let k = 0; k < K; k++) {
   let dPrior = 1;
-  let k_6 = t21;
-  for (let k_7 = t21; k_7 > 0; k_7--) {
-    k_6 -= 1;
-    const trips_4 = tape[--top];
-    const dt_3 = arrays.pop() as number[];
-    const t22 = 0.5 * gamma * gamma;
+  let k_5 = t20;
+  for (let k_6 = t20; k_6 > 0; k_6--) {
+    k_5 -= 1;
+    const t21 = 0.5 * gamma * gamma;
+    const t22 = qdiags[k_5];
+    const dt_2 = dQdiags[k_5];
     // reverse of line 66: prior += 0.5 * gamma * gamma * (sqnorm(qdiags[k]) + lowerSq) - m * su...
-    dSumQs[k_6] -= dPrior * m;
-    const dt_4 = dPrior * t22;
+    dSumQs[k_5] -= dPrior * m;
+    const dt_3 = dPrior * t21;
+    const t23 = Math.max(0, t22.length);
     // reverse of line 9: for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-    let ds_1 = dt_4;
-    let i_11 = trips_4;
-    for (let k_8 = trips_4; k_8 > 0; k_8--) {
+    let ds_1 = dt_3;
+    let i_11 = t23;
+    for (let k_7 = t23; k_7 > 0; k_7--) {
       i_11 -= 1;
-      const t23 = tape[--top];
-      dt_3[i_11] += 2 * (ds_1 * t23);
+      const t24 = t22[i_11];
+      dt_2[i_11] += 2 * (ds_1 * t24);
     }
-    const t24 = Math.max(0, icf[k_6].length - d);
-    const t25 = d + t24;
+    const t25 = Math.max(0, icf[k_5].length - d);
+    const t26 = d + t25;
     // reverse of line 65: for (let j = d; j < icf[k].length; j++) lowerSq += icf[k][j] * icf[k]...
-    let dLowerSq = dt_4;
-    let j_5 = t25;
-    for (let k_9 = t24; k_9 > 0; k_9--) {
+    let dLowerSq = dt_3;
+    let j_5 = t26;
+    for (let k_8 = t25; k_8 > 0; k_8--) {
       j_5 -= 1;
-      const dt_5 = dIcf[k_6];
-      const t26 = icf[k_6][j_5];
-      dt_5[j_5] += 2 * (dLowerSq * t26);
+      const dt_4 = dIcf[k_5];
+      const t27 = icf[k_5][j_5];
+      dt_4[j_5] += 2 * (dLowerSq * t27);
     }
   }
-  const t27 = Math.max(0, x.length);
+  const t28 = Math.max(0, x.length);
   // reverse of line 53: for (let i = 0; i < x.length; i++) {
   let dSlse = 1;
-  for (let k_10 = t27; k_10 > 0; k_10--) {
-    const trips_5 = tape[--top];
-    const trips_6 = tape[--top];
+  for (let k_9 = t28; k_9 > 0; k_9--) {
+    const trips_3 = tape[--top];
+    const trips_4 = tape[--top];
     const s_4 = tape[--top];
     // reverse of line 18: return Math.log(s) + mx;
     let ds_2 = dSlse / s_4;
     // reverse of line 17: for (let i = 0; i < v.length; i++) s += Math.exp(v[i] - mx);
     let dMx_1 = dSlse;
-    let i_12 = trips_6;
-    for (let k_11 = trips_6; k_11 > 0; k_11--) {
+    let i_12 = trips_4;
+    for (let k_10 = trips_4; k_10 > 0; k_10--) {
       i_12 -= 1;
-      const t28 = tape[--top];
-      const dt_6 = ds_2 * t28;
-      dMainTerm[i_12] += dt_6;
-      dMx_1 -= dt_6;
+      const t29 = tape[--top];
+      const dt_5 = ds_2 * t29;
+      dMainTerm[i_12] += dt_5;
+      dMx_1 -= dt_5;
     }
     // reverse of line 15: for (let i = 1; i < v.length; i++) mx = Math.max(mx, v[i]);
-    let i_13 = 1 + trips_5;
-    for (let k_12 = trips_5; k_12 > 0; k_12--) {
+    let i_13 = 1 + trips_3;
+    for (let k_11 = trips_3; k_11 > 0; k_11--) {
       i_13 -= 1;
-      const t29 = tape[--top];
+      const t30 = tape[--top];
       const mx_5 = tape[--top];
-      const t30 = mx_5 >= t29;
-      dMainTerm[i_13] += t30 ? 0 : dMx_1;
-      dMx_1 = t30 ? dMx_1 : 0;
+      const t31 = mx_5 >= t30;
+      dMainTerm[i_13] += t31 ? 0 : dMx_1;
+      dMx_1 = t31 ? dMx_1 : 0;
     }
     // reverse of line 14: let mx = v[0];
     dMainTerm[0] += dMx_1;
     // reverse of line 54: for (let k = 0; k < K; k++) {
-    let k_13 = t21;
-    for (let k_14 = t21; k_14 > 0; k_14--) {
-      k_13 -= 1;
-      const trips_7 = tape[--top];
+    let k_12 = t20;
+    for (let k_13 = t20; k_13 > 0; k_13--) {
+      k_12 -= 1;
+      const trips_5 = tape[--top];
       const d_2 = tape[--top];
-      const dt_7 = arrays.pop() as number[];
-      const t31 = icf[k_13];
-      const dt_8 = dIcf[k_13];
+      const t32 = qdiags[k_12];
+      const dt_6 = dQdiags[k_12];
+      const t33 = icf[k_12];
+      const dt_7 = dIcf[k_12];
       // reverse of line 57: mainTerm[k] = alphas[k] + sumQs[k] - 0.5 * sqnorm(qCentred);
-      const dt_9 = dMainTerm[k_13];
-      dMainTerm[k_13] = 0;
-      let ds_3 = -(dt_9 * 0.5);
+      const dt_8 = dMainTerm[k_12];
+      dMainTerm[k_12] = 0;
+      let ds_3 = -(dt_8 * 0.5);
       // reverse of line 9: for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-      let i_14 = trips_7;
-      for (let k_15 = trips_7; k_15 > 0; k_15--) {
+      let i_14 = trips_5;
+      for (let k_14 = trips_5; k_14 > 0; k_14--) {
         i_14 -= 1;
-        const t32 = tape[--top];
-        dQCentred[i_14] += 2 * (ds_3 * t32);
+        const t34 = tape[--top];
+        dQCentred[i_14] += 2 * (ds_3 * t34);
       }
       // reverse of line 57: mainTerm[k] = alphas[k] + sumQs[k] - 0.5 * sqnorm(qCentred);
-      dSumQs[k_13] += dt_9;
-      dAlphas[k_13] += dt_9;
-      const t33 = Math.max(0, d_2);
+      dSumQs[k_12] += dt_8;
+      dAlphas[k_12] += dt_8;
+      const t35 = Math.max(0, d_2);
       // reverse of line 26: for (let i = 0; i < d; i++) {
-      let i_15 = t33;
-      for (let k_16 = t33; k_16 > 0; k_16--) {
+      let i_15 = t35;
+      for (let k_15 = t35; k_15 > 0; k_15--) {
         i_15 -= 1;
+        const l_2 = tape[--top];
         const j_6 = i_15 + 1;
-        const t34 = Math.max(0, d_2 - j_6);
-        const t35 = j_6 + t34;
+        const t36 = Math.max(0, d_2 - j_6);
+        const t37 = j_6 + t36;
+        const t38 = l_2 + t36;
         // reverse of line 27: for (let j = i + 1; j < d; j++) {
-        let j_7 = t35;
-        for (let k_17 = t34; k_17 > 0; k_17--) {
+        let j_7 = t37;
+        let l_3 = t38;
+        for (let k_16 = t36; k_16 > 0; k_16--) {
           j_7 -= 1;
-          const t36 = tape[--top];
-          const l_2 = tape[--top];
-          const t37 = t31[l_2];
+          l_3 -= 1;
+          const t39 = tape[--top];
+          const t40 = t33[l_3];
           // reverse of line 28: out[j] += icfRow[l] * v[i];
-          const dt_10 = dQCentred[j_7];
-          dQCentred[j_7] = 0;
-          dQCentred[j_7] += dt_10;
-          dCentred[i_15] += dt_10 * t37;
-          dt_8[l_2] += dt_10 * t36;
+          const dt_9 = dQCentred[j_7];
+          dCentred[i_15] += dt_9 * t40;
+          dt_7[l_3] += dt_9 * t39;
         }
       }
       // reverse of line 24: for (let i = 0; i < d; i++) out[i] = qdiag[i] * v[i];
-      let i_16 = t33;
-      for (let k_18 = t33; k_18 > 0; k_18--) {
+      let i_16 = t35;
+      for (let k_17 = t35; k_17 > 0; k_17--) {
         i_16 -= 1;
-        const t38 = tape[--top];
-        const t39 = tape[--top];
-        const dt_11 = dQCentred[i_16];
+        const t41 = tape[--top];
+        const t42 = t32[i_16];
+        const dt_10 = dQCentred[i_16];
         dQCentred[i_16] = 0;
-        dCentred[i_16] += dt_11 * t39;
-        dt_7[i_16] += dt_11 * t38;
+        dCentred[i_16] += dt_10 * t42;
+        dt_6[i_16] += dt_10 * t41;
       }
-      const t40 = Math.max(0, d);
+      const t43 = Math.max(0, d);
       // reverse of line 55: for (let j = 0; j < d; j++) centred[j] = x[i][j] - means[k][j];
-      let j_8 = t40;
-      for (let k_19 = t40; k_19 > 0; k_19--) {
+      let j_8 = t43;
+      for (let k_18 = t43; k_18 > 0; k_18--) {
         j_8 -= 1;
-        const dt_12 = dMeans[k_13];
-        const dt_13 = dCentred[j_8];
+        const dt_11 = dMeans[k_12];
+        const dt_12 = dCentred[j_8];
         dCentred[j_8] = 0;
-        dt_12[j_8] -= dt_13;
+        dt_11[j_8] -= dt_12;
       }
     }
   }
   // reverse of line 40: for (let k = 0; k < K; k++) {
-  let k_20 = t21;
-  for (let k_21 = t21; k_21 > 0; k_21--) {
-    k_20 -= 1;
+  let k_19 = t20;
+  for (let k_20 = t20; k_20 > 0; k_20--) {
+    k_19 -= 1;
     const dQdiag_1 = arrays.pop() as number[];
-    const t41 = Math.max(0, d);
+    const t44 = Math.max(0, d);
     // reverse of line 42: for (let j = 0; j < d; j++) {
-    let j_9 = t41;
-    for (let k_22 = t41; k_22 > 0; k_22--) {
+    let j_9 = t44;
+    for (let k_21 = t44; k_21 > 0; k_21--) {
       j_9 -= 1;
-      const t42 = tape[--top];
-      const dt_14 = dIcf[k_20];
+      const t45 = tape[--top];
+      const dt_13 = dIcf[k_19];
       // reverse of line 44: sumQs[k] += icf[k][j];
-      const dt_15 = dSumQs[k_20];
-      dSumQs[k_20] = 0;
-      dSumQs[k_20] += dt_15;
-      dt_14[j_9] += dt_15;
+      dt_13[j_9] += dSumQs[k_19];
       // reverse of line 43: qdiag[j] = Math.exp(icf[k][j]);
-      const dt_16 = dQdiag_1[j_9];
+      const dt_14 = dQdiag_1[j_9];
       dQdiag_1[j_9] = 0;
-      dt_14[j_9] += dt_16 * t42;
+      dt_13[j_9] += dt_14 * t45;
     }
   }
   return { value: gmmObjective, grad: { alphas: dAlphas, means: dMeans, icf: dIcf } };

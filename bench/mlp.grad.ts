@@ -16,7 +16,7 @@ export function mlpLossGrad(
   const dB2 = new Array<number>(b2.length).fill(0);
   let loss = 0;
   let n = 0;
-  // tape: 2 numbers, 2 array references per trip, for the reverse sweep
+  // tape: 1 number, 4 array references per trip, for the reverse sweep
   while (n < X.length) {
     const t1 = X[n];
     const t2 = W1.length;
@@ -44,72 +44,66 @@ export function mlpLossGrad(
     const dz = new Array<number>(t5).fill(0);
     let m = -Infinity;
     let c = 0;
-    // tape: 3 numbers per trip, for the reverse sweep
+    // tape: 2 numbers per trip, for the reverse sweep
     while (c < W2.length) {
       const row_1 = W2[c];
       let s_1 = b2[c];
       let j_1 = 0;
-      let trips = 0;
-      // tape: 1 number per trip, for the reverse sweep
       while (j_1 < h.length) {
-        const t6 = h[j_1];
-        s_1 += row_1[j_1] * t6;
+        s_1 += row_1[j_1] * h[j_1];
         j_1 += 1;
-        if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-        tape[top++] = t6;
-        trips += 1;
       }
       z[c] = s_1;
       const m_1 = Math.max(m, s_1);
       c += 1;
-      if (top + 3 > tape.length) tape = growValues(tape, top + 3);
+      if (top + 2 > tape.length) tape = growValues(tape, top + 2);
       tape[top++] = m;
       tape[top++] = s_1;
-      tape[top++] = trips;
       m = m_1;
     }
     let sum = 0;
     let c_1 = 0;
-    let trips_1 = 0;
     // tape: 1 number per trip, for the reverse sweep
     while (c_1 < z.length) {
-      const t7 = Math.exp(z[c_1] - m);
-      sum += t7;
+      const t6 = Math.exp(z[c_1] - m);
+      sum += t6;
       c_1 += 1;
       if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-      tape[top++] = t7;
-      trips_1 += 1;
+      tape[top++] = t6;
     }
     loss += Math.log(sum) + m - z[t4];
     n += 1;
+    arrays.push(h);
     arrays.push(dh);
+    arrays.push(z);
     arrays.push(dz);
-    if (top + 2 > tape.length) tape = growValues(tape, top + 2);
+    if (top + 1 > tape.length) tape = growValues(tape, top + 1);
     tape[top++] = sum;
-    tape[top++] = trips_1;
   }
-  const t8 = X.length;
-  const mlpLoss = loss / t8;
+  const t7 = X.length;
+  const mlpLoss = loss / t7;
   // reverse of line 37: return loss / X.length;
-  let dLoss = 1 / t8;
-  const t9 = Math.max(0, t8);
+  let dLoss = 1 / t7;
+  const t8 = Math.max(0, t7);
   // reverse of line 34: for (let n = 0; n < X.length; n++) {
-  let n_1 = t9;
-  for (let k = t9; k > 0; k--) {
+  let n_1 = t8;
+  for (let k = t8; k > 0; k--) {
     n_1 -= 1;
-    const trips_2 = tape[--top];
     const sum_1 = tape[--top];
     const dz_1 = arrays.pop() as number[];
+    const z_1 = arrays.pop() as number[];
     const dh_1 = arrays.pop() as number[];
-    const t10 = X[n_1];
-    const t11 = labels[n_1];
+    const h_1 = arrays.pop() as number[];
+    const t9 = X[n_1];
+    const t10 = labels[n_1];
     // reverse of line 28: return Math.log(sum) + m - z[label];
-    dz_1[t11] -= dLoss;
+    dz_1[t10] -= dLoss;
     let dSum = dLoss / sum_1;
+    const t11 = Math.max(0, z_1.length);
     // reverse of line 27: for (let c = 0; c < z.length; c++) sum += Math.exp(z[c] - m);
     let dm = dLoss;
-    let c_2 = trips_2;
-    for (let k_1 = trips_2; k_1 > 0; k_1--) {
+    let c_2 = t11;
+    for (let k_1 = t11; k_1 > 0; k_1--) {
       c_2 -= 1;
       const t12 = tape[--top];
       const dt = dSum * t12;
@@ -121,7 +115,6 @@ export function mlpLossGrad(
     let c_3 = t13;
     for (let k_2 = t13; k_2 > 0; k_2--) {
       c_3 -= 1;
-      const trips_3 = tape[--top];
       const s_2 = tape[--top];
       const m_2 = tape[--top];
       const row_2 = W2[c_3];
@@ -133,37 +126,38 @@ export function mlpLossGrad(
       const t15 = dz_1[c_3];
       dz_1[c_3] = 0;
       ds += t15;
+      const t16 = Math.max(0, h_1.length);
       // reverse of line 22: for (let j = 0; j < h.length; j++) s += row[j] * h[j];
-      let j_2 = trips_3;
-      for (let k_3 = trips_3; k_3 > 0; k_3--) {
+      let j_2 = t16;
+      for (let k_3 = t16; k_3 > 0; k_3--) {
         j_2 -= 1;
-        const t16 = tape[--top];
         const t17 = row_2[j_2];
+        const t18 = h_1[j_2];
         dh_1[j_2] += ds * t17;
-        dRow[j_2] += ds * t16;
+        dRow[j_2] += ds * t18;
       }
       // reverse of line 21: let s = b[c];
       dB2[c_3] += ds;
       dm = t14 ? dm : 0;
     }
-    const t18 = Math.max(0, W1.length);
+    const t19 = Math.max(0, W1.length);
     // reverse of line 6: for (let i = 0; i < W.length; i++) {
-    let i_1 = t18;
-    for (let k_4 = t18; k_4 > 0; k_4--) {
+    let i_1 = t19;
+    for (let k_4 = t19; k_4 > 0; k_4--) {
       i_1 -= 1;
-      const t19 = tape[--top];
+      const t20 = tape[--top];
       const dRow_1 = dW1[i_1];
       // reverse of line 10: h[i] = Math.tanh(s);
       const dt_1 = dh_1[i_1];
       dh_1[i_1] = 0;
-      let ds_1 = dt_1 * (1 - t19 * t19);
-      const t20 = Math.max(0, t10.length);
+      let ds_1 = dt_1 * (1 - t20 * t20);
+      const t21 = Math.max(0, t9.length);
       // reverse of line 9: for (let j = 0; j < x.length; j++) s += row[j] * x[j];
-      let j_3 = t20;
-      for (let k_5 = t20; k_5 > 0; k_5--) {
+      let j_3 = t21;
+      for (let k_5 = t21; k_5 > 0; k_5--) {
         j_3 -= 1;
-        const t21 = t10[j_3];
-        dRow_1[j_3] += ds_1 * t21;
+        const t22 = t9[j_3];
+        dRow_1[j_3] += ds_1 * t22;
       }
       // reverse of line 8: let s = b[i];
       dB1[i_1] += ds_1;

@@ -71,74 +71,63 @@ export function springChainGrad(
   }
   let loss = 0;
   let i_3 = 0;
-  // tape: 1 number per trip, for the reverse sweep
   while (i_3 < n) {
-    const t7 = x[i_3];
-    const e = t7 - target[i_3];
+    const e = x[i_3] - target[i_3];
     loss += e * e;
     i_3 += 1;
-    if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-    tape[top++] = t7;
   }
-  const t8 = Math.max(0, n);
+  const t7 = Math.max(0, n);
   // reverse of line 33: for (let i = 0; i < n; i++) {
   let dLoss = 1;
-  let i_4 = t8;
-  for (let k_3 = t8; k_3 > 0; k_3--) {
+  let i_4 = t7;
+  for (let k_3 = t7; k_3 > 0; k_3--) {
     i_4 -= 1;
-    const t9 = tape[--top];
-    const e_1 = t9 - target[i_4];
+    const e_1 = x[i_4] - target[i_4];
     // reverse of line 35: loss += e * e;
     const de = 2 * (dLoss * e_1);
     // reverse of line 34: const e = x[i] - target[i];
     dx[i_4] += de;
   }
-  const t10 = Math.max(0, Math.ceil(steps));
+  const t8 = Math.max(0, Math.ceil(steps));
   // reverse of line 21: for (let step = 0; step < steps; step++) {
   let dk = 0;
   let dc = 0;
-  for (let k_4 = t10; k_4 > 0; k_4--) {
+  for (let k_4 = t8; k_4 > 0; k_4--) {
     // reverse of line 27: for (let i = 0; i < n; i++) {
-    let i_5 = t8;
-    for (let k_5 = t8; k_5 > 0; k_5--) {
+    let i_5 = t7;
+    for (let k_5 = t7; k_5 > 0; k_5--) {
       i_5 -= 1;
       // reverse of line 29: x[i] += dt * v[i];
-      const dt_1 = dx[i_5];
-      dx[i_5] = 0;
-      dx[i_5] += dt_1;
-      dv[i_5] += dt_1 * dt;
+      dv[i_5] += dx[i_5] * dt;
       // reverse of line 28: v[i] += dt * force[i];
-      const dt_2 = dv[i_5];
-      dv[i_5] = 0;
-      dv[i_5] += dt_2;
-      dForce[i_5] += dt_2 * dt;
+      dForce[i_5] += dv[i_5] * dt;
     }
     // reverse of line 22: for (let i = 0; i < n; i++) {
-    let i_6 = t8;
-    for (let k_6 = t8; k_6 > 0; k_6--) {
+    let i_6 = t7;
+    for (let k_6 = t7; k_6 > 0; k_6--) {
       i_6 -= 1;
+      const t9 = tape[--top];
+      const t10 = tape[--top];
       const t11 = tape[--top];
       const t12 = tape[--top];
       const t13 = tape[--top];
-      const t14 = tape[--top];
-      const t15 = tape[--top];
-      const dl_1 = t15 - t14;
+      const dl_1 = t13 - t12;
       const i_7 = i_6 + 1;
-      const dr_1 = t13 - t12;
-      const t16 = dl_1 + dr_1;
-      const t17 = dl_1 * dl_1;
-      const t18 = dr_1 * dr_1;
-      const t19 = t17 * dl_1 + t18 * dr_1;
+      const dr_1 = t11 - t10;
+      const t14 = dl_1 + dr_1;
+      const t15 = dl_1 * dl_1;
+      const t16 = dr_1 * dr_1;
+      const t17 = t15 * dl_1 + t16 * dr_1;
       // reverse of line 25: force[i] = k * (dl + dr) + c * (dl * dl * dl + dr * dr * dr) - dampin...
-      const dt_3 = dForce[i_6];
+      const dt_1 = dForce[i_6];
       dForce[i_6] = 0;
-      dv[i_6] -= dt_3 * damping;
-      const dt_4 = dt_3 * c;
-      const t20 = dt_4 * dr_1 * dr_1;
-      const t21 = dt_4 * dl_1 * dl_1;
-      const dt_5 = dt_3 * k;
-      const dDl = dt_4 * t17 + t21 + t21 + dt_5;
-      const dDr = dt_4 * t18 + t20 + t20 + dt_5;
+      dv[i_6] -= dt_1 * damping;
+      const dt_2 = dt_1 * c;
+      const t18 = dt_2 * dr_1 * dr_1;
+      const t19 = dt_2 * dl_1 * dl_1;
+      const dt_3 = dt_1 * k;
+      const dDl = dt_2 * t15 + t19 + t19 + dt_3;
+      const dDr = dt_2 * t16 + t18 + t18 + dt_3;
       // reverse of line 24: const dr = (i + 1 < n ? x[i + 1] : 0) - x[i];
       dx[i_6] -= dDr;
       if (i_7 < n) {
@@ -147,28 +136,28 @@ export function springChainGrad(
       // reverse of line 23: const dl = (i > 0 ? x[i - 1] : 0) - x[i];
       dx[i_6] -= dDl;
       if (i_6 > 0) {
-        dx[t11] += dDl;
+        dx[t9] += dDl;
       }
-      dk += dt_3 * t16;
-      dc += dt_3 * t19;
+      dk += dt_1 * t14;
+      dc += dt_1 * t17;
     }
   }
-  const t22 = Math.max(0, t1);
+  const t20 = Math.max(0, t1);
   // reverse of line 19: const v = v0.slice();
-  let k_7 = t22;
-  for (let k_8 = t22; k_8 > 0; k_8--) {
+  let k_7 = t20;
+  for (let k_8 = t20; k_8 > 0; k_8--) {
     k_7 -= 1;
-    const dt_6 = dv[k_7];
+    const dt_4 = dv[k_7];
     dv[k_7] = 0;
-    dV0[k_7] += dt_6;
+    dV0[k_7] += dt_4;
   }
   // reverse of line 18: const x = x0.slice();
-  let k_9 = t8;
-  for (let k_10 = t8; k_10 > 0; k_10--) {
+  let k_9 = t7;
+  for (let k_10 = t7; k_10 > 0; k_10--) {
     k_9 -= 1;
-    const dt_7 = dx[k_9];
+    const dt_5 = dx[k_9];
     dx[k_9] = 0;
-    dX0[k_9] += dt_7;
+    dX0[k_9] += dt_5;
   }
   return { value: loss, grad: { x0: dX0, v0: dV0, k: dk, c: dc } };
 }

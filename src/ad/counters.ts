@@ -129,7 +129,7 @@ function stepLiteral(c: Counter): number | undefined {
 
 /**
  * A whole number: built from integer constants, lengths and loop state
- * whose initial and next values are whole, by + and -.
+ * (and final loop state) whose initial and next values are whole, by + and -.
  */
 export function wholeNumber(v: Value, visiting = new Set<Value>()): boolean {
   if (visiting.has(v)) return true; // around a loop: whole if everything else is
@@ -146,5 +146,10 @@ export function wholeNumber(v: Value, visiting = new Set<Value>()): boolean {
   if (op.kind === Structural.Const) return typeof op.literal === "number" && Number.isInteger(op.literal) && Math.abs(op.literal) < 2 ** 31;
   if (op.kind === "len") return true;
   if (op.kind === "add" || op.kind === "sub") return op.operands.every((x) => wholeNumber(x, visiting));
+  if (op.kind === Structural.While) {
+    // A loop's final state: whole when its initial and next values are.
+    const j = op.results.indexOf(v);
+    return wholeNumber(op.operands[j]!, visiting) && wholeNumber(terminator(op.regions[1]!).operands[j]!, visiting);
+  }
   return false;
 }

@@ -11,10 +11,11 @@ import { InternalError } from "../diagnostics.js";
 import { Builder, emptyRegion } from "../ir/builder.js";
 import { primitive, type Shadows } from "../ir/primitives.js";
 import { isArray, Structural, type Func, type Op, type Region, type Value } from "../ir/types.js";
-import { definedInside, replaceUses, terminator, walkOps } from "../ir/walk.js";
+import { definedInside, replaceUses, terminator, useCounts, walkOps } from "../ir/walk.js";
 import { aliasClasses, analyseActivity, type AliasClasses } from "./activity.js";
 import { affineCounters, finalValue, tripFormula, wholeNumber, type Counter } from "./counters.js";
 import { ForwardSweep, nameLike } from "./forward.js";
+import { StableReads } from "./stable.js";
 
 type Adjoints = Map<Value, Value>;
 
@@ -81,7 +82,14 @@ class Transform {
   constructor(private readonly b: Builder, private readonly active: Set<Value>, private readonly shadow: Shadows,
     private readonly body: Region) {
     this.classes = aliasClasses(body);
+    this.forwardUses = useCounts(body);
+    this.stableReads = new StableReads(body, this.classes);
   }
+
+  private readonly stableReads: StableReads;
+
+  /** How often each value is read by the forward sweep. */
+  private readonly forwardUses: Map<Value, number>;
 
   reverseRegion(r: Region, adj: Adjoints): void {
     for (let i = r.ops.length - 1; i >= 0; i--) {
@@ -110,14 +118,48 @@ class Transform {
 
   private reverseMemory(op: Op, adj: Adjoints): void {
     const rule = primitive(op.kind)!.reverse;
-    if (!rule) return;
+    if (!rule || this.updatedInPlace.has(op)) return;
     const y = op.results[0];
     this.b.loc = op.loc;
+    const update = this.inPlaceUpdate(op);
+    if (update) {
+      // a[i] += v: the adjoint of the store (move da[i] into the sum, clear it) and of
+      // the load (add the sum's adjoint back into da[i]) cancel; only dv += da[i] is left.
+      this.updatedInPlace.add(update);
+      this.accumulate(adj, op.operands[2]!, this.b.prim("load", [this.shadow(op.operands[0]!)!, op.operands[1]!]));
+      return;
+    }
     const contributions = rule(this.b, op.operands, y, y && adj.get(y), this.shadow);
     op.operands.forEach((x, i) => {
       const c = contributions[i];
       if (c && this.active.has(x)) this.accumulate(adj, x, c);
     });
+  }
+
+  /** Loads whose reverse is already done by the store of an in-place update. */
+  private readonly updatedInPlace = new Set<Op>();
+
+  /**
+   * For `store(a, i, y + v)` (or `v + y`, `y - v`) with `y = load(a, i)` earlier in the
+   * same region, nothing writing in between, and `y` and the sum used nowhere else:
+   * the load. Then da[i] passes through unchanged to dy, and dv gets it too.
+   */
+  private inPlaceUpdate(store: Op): Op | undefined {
+    if (store.kind !== "store" || !this.shadow(store.operands[0]!)) return undefined;
+    const [a, i, sum] = store.operands as [Value, Value, Value];
+    const add = sum.def;
+    if (!add || add.parent !== store.parent || (add.kind !== "add" && add.kind !== "sub")) return undefined;
+    const candidates = add.kind === "add" ? add.operands : [add.operands[0]!];
+    const load = candidates.map((y) => y.def).find((d) => d?.kind === "load" && d.parent === store.parent
+      && d.operands[0] === a && d.operands[1] === i && d.results[0]!.type === "f64");
+    if (!load || add.operands[0] === add.operands[1]) return undefined;
+    if (this.forwardUses.get(load.results[0]!) !== 1 || this.forwardUses.get(sum) !== 1) return undefined;
+    const ops = store.parent!.ops;
+    for (let k = ops.indexOf(load) + 1; k < ops.indexOf(store); k++) {
+      const between = ops[k]!;
+      if (between.regions.length > 0 || primitive(between.kind)?.memory === "write" || between.kind === Structural.Push) return undefined;
+    }
+    return load;
   }
 
   /** Whether a region reads or writes arrays that have shadows (so its reverse matters even without scalar seeds). */
@@ -341,12 +383,13 @@ class Transform {
 
   /**
    * Cheap to compute again in the reverse sweep: arithmetic and comparisons,
-   * and reads of arrays nothing writes (parameters, rows of them).
+   * and reads of arrays nothing writes (parameters, rows of them) or nothing
+   * writes after the read (`StableReads`).
    */
   private recomputable(op: Op): boolean {
     if (op.kind === Structural.Const) return true;
     if (cheap.has(op.kind)) return true;
-    if (op.kind === "load" || op.kind === "len") return !this.written.has(this.writtenKey(op.operands[0]!));
+    if (op.kind === "load" || op.kind === "len") return !this.written.has(this.writtenKey(op.operands[0]!)) || this.stableReads.stable(op);
     return false;
   }
 
