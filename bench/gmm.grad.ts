@@ -71,22 +71,20 @@ export function gmmObjectiveGrad(
       }
       let i_2 = 0;
       let l = d_1;
-      // tape: 1 number per trip, for the reverse sweep
+      // tape: 2 numbers per trip, for the reverse sweep
       while (i_2 < d_1) {
         const j_2 = i_2 + 1;
+        const t5 = centred[i_2];
         let j_3 = j_2;
         let l_1 = l;
-        // tape: 1 number per trip, for the reverse sweep
         while (j_3 < d_1) {
-          const t5 = centred[i_2];
-          qCentred[j_3] += t3[l_1] * t5;
+          qCentred[j_3] += t3[l_1] * centred[i_2];
           l_1 += 1;
           j_3 += 1;
-          if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-          tape[top++] = t5;
         }
-        if (top + 1 > tape.length) tape = growValues(tape, top + 1);
+        if (top + 2 > tape.length) tape = growValues(tape, top + 2);
         tape[top++] = l;
+        tape[top++] = t5;
         i_2 = j_2;
         l = l_1;
       }
@@ -306,23 +304,23 @@ export function gmmObjectiveGrad(
       let i_15 = t35;
       for (let k_15 = t35; k_15 > 0; k_15--) {
         i_15 -= 1;
+        const t36 = tape[--top];
         const l_2 = tape[--top];
         const j_6 = i_15 + 1;
-        const t36 = Math.max(0, d_2 - j_6);
-        const t37 = j_6 + t36;
-        const t38 = l_2 + t36;
+        const t37 = Math.max(0, d_2 - j_6);
+        const t38 = j_6 + t37;
+        const t39 = l_2 + t37;
         // reverse of line 27: for (let j = i + 1; j < d; j++) {
-        let j_7 = t37;
-        let l_3 = t38;
-        for (let k_16 = t36; k_16 > 0; k_16--) {
+        let j_7 = t38;
+        let l_3 = t39;
+        for (let k_16 = t37; k_16 > 0; k_16--) {
           j_7 -= 1;
           l_3 -= 1;
-          const t39 = tape[--top];
           const t40 = t33[l_3];
           // reverse of line 28: out[j] += icfRow[l] * v[i];
           const dt_9 = dQCentred[j_7];
           dCentred[i_15] += dt_9 * t40;
-          dt_7[l_3] += dt_9 * t39;
+          dt_7[l_3] += dt_9 * t36;
         }
       }
       // reverse of line 24: for (let i = 0; i < d; i++) out[i] = qdiag[i] * v[i];

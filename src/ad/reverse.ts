@@ -274,6 +274,31 @@ class Transform {
   }
 
   /**
+   * A read the same in every trip of its loop (array and index from outside the
+   * loop, nothing in the loop writes the array's class) is read once more just
+   * before the loop, for the reverse sweep: then it is recorded once per run
+   * of the loop instead of once per trip. The extra read happens even when the
+   * loop runs no trip, so the array must be one that exists (not a row, which
+   * an index out of range leaves undefined); its number is then never used.
+   */
+  private hoistInvariantRead(read: Op): Value | undefined {
+    const loop = read.parent?.owner;
+    if (read.kind !== "load" || read.results[0]!.type !== "f64" || loop?.kind !== Structural.While) return undefined;
+    const [array, index] = read.operands as [Value, Value];
+    if (definedInside(array, loop) || (definedInside(index, loop) && index.def?.kind !== Structural.Const)) return undefined;
+    if (array.def?.kind === "load" || array.def?.kind === Structural.If || array.def?.kind === Structural.While) return undefined;
+    const key = this.writtenKey(array);
+    for (const op of walkOps(loop.regions[1]!)) {
+      if ((op.kind === "store" || op.kind === "append") && !op.reverse && this.writtenKey(op.operands[0]!) === key) return undefined;
+    }
+    const copy = this.b.makeOp("load", [array, index], ["f64"]);
+    copy.loc = read.loc;
+    copy.parent = loop.parent;
+    loop.parent!.ops.splice(loop.parent!.ops.indexOf(loop), 0, copy);
+    return nameLike(copy.results[0]!, read.results[0]!);
+  }
+
+  /**
    * A value of a loop's condition region as one computed outside the loop, when
    * it is the same in every trip: a value from outside, a constant, or cheap
    * arithmetic and reads of arrays nothing writes over such values.
@@ -326,13 +351,16 @@ class Transform {
     // Decide, for each needed value, whether to recompute it from values at hand or tape it.
     const recomputed = new Set<Value>();
     const taped = new Set<Value>();
+    const hoisted = new Map<Value, Value>();
     const classify = (v: Value): void => {
-      if (!definedBy(forward, v) || recomputed.has(v) || taped.has(v) || counters.has(v)) return;
+      if (!definedBy(forward, v) || recomputed.has(v) || taped.has(v) || counters.has(v) || hoisted.has(v)) return;
       if (v.def && this.recomputable(v.def)) {
         v.def.operands.forEach(classify);
         recomputed.add(v);
       } else {
-        taped.add(v);
+        const copy = v.def && this.hoistInvariantRead(v.def);
+        if (copy) hoisted.set(v, copy);
+        else taped.add(v);
       }
     };
     needed.forEach(classify);
@@ -351,7 +379,7 @@ class Transform {
 
     const rest = reverse.ops;
     reverse.ops = [];
-    const replacement = new Map<Value, Value>();
+    const replacement = new Map<Value, Value>(hoisted);
     const get = (v: Value) => replacement.get(v) ?? v;
     this.b.inRegion(reverse, () => {
       // A counter's value in this trip: its value after the trip, one step back.
