@@ -35,30 +35,27 @@ export function springChainGrad(
   let step = 0;
   while (step < steps) {
     let i = 0;
-    // tape: 5 numbers per trip, for the reverse sweep
+    // tape: 4 numbers per trip, for the reverse sweep
     while (i < n) {
       let t2 = 0;
-      let t3 = 0;
       if (i > 0) {
-        t3 = i - 1;
-        t2 = x[t3];
+        t2 = x[i - 1];
       }
-      const t4 = x[i];
-      const dl = t2 - t4;
+      const t3 = x[i];
+      const dl = t2 - t3;
       const i_1 = i + 1;
-      let t5 = 0;
+      let t4 = 0;
       if (i_1 < n) {
-        t5 = x[i_1];
+        t4 = x[i_1];
       }
-      const t6 = x[i];
-      const dr = t5 - t6;
+      const t5 = x[i];
+      const dr = t4 - t5;
       force[i] = k * (dl + dr) + c * (dl * dl * dl + dr * dr * dr) - damping * v[i];
-      if (top + 5 > tape.length) tape = growValues(tape, top + 5);
+      if (top + 4 > tape.length) tape = growValues(tape, top + 4);
       tape[top++] = t2;
+      tape[top++] = t3;
       tape[top++] = t4;
       tape[top++] = t5;
-      tape[top++] = t6;
-      tape[top++] = t3;
       i = i_1;
     }
     let i_2 = 0;
@@ -76,11 +73,11 @@ export function springChainGrad(
     loss += e * e;
     i_3 += 1;
   }
-  const t7 = Math.max(0, n);
+  const t6 = Math.max(0, n);
   // reverse of line 33: for (let i = 0; i < n; i++) {
   let dLoss = 1;
-  let i_4 = t7;
-  for (let k_3 = t7; k_3 > 0; k_3--) {
+  let i_4 = t6;
+  for (let k_3 = t6; k_3 > 0; k_3--) {
     i_4 -= 1;
     const e_1 = x[i_4] - target[i_4];
     // reverse of line 35: loss += e * e;
@@ -88,14 +85,14 @@ export function springChainGrad(
     // reverse of line 34: const e = x[i] - target[i];
     dx[i_4] += de;
   }
-  const t8 = Math.max(0, Math.ceil(steps));
+  const t7 = Math.max(0, Math.ceil(steps));
   // reverse of line 21: for (let step = 0; step < steps; step++) {
   let dk = 0;
   let dc = 0;
-  for (let k_4 = t8; k_4 > 0; k_4--) {
+  for (let k_4 = t7; k_4 > 0; k_4--) {
     // reverse of line 27: for (let i = 0; i < n; i++) {
-    let i_5 = t7;
-    for (let k_5 = t7; k_5 > 0; k_5--) {
+    let i_5 = t6;
+    for (let k_5 = t6; k_5 > 0; k_5--) {
       i_5 -= 1;
       // reverse of line 29: x[i] += dt * v[i];
       dv[i_5] += dx[i_5] * dt;
@@ -103,31 +100,30 @@ export function springChainGrad(
       dForce[i_5] += dv[i_5] * dt;
     }
     // reverse of line 22: for (let i = 0; i < n; i++) {
-    let i_6 = t7;
-    for (let k_6 = t7; k_6 > 0; k_6--) {
+    let i_6 = t6;
+    for (let k_6 = t6; k_6 > 0; k_6--) {
       i_6 -= 1;
+      const t8 = tape[--top];
       const t9 = tape[--top];
       const t10 = tape[--top];
       const t11 = tape[--top];
-      const t12 = tape[--top];
-      const t13 = tape[--top];
-      const dl_1 = t13 - t12;
+      const dl_1 = t11 - t10;
       const i_7 = i_6 + 1;
-      const dr_1 = t11 - t10;
-      const t14 = dl_1 + dr_1;
-      const t15 = dl_1 * dl_1;
-      const t16 = dr_1 * dr_1;
-      const t17 = t15 * dl_1 + t16 * dr_1;
+      const dr_1 = t9 - t8;
+      const t12 = dl_1 + dr_1;
+      const t13 = dl_1 * dl_1;
+      const t14 = dr_1 * dr_1;
+      const t15 = t13 * dl_1 + t14 * dr_1;
       // reverse of line 25: force[i] = k * (dl + dr) + c * (dl * dl * dl + dr * dr * dr) - dampin...
       const dt_1 = dForce[i_6];
       dForce[i_6] = 0;
       dv[i_6] -= dt_1 * damping;
       const dt_2 = dt_1 * c;
-      const t18 = dt_2 * dr_1 * dr_1;
-      const t19 = dt_2 * dl_1 * dl_1;
+      const t16 = dt_2 * dr_1 * dr_1;
+      const t17 = dt_2 * dl_1 * dl_1;
       const dt_3 = dt_1 * k;
-      const dDl = dt_2 * t15 + t19 + t19 + dt_3;
-      const dDr = dt_2 * t16 + t18 + t18 + dt_3;
+      const dDl = dt_2 * t13 + t17 + t17 + dt_3;
+      const dDr = dt_2 * t14 + t16 + t16 + dt_3;
       // reverse of line 24: const dr = (i + 1 < n ? x[i + 1] : 0) - x[i];
       dx[i_6] -= dDr;
       if (i_7 < n) {
@@ -136,24 +132,25 @@ export function springChainGrad(
       // reverse of line 23: const dl = (i > 0 ? x[i - 1] : 0) - x[i];
       dx[i_6] -= dDl;
       if (i_6 > 0) {
-        dx[t9] += dDl;
+        const t18 = i_6 - 1;
+        dx[t18] += dDl;
       }
-      dk += dt_1 * t14;
-      dc += dt_1 * t17;
+      dk += dt_1 * t12;
+      dc += dt_1 * t15;
     }
   }
-  const t20 = Math.max(0, t1);
+  const t19 = Math.max(0, t1);
   // reverse of line 19: const v = v0.slice();
-  let k_7 = t20;
-  for (let k_8 = t20; k_8 > 0; k_8--) {
+  let k_7 = t19;
+  for (let k_8 = t19; k_8 > 0; k_8--) {
     k_7 -= 1;
     const dt_4 = dv[k_7];
     dv[k_7] = 0;
     dV0[k_7] += dt_4;
   }
   // reverse of line 18: const x = x0.slice();
-  let k_9 = t7;
-  for (let k_10 = t7; k_10 > 0; k_10--) {
+  let k_9 = t6;
+  for (let k_10 = t6; k_10 > 0; k_10--) {
     k_9 -= 1;
     const dt_5 = dx[k_9];
     dx[k_9] = 0;

@@ -462,6 +462,7 @@ class Transform {
       for (const op of walkOps(reverse.regions[i]!)) {
         for (const v of op.operands) if (v.def?.parent === region && v.def.kind !== Structural.Const) needed.add(v);
       }
+      if (insideLoop(forward)) this.recomputeBranchValues(forward, region, reverse.regions[i]!, needed);
       for (const v of [...needed].sort((p, q) => p.id - q.id)) {
         const already = terminator(region).operands.indexOf(v);
         if (already >= 0) {
@@ -478,6 +479,44 @@ class Transform {
     });
   }
 
+  /**
+   * In a loop, arithmetic of a forward branch over values from outside the
+   * `if` is computed again at the start of the reverse branch rather than
+   * yielded by the forward `if`, which would tape it; such values leave `needed`.
+   */
+  private recomputeBranchValues(forward: Op, region: Region, reverse: Region, needed: Set<Value>): void {
+    const copies = new Map<Value, Value>();
+    const b = this.b;
+    const rest = reverse.ops;
+    reverse.ops = [];
+    const rebuild = (v: Value): Value | undefined => {
+      if (!definedInside(v, forward) || v.def?.kind === Structural.Const) return v;
+      if (v.def?.parent !== region || !cheap.has(v.def.kind)) return undefined;
+      const known = copies.get(v);
+      if (known) return known;
+      const operands: Value[] = [];
+      for (const x of v.def.operands) {
+        const y = rebuild(x);
+        if (!y) return undefined;
+        operands.push(y);
+      }
+      b.loc = v.def.loc;
+      const copy = nameLike(b.prim(v.def.kind, operands), v);
+      copies.set(v, copy);
+      return copy;
+    };
+    b.inRegion(reverse, () => {
+      b.reverse = false;
+      for (const v of [...needed].sort((p, q) => p.id - q.id)) {
+        const copy = rebuild(v);
+        if (copy) needed.delete(v);
+      }
+      b.reverse = true;
+    });
+    reverse.ops.push(...rest);
+    for (const op of rest) replaceAll(op, copies);
+  }
+
   /** A constant standing for a recorded value on the branch that does not compute it (never read there). */
   private placeholder(before: Op, like: Value): Value {
     const region = before.parent!;
@@ -489,6 +528,11 @@ class Transform {
     region.ops.splice(region.ops.indexOf(before), 0, op);
     return op.results[0]!;
   }
+}
+
+function insideLoop(op: Op): boolean {
+  for (let r = op.parent; r?.owner; r = r.owner.parent) if (r.owner.kind === Structural.While) return true;
+  return false;
 }
 
 /** `dx` for `x`, `dLoss` for `loss`: the adjoint's name hint. */
