@@ -278,15 +278,17 @@ class Transform {
    * loop, nothing in the loop writes the array's class) is read once more just
    * before the loop, for the reverse sweep: then it is recorded once per run
    * of the loop instead of once per trip. The extra read happens even when the
-   * loop runs no trip, so the array must be one that exists (not a row, which
-   * an index out of range leaves undefined); its number is then never used.
+   * loop runs no trip, so the array must be one that surely exists (a parameter
+   * or an allocation, not a row, which an index out of range leaves undefined);
+   * its number is then never used.
    */
   private hoistInvariantRead(read: Op): Value | undefined {
     const loop = read.parent?.owner;
     if (read.kind !== "load" || read.results[0]!.type !== "f64" || loop?.kind !== Structural.While) return undefined;
     const [array, index] = read.operands as [Value, Value];
     if (definedInside(array, loop) || (definedInside(index, loop) && index.def?.kind !== Structural.Const)) return undefined;
-    if (array.def?.kind === "load" || array.def?.kind === Structural.If || array.def?.kind === Structural.While) return undefined;
+    const exists = array.def ? ["alloc", "falloc", "empty", "fempty"].includes(array.def.kind) : array.region === this.body;
+    if (!exists) return undefined;
     const key = this.writtenKey(array);
     for (const op of walkOps(loop.regions[1]!)) {
       if ((op.kind === "store" || op.kind === "append") && !op.reverse && this.writtenKey(op.operands[0]!) === key) return undefined;
