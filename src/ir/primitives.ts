@@ -192,8 +192,9 @@ def({ name: "select", arity: 3, resultType: "f64", emit: (a) => `${a[0]} ? ${a[1
   ] });
 
 // ---- arrays: memory ops and their rules -------------------------------------------------
-// The reverse sweep never reads primal array memory: every primal number it
-// needs is an SSA value (a load's result), recorded like any other. Adjoints
+// The adjoint rules never read primal array memory: every primal number they
+// need is an SSA value (a load's result), recorded like any other (or read
+// again where nothing has written the element since). Adjoints
 // of array elements live in shadow arrays of the same shape; an alias (a row
 // X[i]) has the matching alias of the shadow (dX[i]) as its shadow.
 def({ name: "len", arity: 1, resultType: "f64", memory: "read", emit: (a) => `${a[0]}.length` });
