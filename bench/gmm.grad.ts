@@ -10,7 +10,6 @@ export function gmmObjectiveGrad(
   m: number,
 ): { value: number; grad: { alphas: number[]; means: number[][]; icf: number[][] } } {
   let top = 0;
-  let itop = 0;
   const dAlphas = new Array<number>(alphas.length).fill(0);
   const dMeans = zerosLike(means);
   const dIcf = zerosLike(icf);
@@ -21,36 +20,24 @@ export function gmmObjectiveGrad(
   const sumQs = new Array<number>(K).fill(0);
   const dSumQs = new Array<number>(K).fill(0);
   let k = 0;
-  let trips = 0;
-  // tape: 1 number, 1 index, 1 array reference per trip, for the reverse sweep
+  // tape: 1 array reference per trip, for the reverse sweep
   while (k < K) {
     const qdiag = new Array<number>(d).fill(0);
     const dQdiag = new Array<number>(d).fill(0);
     let j = 0;
-    let trips_1 = 0;
-    // tape: 1 number, 1 index per trip, for the reverse sweep
+    // tape: 1 number per trip, for the reverse sweep
     while (j < d) {
       const t1 = Math.exp(icf[k][j]);
       qdiag[j] = t1;
       sumQs[k] += icf[k][j];
-      const j_1 = j + 1;
+      j += 1;
       if (top + 1 > tape.length) tape = growValues(tape, top + 1);
       tape[top++] = t1;
-      if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-      indices[itop++] = j;
-      j = j_1;
-      trips_1 += 1;
     }
     qdiags.push(qdiag);
     dQdiags.push(dQdiag);
-    const k_1 = k + 1;
+    k += 1;
     arrays.push(dQdiag);
-    if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-    tape[top++] = trips_1;
-    if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-    indices[itop++] = k;
-    k = k_1;
-    trips += 1;
   }
   const centred = new Array<number>(d).fill(0);
   const dCentred = new Array<number>(d).fill(0);
@@ -60,380 +47,323 @@ export function gmmObjectiveGrad(
   const dMainTerm = new Array<number>(K).fill(0);
   let slse = 0;
   let i = 0;
-  let trips_2 = 0;
-  // tape: 4 numbers per trip, for the reverse sweep
+  // tape: 3 numbers per trip, for the reverse sweep
   while (i < x.length) {
-    let k_2 = 0;
-    let trips_3 = 0;
-    // tape: 4 numbers, 1 index, 1 array reference per trip, for the reverse sweep
-    while (k_2 < K) {
-      let j_2 = 0;
-      let trips_4 = 0;
-      // tape: 1 index per trip, for the reverse sweep
-      while (j_2 < d) {
-        centred[j_2] = x[i][j_2] - means[k_2][j_2];
-        const j_3 = j_2 + 1;
-        if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-        indices[itop++] = j_2;
-        j_2 = j_3;
-        trips_4 += 1;
+    let k_1 = 0;
+    // tape: 2 numbers per trip, for the reverse sweep
+    while (k_1 < K) {
+      let j_1 = 0;
+      while (j_1 < d) {
+        centred[j_1] = x[i][j_1] - means[k_1][j_1];
+        j_1 += 1;
       }
-      const t2 = qdiags[k_2];
-      const dt = dQdiags[k_2];
-      const t3 = icf[k_2];
+      const t2 = qdiags[k_1];
+      const t3 = icf[k_1];
       const d_1 = centred.length;
       let i_1 = 0;
-      let trips_5 = 0;
-      // tape: 2 numbers, 1 index per trip, for the reverse sweep
+      // tape: 1 number per trip, for the reverse sweep
       while (i_1 < d_1) {
-        const t4 = t2[i_1];
-        const t5 = centred[i_1];
-        qCentred[i_1] = t4 * t5;
-        const i_2 = i_1 + 1;
-        if (top + 2 > tape.length) tape = growValues(tape, top + 2);
-        tape[top++] = t4;
-        tape[top++] = t5;
-        if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-        indices[itop++] = i_1;
-        i_1 = i_2;
-        trips_5 += 1;
-      }
-      let i_3 = 0;
-      let l = d_1;
-      let trips_6 = 0;
-      // tape: 1 number, 1 index per trip, for the reverse sweep
-      while (i_3 < d_1) {
-        const j_4 = i_3 + 1;
-        let j_5 = j_4;
-        let trips_7 = 0;
-        // tape: 2 numbers, 1 index per trip, for the reverse sweep
-        while (j_5 < d_1) {
-          const t6 = centred[i_3];
-          qCentred[j_5] += t3[l] * t6;
-          const l_1 = l + 1;
-          const j_6 = j_5 + 1;
-          if (top + 2 > tape.length) tape = growValues(tape, top + 2);
-          tape[top++] = l;
-          tape[top++] = t6;
-          if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-          indices[itop++] = j_5;
-          j_5 = j_6;
-          l = l_1;
-          trips_7 += 1;
-        }
+        const t4 = centred[i_1];
+        qCentred[i_1] = t2[i_1] * t4;
+        i_1 += 1;
         if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-        tape[top++] = trips_7;
-        if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-        indices[itop++] = i_3;
-        i_3 = j_4;
-        trips_6 += 1;
+        tape[top++] = t4;
+      }
+      let i_2 = 0;
+      let l = d_1;
+      // tape: 2 numbers per trip, for the reverse sweep
+      while (i_2 < d_1) {
+        const j_2 = i_2 + 1;
+        const t5 = centred[i_2];
+        let j_3 = j_2;
+        let l_1 = l;
+        while (j_3 < d_1) {
+          qCentred[j_3] += t3[l_1] * centred[i_2];
+          l_1 += 1;
+          j_3 += 1;
+        }
+        if (top + 2 > tape.length) tape = growValues(tape, top + 2);
+        tape[top++] = l;
+        tape[top++] = t5;
+        i_2 = j_2;
+        l = l_1;
       }
       let s = 0;
-      let i_4 = 0;
-      let trips_8 = 0;
-      // tape: 1 number, 1 index per trip, for the reverse sweep
-      while (i_4 < qCentred.length) {
-        const t7 = qCentred[i_4];
-        s += t7 * t7;
-        const i_5 = i_4 + 1;
+      let i_3 = 0;
+      let trips = 0;
+      // tape: 1 number per trip, for the reverse sweep
+      while (i_3 < qCentred.length) {
+        const t6 = qCentred[i_3];
+        s += t6 * t6;
+        i_3 += 1;
         if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-        tape[top++] = t7;
-        if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-        indices[itop++] = i_4;
-        i_4 = i_5;
-        trips_8 += 1;
+        tape[top++] = t6;
+        trips += 1;
       }
-      mainTerm[k_2] = alphas[k_2] + sumQs[k_2] - 0.5 * s;
-      const k_3 = k_2 + 1;
-      arrays.push(dt);
-      if (top + 4 > tape.length) tape = growValues(tape, top + 4);
-      tape[top++] = trips_8;
-      tape[top++] = trips_6;
-      tape[top++] = trips_5;
-      tape[top++] = trips_4;
-      if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-      indices[itop++] = k_2;
-      k_2 = k_3;
-      trips_3 += 1;
+      mainTerm[k_1] = alphas[k_1] + sumQs[k_1] - 0.5 * s;
+      k_1 += 1;
+      if (top + 2 > tape.length) tape = growValues(tape, top + 2);
+      tape[top++] = d_1;
+      tape[top++] = trips;
     }
     let mx = mainTerm[0];
-    let i_6 = 1;
-    let trips_9 = 0;
-    // tape: 2 numbers, 1 index per trip, for the reverse sweep
-    while (i_6 < mainTerm.length) {
-      const t8 = mainTerm[i_6];
-      const mx_1 = Math.max(mx, t8);
-      const i_7 = i_6 + 1;
+    let i_4 = 1;
+    let trips_1 = 0;
+    // tape: 2 numbers per trip, for the reverse sweep
+    while (i_4 < mainTerm.length) {
+      const t7 = mainTerm[i_4];
+      const mx_1 = Math.max(mx, t7);
+      i_4 += 1;
       if (top + 2 > tape.length) tape = growValues(tape, top + 2);
       tape[top++] = mx;
-      tape[top++] = t8;
-      if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-      indices[itop++] = i_6;
+      tape[top++] = t7;
       mx = mx_1;
-      i_6 = i_7;
-      trips_9 += 1;
+      trips_1 += 1;
     }
     let s_1 = 0;
-    let i_8 = 0;
-    let trips_10 = 0;
-    // tape: 1 number, 1 index per trip, for the reverse sweep
-    while (i_8 < mainTerm.length) {
-      const t9 = Math.exp(mainTerm[i_8] - mx);
-      s_1 += t9;
-      const i_9 = i_8 + 1;
+    let i_5 = 0;
+    let trips_2 = 0;
+    // tape: 1 number per trip, for the reverse sweep
+    while (i_5 < mainTerm.length) {
+      const t8 = Math.exp(mainTerm[i_5] - mx);
+      s_1 += t8;
+      i_5 += 1;
       if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-      tape[top++] = t9;
-      if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-      indices[itop++] = i_8;
-      i_8 = i_9;
-      trips_10 += 1;
+      tape[top++] = t8;
+      trips_2 += 1;
     }
     slse += Math.log(s_1) + mx;
     i += 1;
-    if (top + 4 > tape.length) tape = growValues(tape, top + 4);
+    if (top + 3 > tape.length) tape = growValues(tape, top + 3);
     tape[top++] = s_1;
-    tape[top++] = trips_10;
-    tape[top++] = trips_9;
-    tape[top++] = trips_3;
-    trips_2 += 1;
+    tape[top++] = trips_2;
+    tape[top++] = trips_1;
   }
   let prior = 0;
-  let k_4 = 0;
-  let trips_11 = 0;
-  // tape: 2 numbers, 1 index, 1 array reference per trip, for the reverse sweep
-  while (k_4 < K) {
+  let k_2 = 0;
+  while (k_2 < K) {
     let lowerSq = 0;
-    let j_7 = d;
-    let trips_12 = 0;
-    // tape: 1 index per trip, for the reverse sweep
-    while (j_7 < icf[k_4].length) {
-      const t10 = icf[k_4][j_7];
-      lowerSq += t10 * t10;
-      const j_8 = j_7 + 1;
-      if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-      indices[itop++] = j_7;
-      j_7 = j_8;
-      trips_12 += 1;
+    let j_4 = d;
+    while (j_4 < icf[k_2].length) {
+      const t9 = icf[k_2][j_4];
+      lowerSq += t9 * t9;
+      j_4 += 1;
     }
-    const t11 = qdiags[k_4];
+    const t10 = qdiags[k_2];
     let s_2 = 0;
-    let i_10 = 0;
-    let trips_13 = 0;
-    // tape: 1 number, 1 index per trip, for the reverse sweep
-    while (i_10 < t11.length) {
-      const t12 = t11[i_10];
-      s_2 += t12 * t12;
-      const i_11 = i_10 + 1;
-      if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-      tape[top++] = t12;
-      if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-      indices[itop++] = i_10;
-      i_10 = i_11;
-      trips_13 += 1;
+    let i_6 = 0;
+    while (i_6 < t10.length) {
+      const t11 = t10[i_6];
+      s_2 += t11 * t11;
+      i_6 += 1;
     }
-    prior += 0.5 * gamma * gamma * (s_2 + lowerSq) - m * sumQs[k_4];
-    const k_5 = k_4 + 1;
-    arrays.push(dQdiags[k_4]);
-    if (top + 2 > tape.length) tape = growValues(tape, top + 2);
-    tape[top++] = trips_13;
-    tape[top++] = trips_12;
-    if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-    indices[itop++] = k_4;
-    k_4 = k_5;
-    trips_11 += 1;
+    prior += 0.5 * gamma * gamma * (s_2 + lowerSq) - m * sumQs[k_2];
+    k_2 += 1;
   }
-  const t13 = x.length;
+  const t12 = x.length;
   let mx_2 = alphas[0];
-  let i_12 = 1;
-  let trips_14 = 0;
-  // tape: 1 number, 1 index per trip, for the reverse sweep
-  while (i_12 < alphas.length) {
-    const mx_3 = Math.max(mx_2, alphas[i_12]);
-    const i_13 = i_12 + 1;
+  let i_7 = 1;
+  // tape: 1 number per trip, for the reverse sweep
+  while (i_7 < alphas.length) {
+    const mx_3 = Math.max(mx_2, alphas[i_7]);
+    i_7 += 1;
     if (top + 1 > tape.length) tape = growValues(tape, top + 1);
     tape[top++] = mx_2;
-    if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-    indices[itop++] = i_12;
     mx_2 = mx_3;
-    i_12 = i_13;
-    trips_14 += 1;
   }
   let s_3 = 0;
-  let i_14 = 0;
-  let trips_15 = 0;
-  // tape: 1 number, 1 index per trip, for the reverse sweep
-  while (i_14 < alphas.length) {
-    const t14 = Math.exp(alphas[i_14] - mx_2);
-    s_3 += t14;
-    const i_15 = i_14 + 1;
+  let i_8 = 0;
+  // tape: 1 number per trip, for the reverse sweep
+  while (i_8 < alphas.length) {
+    const t13 = Math.exp(alphas[i_8] - mx_2);
+    s_3 += t13;
+    i_8 += 1;
     if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-    tape[top++] = t14;
-    if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-    indices[itop++] = i_14;
-    i_14 = i_15;
-    trips_15 += 1;
+    tape[top++] = t13;
   }
-  const gmmObjective = slse - t13 * (Math.log(s_3) + mx_2) + prior;
+  const gmmObjective = slse - t12 * (Math.log(s_3) + mx_2) + prior;
   // reverse of line 68: return slse - x.length * logsumexp(alphas) + prior;
-  const dt_1 = -t13;
+  const dt = -t12;
   // reverse of line 18: return Math.log(s) + mx;
-  let ds = dt_1 / s_3;
+  let ds = dt / s_3;
+  const t14 = Math.max(0, alphas.length);
   // reverse of line 17: for (let i = 0; i < v.length; i++) s += Math.exp(v[i] - mx);
-  let dMx = dt_1;
-  for (let k_6 = trips_15; k_6 > 0; k_6--) {
+  let dMx = dt;
+  let i_9 = t14;
+  for (let k_3 = t14; k_3 > 0; k_3--) {
+    i_9 -= 1;
     const t15 = tape[--top];
-    const i_16 = indices[--itop];
-    const dt_2 = ds * t15;
-    dAlphas[i_16] += dt_2;
-    dMx -= dt_2;
+    const dt_1 = ds * t15;
+    dAlphas[i_9] += dt_1;
+    dMx -= dt_1;
   }
+  const t16 = Math.max(0, alphas.length - 1);
+  const t17 = 1 + t16;
   // reverse of line 15: for (let i = 1; i < v.length; i++) mx = Math.max(mx, v[i]);
-  for (let k_7 = trips_14; k_7 > 0; k_7--) {
-    const i_17 = indices[--itop];
+  let i_10 = t17;
+  for (let k_4 = t16; k_4 > 0; k_4--) {
+    i_10 -= 1;
     const mx_4 = tape[--top];
-    const t16 = alphas[i_17];
-    const t17 = mx_4 >= t16;
-    dAlphas[i_17] += t17 ? 0 : dMx;
-    dMx = t17 ? dMx : 0;
+    const t18 = alphas[i_10];
+    const t19 = mx_4 >= t18;
+    dAlphas[i_10] += t19 ? 0 : dMx;
+    dMx = t19 ? dMx : 0;
   }
   // reverse of line 14: let mx = v[0];
   dAlphas[0] += dMx;
+  const t20 = Math.max(0, K);
   // reverse of line 63: for (let k = 0; k < K; k++) {
   let dPrior = 1;
-  for (let k_8 = trips_11; k_8 > 0; k_8--) {
-    const trips_16 = tape[--top];
-    const trips_17 = tape[--top];
-    const dt_3 = arrays.pop() as number[];
-    const k_9 = indices[--itop];
-    const t18 = 0.5 * gamma * gamma;
+  let k_5 = t20;
+  for (let k_6 = t20; k_6 > 0; k_6--) {
+    k_5 -= 1;
+    const t21 = 0.5 * gamma * gamma;
+    const t22 = qdiags[k_5];
+    const dt_2 = dQdiags[k_5];
     // reverse of line 66: prior += 0.5 * gamma * gamma * (sqnorm(qdiags[k]) + lowerSq) - m * su...
-    dSumQs[k_9] -= dPrior * m;
-    const dt_4 = dPrior * t18;
+    dSumQs[k_5] -= dPrior * m;
+    const dt_3 = dPrior * t21;
+    const t23 = Math.max(0, t22.length);
     // reverse of line 9: for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-    let ds_1 = dt_4;
-    for (let k_10 = trips_17; k_10 > 0; k_10--) {
-      const t19 = tape[--top];
-      const i_18 = indices[--itop];
-      dt_3[i_18] += 2 * (ds_1 * t19);
+    let ds_1 = dt_3;
+    let i_11 = t23;
+    for (let k_7 = t23; k_7 > 0; k_7--) {
+      i_11 -= 1;
+      const t24 = t22[i_11];
+      dt_2[i_11] += 2 * (ds_1 * t24);
     }
+    const t25 = Math.max(0, icf[k_5].length - d);
+    const t26 = d + t25;
     // reverse of line 65: for (let j = d; j < icf[k].length; j++) lowerSq += icf[k][j] * icf[k]...
-    let dLowerSq = dt_4;
-    for (let k_11 = trips_16; k_11 > 0; k_11--) {
-      const j_9 = indices[--itop];
-      const dt_5 = dIcf[k_9];
-      const t20 = icf[k_9][j_9];
-      dt_5[j_9] += 2 * (dLowerSq * t20);
+    let dLowerSq = dt_3;
+    let j_5 = t26;
+    for (let k_8 = t25; k_8 > 0; k_8--) {
+      j_5 -= 1;
+      const dt_4 = dIcf[k_5];
+      const t27 = icf[k_5][j_5];
+      dt_4[j_5] += 2 * (dLowerSq * t27);
     }
   }
+  const t28 = Math.max(0, x.length);
   // reverse of line 53: for (let i = 0; i < x.length; i++) {
   let dSlse = 1;
-  for (let k_12 = trips_2; k_12 > 0; k_12--) {
-    const trips_18 = tape[--top];
-    const trips_19 = tape[--top];
-    const trips_20 = tape[--top];
+  for (let k_9 = t28; k_9 > 0; k_9--) {
+    const trips_3 = tape[--top];
+    const trips_4 = tape[--top];
     const s_4 = tape[--top];
     // reverse of line 18: return Math.log(s) + mx;
     let ds_2 = dSlse / s_4;
     // reverse of line 17: for (let i = 0; i < v.length; i++) s += Math.exp(v[i] - mx);
     let dMx_1 = dSlse;
-    for (let k_13 = trips_20; k_13 > 0; k_13--) {
-      const t21 = tape[--top];
-      const i_19 = indices[--itop];
-      const dt_6 = ds_2 * t21;
-      dMainTerm[i_19] += dt_6;
-      dMx_1 -= dt_6;
+    let i_12 = trips_4;
+    for (let k_10 = trips_4; k_10 > 0; k_10--) {
+      i_12 -= 1;
+      const t29 = tape[--top];
+      const dt_5 = ds_2 * t29;
+      dMainTerm[i_12] += dt_5;
+      dMx_1 -= dt_5;
     }
     // reverse of line 15: for (let i = 1; i < v.length; i++) mx = Math.max(mx, v[i]);
-    for (let k_14 = trips_19; k_14 > 0; k_14--) {
-      const t22 = tape[--top];
-      const i_20 = indices[--itop];
+    let i_13 = 1 + trips_3;
+    for (let k_11 = trips_3; k_11 > 0; k_11--) {
+      i_13 -= 1;
+      const t30 = tape[--top];
       const mx_5 = tape[--top];
-      const t23 = mx_5 >= t22;
-      dMainTerm[i_20] += t23 ? 0 : dMx_1;
-      dMx_1 = t23 ? dMx_1 : 0;
+      const t31 = mx_5 >= t30;
+      dMainTerm[i_13] += t31 ? 0 : dMx_1;
+      dMx_1 = t31 ? dMx_1 : 0;
     }
     // reverse of line 14: let mx = v[0];
     dMainTerm[0] += dMx_1;
     // reverse of line 54: for (let k = 0; k < K; k++) {
-    for (let k_15 = trips_18; k_15 > 0; k_15--) {
-      const trips_21 = tape[--top];
-      const trips_22 = tape[--top];
-      const trips_23 = tape[--top];
-      const trips_24 = tape[--top];
-      const dt_7 = arrays.pop() as number[];
-      const k_16 = indices[--itop];
-      const t24 = icf[k_16];
-      const dt_8 = dIcf[k_16];
+    let k_12 = t20;
+    for (let k_13 = t20; k_13 > 0; k_13--) {
+      k_12 -= 1;
+      const trips_5 = tape[--top];
+      const d_2 = tape[--top];
+      const t32 = qdiags[k_12];
+      const dt_6 = dQdiags[k_12];
+      const t33 = icf[k_12];
+      const dt_7 = dIcf[k_12];
       // reverse of line 57: mainTerm[k] = alphas[k] + sumQs[k] - 0.5 * sqnorm(qCentred);
-      const dt_9 = dMainTerm[k_16];
-      dMainTerm[k_16] = 0;
-      let ds_3 = -(dt_9 * 0.5);
+      const dt_8 = dMainTerm[k_12];
+      dMainTerm[k_12] = 0;
+      let ds_3 = -(dt_8 * 0.5);
       // reverse of line 9: for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-      for (let k_17 = trips_24; k_17 > 0; k_17--) {
-        const t25 = tape[--top];
-        const i_21 = indices[--itop];
-        dQCentred[i_21] += 2 * (ds_3 * t25);
+      let i_14 = trips_5;
+      for (let k_14 = trips_5; k_14 > 0; k_14--) {
+        i_14 -= 1;
+        const t34 = tape[--top];
+        dQCentred[i_14] += 2 * (ds_3 * t34);
       }
       // reverse of line 57: mainTerm[k] = alphas[k] + sumQs[k] - 0.5 * sqnorm(qCentred);
-      dSumQs[k_16] += dt_9;
-      dAlphas[k_16] += dt_9;
+      dSumQs[k_12] += dt_8;
+      dAlphas[k_12] += dt_8;
+      const t35 = Math.max(0, d_2);
       // reverse of line 26: for (let i = 0; i < d; i++) {
-      for (let k_18 = trips_23; k_18 > 0; k_18--) {
-        const trips_25 = tape[--top];
-        const i_22 = indices[--itop];
+      let i_15 = t35;
+      for (let k_15 = t35; k_15 > 0; k_15--) {
+        i_15 -= 1;
+        const t36 = tape[--top];
+        const l_2 = tape[--top];
+        const j_6 = i_15 + 1;
+        const t37 = Math.max(0, d_2 - j_6);
+        const t38 = j_6 + t37;
+        const t39 = l_2 + t37;
         // reverse of line 27: for (let j = i + 1; j < d; j++) {
-        for (let k_19 = trips_25; k_19 > 0; k_19--) {
-          const t26 = tape[--top];
-          const l_2 = tape[--top];
-          const j_10 = indices[--itop];
-          const t27 = t24[l_2];
+        let j_7 = t38;
+        let l_3 = t39;
+        for (let k_16 = t37; k_16 > 0; k_16--) {
+          j_7 -= 1;
+          l_3 -= 1;
+          const t40 = t33[l_3];
           // reverse of line 28: out[j] += icfRow[l] * v[i];
-          const dt_10 = dQCentred[j_10];
-          dQCentred[j_10] = 0;
-          dQCentred[j_10] += dt_10;
-          dCentred[i_22] += dt_10 * t27;
-          dt_8[l_2] += dt_10 * t26;
+          const dt_9 = dQCentred[j_7];
+          dCentred[i_15] += dt_9 * t40;
+          dt_7[l_3] += dt_9 * t36;
         }
       }
       // reverse of line 24: for (let i = 0; i < d; i++) out[i] = qdiag[i] * v[i];
-      for (let k_20 = trips_22; k_20 > 0; k_20--) {
-        const t28 = tape[--top];
-        const t29 = tape[--top];
-        const i_23 = indices[--itop];
-        const dt_11 = dQCentred[i_23];
-        dQCentred[i_23] = 0;
-        dCentred[i_23] += dt_11 * t29;
-        dt_7[i_23] += dt_11 * t28;
+      let i_16 = t35;
+      for (let k_17 = t35; k_17 > 0; k_17--) {
+        i_16 -= 1;
+        const t41 = tape[--top];
+        const t42 = t32[i_16];
+        const dt_10 = dQCentred[i_16];
+        dQCentred[i_16] = 0;
+        dCentred[i_16] += dt_10 * t42;
+        dt_6[i_16] += dt_10 * t41;
       }
+      const t43 = Math.max(0, d);
       // reverse of line 55: for (let j = 0; j < d; j++) centred[j] = x[i][j] - means[k][j];
-      for (let k_21 = trips_21; k_21 > 0; k_21--) {
-        const j_11 = indices[--itop];
-        const dt_12 = dMeans[k_16];
-        const dt_13 = dCentred[j_11];
-        dCentred[j_11] = 0;
-        dt_12[j_11] -= dt_13;
+      let j_8 = t43;
+      for (let k_18 = t43; k_18 > 0; k_18--) {
+        j_8 -= 1;
+        const dt_11 = dMeans[k_12];
+        const dt_12 = dCentred[j_8];
+        dCentred[j_8] = 0;
+        dt_11[j_8] -= dt_12;
       }
     }
   }
   // reverse of line 40: for (let k = 0; k < K; k++) {
-  for (let k_22 = trips; k_22 > 0; k_22--) {
-    const trips_26 = tape[--top];
+  let k_19 = t20;
+  for (let k_20 = t20; k_20 > 0; k_20--) {
+    k_19 -= 1;
     const dQdiag_1 = arrays.pop() as number[];
-    const k_23 = indices[--itop];
+    const t44 = Math.max(0, d);
     // reverse of line 42: for (let j = 0; j < d; j++) {
-    for (let k_24 = trips_26; k_24 > 0; k_24--) {
-      const t30 = tape[--top];
-      const j_12 = indices[--itop];
-      const dt_14 = dIcf[k_23];
+    let j_9 = t44;
+    for (let k_21 = t44; k_21 > 0; k_21--) {
+      j_9 -= 1;
+      const t45 = tape[--top];
+      const dt_13 = dIcf[k_19];
       // reverse of line 44: sumQs[k] += icf[k][j];
-      const dt_15 = dSumQs[k_23];
-      dSumQs[k_23] = 0;
-      dSumQs[k_23] += dt_15;
-      dt_14[j_12] += dt_15;
+      dt_13[j_9] += dSumQs[k_19];
       // reverse of line 43: qdiag[j] = Math.exp(icf[k][j]);
-      const dt_16 = dQdiag_1[j_12];
-      dQdiag_1[j_12] = 0;
-      dt_14[j_12] += dt_16 * t30;
+      const dt_14 = dQdiag_1[j_9];
+      dQdiag_1[j_9] = 0;
+      dt_13[j_9] += dt_14 * t45;
     }
   }
   return { value: gmmObjective, grad: { alphas: dAlphas, means: dMeans, icf: dIcf } };
@@ -442,22 +372,12 @@ export function gmmObjectiveGrad(
 /** The value tape, kept between calls. */
 let tape: Float64Array = new Float64Array(1024);
 
-/** The index tape, kept between calls. */
-let indices: Int32Array = new Int32Array(1024);
-
 /** Array references recorded by loop bodies, kept between calls (empty between calls). */
 const arrays: (number[] | number[][] | Float64Array)[] = [];
 
 /** A copy of the value tape with room for at least `need` entries. */
 function growValues(tape: Float64Array, need: number): Float64Array {
   const bigger = new Float64Array(Math.max(2 * tape.length, need));
-  bigger.set(tape);
-  return bigger;
-}
-
-/** A copy of the index tape with room for at least `need` entries. */
-function growIndices(tape: Int32Array, need: number): Int32Array {
-  const bigger = new Int32Array(Math.max(2 * tape.length, need));
   bigger.set(tape);
   return bigger;
 }

@@ -9,25 +9,17 @@ export function logisticLossGrad(
   lambda: number,
 ): { value: number; grad: { w: number[]; b: number } } {
   let top = 0;
-  let itop = 0;
   const dw = new Array<number>(w.length).fill(0);
   let loss = 0;
   let i = 0;
-  let trips = 0;
-  // tape: 4 numbers, 1 index per trip, for the reverse sweep
+  // tape: 3 numbers per trip, for the reverse sweep
   while (i < X.length) {
     const row = X[i];
     let z = b;
     let j = 0;
-    let trips_1 = 0;
-    // tape: 1 index per trip, for the reverse sweep
     while (j < w.length) {
       z += w[j] * row[j];
-      const j_1 = j + 1;
-      if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-      indices[itop++] = j;
-      j = j_1;
-      trips_1 += 1;
+      j += 1;
     }
     const t1 = y[i] * z;
     const m = -t1;
@@ -42,68 +34,62 @@ export function logisticLossGrad(
       t2 = Math.log1p(t4);
     }
     loss += t2;
-    const i_1 = i + 1;
-    if (top + 4 > tape.length) tape = growValues(tape, top + 4);
+    i += 1;
+    if (top + 3 > tape.length) tape = growValues(tape, top + 3);
     tape[top++] = z;
     tape[top++] = t3;
     tape[top++] = t4;
-    tape[top++] = trips_1;
-    if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-    indices[itop++] = i;
-    i = i_1;
-    trips += 1;
   }
   let norm2 = 0;
-  let j_2 = 0;
-  let trips_2 = 0;
-  // tape: 1 index per trip, for the reverse sweep
-  while (j_2 < w.length) {
-    const t5 = w[j_2];
+  let j_1 = 0;
+  while (j_1 < w.length) {
+    const t5 = w[j_1];
     norm2 += t5 * t5;
-    const j_3 = j_2 + 1;
-    if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-    indices[itop++] = j_2;
-    j_2 = j_3;
-    trips_2 += 1;
+    j_1 += 1;
   }
   const t6 = X.length;
   const t7 = 0.5 * lambda;
   const logisticLoss = loss / t6 + t7 * norm2;
   // reverse of line 17: return loss / X.length + 0.5 * lambda * norm2;
   let dLoss = 1 / t6;
+  const t8 = Math.max(0, w.length);
   // reverse of line 16: for (let j = 0; j < w.length; j++) norm2 += w[j] * w[j];
   let dNorm2 = t7;
-  for (let k = trips_2; k > 0; k--) {
-    const j_4 = indices[--itop];
-    const t8 = w[j_4];
-    dw[j_4] += 2 * (dNorm2 * t8);
+  let j_2 = t8;
+  for (let k = t8; k > 0; k--) {
+    j_2 -= 1;
+    const t9 = w[j_2];
+    dw[j_2] += 2 * (dNorm2 * t9);
   }
+  const t10 = Math.max(0, X.length);
   // reverse of line 8: for (let i = 0; i < X.length; i++) {
   let db = 0;
-  for (let k_1 = trips; k_1 > 0; k_1--) {
-    const trips_3 = tape[--top];
-    const t9 = tape[--top];
-    const t10 = tape[--top];
+  let i_1 = t10;
+  for (let k_1 = t10; k_1 > 0; k_1--) {
+    i_1 -= 1;
+    const t11 = tape[--top];
+    const t12 = tape[--top];
     const z_1 = tape[--top];
-    const i_2 = indices[--itop];
-    const row_1 = X[i_2];
-    const t11 = y[i_2];
-    const m_1 = -(t11 * z_1);
+    const row_1 = X[i_1];
+    const t13 = y[i_1];
+    const m_1 = -(t13 * z_1);
     // reverse of line 13: loss += m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
     let dt = 0;
     let dm = 0;
     if (m_1 > 0) {
-      dt = (dLoss / (1 + t10)) * t10 - dLoss;
+      dt = (dLoss / (1 + t12)) * t12 - dLoss;
     } else {
-      dm = (dLoss / (1 + t9)) * t9;
+      dm = (dLoss / (1 + t11)) * t11;
     }
     // reverse of line 12: const m = -y[i] * z;
-    let dz = (dt - dm) * t11;
+    let dz = (dt - dm) * t13;
+    const t14 = Math.max(0, w.length);
     // reverse of line 11: for (let j = 0; j < w.length; j++) z += w[j] * row[j];
-    for (let k_2 = trips_3; k_2 > 0; k_2--) {
-      const j_5 = indices[--itop];
-      const t12 = row_1[j_5];
-      dw[j_5] += dz * t12;
+    let j_3 = t14;
+    for (let k_2 = t14; k_2 > 0; k_2--) {
+      j_3 -= 1;
+      const t15 = row_1[j_3];
+      dw[j_3] += dz * t15;
     }
     db += dz;
   }
@@ -113,19 +99,9 @@ export function logisticLossGrad(
 /** The value tape, kept between calls. */
 let tape: Float64Array = new Float64Array(1024);
 
-/** The index tape, kept between calls. */
-let indices: Int32Array = new Int32Array(1024);
-
 /** A copy of the value tape with room for at least `need` entries. */
 function growValues(tape: Float64Array, need: number): Float64Array {
   const bigger = new Float64Array(Math.max(2 * tape.length, need));
-  bigger.set(tape);
-  return bigger;
-}
-
-/** A copy of the index tape with room for at least `need` entries. */
-function growIndices(tape: Int32Array, need: number): Int32Array {
-  const bigger = new Int32Array(Math.max(2 * tape.length, need));
   bigger.set(tape);
   return bigger;
 }

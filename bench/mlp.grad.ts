@@ -10,47 +10,33 @@ export function mlpLossGrad(
   labels: readonly number[],
 ): { value: number; grad: { W1: number[][]; b1: number[]; W2: number[][]; b2: number[] } } {
   let top = 0;
-  let itop = 0;
   const dW1 = zerosLike(W1);
   const dB1 = new Array<number>(b1.length).fill(0);
   const dW2 = zerosLike(W2);
   const dB2 = new Array<number>(b2.length).fill(0);
   let loss = 0;
   let n = 0;
-  let trips = 0;
-  // tape: 4 numbers, 1 index, 2 array references per trip, for the reverse sweep
+  // tape: 1 number, 4 array references per trip, for the reverse sweep
   while (n < X.length) {
     const t1 = X[n];
     const t2 = W1.length;
     const h = new Array<number>(t2).fill(0);
     const dh = new Array<number>(t2).fill(0);
     let i = 0;
-    let trips_1 = 0;
-    // tape: 2 numbers, 1 index per trip, for the reverse sweep
+    // tape: 1 number per trip, for the reverse sweep
     while (i < W1.length) {
       const row = W1[i];
       let s = b1[i];
       let j = 0;
-      let trips_2 = 0;
-      // tape: 1 index per trip, for the reverse sweep
       while (j < t1.length) {
         s += row[j] * t1[j];
-        const j_1 = j + 1;
-        if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-        indices[itop++] = j;
-        j = j_1;
-        trips_2 += 1;
+        j += 1;
       }
       const t3 = Math.tanh(s);
       h[i] = t3;
-      const i_1 = i + 1;
-      if (top + 2 > tape.length) tape = growValues(tape, top + 2);
+      i += 1;
+      if (top + 1 > tape.length) tape = growValues(tape, top + 1);
       tape[top++] = t3;
-      tape[top++] = trips_2;
-      if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-      indices[itop++] = i;
-      i = i_1;
-      trips_1 += 1;
     }
     const t4 = labels[n];
     const t5 = W2.length;
@@ -58,139 +44,123 @@ export function mlpLossGrad(
     const dz = new Array<number>(t5).fill(0);
     let m = -Infinity;
     let c = 0;
-    let trips_3 = 0;
-    // tape: 3 numbers, 1 index per trip, for the reverse sweep
+    // tape: 2 numbers per trip, for the reverse sweep
     while (c < W2.length) {
       const row_1 = W2[c];
       let s_1 = b2[c];
-      let j_2 = 0;
-      let trips_4 = 0;
-      // tape: 1 number, 1 index per trip, for the reverse sweep
-      while (j_2 < h.length) {
-        const t6 = h[j_2];
-        s_1 += row_1[j_2] * t6;
-        const j_3 = j_2 + 1;
-        if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-        tape[top++] = t6;
-        if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-        indices[itop++] = j_2;
-        j_2 = j_3;
-        trips_4 += 1;
+      let j_1 = 0;
+      while (j_1 < h.length) {
+        s_1 += row_1[j_1] * h[j_1];
+        j_1 += 1;
       }
       z[c] = s_1;
       const m_1 = Math.max(m, s_1);
-      const c_1 = c + 1;
-      if (top + 3 > tape.length) tape = growValues(tape, top + 3);
+      c += 1;
+      if (top + 2 > tape.length) tape = growValues(tape, top + 2);
       tape[top++] = m;
       tape[top++] = s_1;
-      tape[top++] = trips_4;
-      if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-      indices[itop++] = c;
       m = m_1;
-      c = c_1;
-      trips_3 += 1;
     }
     let sum = 0;
-    let c_2 = 0;
-    let trips_5 = 0;
-    // tape: 1 number, 1 index per trip, for the reverse sweep
-    while (c_2 < z.length) {
-      const t7 = Math.exp(z[c_2] - m);
-      sum += t7;
-      const c_3 = c_2 + 1;
+    let c_1 = 0;
+    // tape: 1 number per trip, for the reverse sweep
+    while (c_1 < z.length) {
+      const t6 = Math.exp(z[c_1] - m);
+      sum += t6;
+      c_1 += 1;
       if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-      tape[top++] = t7;
-      if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-      indices[itop++] = c_2;
-      c_2 = c_3;
-      trips_5 += 1;
+      tape[top++] = t6;
     }
     loss += Math.log(sum) + m - z[t4];
-    const n_1 = n + 1;
+    n += 1;
+    arrays.push(h);
     arrays.push(dh);
+    arrays.push(z);
     arrays.push(dz);
-    if (top + 4 > tape.length) tape = growValues(tape, top + 4);
+    if (top + 1 > tape.length) tape = growValues(tape, top + 1);
     tape[top++] = sum;
-    tape[top++] = trips_5;
-    tape[top++] = trips_3;
-    tape[top++] = trips_1;
-    if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-    indices[itop++] = n;
-    n = n_1;
-    trips += 1;
   }
-  const t8 = X.length;
-  const mlpLoss = loss / t8;
+  const t7 = X.length;
+  const mlpLoss = loss / t7;
   // reverse of line 37: return loss / X.length;
-  let dLoss = 1 / t8;
+  let dLoss = 1 / t7;
+  const t8 = Math.max(0, t7);
   // reverse of line 34: for (let n = 0; n < X.length; n++) {
-  for (let k = trips; k > 0; k--) {
-    const trips_6 = tape[--top];
-    const trips_7 = tape[--top];
-    const trips_8 = tape[--top];
+  let n_1 = t8;
+  for (let k = t8; k > 0; k--) {
+    n_1 -= 1;
     const sum_1 = tape[--top];
     const dz_1 = arrays.pop() as number[];
+    const z_1 = arrays.pop() as number[];
     const dh_1 = arrays.pop() as number[];
-    const n_2 = indices[--itop];
-    const t9 = X[n_2];
-    const t10 = labels[n_2];
+    const h_1 = arrays.pop() as number[];
+    const t9 = X[n_1];
+    const t10 = labels[n_1];
     // reverse of line 28: return Math.log(sum) + m - z[label];
     dz_1[t10] -= dLoss;
     let dSum = dLoss / sum_1;
+    const t11 = Math.max(0, z_1.length);
     // reverse of line 27: for (let c = 0; c < z.length; c++) sum += Math.exp(z[c] - m);
     let dm = dLoss;
-    for (let k_1 = trips_8; k_1 > 0; k_1--) {
-      const t11 = tape[--top];
-      const c_4 = indices[--itop];
-      const dt = dSum * t11;
-      dz_1[c_4] += dt;
+    let c_2 = t11;
+    for (let k_1 = t11; k_1 > 0; k_1--) {
+      c_2 -= 1;
+      const t12 = tape[--top];
+      const dt = dSum * t12;
+      dz_1[c_2] += dt;
       dm -= dt;
     }
+    const t13 = Math.max(0, W2.length);
     // reverse of line 19: for (let c = 0; c < W.length; c++) {
-    for (let k_2 = trips_7; k_2 > 0; k_2--) {
-      const trips_9 = tape[--top];
+    let c_3 = t13;
+    for (let k_2 = t13; k_2 > 0; k_2--) {
+      c_3 -= 1;
       const s_2 = tape[--top];
-      const c_5 = indices[--itop];
       const m_2 = tape[--top];
-      const row_2 = W2[c_5];
-      const dRow = dW2[c_5];
+      const row_2 = W2[c_3];
+      const dRow = dW2[c_3];
       // reverse of line 24: m = Math.max(m, s);
-      const t12 = m_2 >= s_2;
-      let ds = t12 ? 0 : dm;
+      const t14 = m_2 >= s_2;
+      let ds = t14 ? 0 : dm;
       // reverse of line 23: z[c] = s;
-      const t13 = dz_1[c_5];
-      dz_1[c_5] = 0;
-      ds += t13;
+      const t15 = dz_1[c_3];
+      dz_1[c_3] = 0;
+      ds += t15;
+      const t16 = Math.max(0, h_1.length);
       // reverse of line 22: for (let j = 0; j < h.length; j++) s += row[j] * h[j];
-      for (let k_3 = trips_9; k_3 > 0; k_3--) {
-        const t14 = tape[--top];
-        const j_4 = indices[--itop];
-        const t15 = row_2[j_4];
-        dh_1[j_4] += ds * t15;
-        dRow[j_4] += ds * t14;
+      let j_2 = t16;
+      for (let k_3 = t16; k_3 > 0; k_3--) {
+        j_2 -= 1;
+        const t17 = row_2[j_2];
+        const t18 = h_1[j_2];
+        dh_1[j_2] += ds * t17;
+        dRow[j_2] += ds * t18;
       }
       // reverse of line 21: let s = b[c];
-      dB2[c_5] += ds;
-      dm = t12 ? dm : 0;
+      dB2[c_3] += ds;
+      dm = t14 ? dm : 0;
     }
+    const t19 = Math.max(0, W1.length);
     // reverse of line 6: for (let i = 0; i < W.length; i++) {
-    for (let k_4 = trips_6; k_4 > 0; k_4--) {
-      const trips_10 = tape[--top];
-      const t16 = tape[--top];
-      const i_2 = indices[--itop];
-      const dRow_1 = dW1[i_2];
+    let i_1 = t19;
+    for (let k_4 = t19; k_4 > 0; k_4--) {
+      i_1 -= 1;
+      const t20 = tape[--top];
+      const dRow_1 = dW1[i_1];
       // reverse of line 10: h[i] = Math.tanh(s);
-      const dt_1 = dh_1[i_2];
-      dh_1[i_2] = 0;
-      let ds_1 = dt_1 * (1 - t16 * t16);
+      const dt_1 = dh_1[i_1];
+      dh_1[i_1] = 0;
+      let ds_1 = dt_1 * (1 - t20 * t20);
+      const t21 = Math.max(0, t9.length);
       // reverse of line 9: for (let j = 0; j < x.length; j++) s += row[j] * x[j];
-      for (let k_5 = trips_10; k_5 > 0; k_5--) {
-        const j_5 = indices[--itop];
-        const t17 = t9[j_5];
-        dRow_1[j_5] += ds_1 * t17;
+      let j_3 = t21;
+      for (let k_5 = t21; k_5 > 0; k_5--) {
+        j_3 -= 1;
+        const t22 = t9[j_3];
+        dRow_1[j_3] += ds_1 * t22;
       }
       // reverse of line 8: let s = b[i];
-      dB1[i_2] += ds_1;
+      dB1[i_1] += ds_1;
     }
   }
   return { value: mlpLoss, grad: { W1: dW1, b1: dB1, W2: dW2, b2: dB2 } };
@@ -199,22 +169,12 @@ export function mlpLossGrad(
 /** The value tape, kept between calls. */
 let tape: Float64Array = new Float64Array(1024);
 
-/** The index tape, kept between calls. */
-let indices: Int32Array = new Int32Array(1024);
-
 /** Array references recorded by loop bodies, kept between calls (empty between calls). */
 const arrays: (number[] | number[][] | Float64Array)[] = [];
 
 /** A copy of the value tape with room for at least `need` entries. */
 function growValues(tape: Float64Array, need: number): Float64Array {
   const bigger = new Float64Array(Math.max(2 * tape.length, need));
-  bigger.set(tape);
-  return bigger;
-}
-
-/** A copy of the index tape with room for at least `need` entries. */
-function growIndices(tape: Int32Array, need: number): Int32Array {
-  const bigger = new Int32Array(Math.max(2 * tape.length, need));
   bigger.set(tape);
   return bigger;
 }

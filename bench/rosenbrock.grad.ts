@@ -2,51 +2,37 @@
 
 /** Value and gradient of `rosenbrock` (rosenbrock.ts:2) with respect to x. */
 export function rosenbrockGrad(x: readonly number[]): { value: number; grad: { x: number[] } } {
-  let itop = 0;
   const dx = new Array<number>(x.length).fill(0);
   let s = 0;
   let i = 0;
-  let trips = 0;
-  // tape: 1 index per trip, for the reverse sweep
   while (i + 1 < x.length) {
     const i_1 = i + 1;
     const t1 = x[i];
     const a = x[i_1] - t1 * t1;
     const b = 1 - t1;
     s += 100 * a * a + b * b;
-    if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-    indices[itop++] = i;
     i = i_1;
-    trips += 1;
   }
+  const t2 = Math.max(0, x.length - 1);
   // reverse of line 4: for (let i = 0; i + 1 < x.length; i++) {
   let ds = 1;
-  for (let k = trips; k > 0; k--) {
-    const i_2 = indices[--itop];
+  let i_2 = t2;
+  for (let k = t2; k > 0; k--) {
+    i_2 -= 1;
     const i_3 = i_2 + 1;
-    const t2 = x[i_2];
-    const a_1 = x[i_3] - t2 * t2;
-    const b_1 = 1 - t2;
-    const t3 = 100 * a_1;
+    const t3 = x[i_2];
+    const a_1 = x[i_3] - t3 * t3;
+    const b_1 = 1 - t3;
+    const t4 = 100 * a_1;
     // reverse of line 7: s += 100 * a * a + b * b;
     const db = 2 * (ds * b_1);
-    const da = ds * t3 + ds * a_1 * 100;
+    const da = ds * t4 + ds * a_1 * 100;
     // reverse of line 6: const b = 1 - x[i];
     const dt = -db;
     // reverse of line 5: const a = x[i + 1] - x[i] * x[i];
-    const t4 = da * t2;
-    dx[i_2] += dt - t4 - t4;
+    const t5 = da * t3;
+    dx[i_2] += dt - t5 - t5;
     dx[i_3] += da;
   }
   return { value: s, grad: { x: dx } };
-}
-
-/** The index tape, kept between calls. */
-let indices: Int32Array = new Int32Array(1024);
-
-/** A copy of the index tape with room for at least `need` entries. */
-function growIndices(tape: Int32Array, need: number): Int32Array {
-  const bigger = new Int32Array(Math.max(2 * tape.length, need));
-  bigger.set(tape);
-  return bigger;
 }

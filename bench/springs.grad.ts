@@ -12,189 +12,149 @@ export function springChainGrad(
   target: readonly number[],
 ): { value: number; grad: { x0: number[]; v0: number[]; k: number; c: number } } {
   let top = 0;
-  let itop = 0;
   const dX0 = new Array<number>(x0.length).fill(0);
   const dV0 = new Array<number>(v0.length).fill(0);
   const n = x0.length;
   const x = new Array<number>(n).fill(0);
   const dx = new Array<number>(n).fill(0);
   let k_1 = 0;
-  let trips = 0;
-  // tape: 1 index per trip, for the reverse sweep
   while (k_1 < n) {
     x[k_1] = x0[k_1];
-    if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-    indices[itop++] = k_1;
     k_1 += 1;
-    trips += 1;
   }
   const t1 = v0.length;
   const v = new Array<number>(t1).fill(0);
   const dv = new Array<number>(t1).fill(0);
   let k_2 = 0;
-  let trips_1 = 0;
-  // tape: 1 index per trip, for the reverse sweep
   while (k_2 < t1) {
     v[k_2] = v0[k_2];
-    if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-    indices[itop++] = k_2;
     k_2 += 1;
-    trips_1 += 1;
   }
   const force = new Array<number>(n).fill(0);
   const dForce = new Array<number>(n).fill(0);
   let step = 0;
-  let trips_2 = 0;
-  // tape: 2 numbers per trip, for the reverse sweep
   while (step < steps) {
     let i = 0;
-    let trips_3 = 0;
-    // tape: 5 numbers, 1 index per trip, for the reverse sweep
+    // tape: 4 numbers per trip, for the reverse sweep
     while (i < n) {
       let t2 = 0;
-      let t3 = 0;
       if (i > 0) {
-        t3 = i - 1;
-        t2 = x[t3];
+        t2 = x[i - 1];
       }
-      const t4 = x[i];
-      const dl = t2 - t4;
+      const t3 = x[i];
+      const dl = t2 - t3;
       const i_1 = i + 1;
-      let t5 = 0;
+      let t4 = 0;
       if (i_1 < n) {
-        t5 = x[i_1];
+        t4 = x[i_1];
       }
-      const t6 = x[i];
-      const dr = t5 - t6;
+      const t5 = x[i];
+      const dr = t4 - t5;
       force[i] = k * (dl + dr) + c * (dl * dl * dl + dr * dr * dr) - damping * v[i];
-      if (top + 5 > tape.length) tape = growValues(tape, top + 5);
+      if (top + 4 > tape.length) tape = growValues(tape, top + 4);
       tape[top++] = t2;
+      tape[top++] = t3;
       tape[top++] = t4;
       tape[top++] = t5;
-      tape[top++] = t6;
-      tape[top++] = t3;
-      if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-      indices[itop++] = i;
       i = i_1;
-      trips_3 += 1;
     }
     let i_2 = 0;
-    let trips_4 = 0;
-    // tape: 1 index per trip, for the reverse sweep
     while (i_2 < n) {
       v[i_2] += dt * force[i_2];
       x[i_2] += dt * v[i_2];
-      const i_3 = i_2 + 1;
-      if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-      indices[itop++] = i_2;
-      i_2 = i_3;
-      trips_4 += 1;
+      i_2 += 1;
     }
     step += 1;
-    if (top + 2 > tape.length) tape = growValues(tape, top + 2);
-    tape[top++] = trips_4;
-    tape[top++] = trips_3;
-    trips_2 += 1;
   }
   let loss = 0;
-  let i_4 = 0;
-  let trips_5 = 0;
-  // tape: 1 number, 1 index per trip, for the reverse sweep
-  while (i_4 < n) {
-    const t7 = x[i_4];
-    const e = t7 - target[i_4];
+  let i_3 = 0;
+  while (i_3 < n) {
+    const e = x[i_3] - target[i_3];
     loss += e * e;
-    const i_5 = i_4 + 1;
-    if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-    tape[top++] = t7;
-    if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-    indices[itop++] = i_4;
-    i_4 = i_5;
-    trips_5 += 1;
+    i_3 += 1;
   }
+  const t6 = Math.max(0, n);
   // reverse of line 33: for (let i = 0; i < n; i++) {
   let dLoss = 1;
-  for (let k_3 = trips_5; k_3 > 0; k_3--) {
-    const t8 = tape[--top];
-    const i_6 = indices[--itop];
-    const e_1 = t8 - target[i_6];
+  let i_4 = t6;
+  for (let k_3 = t6; k_3 > 0; k_3--) {
+    i_4 -= 1;
+    const e_1 = x[i_4] - target[i_4];
     // reverse of line 35: loss += e * e;
     const de = 2 * (dLoss * e_1);
     // reverse of line 34: const e = x[i] - target[i];
-    dx[i_6] += de;
+    dx[i_4] += de;
   }
+  const t7 = Math.max(0, Math.ceil(steps));
   // reverse of line 21: for (let step = 0; step < steps; step++) {
   let dk = 0;
   let dc = 0;
-  for (let k_4 = trips_2; k_4 > 0; k_4--) {
-    const trips_6 = tape[--top];
-    const trips_7 = tape[--top];
+  for (let k_4 = t7; k_4 > 0; k_4--) {
     // reverse of line 27: for (let i = 0; i < n; i++) {
-    for (let k_5 = trips_7; k_5 > 0; k_5--) {
-      const i_7 = indices[--itop];
+    let i_5 = t6;
+    for (let k_5 = t6; k_5 > 0; k_5--) {
+      i_5 -= 1;
       // reverse of line 29: x[i] += dt * v[i];
-      const dt_1 = dx[i_7];
-      dx[i_7] = 0;
-      dx[i_7] += dt_1;
-      dv[i_7] += dt_1 * dt;
+      dv[i_5] += dx[i_5] * dt;
       // reverse of line 28: v[i] += dt * force[i];
-      const dt_2 = dv[i_7];
-      dv[i_7] = 0;
-      dv[i_7] += dt_2;
-      dForce[i_7] += dt_2 * dt;
+      dForce[i_5] += dv[i_5] * dt;
     }
     // reverse of line 22: for (let i = 0; i < n; i++) {
-    for (let k_6 = trips_6; k_6 > 0; k_6--) {
+    let i_6 = t6;
+    for (let k_6 = t6; k_6 > 0; k_6--) {
+      i_6 -= 1;
+      const t8 = tape[--top];
       const t9 = tape[--top];
       const t10 = tape[--top];
       const t11 = tape[--top];
-      const t12 = tape[--top];
-      const t13 = tape[--top];
-      const i_8 = indices[--itop];
-      const dl_1 = t13 - t12;
-      const i_9 = i_8 + 1;
-      const dr_1 = t11 - t10;
-      const t14 = dl_1 + dr_1;
-      const t15 = dl_1 * dl_1;
-      const t16 = dr_1 * dr_1;
-      const t17 = t15 * dl_1 + t16 * dr_1;
+      const dl_1 = t11 - t10;
+      const i_7 = i_6 + 1;
+      const dr_1 = t9 - t8;
+      const t12 = dl_1 + dr_1;
+      const t13 = dl_1 * dl_1;
+      const t14 = dr_1 * dr_1;
+      const t15 = t13 * dl_1 + t14 * dr_1;
       // reverse of line 25: force[i] = k * (dl + dr) + c * (dl * dl * dl + dr * dr * dr) - dampin...
-      const dt_3 = dForce[i_8];
-      dForce[i_8] = 0;
-      dv[i_8] -= dt_3 * damping;
-      const dt_4 = dt_3 * c;
-      const t18 = dt_4 * dr_1 * dr_1;
-      const t19 = dt_4 * dl_1 * dl_1;
-      const dt_5 = dt_3 * k;
-      const dDl = dt_4 * t15 + t19 + t19 + dt_5;
-      const dDr = dt_4 * t16 + t18 + t18 + dt_5;
+      const dt_1 = dForce[i_6];
+      dForce[i_6] = 0;
+      dv[i_6] -= dt_1 * damping;
+      const dt_2 = dt_1 * c;
+      const t16 = dt_2 * dr_1 * dr_1;
+      const t17 = dt_2 * dl_1 * dl_1;
+      const dt_3 = dt_1 * k;
+      const dDl = dt_2 * t13 + t17 + t17 + dt_3;
+      const dDr = dt_2 * t14 + t16 + t16 + dt_3;
       // reverse of line 24: const dr = (i + 1 < n ? x[i + 1] : 0) - x[i];
-      dx[i_8] -= dDr;
-      if (i_9 < n) {
-        dx[i_9] += dDr;
+      dx[i_6] -= dDr;
+      if (i_7 < n) {
+        dx[i_7] += dDr;
       }
       // reverse of line 23: const dl = (i > 0 ? x[i - 1] : 0) - x[i];
-      dx[i_8] -= dDl;
-      if (i_8 > 0) {
-        dx[t9] += dDl;
+      dx[i_6] -= dDl;
+      if (i_6 > 0) {
+        const t18 = i_6 - 1;
+        dx[t18] += dDl;
       }
-      dk += dt_3 * t14;
-      dc += dt_3 * t17;
+      dk += dt_1 * t12;
+      dc += dt_1 * t15;
     }
   }
+  const t19 = Math.max(0, t1);
   // reverse of line 19: const v = v0.slice();
-  for (let k_7 = trips_1; k_7 > 0; k_7--) {
-    const k_8 = indices[--itop];
-    const dt_6 = dv[k_8];
-    dv[k_8] = 0;
-    dV0[k_8] += dt_6;
+  let k_7 = t19;
+  for (let k_8 = t19; k_8 > 0; k_8--) {
+    k_7 -= 1;
+    const dt_4 = dv[k_7];
+    dv[k_7] = 0;
+    dV0[k_7] += dt_4;
   }
   // reverse of line 18: const x = x0.slice();
-  for (let k_9 = trips; k_9 > 0; k_9--) {
-    const k_10 = indices[--itop];
-    const dt_7 = dx[k_10];
-    dx[k_10] = 0;
-    dX0[k_10] += dt_7;
+  let k_9 = t6;
+  for (let k_10 = t6; k_10 > 0; k_10--) {
+    k_9 -= 1;
+    const dt_5 = dx[k_9];
+    dx[k_9] = 0;
+    dX0[k_9] += dt_5;
   }
   return { value: loss, grad: { x0: dX0, v0: dV0, k: dk, c: dc } };
 }
@@ -202,19 +162,9 @@ export function springChainGrad(
 /** The value tape, kept between calls. */
 let tape: Float64Array = new Float64Array(1024);
 
-/** The index tape, kept between calls. */
-let indices: Int32Array = new Int32Array(1024);
-
 /** A copy of the value tape with room for at least `need` entries. */
 function growValues(tape: Float64Array, need: number): Float64Array {
   const bigger = new Float64Array(Math.max(2 * tape.length, need));
-  bigger.set(tape);
-  return bigger;
-}
-
-/** A copy of the index tape with room for at least `need` entries. */
-function growIndices(tape: Int32Array, need: number): Int32Array {
-  const bigger = new Int32Array(Math.max(2 * tape.length, need));
   bigger.set(tape);
   return bigger;
 }

@@ -37,8 +37,9 @@ test("the simulation's tape grows linearly with the number of steps", async () =
   // Exactly linear: p(T) = perStep * T + fixed.
   expect(p1000 - p100).toBe(10 * (p100 - p10));
   const perStep = (p100 - p10) / 90;
-  // Per step, as the loops' tape comments say: for each of the 3 masses 6 entries in the
-  // force loop (5 numbers and the index) and 3 in the update loop, and 2 trip counts.
-  expect(perStep).toBe(6 * 3 + 3 * 3 + 2);
+  // Per step, as the loops' tape comments say: for each of the 3 masses 4 numbers in the
+  // force loop and 2 in the update loop. Loop counters and the inner trip counts are
+  // computed again in the reverse sweep, not taped.
+  expect(perStep).toBe(4 * 3 + 2 * 3);
   expect(p10 - 10 * perStep).toBe(p1000 - 1000 * perStep);
 });

@@ -12,10 +12,12 @@ import { Builder, emptyRegion } from "../ir/builder.js";
 import { primitive, type Shadows } from "../ir/primitives.js";
 import { isVectorValued, leavesOf, shapeText } from "../ir/shape.js";
 import { isArray, Structural, type Func, type Op, type Param, type Region, type Shape, type Value } from "../ir/types.js";
-import { definedInside, replaceUses, terminator, walkOps } from "../ir/walk.js";
+import { definedInside, replaceUses, terminator, useCounts, walkOps } from "../ir/walk.js";
 import { aliasClasses, analyseActivity, type AliasClasses } from "./activity.js";
 import { addInto } from "./arrays.js";
+import { affineCounters, finalValue, tripFormula, wholeNumber, type Counter } from "./counters.js";
 import { ForwardSweep, nameLike } from "./forward.js";
+import { StableReads } from "./stable.js";
 
 type Adjoints = Map<Value, Value>;
 
@@ -104,7 +106,7 @@ function seedParameters(b: Builder, body: Region, shape: Shape, name: string): P
 }
 
 /** Operations cheap enough to recompute in the reverse sweep rather than tape. */
-const cheap = new Set(["add", "sub", "mul", "neg", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not", "select"]);
+const cheap = new Set(["add", "sub", "mul", "neg", "max", "min", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "not", "select"]);
 
 /** Whether `v` is defined by `region` itself (an argument or a top-level op), not outside it. */
 function definedBy(region: Region, v: Value): boolean {
@@ -123,7 +125,14 @@ class Transform {
   constructor(private readonly b: Builder, private readonly active: Set<Value>, private readonly shadow: Shadows,
     private readonly body: Region) {
     this.classes = aliasClasses(body);
+    this.forwardUses = useCounts(body);
+    this.stableReads = new StableReads(body, this.classes);
   }
+
+  private readonly stableReads: StableReads;
+
+  /** How often each value is read by the forward sweep. */
+  private readonly forwardUses: Map<Value, number>;
 
   reverseRegion(r: Region, adj: Adjoints): void {
     for (let i = r.ops.length - 1; i >= 0; i--) {
@@ -152,14 +161,48 @@ class Transform {
 
   private reverseMemory(op: Op, adj: Adjoints): void {
     const rule = primitive(op.kind)!.reverse;
-    if (!rule) return;
+    if (!rule || this.updatedInPlace.has(op)) return;
     const y = op.results[0];
     this.b.loc = op.loc;
+    const update = this.inPlaceUpdate(op);
+    if (update) {
+      // a[i] += v: the adjoint of the store (move da[i] into the sum, clear it) and of
+      // the load (add the sum's adjoint back into da[i]) cancel; only dv += da[i] is left.
+      this.updatedInPlace.add(update);
+      this.accumulate(adj, op.operands[2]!, this.b.prim("load", [this.shadow(op.operands[0]!)!, op.operands[1]!]));
+      return;
+    }
     const contributions = rule(this.b, op.operands, y, y && adj.get(y), this.shadow);
     op.operands.forEach((x, i) => {
       const c = contributions[i];
       if (c && this.active.has(x)) this.accumulate(adj, x, c);
     });
+  }
+
+  /** Loads whose reverse is already done by the store of an in-place update. */
+  private readonly updatedInPlace = new Set<Op>();
+
+  /**
+   * For `store(a, i, y + v)` (or `v + y`, `y - v`) with `y = load(a, i)` earlier in the
+   * same region, nothing writing in between, and `y` and the sum used nowhere else:
+   * the load. Then da[i] passes through unchanged to dy, and dv gets it too.
+   */
+  private inPlaceUpdate(store: Op): Op | undefined {
+    if (store.kind !== "store" || !this.shadow(store.operands[0]!)) return undefined;
+    const [a, i, sum] = store.operands as [Value, Value, Value];
+    const add = sum.def;
+    if (!add || add.parent !== store.parent || (add.kind !== "add" && add.kind !== "sub")) return undefined;
+    const candidates = add.kind === "add" ? add.operands : [add.operands[0]!];
+    const load = candidates.map((y) => y.def).find((d) => d?.kind === "load" && d.parent === store.parent
+      && d.operands[0] === a && d.operands[1] === i && d.results[0]!.type === "f64");
+    if (!load || add.operands[0] === add.operands[1]) return undefined;
+    if (this.forwardUses.get(load.results[0]!) !== 1 || this.forwardUses.get(sum) !== 1) return undefined;
+    const ops = store.parent!.ops;
+    for (let k = ops.indexOf(load) + 1; k < ops.indexOf(store); k++) {
+      const between = ops[k]!;
+      if (between.regions.length > 0 || primitive(between.kind)?.memory === "write" || between.kind === Structural.Push) return undefined;
+    }
+    return load;
   }
 
   /** Whether a region reads or writes arrays that have shadows (so its reverse matters even without scalar seeds). */
@@ -242,13 +285,23 @@ class Transform {
       .filter((v) => this.active.has(v) && !definedInside(v, op) && !body.args.includes(v))
       .sort((p, q) => p.id - q.id);
     const n = carried.length;
-    const trips = this.countTrips(op);
     b.loc = op.loc;
+    // Counters are computed backwards from their final values rather than taped; a
+    // counted loop's trip count is computed from its start and bound rather than counted.
+    const counters = affineCounters(op);
+    b.reverse = false;
+    const trips = tripFormula(b, op, counters, (v) => this.invariantValue(v, op)) ?? this.countTrips(op);
+    const finals = counters.map((c) => finalValue(b, op, c, trips));
+    b.reverse = true;
     const zero = b.const(0);
-    const rep = b.repeatOp(trips, [...carried.map((j) => seeds[j] ?? zero), ...outer.map((v) => adj.get(v) ?? zero)]);
+    const rep = b.repeatOp(trips, [...carried.map((j) => seeds[j] ?? zero), ...outer.map((v) => adj.get(v) ?? zero), ...finals]);
     const region = rep.regions[0]!;
     const named = [...carried.map((j) => adjointName(op.results[j]!)), ...outer.map(adjointName)];
-    [region.args, rep.results].forEach((values) => values.forEach((v, i) => { v.name = named[i]!; v.nameKind = "adjoint"; }));
+    [region.args, rep.results].forEach((values) => values.forEach((v, i) => {
+      const counter = counters[i - named.length];
+      v.name = counter ? body.args[counter.index]!.name : named[i]!;
+      v.nameKind = counter ? body.args[counter.index]!.nameKind : "adjoint";
+    }));
     b.inRegion(region, () => {
       const local: Adjoints = new Map(adj);
       outer.forEach((v, i) => local.set(v, region.args[n + i]!));
@@ -257,14 +310,61 @@ class Transform {
       });
       this.reverseRegion(body, local);
       b.loc = op.loc;
-      b.yield([...carried.map((j) => local.get(body.args[j]!) ?? zero), ...outer.map((v) => local.get(v) ?? zero)]);
+      b.yield([...carried.map((j) => local.get(body.args[j]!) ?? zero), ...outer.map((v) => local.get(v) ?? zero),
+        ...counters.map((c) => body.args[c.index]!)]);
     });
     outer.forEach((v, i) => adj.set(v, rep.results[n + i]!));
     carried.forEach((j, i) => {
       const init = op.operands[j]!;
       if (this.active.has(init)) this.accumulate(adj, init, rep.results[i]!);
     });
-    this.recordTripValues(body, region);
+    this.recordTripValues(body, region, new Map(counters.map((c, i) => [body.args[c.index]!, { counter: c, after: region.args[named.length + i]! }])));
+  }
+
+  /**
+   * A read the same in every trip of its loop (array and index from outside the
+   * loop, nothing in the loop writes the array's class) is read once more just
+   * before the loop, for the reverse sweep: then it is recorded once per run
+   * of the loop instead of once per trip. The extra read happens even when the
+   * loop runs no trip, so the array must be one that surely exists (a parameter
+   * or an allocation, not a row, which an index out of range leaves undefined);
+   * its number is then never used.
+   */
+  private hoistInvariantRead(read: Op): Value | undefined {
+    const loop = read.parent?.owner;
+    if (read.kind !== "load" || read.results[0]!.type !== "f64" || loop?.kind !== Structural.While) return undefined;
+    const [array, index] = read.operands as [Value, Value];
+    if (definedInside(array, loop) || (definedInside(index, loop) && index.def?.kind !== Structural.Const)) return undefined;
+    const exists = array.def ? ["alloc", "falloc", "empty", "fempty"].includes(array.def.kind) : array.region === this.body;
+    if (!exists) return undefined;
+    const key = this.writtenKey(array);
+    for (const op of walkOps(loop.regions[1]!)) {
+      if ((op.kind === "store" || op.kind === "append") && !op.reverse && this.writtenKey(op.operands[0]!) === key) return undefined;
+    }
+    const copy = this.b.makeOp("load", [array, index], ["f64"]);
+    copy.loc = read.loc;
+    copy.parent = loop.parent;
+    loop.parent!.ops.splice(loop.parent!.ops.indexOf(loop), 0, copy);
+    return nameLike(copy.results[0]!, read.results[0]!);
+  }
+
+  /**
+   * A value of a loop's condition region as one computed outside the loop, when
+   * it is the same in every trip: a value from outside, a constant, or cheap
+   * arithmetic and reads of arrays nothing writes over such values.
+   */
+  private invariantValue(v: Value, loop: Op): Value | undefined {
+    if (!definedInside(v, loop)) return v;
+    const op = v.def;
+    if (!op || op.parent !== loop.regions[0] || !this.recomputable(op)) return undefined;
+    if (op.kind === Structural.Const) return this.b.const(op.literal!);
+    const operands: Value[] = [];
+    for (const x of op.operands) {
+      const y = this.invariantValue(x, loop);
+      if (!y) return undefined;
+      operands.push(y);
+    }
+    return this.b.prim(op.kind, operands);
   }
 
   /** Adds a trip counter to a `while`'s state; returns its final value. */
@@ -292,7 +392,7 @@ class Transform {
   }
 
   /** Tapes each value of a forward loop body that its reverse body reads: pushed at the end of a trip, popped at the start. */
-  private recordTripValues(forward: Region, reverse: Region): void {
+  private recordTripValues(forward: Region, reverse: Region, counters: Map<Value, { counter: Counter; after: Value }>): void {
     const needed = new Set<Value>();
     for (const o of walkOps(reverse)) {
       for (const v of o.operands) if (definedBy(forward, v)) needed.add(v);
@@ -301,13 +401,16 @@ class Transform {
     // Decide, for each needed value, whether to recompute it from values at hand or tape it.
     const recomputed = new Set<Value>();
     const taped = new Set<Value>();
+    const hoisted = new Map<Value, Value>();
     const classify = (v: Value): void => {
-      if (!definedBy(forward, v) || recomputed.has(v) || taped.has(v)) return;
+      if (!definedBy(forward, v) || recomputed.has(v) || taped.has(v) || counters.has(v) || hoisted.has(v)) return;
       if (v.def && this.recomputable(v.def)) {
         v.def.operands.forEach(classify);
         recomputed.add(v);
       } else {
-        taped.add(v);
+        const copy = v.def && this.hoistInvariantRead(v.def);
+        if (copy) hoisted.set(v, copy);
+        else taped.add(v);
       }
     };
     needed.forEach(classify);
@@ -326,9 +429,15 @@ class Transform {
 
     const rest = reverse.ops;
     reverse.ops = [];
-    const replacement = new Map<Value, Value>();
+    const replacement = new Map<Value, Value>(hoisted);
     const get = (v: Value) => replacement.get(v) ?? v;
     this.b.inRegion(reverse, () => {
+      // A counter's value in this trip: its value after the trip, one step back.
+      this.b.reverse = false;
+      for (const [v, { counter, after }] of counters) {
+        replacement.set(v, nameLike(this.b.prim(counter.kind === "add" ? "sub" : "add", [after, counter.step]), v));
+      }
+      this.b.reverse = true;
       for (const v of [...tape].reverse()) {
         const popped = this.b.pop(v);
         const push = pushes.get(v)!;
@@ -352,12 +461,13 @@ class Transform {
 
   /**
    * Cheap to compute again in the reverse sweep: arithmetic and comparisons,
-   * and reads of arrays nothing writes (parameters, rows of them).
+   * and reads of arrays nothing writes (parameters, rows of them) or nothing
+   * writes after the read (`StableReads`).
    */
   private recomputable(op: Op): boolean {
     if (op.kind === Structural.Const) return true;
     if (cheap.has(op.kind)) return true;
-    if (op.kind === "load" || op.kind === "len") return !this.written.has(this.writtenKey(op.operands[0]!));
+    if (op.kind === "load" || op.kind === "len") return !this.written.has(this.writtenKey(op.operands[0]!)) || this.stableReads.stable(op);
     return false;
   }
 
@@ -390,28 +500,10 @@ class Transform {
         if ((op.kind === "load" || op.kind === "store" || op.kind === "append") && !op.reverse) this.indexUses.add(op.operands[1]!);
       }
     }
-    return this.indexUses.has(v) && this.wholeNumber(v, new Set());
+    return this.indexUses.has(v) && wholeNumber(v);
   }
 
   private indexUses: Set<Value> | undefined;
-
-  private wholeNumber(v: Value, visiting: Set<Value>): boolean {
-    if (visiting.has(v)) return true; // around a loop: whole if everything else is
-    visiting.add(v);
-    const op = v.def;
-    if (!op) {
-      // A loop state argument: whole when its initial and next values are.
-      const loop = v.region?.owner;
-      const j = v.region?.args.indexOf(v) ?? -1;
-      if (!loop || loop.kind !== Structural.While || j < 0) return false;
-      const next = terminator(loop.regions[1]!).operands[j]!;
-      return this.wholeNumber(loop.operands[j]!, visiting) && this.wholeNumber(next, visiting);
-    }
-    if (op.kind === Structural.Const) return typeof op.literal === "number" && Number.isInteger(op.literal) && Math.abs(op.literal) < 2 ** 31;
-    if (op.kind === "len") return true;
-    if (op.kind === "add" || op.kind === "sub") return op.operands.every((x) => this.wholeNumber(x, visiting));
-    return false;
-  }
 
   /** Makes the forward `if` yield each primal value of its branches that the reverse branch reads. */
   private recordBranchValues(forward: Op, reverse: Op): void {
@@ -420,6 +512,7 @@ class Transform {
       for (const op of walkOps(reverse.regions[i]!)) {
         for (const v of op.operands) if (v.def?.parent === region && v.def.kind !== Structural.Const) needed.add(v);
       }
+      if (insideLoop(forward)) this.recomputeBranchValues(forward, region, reverse.regions[i]!, needed);
       for (const v of [...needed].sort((p, q) => p.id - q.id)) {
         const already = terminator(region).operands.indexOf(v);
         if (already >= 0) {
@@ -436,6 +529,44 @@ class Transform {
     });
   }
 
+  /**
+   * In a loop, arithmetic of a forward branch over values from outside the
+   * `if` is computed again at the start of the reverse branch rather than
+   * yielded by the forward `if`, which would tape it; such values leave `needed`.
+   */
+  private recomputeBranchValues(forward: Op, region: Region, reverse: Region, needed: Set<Value>): void {
+    const copies = new Map<Value, Value>();
+    const b = this.b;
+    const rest = reverse.ops;
+    reverse.ops = [];
+    const rebuild = (v: Value): Value | undefined => {
+      if (!definedInside(v, forward) || v.def?.kind === Structural.Const) return v;
+      if (v.def?.parent !== region || !cheap.has(v.def.kind)) return undefined;
+      const known = copies.get(v);
+      if (known) return known;
+      const operands: Value[] = [];
+      for (const x of v.def.operands) {
+        const y = rebuild(x);
+        if (!y) return undefined;
+        operands.push(y);
+      }
+      b.loc = v.def.loc;
+      const copy = nameLike(b.prim(v.def.kind, operands), v);
+      copies.set(v, copy);
+      return copy;
+    };
+    b.inRegion(reverse, () => {
+      b.reverse = false;
+      for (const v of [...needed].sort((p, q) => p.id - q.id)) {
+        const copy = rebuild(v);
+        if (copy) needed.delete(v);
+      }
+      b.reverse = true;
+    });
+    reverse.ops.push(...rest);
+    for (const op of rest) replaceAll(op, copies);
+  }
+
   /** A constant standing for a recorded value on the branch that does not compute it (never read there). */
   private placeholder(before: Op, like: Value): Value {
     const region = before.parent!;
@@ -447,6 +578,11 @@ class Transform {
     region.ops.splice(region.ops.indexOf(before), 0, op);
     return op.results[0]!;
   }
+}
+
+function insideLoop(op: Op): boolean {
+  for (let r = op.parent; r?.owner; r = r.owner.parent) if (r.owner.kind === Structural.While) return true;
+  return false;
 }
 
 /** `dx` for `x`, `dLoss` for `loss`: the adjoint's name hint. */

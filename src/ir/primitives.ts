@@ -150,13 +150,13 @@ def({ name: "atanh", arity: 1, resultType: "f64", emit: call("atanh"),
 def({ name: "abs", arity: 1, resultType: "f64", emit: call("abs"),
   // abs'(0) = sign(0) = 0.
   adjoint: (b, [x], _y, dy) => [b.mul(dy, b.prim("sign", [x]))] });
-def({ name: "max", arity: 2, resultType: "f64", emit: call("max"),
+def({ name: "max", arity: 2, resultType: "f64", emit: call("max"), fold: (a, b) => Math.max(a as N, b as N),
   // At a tie the first operand takes the whole derivative.
   adjoint: (b, [u, v], _y, dy) => {
     const first = b.prim("ge", [u, v]);
     return [b.select(first, dy, b.const(0)), b.select(first, b.const(0), dy)];
   } });
-def({ name: "min", arity: 2, resultType: "f64", emit: call("min"),
+def({ name: "min", arity: 2, resultType: "f64", emit: call("min"), fold: (a, b) => Math.min(a as N, b as N),
   adjoint: (b, [u, v], _y, dy) => {
     const first = b.prim("le", [u, v]);
     return [b.select(first, dy, b.const(0)), b.select(first, b.const(0), dy)];
@@ -198,8 +198,9 @@ def({ name: "select", arity: 3, resultType: "f64", emit: (a) => `${a[0]} ? ${a[1
   ] });
 
 // ---- arrays: memory ops and their rules -------------------------------------------------
-// The reverse sweep never reads primal array memory: every primal number it
-// needs is an SSA value (a load's result), recorded like any other. Adjoints
+// The adjoint rules never read primal array memory: every primal number they
+// need is an SSA value (a load's result), recorded like any other (or read
+// again where nothing has written the element since). Adjoints
 // of array elements live in shadow arrays of the same shape; an alias (a row
 // X[i]) has the matching alias of the shadow (dX[i]) as its shadow.
 def({ name: "len", arity: 1, resultType: "f64", memory: "read", emit: (a) => `${a[0]}.length` });

@@ -1,9 +1,20 @@
 /**
- * Dead-code elimination. Every op is pure, so an op none of whose results is
- * used goes; an `if` loses the results nobody reads (and the matching yield
- * operands), and a result that every branch yields from the same outer value
- * is that value. An `if` left without results goes entirely. Repeats to a
- * fixed point.
+ * Dead-code elimination over the structured IR, by mark and sweep.
+ *
+ * Mark: starting from the function's `return` and every op with effects
+ * (tape pushes and pops, array writes), a value is live when a live op reads
+ * it. Structured ops are marked per component: a live result of an `if` makes
+ * the values its branches yield for it live; a live component of a loop's
+ * state (its result, or its argument read by a live op) makes the initial
+ * value and the value the body yields for it live. A live op inside a region
+ * makes the op that owns the region live, and a live loop its condition (or
+ * trip count). So loop state that only feeds itself, at any depth of
+ * nesting, stays unmarked.
+ *
+ * Sweep: unmarked ops go, `if`s lose their unmarked results and loops their
+ * unmarked state components. Besides, an `if` result that every branch
+ * yields from one outer value is that value, and a tape entry whose pop
+ * nobody reads goes with its push. Repeats to a fixed point.
  */
 import { primitive } from "../ir/primitives.js";
 import { effectful, Structural, type Func, type Op, type Region, type Value } from "../ir/types.js";
@@ -12,65 +23,111 @@ import { definedInside, replaceUses, terminator, useCounts, walkOps } from "../i
 export function eliminateDeadCode(f: Func): void {
   for (let changed = true; changed; ) {
     changed = forwardUnchangedResults(f);
-    changed = dropDeadLoopState(f) || changed;
-    changed = sweep(f.body, useCounts(f.body)) || changed;
+    changed = markSweep(f) || changed;
     changed = dropUnreadTapeEntries(f) || changed;
   }
 }
 
-/**
- * A component of a `while`'s state that nothing outside reads (its result is
- * unused), that the condition does not read, and that the body needs only to
- * compute itself is dead: it goes from the operands, arguments and yields.
- */
-function dropDeadLoopState(f: Func): boolean {
-  let changed = false;
-  const uses = useCounts(f.body);
-  for (const op of [...walkOps(f.body)].filter((o) => o.kind === Structural.While)) {
-    const [cond, body] = op.regions as [Region, Region];
-    const next = terminator(body).operands;
-    const live = new Set(op.results.map((_, j) => j).filter((j) => (uses.get(op.results[j]!) ?? 0) > 0 || (uses.get(cond.args[j]!) ?? 0) > 0));
-    for (let grew = true; grew; ) {
-      grew = false;
-      const needed = slice(body, [...live].map((j) => next[j]!));
-      op.results.forEach((_, j) => {
-        if (!live.has(j) && needed.has(body.args[j]!)) {
-          live.add(j);
-          grew = true;
+const isLoop = (op: Op) => op.kind === Structural.While || op.kind === Structural.Repeat;
+
+/** For a loop: the position of state component j among its operands (a `repeat`'s first operand is its count). */
+const stateOffset = (op: Op) => (op.kind === Structural.Repeat ? 1 : 0);
+
+/** The region of a loop whose terminator yields the next state. */
+const stateBody = (op: Op) => op.regions[op.regions.length - 1]!;
+
+interface Marks {
+  ops: Set<Op>;
+  values: Set<Value>;
+  /** Per loop, its live state components. */
+  state: Map<Op, Set<number>>;
+}
+
+function mark(f: Func): Marks {
+  const m: Marks = { ops: new Set(), values: new Set(), state: new Map() };
+  const work: (() => void)[] = [];
+  const value = (v: Value): void => {
+    if (m.values.has(v)) return;
+    m.values.add(v);
+    work.push(() => {
+      const op = v.def;
+      if (op) {
+        const j = op.results.indexOf(v);
+        if (op.kind === Structural.If) {
+          live(op);
+          for (const r of op.regions) value(terminator(r).operands[j]!);
+        } else if (isLoop(op)) {
+          component(op, j);
+        } else {
+          live(op);
         }
-      });
-    }
-    const keep = op.results.map((_, j) => live.has(j));
-    if (!keep.includes(false)) continue;
-    op.operands = op.operands.filter((_, j) => keep[j]);
-    op.results = op.results.filter((_, j) => keep[j]);
-    cond.args = cond.args.filter((_, j) => keep[j]);
-    body.args = body.args.filter((_, j) => keep[j]);
-    terminator(body).operands = next.filter((_, j) => keep[j]);
-    changed = true;
+        return;
+      }
+      const owner = v.region?.owner;
+      if (owner && isLoop(owner)) component(owner, v.region!.args.indexOf(v));
+    });
+  };
+  const component = (op: Op, j: number): void => {
+    let set = m.state.get(op);
+    if (!set) m.state.set(op, (set = new Set()));
+    if (set.has(j)) return;
+    set.add(j);
+    live(op);
+    value(op.operands[stateOffset(op) + j]!);
+    value(terminator(stateBody(op)).operands[j]!);
+  };
+  const live = (op: Op): void => {
+    if (m.ops.has(op)) return;
+    m.ops.add(op);
+    const owner = op.parent?.owner;
+    if (owner) live(owner);
+    if (op.kind === Structural.If || op.kind === Structural.Repeat) value(op.operands[0]!);
+    else if (op.kind === Structural.While) value(terminator(op.regions[0]!).operands[0]!);
+    else if (!isLoop(op)) op.operands.forEach(value);
+  };
+  for (const op of walkOps(f.body)) {
+    if (op.kind === Structural.Return || isEffect(op)) live(op);
   }
+  while (work.length) work.pop()!();
+  return m;
+}
+
+function markSweep(f: Func): boolean {
+  const m = mark(f);
+  let changed = false;
+  const sweep = (r: Region): void => {
+    const before = r.ops.length;
+    r.ops = r.ops.filter((op) => op.kind === Structural.Yield || op.kind === Structural.Return || m.ops.has(op));
+    if (r.ops.length !== before) changed = true;
+    for (const op of r.ops) {
+      if (op.kind === Structural.If) {
+        const keep = op.results.map((v) => m.values.has(v));
+        if (keep.includes(false)) {
+          dropResults(op, keep);
+          changed = true;
+        }
+      } else if (isLoop(op)) {
+        const state = m.state.get(op) ?? new Set();
+        const keep = op.results.map((_, j) => state.has(j));
+        if (keep.includes(false)) {
+          dropState(op, keep);
+          changed = true;
+        }
+      }
+      op.regions.forEach(sweep);
+    }
+  };
+  sweep(f.body);
   return changed;
 }
 
-/** The values a region needs for `roots` and for its effects (conservatively: all operands inside a nested op). */
-function slice(r: Region, roots: Value[]): Set<Value> {
-  const needed = new Set<Value>();
-  const need = (v: Value): void => {
-    if (needed.has(v)) return;
-    needed.add(v);
-    const op = v.def;
-    if (!op) return;
-    op.operands.forEach(need);
-    for (const inner of op.regions) for (const o of walkOps(inner)) o.operands.forEach(need);
-  };
-  roots.forEach(need);
-  for (const op of r.ops) {
-    if (isEffect(op) || (op.regions.length > 0 && hasEffects(op))) {
-      op.operands.forEach(need);
-      for (const inner of op.regions) for (const o of walkOps(inner)) o.operands.forEach(need);
-    }
-  }
-  return needed;
+function dropState(op: Op, keep: boolean[]): void {
+  const offset = stateOffset(op);
+  op.operands = op.operands.filter((_, i) => i < offset || keep[i - offset]);
+  op.results = op.results.filter((_, j) => keep[j]);
+  for (const r of op.regions) r.args = r.args.filter((_, j) => keep[j]);
+  const end = terminator(stateBody(op));
+  end.operands = end.operands.filter((_, j) => keep[j]);
 }
 
 /** A popped value nobody reads need not be taped: its pop and its push go together. */
@@ -108,45 +165,6 @@ function dropResults(op: Op, keep: boolean[]): void {
     const t = terminator(region);
     t.operands = t.operands.filter((_, j) => keep[j]);
   }
-}
-
-function sweep(r: Region, uses: Map<unknown, number>): boolean {
-  let changed = false;
-  for (let i = r.ops.length - 1; i >= 0; i--) {
-    const op = r.ops[i]!;
-    if (op.kind === Structural.Return || op.kind === Structural.Yield || isEffect(op)) continue;
-    if (op.kind === Structural.While || op.kind === Structural.Repeat) {
-      // Loop state feeds itself; a loop goes only when nothing reads its results and it has no effects.
-      for (const region of op.regions) changed = sweep(region, uses) || changed;
-      if (op.results.every((v) => (uses.get(v) ?? 0) === 0) && !hasEffects(op)) {
-        r.ops.splice(i, 1);
-        changed = true;
-      }
-      continue;
-    }
-    if (op.kind === Structural.If) {
-      const keep = op.results.map((v) => (uses.get(v) ?? 0) > 0);
-      if (keep.includes(false)) {
-        dropResults(op, keep);
-        changed = true;
-      }
-      for (const region of op.regions) changed = sweep(region, uses) || changed;
-      if (op.results.length === 0 && !hasEffects(op)) {
-        r.ops.splice(i, 1);
-        changed = true;
-      }
-      continue;
-    }
-    if (op.results.every((v) => (uses.get(v) ?? 0) === 0)) {
-      r.ops.splice(i, 1);
-      changed = true;
-    }
-  }
-  return changed;
-}
-
-function hasEffects(op: Op): boolean {
-  return op.regions.some((r) => [...walkOps(r)].some(isEffect));
 }
 
 function isEffect(op: Op): boolean {

@@ -16,13 +16,7 @@ interface KnownBug {
   matches?(failure: Failure, report: Report): boolean;
 }
 
-export const knownBugs: KnownBug[] = [
-  {
-    fixture: "fixtures/fuzz/a60169f4.ts",
-    summary: "nested loops: a variable the inner loop assigns but nothing reads stays in the output (TS6133)",
-    typeError: / TS6133 '\w+' is declared but its value is never read/,
-  },
-];
+export const knownBugs: KnownBug[] = [];
 
 /** Whether a known bug explains `failure`; type errors are explained when every one of them is. */
 export function isKnown(failure: Failure, report: Report): boolean {

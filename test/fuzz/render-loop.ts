@@ -77,8 +77,27 @@ export function renderWhile(stmt: Stmt & { kind: "while" }, scope: FunctionScope
     const loop = stmt.post
       ? ["do {", ...indent(lines), `} while (${test});`]
       : [`while (${test}) {`, ...indent(lines), "}"];
-    // The body of a `do ... while` runs at least once: if it always returns, so does the loop.
-    return { lines: [`let ${counter} = 0;`, ...loop], returns: stmt.post && body.returns };
+    // The body of a `do ... while` runs at least once: if it always returns, so does the
+    // loop, unless a `break` leaves it or a `continue` goes to a condition that may fail.
+    return { lines: [`let ${counter} = 0;`, ...loop], returns: stmt.post && body.returns && !jumps(stmt.body) };
+  });
+}
+
+/** Whether statements hold a `break` or `continue` of the loop they are in (not of a loop nested in them). */
+function jumps(stmts: Stmt[]): boolean {
+  return stmts.some((s) => {
+    switch (s.kind) {
+      case "jump":
+        return true;
+      case "if":
+        return jumps(s.then) || jumps(s.else ?? []);
+      case "branchDefined":
+        return jumps(s.then) || jumps(s.else);
+      case "block":
+        return jumps(s.body);
+      default:
+        return false;
+    }
   });
 }
 
