@@ -43,7 +43,7 @@ export function reverseMode(primal: Func, wrt: string[]): Func {
   });
   const signature = primal.signature ?? primal.params.map((p) => ({ name: p.name, typeText: p.typeText }));
   const seedName = vjp ? freeName("seed", signature.map((p) => p.name)) : "";
-  const seeds = vjp ? seedParameters(b, body, primal.resultShape!, seedName) : [];
+  const seeds = vjp ? seedParameters(b, body, primal.resultShape!, seedName, params.map((p) => p.name)) : [];
   for (const p of primal.params) forward.shadowParameter(p.value);
   const results = forward.region(primal.body).operands.map((v, i) =>
     nameLike(forward.get(v), { id: -1, type: v.type, name: vjp ? `${primal.name}${i}` : primal.name, nameKind: "source", def: undefined }));
@@ -96,9 +96,11 @@ function freeName(name: string, taken: string[]): string {
 }
 
 /** One parameter per leaf of the result's shape: the seed, read like a tuple or object parameter. */
-function seedParameters(b: Builder, body: Region, shape: Shape, name: string): Param[] {
+function seedParameters(b: Builder, body: Region, shape: Shape, name: string, taken: string[]): Param[] {
   return leavesOf(shape).map((leaf) => {
-    const leafName = leaf.path.length ? leaf.path.reduce((base, key) => `${base}${/^\d/.test(key) ? key : key[0]!.toUpperCase() + key.slice(1)}`, name) : name;
+    const path = leaf.path.reduce((base, key) => `${base}${/^\d/.test(key) ? key : key[0]!.toUpperCase() + key.slice(1)}`, name);
+    const leafName = leaf.path.length ? freeName(path, taken) : name;
+    taken.push(leafName);
     const value = b.argument(body, leaf.type, leafName, "source");
     body.args.push(value);
     return { name: leafName, type: leaf.type, value, typeText: leaf.text, ...(leaf.path.length ? { path: [name, ...leaf.path] } : {}) };

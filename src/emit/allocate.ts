@@ -96,13 +96,16 @@ export function allocate(f: Func): Allocation {
   const variable = new Map<Value, Variable>();
   const params = new Set(f.params.map((p) => p.value));
   for (const p of f.signature ?? []) names.claim(p.name);
+  // Functions the code calls by name (imported or declared) keep their names.
+  for (const op of walkOps(f.body)) if (op.kind.startsWith("call:")) names.claim(op.kind.slice("call:".length));
   for (const p of f.params) variable.set(p.value, { name: names.claim(p.name), reassigned: false });
   const gradName = names.fresh("grad");
   const declarations = new Map<Op, { variable: Variable; init: Value | undefined; result: Value }[]>();
   const loopInits = new Map<Op, { variable: Variable; init: Value }[]>();
   const repeatCounters = new Map<Op, string>();
   const isConst = (v: Value) => v.def?.kind === Structural.Const;
-  const sameName = (a: Value, b: Value) => a.nameKind !== "temp" && a.nameKind === b.nameKind && a.name === b.name;
+  // One variable holds one type: `dt` for a parameter t's adjoint and `dt` for an array's shadow stay apart.
+  const sameName = (a: Value, b: Value) => a.nameKind !== "temp" && a.nameKind === b.nameKind && a.name === b.name && a.type === b.type;
   const fresh = (v: Value, holders: Map<Variable, Value>): Variable => {
     const x: Variable = { name: names.fresh(v.name), reassigned: false };
     variable.set(v, x);

@@ -412,10 +412,13 @@ class Printer {
         out.push(pending.splice(free, 1)[0]!.statement);
         continue;
       }
-      const c = pending[0]!;
+      // Every target is still read by another copy: compute the value of a copy that reads one
+      // now, so it reads nothing later; each time this happens one copy fewer reads anything.
+      const at = pending.findIndex((c) => pending.some((o) => o !== c && c.reads.includes(o.target.name)));
+      const c = pending[at]!;
       const temp = `${c.target.name}__next`;
       out.push(`const ${temp} = ${this.expr(c.source)};`);
-      pending[0] = { ...c, statement: `${c.target.name} = ${temp};`, reads: [] };
+      pending[at] = { ...c, statement: `${c.target.name} = ${temp};`, reads: [] };
     }
     return out;
   }

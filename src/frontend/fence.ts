@@ -561,6 +561,13 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
     }
     if (!checked.has(rule.adjoint)) visitFunction(rule.adjoint, stack);
     const primal = calleeFunction(call.getExpression());
+    const at = primal ? stack.indexOf(primal) : -1;
+    if (at >= 0) {
+      // The function's value is still computed by inlining it.
+      const cycle = [...stack.slice(at), primal!].map((f) => f.getName()).join(" -> ");
+      report(call, Codes.Recursion, `recursion is not supported: ${cycle}`);
+      return;
+    }
     if (primal?.hasBody() && !primal.getSourceFile().isDeclarationFile() && !stack.includes(primal) && !checked.has(primal)) visitFunction(primal, stack);
   };
 
@@ -635,7 +642,8 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
 }
 
 /** How to write an adjoint for `name`, for diagnostics. */
-function ruleHint(name: string, arity: number): string {
+function ruleHint(callee: string, arity: number): string {
+  const name = callee.split(".").pop()!; // `m.twice` -> `twice`, for a namespace import
   const params = Array.from({ length: arity }, (_, i) => `x${i + 1}: number`).join(", ");
   return `'/** @adjoint ${name} */ function ${name}Adjoint(${params}${arity ? ", " : ""}value: number, dvalue: number): { x1: number } { ... }' (see the README, "User-defined adjoints")`;
 }

@@ -5,10 +5,12 @@
  * branches may `return` takes the rest of the function into its branches,
  * so every early return becomes a value yielded by structured `if` ops.
  */
+import path from "node:path";
 import {
   DoStatement, ForOfStatement, ForStatement, FunctionDeclaration, Node, SyntaxKind, WhileStatement, type Expression, type Statement, ts,
 } from "ts-morph";
 import { Codes, DiagnosticError, InternalError, type Code } from "../diagnostics.js";
+import { parameterWrites } from "./writes.js";
 import { Builder, constantOf, emptyRegion } from "../ir/builder.js";
 import { defineUserRule } from "../ad/user-rules.js";
 import { definePrimitive, mathConstants } from "../ir/primitives.js";
@@ -167,7 +169,9 @@ class Lowerer {
     // Several ways out: the result is a copy; a returned argument no longer shares cells with it.
     const reused = returned.filter(isAggregate).filter((r) => cellsOf(r).some((c) => shared.includes(c)));
     for (const r of reused) markCopied(r);
-    return build(shape, leaves, callerEnv, fn.getName() ?? "", reused.length ? { copied: true } : {});
+    // A return from inside a loop passes through the loop's state: what it returned is not known here.
+    const unknown = returned.some((r) => !isAggregate(r));
+    return build(shape, leaves, callerEnv, fn.getName() ?? "", reused.length || unknown ? { copied: true } : {});
   }
 
   /** A declaration's value; `const [a, b] = [x, y]` binds the elements directly, with no array in between. */
@@ -461,7 +465,11 @@ class Lowerer {
       const inner = bind(condRegion);
       const state = at(condRegion.args);
       const test = Node.isForOfStatement(statement) ? undefined : statementCondition(statement);
+      const before = new Map(inner);
       let cond = iterated ? b.prim("lt", [state.index!, b.prim("len", [iterated])]) : test ? this.expr(test, inner) : b.const(true);
+      if (test && [...before].some(([key, v]) => isCellKey(key) && inner.get(key) !== v)) {
+        this.fail(test, Codes.UnsupportedExpression, "this loop condition calls a helper that writes a field; call it in the loop body and test its result");
+      }
       if (state.first) cond = b.prim("or", [state.first, cond]);
       if (state.returned) cond = b.prim("and", [b.prim("not", [state.returned]), cond]);
       if (state.broken) cond = b.prim("and", [b.prim("not", [state.broken]), cond]);
@@ -472,7 +480,12 @@ class Lowerer {
     b.inRegion(bodyRegion, () => {
       const state = at(bodyRegion.args);
       const next = (inner: Env, change: { broken?: boolean; returned?: boolean; values?: Value[] }): Value[] => {
-        const values = slots.flatMap((slot) => flatten(isCellKey(slot.key) ? (inner.get(slot.key) as Value) : this.readBound(slot.key, inner), inner));
+        const values = slots.flatMap((slot) => {
+          const bound = isCellKey(slot.key) ? (inner.get(slot.key) as Value) : this.readBound(slot.key, inner);
+          // The next trip (or the code after the loop) gets a copy: whatever the variable holds now no longer shares it.
+          if (isAggregate(bound)) markCopied(bound);
+          return flatten(bound, inner);
+        });
         if (flags.broken) values.push(b.const(change.broken === true));
         if (flags.returned) values.push(b.const(change.returned === true));
         values.push(...(change.values ?? state.result));
@@ -492,7 +505,10 @@ class Lowerer {
       };
       const exits: Exits = {
         types: init.map((v) => v.type),
-        onReturn: (values, inner) => next(inner, { returned: true, values: values ?? [] }),
+        onReturn: (values, inner, bound) => {
+          if (isAggregate(bound)) markCopied(bound); // returned as a copy, from the loop's state
+          return next(inner, { returned: true, values: values ?? [] });
+        },
         onEnd: step,
         onContinue: step,
         onBreak: (inner) => next(inner, { broken: true }),
@@ -533,9 +549,10 @@ class Lowerer {
     const current = (): Value => (partTarget ? (env.get(key) as Value) : this.read(target, env));
     let value: Bound;
     if (Node.isBinaryExpression(e)) {
-      value = this.bound(e.getRight(), env);
       const op = compoundAssignments.get(e.getOperatorToken().getKind());
-      if (op !== undefined) value = this.b.prim(binaryPrimitive.get(op)!, [current(), value as Value]);
+      const old = op !== undefined ? current() : undefined; // read before the right side runs, as JavaScript does
+      value = this.bound(e.getRight(), env);
+      if (op !== undefined) value = this.b.prim(binaryPrimitive.get(op)!, [old!, value as Value]);
     } else {
       const step = (e as unknown as { getOperatorToken(): SyntaxKind }).getOperatorToken() === SyntaxKind.PlusPlusToken ? "add" : "sub";
       value = this.b.prim(step, [current(), this.b.const(1)]);
@@ -550,9 +567,11 @@ class Lowerer {
     const index = this.expr(target.getArgumentExpressionOrThrow(), env);
     let value: Value;
     if (Node.isBinaryExpression(e)) {
-      value = this.expr(e.getRight(), env);
       const op = compoundAssignments.get(e.getOperatorToken().getKind());
-      if (op !== undefined) value = b.prim(binaryPrimitive.get(op)!, [b.prim("load", [array, index]), value]);
+      // JavaScript reads the element before the right side runs, which may write it (a helper call).
+      const old = op !== undefined && callsHelper(e.getRight()) ? b.prim("load", [array, index]) : undefined;
+      value = this.expr(e.getRight(), env);
+      if (op !== undefined) value = b.prim(binaryPrimitive.get(op)!, [old ?? b.prim("load", [array, index]), value]);
     } else {
       const step = (e as unknown as { getOperatorToken(): SyntaxKind }).getOperatorToken() === SyntaxKind.PlusPlusToken ? "add" : "sub";
       value = b.prim(step, [b.prim("load", [array, index]), b.const(1)]);
@@ -687,6 +706,12 @@ class Lowerer {
     }
     if (Node.isBinaryExpression(e)) {
       const kind = binaryPrimitive.get(e.getOperatorToken().getKind());
+      if ((kind === "and" || kind === "or") && callsHelper(e.getRight())) {
+        // The right side calls a helper, which may write: it runs only when JavaScript would run it.
+        const left = this.expr(e.getLeft(), env);
+        const branches = kind === "and" ? [e.getRight(), b.const(false)] : [b.const(true), e.getRight()];
+        return this.conditional(left, branches, env, { kind: "value", type: "bool", text: "boolean" });
+      }
       if (kind) return b.prim(kind, [this.expr(e.getLeft(), env), this.expr(e.getRight(), env)]);
     }
     if (Node.isConditionalExpression(e)) {
@@ -705,13 +730,13 @@ class Lowerer {
    * the fields a helper called in a branch wrote (each branch lowers with its
    * own copy of the environment, like the branches of an `if` statement).
    */
-  private conditional(cond: Value, branches: Node[], env: Env, shape: Shape): Bound {
+  private conditional(cond: Value, branches: (Node | Value)[], env: Env, shape: Shape): Bound {
     const b = this.b;
     const op: Op = b.ifOp(cond, []);
     const envs: Env[] = [];
     const chosen = branches.map((branch, i) => b.inRegion(op.regions[i]!, () => {
       envs[i] = new Map(env);
-      return this.bound(branch, envs[i]!);
+      return branch instanceof Node ? this.bound(branch, envs[i]!) : branch;
     }));
     const changed = [...env.keys()].filter((k) => envs.some((e) => e.get(k) !== env.get(k)));
     op.regions.forEach((region, i) => b.inRegion(region, () =>
@@ -774,20 +799,31 @@ class Lowerer {
     const args = call.getArguments().map((a) => this.expr(a, env));
     const primal = calleeFunction(callee);
     const loc = b.loc;
+    // The adjoint sees the arrays as they are at the call.
+    const kept = this.plain ? args : args.map((a) => (isArray(a.type) && !this.parameterRooted(a) ? this.copy(a) : a));
     const value = primal?.hasBody() && !primal.getSourceFile().isDeclarationFile()
       ? b.prim("nograd", [this.call(primal, args, env) as Value])
-      : b.prim(externalCall(callee), args);
+      : b.prim(externalCall(callee, this.displayPath), args);
     b.loc = loc;
     if (this.plain) return value;
-    const kept = args.map((a) => (isArray(a.type) && !this.parameterRooted(a) ? this.copy(a) : a));
-    return b.prim(this.rulePrimitive(rule), [value, ...kept]);
+    return b.prim(this.rulePrimitive(rule, primal), [value, ...kept]);
   }
 
   /** The rule primitive of `rule`, lowering its adjoint the first time. */
-  private rulePrimitive(rule: UserRule): string {
+  private rulePrimitive(rule: UserRule, primal: FunctionDeclaration | undefined): string {
     let name = this.rulePrimitives.get(rule);
     if (!name) {
+      if (primal?.hasBody() && !primal.getSourceFile().isDeclarationFile()) {
+        // An adjoint gives the derivative of the result only: the function may not also write into its arguments.
+        const writes = parameterWrites(this.displayPath, primal, lowerFunction(this.displayPath, primal, this.rules, true));
+        if (writes.length) {
+          throw new DiagnosticError(writes.map((d) => ({ ...d, code: Codes.BadRule,
+            message: `'${primal.getName()}' has an adjoint ('${rule.adjoint.getName()}') but writes into its argument; an adjoint describes the result only` })));
+        }
+      }
       const adjoint = lowerFunction(this.displayPath, rule.adjoint, this.rules, true);
+      const writes = parameterWrites(this.displayPath, rule.adjoint, adjoint);
+      if (writes.length) throw new DiagnosticError(writes);
       name = defineUserRule(rule.key, adjoint, rule.outputs);
       this.rulePrimitives.set(rule, name);
     }
@@ -824,7 +860,7 @@ class Lowerer {
   }
 
   /** A fresh aggregate of `shape` whose parts are `partOf(key)`: numbers and arrays get new cells. */
-  private assemble(shape: AggregateShape, partOf: (key: string) => Bound, env: Env, hint: string): Aggregate {
+  private assemble(shape: AggregateShape, partOf: (key: string) => Bound, env: Env, hint: string, mark: Partial<Cell> = {}): Aggregate {
     const parts = new Map<string, Cell | Aggregate>();
     for (const key of partKeys(shape)) {
       const value = partOf(key);
@@ -832,7 +868,7 @@ class Lowerer {
       if (isAggregate(value)) {
         parts.set(key, value);
       } else {
-        const cell: Cell = { name: partName(hint, key) };
+        const cell: Cell = { name: partName(hint, key), ...mark };
         env.set(cell, value);
         parts.set(key, cell);
       }
@@ -860,10 +896,13 @@ class Lowerer {
       // stopGradient(x): the same value, with no derivative flowing back through it.
       const arg = this.bound(call.getArguments()[0]!, env);
       if (!isAggregate(arg)) return b.prim("nograd", [arg]);
-      return this.assemble(arg.shape, (key) => {
-        const part = this.part(arg, key, env);
-        return isAggregate(part) ? part : b.prim("nograd", [part]);
-      }, env, "");
+      // JavaScript returns the same object; adgen's is a copy, so neither may have its fields written.
+      markCopied(arg);
+      const stop = (a: Aggregate): Aggregate => this.assemble(a.shape, (key) => {
+        const part = this.part(a, key, env);
+        return isAggregate(part) ? stop(part) : b.prim("nograd", [part]);
+      }, env, "", { copied: true });
+      return stop(arg);
     }
     if (Node.isPropertyAccessExpression(callee)) {
       const args = call.getArguments().map((a) => this.expr(a, env));
@@ -879,7 +918,7 @@ class Lowerer {
     const args = call.getArguments().map((a) => this.bound(a, env));
     const decl = calleeFunction(callee);
     if (this.plain && (!decl || !decl.hasBody() || decl.getSourceFile().isDeclarationFile())) {
-      return b.prim(externalCall(callee), args as Value[]); // an adjoint calling a function adgen cannot see into
+      return b.prim(externalCall(callee, this.displayPath), args as Value[]); // an adjoint calling a function adgen cannot see into
     }
     if (!decl) throw new InternalError(`call ${callee.getText()} passed the fence`);
     const loc = b.loc;
@@ -1023,12 +1062,23 @@ function hintOf(e: Node): string {
 }
 
 /** The primitive calling a function adgen cannot see into, with what the generated module needs to call it. */
-function externalCall(callee: Node): string {
+function externalCall(callee: Node, entryPath: string): string {
   const name = callee.getText();
+  if (generatedNames.has(name)) {
+    throw new DiagnosticError([diagnosticAt(entryPath, callee, Codes.UnknownCall,
+      `'${name}' is a name the generated module uses for itself; import it under another name (e.g. 'import { ${name} as ${name}Fn } ...')`)]);
+  }
   const own = callee.getSymbol()?.getDeclarations()[0];
   let header: string | undefined;
   if (own && Node.isImportSpecifier(own)) {
-    header = `import { ${own.getText()} } from "${own.getImportDeclaration().getModuleSpecifierValue()}";`;
+    let module = own.getImportDeclaration().getModuleSpecifierValue();
+    if (module.startsWith(".")) {
+      // Relative to the generated file, which sits beside the entry file, not beside the importing helper.
+      const target = path.resolve(path.dirname(callee.getSourceFile().getFilePath()), module);
+      module = path.relative(path.dirname(path.resolve(entryPath)), target).split(path.sep).join("/");
+      if (!module.startsWith(".")) module = `./${module}`;
+    }
+    header = `import { ${own.getText()} } from "${module}";`;
   } else if (own && Node.isFunctionDeclaration(own) && !own.getSourceFile().isDeclarationFile()) {
     // Declared in the source file: the generated module declares it the same way.
     header = `declare ${own.getText().replace(/^(export\s+)?(declare\s+)?/, "")}`;
@@ -1040,3 +1090,12 @@ function externalCall(callee: Node): string {
   });
   return `call:${name}`;
 }
+
+/** Whether an expression calls a function of the project (which may write fields or arrays). */
+function callsHelper(e: Node): boolean {
+  const calls = Node.isCallExpression(e) ? [e, ...e.getDescendantsOfKind(SyntaxKind.CallExpression)] : e.getDescendantsOfKind(SyntaxKind.CallExpression);
+  return calls.some((c) => calleeFunction(c.getExpression()) !== undefined);
+}
+
+/** Module-level names of generated files (tapes and their helpers), which an external function may not take. */
+const generatedNames = new Set(["tape", "indices", "decisions", "arrays", "growValues", "growIndices", "growDecisions", "zerosLike", "pooledZeros", "pooledFloats"]);

@@ -16,11 +16,13 @@ export function declarationOf(node: Node): Node | undefined {
   return symbol?.getDeclarations()[0];
 }
 
-/** The import specifier a name comes from, when it is imported. */
+/** The import a name comes from, when it is imported (by name, or as a module's default export). */
 function importOf(node: Node): { module: string; name: string } | undefined {
   const decl = node.getSymbol()?.getDeclarations()[0];
-  if (!decl || !Node.isImportSpecifier(decl)) return undefined;
-  return { module: decl.getImportDeclaration().getModuleSpecifierValue(), name: decl.getName() };
+  if (decl && Node.isImportSpecifier(decl)) return { module: decl.getImportDeclaration().getModuleSpecifierValue(), name: decl.getName() };
+  const parent = decl && Node.isImportClause(decl) ? decl.getParent() : undefined;
+  if (parent && Node.isImportDeclaration(parent)) return { module: parent.getModuleSpecifierValue(), name: "default" };
+  return undefined;
 }
 
 /** Whether `call` is `stopGradient(x)` imported from adgen's runtime module. */

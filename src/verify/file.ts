@@ -79,9 +79,12 @@ function verifyFunction(
   let fGrad = generated[`${name}Grad`];
   if (typeof f !== "function") return notChecked(name, options.rtol, `the source module exports no function ${name}`);
   const fVjp = generated[`${name}Vjp`];
+  let frozen = source[`${name}Frozen`] as ((...args: unknown[]) => (...args: unknown[]) => unknown) | undefined;
   if (typeof fVjp === "function") {
     // A vector-valued function: check seed^T J as the gradient of seed . f.
     ({ g: f, gGrad: fGrad } = vjpAsGradient(f as (...args: unknown[]) => unknown, fVjp as VjpFunction<unknown[]>));
+    const vectorFrozen = frozen;
+    if (typeof vectorFrozen === "function") frozen = (...args) => vjpAsGradient(vectorFrozen(...args), fVjp as VjpFunction<unknown[]>).g;
   }
   if (typeof fGrad !== "function") return notChecked(name, options.rtol, `the gradient module exports no ${name}Grad; it is out of date`);
 
@@ -92,7 +95,7 @@ function verifyFunction(
     rtol: options.rtol,
     parameters: signature.parameters.map((p) => p.name),
     throwOnFailure: false,
-    ...(typeof source[`${name}Frozen`] === "function" ? { frozen: source[`${name}Frozen`] as (...args: unknown[]) => (...args: unknown[]) => number } : {}),
+    ...(typeof frozen === "function" ? { frozen: frozen as (...args: unknown[]) => (...args: unknown[]) => number } : {}),
   });
   return { ...report, sampleSource: given.source };
 }
