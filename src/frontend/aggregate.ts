@@ -79,8 +79,8 @@ export function build(shape: Shape, values: Value[], env: Env, name: string, mar
   return make(shape, name) as Aggregate;
 }
 
-/** `state` + `x` -> `stateX`; `y` + `0` -> `y0`. */
+/** `state` + `x` -> `stateX`; `y` + `0` -> `y0`; an unnamed tuple's `0` -> `item0`. */
 export function partName(base: string, key: string): string {
-  if (/^\d/.test(key)) return `${base}${key}`;
+  if (/^\d/.test(key)) return `${base || "item"}${key}`; // a name may not start with a digit
   return base ? `${base}${key[0]!.toUpperCase()}${key.slice(1)}` : key;
 }
