@@ -168,9 +168,11 @@ export function renderDeclareTuple(stmt: Stmt & { kind: "declareTuple" }, scope:
     case 4:
       init = helper ? helperCall(helper, stmt.items, scope) : values();
       break;
-    case 2:
-      init = conditional(stmt.test, source ? shared(source, scope) : values(), values(), scope);
+    case 2: {
+      const other = helper && stmt.items.length > 1 ? helperCall(helper, stmt.items, scope) : values();
+      init = conditional(stmt.test, source ? shared(source, scope) : values(), other, scope);
       break;
+    }
     case 3:
       init = source ? { text: copy(source, scope), bounds: leaves(source).map((v) => v.bound), writable: true } : values();
       break;
