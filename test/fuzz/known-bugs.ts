@@ -28,6 +28,11 @@ export const knownBugs: KnownBug[] = [
     matches: (failure) =>
       failure.message.startsWith("generate() threw") && /let \d+ = /.test(failure.message),
   },
+  {
+    fixture: "fixtures/fuzz/fc82c682.ts",
+    summary: "an object chosen by `?:`: its array field's adjoint and a number's adjoint both get the name `dt`",
+    typeError: / TS2322 Type 'number' is not assignable to type 'number\[\]'| TS236[235] /,
+  },
 ];
 
 /** Whether a known bug explains `failure`; type errors are explained when every one of them is. */
