@@ -33,6 +33,11 @@ export const knownBugs: KnownBug[] = [
     summary: "an object chosen by `?:`: its array field's adjoint and a number's adjoint both get the name `dt`",
     typeError: / TS2322 Type 'number' is not assignable to type 'number\[\]'| TS236[235] /,
   },
+  {
+    fixture: "fixtures/fuzz/5bb48298.ts",
+    summary: "writing an object after a branch in which a `?:` chose it for another name is rejected (ADG1002)",
+    matches: (failure) => failure.message.includes("ADG1002: ") && failure.message.includes("may share its fields"),
+  },
 ];
 
 /** Whether a known bug explains `failure`; type errors are explained when every one of them is. */
