@@ -167,7 +167,8 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
   const grad = allocation.gradName;
   const where = `\`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine})`;
   // The leaves of tuple and object parameters the code reads, as variables.
-  const read = new Set(ops.flatMap((o) => o.operands));
+  // (A parameter's gradient buffer is the caller's: its zeros do not read the parameter.)
+  const read = new Set(ops.filter((o) => !(o.kind === "zeros" && buffers.has(o.results[0]!))).flatMap((o) => o.operands));
   const leaves = f.params.filter((p) => p.path && read.has(p.value))
     .map((p) => `const ${allocation.variable.get(p.value)!.name} = ${accessText(p.path!)};`);
   const body = [...leaves, ...prologue, ...printer.region(f.body), "}", ...poolDeclarations.flatMap((d) => ["", d])];

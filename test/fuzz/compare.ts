@@ -5,6 +5,7 @@
  * derivatives.
  */
 import { expectGradClose, numericDerivative, type Coordinate } from "../oracle.js";
+import { deepEqual, formatCoordinate, numberPaths, shapeMismatch, valueAt } from "../../src/verify/coordinates.js";
 import type { Failure, Report } from "./check.js";
 import { oracleSpread } from "./kinks.js";
 import type { EntrySignature, Parameter } from "./render.js";
@@ -14,8 +15,7 @@ const RTOL = 1e-6;
 export type SourceFunction = (...args: unknown[]) => number;
 export type GradFunction = (...args: unknown[]) => { value: number; grad: Record<string, unknown> };
 
-type Indexable = ArrayLike<unknown>;
-const isArrayParameter = (p: Parameter): boolean => p.type !== "number" && p.type !== "boolean";
+const isAggregateParameter = (p: Parameter): boolean => p.type !== "number" && p.type !== "boolean";
 
 export function checkInput(
   f: SourceFunction,
@@ -28,7 +28,7 @@ export function checkInput(
   const expected = f(...args);
   const before = structuredClone(args);
   const { value, grad } = g(...args);
-  if (!sameValue(args, before)) fail("the gradient changed its arguments");
+  if (!deepEqual(args, before)) fail("the gradient changed its arguments");
   if (!Object.is(value, expected) && !(Number.isNaN(value) && Number.isNaN(expected))) {
     fail(`value is ${value}, the source gives ${expected}`);
   }
@@ -53,24 +53,28 @@ export function checkInput(
   }
 }
 
-/** Every differentiated scalar: a number parameter, or an element of an array parameter; 0 where grad leaves it out. */
+/**
+ * Every differentiated scalar: a number parameter, or a number inside an
+ * array, tuple or object parameter; 0 where grad leaves it out.
+ */
 function components(entry: EntrySignature, args: unknown[], grad: Record<string, unknown>) {
   return entry.params.flatMap((p, index) => {
     if (p.type === "boolean" || (entry.wrt && !entry.wrt.includes(p.name))) return [];
     const g = grad[p.name];
-    if (!isArrayParameter(p)) return [{ label: `d/d${p.name}`, at: [index] as Coordinate, ad: g ?? 0 }];
-    return Array.from({ length: (args[index] as Indexable).length }, (_, j) => ({
-      label: `d/d${p.name}[${j}]`,
-      at: [index, j] as Coordinate,
-      ad: g === undefined ? 0 : (g as Indexable)[j],
+    return numberPaths(args[index]).map((path) => ({
+      label: `d/d${formatCoordinate(p.name, path)}`,
+      at: [index, ...path] as Coordinate,
+      ad: g === undefined ? 0 : valueAt(g, path),
     }));
   });
 }
 
 /**
- * With `@wrt`, grad holds exactly the named parameters; without, number and
- * array parameters only, none of those left out. An array parameter's
- * gradient is an array of its length, a Float64Array for a Float64Array.
+ * With `@wrt`, grad holds exactly the named parameters; without, number,
+ * array and aggregate parameters only, none of those left out. A parameter's
+ * gradient has the argument's shape (coordinates.ts `shapeMismatch`): an
+ * array of its length, a Float64Array for a Float64Array, an object or tuple
+ * of the same fields.
  */
 function gradProblems(entry: EntrySignature, args: unknown[], grad: Record<string, unknown>): string[] {
   const keys = Object.keys(grad);
@@ -83,21 +87,11 @@ function gradProblems(entry: EntrySignature, args: unknown[], grad: Record<strin
   const problems = stray.map((key) => `grad has ${key}, which the result does not depend on differentiably`);
   entry.params.forEach((p, index) => {
     const g = grad[p.name];
-    if (!isArrayParameter(p) || g === undefined) return;
-    const length = (args[index] as Indexable).length;
-    const shape = p.type === "Float64Array" ? g instanceof Float64Array : Array.isArray(g);
-    if (!shape || (g as Indexable).length !== length) {
-      problems.push(
-        `grad.${p.name} is not ${p.type === "Float64Array" ? "a Float64Array" : "an array"} of length ${length}`,
-      );
-    }
+    if (!isAggregateParameter(p) || g === undefined) return;
+    const mismatch = shapeMismatch(args[index], g, `grad.${p.name}`);
+    if (mismatch) problems.push(mismatch);
+    else if (p.type === "Float64Array" && !(g instanceof Float64Array)) problems.push(`grad.${p.name} is not a Float64Array`);
+    else if (p.type.endsWith("[]") && !Array.isArray(g)) problems.push(`grad.${p.name} is not an array`);
   });
   return problems;
-}
-
-/** Equality in which numbers compare with Object.is and arrays (plain or typed) element by element. */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (typeof a !== "object" || a === null || typeof b !== "object" || b === null) return Object.is(a, b);
-  const [x, y] = [a as Indexable, b as Indexable];
-  return x.length === y.length && Array.from({ length: x.length }, (_, i) => sameValue(x[i], y[i])).every(Boolean);
 }

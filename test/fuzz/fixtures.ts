@@ -70,14 +70,18 @@ export function writeRegressionFixture(programs: RenderedProgram[], failures: Fa
   return path;
 }
 
-/** `[0.5, true, [1, 2], new Float64Array([3])]`, with every number written so that it reads back exactly. */
+/** `[0.5, true, [1, 2], new Float64Array([3]), { p: 1 }]`, with every number written so that it reads back exactly. */
 function argumentList(args: ArrayLike<unknown>): string {
-  const items = Array.from(args, (a) => {
-    if (a instanceof Float64Array) return `new Float64Array(${argumentList(a)})`;
-    if (Array.isArray(a)) return argumentList(a);
-    return Object.is(a, -0) ? "-0" : String(a);
-  });
-  return `[${items.join(", ")}]`;
+  return `[${Array.from(args, argumentText).join(", ")}]`;
+}
+
+function argumentText(a: unknown): string {
+  if (a instanceof Float64Array) return `new Float64Array(${argumentList(a)})`;
+  if (Array.isArray(a)) return argumentList(a);
+  if (typeof a === "object" && a !== null) {
+    return `{ ${Object.entries(a).map(([key, value]) => `${key}: ${argumentText(value)}`).join(", ")} }`;
+  }
+  return Object.is(a, -0) ? "-0" : String(a);
 }
 
 /** The exported functions that have `<name>Samples`, with their signatures read from the source. */

@@ -16,10 +16,12 @@
  * plus inputs). A new construct is a new shape kind in shapes.ts, an
  * arbitrary for it in the function here that builds its kind, and a case in
  * the renderer (render-expr.ts, render-stmt.ts, render-loop.ts,
- * render-array.ts).
+ * render-array.ts, aggregates.ts).
  */
 import fc from "fast-check";
 import {
+  AGGREGATE_NUMBERS,
+  aggregateKinds,
   arrayTypes,
   assignmentOperators,
   binaryOperators,
@@ -104,6 +106,16 @@ export function statementArbitrary({ expr, cond }: ExpressionArbitraries): fc.Ar
       dynamic: fc.option(expr, { nil: undefined }),
       over: fc.option(pick, { nil: undefined, freq: 2 }),
     });
+    const args = fc.array(expr, { minLength: 1, maxLength: 3 });
+    const aggregate = {
+      form,
+      items: fc.array(expr, { minLength: 1, maxLength: 3 }),
+      pick,
+      test: cond,
+      destructure: fc.boolean(),
+    };
+    const declareTuple = shape("declareTuple", aggregate);
+    const declareObject = shape("declareObject", { ...aggregate, nested: fc.boolean() });
     const simple = fc.oneof(
       weighted(3, shape("declare", { mutable: fc.boolean(), init: expr, shadow: fc.boolean() })),
       weighted(3, shape("assign", { target: pick, op: fc.constantFrom(...assignmentOperators), value: expr })),
@@ -115,6 +127,10 @@ export function statementArbitrary({ expr, cond }: ExpressionArbitraries): fc.Ar
       weighted(3, shape("declareArray", { form, items: fc.array(expr, { minLength: 1, maxLength: 3 }), pick })),
       weighted(3, shape("store", { pick, index: form, op: fc.constantFrom(...assignmentOperators), value: expr })),
       weighted(2, shape("push", { pick, value: expr })),
+      weighted(2, declareTuple),
+      weighted(2, declareObject),
+      weighted(2, shape("update", { pick, target: pick, args })),
+      weighted(3, shape("writeField", { pick, index: form, op: fc.constantFrom(...assignmentOperators), value: expr })),
     );
     return {
       stmt: fc.oneof(
@@ -133,8 +149,9 @@ export function statementArbitrary({ expr, cond }: ExpressionArbitraries): fc.Ar
 
 export function helperArbitrary(exprs: ExpressionArbitraries, stmt: fc.Arbitrary<Stmt>): fc.Arbitrary<HelperShape> {
   return fc.record({
-    returns: fc.constantFrom("number", "boolean"),
+    returns: fc.constantFrom("number", "boolean", "tuple", "void"),
     arity: fc.integer({ min: 1, max: 3 }),
+    tupleParam: fc.boolean(),
     body: fc.array(stmt, { maxLength: 2 }),
     result: exprs.expr,
     resultTest: exprs.cond,
@@ -155,6 +172,7 @@ const paramArbitrary: fc.Arbitrary<ParamShape> = fc.oneof(
       role,
     }),
   ),
+  weighted(2, fc.record({ type: fc.constant("aggregate" as const), aggregate: fc.constantFrom(...aggregateKinds) })),
 );
 
 export function entryArbitrary(exprs: ExpressionArbitraries, stmt: fc.Arbitrary<Stmt>): fc.Arbitrary<EntryShape> {
@@ -177,6 +195,7 @@ const inputArbitrary: fc.Arbitrary<InputShape> = fc.record({
   numbers: perParameter(inputNumber),
   flags: perParameter(fc.boolean()),
   arrays: perParameter(fc.array(inputNumber, { minLength: MAX_LENGTH, maxLength: MAX_LENGTH })),
+  aggregates: perParameter(fc.array(inputNumber, { minLength: AGGREGATE_NUMBERS, maxLength: AGGREGATE_NUMBERS })),
 });
 
 /** A whole program: module constants, helpers (each may call the earlier ones), the exported entry, and inputs. */

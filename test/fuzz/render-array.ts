@@ -57,7 +57,7 @@ export function renderStore(stmt: Stmt & { kind: "store" }, scope: FunctionScope
 
 /** `a.push(v)` onto a local `number[]` no loop runs over; in a loop it may add an element each trip. */
 export function renderPush(stmt: Stmt & { kind: "push" }, scope: FunctionScope): RenderedStatements {
-  const targets = scope.writableArrays().filter((a) => a.array!.type === "number[]" && !a.array!.iterated);
+  const targets = scope.writableArrays().filter((a) => a.array!.type === "number[]" && !a.array!.iterated && !a.array!.fixed);
   const target = targets[stmt.pick % targets.length];
   if (!target) return declareInstead(stmt, scope);
   const value = fit(renderExpr(stmt.value, scope, false), LIMIT, scope);

@@ -3,6 +3,7 @@ import type { binaryOperators, Cond, Expr } from "./shapes.js";
 import { compound, fit, LIMIT, operand, positive, type Code, type Rendered } from "./domains.js";
 import { power, renderMath } from "./render-math.js";
 import type { Callable, Constant, FunctionScope, Variable } from "./scope.js";
+import { callText } from "./aggregates.js";
 
 /** Helper arguments are fitted to this bound, which is the bound their parameters assume. */
 export const HELPER_ARGUMENT_BOUND = 3;
@@ -114,15 +115,6 @@ const fallbackComparison = (pick: number): Cond => ({
 function pickCallable(scope: FunctionScope, returns: Callable["returns"], pick: number): Callable | undefined {
   const pool = scope.callables.filter((c) => c.returns === returns).reverse();
   return pool[pick % pool.length];
-}
-
-/** `helper(args)` with every argument fitted to what the helper's parameters assume; missing arguments are 1. */
-function callText(helper: Callable, args: Expr[], render: (x: Expr) => Rendered, scope: FunctionScope): string {
-  const texts = Array.from(
-    { length: helper.arity },
-    (_, i) => fit(render(args[i] ?? ONE), HELPER_ARGUMENT_BOUND, scope).text,
-  );
-  return `${scope.use(helper.name)}(${texts.join(", ")})`;
 }
 
 function renderBinary(

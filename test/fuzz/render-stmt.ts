@@ -8,6 +8,7 @@ import { fit, LIMIT, operand, positive, type Rendered } from "./domains.js";
 import { renderCond, renderExpr } from "./render-expr.js";
 import { renderDeclareArray, renderForOf, renderPush, renderStore } from "./render-array.js";
 import { renderFor, renderJump, renderWhile } from "./render-loop.js";
+import { renderDeclareObject, renderDeclareTuple, renderUpdate, renderWriteField } from "./aggregates.js";
 import type { FunctionScope, Variable } from "./scope.js";
 
 export interface RenderedStatements {
@@ -29,9 +30,17 @@ export function renderStatements(stmts: Stmt[], scope: FunctionScope): RenderedS
   return { lines, returns: false };
 }
 
-/** `return value;`, or `return value > 0;` in a predicate. */
+/** `return value;`, `return value > 0;` in a predicate, `return [value, v];` in a tuple helper, `v` the last number in scope. */
 export function returnStatement(value: Rendered, scope: FunctionScope): string {
   if (scope.returns === "boolean") return `return ${operand(value)} > 0;`;
+  if (scope.returns === "void") return "return;";
+  if (scope.returns === "tuple") {
+    const last = scope.numbers(false)[0];
+    const second = last ? { text: scope.use(last.name), atomic: true, bound: last.bound } : value;
+    const [a, b] = [fit(value, LIMIT, scope), fit(second, LIMIT, scope)];
+    scope.resultBound = Math.max(scope.resultBound, a.bound, b.bound);
+    return `return [${a.text}, ${b.text}];`;
+  }
   const fitted = fit(value, LIMIT, scope);
   scope.resultBound = Math.max(scope.resultBound, fitted.bound);
   return `return ${fitted.text};`;
@@ -85,13 +94,14 @@ function renderStatement(stmt: Stmt, scope: FunctionScope): RenderedStatements {
       return { lines: ["{", ...indent(body.lines), "}"], returns: body.returns };
     }
     case "return":
-      if (!scope.returnAllowed) return plain();
+      // A `void` helper ends by fitting the fields it writes (render.ts): no early return skips that.
+      if (!scope.returnAllowed || scope.returns === "void") return plain();
       return { lines: [returnStatement(renderExpr(stmt.value, scope, false), scope)], returns: true };
     case "guard": {
       const v = scope.numbers(true)[stmt.pick % scope.numbers(true).length];
       if (!v) return plain();
-      const result = scope.returns === "boolean" ? "false" : stmt.result;
-      return plain(`if (${scope.use(v.name)} > ${Math.ceil(v.bound) + 1}) return ${result};`);
+      const result = { number: ` ${stmt.result}`, boolean: " false", tuple: ` [${stmt.result}, 0]`, void: "" }[scope.returns];
+      return plain(`if (${scope.use(v.name)} > ${Math.ceil(v.bound) + 1}) return${result};`);
     }
     case "for":
       return renderFor(stmt, scope);
@@ -107,6 +117,14 @@ function renderStatement(stmt: Stmt, scope: FunctionScope): RenderedStatements {
       return renderPush(stmt, scope);
     case "forOf":
       return renderForOf(stmt, scope);
+    case "declareTuple":
+      return renderDeclareTuple(stmt, scope);
+    case "declareObject":
+      return renderDeclareObject(stmt, scope);
+    case "update":
+      return renderUpdate(stmt, scope);
+    case "writeField":
+      return renderWriteField(stmt, scope);
   }
 }
 

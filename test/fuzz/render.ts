@@ -3,14 +3,26 @@
  * entry function, with everything the checker needs to know about the entry
  * and the arguments to try it on.
  */
-import type { ArrayType, EntryShape, HelperShape, InputShape, ParamShape, ProgramShape, Role } from "./shapes.js";
+import type {
+  AggregateKind,
+  ArrayType,
+  EntryShape,
+  HelperShape,
+  InputShape,
+  ParamShape,
+  ProgramShape,
+  Role,
+} from "./shapes.js";
+import { aggregateValue, declareAggregate, FIELD_ARGUMENT_BOUND, leaves, typeDeclarations } from "./aggregates.js";
+import { fit, LIMIT } from "./domains.js";
 import { HELPER_ARGUMENT_BOUND, mathConstants, renderCond, renderExpr, renderLiteral } from "./render-expr.js";
 import { indent, renderStatements, returnStatement } from "./render-stmt.js";
-import { FunctionScope, type Callable, type Constant } from "./scope.js";
+import { FunctionScope, type Callable, type Constant, type Variable } from "./scope.js";
 
 export interface Parameter {
   name: string;
-  type: "number" | "boolean" | ArrayType;
+  /** An aggregate parameter's type is the name of the program's type (`f_S`). */
+  type: "number" | "boolean" | ArrayType | string;
 }
 
 /** What the checker needs to know about an exported function. */
@@ -31,12 +43,13 @@ export interface RenderedProgram {
 
 /**
  * Added to the generated base of each number argument (and, scaled by
- * 1 + j / 4, of element j of an array) so that shrinking (which moves bases
+ * 1 + j / 4, of element j of an array or number j of an aggregate) so that shrinking (which moves bases
  * to 0) does not land on the literals and ties where kinks are.
  */
 const INPUT_OFFSETS = [0.03711, -0.05923, 0.08297, -0.04613];
 const offset = (param: number, element = 0): number => INPUT_OFFSETS[param]! * (1 + element / 4);
-const PARAMETER_BOUND = 2 + Math.max(...INPUT_OFFSETS.map(Math.abs)) * 1.5;
+/** Elements scale offsets by at most 2 (element 4 of an aggregate). */
+const PARAMETER_BOUND = 2 + Math.max(...INPUT_OFFSETS.map(Math.abs)) * 2;
 /** Parameter i is named `NUMBER_NAMES[i]`, `${NUMBER_NAMES[i]}s` for an array, `flag${i}` for a boolean. */
 const NUMBER_NAMES = ["x", "y", "z", "w"];
 const HELPER_PARAMETER_NAMES = ["a", "b", "c"];
@@ -48,7 +61,8 @@ export function renderBatch(shapes: ProgramShape[]): RenderedProgram[] {
 
 /** Renders one program; `name` is the entry's name and prefixes every other module-level name. */
 export function renderProgram(shape: ProgramShape, name = "f"): RenderedProgram {
-  const lines: string[] = [];
+  const lines: string[] = [...typeDeclarations(name), ""];
+  const types: Record<AggregateKind, string> = { P: `${name}_P`, S: `${name}_S`, N: `${name}_N` };
   const moduleConstants = shape.constants.map((hundredths, i): Constant => {
     const constant = `${name}_K${i}`;
     lines.push(`const ${constant} = ${renderLiteral({ hundredths, notation: 0 }).text};`);
@@ -57,23 +71,40 @@ export function renderProgram(shape: ProgramShape, name = "f"): RenderedProgram 
   const constants = [...moduleConstants, ...mathConstants];
   const callables: Callable[] = [];
   shape.helpers.forEach((helper, i) => {
-    const helperName = `${name}_${helper.returns === "number" ? "h" : "is"}${i}`;
-    const rendered = renderHelper(helper, helperName, new FunctionScope([...callables], constants, helper.returns));
+    const prefix = { number: "h", boolean: "is", tuple: "t", void: "u" }[helper.returns];
+    const helperName = `${name}_${prefix}${i}`;
+    const scope = new FunctionScope([...callables], constants, helper.returns, types);
+    const rendered = renderHelper(helper, helperName, scope);
     lines.push("", ...rendered.lines);
     callables.push(rendered.callable);
   });
-  const params = entryParams(shape.entry.params);
-  const entry = renderEntry(shape.entry, name, params, new FunctionScope(callables, constants, "number"));
+  const params = entryParams(shape.entry.params, name);
+  const entry = renderEntry(shape.entry, name, params, new FunctionScope(callables, constants, "number", types));
   lines.push("", ...entry.lines);
   const inputs = shape.inputs.map((input) => params.map((p, i) => argument(p, i, input)));
   return { text: lines.join("\n").trimStart() + "\n", entry: entry.signature, inputs };
 }
 
+/**
+ * A helper: number parameters `a, b, c`, the last a tuple `P` when the shape
+ * says so (not for predicates); a `void` helper takes an object `S` first
+ * (`s`), writes into it, and ends by fitting every field that could have
+ * grown past LIMIT, so that callers know its fields' bounds.
+ */
 function renderHelper(shape: HelperShape, name: string, scope: FunctionScope): { lines: string[]; callable: Callable } {
-  const params = HELPER_PARAMETER_NAMES.slice(0, shape.arity);
+  const tupleParam = shape.tupleParam && shape.returns !== "boolean" && shape.returns !== "void";
+  const params = HELPER_PARAMETER_NAMES.slice(0, shape.arity).map((p, i) => ({
+    name: p,
+    type: tupleParam && i === shape.arity - 1 ? scope.types.P : "number",
+  }));
+  const object = shape.returns === "void" ? declareAggregate(scope, "s", "S", [FIELD_ARGUMENT_BOUND], true) : undefined;
   for (const p of params) {
+    if (p.type !== "number") {
+      declareAggregate(scope, p.name, "P", [HELPER_ARGUMENT_BOUND], false);
+      continue;
+    }
     scope.declare({
-      name: p,
+      name: p.name,
       type: "number",
       bound: HELPER_ARGUMENT_BOUND,
       assignable: true,
@@ -82,35 +113,60 @@ function renderHelper(shape: HelperShape, name: string, scope: FunctionScope): {
     });
   }
   const body = renderStatements(shape.body, scope);
-  if (!body.returns) {
+  const severalReturns = body.lines.some((line) => /\breturn\b/.test(line));
+  if (object) body.lines.push(...leaves(object).flatMap((v) => fitField(v, scope)));
+  else if (!body.returns) {
     body.lines.push(
-      shape.returns === "number"
-        ? returnStatement(renderExpr(shape.result, scope, false), scope)
-        : `return ${renderCond(shape.resultTest, scope).text};`,
+      shape.returns === "boolean"
+        ? `return ${renderCond(shape.resultTest, scope).text};`
+        : returnStatement(renderExpr(shape.result, scope, false), scope),
     );
   }
-  const signature = params.map((p) => `${p}: number`).join(", ");
+  const signature = [...(object ? ["s: " + scope.types.S] : []), ...params.map((p) => `${p.name}: ${p.type}`)];
+  const returns = shape.returns === "tuple" ? scope.types.P : shape.returns;
   return {
-    lines: [`function ${name}(${signature}): ${shape.returns} {`, ...indent(body.lines), "}"],
-    callable: { name, returns: shape.returns, arity: params.length, resultBound: scope.resultBound },
+    lines: [`function ${name}(${signature.join(", ")}): ${returns} {`, ...indent(body.lines), "}"],
+    callable: {
+      name,
+      returns: shape.returns,
+      arity: params.length + (object ? 1 : 0),
+      resultBound: scope.resultBound,
+      tupleParam,
+      severalReturns,
+      ...(object && { fieldBounds: leaves(object).map((v) => v.bound) }),
+    },
   };
 }
 
-type EntryParam = Parameter & { role?: Role; length?: number };
+/** `s.p = fit(s.p)` (every element, for an array) when a field's bound exceeds LIMIT. */
+function fitField(v: Variable, scope: FunctionScope): string[] {
+  if (v.bound <= LIMIT) return [];
+  const places = v.array ? Array.from({ length: v.array.length }, (_, i) => `${v.name}[${i}]`) : [v.name];
+  const lines = places.map((place) => {
+    const fitted = fit({ text: place, atomic: true, bound: v.bound }, LIMIT, scope);
+    return { line: `${place} = ${fitted.text};`, bound: fitted.bound };
+  });
+  v.bound = Math.max(...lines.map((l) => l.bound));
+  return lines.map((l) => l.line);
+}
+
+type EntryParam = Parameter & { role?: Role; length?: number; aggregate?: AggregateKind };
 
 /** Names the parameters; the first becomes a number parameter in values when no other is. */
-function entryParams(shapes: ParamShape[]): EntryParam[] {
+function entryParams(shapes: ParamShape[], name: string): EntryParam[] {
   const hasValue = shapes.some((p) => p.type === "number" && p.role === "value");
   return shapes.map((p, i) => {
     const shape: ParamShape = i === 0 && !hasValue ? { type: "number", role: "value" } : p;
     if (shape.type === "boolean") return { name: `flag${i}`, type: "boolean" };
     if (shape.type === "number") return { name: NUMBER_NAMES[i]!, type: "number", role: shape.role };
+    if (shape.type === "aggregate") return { name: `m${i}`, type: `${name}_${shape.aggregate}`, aggregate: shape.aggregate };
     return { name: `${NUMBER_NAMES[i]}s`, type: shape.arrayType, role: shape.role, length: shape.length };
   });
 }
 
-function argument(p: EntryParam, i: number, { numbers, flags, arrays }: InputShape): unknown {
+function argument(p: EntryParam, i: number, { numbers, flags, arrays, aggregates }: InputShape): unknown {
   if (p.type === "boolean") return flags[i]!;
+  if (p.aggregate) return aggregateValue(p.aggregate, aggregates[i]!.map((base, j) => base + offset(i, j)));
   if (p.type === "number") return numbers[i]! + offset(i);
   const values = arrays[i]!.slice(0, p.length).map((base, j) => base + offset(i, j));
   return p.type === "Float64Array" ? Float64Array.from(values) : values;
@@ -124,6 +180,11 @@ function renderEntry(
 ): { lines: string[]; signature: EntrySignature } {
   for (const p of params) {
     if (p.role === "unused") continue;
+    if (p.aggregate) {
+      // An exported function may not write into its parameters' fields either.
+      declareAggregate(scope, p.name, p.aggregate, [PARAMETER_BOUND], false);
+      continue;
+    }
     const array = p.length && { type: p.type as ArrayType, length: p.length, maxLength: p.length, iterated: false };
     scope.declare({
       name: p.name,

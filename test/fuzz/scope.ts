@@ -6,11 +6,11 @@
  * inside its domain.
  */
 
-import type { ArrayType } from "./shapes.js";
+import type { AggregateKind, ArrayType } from "./shapes.js";
 
 export interface Variable {
   name: string;
-  type: "number" | "boolean" | "array";
+  type: "number" | "boolean" | "array" | "aggregate";
   /** |value| <= bound on every input, for an array of every element (not used for booleans). */
   bound: number;
   /**
@@ -28,6 +28,19 @@ export interface Variable {
   /** A loop counter that takes the integers 0 .. indexLimit - 1 only, so it can index any array that long. */
   indexLimit?: number;
   array?: ArrayInfo;
+  aggregate?: AggregateInfo;
+}
+
+/**
+ * A tuple or object. Its numbers and arrays are variables of their own, named by their access path
+ * (`s1.p`, `n2.s.r`, `t3[0]`), so assignments, loops and branches treat them like any local; a
+ * nested object's inner object is an aggregate variable too (`n2.s`).
+ */
+export interface AggregateInfo {
+  kind: AggregateKind;
+  fields: Variable[];
+  /** Whether its fields may be written: not a parameter of the exported function, nor possibly swapped for another. */
+  writable: boolean;
 }
 
 export interface ArrayInfo {
@@ -37,14 +50,21 @@ export interface ArrayInfo {
   maxLength: number;
   /** A loop runs over it (`for...of`, `i < a.length`): it must not grow. */
   iterated: boolean;
+  /** A field of an object, whose type fixes its length: it never grows. */
+  fixed?: boolean;
 }
 
-/** A helper the function may call: number helpers in values, predicates in conditions. */
+/** A helper the function may call: number helpers in values, predicates in conditions, tuple and `void` helpers in statements. */
 export interface Callable {
   name: string;
-  returns: "number" | "boolean";
+  returns: "number" | "boolean" | "tuple" | "void";
   arity: number;
   resultBound: number;
+  /** A tuple helper: whether it has a tuple parameter (its last), and whether it may return early. */
+  tupleParam?: boolean;
+  severalReturns?: boolean;
+  /** A `void` helper: the bound of each number and array of the object it writes, after the call. */
+  fieldBounds?: number[];
 }
 
 export interface Constant {
@@ -79,7 +99,9 @@ export class FunctionScope {
   constructor(
     readonly callables: readonly Callable[],
     readonly constants: readonly Constant[],
-    readonly returns: "number" | "boolean",
+    readonly returns: "number" | "boolean" | "tuple" | "void",
+    /** The module-level names of the aggregate types (`f_P`, `f_S`, `f_N`). */
+    readonly types: Record<AggregateKind, string> = { P: "P", S: "S", N: "N" },
   ) {}
 
   declare(variable: Variable): Variable {
@@ -87,10 +109,17 @@ export class FunctionScope {
     return variable;
   }
 
-  /** A fresh local name: `v1` for a number, `c2` for a boolean, `a3` for an array, `i4` for a loop counter. */
+  /** A fresh local name: `v1` for a number, `c2` for a boolean, `a3` for an array, `i4` for a loop counter, `s5` for an aggregate. */
   freshName(kind: Variable["type"] | "counter"): string {
     this.locals += 1;
-    return `${{ number: "v", boolean: "c", array: "a", counter: "i" }[kind]}${this.locals}`;
+    return `${{ number: "v", boolean: "c", array: "a", counter: "i", aggregate: "s" }[kind]}${this.locals}`;
+  }
+
+  /** Readable aggregates of `kind` (inner objects of nested ones too), most recent first. */
+  aggregates(kind: AggregateKind, writable = false): Variable[] {
+    return this.visible().filter(
+      (v) => v.type === "aggregate" && v.readable && v.aggregate!.kind === kind && (!writable || v.aggregate!.writable),
+    );
   }
 
   /** A deterministic rotation among equivalent rewritings (which squashing function to use). */
@@ -133,9 +162,10 @@ export class FunctionScope {
     return this.visible().filter((v) => v.type === "number" && v.readable && v.assignable);
   }
 
-  /** Records a read or write of `name` in every open block. */
+  /** Records a read or write of `name` (and, for a field, of the variable it belongs to) in every open block. */
   use(name: string): string {
-    for (const block of this.blocks) block.used.add(name);
+    const root = /^\w+/.exec(name)?.[0] ?? name;
+    for (const block of this.blocks) block.used.add(name).add(root);
     return name;
   }
 
@@ -143,7 +173,14 @@ export class FunctionScope {
   shadowable(): Variable | undefined {
     if (this.blocks.length < 2) return undefined;
     const current = this.blocks[this.blocks.length - 1]!;
-    return this.visible().find((v) => v.readable && !current.variables.has(v.name) && !current.used.has(v.name));
+    return this.visible().find(
+      (v) =>
+        v.readable &&
+        v.type !== "aggregate" &&
+        /^\w+$/.test(v.name) &&
+        !current.variables.has(v.name) &&
+        !current.used.has(v.name),
+    );
   }
 
   /**

@@ -67,7 +67,21 @@ export type Stmt =
   /** `a[index] op= value` into a local array. */
   | { kind: "store"; pick: number; index: number; op: AssignmentOperator; value: Expr }
   | { kind: "push"; pick: number; value: Expr }
-  | { kind: "forOf"; pick: number; body: Stmt[] };
+  | { kind: "forOf"; pick: number; body: Stmt[] }
+  /**
+   * A `[number, number]` local (aggregates.ts): a literal of `items`, a tuple helper's result, a copy
+   * of a tuple, `test ? one : other`, or (`destructure`) `const [a, b] = ...` of one of these.
+   */
+  | { kind: "declareTuple"; form: number; items: Expr[]; pick: number; test: Cond; destructure: boolean }
+  /**
+   * An object local of the program's interface (`{ p, q, r }`, or `nested`, `{ s: { p, q, r }, k }`):
+   * a literal, `test ? one : other`, or (`destructure`) `const { p, r } = ...` of an object in scope.
+   */
+  | { kind: "declareObject"; form: number; items: Expr[]; pick: number; test: Cond; nested: boolean; destructure: boolean }
+  /** `o.p op= value`, `t[1] op= value` or `o.s.r[index] op= value` into a writable aggregate (declaring one when there is none). */
+  | { kind: "writeField"; pick: number; index: number; op: AssignmentOperator; value: Expr }
+  /** `helper(object, args)`: a `void` helper writing into an object it is given. */
+  | { kind: "update"; pick: number; target: number; args: Expr[] };
 
 /**
  * At most `trips` trips: exactly that many, or (`dynamic`) `Math.min(trips,
@@ -85,13 +99,24 @@ export type Role = "value" | "condition" | "unused";
 
 export type ParamShape =
   | { type: "number"; role: Role }
+  /** A parameter of one of the program's aggregate types (aggregates.ts); always read in values. */
+  | { type: "aggregate"; aggregate: AggregateKind }
   | { type: "boolean" }
   | { type: "array"; arrayType: ArrayType; length: number; role: Role };
 
+/** The program's aggregate types: the tuple `P`, the object `S = { p, q, r }`, the nested `N = { s: S, k }`. */
+export const aggregateKinds = ["P", "S", "N"] as const;
+export type AggregateKind = (typeof aggregateKinds)[number];
+
 export interface HelperShape {
-  /** A predicate returns `result > 0`-style booleans; a number helper returns `result`. */
-  returns: "number" | "boolean";
+  /**
+   * A predicate returns `result > 0`-style booleans; a number helper returns `result`, a tuple helper
+   * `[result, ...]`, and a `void` helper writes into the object (`S`) it takes first.
+   */
+  returns: "number" | "boolean" | "tuple" | "void";
   arity: number;
+  /** Whether the last number parameter is a tuple `P` instead. */
+  tupleParam: boolean;
   body: Stmt[];
   result: Expr;
   resultTest: Cond;
@@ -111,12 +136,16 @@ export const MAX_PARAMS = 4;
 
 /** The most elements of an array parameter. */
 export const MAX_LENGTH = 3;
+/** The most numbers in an aggregate (`N`: p, q, r[0], r[1], k). */
+export const AGGREGATE_NUMBERS = 5;
 
-/** One set of arguments, taken in parameter order: parameter i gets `numbers[i]`, `flags[i]` or `arrays[i]`. */
+/** One set of arguments, taken in parameter order: parameter i gets `numbers[i]`, `flags[i]`, `arrays[i]` or `aggregates[i]`. */
 export interface InputShape {
   numbers: number[];
   flags: boolean[];
   arrays: number[][];
+  /** The numbers of an aggregate parameter, in field order. */
+  aggregates: number[][];
 }
 
 export interface ProgramShape {
