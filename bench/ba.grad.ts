@@ -8,29 +8,45 @@ export function baObjectiveGrad(
   obs: number[][],
   feats: number[][],
 ): { value: number; grad: { cams: number[][]; X: number[][]; w: number[] } } {
+  const grad: { cams: number[][]; X: number[][]; w: number[] } = {
+    cams: zerosLike(cams),
+    X: zerosLike(X),
+    w: new Array<number>(w.length).fill(0),
+  };
+  return { value: baObjectiveGradInto(cams, X, w, obs, feats, grad), grad };
+}
+
+/** Value of `baObjective` (ba.ts:54); adds its gradient with respect to cams, X, w into `grad`. */
+export function baObjectiveGradInto(
+  cams: number[][],
+  X: number[][],
+  w: readonly number[],
+  obs: number[][],
+  feats: number[][],
+  grad: { cams: number[][]; X: number[][]; w: number[] },
+): number {
   let top = 0;
-  let itop = 0;
-  const dCams = zerosLike(cams);
-  const dX = zerosLike(X);
-  const dw = new Array<number>(w.length).fill(0);
+  let pooled = 0;
+  const dCams = grad.cams;
+  const dX = grad.X;
+  const dw = grad.w;
   const proj = new Array<number>(2).fill(0);
-  const dProj = new Array<number>(2).fill(0);
+  const dProj = pooledZeros(baObjectiveGradShadows, pooled++, 2);
   proj[0] = 0;
   proj[1] = 0;
   let loss = 0;
   let i = 0;
-  let trips = 0;
-  // tape: 17 numbers, 1 index per trip, for the reverse sweep
+  // tape: 17 numbers per trip, for the reverse sweep
   while (i < obs.length) {
     const t1 = obs[i];
-    const t2 = cams[t1[0]];
-    const t3 = X[t1[1]];
-    const px = t3[0] - t2[3];
-    const py = t3[1] - t2[4];
-    const pz = t3[2] - t2[5];
-    const r0 = t2[0];
-    const r1 = t2[1];
-    const r2 = t2[2];
+    const cam = cams[t1[0]];
+    const X_1 = X[t1[1]];
+    const px = X_1[0] - cam[3];
+    const py = X_1[1] - cam[4];
+    const pz = X_1[2] - cam[5];
+    const r0 = cam[0];
+    const r1 = cam[1];
+    const r2 = cam[2];
     const sqtheta = r0 * r0 + r1 * r1 + r2 * r2;
     let xc: number;
     let yc: number;
@@ -41,12 +57,12 @@ export function baObjectiveGrad(
     let w0 = 0;
     let w1 = 0;
     let w2 = 0;
+    let t2 = 0;
+    let t3 = 0;
+    let tmp = 0;
     let t4 = 0;
     let t5 = 0;
-    let tmp = 0;
     let t6 = 0;
-    let t7 = 0;
-    let t8 = 0;
     if (sqtheta !== (0 as number)) {
       theta = Math.sqrt(sqtheta);
       cost = Math.cos(theta);
@@ -54,15 +70,15 @@ export function baObjectiveGrad(
       w0 = r0 / theta;
       w1 = r1 / theta;
       w2 = r2 / theta;
-      t4 = w0 * px + w1 * py + w2 * pz;
-      t5 = 1 - cost;
-      tmp = t4 * t5;
-      t6 = w1 * pz - w2 * py;
-      xc = px * cost + t6 * sint + w0 * tmp;
-      t7 = w2 * px - w0 * pz;
-      yc = py * cost + t7 * sint + w1 * tmp;
-      t8 = w0 * py - w1 * px;
-      zc = pz * cost + t8 * sint + w2 * tmp;
+      t2 = w0 * px + w1 * py + w2 * pz;
+      t3 = 1 - cost;
+      tmp = t2 * t3;
+      t4 = w1 * pz - w2 * py;
+      xc = px * cost + t4 * sint + w0 * tmp;
+      t5 = w2 * px - w0 * pz;
+      yc = py * cost + t5 * sint + w1 * tmp;
+      t6 = w0 * py - w1 * px;
+      zc = pz * cost + t6 * sint + w2 * tmp;
     } else {
       xc = px + (r1 * pz - r2 * py);
       yc = py + (r2 * px - r0 * pz);
@@ -71,129 +87,127 @@ export function baObjectiveGrad(
     const u = xc / zc;
     const v = yc / zc;
     const rsq = u * u + v * v;
-    const distortion = 1 + t2[9] * rsq + t2[10] * rsq * rsq;
-    proj[0] = t2[6] * u * distortion + t2[7];
-    proj[1] = t2[6] * v * distortion + t2[8];
-    const t9 = w[i];
-    const t10 = proj[0];
-    const t11 = feats[i];
-    const ex = t9 * (t10 - t11[0]);
-    const t12 = proj[1];
-    const ey = t9 * (t12 - t11[1]);
-    const ew = 1 - t9 * t9;
+    const distortion = 1 + cam[9] * rsq + cam[10] * rsq * rsq;
+    proj[0] = cam[6] * u * distortion + cam[7];
+    proj[1] = cam[6] * v * distortion + cam[8];
+    const t7 = w[i];
+    const t8 = proj[0];
+    const t9 = feats[i];
+    const ex = t7 * (t8 - t9[0]);
+    const t10 = proj[1];
+    const ey = t7 * (t10 - t9[1]);
+    const ew = 1 - t7 * t7;
     loss += ex * ex + ey * ey + ew * ew;
-    const i_1 = i + 1;
+    i += 1;
     if (top + 17 > tape.length) tape = growValues(tape, top + 17);
     tape[top++] = zc;
     tape[top++] = u;
     tape[top++] = v;
+    tape[top++] = t8;
     tape[top++] = t10;
-    tape[top++] = t12;
     tape[top++] = theta;
     tape[top++] = cost;
     tape[top++] = sint;
     tape[top++] = w0;
     tape[top++] = w1;
     tape[top++] = w2;
+    tape[top++] = t2;
+    tape[top++] = t3;
+    tape[top++] = tmp;
     tape[top++] = t4;
     tape[top++] = t5;
-    tape[top++] = tmp;
     tape[top++] = t6;
-    tape[top++] = t7;
-    tape[top++] = t8;
-    if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-    indices[itop++] = i;
-    i = i_1;
-    trips += 1;
   }
+  const t11 = Math.max(0, obs.length);
   // reverse of line 57: for (let i = 0; i < obs.length; i++) {
   let dLoss = 1;
-  for (let k = trips; k > 0; k--) {
+  let i_1 = t11;
+  for (let k = t11; k > 0; k--) {
+    i_1 -= 1;
+    const t12 = tape[--top];
     const t13 = tape[--top];
     const t14 = tape[--top];
-    const t15 = tape[--top];
     const tmp_1 = tape[--top];
+    const t15 = tape[--top];
     const t16 = tape[--top];
-    const t17 = tape[--top];
     const w2_1 = tape[--top];
     const w1_1 = tape[--top];
     const w0_1 = tape[--top];
     const sint_1 = tape[--top];
     const cost_1 = tape[--top];
     const theta_1 = tape[--top];
+    const t17 = tape[--top];
     const t18 = tape[--top];
-    const t19 = tape[--top];
     const v_1 = tape[--top];
     const u_1 = tape[--top];
     const zc_1 = tape[--top];
-    const i_2 = indices[--itop];
-    const t20 = obs[i_2];
-    const t21 = t20[0];
-    const t22 = cams[t21];
-    const dt = dCams[t21];
-    const t23 = t20[1];
-    const t24 = X[t23];
-    const dt_1 = dX[t23];
-    const px_1 = t24[0] - t22[3];
-    const py_1 = t24[1] - t22[4];
-    const pz_1 = t24[2] - t22[5];
-    const r0_1 = t22[0];
-    const r1_1 = t22[1];
-    const r2_1 = t22[2];
+    const t19 = obs[i_1];
+    const t20 = t19[0];
+    const cam_1 = cams[t20];
+    const dCam = dCams[t20];
+    const t21 = t19[1];
+    const X_2 = X[t21];
+    const dX_1 = dX[t21];
+    const px_1 = X_2[0] - cam_1[3];
+    const py_1 = X_2[1] - cam_1[4];
+    const pz_1 = X_2[2] - cam_1[5];
+    const r0_1 = cam_1[0];
+    const r1_1 = cam_1[1];
+    const r2_1 = cam_1[2];
     const sqtheta_1 = r0_1 * r0_1 + r1_1 * r1_1 + r2_1 * r2_1;
     const rsq_1 = u_1 * u_1 + v_1 * v_1;
-    const t25 = t22[9];
-    const t26 = t22[10];
-    const t27 = t26 * rsq_1;
-    const distortion_1 = 1 + t25 * rsq_1 + t27 * rsq_1;
-    const t28 = t22[6];
-    const t29 = t28 * u_1;
-    const t30 = t28 * v_1;
-    const t31 = w[i_2];
-    const t32 = feats[i_2];
-    const t33 = t19 - t32[0];
-    const ex_1 = t31 * t33;
-    const t34 = t18 - t32[1];
-    const ey_1 = t31 * t34;
-    const ew_1 = 1 - t31 * t31;
+    const t22 = cam_1[9];
+    const t23 = cam_1[10];
+    const t24 = t23 * rsq_1;
+    const distortion_1 = 1 + t22 * rsq_1 + t24 * rsq_1;
+    const t25 = cam_1[6];
+    const t26 = t25 * u_1;
+    const t27 = t25 * v_1;
+    const t28 = w[i_1];
+    const t29 = feats[i_1];
+    const t30 = t18 - t29[0];
+    const ex_1 = t28 * t30;
+    const t31 = t17 - t29[1];
+    const ey_1 = t28 * t31;
+    const ew_1 = 1 - t28 * t28;
     // reverse of line 62: loss += ex * ex + ey * ey + ew * ew;
     const dEw = 2 * (dLoss * ew_1);
     const dEy = 2 * (dLoss * ey_1);
     const dEx = 2 * (dLoss * ex_1);
     // reverse of line 61: const ew = 1 - w[i] * w[i];
-    const t35 = 2 * (dEw * t31);
+    const t32 = 2 * (dEw * t28);
     // reverse of line 60: const ey = w[i] * (proj[1] - feats[i][1]);
-    const dt_2 = dEy * t34 - t35;
-    dProj[1] += dEy * t31;
+    const dt = dEy * t31 - t32;
+    dProj[1] += dEy * t28;
     // reverse of line 59: const ex = w[i] * (proj[0] - feats[i][0]);
-    dProj[0] += dEx * t31;
-    dw[i_2] += dt_2 + dEx * t33;
+    dProj[0] += dEx * t28;
+    dw[i_1] += dt + dEx * t30;
     // reverse of line 46: out[1] = cam[6] * v * distortion + cam[8];
-    const dt_3 = dProj[1];
+    const dt_1 = dProj[1];
     dProj[1] = 0;
-    dt[8] += dt_3;
-    const dt_4 = dt_3 * distortion_1;
-    let dDistortion = dt_3 * t30;
-    const dv = dt_4 * t28;
-    dt[6] += dt_4 * v_1;
+    dCam[8] += dt_1;
+    const dt_2 = dt_1 * distortion_1;
+    let dDistortion = dt_1 * t27;
+    const dv = dt_2 * t25;
+    dCam[6] += dt_2 * v_1;
     // reverse of line 45: out[0] = cam[6] * u * distortion + cam[7];
-    const dt_5 = dProj[0];
+    const dt_3 = dProj[0];
     dProj[0] = 0;
-    dt[7] += dt_5;
-    const dt_6 = dt_5 * distortion_1;
-    dDistortion += dt_5 * t29;
-    const du = dt_6 * t28;
-    dt[6] += dt_6 * u_1;
+    dCam[7] += dt_3;
+    const dt_4 = dt_3 * distortion_1;
+    dDistortion += dt_3 * t26;
+    const du = dt_4 * t25;
+    dCam[6] += dt_4 * u_1;
     // reverse of line 44: const distortion = 1 + cam[9] * rsq + cam[10] * rsq * rsq;
-    const dt_7 = dDistortion * rsq_1;
-    dt[10] += dt_7 * rsq_1;
-    const dRsq = dDistortion * t27 + dt_7 * t26 + dDistortion * t25;
-    dt[9] += dt_7;
+    const dt_5 = dDistortion * rsq_1;
+    dCam[10] += dt_5 * rsq_1;
+    const dRsq = dDistortion * t24 + dt_5 * t23 + dDistortion * t22;
+    dCam[9] += dt_5;
     // reverse of line 43: const rsq = u * u + v * v;
-    const t36 = dRsq * v_1;
-    const dv_1 = dv + t36 + t36;
-    const t37 = dRsq * u_1;
-    const du_1 = du + t37 + t37;
+    const t33 = dRsq * v_1;
+    const dv_1 = dv + t33 + t33;
+    const t34 = dRsq * u_1;
+    const du_1 = du + t34 + t34;
     // reverse of line 42: const v = yc / zc;
     const dYc = dv_1 / zc_1;
     let dZc = -(dYc * v_1);
@@ -212,42 +226,42 @@ export function baObjectiveGrad(
       // reverse of line 34: zc = pz * cost + (w0 * py - w1 * px) * sint + w2 * tmp;
       let dW2 = dZc * tmp_1;
       let dTmp = dZc * w2_1;
-      const dt_8 = dZc * sint_1;
-      let dSint = dZc * t13;
-      const t38 = dt_8 * px_1;
-      const t39 = dt_8 * w1_1;
-      let dW0 = dt_8 * py_1;
-      let dPy_1 = dt_8 * w0_1;
+      const dt_6 = dZc * sint_1;
+      let dSint = dZc * t12;
+      const t35 = dt_6 * px_1;
+      const t36 = dt_6 * w1_1;
+      let dW0 = dt_6 * py_1;
+      let dPy_1 = dt_6 * w0_1;
       let dPz_1 = dZc * cost_1;
       let dCost = dZc * pz_1;
       // reverse of line 33: yc = py * cost + (w2 * px - w0 * pz) * sint + w1 * tmp;
-      let dW1 = dYc * tmp_1 - t38;
+      let dW1 = dYc * tmp_1 - t35;
       dTmp += dYc * w1_1;
-      const dt_9 = dYc * sint_1;
-      dSint += dYc * t14;
-      dW0 -= dt_9 * pz_1;
-      dPz_1 -= dt_9 * w0_1;
-      dW2 += dt_9 * px_1;
-      let dPx_1 = dt_9 * w2_1 - t39;
+      const dt_7 = dYc * sint_1;
+      dSint += dYc * t13;
+      dW0 -= dt_7 * pz_1;
+      dPz_1 -= dt_7 * w0_1;
+      dW2 += dt_7 * px_1;
+      let dPx_1 = dt_7 * w2_1 - t36;
       dPy_1 += dYc * cost_1;
       dCost += dYc * py_1;
       // reverse of line 32: xc = px * cost + (w1 * pz - w2 * py) * sint + w0 * tmp;
       dW0 += dXc * tmp_1;
       dTmp += dXc * w0_1;
-      const dt_10 = dXc * sint_1;
-      dSint += dXc * t15;
-      dW2 -= dt_10 * py_1;
-      dPy_1 -= dt_10 * w2_1;
-      dW1 += dt_10 * pz_1;
-      dPz_1 += dt_10 * w1_1;
+      const dt_8 = dXc * sint_1;
+      dSint += dXc * t14;
+      dW2 -= dt_8 * py_1;
+      dPy_1 -= dt_8 * w2_1;
+      dW1 += dt_8 * pz_1;
+      dPz_1 += dt_8 * w1_1;
       dPx_1 += dXc * cost_1;
       dCost += dXc * px_1;
       // reverse of line 31: const tmp = (w0 * px + w1 * py + w2 * pz) * (1 - cost);
-      const dt_11 = dTmp * t16;
-      dCost -= dTmp * t17;
-      dW2 += dt_11 * pz_1;
-      dW1 += dt_11 * py_1;
-      dW0 += dt_11 * px_1;
+      const dt_9 = dTmp * t15;
+      dCost -= dTmp * t16;
+      dW2 += dt_9 * pz_1;
+      dW1 += dt_9 * py_1;
+      dW0 += dt_9 * px_1;
       // reverse of line 30: const w2 = r2 / theta;
       dR2 = dW2 / theta_1;
       let dTheta = -(dR2 * w2_1);
@@ -261,62 +275,62 @@ export function baObjectiveGrad(
       dTheta += dSint * Math.cos(theta_1);
       // reverse of line 26: const cost = Math.cos(theta);
       dTheta -= dCost * Math.sin(theta_1);
-      dPx = dPx_1 + dt_11 * w0_1;
-      dPy = dPy_1 + dt_11 * w1_1;
-      dPz = dPz_1 + dt_11 * w2_1;
+      dPx = dPx_1 + dt_9 * w0_1;
+      dPy = dPy_1 + dt_9 * w1_1;
+      dPz = dPz_1 + dt_9 * w2_1;
       dSqtheta = dTheta / (2 * theta_1);
     } else {
       // reverse of line 39: zc = pz + (r0 * py - r1 * px);
-      const t40 = dZc * px_1;
-      const t41 = dZc * r1_1;
+      const t37 = dZc * px_1;
+      const t38 = dZc * r1_1;
       const dR0_1 = dZc * py_1;
       let dPy_2 = dZc * r0_1;
       // reverse of line 38: yc = py + (r2 * px - r0 * pz);
       dPy_2 += dYc;
       const dPz_2 = dZc - dYc * r0_1;
       const dR2_1 = dYc * px_1;
-      const dPx_2 = dYc * r2_1 - t41;
+      const dPx_2 = dYc * r2_1 - t38;
       dPx = dPx_2 + dXc;
       dPy = dPy_2 - dXc * r2_1;
       dPz = dPz_2 + dXc * r1_1;
       dR0 = dR0_1 - dYc * pz_1;
-      dR1 = dXc * pz_1 - t40;
+      dR1 = dXc * pz_1 - t37;
       dR2 = dR2_1 - dXc * py_1;
     }
     // reverse of line 20: const sqtheta = r0 * r0 + r1 * r1 + r2 * r2;
-    const t42 = dSqtheta * r2_1;
-    const dR2_2 = dR2 + t42 + t42;
-    const t43 = dSqtheta * r1_1;
-    const dR1_1 = dR1 + t43 + t43;
-    const t44 = dSqtheta * r0_1;
-    const dR0_2 = dR0 + t44 + t44;
+    const t39 = dSqtheta * r2_1;
+    const dR2_2 = dR2 + t39 + t39;
+    const t40 = dSqtheta * r1_1;
+    const dR1_1 = dR1 + t40 + t40;
+    const t41 = dSqtheta * r0_1;
+    const dR0_2 = dR0 + t41 + t41;
     // reverse of line 19: const r2 = cam[2];
-    dt[2] += dR2_2;
+    dCam[2] += dR2_2;
     // reverse of line 18: const r1 = cam[1];
-    dt[1] += dR1_1;
+    dCam[1] += dR1_1;
     // reverse of line 17: const r0 = cam[0];
-    dt[0] += dR0_2;
+    dCam[0] += dR0_2;
     // reverse of line 16: const pz = X[2] - cam[5];
-    dt[5] -= dPz;
-    dt_1[2] += dPz;
+    dCam[5] -= dPz;
+    dX_1[2] += dPz;
     // reverse of line 15: const py = X[1] - cam[4];
-    dt[4] -= dPy;
-    dt_1[1] += dPy;
+    dCam[4] -= dPy;
+    dX_1[1] += dPy;
     // reverse of line 14: const px = X[0] - cam[3];
-    dt[3] -= dPx;
-    dt_1[0] += dPx;
+    dCam[3] -= dPx;
+    dX_1[0] += dPx;
   }
   // reverse of line 55: const proj = [0, 0];
   dProj[1] = 0;
   dProj[0] = 0;
-  return { value: loss, grad: { cams: dCams, X: dX, w: dw } };
+  return loss;
 }
+
+/** Shadow arrays of baObjectiveGradInto's own arrays, kept between calls. */
+const baObjectiveGradShadows: number[][] = [];
 
 /** The value tape, kept between calls. */
 let tape: Float64Array = new Float64Array(1024);
-
-/** The index tape, kept between calls. */
-let indices: Int32Array = new Int32Array(1024);
 
 /** A copy of the value tape with room for at least `need` entries. */
 function growValues(tape: Float64Array, need: number): Float64Array {
@@ -325,11 +339,11 @@ function growValues(tape: Float64Array, need: number): Float64Array {
   return bigger;
 }
 
-/** A copy of the index tape with room for at least `need` entries. */
-function growIndices(tape: Int32Array, need: number): Int32Array {
-  const bigger = new Int32Array(Math.max(2 * tape.length, need));
-  bigger.set(tape);
-  return bigger;
+/** Zeros for `n` numbers: the array of `slot` in `pool` (kept between calls), made or remade when its length differs. */
+function pooledZeros(pool: number[][], slot: number, n: number): number[] {
+  const a = pool[slot];
+  if (a !== undefined && a.length === n) return a.fill(0);
+  return (pool[slot] = new Array<number>(n).fill(0));
 }
 
 /** Zeros in the shape of a matrix given as rows. */

@@ -9,21 +9,40 @@ export function gmmObjectiveGrad(
   gamma: number,
   m: number,
 ): { value: number; grad: { alphas: number[]; means: number[][]; icf: number[][] } } {
+  const grad: { alphas: number[]; means: number[][]; icf: number[][] } = {
+    alphas: new Array<number>(alphas.length).fill(0),
+    means: zerosLike(means),
+    icf: zerosLike(icf),
+  };
+  return { value: gmmObjectiveGradInto(alphas, means, icf, x, gamma, m, grad), grad };
+}
+
+/** Value of `gmmObjective` (gmm.ts:35); adds its gradient with respect to alphas, means, icf into `grad`. */
+export function gmmObjectiveGradInto(
+  alphas: readonly number[],
+  means: number[][],
+  icf: number[][],
+  x: number[][],
+  gamma: number,
+  m: number,
+  grad: { alphas: number[]; means: number[][]; icf: number[][] },
+): number {
   let top = 0;
-  const dAlphas = new Array<number>(alphas.length).fill(0);
-  const dMeans = zerosLike(means);
-  const dIcf = zerosLike(icf);
+  let pooled = 0;
+  const dAlphas = grad.alphas;
+  const dMeans = grad.means;
+  const dIcf = grad.icf;
   const K = alphas.length;
   const d = means[0].length;
   const qdiags = new Array<number[]>();
   const dQdiags = new Array<number[]>();
   const sumQs = new Array<number>(K).fill(0);
-  const dSumQs = new Array<number>(K).fill(0);
+  const dSumQs = pooledZeros(gmmObjectiveGradShadows, pooled++, K);
   let k = 0;
   // tape: 1 array reference per trip, for the reverse sweep
   while (k < K) {
     const qdiag = new Array<number>(d).fill(0);
-    const dQdiag = new Array<number>(d).fill(0);
+    const dQdiag = pooledZeros(gmmObjectiveGradShadows, pooled++, d);
     let j = 0;
     // tape: 1 number per trip, for the reverse sweep
     while (j < d) {
@@ -40,11 +59,11 @@ export function gmmObjectiveGrad(
     arrays.push(dQdiag);
   }
   const centred = new Array<number>(d).fill(0);
-  const dCentred = new Array<number>(d).fill(0);
+  const dCentred = pooledZeros(gmmObjectiveGradShadows, pooled++, d);
   const qCentred = new Array<number>(d).fill(0);
-  const dQCentred = new Array<number>(d).fill(0);
+  const dQCentred = pooledZeros(gmmObjectiveGradShadows, pooled++, d);
   const mainTerm = new Array<number>(K).fill(0);
-  const dMainTerm = new Array<number>(K).fill(0);
+  const dMainTerm = pooledZeros(gmmObjectiveGradShadows, pooled++, K);
   let slse = 0;
   let i = 0;
   // tape: 3 numbers per trip, for the reverse sweep
@@ -57,34 +76,34 @@ export function gmmObjectiveGrad(
         centred[j_1] = x[i][j_1] - means[k_1][j_1];
         j_1 += 1;
       }
-      const t2 = qdiags[k_1];
-      const t3 = icf[k_1];
+      const qdiag_1 = qdiags[k_1];
+      const icfRow = icf[k_1];
       const d_1 = centred.length;
       let i_1 = 0;
       // tape: 1 number per trip, for the reverse sweep
       while (i_1 < d_1) {
-        const t4 = centred[i_1];
-        qCentred[i_1] = t2[i_1] * t4;
+        const t2 = centred[i_1];
+        qCentred[i_1] = qdiag_1[i_1] * t2;
         i_1 += 1;
         if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-        tape[top++] = t4;
+        tape[top++] = t2;
       }
       let i_2 = 0;
       let l = d_1;
       // tape: 2 numbers per trip, for the reverse sweep
       while (i_2 < d_1) {
         const j_2 = i_2 + 1;
-        const t5 = centred[i_2];
+        const t3 = centred[i_2];
         let j_3 = j_2;
         let l_1 = l;
         while (j_3 < d_1) {
-          qCentred[j_3] += t3[l_1] * centred[i_2];
+          qCentred[j_3] += icfRow[l_1] * centred[i_2];
           l_1 += 1;
           j_3 += 1;
         }
         if (top + 2 > tape.length) tape = growValues(tape, top + 2);
         tape[top++] = l;
-        tape[top++] = t5;
+        tape[top++] = t3;
         i_2 = j_2;
         l = l_1;
       }
@@ -93,11 +112,11 @@ export function gmmObjectiveGrad(
       let trips = 0;
       // tape: 1 number per trip, for the reverse sweep
       while (i_3 < qCentred.length) {
-        const t6 = qCentred[i_3];
-        s += t6 * t6;
+        const t4 = qCentred[i_3];
+        s += t4 * t4;
         i_3 += 1;
         if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-        tape[top++] = t6;
+        tape[top++] = t4;
         trips += 1;
       }
       mainTerm[k_1] = alphas[k_1] + sumQs[k_1] - 0.5 * s;
@@ -111,12 +130,12 @@ export function gmmObjectiveGrad(
     let trips_1 = 0;
     // tape: 2 numbers per trip, for the reverse sweep
     while (i_4 < mainTerm.length) {
-      const t7 = mainTerm[i_4];
-      const mx_1 = Math.max(mx, t7);
+      const t5 = mainTerm[i_4];
+      const mx_1 = Math.max(mx, t5);
       i_4 += 1;
       if (top + 2 > tape.length) tape = growValues(tape, top + 2);
       tape[top++] = mx;
-      tape[top++] = t7;
+      tape[top++] = t5;
       mx = mx_1;
       trips_1 += 1;
     }
@@ -125,11 +144,11 @@ export function gmmObjectiveGrad(
     let trips_2 = 0;
     // tape: 1 number per trip, for the reverse sweep
     while (i_5 < mainTerm.length) {
-      const t8 = Math.exp(mainTerm[i_5] - mx);
-      s_1 += t8;
+      const t6 = Math.exp(mainTerm[i_5] - mx);
+      s_1 += t6;
       i_5 += 1;
       if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-      tape[top++] = t8;
+      tape[top++] = t6;
       trips_2 += 1;
     }
     slse += Math.log(s_1) + mx;
@@ -145,22 +164,22 @@ export function gmmObjectiveGrad(
     let lowerSq = 0;
     let j_4 = d;
     while (j_4 < icf[k_2].length) {
-      const t9 = icf[k_2][j_4];
-      lowerSq += t9 * t9;
+      const t7 = icf[k_2][j_4];
+      lowerSq += t7 * t7;
       j_4 += 1;
     }
-    const t10 = qdiags[k_2];
+    const v = qdiags[k_2];
     let s_2 = 0;
     let i_6 = 0;
-    while (i_6 < t10.length) {
-      const t11 = t10[i_6];
-      s_2 += t11 * t11;
+    while (i_6 < v.length) {
+      const t8 = v[i_6];
+      s_2 += t8 * t8;
       i_6 += 1;
     }
     prior += 0.5 * gamma * gamma * (s_2 + lowerSq) - m * sumQs[k_2];
     k_2 += 1;
   }
-  const t12 = x.length;
+  const t9 = x.length;
   let mx_2 = alphas[0];
   let i_7 = 1;
   // tape: 1 number per trip, for the reverse sweep
@@ -175,79 +194,79 @@ export function gmmObjectiveGrad(
   let i_8 = 0;
   // tape: 1 number per trip, for the reverse sweep
   while (i_8 < alphas.length) {
-    const t13 = Math.exp(alphas[i_8] - mx_2);
-    s_3 += t13;
+    const t10 = Math.exp(alphas[i_8] - mx_2);
+    s_3 += t10;
     i_8 += 1;
     if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-    tape[top++] = t13;
+    tape[top++] = t10;
   }
-  const gmmObjective = slse - t12 * (Math.log(s_3) + mx_2) + prior;
+  const gmmObjective = slse - t9 * (Math.log(s_3) + mx_2) + prior;
   // reverse of line 68: return slse - x.length * logsumexp(alphas) + prior;
-  const dt = -t12;
+  const dt = -t9;
   // reverse of line 18: return Math.log(s) + mx;
   let ds = dt / s_3;
-  const t14 = Math.max(0, alphas.length);
+  const t11 = Math.max(0, alphas.length);
   // reverse of line 17: for (let i = 0; i < v.length; i++) s += Math.exp(v[i] - mx);
   let dMx = dt;
-  let i_9 = t14;
-  for (let k_3 = t14; k_3 > 0; k_3--) {
+  let i_9 = t11;
+  for (let k_3 = t11; k_3 > 0; k_3--) {
     i_9 -= 1;
-    const t15 = tape[--top];
-    const dt_1 = ds * t15;
+    const t12 = tape[--top];
+    const dt_1 = ds * t12;
     dAlphas[i_9] += dt_1;
     dMx -= dt_1;
   }
-  const t16 = Math.max(0, alphas.length - 1);
-  const t17 = 1 + t16;
+  const t13 = Math.max(0, alphas.length - 1);
+  const t14 = 1 + t13;
   // reverse of line 15: for (let i = 1; i < v.length; i++) mx = Math.max(mx, v[i]);
-  let i_10 = t17;
-  for (let k_4 = t16; k_4 > 0; k_4--) {
+  let i_10 = t14;
+  for (let k_4 = t13; k_4 > 0; k_4--) {
     i_10 -= 1;
     const mx_4 = tape[--top];
-    const t18 = alphas[i_10];
-    const t19 = mx_4 >= t18;
-    dAlphas[i_10] += t19 ? 0 : dMx;
-    dMx = t19 ? dMx : 0;
+    const t15 = alphas[i_10];
+    const t16 = mx_4 >= t15;
+    dAlphas[i_10] += t16 ? 0 : dMx;
+    dMx = t16 ? dMx : 0;
   }
   // reverse of line 14: let mx = v[0];
   dAlphas[0] += dMx;
-  const t20 = Math.max(0, K);
+  const t17 = Math.max(0, K);
   // reverse of line 63: for (let k = 0; k < K; k++) {
   let dPrior = 1;
-  let k_5 = t20;
-  for (let k_6 = t20; k_6 > 0; k_6--) {
+  let k_5 = t17;
+  for (let k_6 = t17; k_6 > 0; k_6--) {
     k_5 -= 1;
-    const t21 = 0.5 * gamma * gamma;
-    const t22 = qdiags[k_5];
-    const dt_2 = dQdiags[k_5];
+    const t18 = 0.5 * gamma * gamma;
+    const v_1 = qdiags[k_5];
+    const dv = dQdiags[k_5];
     // reverse of line 66: prior += 0.5 * gamma * gamma * (sqnorm(qdiags[k]) + lowerSq) - m * su...
     dSumQs[k_5] -= dPrior * m;
-    const dt_3 = dPrior * t21;
-    const t23 = Math.max(0, t22.length);
+    const dt_2 = dPrior * t18;
+    const t19 = Math.max(0, v_1.length);
     // reverse of line 9: for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-    let ds_1 = dt_3;
-    let i_11 = t23;
-    for (let k_7 = t23; k_7 > 0; k_7--) {
+    let ds_1 = dt_2;
+    let i_11 = t19;
+    for (let k_7 = t19; k_7 > 0; k_7--) {
       i_11 -= 1;
-      const t24 = t22[i_11];
-      dt_2[i_11] += 2 * (ds_1 * t24);
+      const t20 = v_1[i_11];
+      dv[i_11] += 2 * (ds_1 * t20);
     }
-    const t25 = Math.max(0, icf[k_5].length - d);
-    const t26 = d + t25;
+    const t21 = Math.max(0, icf[k_5].length - d);
+    const t22 = d + t21;
     // reverse of line 65: for (let j = d; j < icf[k].length; j++) lowerSq += icf[k][j] * icf[k]...
-    let dLowerSq = dt_3;
-    let j_5 = t26;
-    for (let k_8 = t25; k_8 > 0; k_8--) {
+    let dLowerSq = dt_2;
+    let j_5 = t22;
+    for (let k_8 = t21; k_8 > 0; k_8--) {
       j_5 -= 1;
-      const dt_4 = dIcf[k_5];
-      const t27 = icf[k_5][j_5];
-      dt_4[j_5] += 2 * (dLowerSq * t27);
+      const dt_3 = dIcf[k_5];
+      const t23 = icf[k_5][j_5];
+      dt_3[j_5] += 2 * (dLowerSq * t23);
     }
   }
-  const t28 = Math.max(0, x.length);
+  const t24 = Math.max(0, x.length);
   // reverse of line 53: for (let i = 0; i < x.length; i++) {
   let dSlse = 1;
-  for (let k_9 = t28; k_9 > 0; k_9--) {
+  for (let k_9 = t24; k_9 > 0; k_9--) {
     const trips_3 = tape[--top];
     const trips_4 = tape[--top];
     const s_4 = tape[--top];
@@ -258,116 +277,119 @@ export function gmmObjectiveGrad(
     let i_12 = trips_4;
     for (let k_10 = trips_4; k_10 > 0; k_10--) {
       i_12 -= 1;
-      const t29 = tape[--top];
-      const dt_5 = ds_2 * t29;
-      dMainTerm[i_12] += dt_5;
-      dMx_1 -= dt_5;
+      const t25 = tape[--top];
+      const dt_4 = ds_2 * t25;
+      dMainTerm[i_12] += dt_4;
+      dMx_1 -= dt_4;
     }
     // reverse of line 15: for (let i = 1; i < v.length; i++) mx = Math.max(mx, v[i]);
     let i_13 = 1 + trips_3;
     for (let k_11 = trips_3; k_11 > 0; k_11--) {
       i_13 -= 1;
-      const t30 = tape[--top];
+      const t26 = tape[--top];
       const mx_5 = tape[--top];
-      const t31 = mx_5 >= t30;
-      dMainTerm[i_13] += t31 ? 0 : dMx_1;
-      dMx_1 = t31 ? dMx_1 : 0;
+      const t27 = mx_5 >= t26;
+      dMainTerm[i_13] += t27 ? 0 : dMx_1;
+      dMx_1 = t27 ? dMx_1 : 0;
     }
     // reverse of line 14: let mx = v[0];
     dMainTerm[0] += dMx_1;
     // reverse of line 54: for (let k = 0; k < K; k++) {
-    let k_12 = t20;
-    for (let k_13 = t20; k_13 > 0; k_13--) {
+    let k_12 = t17;
+    for (let k_13 = t17; k_13 > 0; k_13--) {
       k_12 -= 1;
       const trips_5 = tape[--top];
       const d_2 = tape[--top];
-      const t32 = qdiags[k_12];
-      const dt_6 = dQdiags[k_12];
-      const t33 = icf[k_12];
-      const dt_7 = dIcf[k_12];
+      const qdiag_2 = qdiags[k_12];
+      const dQdiag_1 = dQdiags[k_12];
+      const icfRow_1 = icf[k_12];
+      const dIcfRow = dIcf[k_12];
       // reverse of line 57: mainTerm[k] = alphas[k] + sumQs[k] - 0.5 * sqnorm(qCentred);
-      const dt_8 = dMainTerm[k_12];
+      const dt_5 = dMainTerm[k_12];
       dMainTerm[k_12] = 0;
-      let ds_3 = -(dt_8 * 0.5);
+      let ds_3 = -(dt_5 * 0.5);
       // reverse of line 9: for (let i = 0; i < v.length; i++) s += v[i] * v[i];
       let i_14 = trips_5;
       for (let k_14 = trips_5; k_14 > 0; k_14--) {
         i_14 -= 1;
-        const t34 = tape[--top];
-        dQCentred[i_14] += 2 * (ds_3 * t34);
+        const t28 = tape[--top];
+        dQCentred[i_14] += 2 * (ds_3 * t28);
       }
       // reverse of line 57: mainTerm[k] = alphas[k] + sumQs[k] - 0.5 * sqnorm(qCentred);
-      dSumQs[k_12] += dt_8;
-      dAlphas[k_12] += dt_8;
-      const t35 = Math.max(0, d_2);
+      dSumQs[k_12] += dt_5;
+      dAlphas[k_12] += dt_5;
+      const t29 = Math.max(0, d_2);
       // reverse of line 26: for (let i = 0; i < d; i++) {
-      let i_15 = t35;
-      for (let k_15 = t35; k_15 > 0; k_15--) {
+      let i_15 = t29;
+      for (let k_15 = t29; k_15 > 0; k_15--) {
         i_15 -= 1;
-        const t36 = tape[--top];
+        const t30 = tape[--top];
         const l_2 = tape[--top];
         const j_6 = i_15 + 1;
-        const t37 = Math.max(0, d_2 - j_6);
-        const t38 = j_6 + t37;
-        const t39 = l_2 + t37;
+        const t31 = Math.max(0, d_2 - j_6);
+        const t32 = j_6 + t31;
+        const t33 = l_2 + t31;
         // reverse of line 27: for (let j = i + 1; j < d; j++) {
-        let j_7 = t38;
-        let l_3 = t39;
-        for (let k_16 = t37; k_16 > 0; k_16--) {
+        let j_7 = t32;
+        let l_3 = t33;
+        for (let k_16 = t31; k_16 > 0; k_16--) {
           j_7 -= 1;
           l_3 -= 1;
-          const t40 = t33[l_3];
+          const t34 = icfRow_1[l_3];
           // reverse of line 28: out[j] += icfRow[l] * v[i];
-          const dt_9 = dQCentred[j_7];
-          dCentred[i_15] += dt_9 * t40;
-          dt_7[l_3] += dt_9 * t36;
+          const dt_6 = dQCentred[j_7];
+          dCentred[i_15] += dt_6 * t34;
+          dIcfRow[l_3] += dt_6 * t30;
         }
       }
       // reverse of line 24: for (let i = 0; i < d; i++) out[i] = qdiag[i] * v[i];
-      let i_16 = t35;
-      for (let k_17 = t35; k_17 > 0; k_17--) {
+      let i_16 = t29;
+      for (let k_17 = t29; k_17 > 0; k_17--) {
         i_16 -= 1;
-        const t41 = tape[--top];
-        const t42 = t32[i_16];
-        const dt_10 = dQCentred[i_16];
+        const t35 = tape[--top];
+        const t36 = qdiag_2[i_16];
+        const dt_7 = dQCentred[i_16];
         dQCentred[i_16] = 0;
-        dCentred[i_16] += dt_10 * t42;
-        dt_6[i_16] += dt_10 * t41;
+        dCentred[i_16] += dt_7 * t36;
+        dQdiag_1[i_16] += dt_7 * t35;
       }
-      const t43 = Math.max(0, d);
+      const t37 = Math.max(0, d);
       // reverse of line 55: for (let j = 0; j < d; j++) centred[j] = x[i][j] - means[k][j];
-      let j_8 = t43;
-      for (let k_18 = t43; k_18 > 0; k_18--) {
+      let j_8 = t37;
+      for (let k_18 = t37; k_18 > 0; k_18--) {
         j_8 -= 1;
-        const dt_11 = dMeans[k_12];
-        const dt_12 = dCentred[j_8];
+        const dt_8 = dMeans[k_12];
+        const dt_9 = dCentred[j_8];
         dCentred[j_8] = 0;
-        dt_11[j_8] -= dt_12;
+        dt_8[j_8] -= dt_9;
       }
     }
   }
   // reverse of line 40: for (let k = 0; k < K; k++) {
-  let k_19 = t20;
-  for (let k_20 = t20; k_20 > 0; k_20--) {
+  let k_19 = t17;
+  for (let k_20 = t17; k_20 > 0; k_20--) {
     k_19 -= 1;
-    const dQdiag_1 = arrays.pop() as number[];
-    const t44 = Math.max(0, d);
+    const dQdiag_2 = arrays.pop() as number[];
+    const t38 = Math.max(0, d);
     // reverse of line 42: for (let j = 0; j < d; j++) {
-    let j_9 = t44;
-    for (let k_21 = t44; k_21 > 0; k_21--) {
+    let j_9 = t38;
+    for (let k_21 = t38; k_21 > 0; k_21--) {
       j_9 -= 1;
-      const t45 = tape[--top];
-      const dt_13 = dIcf[k_19];
+      const t39 = tape[--top];
+      const dt_10 = dIcf[k_19];
       // reverse of line 44: sumQs[k] += icf[k][j];
-      dt_13[j_9] += dSumQs[k_19];
+      dt_10[j_9] += dSumQs[k_19];
       // reverse of line 43: qdiag[j] = Math.exp(icf[k][j]);
-      const dt_14 = dQdiag_1[j_9];
-      dQdiag_1[j_9] = 0;
-      dt_13[j_9] += dt_14 * t45;
+      const dt_11 = dQdiag_2[j_9];
+      dQdiag_2[j_9] = 0;
+      dt_10[j_9] += dt_11 * t39;
     }
   }
-  return { value: gmmObjective, grad: { alphas: dAlphas, means: dMeans, icf: dIcf } };
+  return gmmObjective;
 }
+
+/** Shadow arrays of gmmObjectiveGradInto's own arrays, kept between calls. */
+const gmmObjectiveGradShadows: number[][] = [];
 
 /** The value tape, kept between calls. */
 let tape: Float64Array = new Float64Array(1024);
@@ -380,6 +402,13 @@ function growValues(tape: Float64Array, need: number): Float64Array {
   const bigger = new Float64Array(Math.max(2 * tape.length, need));
   bigger.set(tape);
   return bigger;
+}
+
+/** Zeros for `n` numbers: the array of `slot` in `pool` (kept between calls), made or remade when its length differs. */
+function pooledZeros(pool: number[][], slot: number, n: number): number[] {
+  const a = pool[slot];
+  if (a !== undefined && a.length === n) return a.fill(0);
+  return (pool[slot] = new Array<number>(n).fill(0));
 }
 
 /** Zeros in the shape of a matrix given as rows. */

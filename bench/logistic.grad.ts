@@ -8,14 +8,27 @@ export function logisticLossGrad(
   y: readonly number[],
   lambda: number,
 ): { value: number; grad: { w: number[]; b: number } } {
+  const grad: { w: number[]; b: number } = { w: new Array<number>(w.length).fill(0), b: 0 };
+  return { value: logisticLossGradInto(w, b, X, y, lambda, grad), grad };
+}
+
+/** Value of `logisticLoss` (logistic.ts:6); adds its gradient with respect to w, b into `grad`. */
+export function logisticLossGradInto(
+  w: readonly number[],
+  b: number,
+  X: number[][],
+  y: readonly number[],
+  lambda: number,
+  grad: { w: number[]; b: number },
+): number {
   let top = 0;
-  const dw = new Array<number>(w.length).fill(0);
+  const dw = grad.w;
   let loss = 0;
   let i = 0;
   // tape: 3 numbers per trip, for the reverse sweep
   while (i < X.length) {
     const row = X[i];
-    let z = b;
+    let z = +b;
     let j = 0;
     while (j < w.length) {
       z += w[j] * row[j];
@@ -93,7 +106,8 @@ export function logisticLossGrad(
     }
     db += dz;
   }
-  return { value: logisticLoss, grad: { w: dw, b: db } };
+  grad.b += db;
+  return logisticLoss;
 }
 
 /** The value tape, kept between calls. */

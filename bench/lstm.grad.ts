@@ -7,361 +7,341 @@ export function lstmObjectiveGrad(
   state: number[][],
   sequence: number[][],
 ): { value: number; grad: { mainParams: number[][]; extraParams: number[][] } } {
+  const grad: { mainParams: number[][]; extraParams: number[][] } = {
+    mainParams: zerosLike(mainParams),
+    extraParams: zerosLike(extraParams),
+  };
+  return { value: lstmObjectiveGradInto(mainParams, extraParams, state, sequence, grad), grad };
+}
+
+/** Value of `lstmObjective` (lstm.ts:52); adds its gradient with respect to mainParams, extraParams into `grad`. */
+export function lstmObjectiveGradInto(
+  mainParams: number[][],
+  extraParams: number[][],
+  state: number[][],
+  sequence: number[][],
+  grad: { mainParams: number[][]; extraParams: number[][] },
+): number {
   let top = 0;
-  let itop = 0;
-  const dMainParams = zerosLike(mainParams);
-  const dExtraParams = zerosLike(extraParams);
+  let pooled = 0;
+  const dMainParams = grad.mainParams;
+  const dExtraParams = grad.extraParams;
   const s = new Array<number[]>();
   const ds = new Array<number[]>();
   let j = 0;
-  let trips = 0;
-  // tape: 1 number, 1 array reference per trip, for the reverse sweep
+  // tape: 1 array reference per trip, for the reverse sweep
   while (j < state.length) {
     const t1 = state[j];
     const t2 = t1.length;
     const t3 = new Array<number>(t2).fill(0);
-    const dt = new Array<number>(t2).fill(0);
+    const dt = pooledZeros(lstmObjectiveGradShadows, pooled++, t2);
     let k = 0;
-    let trips_1 = 0;
-    // tape: 1 index per trip, for the reverse sweep
     while (k < t2) {
       t3[k] = t1[k];
-      if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-      indices[itop++] = k;
       k += 1;
-      trips_1 += 1;
     }
     s.push(t3);
     ds.push(dt);
     j += 1;
     arrays.push(dt);
-    if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-    tape[top++] = trips_1;
-    trips += 1;
   }
   const b = sequence[0].length;
   const ypred = new Array<number>(b).fill(0);
-  const dYpred = new Array<number>(b).fill(0);
+  const dYpred = pooledZeros(lstmObjectiveGradShadows, pooled++, b);
   let total = 0;
   let count = 0;
   let t = 0;
-  let trips_2 = 0;
-  // tape: 7 numbers, 1 index, 1 array reference per trip, for the reverse sweep
+  // tape: 4 numbers, 1 array reference per trip, for the reverse sweep
   while (t + 1 < sequence.length) {
-    const t4 = sequence[t];
-    const b_1 = t4.length;
+    const input = sequence[t];
+    const b_1 = input.length;
     let i = 0;
-    let trips_3 = 0;
-    // tape: 1 index per trip, for the reverse sweep
     while (i < b_1) {
-      ypred[i] = t4[i] * extraParams[0][i];
-      const i_1 = i + 1;
-      if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-      indices[itop++] = i;
-      i = i_1;
-      trips_3 += 1;
+      ypred[i] = input[i] * extraParams[0][i];
+      i += 1;
     }
     let j_1 = 0;
     let xp = ypred;
     let dXp = dYpred;
-    let trips_4 = 0;
-    // tape: 2 numbers, 1 index, 3 array references per trip, for the reverse sweep
+    let trips = 0;
+    // tape: 1 number, 1 array reference per trip, for the reverse sweep
     while (j_1 < s.length) {
-      const t5 = mainParams[j_1];
-      const t6 = j_1 + 1;
-      const t7 = mainParams[t6];
-      const t8 = s[j_1];
-      const dt_1 = ds[j_1];
-      const t9 = s[t6];
-      const dt_2 = ds[t6];
-      const b_2 = t8.length;
-      let i_2 = 0;
-      let trips_5 = 0;
-      // tape: 11 numbers, 1 index per trip, for the reverse sweep
-      while (i_2 < b_2) {
-        const t10 = xp[i_2];
-        const t11 = Math.exp(-(t10 * t5[i_2] + t7[i_2]));
-        const forget = 1 / (1 + t11);
-        const t12 = t8[i_2];
-        const t13 = b_2 + i_2;
-        const t14 = Math.exp(-(t12 * t5[t13] + t7[t13]));
-        const ingate = 1 / (1 + t14);
-        const t15 = 2 * b_2 + i_2;
-        const t16 = Math.exp(-(t10 * t5[t15] + t7[t15]));
-        const outgate = 1 / (1 + t16);
-        const t17 = 3 * b_2 + i_2;
-        const change = Math.tanh(t12 * t5[t17] + t7[t17]);
-        const t18 = t9[i_2];
-        t9[i_2] = t18 * forget + ingate * change;
-        const t19 = Math.tanh(t9[i_2]);
-        t8[i_2] = outgate * t19;
-        const i_3 = i_2 + 1;
+      const weight = mainParams[j_1];
+      const t4 = j_1 + 1;
+      const bias = mainParams[t4];
+      const hidden = s[j_1];
+      const cell = s[t4];
+      const b_2 = hidden.length;
+      let i_1 = 0;
+      // tape: 11 numbers per trip, for the reverse sweep
+      while (i_1 < b_2) {
+        const t5 = xp[i_1];
+        const x = t5 * weight[i_1] + bias[i_1];
+        const t6 = Math.exp(-x);
+        const forget = 1 / (1 + t6);
+        const t7 = hidden[i_1];
+        const t8 = b_2 + i_1;
+        const x_1 = t7 * weight[t8] + bias[t8];
+        const t9 = Math.exp(-x_1);
+        const ingate = 1 / (1 + t9);
+        const t10 = 2 * b_2 + i_1;
+        const x_2 = t5 * weight[t10] + bias[t10];
+        const t11 = Math.exp(-x_2);
+        const outgate = 1 / (1 + t11);
+        const t12 = 3 * b_2 + i_1;
+        const change = Math.tanh(t7 * weight[t12] + bias[t12]);
+        const t13 = cell[i_1];
+        cell[i_1] = t13 * forget + ingate * change;
+        const t14 = Math.tanh(cell[i_1]);
+        hidden[i_1] = outgate * t14;
+        i_1 += 1;
         if (top + 11 > tape.length) tape = growValues(tape, top + 11);
-        tape[top++] = t10;
-        tape[top++] = t11;
+        tape[top++] = t5;
+        tape[top++] = t6;
         tape[top++] = forget;
-        tape[top++] = t12;
-        tape[top++] = t14;
+        tape[top++] = t7;
+        tape[top++] = t9;
         tape[top++] = ingate;
-        tape[top++] = t16;
+        tape[top++] = t11;
         tape[top++] = outgate;
         tape[top++] = change;
-        tape[top++] = t18;
-        tape[top++] = t19;
-        if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-        indices[itop++] = i_2;
-        i_2 = i_3;
-        trips_5 += 1;
+        tape[top++] = t13;
+        tape[top++] = t14;
       }
       xp = s[j_1];
       const j_2 = j_1 + 2;
       arrays.push(dXp);
-      arrays.push(dt_1);
-      arrays.push(dt_2);
-      if (top + 2 > tape.length) tape = growValues(tape, top + 2);
+      if (top + 1 > tape.length) tape = growValues(tape, top + 1);
       tape[top++] = b_2;
-      tape[top++] = trips_5;
-      if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-      indices[itop++] = j_1;
       dXp = ds[j_1];
       j_1 = j_2;
-      trips_4 += 1;
+      trips += 1;
     }
-    let i_4 = 0;
-    let trips_6 = 0;
-    // tape: 1 number, 1 index per trip, for the reverse sweep
-    while (i_4 < b_1) {
-      const t20 = xp[i_4];
-      ypred[i_4] = t20 * extraParams[1][i_4] + extraParams[2][i_4];
-      const i_5 = i_4 + 1;
+    let i_2 = 0;
+    // tape: 1 number per trip, for the reverse sweep
+    while (i_2 < b_1) {
+      const t15 = xp[i_2];
+      ypred[i_2] = t15 * extraParams[1][i_2] + extraParams[2][i_2];
+      i_2 += 1;
       if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-      tape[top++] = t20;
-      if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-      indices[itop++] = i_4;
-      i_4 = i_5;
-      trips_6 += 1;
+      tape[top++] = t15;
     }
     let mx = ypred[0];
-    let i_6 = 1;
-    let trips_7 = 0;
-    // tape: 2 numbers, 1 index per trip, for the reverse sweep
-    while (i_6 < ypred.length) {
-      const t21 = ypred[i_6];
-      const mx_1 = Math.max(mx, t21);
-      const i_7 = i_6 + 1;
+    let i_3 = 1;
+    let trips_1 = 0;
+    // tape: 2 numbers per trip, for the reverse sweep
+    while (i_3 < ypred.length) {
+      const t16 = ypred[i_3];
+      const mx_1 = Math.max(mx, t16);
+      i_3 += 1;
       if (top + 2 > tape.length) tape = growValues(tape, top + 2);
       tape[top++] = mx;
-      tape[top++] = t21;
-      if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-      indices[itop++] = i_6;
+      tape[top++] = t16;
       mx = mx_1;
-      i_6 = i_7;
-      trips_7 += 1;
+      trips_1 += 1;
     }
     let s_1 = 0;
-    let i_8 = 0;
-    let trips_8 = 0;
-    // tape: 1 number, 1 index per trip, for the reverse sweep
-    while (i_8 < ypred.length) {
-      const t22 = Math.exp(ypred[i_8] - mx);
-      s_1 += t22;
-      const i_9 = i_8 + 1;
+    let i_4 = 0;
+    let trips_2 = 0;
+    // tape: 1 number per trip, for the reverse sweep
+    while (i_4 < ypred.length) {
+      const t17 = Math.exp(ypred[i_4] - mx);
+      s_1 += t17;
+      i_4 += 1;
       if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-      tape[top++] = t22;
-      if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-      indices[itop++] = i_8;
-      i_8 = i_9;
-      trips_8 += 1;
+      tape[top++] = t17;
+      trips_2 += 1;
     }
     const lse = Math.log(s_1) + mx;
-    const t_1 = t + 1;
-    const goal = sequence[t_1];
-    let i_10 = 0;
-    let trips_9 = 0;
-    // tape: 1 index per trip, for the reverse sweep
-    while (i_10 < b) {
-      total += goal[i_10] * (ypred[i_10] - lse);
-      const i_11 = i_10 + 1;
-      if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-      indices[itop++] = i_10;
-      i_10 = i_11;
-      trips_9 += 1;
+    t += 1;
+    const goal = sequence[t];
+    let i_5 = 0;
+    while (i_5 < b) {
+      total += goal[i_5] * (ypred[i_5] - lse);
+      i_5 += 1;
     }
     count += b;
     arrays.push(dXp);
-    if (top + 7 > tape.length) tape = growValues(tape, top + 7);
+    if (top + 4 > tape.length) tape = growValues(tape, top + 4);
     tape[top++] = s_1;
-    tape[top++] = trips_9;
-    tape[top++] = trips_8;
-    tape[top++] = trips_7;
-    tape[top++] = trips_6;
-    tape[top++] = trips_4;
-    tape[top++] = trips_3;
-    if (itop + 1 > indices.length) indices = growIndices(indices, itop + 1);
-    indices[itop++] = t;
-    t = t_1;
-    trips_2 += 1;
+    tape[top++] = trips_2;
+    tape[top++] = trips_1;
+    tape[top++] = trips;
   }
   const lstmObjective = -total / count;
   // reverse of line 66: return -total / count;
   let dTotal = -(1 / count);
+  const t18 = Math.max(0, sequence.length - 1);
   // reverse of line 59: for (let t = 0; t + 1 < sequence.length; t++) {
-  for (let k_1 = trips_2; k_1 > 0; k_1--) {
-    const trips_10 = tape[--top];
-    const trips_11 = tape[--top];
-    const trips_12 = tape[--top];
-    const trips_13 = tape[--top];
-    const trips_14 = tape[--top];
-    const trips_15 = tape[--top];
+  let t_1 = t18;
+  for (let k_1 = t18; k_1 > 0; k_1--) {
+    t_1 -= 1;
+    const trips_3 = tape[--top];
+    const trips_4 = tape[--top];
+    const trips_5 = tape[--top];
     const s_2 = tape[--top];
     const dXp_1 = arrays.pop() as number[];
-    let t_2 = indices[--itop];
-    const t23 = sequence[t_2];
-    t_2 += 1;
+    const input_1 = sequence[t_1];
+    const b_3 = input_1.length;
+    const t_2 = t_1 + 1;
     const goal_1 = sequence[t_2];
+    const t19 = Math.max(0, b);
     // reverse of line 63: for (let i = 0; i < b; i++) total += goal[i] * (ypred[i] - lse);
     let dLse = 0;
-    for (let k_2 = trips_15; k_2 > 0; k_2--) {
-      const i_12 = indices[--itop];
-      const t24 = goal_1[i_12];
-      const dt_3 = dTotal * t24;
-      dYpred[i_12] += dt_3;
-      dLse -= dt_3;
+    let i_6 = t19;
+    for (let k_2 = t19; k_2 > 0; k_2--) {
+      i_6 -= 1;
+      const t20 = goal_1[i_6];
+      const dt_1 = dTotal * t20;
+      dYpred[i_6] += dt_1;
+      dLse -= dt_1;
     }
     // reverse of line 20: return Math.log(s) + mx;
     let ds_1 = dLse / s_2;
     // reverse of line 19: for (let i = 0; i < v.length; i++) s += Math.exp(v[i] - mx);
     let dMx = dLse;
-    for (let k_3 = trips_14; k_3 > 0; k_3--) {
-      const t25 = tape[--top];
-      const i_13 = indices[--itop];
-      const dt_4 = ds_1 * t25;
-      dYpred[i_13] += dt_4;
-      dMx -= dt_4;
+    let i_7 = trips_5;
+    for (let k_3 = trips_5; k_3 > 0; k_3--) {
+      i_7 -= 1;
+      const t21 = tape[--top];
+      const dt_2 = ds_1 * t21;
+      dYpred[i_7] += dt_2;
+      dMx -= dt_2;
     }
     // reverse of line 17: for (let i = 1; i < v.length; i++) mx = Math.max(mx, v[i]);
-    for (let k_4 = trips_13; k_4 > 0; k_4--) {
-      const t26 = tape[--top];
-      const i_14 = indices[--itop];
+    let i_8 = 1 + trips_4;
+    for (let k_4 = trips_4; k_4 > 0; k_4--) {
+      i_8 -= 1;
+      const t22 = tape[--top];
       const mx_2 = tape[--top];
-      const t27 = mx_2 >= t26;
-      dYpred[i_14] += t27 ? 0 : dMx;
-      dMx = t27 ? dMx : 0;
+      const t23 = mx_2 >= t22;
+      dYpred[i_8] += t23 ? 0 : dMx;
+      dMx = t23 ? dMx : 0;
     }
     // reverse of line 16: let mx = v[0];
     dYpred[0] += dMx;
+    const t24 = Math.max(0, b_3);
     // reverse of line 48: for (let i = 0; i < b; i++) out[i] = xp[i] * extraParams[1][i] + extr...
-    for (let k_5 = trips_12; k_5 > 0; k_5--) {
-      const t28 = tape[--top];
-      const i_15 = indices[--itop];
-      const dt_5 = dExtraParams[1];
-      const t29 = extraParams[1][i_15];
-      const dt_6 = dExtraParams[2];
-      const dt_7 = dYpred[i_15];
-      dYpred[i_15] = 0;
-      dt_6[i_15] += dt_7;
-      dt_5[i_15] += dt_7 * t28;
-      dXp_1[i_15] += dt_7 * t29;
+    let i_9 = t24;
+    for (let k_5 = t24; k_5 > 0; k_5--) {
+      i_9 -= 1;
+      const t25 = tape[--top];
+      const dt_3 = dExtraParams[1];
+      const t26 = extraParams[1][i_9];
+      const dt_4 = dExtraParams[2];
+      const dt_5 = dYpred[i_9];
+      dYpred[i_9] = 0;
+      dt_4[i_9] += dt_5;
+      dt_3[i_9] += dt_5 * t25;
+      dXp_1[i_9] += dt_5 * t26;
     }
     // reverse of line 44: for (let j = 0; j < state.length; j += 2) {
-    for (let k_6 = trips_11; k_6 > 0; k_6--) {
-      const trips_16 = tape[--top];
-      const b_3 = tape[--top];
-      const dt_8 = arrays.pop() as number[];
-      const dt_9 = arrays.pop() as number[];
+    let j_3 = trips_3 * 2;
+    for (let k_6 = trips_3; k_6 > 0; k_6--) {
+      j_3 -= 2;
+      const b_4 = tape[--top];
       const dXp_2 = arrays.pop() as number[];
-      const j_3 = indices[--itop];
-      const t30 = mainParams[j_3];
-      const dt_10 = dMainParams[j_3];
-      const dt_11 = dMainParams[j_3 + 1];
+      const weight_1 = mainParams[j_3];
+      const dWeight = dMainParams[j_3];
+      const t27 = j_3 + 1;
+      const dBias = dMainParams[t27];
+      const dHidden = ds[j_3];
+      const dCell = ds[t27];
+      const t28 = Math.max(0, b_4);
       // reverse of line 29: for (let i = 0; i < b; i++) {
-      for (let k_7 = trips_16; k_7 > 0; k_7--) {
-        const t31 = tape[--top];
-        const t32 = tape[--top];
+      let i_10 = t28;
+      for (let k_7 = t28; k_7 > 0; k_7--) {
+        i_10 -= 1;
+        const t29 = tape[--top];
+        const t30 = tape[--top];
         const change_1 = tape[--top];
         const outgate_1 = tape[--top];
-        const t33 = tape[--top];
+        const t31 = tape[--top];
         const ingate_1 = tape[--top];
+        const t32 = tape[--top];
+        const t33 = tape[--top];
+        const forget_1 = tape[--top];
         const t34 = tape[--top];
         const t35 = tape[--top];
-        const forget_1 = tape[--top];
-        const t36 = tape[--top];
-        const t37 = tape[--top];
-        const i_16 = indices[--itop];
-        const t38 = t30[i_16];
-        const t39 = 1 + t36;
-        const t40 = b_3 + i_16;
-        const t41 = t30[t40];
-        const t42 = 1 + t34;
-        const t43 = 2 * b_3 + i_16;
-        const t44 = t30[t43];
-        const t45 = 1 + t33;
-        const t46 = 3 * b_3 + i_16;
-        const t47 = t30[t46];
+        const t36 = weight_1[i_10];
+        const t37 = 1 + t34;
+        const t38 = b_4 + i_10;
+        const t39 = weight_1[t38];
+        const t40 = 1 + t32;
+        const t41 = 2 * b_4 + i_10;
+        const t42 = weight_1[t41];
+        const t43 = 1 + t31;
+        const t44 = 3 * b_4 + i_10;
+        const t45 = weight_1[t44];
         // reverse of line 35: hidden[i] = outgate * Math.tanh(cell[i]);
-        const dt_12 = dt_9[i_16];
-        dt_9[i_16] = 0;
-        const dOutgate = dt_12 * t31;
-        dt_8[i_16] += dt_12 * outgate_1 * (1 - t31 * t31);
+        const dt_6 = dHidden[i_10];
+        dHidden[i_10] = 0;
+        const dOutgate = dt_6 * t29;
+        dCell[i_10] += dt_6 * outgate_1 * (1 - t29 * t29);
         // reverse of line 34: cell[i] = cell[i] * forget + ingate * change;
-        const dt_13 = dt_8[i_16];
-        dt_8[i_16] = 0;
-        const dIngate = dt_13 * change_1;
-        const dChange = dt_13 * ingate_1;
-        const dForget = dt_13 * t32;
-        dt_8[i_16] += dt_13 * forget_1;
+        const dt_7 = dCell[i_10];
+        dCell[i_10] = 0;
+        const dIngate = dt_7 * change_1;
+        const dChange = dt_7 * ingate_1;
+        const dForget = dt_7 * t30;
+        dCell[i_10] += dt_7 * forget_1;
         // reverse of line 33: const change = Math.tanh(hidden[i] * weight[3 * b + i] + bias[3 * b +...
-        const dt_14 = dChange * (1 - change_1 * change_1);
-        dt_11[t46] += dt_14;
-        const dt_15 = dt_14 * t47;
-        dt_10[t46] += dt_14 * t35;
+        const dt_8 = dChange * (1 - change_1 * change_1);
+        dBias[t44] += dt_8;
+        const dt_9 = dt_8 * t45;
+        dWeight[t44] += dt_8 * t33;
         // reverse of line 12: return 1 / (1 + Math.exp(-x));
-        const dt_16 = (dOutgate / t45) * outgate_1 * t33;
+        const dx = (dOutgate / t43) * outgate_1 * t31;
         // reverse of line 32: const outgate = sigmoid(input[i] * weight[2 * b + i] + bias[2 * b + i]);
-        dt_11[t43] += dt_16;
-        const dt_17 = dt_16 * t44;
-        dt_10[t43] += dt_16 * t37;
+        dBias[t41] += dx;
+        const dt_10 = dx * t42;
+        dWeight[t41] += dx * t35;
         // reverse of line 12: return 1 / (1 + Math.exp(-x));
-        const dt_18 = (dIngate / t42) * ingate_1 * t34;
+        const dx_1 = (dIngate / t40) * ingate_1 * t32;
         // reverse of line 31: const ingate = sigmoid(hidden[i] * weight[b + i] + bias[b + i]);
-        dt_11[t40] += dt_18;
-        dt_10[t40] += dt_18 * t35;
-        dt_9[i_16] += dt_15 + dt_18 * t41;
+        dBias[t38] += dx_1;
+        dWeight[t38] += dx_1 * t33;
+        dHidden[i_10] += dt_9 + dx_1 * t39;
         // reverse of line 12: return 1 / (1 + Math.exp(-x));
-        const dt_19 = (dForget / t39) * forget_1 * t36;
+        const dx_2 = (dForget / t37) * forget_1 * t34;
         // reverse of line 30: const forget = sigmoid(input[i] * weight[i] + bias[i]);
-        dt_11[i_16] += dt_19;
-        dt_10[i_16] += dt_19 * t37;
-        dXp_2[i_16] += dt_17 + dt_19 * t38;
+        dBias[i_10] += dx_2;
+        dWeight[i_10] += dx_2 * t35;
+        dXp_2[i_10] += dt_10 + dx_2 * t36;
       }
     }
     // reverse of line 42: for (let i = 0; i < b; i++) out[i] = input[i] * extraParams[0][i];
-    for (let k_8 = trips_10; k_8 > 0; k_8--) {
-      const i_17 = indices[--itop];
-      const t48 = t23[i_17];
-      const dt_20 = dExtraParams[0];
-      const dt_21 = dYpred[i_17];
-      dYpred[i_17] = 0;
-      dt_20[i_17] += dt_21 * t48;
+    let i_11 = t24;
+    for (let k_8 = t24; k_8 > 0; k_8--) {
+      i_11 -= 1;
+      const t46 = input_1[i_11];
+      const dt_11 = dExtraParams[0];
+      const dt_12 = dYpred[i_11];
+      dYpred[i_11] = 0;
+      dt_11[i_11] += dt_12 * t46;
     }
   }
+  const t47 = Math.max(0, state.length);
   // reverse of line 54: for (let j = 0; j < state.length; j++) s.push(state[j].slice());
-  for (let k_9 = trips; k_9 > 0; k_9--) {
-    const trips_17 = tape[--top];
-    const dt_22 = arrays.pop() as number[];
-    for (let k_10 = trips_17; k_10 > 0; k_10--) {
-      const k_11 = indices[--itop];
-      dt_22[k_11] = 0;
+  let j_4 = t47;
+  for (let k_9 = t47; k_9 > 0; k_9--) {
+    j_4 -= 1;
+    const dt_13 = arrays.pop() as number[];
+    const t48 = Math.max(0, state[j_4].length);
+    let k_10 = t48;
+    for (let k_11 = t48; k_11 > 0; k_11--) {
+      k_10 -= 1;
+      dt_13[k_10] = 0;
     }
   }
-  return { value: lstmObjective, grad: { mainParams: dMainParams, extraParams: dExtraParams } };
+  return lstmObjective;
 }
+
+/** Shadow arrays of lstmObjectiveGradInto's own arrays, kept between calls. */
+const lstmObjectiveGradShadows: number[][] = [];
 
 /** The value tape, kept between calls. */
 let tape: Float64Array = new Float64Array(1024);
-
-/** The index tape, kept between calls. */
-let indices: Int32Array = new Int32Array(1024);
 
 /** Array references recorded by loop bodies, kept between calls (empty between calls). */
 const arrays: (number[] | number[][] | Float64Array)[] = [];
@@ -373,11 +353,11 @@ function growValues(tape: Float64Array, need: number): Float64Array {
   return bigger;
 }
 
-/** A copy of the index tape with room for at least `need` entries. */
-function growIndices(tape: Int32Array, need: number): Int32Array {
-  const bigger = new Int32Array(Math.max(2 * tape.length, need));
-  bigger.set(tape);
-  return bigger;
+/** Zeros for `n` numbers: the array of `slot` in `pool` (kept between calls), made or remade when its length differs. */
+function pooledZeros(pool: number[][], slot: number, n: number): number[] {
+  const a = pool[slot];
+  if (a !== undefined && a.length === n) return a.fill(0);
+  return (pool[slot] = new Array<number>(n).fill(0));
 }
 
 /** Zeros in the shape of a matrix given as rows. */

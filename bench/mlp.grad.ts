@@ -9,39 +9,59 @@ export function mlpLossGrad(
   X: number[][],
   labels: readonly number[],
 ): { value: number; grad: { W1: number[][]; b1: number[]; W2: number[][]; b2: number[] } } {
+  const grad: { W1: number[][]; b1: number[]; W2: number[][]; b2: number[] } = {
+    W1: zerosLike(W1),
+    b1: new Array<number>(b1.length).fill(0),
+    W2: zerosLike(W2),
+    b2: new Array<number>(b2.length).fill(0),
+  };
+  return { value: mlpLossGradInto(W1, b1, W2, b2, X, labels, grad), grad };
+}
+
+/** Value of `mlpLoss` (mlp.ts:32); adds its gradient with respect to W1, b1, W2, b2 into `grad`. */
+export function mlpLossGradInto(
+  W1: number[][],
+  b1: readonly number[],
+  W2: number[][],
+  b2: readonly number[],
+  X: number[][],
+  labels: readonly number[],
+  grad: { W1: number[][]; b1: number[]; W2: number[][]; b2: number[] },
+): number {
   let top = 0;
-  const dW1 = zerosLike(W1);
-  const dB1 = new Array<number>(b1.length).fill(0);
-  const dW2 = zerosLike(W2);
-  const dB2 = new Array<number>(b2.length).fill(0);
+  let pooled = 0;
+  const dW1 = grad.W1;
+  const dB1 = grad.b1;
+  const dW2 = grad.W2;
+  const dB2 = grad.b2;
   let loss = 0;
   let n = 0;
   // tape: 1 number, 4 array references per trip, for the reverse sweep
   while (n < X.length) {
-    const t1 = X[n];
-    const t2 = W1.length;
-    const h = new Array<number>(t2).fill(0);
-    const dh = new Array<number>(t2).fill(0);
+    const x = X[n];
+    const t1 = W1.length;
+    const h = new Array<number>(t1).fill(0);
+    const dh = pooledZeros(mlpLossGradShadows, pooled++, t1);
     let i = 0;
     // tape: 1 number per trip, for the reverse sweep
     while (i < W1.length) {
       const row = W1[i];
       let s = b1[i];
       let j = 0;
-      while (j < t1.length) {
-        s += row[j] * t1[j];
+      while (j < x.length) {
+        s += row[j] * x[j];
         j += 1;
       }
-      const t3 = Math.tanh(s);
-      h[i] = t3;
+      const t2 = Math.tanh(s);
+      h[i] = t2;
       i += 1;
       if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-      tape[top++] = t3;
+      tape[top++] = t2;
     }
-    const t4 = labels[n];
-    const t5 = W2.length;
-    const z = new Array<number>(t5).fill(0);
-    const dz = new Array<number>(t5).fill(0);
+    const label = labels[n];
+    const t3 = W2.length;
+    const z = new Array<number>(t3).fill(0);
+    const dz = pooledZeros(mlpLossGradShadows, pooled++, t3);
     let m = -Infinity;
     let c = 0;
     // tape: 2 numbers per trip, for the reverse sweep
@@ -65,13 +85,13 @@ export function mlpLossGrad(
     let c_1 = 0;
     // tape: 1 number per trip, for the reverse sweep
     while (c_1 < z.length) {
-      const t6 = Math.exp(z[c_1] - m);
-      sum += t6;
+      const t4 = Math.exp(z[c_1] - m);
+      sum += t4;
       c_1 += 1;
       if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-      tape[top++] = t6;
+      tape[top++] = t4;
     }
-    loss += Math.log(sum) + m - z[t4];
+    loss += Math.log(sum) + m - z[label];
     n += 1;
     arrays.push(h);
     arrays.push(dh);
@@ -80,91 +100,94 @@ export function mlpLossGrad(
     if (top + 1 > tape.length) tape = growValues(tape, top + 1);
     tape[top++] = sum;
   }
-  const t7 = X.length;
-  const mlpLoss = loss / t7;
+  const t5 = X.length;
+  const mlpLoss = loss / t5;
   // reverse of line 37: return loss / X.length;
-  let dLoss = 1 / t7;
-  const t8 = Math.max(0, t7);
+  let dLoss = 1 / t5;
+  const t6 = Math.max(0, t5);
   // reverse of line 34: for (let n = 0; n < X.length; n++) {
-  let n_1 = t8;
-  for (let k = t8; k > 0; k--) {
+  let n_1 = t6;
+  for (let k = t6; k > 0; k--) {
     n_1 -= 1;
     const sum_1 = tape[--top];
     const dz_1 = arrays.pop() as number[];
     const z_1 = arrays.pop() as number[];
     const dh_1 = arrays.pop() as number[];
     const h_1 = arrays.pop() as number[];
-    const t9 = X[n_1];
-    const t10 = labels[n_1];
+    const x_1 = X[n_1];
+    const label_1 = labels[n_1];
     // reverse of line 28: return Math.log(sum) + m - z[label];
-    dz_1[t10] -= dLoss;
+    dz_1[label_1] -= dLoss;
     let dSum = dLoss / sum_1;
-    const t11 = Math.max(0, z_1.length);
+    const t7 = Math.max(0, z_1.length);
     // reverse of line 27: for (let c = 0; c < z.length; c++) sum += Math.exp(z[c] - m);
     let dm = dLoss;
-    let c_2 = t11;
-    for (let k_1 = t11; k_1 > 0; k_1--) {
+    let c_2 = t7;
+    for (let k_1 = t7; k_1 > 0; k_1--) {
       c_2 -= 1;
-      const t12 = tape[--top];
-      const dt = dSum * t12;
+      const t8 = tape[--top];
+      const dt = dSum * t8;
       dz_1[c_2] += dt;
       dm -= dt;
     }
-    const t13 = Math.max(0, W2.length);
+    const t9 = Math.max(0, W2.length);
     // reverse of line 19: for (let c = 0; c < W.length; c++) {
-    let c_3 = t13;
-    for (let k_2 = t13; k_2 > 0; k_2--) {
+    let c_3 = t9;
+    for (let k_2 = t9; k_2 > 0; k_2--) {
       c_3 -= 1;
       const s_2 = tape[--top];
       const m_2 = tape[--top];
       const row_2 = W2[c_3];
       const dRow = dW2[c_3];
       // reverse of line 24: m = Math.max(m, s);
-      const t14 = m_2 >= s_2;
-      let ds = t14 ? 0 : dm;
+      const t10 = m_2 >= s_2;
+      let ds = t10 ? 0 : dm;
       // reverse of line 23: z[c] = s;
-      const t15 = dz_1[c_3];
+      const t11 = dz_1[c_3];
       dz_1[c_3] = 0;
-      ds += t15;
-      const t16 = Math.max(0, h_1.length);
+      ds += t11;
+      const t12 = Math.max(0, h_1.length);
       // reverse of line 22: for (let j = 0; j < h.length; j++) s += row[j] * h[j];
-      let j_2 = t16;
-      for (let k_3 = t16; k_3 > 0; k_3--) {
+      let j_2 = t12;
+      for (let k_3 = t12; k_3 > 0; k_3--) {
         j_2 -= 1;
-        const t17 = row_2[j_2];
-        const t18 = h_1[j_2];
-        dh_1[j_2] += ds * t17;
-        dRow[j_2] += ds * t18;
+        const t13 = row_2[j_2];
+        const t14 = h_1[j_2];
+        dh_1[j_2] += ds * t13;
+        dRow[j_2] += ds * t14;
       }
       // reverse of line 21: let s = b[c];
       dB2[c_3] += ds;
-      dm = t14 ? dm : 0;
+      dm = t10 ? dm : 0;
     }
-    const t19 = Math.max(0, W1.length);
+    const t15 = Math.max(0, W1.length);
     // reverse of line 6: for (let i = 0; i < W.length; i++) {
-    let i_1 = t19;
-    for (let k_4 = t19; k_4 > 0; k_4--) {
+    let i_1 = t15;
+    for (let k_4 = t15; k_4 > 0; k_4--) {
       i_1 -= 1;
-      const t20 = tape[--top];
+      const t16 = tape[--top];
       const dRow_1 = dW1[i_1];
       // reverse of line 10: h[i] = Math.tanh(s);
       const dt_1 = dh_1[i_1];
       dh_1[i_1] = 0;
-      let ds_1 = dt_1 * (1 - t20 * t20);
-      const t21 = Math.max(0, t9.length);
+      let ds_1 = dt_1 * (1 - t16 * t16);
+      const t17 = Math.max(0, x_1.length);
       // reverse of line 9: for (let j = 0; j < x.length; j++) s += row[j] * x[j];
-      let j_3 = t21;
-      for (let k_5 = t21; k_5 > 0; k_5--) {
+      let j_3 = t17;
+      for (let k_5 = t17; k_5 > 0; k_5--) {
         j_3 -= 1;
-        const t22 = t9[j_3];
-        dRow_1[j_3] += ds_1 * t22;
+        const t18 = x_1[j_3];
+        dRow_1[j_3] += ds_1 * t18;
       }
       // reverse of line 8: let s = b[i];
       dB1[i_1] += ds_1;
     }
   }
-  return { value: mlpLoss, grad: { W1: dW1, b1: dB1, W2: dW2, b2: dB2 } };
+  return mlpLoss;
 }
+
+/** Shadow arrays of mlpLossGradInto's own arrays, kept between calls. */
+const mlpLossGradShadows: number[][] = [];
 
 /** The value tape, kept between calls. */
 let tape: Float64Array = new Float64Array(1024);
@@ -177,6 +200,13 @@ function growValues(tape: Float64Array, need: number): Float64Array {
   const bigger = new Float64Array(Math.max(2 * tape.length, need));
   bigger.set(tape);
   return bigger;
+}
+
+/** Zeros for `n` numbers: the array of `slot` in `pool` (kept between calls), made or remade when its length differs. */
+function pooledZeros(pool: number[][], slot: number, n: number): number[] {
+  const a = pool[slot];
+  if (a !== undefined && a.length === n) return a.fill(0);
+  return (pool[slot] = new Array<number>(n).fill(0));
 }
 
 /** Zeros in the shape of a matrix given as rows. */

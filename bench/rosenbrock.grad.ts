@@ -2,7 +2,13 @@
 
 /** Value and gradient of `rosenbrock` (rosenbrock.ts:2) with respect to x. */
 export function rosenbrockGrad(x: readonly number[]): { value: number; grad: { x: number[] } } {
-  const dx = new Array<number>(x.length).fill(0);
+  const grad: { x: number[] } = { x: new Array<number>(x.length).fill(0) };
+  return { value: rosenbrockGradInto(x, grad), grad };
+}
+
+/** Value of `rosenbrock` (rosenbrock.ts:2); adds its gradient with respect to x into `grad`. */
+export function rosenbrockGradInto(x: readonly number[], grad: { x: number[] }): number {
+  const dx = grad.x;
   let s = 0;
   let i = 0;
   while (i + 1 < x.length) {
@@ -34,5 +40,5 @@ export function rosenbrockGrad(x: readonly number[]): { value: number; grad: { x
     dx[i_2] += dt - t5 - t5;
     dx[i_3] += da;
   }
-  return { value: s, grad: { x: dx } };
+  return s;
 }

@@ -11,12 +11,34 @@ export function springChainGrad(
   steps: number,
   target: readonly number[],
 ): { value: number; grad: { x0: number[]; v0: number[]; k: number; c: number } } {
+  const grad: { x0: number[]; v0: number[]; k: number; c: number } = {
+    x0: new Array<number>(x0.length).fill(0),
+    v0: new Array<number>(v0.length).fill(0),
+    k: 0,
+    c: 0,
+  };
+  return { value: springChainGradInto(x0, v0, k, c, damping, dt, steps, target, grad), grad };
+}
+
+/** Value of `springChain` (springs.ts:7); adds its gradient with respect to x0, v0, k, c into `grad`. */
+export function springChainGradInto(
+  x0: readonly number[],
+  v0: readonly number[],
+  k: number,
+  c: number,
+  damping: number,
+  dt: number,
+  steps: number,
+  target: readonly number[],
+  grad: { x0: number[]; v0: number[]; k: number; c: number },
+): number {
   let top = 0;
-  const dX0 = new Array<number>(x0.length).fill(0);
-  const dV0 = new Array<number>(v0.length).fill(0);
+  let pooled = 0;
+  const dX0 = grad.x0;
+  const dV0 = grad.v0;
   const n = x0.length;
   const x = new Array<number>(n).fill(0);
-  const dx = new Array<number>(n).fill(0);
+  const dx = pooledZeros(springChainGradShadows, pooled++, n);
   let k_1 = 0;
   while (k_1 < n) {
     x[k_1] = x0[k_1];
@@ -24,14 +46,14 @@ export function springChainGrad(
   }
   const t1 = v0.length;
   const v = new Array<number>(t1).fill(0);
-  const dv = new Array<number>(t1).fill(0);
+  const dv = pooledZeros(springChainGradShadows, pooled++, t1);
   let k_2 = 0;
   while (k_2 < t1) {
     v[k_2] = v0[k_2];
     k_2 += 1;
   }
   const force = new Array<number>(n).fill(0);
-  const dForce = new Array<number>(n).fill(0);
+  const dForce = pooledZeros(springChainGradShadows, pooled++, n);
   let step = 0;
   while (step < steps) {
     let i = 0;
@@ -156,8 +178,13 @@ export function springChainGrad(
     dx[k_9] = 0;
     dX0[k_9] += dt_5;
   }
-  return { value: loss, grad: { x0: dX0, v0: dV0, k: dk, c: dc } };
+  grad.k += dk;
+  grad.c += dc;
+  return loss;
 }
+
+/** Shadow arrays of springChainGradInto's own arrays, kept between calls. */
+const springChainGradShadows: number[][] = [];
 
 /** The value tape, kept between calls. */
 let tape: Float64Array = new Float64Array(1024);
@@ -167,4 +194,11 @@ function growValues(tape: Float64Array, need: number): Float64Array {
   const bigger = new Float64Array(Math.max(2 * tape.length, need));
   bigger.set(tape);
   return bigger;
+}
+
+/** Zeros for `n` numbers: the array of `slot` in `pool` (kept between calls), made or remade when its length differs. */
+function pooledZeros(pool: number[][], slot: number, n: number): number[] {
+  const a = pool[slot];
+  if (a !== undefined && a.length === n) return a.fill(0);
+  return (pool[slot] = new Array<number>(n).fill(0));
 }
