@@ -96,18 +96,20 @@ function offsetCounter(args: Value[], x: Value): { counter: Value; by: Value } |
   return args.includes(counter) && by.def?.kind === Structural.Const && wholeNumber(by) ? { counter, by } : undefined;
 }
 
+/** For a `while` state argument: whether `holds` holds for its initial and its next value (false for any other argument). */
+function loopStateHolds(v: Value, holds: (x: Value) => boolean): boolean {
+  const loop = v.region?.owner;
+  const j = v.region?.args.indexOf(v) ?? -1;
+  if (!loop || loop.kind !== Structural.While || j < 0) return false;
+  return holds(loop.operands[j]!) && holds(terminator(loop.regions[1]!).operands[j]!);
+}
+
 /** A whole number known to be at least 0: constants, lengths, and sums and loop state made of them. */
 function nonNegative(v: Value, visiting = new Set<Value>()): boolean {
   if (visiting.has(v)) return true;
   visiting.add(v);
   const op = v.def;
-  if (!op) {
-    const loop = v.region?.owner;
-    const j = v.region?.args.indexOf(v) ?? -1;
-    if (!loop || loop.kind !== Structural.While || j < 0) return false;
-    const next = terminator(loop.regions[1]!).operands[j]!;
-    return nonNegative(loop.operands[j]!, visiting) && nonNegative(next, visiting);
-  }
+  if (!op) return loopStateHolds(v, (x) => nonNegative(x, visiting));
   if (op.kind === Structural.Const) return typeof op.literal === "number" && Number.isInteger(op.literal) && op.literal >= 0 && op.literal < 2 ** 31;
   if (op.kind === "len") return true;
   if (op.kind === "add") return op.operands.every((x) => nonNegative(x, visiting));
@@ -135,14 +137,7 @@ export function wholeNumber(v: Value, visiting = new Set<Value>()): boolean {
   if (visiting.has(v)) return true; // around a loop: whole if everything else is
   visiting.add(v);
   const op = v.def;
-  if (!op) {
-    // A loop state argument: whole when its initial and next values are.
-    const loop = v.region?.owner;
-    const j = v.region?.args.indexOf(v) ?? -1;
-    if (!loop || loop.kind !== Structural.While || j < 0) return false;
-    const next = terminator(loop.regions[1]!).operands[j]!;
-    return wholeNumber(loop.operands[j]!, visiting) && wholeNumber(next, visiting);
-  }
+  if (!op) return loopStateHolds(v, (x) => wholeNumber(x, visiting));
   if (op.kind === Structural.Const) return typeof op.literal === "number" && Number.isInteger(op.literal) && Math.abs(op.literal) < 2 ** 31;
   if (op.kind === "len") return true;
   if (op.kind === "add" || op.kind === "sub") return op.operands.every((x) => wholeNumber(x, visiting));
