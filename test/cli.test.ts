@@ -185,6 +185,18 @@ describe("diagnostics", () => {
     expect(read(dir, "src/broken.grad.ts")).toBe(previous);
   });
 
+  it("in a file the input imports name that file and show its line", async () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      "loss.ts": 'import { scale } from "./lib/ops.js";\nexport function loss(a: number[], k: number): number {\n  scale(a, k);\n  return a[0];\n}\n',
+      "lib/ops.ts": "export function scale(a: number[], k: number): void {\n  a[0] *= k;\n}\n",
+    });
+    const run = await adgen(dir, ["loss.ts"], { generate });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^lib\/ops\.ts:2:3 - error ADG1012: /);
+    expect(run.stderr).toContain("a[0] *= k;");
+  });
+
   it("thrown by generate() as a DiagnosticError are reported the same way", async () => {
     const dir = tempDir();
     writeFiles(dir, { "broken.ts": broken });

@@ -4,6 +4,7 @@
  * reverse-sweep statements starts with a comment naming the source line it
  * reverses.
  */
+import path from "node:path";
 import { InternalError } from "../diagnostics.js";
 import { literalText } from "../ir/literal.js";
 import { primitive } from "../ir/primitives.js";
@@ -140,7 +141,7 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
   // A vector-valued function's value has the shape of its result.
   const valueShape = f.resultShape && f.resultShape.kind !== "value" ? f.resultShape : undefined;
   const valuePaths = valueShape ? leavesOf(valueShape).map((l) => l.path) : [];
-  const printer = new Printer(f, allocation, paths, buffers, pooled, pools, vjp ? { valueCount, valuePaths } : undefined);
+  const printer = new Printer(f, allocation, paths, buffers, pooled, pools, vjp ? { valueCount, valuePaths } : undefined, ctx.sourceFile);
   const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map(tapeOf));
   const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [`let ${tapes[kind].top} = 0;`]));
   const used = new Set<string>();
@@ -229,6 +230,9 @@ function zerosText(type: Type, a: string): string {
   return type === "f64[][]" ? `zerosLike(${a})` : type === "Float64Array" ? `new Float64Array(${a}.length)` : `new Array<number>(${a}.length).fill(0)`;
 }
 
+/** The source line an op reverses, as a key for its comment group. */
+const groupOf = (op: Op): string | undefined => (op.loc ? `${op.loc.file ?? ""}:${op.loc.line}` : undefined);
+
 class Printer {
   private readonly predeclared: Set<Variable>;
   private readonly firstDefinitions = new Map<Variable, Value>();
@@ -247,6 +251,8 @@ class Printer {
     private readonly pools: { f64: string; floats: string },
     /** For a VJP: how many values the return starts with, and their paths in a tuple or object result. */
     private readonly vjp?: { valueCount: number; valuePaths: string[][] },
+    /** The entry's file name: comments on lines of other files name theirs. */
+    private readonly sourceFile = "",
   ) {
     for (const op of walkOps(f.body)) if (op.kind !== Structural.Return) for (const v of op.operands) this.usedBeforeReturn.add(v);
     this.params = new Set(f.params.map((p) => p.value));
@@ -256,8 +262,8 @@ class Printer {
     ]);
   }
 
-  /** The statements of a region; `group` is the source line whose reverse comment is already in force. */
-  region(r: Region, group?: number): string[] {
+  /** The statements of a region; `group` is the source line (`groupOf`) whose reverse comment is already in force. */
+  region(r: Region, group?: string): string[] {
     const out: string[] = [];
     for (let i = 0; i < r.ops.length; i++) {
       const op = r.ops[i]!;
@@ -270,9 +276,11 @@ class Printer {
         continue;
       }
       if (op.results.length === 1 && this.a.inlined.has(op.results[0]!)) continue;
-      if (op.reverse && op.loc && op.loc.line !== group) {
-        group = op.loc.line;
-        out.push(`// reverse of line ${op.loc.line}: ${abbreviate(op.loc.text)}`);
+      if (op.reverse && op.loc && groupOf(op) !== group) {
+        group = groupOf(op);
+        // A line of an imported file says which file.
+        const file = op.loc.file && path.basename(op.loc.file) !== this.sourceFile ? `${path.basename(op.loc.file)} ` : "";
+        out.push(`// reverse of ${file}line ${op.loc.line}: ${abbreviate(op.loc.text)}`);
       }
       out.push(...this.statement(op));
     }
@@ -351,7 +359,7 @@ class Printer {
   private whileStatement(op: Op): string[] {
     const [cond, body] = op.regions as [Region, Region];
     // A loop of the reverse sweep (a user rule's, a seed's) is under its own comment already.
-    const group = op.reverse ? op.loc?.line : undefined;
+    const group = op.reverse ? groupOf(op) : undefined;
     const condLines = this.region(cond, group);
     const test = this.expr(terminator(cond).operands[0]!);
     const bodyLines = [...this.region(body, group), ...this.yieldAssignments(op, body, new Map())];
@@ -363,7 +371,7 @@ class Printer {
   private repeatStatement(op: Op): string[] {
     const body = op.regions[0]!;
     const k = this.a.repeatCounters.get(op)!;
-    const group = op.loc?.line;
+    const group = groupOf(op);
     return [
       ...this.loopInits(op),
       `for (let ${k} = ${this.expr(op.operands[0]!)}; ${k} > 0; ${k}--) {`,
@@ -379,7 +387,7 @@ class Printer {
       out.push(d.init ? `let ${d.variable.name} = ${this.expr(d.init)};` : `let ${d.variable.name}: ${tsType(d.result.type)};`);
     }
     const declared = new Map((this.a.declarations.get(op) ?? []).map((d) => [d.result, d.init]));
-    const group = op.reverse ? op.loc?.line : undefined;
+    const group = op.reverse ? groupOf(op) : undefined;
     const branches = op.regions.map((region) => [...this.region(region, group), ...this.yieldAssignments(op, region, declared)]);
     const cond = this.expr(op.operands[0]!);
     if (branches[0]!.length === 0) {

@@ -75,13 +75,16 @@ function importedFile(dir: string, specifier: string): string | undefined {
   return candidates.find((c) => /\.(m|c)?ts$/.test(c) && !c.endsWith(".d.ts") && existsSync(c));
 }
 
+/** How to name `file` to the user who named `entry` (absolute) as `displayPath`: relative to it, in the same style. */
+export function displayPathOf(displayPath: string, entry: string, file: string): string {
+  if (file === entry) return displayPath;
+  return path.join(path.dirname(displayPath), path.relative(path.dirname(entry), file));
+}
+
 /** The diagnostic for `node`, reported against the file as the user named it (another file relative to it). */
 export function diagnosticAt(displayPath: string, node: Node, code: Code, message: string): Diagnostic {
   const sf = node.getSourceFile();
-  const named = path.resolve(displayPath);
-  if (sf.getFilePath() !== named) {
-    displayPath = path.join(path.dirname(displayPath), path.relative(path.dirname(named), sf.getFilePath()));
-  }
+  displayPath = displayPathOf(displayPath, path.resolve(displayPath), sf.getFilePath());
   const start = node.getStart();
   const { line, column } = sf.getLineAndColumnAtPos(start);
   const lineText = sf.getFullText().split(/\r?\n/)[line - 1] ?? "";
@@ -122,7 +125,7 @@ export function locOf(node: Node): SourceLoc {
   const sf = node.getSourceFile();
   const { line, column } = sf.getLineAndColumnAtPos(node.getStart());
   const text = (sf.getFullText().split(/\r?\n/)[line - 1] ?? "").trim();
-  return { line, column, text };
+  return { line, column, text, file: sf.getFilePath() };
 }
 
 /** The IR type of a TypeScript type, or undefined when it is outside the subset. */

@@ -10,6 +10,7 @@ import { aliasClasses } from "../ad/activity.js";
 import { Codes, type Diagnostic } from "../diagnostics.js";
 import { isArray, Structural, type Func, type Value } from "../ir/types.js";
 import { terminator, walkOps } from "../ir/walk.js";
+import { displayPathOf } from "./source.js";
 
 export function parameterWrites(displayPath: string, fn: FunctionDeclaration, f: Func): Diagnostic[] {
   const classes = aliasClasses(f.body);
@@ -47,17 +48,19 @@ export function parameterWrites(displayPath: string, fn: FunctionDeclaration, f:
       }
     }
   }
-  const lines = fn.getSourceFile().getFullText().split(/\r?\n/);
+  const own = fn.getSourceFile();
   const diagnostics: Diagnostic[] = [];
   for (const op of ops) {
     if (op.kind !== "store" && op.kind !== "append") continue;
     const names = [...of(origin, op.operands[0]!)];
     if (names.length === 0 || !op.loc) continue;
-    const sourceLine = lines[op.loc.line - 1] ?? "";
+    // The write may be in a helper imported from another file: report it there.
+    const file = op.loc.file ? own.getProject().getSourceFile(op.loc.file) ?? own : own;
+    const sourceLine = file.getFullText().split(/\r?\n/)[op.loc.line - 1] ?? "";
     diagnostics.push({
       code: Codes.ParameterWrite,
       message: `'${fn.getName()}' writes into its parameter '${names[0]}'; the gradient must leave arguments unchanged, so copy the array first (e.g. 'const ${names[0]}Copy = ${names[0]}.slice()')`,
-      file: displayPath,
+      file: displayPathOf(displayPath, own.getFilePath(), file.getFilePath()),
       line: op.loc.line,
       column: op.loc.column,
       length: Math.max(1, sourceLine.trimEnd().length - (op.loc.column - 1)),

@@ -29,6 +29,8 @@ export interface SourceLoc {
   column: number;
   /** The trimmed text of the source line. */
   text: string;
+  /** The absolute path of the file, when known (code inlined from an imported file has its own). */
+  file?: string;
 }
 
 export type NameKind =
