@@ -57,11 +57,6 @@ export function flatten(b: Bound, env: Env): Value[] {
   return cellsOf(b).map((c) => env.get(c) as Value);
 }
 
-/** How many IR values a shape flattens to. */
-export function leafCount(s: Shape): number {
-  return s.kind === "value" ? 1 : partKeys(s).reduce((n, k) => n + leafCount(partShape(s, k)), 0);
-}
-
 /** A fresh aggregate of `shape` whose cells hold `values` (in leaf order), bound in `env`. */
 export function build(shape: Shape, values: Value[], env: Env, name: string, mark: Partial<Cell> = {}): Bound {
   let next = 0;
