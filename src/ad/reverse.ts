@@ -10,7 +10,7 @@
 import { InternalError } from "../diagnostics.js";
 import { Builder, emptyRegion } from "../ir/builder.js";
 import { primitive, type Shadows } from "../ir/primitives.js";
-import { isVectorValued, leavesOf, shapeText } from "../ir/shape.js";
+import { isVectorValued, leavesOf, partName, shapeText } from "../ir/shape.js";
 import { isArray, Structural, type Func, type Op, type Param, type Region, type Shape, type Value } from "../ir/types.js";
 import { definedInside, replaceUses, terminator, useCounts, walkOps } from "../ir/walk.js";
 import { aliasClasses, analyseActivity, type AliasClasses } from "./activity.js";
@@ -98,7 +98,7 @@ function freeName(name: string, taken: string[]): string {
 /** One parameter per leaf of the result's shape: the seed, read like a tuple or object parameter. */
 function seedParameters(b: Builder, body: Region, shape: Shape, name: string, taken: string[]): Param[] {
   return leavesOf(shape).map((leaf) => {
-    const path = leaf.path.reduce((base, key) => `${base}${/^\d/.test(key) ? key : key[0]!.toUpperCase() + key.slice(1)}`, name);
+    const path = leaf.path.reduce(partName, name);
     const leafName = leaf.path.length ? freeName(path, taken) : name;
     taken.push(leafName);
     const value = b.argument(body, leaf.type, leafName, "source");

@@ -9,7 +9,7 @@
  */
 import type { ts } from "ts-morph";
 import type { Value } from "../ir/types.js";
-import { partKeys, partShape, type AggregateShape, type Shape } from "./shape.js";
+import { partKeys, partName, partShape, type AggregateShape, type Shape } from "./shape.js";
 
 export interface Cell {
   /** A name hint for the values it holds, e.g. `stateX`, `y0`. */
@@ -72,10 +72,4 @@ export function build(shape: Shape, values: Value[], env: Env, name: string, mar
   };
   if (shape.kind === "value") return values[0]!;
   return make(shape, name) as Aggregate;
-}
-
-/** `state` + `x` -> `stateX`; `y` + `0` -> `y0`; an unnamed tuple's `0` -> `item0`. */
-export function partName(base: string, key: string): string {
-  if (/^\d/.test(key)) return `${base || "item"}${key}`; // a name may not start with a digit
-  return base ? `${base}${key[0]!.toUpperCase()}${key.slice(1)}` : key;
 }

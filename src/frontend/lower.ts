@@ -16,12 +16,12 @@ import { defineUserRule } from "../ad/user-rules.js";
 import { definePrimitive, mathConstants } from "../ir/primitives.js";
 import { isArray, Structural, type Func, type Op, type Param, type Region, type Type, type Value } from "../ir/types.js";
 import {
-  build, cellsOf, flatten, isAggregate, isCell, partName, Unassigned, type Aggregate, type Binding, type Bound, type Cell, type Env,
+  build, cellsOf, flatten, isAggregate, isCell, Unassigned, type Aggregate, type Binding, type Bound, type Cell, type Env,
 } from "./aggregate.js";
 import { arrayMethod, compoundAssignments, isModuleConstant, literalType } from "./fence.js";
 import { calleeFunction, declarationOf as resolvedDeclaration, isAggregateNode, isStopGradient, partKeyOf, shorthandDeclaration } from "./resolve.js";
 import { ruleKey, type Rules, type UserRule } from "./rules.js";
-import { leavesOf, partKeys, partShape, shapeAt, shapeOf, shapeText, type AggregateShape, type Shape } from "./shape.js";
+import { leavesOf, partKeys, partName, partShape, shapeAt, shapeOf, shapeText, type AggregateShape, type Shape } from "./shape.js";
 import { diagnosticAt, locOf, typeText, valueType } from "./source.js";
 
 /** The statements still to run: the rest of a block, then the rest of the enclosing blocks. */

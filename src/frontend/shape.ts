@@ -7,12 +7,12 @@
  * so the IR and the reverse-mode transform never see them.
  */
 import { Node, ts, type Type as TsType } from "ts-morph";
-import { type AggregateShape, leavesOf, partKeys, partShape, shapeText } from "../ir/shape.js";
+import { type AggregateShape, leavesOf, partKeys, partName, partShape, shapeText } from "../ir/shape.js";
 import type { Shape } from "../ir/types.js";
 import { typeText, valueType } from "./source.js";
 
 export type { AggregateShape, Shape };
-export { leavesOf, partKeys, partShape, shapeText };
+export { leavesOf, partKeys, partName, partShape, shapeText };
 
 /** Nesting deeper than this is taken for a recursive type. */
 const MAX_DEPTH = 8;

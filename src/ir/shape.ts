@@ -15,6 +15,12 @@ export function partShape(s: AggregateShape, key: string): Shape {
   return part;
 }
 
+/** `state` + `x` -> `stateX`; `y` + `0` -> `y0`; an unnamed tuple's `0` -> `item0`: names for the leaves of an aggregate. */
+export function partName(base: string, key: string): string {
+  if (/^\d/.test(key)) return `${base || "item"}${key}`; // a name may not start with a digit
+  return base ? `${base}${key[0]!.toUpperCase()}${key.slice(1)}` : key;
+}
+
 /** Every value inside a shape with its path of part keys, in order. */
 export function leavesOf(s: Shape, path: string[] = []): { path: string[]; type: Type; text: string }[] {
   if (s.kind === "value") return [{ path, type: s.type, text: s.text }];
