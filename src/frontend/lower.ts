@@ -587,21 +587,8 @@ class Lowerer {
     if (arrayMethod(call) === "push") {
       b.prim("append", [array, b.prim("len", [array]), value]);
     } else {
-      this.countedLoop(b.prim("len", [array]), (k) => b.prim("store", [array, k, value]));
+      b.countedLoop(b.prim("len", [array]), (k) => b.prim("store", [array, k, value]));
     }
-  }
-
-  /** A `while` op running `body(k)` for k = 0 .. n-1, for the loops hidden in fill and slice. */
-  private countedLoop(n: Value, body: (k: Value) => void): void {
-    const b = this.b;
-    const op = b.whileOp([b.const(0)]);
-    const [cond, loopBody] = op.regions as [Region, Region];
-    for (const v of [cond.args[0]!, loopBody.args[0]!, op.results[0]!]) v.name = "k";
-    b.inRegion(cond, () => b.yield([b.prim("lt", [cond.args[0]!, n])]));
-    b.inRegion(loopBody, () => {
-      body(loopBody.args[0]!);
-      b.yield([b.add(loopBody.args[0]!, b.const(1))]);
-    });
   }
 
   /** A copy of an array (`a.slice()`): numbers are copied one by one, rows by reference. */
@@ -610,11 +597,11 @@ class Lowerer {
     const n = b.prim("len", [array]);
     if (array.type === "f64[][]") {
       const rows = b.prim("nalloc", []);
-      this.countedLoop(n, (k) => b.prim("append", [rows, k, b.prim("load", [array, k])]));
+      b.countedLoop(n, (k) => b.prim("append", [rows, k, b.prim("load", [array, k])]));
       return rows;
     }
     const copy = b.prim(array.type === "Float64Array" ? "falloc" : "alloc", [n]);
-    this.countedLoop(n, (k) => b.prim("store", [copy, k, b.prim("load", [array, k])]));
+    b.countedLoop(n, (k) => b.prim("store", [copy, k, b.prim("load", [array, k])]));
     return copy;
   }
 
@@ -889,7 +876,7 @@ class Lowerer {
       // new Array(n).fill(v)
       const array = b.prim("alloc", [this.expr((target as Node & { getArguments(): Node[] }).getArguments()[0]!, env)]);
       const value = this.expr(call.getArguments()[0]!, env);
-      if (constantOf(value) !== 0) this.countedLoop(b.prim("len", [array]), (k) => b.prim("store", [array, k, value]));
+      if (constantOf(value) !== 0) b.countedLoop(b.prim("len", [array]), (k) => b.prim("store", [array, k, value]));
       return array;
     }
     if (isStopGradient(call)) {

@@ -120,6 +120,18 @@ export class Builder {
     return this.insert(op);
   }
 
+  /** A `while` op running `body(k)` for k = 0 .. n-1 (the loops of fill, slice and whole-array adjoints). */
+  countedLoop(n: Value, body: (k: Value) => void): void {
+    const op = this.whileOp([this.const(0)]);
+    const [cond, loop] = op.regions as [Region, Region];
+    for (const v of [cond.args[0]!, loop.args[0]!, op.results[0]!]) v.name = "k";
+    this.inRegion(cond, () => this.yield([this.prim("lt", [cond.args[0]!, n])]));
+    this.inRegion(loop, () => {
+      body(loop.args[0]!);
+      this.yield([this.add(loop.args[0]!, this.const(1))]);
+    });
+  }
+
   /** A `repeat` op: runs its body `count` times over the state. */
   repeatOp(count: Value, init: Value[]): Op {
     const op = this.makeOp(Structural.Repeat, [count, ...init], init.map((v) => v.type));
