@@ -22,7 +22,7 @@ import { arrayMethod, compoundAssignments, isModuleConstant, literalType } from 
 import { calleeFunction, declarationOf as resolvedDeclaration, isAggregateNode, isStopGradient, partKeyOf, shorthandDeclaration } from "./resolve.js";
 import { ruleKey, type Rules, type UserRule } from "./rules.js";
 import { leavesOf, partKeys, partName, partShape, shapeAt, shapeOf, shapeText, type AggregateShape, type Shape } from "./shape.js";
-import { diagnosticAt, locOf, typeText, valueType } from "./source.js";
+import { diagnosticAt, isRelativeSpecifier, locOf, typeText, valueType } from "./source.js";
 
 /** The statements still to run: the rest of a block, then the rest of the enclosing blocks. */
 interface Continuation {
@@ -1059,7 +1059,7 @@ function externalCall(callee: Node, entryPath: string): string {
   let header: string | undefined;
   if (own && Node.isImportSpecifier(own)) {
     let module = own.getImportDeclaration().getModuleSpecifierValue();
-    if (module.startsWith(".")) {
+    if (isRelativeSpecifier(module)) {
       // Relative to the generated file, which sits beside the entry file, not beside the importing helper.
       const target = path.resolve(path.dirname(callee.getSourceFile().getFilePath()), module);
       module = path.relative(path.dirname(path.resolve(entryPath)), target).split(path.sep).join("/");

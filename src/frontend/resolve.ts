@@ -5,6 +5,7 @@
  */
 import { FunctionDeclaration, Node, ts } from "ts-morph";
 import { shapeOf } from "./shape.js";
+import { isRelativeSpecifier } from "./source.js";
 
 /** The module adgen's marker functions are imported from. */
 export const RUNTIME_MODULE = "adgen/runtime";
@@ -34,7 +35,7 @@ export function isStopGradient(call: Node & { getExpression(): Node }): boolean 
 /** Whether the module a name is imported from is one of the project's own files (a relative path). */
 export function isRelativeImport(node: Node): boolean {
   const imported = importOf(node);
-  return !!imported && (imported.module.startsWith("./") || imported.module.startsWith("../"));
+  return !!imported && isRelativeSpecifier(imported.module);
 }
 
 /** The function declaration a callee names (in this file or imported from another), if it is one. */

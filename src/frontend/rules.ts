@@ -17,7 +17,7 @@ import { FunctionDeclaration, Node, type SourceFile } from "ts-morph";
 import { Codes, type Diagnostic } from "../diagnostics.js";
 import { calleeFunction, declarationOf } from "./resolve.js";
 import { shapeOf } from "./shape.js";
-import { diagnosticAt, projectFiles } from "./source.js";
+import { diagnosticAt, isRelativeSpecifier, projectFiles } from "./source.js";
 
 export interface UserRule {
   /** The adjoint function. */
@@ -37,7 +37,7 @@ export function ruleKey(callee: Node): string | undefined {
   const own = callee.getSymbol()?.getDeclarations()[0];
   if (own && Node.isImportSpecifier(own)) {
     const module = own.getImportDeclaration().getModuleSpecifierValue();
-    if (!module.startsWith(".")) return `${module}#${own.getName()}`;
+    if (!isRelativeSpecifier(module)) return `${module}#${own.getName()}`;
   }
   const decl = calleeFunction(callee);
   return decl ? declarationKey(decl) : undefined;
@@ -90,7 +90,7 @@ function resolveInFile(file: SourceFile, name: string): { key: string } | undefi
       const alias = spec.getAliasNode() ?? spec.getNameNode();
       if (alias.getText() !== name) continue;
       const module = imp.getModuleSpecifierValue();
-      if (!module.startsWith(".")) return { key: `${module}#${spec.getName()}` };
+      if (!isRelativeSpecifier(module)) return { key: `${module}#${spec.getName()}` };
       const decl = declarationOf(alias);
       return decl && Node.isFunctionDeclaration(decl) ? { key: declarationKey(decl) } : undefined;
     }

@@ -32,39 +32,47 @@ function sharedProject(): Project {
 export function loadSource(filePath: string, text?: string): SourceFile {
   const absolute = path.resolve(filePath);
   const sf = sharedProject().createSourceFile(absolute, text ?? readFileSync(absolute, "utf8"), { overwrite: true });
-  loadImports(sf, new Set([absolute]));
-  return sf;
-}
-
-function loadImports(sf: SourceFile, loaded: Set<string>): void {
-  for (const decl of sf.getImportDeclarations()) {
-    const specifier = decl.getModuleSpecifierValue();
-    if (!specifier.startsWith("./") && !specifier.startsWith("../")) continue;
-    const file = importedFile(path.dirname(sf.getFilePath()), specifier);
-    if (!file || loaded.has(file)) continue;
-    loaded.add(file);
-    loadImports(sharedProject().createSourceFile(file, readFileSync(file, "utf8"), { overwrite: true }), loaded);
-  }
+  const loaded = new Set([absolute]);
+  const load = (file: SourceFile): void => {
+    for (const imported of relativeImports(file)) {
+      if (loaded.has(imported)) continue;
+      loaded.add(imported);
+      load(sharedProject().createSourceFile(imported, readFileSync(imported, "utf8"), { overwrite: true }));
+    }
+  };
+  load(sf);
   // Module resolution ran before the imported files were (re)loaded.
-  sharedProject().getProgram();
+  if (loaded.size > 1) sharedProject().getProgram();
+  return sf;
 }
 
 /** `sf` and the project files it imports by relative path, directly or not (as loaded by loadSource). */
 export function projectFiles(sf: SourceFile): SourceFile[] {
   const files = new Map<string, SourceFile>([[sf.getFilePath(), sf]]);
-  const visit = (file: SourceFile) => {
-    for (const decl of file.getImportDeclarations()) {
-      const specifier = decl.getModuleSpecifierValue();
-      if (!specifier.startsWith("./") && !specifier.startsWith("../")) continue;
-      const found = importedFile(path.dirname(file.getFilePath()), specifier);
-      const imported = found && !files.has(found) ? sharedProject().getSourceFile(found) : undefined;
+  const visit = (file: SourceFile): void => {
+    for (const found of relativeImports(file)) {
+      const imported = files.has(found) ? undefined : sharedProject().getSourceFile(found);
       if (!imported) continue;
-      files.set(found!, imported);
+      files.set(found, imported);
       visit(imported);
     }
   };
   visit(sf);
   return [...files.values()];
+}
+
+/** Whether a module specifier names a file of the project (`./vec.js`, `../lib/ops.js`) rather than a package. */
+export function isRelativeSpecifier(specifier: string): boolean {
+  return /^\.\.?(\/|$)/.test(specifier);
+}
+
+/** The TypeScript files `file` imports by relative path, as absolute paths. */
+function relativeImports(file: SourceFile): string[] {
+  return file.getImportDeclarations()
+    .map((decl) => decl.getModuleSpecifierValue())
+    .filter(isRelativeSpecifier)
+    .map((specifier) => importedFile(path.dirname(file.getFilePath()), specifier))
+    .filter((found): found is string => found !== undefined);
 }
 
 /** The TypeScript file a relative module specifier names (`./vec.js` -> `vec.ts`), if it exists. */
