@@ -15,6 +15,7 @@
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { generate } from "../src/generate.js";
+import { seedLike } from "../src/verify/vjp.js";
 import { expectGradClose, numericDerivative } from "./oracle.js";
 import {
   diagnosticLines,
@@ -237,18 +238,6 @@ describe("explicit gradients", () => {
 
 type VectorFunction = (...args: unknown[]) => unknown;
 type VjpFunction = (...args: unknown[]) => { value: unknown; grad: Record<string, unknown> };
-
-/** A seed in the shape of `value`: its numbers replaced by 1, -0.5, 0.25, 1, ... */
-function seedLike(value: unknown): unknown {
-  let i = 0;
-  const next = () => [1, -0.5, 0.25][i++ % 3]!;
-  const replace = (v: unknown): unknown => {
-    if (typeof v === "number") return next();
-    if (Array.isArray(v) || v instanceof Float64Array) return [...v].map(replace);
-    return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, replace(x)]));
-  };
-  return replace(value);
-}
 
 /**
  * A vector-valued function's `<f>Vjp(...args, seed)`: its value is exactly

@@ -22,9 +22,9 @@ export function oracleSpread<A extends unknown[]>(
   at: Coordinate,
   central: number,
 ): number {
-  const x = scalarAt(args, at);
+  const x = valueAt(args, at) as number;
   const h = RELATIVE_STEP * Math.max(1, Math.abs(x));
-  const g = (t: number) => f(...withScalar(args, at, t));
+  const g = (t: number) => f(...withValueAt(args, at, t));
   const fx = g(x);
   // Divide by the step actually taken: x + step is rounded.
   const quotient = (step: number) => (g(x + step) - fx) / (x + step - x);
@@ -36,10 +36,3 @@ export function oracleSpread<A extends unknown[]>(
   return Number.isFinite(spread) ? spread : Infinity;
 }
 
-function scalarAt(args: readonly unknown[], at: Coordinate): number {
-  return valueAt(args, at) as number;
-}
-
-function withScalar<A extends unknown[]>(args: A, at: Coordinate, value: number): A {
-  return withValueAt(args, at, value);
-}
