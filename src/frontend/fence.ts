@@ -8,7 +8,7 @@ import { FunctionDeclaration, Node, SyntaxKind, VariableDeclarationKind, type So
 import { Codes, type Code, type Diagnostic } from "../diagnostics.js";
 import { mathConstants, mathFunctions } from "../ir/primitives.js";
 import { calleeFunction, declarationOf, isAggregateNode, isRelativeImport, isStopGradient, partKeyOf, shorthandDeclaration as shorthandDeclarationNode } from "./resolve.js";
-import { findRules, isAdjoint, ruleKey, type Rules, type UserRule } from "./rules.js";
+import { findRules, isAdjoint, ruleFor, type Rules, type UserRule } from "./rules.js";
 import { leavesOf, shapeAt, shapeOf, shapeText } from "./shape.js";
 import { diagnosticAt, scalarType, valueType } from "./source.js";
 
@@ -497,7 +497,7 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
       if (!numbers) report(call, Codes.UnsupportedExpression, "'stopGradient' takes one number, or one tuple or object of numbers");
       return;
     }
-    const rule = rules.get(ruleKey(callee) ?? "");
+    const rule = ruleFor(rules, callee);
     if (rule) {
       checkRuleCall(call, rule, fn, stack);
       return;
@@ -623,7 +623,7 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
   /** Whether an expression is a call of a function with a user-defined adjoint (which returns a number). */
   const hasRule = (node: Node): boolean => {
     while (Node.isParenthesizedExpression(node)) node = node.getExpression();
-    return Node.isCallExpression(node) && rules.has(ruleKey(node.getExpression()) ?? "");
+    return Node.isCallExpression(node) && ruleFor(rules, node.getExpression()) !== undefined;
   };
 
   const reportUnsupported = (node: Node): void => {

@@ -20,7 +20,7 @@ import {
 } from "./aggregate.js";
 import { arrayMethod, compoundAssignments, isModuleConstant, literalType } from "./fence.js";
 import { calleeFunction, declarationOf as resolvedDeclaration, isAggregateNode, isStopGradient, partKeyOf, shorthandDeclaration } from "./resolve.js";
-import { ruleKey, type Rules, type UserRule } from "./rules.js";
+import { ruleFor, type Rules, type UserRule } from "./rules.js";
 import { leavesOf, partKeys, partName, partShape, shapeAt, shapeOf, shapeText, type AggregateShape, type Shape } from "./shape.js";
 import { diagnosticAt, isRelativeSpecifier, locOf, typeText, valueType } from "./source.js";
 
@@ -628,15 +628,10 @@ class Lowerer {
 
   private readBound(key: ts.Node | Cell, env: Env, at?: Node): Bound {
     const bound = env.get(key);
-    if (bound === undefined || bound === Unassigned) {
-      const name = isCellKey(key) ? key.name : (key as ts.VariableDeclaration).name?.getText() ?? "a variable";
-      this.fail(at ?? this.nodeOf(key), Codes.UnassignedVariable, `'${at?.getText() ?? name}' is read before it is assigned on every path`);
-    }
-    return bound;
-  }
-
-  private nodeOf(key: ts.Node | Cell): Node {
-    throw new InternalError(`unassigned ${isCellKey(key) ? key.name : "state"} has no location`);
+    if (bound !== undefined && bound !== Unassigned) return bound;
+    // Reads without a location are of loop state, which is checked to be assigned before the loop.
+    if (!at) throw new InternalError(`${isCellKey(key) ? key.name : "loop state"} is read unassigned`);
+    return this.fail(at, Codes.UnassignedVariable, `'${at.getText()}' is read before it is assigned on every path`);
   }
 
   /** A number, boolean or array expression. */
@@ -819,14 +814,10 @@ class Lowerer {
 
   /** Whether an array is a parameter of the function being lowered, or a row of one: memory nothing writes. */
   private parameterRooted(v: Value): boolean {
-    if (this.b.region && v.def === undefined && this.entryArgs().includes(v)) return true;
-    return v.def?.kind === "load" && this.parameterRooted(v.def.operands[0]!);
-  }
-
-  private entryArgs(): Value[] {
-    let r = this.b.region;
-    while (r.owner) r = r.owner.parent!;
-    return r.args;
+    if (v.def?.kind === "load") return this.parameterRooted(v.def.operands[0]!);
+    let body = this.b.region;
+    while (body.owner) body = body.owner.parent!;
+    return !v.def && body.args.includes(v);
   }
 
   /** An object literal: a fresh aggregate; a nested object given by name is shared, not copied (as in JavaScript). */
@@ -900,7 +891,7 @@ class Lowerer {
       }
       return b.prim(name, args);
     }
-    const rule = this.rules.get(ruleKey(callee) ?? "");
+    const rule = ruleFor(this.rules, callee);
     if (rule) return this.ruleCall(call, rule, env);
     const args = call.getArguments().map((a) => this.bound(a, env));
     const decl = calleeFunction(callee);

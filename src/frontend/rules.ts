@@ -32,8 +32,14 @@ export interface UserRule {
 
 export type Rules = Map<string, UserRule>;
 
+/** The rule of the function a callee names, if it has one. */
+export function ruleFor(rules: Rules, callee: Node): UserRule | undefined {
+  const key = ruleKey(callee);
+  return key === undefined ? undefined : rules.get(key);
+}
+
 /** Where a callee's rule is filed: by declaration for project functions, by module and name for imports from packages. */
-export function ruleKey(callee: Node): string | undefined {
+function ruleKey(callee: Node): string | undefined {
   const own = callee.getSymbol()?.getDeclarations()[0];
   if (own && Node.isImportSpecifier(own)) {
     const module = own.getImportDeclaration().getModuleSpecifierValue();
