@@ -18,8 +18,7 @@ import { explicitWrt } from "./frontend/wrt.js";
 import { parameterWrites } from "./frontend/writes.js";
 import { printFunc } from "./ir/print.js";
 import type { Func } from "./ir/types.js";
-import { eliminateDeadCode } from "./opt/dce.js";
-import { forwardInvariantLoopState } from "./opt/invariant.js";
+import { eliminateDeadCode, forwardInvariantLoopState } from "./opt/dce.js";
 
 /** One input: a path on disk, or a path with its text (nothing is read from disk then). */
 export type GenerateInput = string | { path: string; text: string };

@@ -159,6 +159,36 @@ function forwardUnchangedResults(f: Func): boolean {
   return changed;
 }
 
+/**
+ * Loop state a `while` body passes on unchanged (it yields its own argument)
+ * is the loop's initial value throughout: uses of the argument in the
+ * condition and the body, and of the result after the loop, read the initial
+ * value instead, and the component leaves the state. Run on the primal:
+ * lowering carries every variable a loop may assign (and every field a called
+ * helper may write), so this removes what the loop did not in fact change,
+ * and the reverse sweep has nothing to tape for it. (The loop analogue of
+ * forwardUnchangedResults.)
+ */
+export function forwardInvariantLoopState(f: Func): void {
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const op of [...walkOps(f.body)].filter((o) => o.kind === Structural.While).reverse()) {
+      const [cond, body] = op.regions as [Region, Region];
+      const keep = op.operands.map((_, j) => terminator(body).operands[j] !== body.args[j]);
+      if (!keep.includes(false)) continue;
+      keep.forEach((kept, j) => {
+        if (kept) return;
+        const init = op.operands[j]!;
+        replaceUses(cond, cond.args[j]!, init);
+        replaceUses(body, body.args[j]!, init);
+        replaceUses(f.body, op.results[j]!, init);
+      });
+      dropState(op, keep);
+      changed = true;
+    }
+  }
+}
+
 function dropResults(op: Op, keep: boolean[]): void {
   op.results = op.results.filter((_, j) => keep[j]);
   for (const region of op.regions) {
