@@ -1030,7 +1030,7 @@ function mayWriteCells(loop: Node): boolean {
       : (Node.isPrefixUnaryExpression(d) || Node.isPostfixUnaryExpression(d)) ? d.getOperand() : undefined;
     return !!target && (Node.isPropertyAccessExpression(target) || Node.isElementAccessExpression(target)) && isAggregateNode(target.getExpression());
   });
-  return assigns || loop.getDescendantsOfKind(SyntaxKind.CallExpression).some((c) => calleeFunction(c.getExpression()) !== undefined);
+  return assigns || callsHelper(loop);
 }
 
 /** A name hint for an aggregate literal: the variable it initialises, if any. */
