@@ -10,7 +10,7 @@ export function gmmObjectiveGrad(
   m: number,
 ): { value: number; grad: { alphas: number[]; means: number[][]; icf: number[][] } } {
   const grad: { alphas: number[]; means: number[][]; icf: number[][] } = {
-    alphas: new Array<number>(alphas.length).fill(0),
+    alphas: zeroArray(alphas.length),
     means: zerosLike(means),
     icf: zerosLike(icf),
   };
@@ -168,105 +168,97 @@ export function gmmObjectiveGradInto(
       lowerSq += t7 * t7;
       j_4 += 1;
     }
+    const t8 = 0.5 * gamma * gamma;
     const v = qdiags[k_2];
+    const dv = dQdiags[k_2];
     let s_2 = 0;
     let i_6 = 0;
     while (i_6 < v.length) {
-      const t8 = v[i_6];
-      s_2 += t8 * t8;
+      const t9 = v[i_6];
+      s_2 += t9 * t9;
       i_6 += 1;
     }
-    prior += 0.5 * gamma * gamma * (s_2 + lowerSq) - m * sumQs[k_2];
-    k_2 += 1;
+    prior += t8 * (s_2 + lowerSq) - m * sumQs[k_2];
+    const k_3 = k_2 + 1;
+    // reverse of line 66: prior += 0.5 * gamma * gamma * (sqnorm(qdiags[k]) + lowerSq) - m * su...
+    dSumQs[k_2] -= m;
+    const t10 = Math.max(0, v.length);
+    // reverse of line 9: for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+    let ds = t8;
+    let i_7 = t10;
+    for (let k_4 = t10; k_4 > 0; k_4--) {
+      i_7 -= 1;
+      const t11 = v[i_7];
+      dv[i_7] += 2 * (ds * t11);
+    }
+    const t12 = Math.max(0, icf[k_2].length - d);
+    const t13 = d + t12;
+    // reverse of line 65: for (let j = d; j < icf[k].length; j++) lowerSq += icf[k][j] * icf[k]...
+    let dLowerSq = t8;
+    let j_5 = t13;
+    for (let k_5 = t12; k_5 > 0; k_5--) {
+      j_5 -= 1;
+      const dt = dIcf[k_2];
+      const t14 = icf[k_2][j_5];
+      dt[j_5] += 2 * (dLowerSq * t14);
+    }
+    k_2 = k_3;
   }
-  const t9 = x.length;
+  const t15 = x.length;
   let mx_2 = alphas[0];
-  let i_7 = 1;
+  let i_8 = 1;
   // tape: 1 number per trip, for the reverse sweep
-  while (i_7 < alphas.length) {
-    const mx_3 = Math.max(mx_2, alphas[i_7]);
-    i_7 += 1;
+  while (i_8 < alphas.length) {
+    const mx_3 = Math.max(mx_2, alphas[i_8]);
+    i_8 += 1;
     if (top + 1 > tape.length) tape = growValues(tape, top + 1);
     tape[top++] = mx_2;
     mx_2 = mx_3;
   }
   let s_3 = 0;
-  let i_8 = 0;
+  let i_9 = 0;
   // tape: 1 number per trip, for the reverse sweep
-  while (i_8 < alphas.length) {
-    const t10 = Math.exp(alphas[i_8] - mx_2);
-    s_3 += t10;
-    i_8 += 1;
+  while (i_9 < alphas.length) {
+    const t16 = Math.exp(alphas[i_9] - mx_2);
+    s_3 += t16;
+    i_9 += 1;
     if (top + 1 > tape.length) tape = growValues(tape, top + 1);
-    tape[top++] = t10;
+    tape[top++] = t16;
   }
-  const gmmObjective = slse - t9 * (Math.log(s_3) + mx_2) + prior;
+  const gmmObjective = slse - t15 * (Math.log(s_3) + mx_2) + prior;
   // reverse of line 68: return slse - x.length * logsumexp(alphas) + prior;
-  const dt = -t9;
+  const dt_1 = -t15;
   // reverse of line 18: return Math.log(s) + mx;
-  let ds = dt / s_3;
-  const t11 = Math.max(0, alphas.length);
+  let ds_1 = dt_1 / s_3;
+  const t17 = Math.max(0, alphas.length);
   // reverse of line 17: for (let i = 0; i < v.length; i++) s += Math.exp(v[i] - mx);
-  let dMx = dt;
-  let i_9 = t11;
-  for (let k_3 = t11; k_3 > 0; k_3--) {
-    i_9 -= 1;
-    const t12 = tape[--top];
-    const dt_1 = ds * t12;
-    dAlphas[i_9] += dt_1;
-    dMx -= dt_1;
-  }
-  const t13 = Math.max(0, alphas.length - 1);
-  const t14 = 1 + t13;
-  // reverse of line 15: for (let i = 1; i < v.length; i++) mx = Math.max(mx, v[i]);
-  let i_10 = t14;
-  for (let k_4 = t13; k_4 > 0; k_4--) {
+  let dMx = dt_1;
+  let i_10 = t17;
+  for (let k_6 = t17; k_6 > 0; k_6--) {
     i_10 -= 1;
+    const t18 = tape[--top];
+    const dt_2 = ds_1 * t18;
+    dAlphas[i_10] += dt_2;
+    dMx -= dt_2;
+  }
+  const t19 = Math.max(0, alphas.length - 1);
+  const t20 = 1 + t19;
+  // reverse of line 15: for (let i = 1; i < v.length; i++) mx = Math.max(mx, v[i]);
+  let i_11 = t20;
+  for (let k_7 = t19; k_7 > 0; k_7--) {
+    i_11 -= 1;
     const mx_4 = tape[--top];
-    const t15 = alphas[i_10];
-    const t16 = mx_4 >= t15;
-    dAlphas[i_10] += t16 ? 0 : dMx;
-    dMx = t16 ? dMx : 0;
+    const t21 = alphas[i_11];
+    const t22 = mx_4 >= t21;
+    dAlphas[i_11] += t22 ? 0 : dMx;
+    dMx = t22 ? dMx : 0;
   }
   // reverse of line 14: let mx = v[0];
   dAlphas[0] += dMx;
-  const t17 = Math.max(0, K);
-  // reverse of line 63: for (let k = 0; k < K; k++) {
-  let dPrior = 1;
-  let k_5 = t17;
-  for (let k_6 = t17; k_6 > 0; k_6--) {
-    k_5 -= 1;
-    const t18 = 0.5 * gamma * gamma;
-    const v_1 = qdiags[k_5];
-    const dv = dQdiags[k_5];
-    // reverse of line 66: prior += 0.5 * gamma * gamma * (sqnorm(qdiags[k]) + lowerSq) - m * su...
-    dSumQs[k_5] -= dPrior * m;
-    const dt_2 = dPrior * t18;
-    const t19 = Math.max(0, v_1.length);
-    // reverse of line 9: for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-    let ds_1 = dt_2;
-    let i_11 = t19;
-    for (let k_7 = t19; k_7 > 0; k_7--) {
-      i_11 -= 1;
-      const t20 = v_1[i_11];
-      dv[i_11] += 2 * (ds_1 * t20);
-    }
-    const t21 = Math.max(0, icf[k_5].length - d);
-    const t22 = d + t21;
-    // reverse of line 65: for (let j = d; j < icf[k].length; j++) lowerSq += icf[k][j] * icf[k]...
-    let dLowerSq = dt_2;
-    let j_5 = t22;
-    for (let k_8 = t21; k_8 > 0; k_8--) {
-      j_5 -= 1;
-      const dt_3 = dIcf[k_5];
-      const t23 = icf[k_5][j_5];
-      dt_3[j_5] += 2 * (dLowerSq * t23);
-    }
-  }
-  const t24 = Math.max(0, x.length);
+  const t23 = Math.max(0, x.length);
   // reverse of line 53: for (let i = 0; i < x.length; i++) {
   let dSlse = 1;
-  for (let k_9 = t24; k_9 > 0; k_9--) {
+  for (let k_8 = t23; k_8 > 0; k_8--) {
     const trips_3 = tape[--top];
     const trips_4 = tape[--top];
     const s_4 = tape[--top];
@@ -275,53 +267,54 @@ export function gmmObjectiveGradInto(
     // reverse of line 17: for (let i = 0; i < v.length; i++) s += Math.exp(v[i] - mx);
     let dMx_1 = dSlse;
     let i_12 = trips_4;
-    for (let k_10 = trips_4; k_10 > 0; k_10--) {
+    for (let k_9 = trips_4; k_9 > 0; k_9--) {
       i_12 -= 1;
-      const t25 = tape[--top];
-      const dt_4 = ds_2 * t25;
-      dMainTerm[i_12] += dt_4;
-      dMx_1 -= dt_4;
+      const t24 = tape[--top];
+      const dt_3 = ds_2 * t24;
+      dMainTerm[i_12] += dt_3;
+      dMx_1 -= dt_3;
     }
     // reverse of line 15: for (let i = 1; i < v.length; i++) mx = Math.max(mx, v[i]);
     let i_13 = 1 + trips_3;
-    for (let k_11 = trips_3; k_11 > 0; k_11--) {
+    for (let k_10 = trips_3; k_10 > 0; k_10--) {
       i_13 -= 1;
-      const t26 = tape[--top];
+      const t25 = tape[--top];
       const mx_5 = tape[--top];
-      const t27 = mx_5 >= t26;
-      dMainTerm[i_13] += t27 ? 0 : dMx_1;
-      dMx_1 = t27 ? dMx_1 : 0;
+      const t26 = mx_5 >= t25;
+      dMainTerm[i_13] += t26 ? 0 : dMx_1;
+      dMx_1 = t26 ? dMx_1 : 0;
     }
     // reverse of line 14: let mx = v[0];
     dMainTerm[0] += dMx_1;
+    const t27 = Math.max(0, K);
     // reverse of line 54: for (let k = 0; k < K; k++) {
-    let k_12 = t17;
-    for (let k_13 = t17; k_13 > 0; k_13--) {
-      k_12 -= 1;
+    let k_11 = t27;
+    for (let k_12 = t27; k_12 > 0; k_12--) {
+      k_11 -= 1;
       const trips_5 = tape[--top];
       const d_2 = tape[--top];
-      const qdiag_2 = qdiags[k_12];
-      const dQdiag_1 = dQdiags[k_12];
-      const icfRow_1 = icf[k_12];
-      const dIcfRow = dIcf[k_12];
+      const qdiag_2 = qdiags[k_11];
+      const dQdiag_1 = dQdiags[k_11];
+      const icfRow_1 = icf[k_11];
+      const dIcfRow = dIcf[k_11];
       // reverse of line 57: mainTerm[k] = alphas[k] + sumQs[k] - 0.5 * sqnorm(qCentred);
-      const dt_5 = dMainTerm[k_12];
-      dMainTerm[k_12] = 0;
-      let ds_3 = -(dt_5 * 0.5);
+      const dt_4 = dMainTerm[k_11];
+      dMainTerm[k_11] = 0;
+      let ds_3 = -(dt_4 * 0.5);
       // reverse of line 9: for (let i = 0; i < v.length; i++) s += v[i] * v[i];
       let i_14 = trips_5;
-      for (let k_14 = trips_5; k_14 > 0; k_14--) {
+      for (let k_13 = trips_5; k_13 > 0; k_13--) {
         i_14 -= 1;
         const t28 = tape[--top];
         dQCentred[i_14] += 2 * (ds_3 * t28);
       }
       // reverse of line 57: mainTerm[k] = alphas[k] + sumQs[k] - 0.5 * sqnorm(qCentred);
-      dSumQs[k_12] += dt_5;
-      dAlphas[k_12] += dt_5;
+      dSumQs[k_11] += dt_4;
+      dAlphas[k_11] += dt_4;
       const t29 = Math.max(0, d_2);
       // reverse of line 26: for (let i = 0; i < d; i++) {
       let i_15 = t29;
-      for (let k_15 = t29; k_15 > 0; k_15--) {
+      for (let k_14 = t29; k_14 > 0; k_14--) {
         i_15 -= 1;
         const t30 = tape[--top];
         const l_2 = tape[--top];
@@ -332,57 +325,58 @@ export function gmmObjectiveGradInto(
         // reverse of line 27: for (let j = i + 1; j < d; j++) {
         let j_7 = t32;
         let l_3 = t33;
-        for (let k_16 = t31; k_16 > 0; k_16--) {
+        for (let k_15 = t31; k_15 > 0; k_15--) {
           j_7 -= 1;
           l_3 -= 1;
           const t34 = icfRow_1[l_3];
           // reverse of line 28: out[j] += icfRow[l] * v[i];
-          const dt_6 = dQCentred[j_7];
-          dCentred[i_15] += dt_6 * t34;
-          dIcfRow[l_3] += dt_6 * t30;
+          const dt_5 = dQCentred[j_7];
+          dCentred[i_15] += dt_5 * t34;
+          dIcfRow[l_3] += dt_5 * t30;
         }
       }
       // reverse of line 24: for (let i = 0; i < d; i++) out[i] = qdiag[i] * v[i];
       let i_16 = t29;
-      for (let k_17 = t29; k_17 > 0; k_17--) {
+      for (let k_16 = t29; k_16 > 0; k_16--) {
         i_16 -= 1;
         const t35 = tape[--top];
         const t36 = qdiag_2[i_16];
-        const dt_7 = dQCentred[i_16];
+        const dt_6 = dQCentred[i_16];
         dQCentred[i_16] = 0;
-        dCentred[i_16] += dt_7 * t36;
-        dQdiag_1[i_16] += dt_7 * t35;
+        dCentred[i_16] += dt_6 * t36;
+        dQdiag_1[i_16] += dt_6 * t35;
       }
       const t37 = Math.max(0, d);
       // reverse of line 55: for (let j = 0; j < d; j++) centred[j] = x[i][j] - means[k][j];
       let j_8 = t37;
-      for (let k_18 = t37; k_18 > 0; k_18--) {
+      for (let k_17 = t37; k_17 > 0; k_17--) {
         j_8 -= 1;
-        const dt_8 = dMeans[k_12];
-        const dt_9 = dCentred[j_8];
+        const dt_7 = dMeans[k_11];
+        const dt_8 = dCentred[j_8];
         dCentred[j_8] = 0;
-        dt_8[j_8] -= dt_9;
+        dt_7[j_8] -= dt_8;
       }
     }
   }
+  const t38 = Math.max(0, K);
   // reverse of line 40: for (let k = 0; k < K; k++) {
-  let k_19 = t17;
-  for (let k_20 = t17; k_20 > 0; k_20--) {
-    k_19 -= 1;
+  let k_18 = t38;
+  for (let k_19 = t38; k_19 > 0; k_19--) {
+    k_18 -= 1;
     const dQdiag_2 = arrays.pop() as number[];
-    const t38 = Math.max(0, d);
+    const t39 = Math.max(0, d);
     // reverse of line 42: for (let j = 0; j < d; j++) {
-    let j_9 = t38;
-    for (let k_21 = t38; k_21 > 0; k_21--) {
+    let j_9 = t39;
+    for (let k_20 = t39; k_20 > 0; k_20--) {
       j_9 -= 1;
-      const t39 = tape[--top];
-      const dt_10 = dIcf[k_19];
+      const t40 = tape[--top];
+      const dt_9 = dIcf[k_18];
       // reverse of line 44: sumQs[k] += icf[k][j];
-      dt_10[j_9] += dSumQs[k_19];
+      dt_9[j_9] += dSumQs[k_18];
       // reverse of line 43: qdiag[j] = Math.exp(icf[k][j]);
-      const dt_11 = dQdiag_2[j_9];
+      const dt_10 = dQdiag_2[j_9];
       dQdiag_2[j_9] = 0;
-      dt_10[j_9] += dt_11 * t39;
+      dt_9[j_9] += dt_10 * t40;
     }
   }
   return gmmObjective;
@@ -404,16 +398,34 @@ function growValues(tape: Float64Array, need: number): Float64Array {
   return bigger;
 }
 
+/** Zeros kept between calls, for `zeroArray` to copy from (grown on demand). */
+let zeroSource: number[] = [];
+
+/**
+ * A fresh array of `n` zeros: a copy of part of `zeroSource`. V8 copies an
+ * array of doubles in one block, and the copy holds doubles from the start;
+ * `new Array(n).fill(0)` fills element by element and holds small integers
+ * until the first fractional write converts it, which made a gradient of a
+ * cheap function over 1,000 numbers twice as slow.
+ */
+function zeroArray(n: number): number[] {
+  if (zeroSource.length < n) {
+    // Made of a fraction so that V8 stores doubles, then zeroed.
+    zeroSource = Array.from({ length: Math.max(n, 2 * zeroSource.length) }, () => 0.5).fill(0);
+  }
+  return zeroSource.slice(0, n);
+}
+
 /** Zeros for `n` numbers: the array of `slot` in `pool` (kept between calls), made or remade when its length differs. */
 function pooledZeros(pool: number[][], slot: number, n: number): number[] {
   const a = pool[slot];
   if (a !== undefined && a.length === n) return a.fill(0);
-  return (pool[slot] = new Array<number>(n).fill(0));
+  return (pool[slot] = zeroArray(n));
 }
 
 /** Zeros in the shape of a matrix given as rows. */
 function zerosLike(rows: readonly (readonly number[])[]): number[][] {
   const zeros: number[][] = [];
-  for (const row of rows) zeros.push(new Array<number>(row.length).fill(0));
+  for (const row of rows) zeros.push(zeroArray(row.length));
   return zeros;
 }

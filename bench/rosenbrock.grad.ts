@@ -16,29 +16,18 @@ export function rosenbrockGradInto(x: readonly number[], grad: { x: number[] }):
     const t1 = x[i];
     const a = x[i_1] - t1 * t1;
     const b = 1 - t1;
-    s += 100 * a * a + b * b;
-    i = i_1;
-  }
-  const t2 = Math.max(0, x.length - 1);
-  // reverse of line 4: for (let i = 0; i + 1 < x.length; i++) {
-  let ds = 1;
-  let i_2 = t2;
-  for (let k = t2; k > 0; k--) {
-    i_2 -= 1;
-    const i_3 = i_2 + 1;
-    const t3 = x[i_2];
-    const a_1 = x[i_3] - t3 * t3;
-    const b_1 = 1 - t3;
-    const t4 = 100 * a_1;
+    const t2 = 100 * a;
+    s += t2 * a + b * b;
     // reverse of line 7: s += 100 * a * a + b * b;
-    const db = 2 * (ds * b_1);
-    const da = ds * t4 + ds * a_1 * 100;
+    const db = 2 * b;
+    const da = t2 + a * 100;
     // reverse of line 6: const b = 1 - x[i];
     const dt = -db;
     // reverse of line 5: const a = x[i + 1] - x[i] * x[i];
-    const t5 = da * t3;
-    dx[i_2] += dt - t5 - t5;
-    dx[i_3] += da;
+    const t3 = da * t1;
+    dx[i] += dt - t3 - t3;
+    dx[i_1] += da;
+    i = i_1;
   }
   return s;
 }

@@ -105,9 +105,10 @@ test("springChainGradInto (bench/springs.ts) allocates what the primal allocates
   const masses = 100;
   const args = [vector(masses).map((v) => 0.5 * v), vector(masses, 1).map((v) => 0.1 * v), 10, 2, 0.1, 0.01, 100, vector(masses, 2).map((v) => 0.2 * v)];
   const { into, grad, primal, gradientEntries } = measure("springs", "springChain", args, { warmup: 300, measured: 50 });
-  // The primal makes its state arrays; Grad makes its result besides.
+  // The primal makes its state arrays; Grad makes its result besides (the primal's own figure
+  // varies by several hundred bytes between runs, so Grad is compared with GradInto).
   expect(primal.bytesPerCall).toBeGreaterThan(8 * 3 * masses);
-  expect(grad.bytesPerCall).toBeGreaterThan(primal.bytesPerCall + 8 * gradientEntries);
+  expect(grad.bytesPerCall).toBeGreaterThan(into.bytesPerCall + 8 * gradientEntries);
   // GradInto leaves (nearly) only the primal's arrays: under a tenth of what Grad adds to them
   // (measured: primal 2.6 kB, Grad 4.4 kB, GradInto 2.6 kB per call; 5.1 kB without the pools).
   expect(into.bytesPerCall - primal.bytesPerCall).toBeLessThan((grad.bytesPerCall - primal.bytesPerCall) / 10);

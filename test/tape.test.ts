@@ -43,3 +43,28 @@ test("the simulation's tape grows linearly with the number of steps", async () =
   expect(perStep).toBe(4 * 3 + 2 * 3);
   expect(p10 - 10 * perStep).toBe(p1000 - 1000 * perStep);
 });
+
+/** The text of `export function <name>GradInto(...)` up to the next top-level function. */
+function gradIntoText(module: string, name: string): string {
+  const start = module.indexOf(`export function ${name}GradInto(`);
+  expect(start).toBeGreaterThanOrEqual(0);
+  const end = module.indexOf("\n}\n", start);
+  return module.slice(start, end);
+}
+
+test.each([
+  ["sumOfTerms", true],
+  ["scratchPerTrip", true],
+  ["scratchReadAfter", false],
+  ["carriedThroughArray", false],
+  ["writtenAfter", false],
+  ["logOfSum", false],
+  ["recurrence", false],
+  ["sumAndProduct", false],
+])("fixtures/fusion.ts: %s's loop reverse is fused into the loop: %s", (name, fused) => {
+  const text = gradIntoText(readFileSync(join(repoRoot, "fixtures/fusion.grad.ts"), "utf8"), name as string);
+  // A separate reverse loop counts its trips down; a fused one tapes nothing either.
+  const backwardLoop = /for \(let \w+ = \w+; \w+ > 0; \w+--\)/.test(text);
+  expect(backwardLoop).toBe(!fused);
+  if (fused) expect(text).not.toContain("tape[");
+});

@@ -17,6 +17,7 @@ import { aliasClasses, analyseActivity, type AliasClasses } from "./activity.js"
 import { addInto } from "./arrays.js";
 import { affineCounters, finalValue, tripFormula, wholeNumber, type Counter } from "./counters.js";
 import { ForwardSweep, nameLike } from "./forward.js";
+import { fusable } from "./fusion.js";
 import { StableReads } from "./stable.js";
 
 type Adjoints = Map<Value, Value>;
@@ -49,7 +50,7 @@ export function reverseMode(primal: Func, wrt: string[]): Func {
     nameLike(forward.get(v), { id: -1, type: v.type, name: vjp ? `${primal.name}${i}` : primal.name, nameKind: "source", def: undefined }));
   const active = new Set([...activity.active].map((v) => forward.mapping.get(v)).filter((v): v is Value => !!v));
 
-  const t = new Transform(b, active, forward.shadowOf, body);
+  const t = new Transform(b, active, forward.shadowOf, body, results);
   b.reverse = true;
   b.exact = false;
   b.loc = primal.body.ops[primal.body.ops.length - 1]?.loc;
@@ -125,7 +126,7 @@ class Transform {
   private readonly classes: AliasClasses;
 
   constructor(private readonly b: Builder, private readonly active: Set<Value>, private readonly shadow: Shadows,
-    private readonly body: Region) {
+    private readonly body: Region, private readonly results: Value[]) {
     this.classes = aliasClasses(body);
     this.forwardUses = useCounts(body);
     this.stableReads = new StableReads(body, this.classes);
@@ -286,6 +287,10 @@ class Transform {
     const outer = [...new Set([...walkOps(body)].flatMap((o) => o.operands))]
       .filter((v) => this.active.has(v) && !definedInside(v, op) && !body.args.includes(v))
       .sort((p, q) => p.id - q.id);
+    if (fusable(op, carried, seeds, { body: this.body, classes: this.classes, shadow: this.shadow, results: this.results })) {
+      this.fuseWhile(op, adj, carried, seeds, outer);
+      return;
+    }
     const n = carried.length;
     b.loc = op.loc;
     // Counters are computed backwards from their final values rather than taped; a
@@ -321,6 +326,41 @@ class Transform {
       if (this.active.has(init)) this.accumulate(adj, init, rep.results[i]!);
     });
     this.recordTripValues(body, region, new Map(counters.map((c, i) => [body.args[c.index]!, { counter: c, after: region.args[named.length + i]! }])));
+  }
+
+  /**
+   * The reverse of a `while` whose trips are independent (see `fusable`): each
+   * trip's reverse is added at the end of its body, seeded with the constant
+   * adjoints of the accumulators, which pass through every trip unchanged. The
+   * adjoints of outer values the body reads become extra loop state, starting
+   * from 0 and added to theirs after the loop. Nothing is taped.
+   */
+  private fuseWhile(op: Op, adj: Adjoints, carried: number[], seeds: (Value | undefined)[], outer: Value[]): void {
+    const b = this.b;
+    const [cond, body] = op.regions as [Region, Region];
+    const next = terminator(body).operands;
+    const end = terminator(body);
+    op.operands.push(...outer.map(() => b.const(0)));
+    for (const region of [cond, body]) region.args.push(...outer.map((v) => b.argument(region, "f64", adjointName(v), "adjoint")));
+    const sums = body.args.slice(body.args.length - outer.length);
+    b.confined(body, () => {
+      const local: Adjoints = new Map(outer.map((v, i) => [v, sums[i]!]));
+      b.loc = op.loc;
+      carried.forEach((j) => {
+        const seed = seeds[j];
+        if (seed && this.active.has(next[j]!)) this.accumulate(local, next[j]!, b.const(seed.def!.literal!));
+      });
+      this.reverseRegion(body, local);
+      end.operands.push(...outer.map((v, i) => local.get(v) ?? sums[i]!));
+    });
+    const totals = outer.map((v) => b.newValue("f64", adjointName(v), "adjoint", op));
+    op.results.push(...totals);
+    b.loc = op.loc;
+    outer.forEach((v, i) => this.accumulate(adj, v, totals[i]!));
+    carried.forEach((j) => {
+      const seed = seeds[j];
+      if (seed && this.active.has(op.operands[j]!)) this.accumulate(adj, op.operands[j]!, seed);
+    });
   }
 
   /**

@@ -20,6 +20,10 @@ export class Builder {
   exact = true;
   /** Counts inserted ops that may write memory; reads are merged only within one count. */
   private writes = 0;
+  /** The outermost region whose values common subexpressions may reuse (see `confined`). */
+  private boundary: Region | undefined;
+  /** Regions whose new ops go before their terminator rather than at the end (see `confined`). */
+  private readonly beforeEnd = new Set<Region>();
 
   constructor(region: Region) {
     this.region = region;
@@ -52,12 +56,31 @@ export class Builder {
     }
   }
 
+  /**
+   * Runs `fn` adding ops to a finished region (an earlier loop body), before
+   * its terminator. Common subexpressions are looked up in `region` and the
+   * regions inside it only: values remembered in enclosing regions, which
+   * have grown past it, may be defined after it.
+   */
+  confined<T>(region: Region, fn: () => T): T {
+    const saved = this.boundary;
+    this.boundary = region;
+    this.beforeEnd.add(region);
+    try {
+      return this.inRegion(region, fn);
+    } finally {
+      this.boundary = saved;
+      this.beforeEnd.delete(region);
+    }
+  }
+
   insert(op: Op): Op {
     if (op.regions.length > 0 || primitive(op.kind)?.memory === "write") this.writes++;
     op.parent = this.region;
     op.loc ??= this.loc;
     if (this.reverse) op.reverse = true;
-    this.region.ops.push(op);
+    if (this.beforeEnd.has(this.region)) this.region.ops.splice(this.region.ops.length - 1, 0, op);
+    else this.region.ops.push(op);
     return op;
   }
 
@@ -168,7 +191,7 @@ export class Builder {
   }
 
   private lookup(key: string): Value | undefined {
-    for (let r: Region | undefined = this.region; r; r = r.owner?.parent) {
+    for (let r: Region | undefined = this.region; r; r = r === this.boundary ? undefined : r.owner?.parent) {
       const v = this.cse.get(r)?.get(key);
       if (v) return v;
     }

@@ -1,0 +1,137 @@
+/**
+ * When a loop's reverse may be fused into the loop itself.
+ *
+ * Reverse mode normally runs a loop's reverse as a second loop, last trip
+ * first, after everything the function computes later has been reversed; the
+ * values a trip's reverse needs are taped or computed again. For a sum over
+ * independent terms (`loss += term(i)`) that is wasted work: the adjoint of
+ * the sum is the same in every trip and known before the loop runs, and each
+ * trip's reverse only adds into gradients. Such a loop's reverse can run at
+ * the end of each trip, with the trip's values at hand (what a hand-written
+ * gradient does). The order in which the trips add their contributions
+ * changes, which changes nothing but rounding.
+ *
+ * A loop is fused when (checked here, on the forward sweep):
+ *
+ * - every state component that carries a derivative is an accumulator: its
+ *   argument reaches the yielded value through `+` and `-` (or the same kind
+ *   of state of a nested loop) and is used nowhere else, so its adjoint passes
+ *   through each trip unchanged; and the adjoint of its result is a constant
+ *   (the reverse of what follows the loop computes it from constants);
+ * - an array the loop writes, when it has a shadow, is scratch space of one
+ *   trip: written and read only at constant indices at the top of the body,
+ *   each element written before it is read, and read nowhere after the loop
+ *   starts other than in it, so no adjoint reaches it from outside the trip;
+ * - an array it reads, when it has a shadow, is not written after the loop
+ *   starts: that write's reverse would take the adjoint the fused trips
+ *   already added to the element.
+ */
+import type { Shadows } from "../ir/primitives.js";
+import { Structural, type Op, type Region, type Value } from "../ir/types.js";
+import { terminator, walkOps } from "../ir/walk.js";
+import type { AliasClasses } from "./activity.js";
+
+export interface FusionContext {
+  /** The gradient function's body, holding the forward sweep built so far. */
+  body: Region;
+  /** The function's results: arrays among them are read after every loop (a VJP seeds their shadows). */
+  results: Value[];
+  classes: AliasClasses;
+  shadow: Shadows;
+}
+
+/** Whether the reverse of `loop` may run inside it; `carried` are its state components with derivatives. */
+export function fusable(loop: Op, carried: number[], seeds: (Value | undefined)[], ctx: FusionContext): boolean {
+  for (const j of carried) {
+    const seed = seeds[j];
+    if (seed && seed.def?.kind !== Structural.Const) return false;
+    if (!accumulates(loop, j)) return false;
+  }
+  return memoryAllows(loop, ctx);
+}
+
+/** Whether state component j of a `while` only accumulates: its argument reaches the yielded value by `+`/`-` alone. */
+function accumulates(loop: Op, j: number): boolean {
+  const body = loop.regions[1]!;
+  const next = terminator(body).operands[j]!;
+  let v = body.args[j]!;
+  while (v !== next) {
+    const users = usersOf(body, v);
+    if (users.length !== 1) return false;
+    const [user] = users as [Op];
+    if (user.parent !== body) return false;
+    if (user.kind === "add" || (user.kind === "sub" && user.operands[0] === v)) v = user.results[0]!;
+    else if (user.kind === Structural.While && accumulates(user, user.operands.indexOf(v))) v = user.results[user.operands.indexOf(v)]!;
+    else return false;
+  }
+  // The yielded value feeds the next trip only.
+  return usersOf(body, next).length === 1;
+}
+
+/** The ops that read `v` inside `region`, one entry per operand position. */
+function usersOf(region: Region, v: Value): Op[] {
+  return [...walkOps(region)].flatMap((op) => op.operands.filter((x) => x === v).map(() => op));
+}
+
+/** The array rules above, for the arrays with shadows. */
+function memoryAllows(loop: Op, ctx: FusionContext): boolean {
+  const { after, inside } = forwardOpsAround(loop, ctx.body);
+  const body = loop.regions[1]!;
+  const classOf = (a: Value) => ctx.classes.find(a);
+  const written = new Set<Value>();
+  const read = new Set<Value>();
+  for (const op of inside) {
+    const arrays = op.operands.filter((a) => ctx.shadow(a));
+    if (op.kind === "store" || op.kind === "append") {
+      if (!ctx.shadow(op.operands[0]!)) continue;
+      if (op.kind === "append" || op.parent !== body || op.operands[1]!.def?.kind !== Structural.Const) return false;
+      written.add(classOf(op.operands[0]!));
+    } else if (op.kind !== "len") for (const a of arrays) read.add(classOf(a));
+  }
+  for (const c of written) {
+    const stored = new Set<number | boolean>();
+    for (const op of body.ops) {
+      const a = op.operands[0];
+      if (!a || !ctx.shadow(a) || classOf(a) !== c) continue;
+      const index = op.operands[1]?.def?.literal;
+      if (op.kind === "store") stored.add(index!);
+      else if (op.kind !== "load" || index === undefined || !stored.has(index)) return false;
+    }
+    // Anywhere inside the loop, the class is touched only by the top-level ops just checked.
+    for (const op of inside) {
+      if (op.parent !== body && op.operands.some((a) => ctx.shadow(a) && classOf(a) === c)) return false;
+    }
+  }
+  if (ctx.results.some((r) => ctx.shadow(r) && written.has(classOf(r)))) return false;
+  for (const op of after) {
+    const isWrite = op.kind === "store" || op.kind === "append";
+    for (const [k, a] of op.operands.entries()) {
+      if (!ctx.shadow(a)) continue;
+      const c = classOf(a);
+      if (written.has(c) && !isWrite && op.kind !== "len" && op.kind !== "zeros") return false;
+      if (read.has(c) && isWrite && k === 0) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The forward sweep's ops inside `loop`, and those that may run after it
+ * starts: the ops after it in program order and, when it is nested in loops,
+ * every op of those loops. Reverse-sweep ops (and what they hold) are left out.
+ */
+function forwardOpsAround(loop: Op, body: Region): { inside: Op[]; after: Op[] } {
+  const order = forwardOps(body.ops);
+  const inside = forwardOps(loop.regions.flatMap((r) => r.ops));
+  const after = new Set(order.slice(order.indexOf(loop) + 1 + inside.length));
+  for (let r = loop.parent; r?.owner; r = r.owner.parent) {
+    if (r.owner.kind === Structural.While) for (const op of forwardOps(r.owner.regions.flatMap((g) => g.ops))) after.add(op);
+  }
+  const within = new Set([loop, ...inside]);
+  return { inside, after: [...after].filter((op) => !within.has(op)) };
+}
+
+/** `ops` and the ops of their regions in program order, without reverse-sweep ops. */
+function forwardOps(ops: Op[]): Op[] {
+  return ops.filter((op) => !op.reverse).flatMap((op) => [op, ...forwardOps(op.regions.flatMap((r) => r.ops))]);
+}
