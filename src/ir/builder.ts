@@ -18,7 +18,11 @@ export class Builder {
   loc: SourceLoc | undefined;
   reverse = false;
   exact = true;
-  /** Counts inserted ops that may write memory; reads are merged only within one count. */
+  /**
+   * Counts inserted writes to memory, wherever they go (ops are inserted in
+   * program order, so a write inside a branch or loop body counts before the
+   * ops after it); reads are merged only within one count.
+   */
   private writes = 0;
   /** The outermost region whose values common subexpressions may reuse (see `confined`). */
   private boundary: Region | undefined;
@@ -75,7 +79,7 @@ export class Builder {
   }
 
   insert(op: Op): Op {
-    if (op.regions.length > 0 || primitive(op.kind)?.memory === "write") this.writes++;
+    if (primitive(op.kind)?.memory === "write") this.writes++;
     op.parent = this.region;
     op.loc ??= this.loc;
     if (this.reverse) op.reverse = true;
@@ -104,7 +108,7 @@ export class Builder {
     }
     if (p.memory) {
       // A read is merged only with the same read earlier in the same region and no
-      // write (or nested region, which may write) in between; nothing else is merged.
+      // write in between (in that region or one nested in it); nothing else is merged.
       const key = `${kind} ${operands.map((v) => v.id).join(" ")} @${this.writes}`;
       const reused = p.memory === "read" ? this.cse.get(this.region)?.get(key) : undefined;
       if (reused) return reused;
