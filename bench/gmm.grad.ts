@@ -27,6 +27,7 @@ export function gmmObjectiveGradInto(
   m: number,
   grad: { alphas: number[]; means: number[][]; icf: number[][] },
 ): number {
+  let tape = valueTape;
   let top = 0;
   let pooled = 0;
   const dAlphas = grad.alphas;
@@ -50,7 +51,7 @@ export function gmmObjectiveGradInto(
       qdiag[j] = t1;
       sumQs[k] += icf[k][j];
       j += 1;
-      if (top + 1 > tape.length) tape = growValues(tape, top + 1);
+      if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
       tape[top++] = t1;
     }
     qdiags.push(qdiag);
@@ -85,7 +86,7 @@ export function gmmObjectiveGradInto(
         const t2 = centred[i_1];
         qCentred[i_1] = qdiag_1[i_1] * t2;
         i_1 += 1;
-        if (top + 1 > tape.length) tape = growValues(tape, top + 1);
+        if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
         tape[top++] = t2;
       }
       let i_2 = 0;
@@ -101,7 +102,7 @@ export function gmmObjectiveGradInto(
           l_1 += 1;
           j_3 += 1;
         }
-        if (top + 2 > tape.length) tape = growValues(tape, top + 2);
+        if (top + 2 > tape.length) valueTape = tape = growValues(tape, top + 2);
         tape[top++] = l;
         tape[top++] = t3;
         i_2 = j_2;
@@ -115,13 +116,13 @@ export function gmmObjectiveGradInto(
         const t4 = qCentred[i_3];
         s += t4 * t4;
         i_3 += 1;
-        if (top + 1 > tape.length) tape = growValues(tape, top + 1);
+        if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
         tape[top++] = t4;
         trips += 1;
       }
       mainTerm[k_1] = alphas[k_1] + sumQs[k_1] - 0.5 * s;
       k_1 += 1;
-      if (top + 2 > tape.length) tape = growValues(tape, top + 2);
+      if (top + 2 > tape.length) valueTape = tape = growValues(tape, top + 2);
       tape[top++] = d_1;
       tape[top++] = trips;
     }
@@ -133,7 +134,7 @@ export function gmmObjectiveGradInto(
       const t5 = mainTerm[i_4];
       const mx_1 = Math.max(mx, t5);
       i_4 += 1;
-      if (top + 2 > tape.length) tape = growValues(tape, top + 2);
+      if (top + 2 > tape.length) valueTape = tape = growValues(tape, top + 2);
       tape[top++] = mx;
       tape[top++] = t5;
       mx = mx_1;
@@ -147,13 +148,13 @@ export function gmmObjectiveGradInto(
       const t6 = Math.exp(mainTerm[i_5] - mx);
       s_1 += t6;
       i_5 += 1;
-      if (top + 1 > tape.length) tape = growValues(tape, top + 1);
+      if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
       tape[top++] = t6;
       trips_2 += 1;
     }
     slse += Math.log(s_1) + mx;
     i += 1;
-    if (top + 3 > tape.length) tape = growValues(tape, top + 3);
+    if (top + 3 > tape.length) valueTape = tape = growValues(tape, top + 3);
     tape[top++] = s_1;
     tape[top++] = trips_2;
     tape[top++] = trips_1;
@@ -211,7 +212,7 @@ export function gmmObjectiveGradInto(
   while (i_8 < alphas.length) {
     const mx_3 = Math.max(mx_2, alphas[i_8]);
     i_8 += 1;
-    if (top + 1 > tape.length) tape = growValues(tape, top + 1);
+    if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
     tape[top++] = mx_2;
     mx_2 = mx_3;
   }
@@ -222,7 +223,7 @@ export function gmmObjectiveGradInto(
     const t16 = Math.exp(alphas[i_9] - mx_2);
     s_3 += t16;
     i_9 += 1;
-    if (top + 1 > tape.length) tape = growValues(tape, top + 1);
+    if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
     tape[top++] = t16;
   }
   const gmmObjective = slse - t15 * (Math.log(s_3) + mx_2) + prior;
@@ -385,8 +386,8 @@ export function gmmObjectiveGradInto(
 /** Shadow arrays of gmmObjectiveGradInto's own arrays, kept between calls. */
 const gmmObjectiveGradShadows: number[][] = [];
 
-/** The value tape, kept between calls. */
-let tape: Float64Array = new Float64Array(1024);
+/** The value tape, kept between calls (a call works on a local reference to it). */
+let valueTape: Float64Array = new Float64Array(1024);
 
 /** Array references recorded by loop bodies, kept between calls (empty between calls). */
 const arrays: (number[] | number[][] | Float64Array)[] = [];

@@ -21,6 +21,7 @@ export function logisticLossGradInto(
   lambda: number,
   grad: { w: number[]; b: number },
 ): number {
+  let tape = valueTape;
   let top = 0;
   const dw = grad.w;
   let loss = 0;
@@ -48,7 +49,7 @@ export function logisticLossGradInto(
     }
     loss += t2;
     i += 1;
-    if (top + 3 > tape.length) tape = growValues(tape, top + 3);
+    if (top + 3 > tape.length) valueTape = tape = growValues(tape, top + 3);
     tape[top++] = z;
     tape[top++] = t3;
     tape[top++] = t4;
@@ -110,8 +111,8 @@ export function logisticLossGradInto(
   return logisticLoss;
 }
 
-/** The value tape, kept between calls. */
-let tape: Float64Array = new Float64Array(1024);
+/** The value tape, kept between calls (a call works on a local reference to it). */
+let valueTape: Float64Array = new Float64Array(1024);
 
 /** A copy of the value tape with room for at least `need` entries. */
 function growValues(tape: Float64Array, need: number): Float64Array {

@@ -22,6 +22,7 @@ export function lstmObjectiveGradInto(
   sequence: number[][],
   grad: { mainParams: number[][]; extraParams: number[][] },
 ): number {
+  let tape = valueTape;
   let top = 0;
   let pooled = 0;
   const dMainParams = grad.mainParams;
@@ -95,7 +96,7 @@ export function lstmObjectiveGradInto(
         const t14 = Math.tanh(cell[i_1]);
         hidden[i_1] = outgate * t14;
         i_1 += 1;
-        if (top + 11 > tape.length) tape = growValues(tape, top + 11);
+        if (top + 11 > tape.length) valueTape = tape = growValues(tape, top + 11);
         tape[top++] = t5;
         tape[top++] = t6;
         tape[top++] = forget;
@@ -111,7 +112,7 @@ export function lstmObjectiveGradInto(
       xp = s[j_1];
       const j_2 = j_1 + 2;
       arrays.push(dXp);
-      if (top + 1 > tape.length) tape = growValues(tape, top + 1);
+      if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
       tape[top++] = b_2;
       dXp = ds[j_1];
       j_1 = j_2;
@@ -123,7 +124,7 @@ export function lstmObjectiveGradInto(
       const t15 = xp[i_2];
       ypred[i_2] = t15 * extraParams[1][i_2] + extraParams[2][i_2];
       i_2 += 1;
-      if (top + 1 > tape.length) tape = growValues(tape, top + 1);
+      if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
       tape[top++] = t15;
     }
     let mx = ypred[0];
@@ -134,7 +135,7 @@ export function lstmObjectiveGradInto(
       const t16 = ypred[i_3];
       const mx_1 = Math.max(mx, t16);
       i_3 += 1;
-      if (top + 2 > tape.length) tape = growValues(tape, top + 2);
+      if (top + 2 > tape.length) valueTape = tape = growValues(tape, top + 2);
       tape[top++] = mx;
       tape[top++] = t16;
       mx = mx_1;
@@ -148,7 +149,7 @@ export function lstmObjectiveGradInto(
       const t17 = Math.exp(ypred[i_4] - mx);
       s_1 += t17;
       i_4 += 1;
-      if (top + 1 > tape.length) tape = growValues(tape, top + 1);
+      if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
       tape[top++] = t17;
       trips_2 += 1;
     }
@@ -162,7 +163,7 @@ export function lstmObjectiveGradInto(
     }
     count += b;
     arrays.push(dXp);
-    if (top + 4 > tape.length) tape = growValues(tape, top + 4);
+    if (top + 4 > tape.length) valueTape = tape = growValues(tape, top + 4);
     tape[top++] = s_1;
     tape[top++] = trips_2;
     tape[top++] = trips_1;
@@ -340,8 +341,8 @@ export function lstmObjectiveGradInto(
 /** Shadow arrays of lstmObjectiveGradInto's own arrays, kept between calls. */
 const lstmObjectiveGradShadows: number[][] = [];
 
-/** The value tape, kept between calls. */
-let tape: Float64Array = new Float64Array(1024);
+/** The value tape, kept between calls (a call works on a local reference to it). */
+let valueTape: Float64Array = new Float64Array(1024);
 
 /** Array references recorded by loop bodies, kept between calls (empty between calls). */
 const arrays: (number[] | number[][] | Float64Array)[] = [];

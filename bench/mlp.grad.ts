@@ -28,6 +28,7 @@ export function mlpLossGradInto(
   labels: readonly number[],
   grad: { W1: number[][]; b1: number[]; W2: number[][]; b2: number[] },
 ): number {
+  let tape = valueTape;
   let top = 0;
   let pooled = 0;
   const dW1 = grad.W1;
@@ -55,7 +56,7 @@ export function mlpLossGradInto(
       const t2 = Math.tanh(s);
       h[i] = t2;
       i += 1;
-      if (top + 1 > tape.length) tape = growValues(tape, top + 1);
+      if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
       tape[top++] = t2;
     }
     const label = labels[n];
@@ -76,7 +77,7 @@ export function mlpLossGradInto(
       z[c] = s_1;
       const m_1 = Math.max(m, s_1);
       c += 1;
-      if (top + 2 > tape.length) tape = growValues(tape, top + 2);
+      if (top + 2 > tape.length) valueTape = tape = growValues(tape, top + 2);
       tape[top++] = m;
       tape[top++] = s_1;
       m = m_1;
@@ -88,7 +89,7 @@ export function mlpLossGradInto(
       const t4 = Math.exp(z[c_1] - m);
       sum += t4;
       c_1 += 1;
-      if (top + 1 > tape.length) tape = growValues(tape, top + 1);
+      if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
       tape[top++] = t4;
     }
     loss += Math.log(sum) + m - z[label];
@@ -97,7 +98,7 @@ export function mlpLossGradInto(
     arrays.push(dh);
     arrays.push(z);
     arrays.push(dz);
-    if (top + 1 > tape.length) tape = growValues(tape, top + 1);
+    if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
     tape[top++] = sum;
   }
   const t5 = X.length;
@@ -189,8 +190,8 @@ export function mlpLossGradInto(
 /** Shadow arrays of mlpLossGradInto's own arrays, kept between calls. */
 const mlpLossGradShadows: number[][] = [];
 
-/** The value tape, kept between calls. */
-let tape: Float64Array = new Float64Array(1024);
+/** The value tape, kept between calls (a call works on a local reference to it). */
+let valueTape: Float64Array = new Float64Array(1024);
 
 /** Array references recorded by loop bodies, kept between calls (empty between calls). */
 const arrays: (number[] | number[][] | Float64Array)[] = [];

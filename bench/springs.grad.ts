@@ -32,6 +32,7 @@ export function springChainGradInto(
   target: readonly number[],
   grad: { x0: number[]; v0: number[]; k: number; c: number },
 ): number {
+  let tape = valueTape;
   let top = 0;
   let pooled = 0;
   const dX0 = grad.x0;
@@ -72,7 +73,7 @@ export function springChainGradInto(
       }
       const dr = t4 - t3;
       force[i] = k * (dl + dr) + c * (dl * dl * dl + dr * dr * dr) - damping * v[i];
-      if (top + 3 > tape.length) tape = growValues(tape, top + 3);
+      if (top + 3 > tape.length) valueTape = tape = growValues(tape, top + 3);
       tape[top++] = t2;
       tape[top++] = t3;
       tape[top++] = t4;
@@ -178,8 +179,8 @@ export function springChainGradInto(
 /** Shadow arrays of springChainGradInto's own arrays, kept between calls. */
 const springChainGradShadows: number[][] = [];
 
-/** The value tape, kept between calls. */
-let tape: Float64Array = new Float64Array(1024);
+/** The value tape, kept between calls (a call works on a local reference to it). */
+let valueTape: Float64Array = new Float64Array(1024);
 
 /** A copy of the value tape with room for at least `need` entries. */
 function growValues(tape: Float64Array, need: number): Float64Array {

@@ -11,7 +11,7 @@ const reservedWords = new Set(
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
     "as implements interface let package private protected public static yield any boolean constructor declare get " +
     "module require number set string symbol type from of await async undefined NaN Infinity Math Object Array " +
-    "Float64Array Int32Array Uint8Array value arguments eval tape top decisions dtop indices itop arrays growValues growIndices growDecisions zerosLike zeroArray zeroSource pooled pooledZeros pooledFloats"
+    "Float64Array Int32Array Uint8Array value arguments eval tape top decisions dtop indices itop valueTape decisionTape indexTape arrays growValues growIndices growDecisions zerosLike zeroArray zeroSource pooled pooledZeros pooledFloats"
   ).split(" "),
 );
 
