@@ -15,6 +15,7 @@ import { Builder, constantOf, emptyRegion } from "../ir/builder.js";
 import { defineUserRule } from "../ad/user-rules.js";
 import { definePrimitive, mathConstants } from "../ir/primitives.js";
 import { isArray, Structural, type Func, type Op, type Param, type Region, type Type, type Value } from "../ir/types.js";
+import { definedInside } from "../ir/walk.js";
 import {
   build, cellsOf, flatten, isAggregate, isCell, Unassigned, type Aggregate, type Binding, type Bound, type Cell, type Env,
 } from "./aggregate.js";
@@ -286,18 +287,25 @@ class Lowerer {
     }
   }
 
-  /** An `if` op whose branches each lower a way out and yield its values. */
+  /**
+   * An `if` op whose branches each lower a way out and yield its values. A
+   * value every branch yields from outside the `if` (a field no path
+   * writes) is that value, not a merge, so callers see it unchanged.
+   */
   private branch(cond: Value, types: Type[], branches: ((env: Env) => Value[])[], env: Env): Value[] {
     const op = this.b.ifOp(cond, types);
     const loc = this.b.loc;
-    branches.forEach((lowerBranch, i) => {
+    const yielded = branches.map((lowerBranch, i) =>
       this.b.inRegion(op.regions[i]!, () => {
         const values = lowerBranch(new Map(env));
         this.b.loc = loc;
         this.b.yield(values);
-      });
+        return values;
+      }));
+    return op.results.map((r, j) => {
+      const [first, ...others] = yielded.map((values) => values[j]!);
+      return others.every((v) => v === first) && !definedInside(first!, op) ? first! : r;
     });
-    return op.results;
   }
 
   /** Lowers a statement that cannot return. */
