@@ -165,9 +165,13 @@ export function gmmObjectiveGradInto(
     let lowerSq = 0;
     let j_4 = d;
     while (j_4 < icf[k_2].length) {
+      const dt = dIcf[k_2];
       const t7 = icf[k_2][j_4];
       lowerSq += t7 * t7;
-      j_4 += 1;
+      const j_5 = j_4 + 1;
+      // reverse of line 65: for (let j = d; j < icf[k].length; j++) lowerSq += icf[k][j] * icf[k]...
+      dt[j_4] += 2 * (0.5 * gamma * gamma * t7);
+      j_4 = j_5;
     }
     const t8 = 0.5 * gamma * gamma;
     const v = qdiags[k_2];
@@ -177,35 +181,18 @@ export function gmmObjectiveGradInto(
     while (i_6 < v.length) {
       const t9 = v[i_6];
       s_2 += t9 * t9;
-      i_6 += 1;
+      const i_7 = i_6 + 1;
+      // reverse of line 9: for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+      dv[i_6] += 2 * (t8 * t9);
+      i_6 = i_7;
     }
     prior += t8 * (s_2 + lowerSq) - m * sumQs[k_2];
     const k_3 = k_2 + 1;
     // reverse of line 66: prior += 0.5 * gamma * gamma * (sqnorm(qdiags[k]) + lowerSq) - m * su...
     dSumQs[k_2] -= m;
-    const t10 = Math.max(0, v.length);
-    // reverse of line 9: for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-    let ds = t8;
-    let i_7 = t10;
-    for (let k_4 = t10; k_4 > 0; k_4--) {
-      i_7 -= 1;
-      const t11 = v[i_7];
-      dv[i_7] += 2 * (ds * t11);
-    }
-    const t12 = Math.max(0, icf[k_2].length - d);
-    const t13 = d + t12;
-    // reverse of line 65: for (let j = d; j < icf[k].length; j++) lowerSq += icf[k][j] * icf[k]...
-    let dLowerSq = t8;
-    let j_5 = t13;
-    for (let k_5 = t12; k_5 > 0; k_5--) {
-      j_5 -= 1;
-      const dt = dIcf[k_2];
-      const t14 = icf[k_2][j_5];
-      dt[j_5] += 2 * (dLowerSq * t14);
-    }
     k_2 = k_3;
   }
-  const t15 = x.length;
+  const t10 = x.length;
   let mx_2 = alphas[0];
   let i_8 = 1;
   // tape: 1 number per trip, for the reverse sweep
@@ -220,164 +207,164 @@ export function gmmObjectiveGradInto(
   let i_9 = 0;
   // tape: 1 number per trip, for the reverse sweep
   while (i_9 < alphas.length) {
-    const t16 = Math.exp(alphas[i_9] - mx_2);
-    s_3 += t16;
+    const t11 = Math.exp(alphas[i_9] - mx_2);
+    s_3 += t11;
     i_9 += 1;
     if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
-    tape[top++] = t16;
+    tape[top++] = t11;
   }
-  const gmmObjective = slse - t15 * (Math.log(s_3) + mx_2) + prior;
+  const gmmObjective = slse - t10 * (Math.log(s_3) + mx_2) + prior;
   // reverse of line 68: return slse - x.length * logsumexp(alphas) + prior;
-  const dt_1 = -t15;
+  const dt_1 = -t10;
   // reverse of line 18: return Math.log(s) + mx;
-  let ds_1 = dt_1 / s_3;
-  const t17 = Math.max(0, alphas.length);
+  let ds = dt_1 / s_3;
+  const t12 = Math.max(0, alphas.length);
   // reverse of line 17: for (let i = 0; i < v.length; i++) s += Math.exp(v[i] - mx);
   let dMx = dt_1;
-  let i_10 = t17;
-  for (let k_6 = t17; k_6 > 0; k_6--) {
+  let i_10 = t12;
+  for (let k_4 = t12; k_4 > 0; k_4--) {
     i_10 -= 1;
-    const t18 = tape[--top];
-    const dt_2 = ds_1 * t18;
+    const t13 = tape[--top];
+    const dt_2 = ds * t13;
     dAlphas[i_10] += dt_2;
     dMx -= dt_2;
   }
-  const t19 = Math.max(0, alphas.length - 1);
-  const t20 = 1 + t19;
+  const t14 = Math.max(0, alphas.length - 1);
+  const t15 = 1 + t14;
   // reverse of line 15: for (let i = 1; i < v.length; i++) mx = Math.max(mx, v[i]);
-  let i_11 = t20;
-  for (let k_7 = t19; k_7 > 0; k_7--) {
+  let i_11 = t15;
+  for (let k_5 = t14; k_5 > 0; k_5--) {
     i_11 -= 1;
     const mx_4 = tape[--top];
-    const t21 = alphas[i_11];
-    const t22 = mx_4 >= t21;
-    dAlphas[i_11] += t22 ? 0 : dMx;
-    dMx = t22 ? dMx : 0;
+    const t16 = alphas[i_11];
+    const t17 = mx_4 >= t16;
+    dAlphas[i_11] += t17 ? 0 : dMx;
+    dMx = t17 ? dMx : 0;
   }
   // reverse of line 14: let mx = v[0];
   dAlphas[0] += dMx;
-  const t23 = Math.max(0, x.length);
+  const t18 = Math.max(0, x.length);
   // reverse of line 53: for (let i = 0; i < x.length; i++) {
   let dSlse = 1;
-  for (let k_8 = t23; k_8 > 0; k_8--) {
+  for (let k_6 = t18; k_6 > 0; k_6--) {
     const trips_3 = tape[--top];
     const trips_4 = tape[--top];
     const s_4 = tape[--top];
     // reverse of line 18: return Math.log(s) + mx;
-    let ds_2 = dSlse / s_4;
+    let ds_1 = dSlse / s_4;
     // reverse of line 17: for (let i = 0; i < v.length; i++) s += Math.exp(v[i] - mx);
     let dMx_1 = dSlse;
     let i_12 = trips_4;
-    for (let k_9 = trips_4; k_9 > 0; k_9--) {
+    for (let k_7 = trips_4; k_7 > 0; k_7--) {
       i_12 -= 1;
-      const t24 = tape[--top];
-      const dt_3 = ds_2 * t24;
+      const t19 = tape[--top];
+      const dt_3 = ds_1 * t19;
       dMainTerm[i_12] += dt_3;
       dMx_1 -= dt_3;
     }
     // reverse of line 15: for (let i = 1; i < v.length; i++) mx = Math.max(mx, v[i]);
     let i_13 = 1 + trips_3;
-    for (let k_10 = trips_3; k_10 > 0; k_10--) {
+    for (let k_8 = trips_3; k_8 > 0; k_8--) {
       i_13 -= 1;
-      const t25 = tape[--top];
+      const t20 = tape[--top];
       const mx_5 = tape[--top];
-      const t26 = mx_5 >= t25;
-      dMainTerm[i_13] += t26 ? 0 : dMx_1;
-      dMx_1 = t26 ? dMx_1 : 0;
+      const t21 = mx_5 >= t20;
+      dMainTerm[i_13] += t21 ? 0 : dMx_1;
+      dMx_1 = t21 ? dMx_1 : 0;
     }
     // reverse of line 14: let mx = v[0];
     dMainTerm[0] += dMx_1;
-    const t27 = Math.max(0, K);
+    const t22 = Math.max(0, K);
     // reverse of line 54: for (let k = 0; k < K; k++) {
-    let k_11 = t27;
-    for (let k_12 = t27; k_12 > 0; k_12--) {
-      k_11 -= 1;
+    let k_9 = t22;
+    for (let k_10 = t22; k_10 > 0; k_10--) {
+      k_9 -= 1;
       const trips_5 = tape[--top];
       const d_2 = tape[--top];
-      const qdiag_2 = qdiags[k_11];
-      const dQdiag_1 = dQdiags[k_11];
-      const icfRow_1 = icf[k_11];
-      const dIcfRow = dIcf[k_11];
+      const qdiag_2 = qdiags[k_9];
+      const dQdiag_1 = dQdiags[k_9];
+      const icfRow_1 = icf[k_9];
+      const dIcfRow = dIcf[k_9];
       // reverse of line 57: mainTerm[k] = alphas[k] + sumQs[k] - 0.5 * sqnorm(qCentred);
-      const dt_4 = dMainTerm[k_11];
-      dMainTerm[k_11] = 0;
-      let ds_3 = -(dt_4 * 0.5);
+      const dt_4 = dMainTerm[k_9];
+      dMainTerm[k_9] = 0;
+      let ds_2 = -(dt_4 * 0.5);
       // reverse of line 9: for (let i = 0; i < v.length; i++) s += v[i] * v[i];
       let i_14 = trips_5;
-      for (let k_13 = trips_5; k_13 > 0; k_13--) {
+      for (let k_11 = trips_5; k_11 > 0; k_11--) {
         i_14 -= 1;
-        const t28 = tape[--top];
-        dQCentred[i_14] += 2 * (ds_3 * t28);
+        const t23 = tape[--top];
+        dQCentred[i_14] += 2 * (ds_2 * t23);
       }
       // reverse of line 57: mainTerm[k] = alphas[k] + sumQs[k] - 0.5 * sqnorm(qCentred);
-      dSumQs[k_11] += dt_4;
-      dAlphas[k_11] += dt_4;
-      const t29 = Math.max(0, d_2);
+      dSumQs[k_9] += dt_4;
+      dAlphas[k_9] += dt_4;
+      const t24 = Math.max(0, d_2);
       // reverse of line 26: for (let i = 0; i < d; i++) {
-      let i_15 = t29;
-      for (let k_14 = t29; k_14 > 0; k_14--) {
+      let i_15 = t24;
+      for (let k_12 = t24; k_12 > 0; k_12--) {
         i_15 -= 1;
-        const t30 = tape[--top];
+        const t25 = tape[--top];
         const l_2 = tape[--top];
         const j_6 = i_15 + 1;
-        const t31 = Math.max(0, d_2 - j_6);
-        const t32 = j_6 + t31;
-        const t33 = l_2 + t31;
+        const t26 = Math.max(0, d_2 - j_6);
+        const t27 = j_6 + t26;
+        const t28 = l_2 + t26;
         // reverse of line 27: for (let j = i + 1; j < d; j++) {
-        let j_7 = t32;
-        let l_3 = t33;
-        for (let k_15 = t31; k_15 > 0; k_15--) {
+        let j_7 = t27;
+        let l_3 = t28;
+        for (let k_13 = t26; k_13 > 0; k_13--) {
           j_7 -= 1;
           l_3 -= 1;
-          const t34 = icfRow_1[l_3];
+          const t29 = icfRow_1[l_3];
           // reverse of line 28: out[j] += icfRow[l] * v[i];
           const dt_5 = dQCentred[j_7];
-          dCentred[i_15] += dt_5 * t34;
-          dIcfRow[l_3] += dt_5 * t30;
+          dCentred[i_15] += dt_5 * t29;
+          dIcfRow[l_3] += dt_5 * t25;
         }
       }
       // reverse of line 24: for (let i = 0; i < d; i++) out[i] = qdiag[i] * v[i];
-      let i_16 = t29;
-      for (let k_16 = t29; k_16 > 0; k_16--) {
+      let i_16 = t24;
+      for (let k_14 = t24; k_14 > 0; k_14--) {
         i_16 -= 1;
-        const t35 = tape[--top];
-        const t36 = qdiag_2[i_16];
+        const t30 = tape[--top];
+        const t31 = qdiag_2[i_16];
         const dt_6 = dQCentred[i_16];
         dQCentred[i_16] = 0;
-        dCentred[i_16] += dt_6 * t36;
-        dQdiag_1[i_16] += dt_6 * t35;
+        dCentred[i_16] += dt_6 * t31;
+        dQdiag_1[i_16] += dt_6 * t30;
       }
-      const t37 = Math.max(0, d);
+      const t32 = Math.max(0, d);
       // reverse of line 55: for (let j = 0; j < d; j++) centred[j] = x[i][j] - means[k][j];
-      let j_8 = t37;
-      for (let k_17 = t37; k_17 > 0; k_17--) {
+      let j_8 = t32;
+      for (let k_15 = t32; k_15 > 0; k_15--) {
         j_8 -= 1;
-        const dt_7 = dMeans[k_11];
+        const dt_7 = dMeans[k_9];
         const dt_8 = dCentred[j_8];
         dCentred[j_8] = 0;
         dt_7[j_8] -= dt_8;
       }
     }
   }
-  const t38 = Math.max(0, K);
+  const t33 = Math.max(0, K);
   // reverse of line 40: for (let k = 0; k < K; k++) {
-  let k_18 = t38;
-  for (let k_19 = t38; k_19 > 0; k_19--) {
-    k_18 -= 1;
+  let k_16 = t33;
+  for (let k_17 = t33; k_17 > 0; k_17--) {
+    k_16 -= 1;
     const dQdiag_2 = arrays.pop() as number[];
-    const t39 = Math.max(0, d);
+    const t34 = Math.max(0, d);
     // reverse of line 42: for (let j = 0; j < d; j++) {
-    let j_9 = t39;
-    for (let k_20 = t39; k_20 > 0; k_20--) {
+    let j_9 = t34;
+    for (let k_18 = t34; k_18 > 0; k_18--) {
       j_9 -= 1;
-      const t40 = tape[--top];
-      const dt_9 = dIcf[k_18];
+      const t35 = tape[--top];
+      const dt_9 = dIcf[k_16];
       // reverse of line 44: sumQs[k] += icf[k][j];
-      dt_9[j_9] += dSumQs[k_18];
+      dt_9[j_9] += dSumQs[k_16];
       // reverse of line 43: qdiag[j] = Math.exp(icf[k][j]);
       const dt_10 = dQdiag_2[j_9];
       dQdiag_2[j_9] = 0;
-      dt_9[j_9] += dt_10 * t40;
+      dt_9[j_9] += dt_10 * t35;
     }
   }
   return gmmObjective;
@@ -407,12 +394,14 @@ let zeroSource: number[] = [];
  * array of doubles in one block, and the copy holds doubles from the start;
  * `new Array(n).fill(0)` fills element by element and holds small integers
  * until the first fractional write converts it, which made a gradient of a
- * cheap function over 1,000 numbers twice as slow.
+ * cheap function over 1,000 numbers twice as slow. The copy has the element
+ * kind (holey doubles) of `new Array(n).fill(0)` after that conversion, so a
+ * gradient given buffers made either way sees one kind of array.
  */
 function zeroArray(n: number): number[] {
   if (zeroSource.length < n) {
-    // Made of a fraction so that V8 stores doubles, then zeroed.
-    zeroSource = Array.from({ length: Math.max(n, 2 * zeroSource.length) }, () => 0.5).fill(0);
+    // Filled with a fraction first so that V8 stores doubles.
+    zeroSource = new Array<number>(Math.max(n, 2 * zeroSource.length)).fill(0.5).fill(0);
   }
   return zeroSource.slice(0, n);
 }

@@ -21,12 +21,10 @@ export function logisticLossGradInto(
   lambda: number,
   grad: { w: number[]; b: number },
 ): number {
-  let tape = valueTape;
-  let top = 0;
   const dw = grad.w;
   let loss = 0;
   let i = 0;
-  // tape: 3 numbers per trip, for the reverse sweep
+  let db = 0;
   while (i < X.length) {
     const row = X[i];
     let z = +b;
@@ -35,90 +33,57 @@ export function logisticLossGradInto(
       z += w[j] * row[j];
       j += 1;
     }
-    const t1 = y[i] * z;
-    const m = -t1;
-    let t2: number;
-    let t3 = 0;
-    let t4 = 0;
-    if (m > 0) {
-      t3 = Math.exp(t1);
-      t2 = Math.log1p(t3) - t1;
+    const t1 = y[i];
+    const t2 = t1 * z;
+    const m = -t2;
+    const t3 = m > 0;
+    let t4: number;
+    let t5 = 0;
+    let t6 = 0;
+    if (t3) {
+      t5 = Math.exp(t2);
+      t4 = Math.log1p(t5) - t2;
     } else {
-      t4 = Math.exp(m);
-      t2 = Math.log1p(t4);
+      t6 = Math.exp(m);
+      t4 = Math.log1p(t6);
     }
-    loss += t2;
+    loss += t4;
     i += 1;
-    if (top + 3 > tape.length) valueTape = tape = growValues(tape, top + 3);
-    tape[top++] = z;
-    tape[top++] = t3;
-    tape[top++] = t4;
-  }
-  let norm2 = 0;
-  let j_1 = 0;
-  while (j_1 < w.length) {
-    const t5 = w[j_1];
-    norm2 += t5 * t5;
-    j_1 += 1;
-  }
-  const t6 = X.length;
-  const t7 = 0.5 * lambda;
-  const logisticLoss = loss / t6 + t7 * norm2;
-  // reverse of line 17: return loss / X.length + 0.5 * lambda * norm2;
-  let dLoss = 1 / t6;
-  const t8 = Math.max(0, w.length);
-  // reverse of line 16: for (let j = 0; j < w.length; j++) norm2 += w[j] * w[j];
-  let dNorm2 = t7;
-  let j_2 = t8;
-  for (let k = t8; k > 0; k--) {
-    j_2 -= 1;
-    const t9 = w[j_2];
-    dw[j_2] += 2 * (dNorm2 * t9);
-  }
-  const t10 = Math.max(0, X.length);
-  // reverse of line 8: for (let i = 0; i < X.length; i++) {
-  let db = 0;
-  let i_1 = t10;
-  for (let k_1 = t10; k_1 > 0; k_1--) {
-    i_1 -= 1;
-    const t11 = tape[--top];
-    const t12 = tape[--top];
-    const z_1 = tape[--top];
-    const row_1 = X[i_1];
-    const t13 = y[i_1];
-    const m_1 = -(t13 * z_1);
+    // reverse of line 8: for (let i = 0; i < X.length; i++) {
+    const dLoss = 1 / X.length;
     // reverse of line 13: loss += m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
     let dt = 0;
     let dm = 0;
-    if (m_1 > 0) {
-      dt = (dLoss / (1 + t12)) * t12 - dLoss;
+    if (t3) {
+      dt = (dLoss / (1 + t5)) * t5 - dLoss;
     } else {
-      dm = (dLoss / (1 + t11)) * t11;
+      dm = (dLoss / (1 + t6)) * t6;
     }
     // reverse of line 12: const m = -y[i] * z;
-    let dz = (dt - dm) * t13;
-    const t14 = Math.max(0, w.length);
+    let dz = (dt - dm) * t1;
+    const t7 = Math.max(0, w.length);
     // reverse of line 11: for (let j = 0; j < w.length; j++) z += w[j] * row[j];
-    let j_3 = t14;
-    for (let k_2 = t14; k_2 > 0; k_2--) {
-      j_3 -= 1;
-      const t15 = row_1[j_3];
-      dw[j_3] += dz * t15;
+    let j_1 = t7;
+    for (let k = t7; k > 0; k--) {
+      j_1 -= 1;
+      const t8 = row[j_1];
+      dw[j_1] += dz * t8;
     }
     db += dz;
   }
+  let norm2 = 0;
+  let j_2 = 0;
+  while (j_2 < w.length) {
+    const t9 = w[j_2];
+    norm2 += t9 * t9;
+    const j_3 = j_2 + 1;
+    // reverse of line 16: for (let j = 0; j < w.length; j++) norm2 += w[j] * w[j];
+    dw[j_2] += 2 * (0.5 * lambda * t9);
+    j_2 = j_3;
+  }
+  const logisticLoss = loss / X.length + 0.5 * lambda * norm2;
   grad.b += db;
   return logisticLoss;
-}
-
-/** The value tape, kept between calls (a call works on a local reference to it). */
-let valueTape: Float64Array = new Float64Array(1024);
-
-/** A copy of the value tape with room for at least `need` entries. */
-function growValues(tape: Float64Array, need: number): Float64Array {
-  const bigger = new Float64Array(Math.max(2 * tape.length, need));
-  bigger.set(tape);
-  return bigger;
 }
 
 /** Zeros kept between calls, for `zeroArray` to copy from (grown on demand). */
@@ -129,12 +94,14 @@ let zeroSource: number[] = [];
  * array of doubles in one block, and the copy holds doubles from the start;
  * `new Array(n).fill(0)` fills element by element and holds small integers
  * until the first fractional write converts it, which made a gradient of a
- * cheap function over 1,000 numbers twice as slow.
+ * cheap function over 1,000 numbers twice as slow. The copy has the element
+ * kind (holey doubles) of `new Array(n).fill(0)` after that conversion, so a
+ * gradient given buffers made either way sees one kind of array.
  */
 function zeroArray(n: number): number[] {
   if (zeroSource.length < n) {
-    // Made of a fraction so that V8 stores doubles, then zeroed.
-    zeroSource = Array.from({ length: Math.max(n, 2 * zeroSource.length) }, () => 0.5).fill(0);
+    // Filled with a fraction first so that V8 stores doubles.
+    zeroSource = new Array<number>(Math.max(n, 2 * zeroSource.length)).fill(0.5).fill(0);
   }
   return zeroSource.slice(0, n);
 }

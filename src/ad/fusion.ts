@@ -16,8 +16,9 @@
  * - every state component that carries a derivative is an accumulator: its
  *   argument reaches the yielded value through `+` and `-` (or the same kind
  *   of state of a nested loop) and is used nowhere else, so its adjoint passes
- *   through each trip unchanged; and the adjoint of its result is a constant
- *   (the reverse of what follows the loop computes it from constants);
+ *   through each trip unchanged; and the adjoint of its result can be had
+ *   when the loop starts (the reverse of what follows the loop computes it
+ *   from constants and values known before the loop: `1 / n` for a mean);
  * - an array the loop writes, when it has a shadow, is scratch space of one
  *   trip: written and read only at constant indices at the top of the body,
  *   each element written before it is read, and read nowhere after the loop
@@ -36,6 +37,8 @@ export interface FusionContext {
   body: Region;
   /** The function's results: arrays among them are read after every loop (a VJP seeds their shadows). */
   results: Value[];
+  /** Whether a value from the reverse sweep can be had inside the loop (a constant, `1 / n`). */
+  atEntry: (v: Value) => boolean;
   classes: AliasClasses;
   shadow: Shadows;
 }
@@ -44,7 +47,7 @@ export interface FusionContext {
 export function fusable(loop: Op, carried: number[], seeds: (Value | undefined)[], ctx: FusionContext): boolean {
   for (const j of carried) {
     const seed = seeds[j];
-    if (seed && seed.def?.kind !== Structural.Const) return false;
+    if (seed && !ctx.atEntry(seed)) return false;
     if (!accumulates(loop, j)) return false;
   }
   return memoryAllows(loop, ctx);

@@ -287,7 +287,8 @@ class Transform {
     const outer = [...new Set([...walkOps(body)].flatMap((o) => o.operands))]
       .filter((v) => this.active.has(v) && !definedInside(v, op) && !body.args.includes(v))
       .sort((p, q) => p.id - q.id);
-    if (fusable(op, carried, seeds, { body: this.body, classes: this.classes, shadow: this.shadow, results: this.results })) {
+    const atEntry = (v: Value) => this.atLoopEntry(v, op, false) !== undefined;
+    if (fusable(op, carried, seeds, { body: this.body, classes: this.classes, shadow: this.shadow, results: this.results, atEntry })) {
       this.fuseWhile(op, adj, carried, seeds, outer);
       return;
     }
@@ -348,7 +349,7 @@ class Transform {
       b.loc = op.loc;
       carried.forEach((j) => {
         const seed = seeds[j];
-        if (seed && this.active.has(next[j]!)) this.accumulate(local, next[j]!, b.const(seed.def!.literal!));
+        if (seed && this.active.has(next[j]!)) this.accumulate(local, next[j]!, this.atLoopEntry(seed, op, true)!);
       });
       this.reverseRegion(body, local);
       end.operands.push(...outer.map((v, i) => local.get(v) ?? sums[i]!));
@@ -361,6 +362,26 @@ class Transform {
       const seed = seeds[j];
       if (seed && this.active.has(op.operands[j]!)) this.accumulate(adj, op.operands[j]!, seed);
     });
+  }
+
+  /**
+   * A value of the reverse sweep as one computed inside `loop` (with `build`,
+   * at the insertion point): a value defined before the loop as it is,
+   * constants, arithmetic and reads of arrays nothing writes over such values
+   * computed again. Without `build` only says whether it can be done.
+   */
+  private atLoopEntry(v: Value, loop: Op, build: boolean): Value | undefined {
+    if (definedBefore(v, loop)) return v;
+    const op = v.def;
+    if (!op || !(this.recomputableAnywhere(op) || op.kind === "div")) return undefined;
+    if (op.kind === Structural.Const) return build ? this.b.const(op.literal!) : v;
+    const operands: Value[] = [];
+    for (const x of op.operands) {
+      const y = this.atLoopEntry(x, loop, build);
+      if (!y) return undefined;
+      operands.push(y);
+    }
+    return build ? this.b.prim(op.kind, operands) : v;
   }
 
   /**
@@ -507,10 +528,13 @@ class Transform {
    * writes after the read (`StableReads`).
    */
   private recomputable(op: Op): boolean {
-    if (op.kind === Structural.Const) return true;
-    if (cheap.has(op.kind)) return true;
-    if (op.kind === "load" || op.kind === "len") return !this.written.has(this.writtenKey(op.operands[0]!)) || this.stableReads.stable(op);
-    return false;
+    return this.recomputableAnywhere(op) || ((op.kind === "load" || op.kind === "len") && this.stableReads.stable(op));
+  }
+
+  /** Gives the same value wherever it is computed again: arithmetic, comparisons, reads of arrays nothing writes. */
+  private recomputableAnywhere(op: Op): boolean {
+    if (op.kind === Structural.Const || cheap.has(op.kind)) return true;
+    return (op.kind === "load" || op.kind === "len") && !this.written.has(this.writtenKey(op.operands[0]!));
   }
 
   private writtenKey(array: Value): string {
@@ -620,6 +644,16 @@ class Transform {
     region.ops.splice(region.ops.indexOf(before), 0, op);
     return op.results[0]!;
   }
+}
+
+/** Whether `v` is defined before `op` starts: in a region around it, ahead of it (or an argument of such a region). */
+function definedBefore(v: Value, op: Op): boolean {
+  for (let at: Op | undefined = op; at?.parent; at = at.parent.owner) {
+    const region = at.parent;
+    if (region.args.includes(v)) return true;
+    if (v.def?.parent === region) return region.ops.indexOf(v.def) < region.ops.indexOf(at);
+  }
+  return false;
 }
 
 function insideLoop(op: Op): boolean {
