@@ -54,6 +54,7 @@ function gradIntoText(module: string, name: string): string {
 
 test.each([
   ["sumOfTerms", true],
+  ["meanSquare", true],
   ["scratchPerTrip", true],
   ["scratchReadAfter", false],
   ["carriedThroughArray", false],
