@@ -37,7 +37,6 @@ export function mlpLossGradInto(
   const dB2 = grad.b2;
   let loss = 0;
   let n = 0;
-  // tape: 1 number, 4 array references per trip, for the reverse sweep
   while (n < X.length) {
     const x = X[n];
     const t1 = W1.length;
@@ -94,96 +93,76 @@ export function mlpLossGradInto(
     }
     loss += Math.log(sum) + m - z[label];
     n += 1;
-    arrays.push(h);
-    arrays.push(dh);
-    arrays.push(z);
-    arrays.push(dz);
-    if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
-    tape[top++] = sum;
-  }
-  const t5 = X.length;
-  const mlpLoss = loss / t5;
-  // reverse of line 37: return loss / X.length;
-  let dLoss = 1 / t5;
-  const t6 = Math.max(0, t5);
-  // reverse of line 34: for (let n = 0; n < X.length; n++) {
-  let n_1 = t6;
-  for (let k = t6; k > 0; k--) {
-    n_1 -= 1;
-    const sum_1 = tape[--top];
-    const dz_1 = arrays.pop() as number[];
-    const z_1 = arrays.pop() as number[];
-    const dh_1 = arrays.pop() as number[];
-    const h_1 = arrays.pop() as number[];
-    const x_1 = X[n_1];
-    const label_1 = labels[n_1];
+    // reverse of line 34: for (let n = 0; n < X.length; n++) {
+    const dLoss = 1 / X.length;
     // reverse of line 28: return Math.log(sum) + m - z[label];
-    dz_1[label_1] -= dLoss;
-    let dSum = dLoss / sum_1;
-    const t7 = Math.max(0, z_1.length);
+    dz[label] -= dLoss;
+    let dSum = dLoss / sum;
+    const t5 = Math.max(0, z.length);
     // reverse of line 27: for (let c = 0; c < z.length; c++) sum += Math.exp(z[c] - m);
     let dm = dLoss;
-    let c_2 = t7;
-    for (let k_1 = t7; k_1 > 0; k_1--) {
+    let c_2 = t5;
+    for (let k = t5; k > 0; k--) {
       c_2 -= 1;
-      const t8 = tape[--top];
-      const dt = dSum * t8;
-      dz_1[c_2] += dt;
+      const t6 = tape[--top];
+      const dt = dSum * t6;
+      dz[c_2] += dt;
       dm -= dt;
     }
-    const t9 = Math.max(0, W2.length);
+    const t7 = Math.max(0, W2.length);
     // reverse of line 19: for (let c = 0; c < W.length; c++) {
-    let c_3 = t9;
-    for (let k_2 = t9; k_2 > 0; k_2--) {
+    let c_3 = t7;
+    for (let k_1 = t7; k_1 > 0; k_1--) {
       c_3 -= 1;
       const s_2 = tape[--top];
       const m_2 = tape[--top];
       const row_2 = W2[c_3];
       const dRow = dW2[c_3];
       // reverse of line 24: m = Math.max(m, s);
-      const t10 = m_2 >= s_2;
-      let ds = t10 ? 0 : dm;
+      const t8 = m_2 >= s_2;
+      let ds = t8 ? 0 : dm;
       // reverse of line 23: z[c] = s;
-      const t11 = dz_1[c_3];
-      dz_1[c_3] = 0;
-      ds += t11;
-      const t12 = Math.max(0, h_1.length);
+      const t9 = dz[c_3];
+      dz[c_3] = 0;
+      ds += t9;
+      const t10 = Math.max(0, h.length);
       // reverse of line 22: for (let j = 0; j < h.length; j++) s += row[j] * h[j];
-      let j_2 = t12;
-      for (let k_3 = t12; k_3 > 0; k_3--) {
+      let j_2 = t10;
+      for (let k_2 = t10; k_2 > 0; k_2--) {
         j_2 -= 1;
-        const t13 = row_2[j_2];
-        const t14 = h_1[j_2];
-        dh_1[j_2] += ds * t13;
-        dRow[j_2] += ds * t14;
+        const t11 = row_2[j_2];
+        const t12 = h[j_2];
+        dh[j_2] += ds * t11;
+        dRow[j_2] += ds * t12;
       }
       // reverse of line 21: let s = b[c];
       dB2[c_3] += ds;
-      dm = t10 ? dm : 0;
+      dm = t8 ? dm : 0;
     }
-    const t15 = Math.max(0, W1.length);
+    const t13 = Math.max(0, W1.length);
     // reverse of line 6: for (let i = 0; i < W.length; i++) {
-    let i_1 = t15;
-    for (let k_4 = t15; k_4 > 0; k_4--) {
+    let i_1 = t13;
+    for (let k_3 = t13; k_3 > 0; k_3--) {
       i_1 -= 1;
-      const t16 = tape[--top];
+      const t14 = tape[--top];
       const dRow_1 = dW1[i_1];
       // reverse of line 10: h[i] = Math.tanh(s);
-      const dt_1 = dh_1[i_1];
-      dh_1[i_1] = 0;
-      let ds_1 = dt_1 * (1 - t16 * t16);
-      const t17 = Math.max(0, x_1.length);
+      const dt_1 = dh[i_1];
+      dh[i_1] = 0;
+      let ds_1 = dt_1 * (1 - t14 * t14);
+      const t15 = Math.max(0, x.length);
       // reverse of line 9: for (let j = 0; j < x.length; j++) s += row[j] * x[j];
-      let j_3 = t17;
-      for (let k_5 = t17; k_5 > 0; k_5--) {
+      let j_3 = t15;
+      for (let k_4 = t15; k_4 > 0; k_4--) {
         j_3 -= 1;
-        const t18 = x_1[j_3];
-        dRow_1[j_3] += ds_1 * t18;
+        const t16 = x[j_3];
+        dRow_1[j_3] += ds_1 * t16;
       }
       // reverse of line 8: let s = b[i];
       dB1[i_1] += ds_1;
     }
   }
+  const mlpLoss = loss / X.length;
   return mlpLoss;
 }
 
@@ -192,9 +171,6 @@ const mlpLossGradShadows: number[][] = [];
 
 /** The value tape, kept between calls (a call works on a local reference to it). */
 let valueTape: Float64Array = new Float64Array(1024);
-
-/** Array references recorded by loop bodies, kept between calls (empty between calls). */
-const arrays: (number[] | number[][] | Float64Array)[] = [];
 
 /** A copy of the value tape with room for at least `need` entries. */
 function growValues(tape: Float64Array, need: number): Float64Array {

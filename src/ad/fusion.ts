@@ -20,16 +20,17 @@
  *   when the loop starts (the reverse of what follows the loop computes it
  *   from constants and values known before the loop: `1 / n` for a mean);
  * - an array the loop writes, when it has a shadow, is scratch space of one
- *   trip: written and read only at constant indices at the top of the body,
- *   each element written before it is read, and read nowhere after the loop
- *   starts other than in it, so no adjoint reaches it from outside the trip;
+ *   trip, so no adjoint reaches it from outside the trip: either made in the
+ *   trip, or written and read only at constant indices at the top of the
+ *   body, each element written before it is read, and read nowhere after the
+ *   loop starts other than in it;
  * - an array it reads, when it has a shadow, is not written after the loop
  *   starts: that write's reverse would take the adjoint the fused trips
  *   already added to the element.
  */
 import type { Shadows } from "../ir/primitives.js";
 import { Structural, type Op, type Region, type Value } from "../ir/types.js";
-import { terminator, walkOps } from "../ir/walk.js";
+import { definedInside, terminator, walkOps } from "../ir/walk.js";
 import type { AliasClasses } from "./activity.js";
 
 export interface FusionContext {
@@ -86,19 +87,21 @@ function memoryAllows(loop: Op, ctx: FusionContext): boolean {
   for (const op of inside) {
     const arrays = op.operands.filter((a) => ctx.shadow(a));
     if (op.kind === "store" || op.kind === "append") {
-      if (!ctx.shadow(op.operands[0]!)) continue;
-      if (op.kind === "append" || op.parent !== body || op.operands[1]!.def?.kind !== Structural.Const) return false;
-      written.add(classOf(op.operands[0]!));
+      if (ctx.shadow(op.operands[0]!)) written.add(classOf(op.operands[0]!));
     } else if (op.kind !== "len") for (const a of arrays) read.add(classOf(a));
   }
+  const fresh = freshPerTrip(loop, ctx, written);
   for (const c of written) {
+    if (fresh.has(c)) continue;
     const stored = new Set<number | boolean>();
     for (const op of body.ops) {
       const a = op.operands[0];
       if (!a || !ctx.shadow(a) || classOf(a) !== c) continue;
       const index = op.operands[1]?.def?.literal;
-      if (op.kind === "store") stored.add(index!);
-      else if (op.kind !== "load" || index === undefined || !stored.has(index)) return false;
+      if (op.kind === "len") continue;
+      if ((op.kind !== "store" && op.kind !== "load") || index === undefined) return false;
+      if (op.kind === "store") stored.add(index);
+      else if (!stored.has(index)) return false;
     }
     // Anywhere inside the loop, the class is touched only by the top-level ops just checked.
     for (const op of inside) {
@@ -116,6 +119,30 @@ function memoryAllows(loop: Op, ctx: FusionContext): boolean {
     }
   }
   return true;
+}
+
+/**
+ * The classes among `written` whose arrays are all made inside the loop: a
+ * trip's new arrays, which no later trip and nothing after the loop can see
+ * (an array kept in loop state or stored into an outer array would share its
+ * class with a value from outside).
+ */
+function freshPerTrip(loop: Op, ctx: FusionContext, written: Set<Value>): Set<Value> {
+  const fresh = new Set(written);
+  const visit = (v: Value) => {
+    const c = ctx.classes.find(v);
+    if (fresh.has(c) && !definedInside(v, loop)) fresh.delete(c);
+  };
+  const walk = (r: Region): void => {
+    r.args.forEach(visit);
+    for (const op of r.ops) {
+      op.operands.forEach(visit);
+      op.results.forEach(visit);
+      op.regions.forEach(walk);
+    }
+  };
+  walk(ctx.body);
+  return fresh;
 }
 
 /**
