@@ -15,7 +15,7 @@ import { Builder, constantOf, emptyRegion } from "../ir/builder.js";
 import { defineUserRule } from "../ad/user-rules.js";
 import { definePrimitive, mathConstants } from "../ir/primitives.js";
 import { isArray, Structural, type Func, type Op, type Param, type Region, type Type, type Value } from "../ir/types.js";
-import { definedInside } from "../ir/walk.js";
+import { definedInside, terminator } from "../ir/walk.js";
 import {
   build, cellsOf, flatten, isAggregate, isCell, Unassigned, type Aggregate, type Binding, type Bound, type Cell, type Env,
 } from "./aggregate.js";
@@ -532,6 +532,14 @@ class Lowerer {
     });
 
     bindState(env, op.results);
+    // A field no trip changes (the body yields its own argument) keeps its value from before
+    // the loop rather than the loop's result, so callers see it unchanged.
+    const yielded = terminator(bodyRegion).operands;
+    let leaf = 0;
+    for (const slot of slots) {
+      if (isCellKey(slot.key) && yielded[leaf] === bodyRegion.args[leaf]) env.set(slot.key, init[leaf]!);
+      leaf += slot.shape ? leavesOf(slot.shape).length : 1;
+    }
     const final = at(op.results);
     return flags.returned ? { returned: final.returned!, values: final.result } : undefined;
   }
