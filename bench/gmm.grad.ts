@@ -44,6 +44,8 @@ export function gmmObjectiveGradInto(
   while (k < K) {
     const qdiag = new Array<number>(d).fill(0);
     const dQdiag = pooledZeros(gmmObjectiveGradShadows, pooled++, d);
+    if (top + Math.max(0, d) > tape.length)
+      valueTape = tape = growValues(tape, top + Math.max(0, d));
     let j = 0;
     // tape: 1 number per trip, for the reverse sweep
     while (j < d) {
@@ -51,7 +53,6 @@ export function gmmObjectiveGradInto(
       qdiag[j] = t1;
       sumQs[k] += icf[k][j];
       j += 1;
-      if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
       tape[top++] = t1;
     }
     qdiags.push(qdiag);
@@ -80,15 +81,18 @@ export function gmmObjectiveGradInto(
       const qdiag_1 = qdiags[k_1];
       const icfRow = icf[k_1];
       const d_1 = centred.length;
+      if (top + Math.max(0, d_1) > tape.length)
+        valueTape = tape = growValues(tape, top + Math.max(0, d_1));
       let i_1 = 0;
       // tape: 1 number per trip, for the reverse sweep
       while (i_1 < d_1) {
         const t2 = centred[i_1];
         qCentred[i_1] = qdiag_1[i_1] * t2;
         i_1 += 1;
-        if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
         tape[top++] = t2;
       }
+      if (top + 2 * Math.max(0, d_1) > tape.length)
+        valueTape = tape = growValues(tape, top + 2 * Math.max(0, d_1));
       let i_2 = 0;
       let l = d_1;
       // tape: 2 numbers per trip, for the reverse sweep
@@ -102,7 +106,6 @@ export function gmmObjectiveGradInto(
           l_1 += 1;
           j_3 += 1;
         }
-        if (top + 2 > tape.length) valueTape = tape = growValues(tape, top + 2);
         tape[top++] = l;
         tape[top++] = t3;
         i_2 = j_2;
@@ -194,15 +197,18 @@ export function gmmObjectiveGradInto(
   }
   const t10 = x.length;
   let mx_2 = alphas[0];
+  if (top + Math.max(0, alphas.length - 1) > tape.length)
+    valueTape = tape = growValues(tape, top + Math.max(0, alphas.length - 1));
   let i_8 = 1;
   // tape: 1 number per trip, for the reverse sweep
   while (i_8 < alphas.length) {
     const mx_3 = Math.max(mx_2, alphas[i_8]);
     i_8 += 1;
-    if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
     tape[top++] = mx_2;
     mx_2 = mx_3;
   }
+  if (top + Math.max(0, alphas.length) > tape.length)
+    valueTape = tape = growValues(tape, top + Math.max(0, alphas.length));
   let s_3 = 0;
   let i_9 = 0;
   // tape: 1 number per trip, for the reverse sweep
@@ -210,7 +216,6 @@ export function gmmObjectiveGradInto(
     const t11 = Math.exp(alphas[i_9] - mx_2);
     s_3 += t11;
     i_9 += 1;
-    if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
     tape[top++] = t11;
   }
   const gmmObjective = slse - t10 * (Math.log(s_3) + mx_2) + prior;

@@ -73,6 +73,8 @@ export function lstmObjectiveGradInto(
       const hidden = s[j_1];
       const cell = s[t4];
       const b_2 = hidden.length;
+      if (top + 11 * Math.max(0, b_2) > tape.length)
+        valueTape = tape = growValues(tape, top + 11 * Math.max(0, b_2));
       let i_1 = 0;
       // tape: 11 numbers per trip, for the reverse sweep
       while (i_1 < b_2) {
@@ -96,7 +98,6 @@ export function lstmObjectiveGradInto(
         const t14 = Math.tanh(cell[i_1]);
         hidden[i_1] = outgate * t14;
         i_1 += 1;
-        if (top + 11 > tape.length) valueTape = tape = growValues(tape, top + 11);
         tape[top++] = t5;
         tape[top++] = t6;
         tape[top++] = forget;
@@ -118,13 +119,14 @@ export function lstmObjectiveGradInto(
       j_1 = j_2;
       trips += 1;
     }
+    if (top + Math.max(0, b_1) > tape.length)
+      valueTape = tape = growValues(tape, top + Math.max(0, b_1));
     let i_2 = 0;
     // tape: 1 number per trip, for the reverse sweep
     while (i_2 < b_1) {
       const t15 = xp[i_2];
       ypred[i_2] = t15 * extraParams[1][i_2] + extraParams[2][i_2];
       i_2 += 1;
-      if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
       tape[top++] = t15;
     }
     let mx = ypred[0];

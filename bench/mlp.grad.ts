@@ -42,6 +42,8 @@ export function mlpLossGradInto(
     const t1 = W1.length;
     const h = new Array<number>(t1).fill(0);
     const dh = pooledZeros(mlpLossGradShadows, pooled++, t1);
+    if (top + Math.max(0, W1.length) > tape.length)
+      valueTape = tape = growValues(tape, top + Math.max(0, W1.length));
     let i = 0;
     // tape: 1 number per trip, for the reverse sweep
     while (i < W1.length) {
@@ -55,13 +57,14 @@ export function mlpLossGradInto(
       const t2 = Math.tanh(s);
       h[i] = t2;
       i += 1;
-      if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
       tape[top++] = t2;
     }
     const label = labels[n];
     const t3 = W2.length;
     const z = new Array<number>(t3).fill(0);
     const dz = pooledZeros(mlpLossGradShadows, pooled++, t3);
+    if (top + 2 * Math.max(0, W2.length) > tape.length)
+      valueTape = tape = growValues(tape, top + 2 * Math.max(0, W2.length));
     let m = -Infinity;
     let c = 0;
     // tape: 2 numbers per trip, for the reverse sweep
@@ -76,11 +79,12 @@ export function mlpLossGradInto(
       z[c] = s_1;
       const m_1 = Math.max(m, s_1);
       c += 1;
-      if (top + 2 > tape.length) valueTape = tape = growValues(tape, top + 2);
       tape[top++] = m;
       tape[top++] = s_1;
       m = m_1;
     }
+    if (top + Math.max(0, z.length) > tape.length)
+      valueTape = tape = growValues(tape, top + Math.max(0, z.length));
     let sum = 0;
     let c_1 = 0;
     // tape: 1 number per trip, for the reverse sweep
@@ -88,7 +92,6 @@ export function mlpLossGradInto(
       const t4 = Math.exp(z[c_1] - m);
       sum += t4;
       c_1 += 1;
-      if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
       tape[top++] = t4;
     }
     loss += Math.log(sum) + m - z[label];

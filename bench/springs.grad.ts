@@ -57,6 +57,8 @@ export function springChainGradInto(
   const dForce = pooledZeros(springChainGradShadows, pooled++, n);
   let step = 0;
   while (step < steps) {
+    if (top + 3 * Math.max(0, n) > tape.length)
+      valueTape = tape = growValues(tape, top + 3 * Math.max(0, n));
     let i = 0;
     // tape: 3 numbers per trip, for the reverse sweep
     while (i < n) {
@@ -73,7 +75,6 @@ export function springChainGradInto(
       }
       const dr = t4 - t3;
       force[i] = k * (dl + dr) + c * (dl * dl * dl + dr * dr * dr) - damping * v[i];
-      if (top + 3 > tape.length) valueTape = tape = growValues(tape, top + 3);
       tape[top++] = t2;
       tape[top++] = t3;
       tape[top++] = t4;

@@ -271,6 +271,8 @@ class Printer {
   /** Values printed as a statement somewhere other than the return. */
   private readonly usedBeforeReturn = new Set<Value>();
   private readonly params: Set<Value>;
+  /** Loops a `reserve` made room for: their trips push without checking. */
+  private readonly reservedLoops = new Set<Op>();
 
   constructor(
     f: Func,
@@ -286,6 +288,7 @@ class Printer {
     private readonly sourceFile = "",
   ) {
     for (const op of walkOps(f.body)) if (op.kind !== Structural.Return) for (const v of op.operands) this.usedBeforeReturn.add(v);
+    for (const op of walkOps(f.body)) if (op.kind === Structural.Reserve) this.reservedLoops.add(op.partner!);
     this.params = new Set(f.params.map((p) => p.value));
     this.predeclared = new Set([
       ...[...a.declarations.values()].flatMap((ds) => ds.map((d) => d.variable)),
@@ -335,6 +338,7 @@ class Printer {
       });
       return [...adds, `return ${this.expr(value!)};`];
     }
+    if (op.kind === Structural.Reserve) return this.reserve(op);
     if (op.kind === Structural.If) return this.ifStatement(op);
     if (op.kind === Structural.While) return this.whileStatement(op);
     if (op.kind === Structural.Repeat) return this.repeatStatement(op);
@@ -361,15 +365,30 @@ class Printer {
   }
 
   /** Records values on the tapes, making room once for the whole run of pushes. */
+  /** Room on each tape for all trips of the loop a `reserve` serves: its pushes per trip times the trips. */
+  private reserve(op: Op): string[] {
+    const loop = op.partner!;
+    const trips = this.expr(op.operands[0]!);
+    return (["f64", "i32", "bool"] as const).flatMap((type) => {
+      const perTrip = loop.regions[1]!.ops.filter((o) => o.kind === Structural.Push && tapeOf(o) === type).length;
+      if (perTrip === 0) return [];
+      const t = tapes[type];
+      const need = `${t.top} + ${perTrip === 1 ? "" : `${perTrip} * `}${trips}`;
+      return [`if (${need} > ${t.data}.length) ${t.store} = ${t.data} = ${t.grow}(${t.data}, ${need});`];
+    });
+  }
+
   private pushes(ops: Op[]): string[] {
     const out: string[] = [];
+    // A loop with a reserve made room for all its trips' pushes before it started.
+    const reserved = ops[0]?.parent?.owner?.kind === Structural.While && this.reservedLoops.has(ops[0].parent.owner);
     const references = ops.filter((o) => tapeOf(o) === "ref").map((o) => o.operands[0]!);
     for (const v of references) out.push(`${refs}.push(${this.expr(v)});`);
     for (const type of ["f64", "i32", "bool"] as const) {
       const values = ops.filter((o) => tapeOf(o) === type).map((o) => o.operands[0]!);
       if (values.length === 0) continue;
       const t = tapes[type];
-      out.push(`if (${t.top} + ${values.length} > ${t.data}.length) ${t.store} = ${t.data} = ${t.grow}(${t.data}, ${t.top} + ${values.length});`);
+      if (!reserved) out.push(`if (${t.top} + ${values.length} > ${t.data}.length) ${t.store} = ${t.data} = ${t.grow}(${t.data}, ${t.top} + ${values.length});`);
       for (const v of values) out.push(`${t.data}[${t.top}++] = ${type === "bool" ? `${this.expr(v)} ? 1 : 0` : this.expr(v)};`);
     }
     return out;

@@ -78,6 +78,17 @@ export class Builder {
     }
   }
 
+  /**
+   * Runs `fn` with ops going into a new region of their own, which is
+   * returned (with fn's result) for the caller to place: no common
+   * subexpression is shared with the regions around it.
+   */
+  detached<T>(fn: () => T): { ops: Op[]; result: T } {
+    const region = emptyRegion(undefined);
+    const result = this.inRegion(region, fn);
+    return { ops: region.ops, result };
+  }
+
   insert(op: Op): Op {
     if (primitive(op.kind)?.memory === "write") this.writes++;
     op.parent = this.region;

@@ -142,7 +142,13 @@ export const Structural = {
   Push: "push",
   /** results [value]: takes the last recorded value off the tape (reverse sweep). */
   Pop: "pop",
+  /**
+   * operands [trips], just before the `while` it serves (its `partner`):
+   * makes room on the tapes for everything that many trips push, so the
+   * trips themselves push without checking for room.
+   */
+  Reserve: "reserve",
 } as const;
 
 /** Ops with effects: never removed, never reordered or inlined. */
-export const effectful: ReadonlySet<string> = new Set([Structural.Push, Structural.Pop]);
+export const effectful: ReadonlySet<string> = new Set([Structural.Push, Structural.Pop, Structural.Reserve]);
