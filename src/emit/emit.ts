@@ -172,13 +172,6 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
   const printer = new Printer(f, allocation, paths, buffers, pooled, pools, vjp ? { valueCount, valuePaths } : undefined, ctx.sourceFile);
   const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map(tapeOf));
   const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [`let ${tapes[kind].data} = ${tapes[kind].store};`, `let ${tapes[kind].top} = 0;`]));
-  const used = new Set<string>();
-  for (const kind of pushed) {
-    if (kind === "ref") used.add("tapeArrays");
-    else used.add(tapes[kind].grow).add(tapes[kind].declaration);
-  }
-  const matrixZeros = ops.some((o) => o.kind === "zeros" && o.results[0]!.type === "f64[][]" && !buffers.has(o.results[0]!));
-  if (matrixZeros || gradValues.some((g) => g.type === "f64[][]")) used.add("zerosLike");
   const sourceParams = f.signature ?? f.params;
   const params = sourceParams.map((p) => `${p.name}: ${p.typeText}`).join(", ");
   const gradType = nestedText(paths, gradValues.map((g) => tsType(g.type)), ";");
@@ -191,11 +184,7 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
   const poolDeclarations = [...poolKinds].sort().map((kind) => kind === "f64"
     ? `/** Shadow arrays of ${owner}'s own arrays, kept between calls. */\nconst ${pools.f64}: number[][] = [];`
     : `/** Shadow arrays of ${owner}'s own Float64Arrays, kept between calls. */\nconst ${pools.floats}: Float64Array[] = [];`);
-  if (poolKinds.has("f64")) used.add("pooledZeros");
-  if (poolKinds.has("floats")) used.add("pooledFloats");
-  const arrayZeros = ops.some((o) => o.kind === "zeros" && o.results[0]!.type === "f64[]" && !buffers.has(o.results[0]!) && !pooled.has(o.results[0]!));
-  const wrapperZeros = !vjp && gradValues.some((g) => g.type === "f64[]");
-  if (arrayZeros || wrapperZeros || used.has("zerosLike") || used.has("pooledZeros")) used.add("zeroArray");
+  const used = helpersUsed(ops, pushed, buffers, pooled, vjp ? [] : gradValues);
   const grad = allocation.gradName;
   const where = `\`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine})`;
   // The leaves of tuple and object parameters the code reads, as variables.
@@ -233,6 +222,26 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
     ...body,
   ];
   return { code: lines.join("\n"), helpers: used, headers: headersOf(ops) };
+}
+
+/**
+ * The module-level helpers the gradient's code calls: tapes, pools and
+ * zeros. `wrapped` are the gradient values the `Grad` wrapper makes zeros for.
+ */
+function helpersUsed(ops: Op[], pushed: Set<TapeKind>, buffers: Map<Value, string[]>, pooled: Map<Value, "f64" | "floats">,
+  wrapped: Value[]): Set<string> {
+  const used = new Set<string>();
+  for (const kind of pushed) {
+    if (kind === "ref") used.add("tapeArrays");
+    else used.add(tapes[kind].grow).add(tapes[kind].declaration);
+  }
+  const freshZeros = (type: Type) => ops.some((o) => o.kind === "zeros" && o.results[0]!.type === type && !buffers.has(o.results[0]!) && !pooled.has(o.results[0]!));
+  if (freshZeros("f64[][]") || wrapped.some((g) => g.type === "f64[][]")) used.add("zerosLike");
+  const poolKinds = new Set(pooled.values());
+  if (poolKinds.has("f64")) used.add("pooledZeros");
+  if (poolKinds.has("floats")) used.add("pooledFloats");
+  if (freshZeros("f64[]") || wrapped.some((g) => g.type === "f64[]") || used.has("zerosLike") || used.has("pooledZeros")) used.add("zeroArray");
+  return used;
 }
 
 /** The imports and declarations the external functions called need. */
