@@ -13,7 +13,7 @@ import { DiagnosticError, type Diagnostic } from "./diagnostics.js";
 import { emitGradient, helpers } from "./emit/emit.js";
 import { fence } from "./frontend/fence.js";
 import { lowerFunction } from "./frontend/lower.js";
-import { loadSource, syntaxDiagnostics } from "./frontend/source.js";
+import { loadSource, preloadSources, syntaxDiagnostics } from "./frontend/source.js";
 import { explicitWrt } from "./frontend/wrt.js";
 import { parameterWrites } from "./frontend/writes.js";
 import { printFunc } from "./ir/print.js";
@@ -59,6 +59,7 @@ export function outputPathFor(sourcePath: string): string {
 /** Differentiate the exported number-returning functions of each input. Never touches the disk except to read inputs. */
 export async function generate(inputs: GenerateInput[], options: GenerateOptions = {}): Promise<GenerateResult> {
   const result: GenerateResult = { outputs: [], diagnostics: [], ir: [], skipped: [] };
+  preloadSources(inputs.map((input) => (typeof input === "string" ? { path: input } : input)));
   for (const input of inputs) {
     const sourcePath = typeof input === "string" ? input : input.path;
     const compiled = compileFile(sourcePath, typeof input === "string" ? undefined : input.text);

@@ -16,3 +16,13 @@ test("generating every fixture twice, in opposite orders, gives identical text",
   expect(irByPath(backward)).toEqual(irByPath(forward));
   expect(forward.outputs).toHaveLength(inputs.length);
 }, 60_000);
+
+test("a script (no imports or exports) given alongside a module does not lend it its global declarations", async () => {
+  const script = { path: "globals.ts", text: "function square(x: number): number {\n  return x * x;\n}\n" };
+  const module = { path: "uses.ts", text: "export function f(x: number): number {\n  return square(x);\n}\n" };
+  const alone = await generate([module]);
+  const together = await generate([script, module]);
+  expect(alone.diagnostics.length).toBeGreaterThan(0);
+  expect(together.diagnostics).toEqual(alone.diagnostics);
+  expect(together.outputs).toEqual([]);
+});

@@ -13,6 +13,8 @@ function sharedProject(): Project {
     compilerOptions: {
       strict: true,
       target: ts.ScriptTarget.ES2022,
+      // The numeric subset needs no DOM types; lib.dom.d.ts alone takes longer to load than most inputs.
+      lib: ["lib.es2022.d.ts"],
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
       noEmit: true,
@@ -31,19 +33,47 @@ function sharedProject(): Project {
  */
 export function loadSource(filePath: string, text?: string): SourceFile {
   const absolute = path.resolve(filePath);
-  const sf = sharedProject().createSourceFile(absolute, text ?? readFileSync(absolute, "utf8"), { overwrite: true });
+  const sf = withText(absolute, text ?? readFileSync(absolute, "utf8"));
   const loaded = new Set([absolute]);
   const load = (file: SourceFile): void => {
     for (const imported of relativeImports(file)) {
       if (loaded.has(imported)) continue;
       loaded.add(imported);
-      load(sharedProject().createSourceFile(imported, readFileSync(imported, "utf8"), { overwrite: true }));
+      load(withText(imported, readFileSync(imported, "utf8")));
     }
   };
   load(sf);
   // Module resolution ran before the imported files were (re)loaded.
   if (loaded.size > 1) sharedProject().getProgram();
   return sf;
+}
+
+/**
+ * Adds several inputs to the project at once, so that compiling them one
+ * after another builds one TypeScript program and checker, not one each.
+ * Scripts (files without imports or exports) are left out: their top-level
+ * declarations would be global to the other files. Unreadable files are left
+ * for their own turn, which reports them.
+ */
+export function preloadSources(inputs: { path: string; text?: string }[]): void {
+  for (const input of inputs) {
+    const absolute = path.resolve(input.path);
+    let text = input.text;
+    try {
+      text ??= readFileSync(absolute, "utf8");
+    } catch {
+      continue;
+    }
+    const sf = withText(absolute, text);
+    if (!ts.isExternalModule(sf.compilerNode)) sharedProject().removeSourceFile(sf);
+  }
+}
+
+/** The project's file at `absolute` holding `text`: the one already there when its text is the same (keeping the program), else a new version. */
+function withText(absolute: string, text: string): SourceFile {
+  const existing = sharedProject().getSourceFile(absolute);
+  if (existing && existing.getFullText() === text) return existing;
+  return sharedProject().createSourceFile(absolute, text, { overwrite: true });
 }
 
 /** `sf` and the project files it imports by relative path, directly or not (as loaded by loadSource). */
