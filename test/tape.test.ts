@@ -56,6 +56,8 @@ function gradIntoText(module: string, name: string): string {
 test.each([
   ["sumOfTerms", true],
   ["meanSquare", true],
+  ["hingeLoss", true],
+  ["scaledInBranch", false],
   ["scratchPerTrip", true],
   ["freshScratch", true],
   ["keptFromLastTrip", false],

@@ -15,7 +15,8 @@
  *
  * - every state component that carries a derivative is an accumulator: its
  *   argument reaches the yielded value through `+` and `-` (or the same kind
- *   of state of a nested loop) and is used nowhere else, so its adjoint passes
+ *   of state of a nested loop, or both branches of an `if`) and is used
+ *   nowhere else, so its adjoint passes
  *   through each trip unchanged; and the adjoint of its result can be had
  *   when the loop starts (the reverse of what follows the loop computes it
  *   from constants and values known before the loop: `1 / n` for a mean);
@@ -57,19 +58,42 @@ export function fusable(loop: Op, carried: number[], seeds: (Value | undefined)[
 /** Whether state component j of a `while` only accumulates: its argument reaches the yielded value by `+`/`-` alone. */
 function accumulates(loop: Op, j: number): boolean {
   const body = loop.regions[1]!;
-  const next = terminator(body).operands[j]!;
-  let v = body.args[j]!;
-  while (v !== next) {
-    const users = usersOf(body, v);
-    if (users.length !== 1) return false;
-    const [user] = users as [Op];
-    if (user.parent !== body) return false;
+  return passesOn(body, body.args[j]!, terminator(body).operands[j]!);
+}
+
+/**
+ * Whether `v` reaches `target` in `region` through ops that pass its adjoint
+ * on unchanged and use it nowhere else: `v + t`, `t + v`, `v - t`, the same
+ * state of a nested accumulating loop, or the same result of an `if` each of
+ * whose branches passes it on; and `target` is only yielded.
+ */
+function passesOn(region: Region, v: Value, target: Value): boolean {
+  while (v !== target) {
+    const users = usersOf(region, v);
+    const [user] = users;
+    if (!user) return false;
+    const branch = enclosingIf(region, user);
+    if (branch) {
+      if (!users.every((u) => enclosingIf(region, u) === branch)) return false;
+      const k = branch.results.findIndex((_, i) => branch.regions.every((r) => passesOn(r, v, terminator(r).operands[i]!)));
+      if (k < 0) return false;
+      v = branch.results[k]!;
+      continue;
+    }
+    if (users.length !== 1 || user.parent !== region) return false;
     if (user.kind === "add" || (user.kind === "sub" && user.operands[0] === v)) v = user.results[0]!;
     else if (user.kind === Structural.While && accumulates(user, user.operands.indexOf(v))) v = user.results[user.operands.indexOf(v)]!;
     else return false;
   }
-  // The yielded value feeds the next trip only.
-  return usersOf(body, next).length === 1;
+  return usersOf(region, target).length === 1;
+}
+
+/** The `if` at the top of `region` that holds `op` inside one of its branches, if any. */
+function enclosingIf(region: Region, op: Op): Op | undefined {
+  for (let r = op.parent; r?.owner; r = r.owner.parent) {
+    if (r.owner.parent === region) return r.owner.kind === Structural.If ? r.owner : undefined;
+  }
+  return undefined;
 }
 
 /** The ops that read `v` inside `region`, one entry per operand position. */
