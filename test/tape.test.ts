@@ -65,6 +65,8 @@ test.each([
   ["carriedThroughArray", false],
   ["writtenAfter", false],
   ["logOfSum", false],
+  ["sumThroughArray", false],
+  ["doubleBuffer", false],
   ["recurrence", false],
   ["sumAndProduct", false],
 ])("fixtures/fusion.ts: %s's loop reverse is fused into the loop: %s", (name, fused) => {

@@ -22,9 +22,9 @@
  *   from constants and values known before the loop: `1 / n` for a mean);
  * - an array the loop writes, when it has a shadow, is scratch space of one
  *   trip, so no adjoint reaches it from outside the trip: either made in the
- *   trip, or written and read only at constant indices at the top of the
- *   body, each element written before it is read, and read nowhere after the
- *   loop starts other than in it;
+ *   trip, or one array with no other name, written and read only at constant
+ *   indices at the top of the body, each element written before it is read,
+ *   and read nowhere after the loop starts other than in it;
  * - an array it reads, when it has a shadow, is not written after the loop
  *   starts: that write's reverse would take the adjoint the fused trips
  *   already added to the element.
@@ -114,9 +114,14 @@ function memoryAllows(loop: Op, ctx: FusionContext): boolean {
       if (ctx.shadow(op.operands[0]!)) written.add(classOf(op.operands[0]!));
     } else if (op.kind !== "len") for (const a of arrays) read.add(classOf(a));
   }
-  const fresh = freshPerTrip(loop, ctx, written);
+  const members = membersOf(ctx, written);
   for (const c of written) {
-    if (fresh.has(c)) continue;
+    // A trip's new arrays: no later trip and nothing after the loop can see them (an array
+    // kept in loop state or stored into an outer array shares its class with a value from outside).
+    if ([...members.get(c)!].every((v) => definedInside(v, loop))) continue;
+    // Otherwise one array, read and written through that one value: stores through an alias
+    // (a row, a choice between arrays) could fill an element another name reads.
+    if (members.get(c)!.size !== 1) return false;
     const stored = new Set<number | boolean>();
     for (const op of body.ops) {
       const a = op.operands[0];
@@ -145,18 +150,10 @@ function memoryAllows(loop: Op, ctx: FusionContext): boolean {
   return true;
 }
 
-/**
- * The classes among `written` whose arrays are all made inside the loop: a
- * trip's new arrays, which no later trip and nothing after the loop can see
- * (an array kept in loop state or stored into an outer array would share its
- * class with a value from outside).
- */
-function freshPerTrip(loop: Op, ctx: FusionContext, written: Set<Value>): Set<Value> {
-  const fresh = new Set(written);
-  const visit = (v: Value) => {
-    const c = ctx.classes.find(v);
-    if (fresh.has(c) && !definedInside(v, loop)) fresh.delete(c);
-  };
+/** The values of each alias class in `classes`: arguments, operands and results anywhere in the function. */
+function membersOf(ctx: FusionContext, classes: Set<Value>): Map<Value, Set<Value>> {
+  const members = new Map([...classes].map((c) => [c, new Set<Value>()]));
+  const visit = (v: Value) => members.get(ctx.classes.find(v))?.add(v);
   const walk = (r: Region): void => {
     r.args.forEach(visit);
     for (const op of r.ops) {
@@ -166,7 +163,7 @@ function freshPerTrip(loop: Op, ctx: FusionContext, written: Set<Value>): Set<Va
     }
   };
   walk(ctx.body);
-  return fresh;
+  return members;
 }
 
 /**

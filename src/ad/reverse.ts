@@ -396,13 +396,13 @@ class Transform {
   /**
    * A value of the reverse sweep as one computed inside `loop` (with `build`,
    * at the insertion point): a value defined before the loop as it is,
-   * constants, arithmetic and reads of arrays nothing writes over such values
-   * computed again. Without `build` only says whether it can be done.
+   * constants, arithmetic and reads of parameters over such values computed
+   * again. Without `build` only says whether it can be done.
    */
   private atLoopEntry(v: Value, loop: Op, build: boolean): Value | undefined {
     if (definedBefore(v, loop)) return v;
     const op = v.def;
-    if (!op || !(this.recomputableAnywhere(op) || op.kind === "div")) return undefined;
+    if (!op || !(cheap.has(op.kind) || op.kind === "div" || op.kind === Structural.Const || this.readOnlyRead(op))) return undefined;
     if (op.kind === Structural.Const) return build ? this.b.const(op.literal!) : v;
     const operands: Value[] = [];
     for (const x of op.operands) {
@@ -411,6 +411,18 @@ class Transform {
       operands.push(y);
     }
     return build ? this.b.prim(op.kind, operands) : v;
+  }
+
+  /**
+   * A read or length of a parameter or a row of one: nothing writes them, in
+   * either sweep (a shadow array, which the reverse sweep writes, is not one).
+   */
+  private readOnlyRead(op: Op): boolean {
+    if (op.kind !== "load" && op.kind !== "len") return false;
+    for (let a: Value | undefined = op.operands[0]; a; a = a.def?.kind === "load" ? a.def.operands[0] : undefined) {
+      if (this.body.args.includes(a)) return true;
+    }
+    return false;
   }
 
   /**
@@ -557,13 +569,10 @@ class Transform {
    * writes after the read (`StableReads`).
    */
   private recomputable(op: Op): boolean {
-    return this.recomputableAnywhere(op) || ((op.kind === "load" || op.kind === "len") && this.stableReads.stable(op));
-  }
-
-  /** Gives the same value wherever it is computed again: arithmetic, comparisons, reads of arrays nothing writes. */
-  private recomputableAnywhere(op: Op): boolean {
-    if (op.kind === Structural.Const || cheap.has(op.kind)) return true;
-    return (op.kind === "load" || op.kind === "len") && !this.written.has(this.writtenKey(op.operands[0]!));
+    if (op.kind === Structural.Const) return true;
+    if (cheap.has(op.kind)) return true;
+    if (op.kind === "load" || op.kind === "len") return !this.written.has(this.writtenKey(op.operands[0]!)) || this.stableReads.stable(op);
+    return false;
   }
 
   private writtenKey(array: Value): string {
