@@ -123,9 +123,11 @@ function memoryAllows(loop: Op, ctx: FusionContext): boolean {
     // (a row, a choice between arrays) could fill an element another name reads.
     if (members.get(c)!.size !== 1) return false;
     const stored = new Set<number | boolean>();
+    const inClass = (a: Value) => ctx.shadow(a) !== undefined && classOf(a) === c;
     for (const op of body.ops) {
-      const a = op.operands[0];
-      if (!a || !ctx.shadow(a) || classOf(a) !== c) continue;
+      if (!op.operands.some(inClass)) continue;
+      // Only as the array of a read, write or length (not passed to a rule, not stored as a row).
+      if (!inClass(op.operands[0]!) || op.operands.slice(1).some(inClass)) return false;
       const index = op.operands[1]?.def?.literal;
       if (op.kind === "len") continue;
       if ((op.kind !== "store" && op.kind !== "load") || index === undefined) return false;
