@@ -298,7 +298,8 @@ class Transform {
     // counted loop's trip count is computed from its start and bound rather than counted.
     const counters = affineCounters(op);
     b.reverse = false;
-    const trips = tripFormula(b, op, counters, (v) => this.invariantValue(v, op)) ?? this.countTrips(op);
+    const formula = tripFormula(b, op, counters, (v) => this.invariantValue(v, op));
+    const trips = formula ?? this.countTrips(op);
     const finals = counters.map((c) => finalValue(b, op, c, trips));
     b.reverse = true;
     const zero = b.const(0);
@@ -327,7 +328,7 @@ class Transform {
       if (this.active.has(init)) this.accumulate(adj, init, rep.results[i]!);
     });
     this.recordTripValues(body, region, new Map(counters.map((c, i) => [body.args[c.index]!, { counter: c, after: region.args[named.length + i]! }])));
-    this.reserveTape(op, counters);
+    if (formula) this.reserveTape(op, counters);
   }
 
   /**
@@ -335,7 +336,7 @@ class Transform {
    * `reserve` of room for all its trips just before it, the trip count
    * computed there from the loop's start and bound. A check for room in every
    * trip reassigns the tape inside the loop, which keeps V8 from optimising
-   * the loop's accesses to it (a quarter of the mass-spring gradient's time).
+   * the loop's accesses to it (about a fifth of the mass-spring gradient's time).
    */
   private reserveTape(op: Op, counters: Counter[]): void {
     const body = op.regions[1]!;
@@ -368,8 +369,8 @@ class Transform {
   private fuseWhile(op: Op, adj: Adjoints, carried: number[], seeds: (Value | undefined)[], outer: Value[]): void {
     const b = this.b;
     const [cond, body] = op.regions as [Region, Region];
-    const next = terminator(body).operands;
     const end = terminator(body);
+    const next = [...end.operands];
     op.operands.push(...outer.map(() => b.const(0)));
     for (const region of [cond, body]) region.args.push(...outer.map((v) => b.argument(region, "f64", adjointName(v), "adjoint")));
     const sums = body.args.slice(body.args.length - outer.length);
@@ -400,13 +401,23 @@ class Transform {
    * again. Without `build` only says whether it can be done.
    */
   private atLoopEntry(v: Value, loop: Op, build: boolean): Value | undefined {
-    if (definedBefore(v, loop)) return v;
+    return this.recompute(v, (x) => definedBefore(x, loop),
+      (op) => cheap.has(op.kind) || op.kind === "div" || op.kind === Structural.Const || this.readOnlyRead(op), build);
+  }
+
+  /**
+   * `v` computed again at the insertion point: values `given` accepts as they
+   * are, the ops `allowed` accepts (constants made anew) over such values, or
+   * undefined. Without `build` only says whether it can be done.
+   */
+  private recompute(v: Value, given: (x: Value) => boolean, allowed: (op: Op) => boolean, build = true): Value | undefined {
+    if (given(v)) return v;
     const op = v.def;
-    if (!op || !(cheap.has(op.kind) || op.kind === "div" || op.kind === Structural.Const || this.readOnlyRead(op))) return undefined;
+    if (!op || !allowed(op)) return undefined;
     if (op.kind === Structural.Const) return build ? this.b.const(op.literal!) : v;
     const operands: Value[] = [];
     for (const x of op.operands) {
-      const y = this.atLoopEntry(x, loop, build);
+      const y = this.recompute(x, given, allowed, build);
       if (!y) return undefined;
       operands.push(y);
     }
@@ -458,17 +469,7 @@ class Transform {
    * arithmetic and reads of arrays nothing writes over such values.
    */
   private invariantValue(v: Value, loop: Op): Value | undefined {
-    if (!definedInside(v, loop)) return v;
-    const op = v.def;
-    if (!op || op.parent !== loop.regions[0] || !this.recomputable(op)) return undefined;
-    if (op.kind === Structural.Const) return this.b.const(op.literal!);
-    const operands: Value[] = [];
-    for (const x of op.operands) {
-      const y = this.invariantValue(x, loop);
-      if (!y) return undefined;
-      operands.push(y);
-    }
-    return this.b.prim(op.kind, operands);
+    return this.recompute(v, (x) => !definedInside(x, loop), (op) => op.parent === loop.regions[0] && this.recomputable(op));
   }
 
   /** Adds a trip counter to a `while`'s state; returns its final value. */
