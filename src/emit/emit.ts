@@ -128,6 +128,12 @@ const tapes = {
   i32: { data: "indices", store: "indexTape", top: "itop", grow: "growIndices", declaration: "tapeIndices" },
   bool: { data: "decisions", store: "decisionTape", top: "dtop", grow: "growDecisions", declaration: "tapeDecisions" },
 } as const;
+/** Grows a tape (in the call and between calls) when it has less room than `need` entries. */
+function roomOn(type: keyof typeof tapes, need: string): string {
+  const t = tapes[type];
+  return `if (${need} > ${t.data}.length) ${t.store} = ${t.data} = ${t.grow}(${t.data}, ${need});`;
+}
+
 /** References to arrays a loop body makes (rows, fresh arrays), for its reverse: a plain array of references. */
 const refs = "arrays";
 type TapeKind = "f64" | "i32" | "bool" | "ref";
@@ -296,8 +302,10 @@ class Printer {
     /** The entry's file name: comments on lines of other files name theirs. */
     private readonly sourceFile = "",
   ) {
-    for (const op of walkOps(f.body)) if (op.kind !== Structural.Return) for (const v of op.operands) this.usedBeforeReturn.add(v);
-    for (const op of walkOps(f.body)) if (op.kind === Structural.Reserve) this.reservedLoops.add(op.partner!);
+    for (const op of walkOps(f.body)) {
+      if (op.kind !== Structural.Return) for (const v of op.operands) this.usedBeforeReturn.add(v);
+      if (op.kind === Structural.Reserve) this.reservedLoops.add(op.partner!);
+    }
     this.params = new Set(f.params.map((p) => p.value));
     this.predeclared = new Set([
       ...[...a.declarations.values()].flatMap((ds) => ds.map((d) => d.variable)),
@@ -381,23 +389,22 @@ class Printer {
     return (["f64", "i32", "bool"] as const).flatMap((type) => {
       const perTrip = loop.regions[1]!.ops.filter((o) => o.kind === Structural.Push && tapeOf(o) === type).length;
       if (perTrip === 0) return [];
-      const t = tapes[type];
-      const need = `${t.top} + ${perTrip === 1 ? "" : `${perTrip} * `}${trips}`;
-      return [`if (${need} > ${t.data}.length) ${t.store} = ${t.data} = ${t.grow}(${t.data}, ${need});`];
+      return [roomOn(type, `${tapes[type].top} + ${perTrip === 1 ? "" : `${perTrip} * `}${trips}`)];
     });
   }
 
   private pushes(ops: Op[]): string[] {
     const out: string[] = [];
     // A loop with a reserve made room for all its trips' pushes before it started.
-    const reserved = ops[0]?.parent?.owner?.kind === Structural.While && this.reservedLoops.has(ops[0].parent.owner);
+    const owner = ops[0]?.parent?.owner;
+    const reserved = owner !== undefined && this.reservedLoops.has(owner);
     const references = ops.filter((o) => tapeOf(o) === "ref").map((o) => o.operands[0]!);
     for (const v of references) out.push(`${refs}.push(${this.expr(v)});`);
     for (const type of ["f64", "i32", "bool"] as const) {
       const values = ops.filter((o) => tapeOf(o) === type).map((o) => o.operands[0]!);
       if (values.length === 0) continue;
       const t = tapes[type];
-      if (!reserved) out.push(`if (${t.top} + ${values.length} > ${t.data}.length) ${t.store} = ${t.data} = ${t.grow}(${t.data}, ${t.top} + ${values.length});`);
+      if (!reserved) out.push(roomOn(type, `${t.top} + ${values.length}`));
       for (const v of values) out.push(`${t.data}[${t.top}++] = ${type === "bool" ? `${this.expr(v)} ? 1 : 0` : this.expr(v)};`);
     }
     return out;
