@@ -16,10 +16,10 @@
  * - every state component that carries a derivative is an accumulator: its
  *   argument reaches the yielded value through `+` and `-` (or the same kind
  *   of state of a nested loop, or both branches of an `if`) and is used
- *   nowhere else, so its adjoint passes
- *   through each trip unchanged; and the adjoint of its result can be had
- *   when the loop starts (the reverse of what follows the loop computes it
- *   from constants and values known before the loop: `1 / n` for a mean);
+ *   nowhere else, so its adjoint passes through each trip unchanged; and the
+ *   adjoint of its result can be had when the loop starts (the reverse of
+ *   what follows the loop computes it from constants and parameters: `1 / n`
+ *   for a mean);
  * - an array the loop writes, when it has a shadow, is scratch space of one
  *   trip, so no adjoint reaches it from outside the trip: either made in the
  *   trip, or one array with no other name, written and read only at constant
@@ -109,10 +109,9 @@ function memoryAllows(loop: Op, ctx: FusionContext): boolean {
   const written = new Set<Value>();
   const read = new Set<Value>();
   for (const op of inside) {
-    const arrays = op.operands.filter((a) => ctx.shadow(a));
     if (op.kind === "store" || op.kind === "append") {
       if (ctx.shadow(op.operands[0]!)) written.add(classOf(op.operands[0]!));
-    } else if (op.kind !== "len") for (const a of arrays) read.add(classOf(a));
+    } else if (op.kind !== "len") for (const a of op.operands) if (ctx.shadow(a)) read.add(classOf(a));
   }
   const members = membersOf(ctx, written);
   for (const c of written) {
@@ -136,7 +135,7 @@ function memoryAllows(loop: Op, ctx: FusionContext): boolean {
     }
     // Anywhere inside the loop, the class is touched only by the top-level ops just checked.
     for (const op of inside) {
-      if (op.parent !== body && op.operands.some((a) => ctx.shadow(a) && classOf(a) === c)) return false;
+      if (op.parent !== body && op.operands.some(inClass)) return false;
     }
   }
   if (ctx.results.some((r) => ctx.shadow(r) && written.has(classOf(r)))) return false;
