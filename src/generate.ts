@@ -59,10 +59,8 @@ export function outputPathFor(sourcePath: string): string {
 /** Differentiate the exported number-returning functions of each input. Never touches the disk except to read inputs. */
 export async function generate(inputs: GenerateInput[], options: GenerateOptions = {}): Promise<GenerateResult> {
   const result: GenerateResult = { outputs: [], diagnostics: [], ir: [], skipped: [] };
-  preloadSources(inputs.map((input) => (typeof input === "string" ? { path: input } : input)));
-  for (const input of inputs) {
-    const sourcePath = typeof input === "string" ? input : input.path;
-    const compiled = compileFile(sourcePath, typeof input === "string" ? undefined : input.text);
+  for (const { path: sourcePath, text: sourceText } of preloadSources(inputs.map((input) => (typeof input === "string" ? { path: input } : input)))) {
+    const compiled = compileFile(sourcePath, sourceText);
     if ("diagnostics" in compiled) {
       result.diagnostics.push(...compiled.diagnostics);
       continue;

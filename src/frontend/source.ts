@@ -52,21 +52,22 @@ export function loadSource(filePath: string, text?: string): SourceFile {
  * Adds several inputs to the project at once, so that compiling them one
  * after another builds one TypeScript program and checker, not one each.
  * Scripts (files without imports or exports) are left out: their top-level
- * declarations would be global to the other files. Unreadable files are left
- * for their own turn, which reports them.
+ * declarations would be global to the other files. Returns the inputs with
+ * the texts read, so that their turn reads nothing again; an unreadable file
+ * keeps no text and is left for its turn, which reports it.
  */
-export function preloadSources(inputs: { path: string; text?: string }[]): void {
-  for (const input of inputs) {
-    const absolute = path.resolve(input.path);
+export function preloadSources(inputs: { path: string; text?: string }[]): { path: string; text?: string }[] {
+  return inputs.map((input) => {
     let text = input.text;
     try {
-      text ??= readFileSync(absolute, "utf8");
+      text ??= readFileSync(path.resolve(input.path), "utf8");
     } catch {
-      continue;
+      return input;
     }
-    const sf = withText(absolute, text);
+    const sf = withText(path.resolve(input.path), text);
     if (!ts.isExternalModule(sf.compilerNode)) sharedProject().removeSourceFile(sf);
-  }
+    return { path: input.path, text };
+  });
 }
 
 /** The project's file at `absolute` holding `text`: the one already there when its text is the same (keeping the program), else a new version. */
