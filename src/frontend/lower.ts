@@ -15,7 +15,7 @@ import { Builder, constantOf, emptyRegion } from "../ir/builder.js";
 import { defineUserRule } from "../ad/user-rules.js";
 import { definePrimitive, mathConstants } from "../ir/primitives.js";
 import { isArray, Structural, type Func, type Op, type Param, type Region, type Type, type Value } from "../ir/types.js";
-import { definedInside, terminator } from "../ir/walk.js";
+import { terminator, unchangedResult } from "../ir/walk.js";
 import {
   build, cellsOf, flatten, isAggregate, isCell, Unassigned, type Aggregate, type Binding, type Bound, type Cell, type Env,
 } from "./aggregate.js";
@@ -295,17 +295,14 @@ class Lowerer {
   private branch(cond: Value, types: Type[], branches: ((env: Env) => Value[])[], env: Env): Value[] {
     const op = this.b.ifOp(cond, types);
     const loc = this.b.loc;
-    const yielded = branches.map((lowerBranch, i) =>
+    branches.forEach((lowerBranch, i) => {
       this.b.inRegion(op.regions[i]!, () => {
         const values = lowerBranch(new Map(env));
         this.b.loc = loc;
         this.b.yield(values);
-        return values;
-      }));
-    return op.results.map((r, j) => {
-      const [first, ...others] = yielded.map((values) => values[j]!);
-      return others.every((v) => v === first) && !definedInside(first!, op) ? first! : r;
+      });
     });
+    return op.results.map((r, j) => unchangedResult(op, j) ?? r);
   }
 
   /** Lowers a statement that cannot return. */

@@ -26,6 +26,12 @@ export function definedInside(v: Value, op: Op): boolean {
   return false;
 }
 
+/** For result j of an `if`: the value every branch yields for it, when that is one value from outside the `if`. */
+export function unchangedResult(op: Op, j: number): Value | undefined {
+  const [first, ...others] = op.regions.map((region) => terminator(region).operands[j]!);
+  return first && others.every((v) => v === first) && !definedInside(first, op) ? first : undefined;
+}
+
 /** Replaces every use of `from` by `to` in the ops of `r`, at any depth. */
 export function replaceUses(r: Region, from: Value, to: Value): void {
   for (const op of walkOps(r)) {

@@ -18,7 +18,7 @@
  */
 import { primitive } from "../ir/primitives.js";
 import { effectful, Structural, type Func, type Op, type Region, type Value } from "../ir/types.js";
-import { definedInside, replaceUses, terminator, useCounts, walkOps } from "../ir/walk.js";
+import { replaceUses, terminator, unchangedResult, useCounts, walkOps } from "../ir/walk.js";
 
 export function eliminateDeadCode(f: Func): void {
   for (let changed = true; changed; ) {
@@ -146,9 +146,9 @@ function forwardUnchangedResults(f: Func): boolean {
   const ifs = [...walkOps(f.body)].filter((op) => op.kind === Structural.If);
   for (const op of ifs) {
     const keep = op.results.map((r, j) => {
-      const [first, ...others] = op.regions.map((region) => terminator(region).operands[j]!);
-      if (others.some((v) => v !== first) || definedInside(first!, op)) return true;
-      replaceUses(f.body, r, first!);
+      const outer = unchangedResult(op, j);
+      if (!outer) return true;
+      replaceUses(f.body, r, outer);
       return false;
     });
     if (keep.includes(false)) {
