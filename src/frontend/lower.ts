@@ -13,9 +13,9 @@ import { Codes, DiagnosticError, InternalError, type Code } from "../diagnostics
 import { parameterWrites } from "./writes.js";
 import { Builder, constantOf, emptyRegion } from "../ir/builder.js";
 import { defineUserRule } from "../ad/user-rules.js";
-import { definePrimitive, mathConstants } from "../ir/primitives.js";
+import { definePrimitive, mathConstants, primitive } from "../ir/primitives.js";
 import { isArray, Structural, type Func, type Op, type Param, type Region, type Type, type Value } from "../ir/types.js";
-import { terminator, unchangedResult } from "../ir/walk.js";
+import { terminator, unchangedResult, walkOps } from "../ir/walk.js";
 import {
   build, cellsOf, flatten, isAggregate, isCell, Unassigned, type Aggregate, type Binding, type Bound, type Cell, type Env,
 } from "./aggregate.js";
@@ -386,9 +386,34 @@ class Lowerer {
     return this.b.prim({ "f64[]": "empty", Float64Array: "fempty", "f64[][]": "nalloc" }[type], []);
   }
 
+  /**
+   * A loop becomes a `while` op. A condition with effects (it calls a helper
+   * that writes an array or a field) must run exactly when JavaScript runs
+   * it: before each trip of a `while` or `for` (after the incrementor), after
+   * each trip of a `do ... while`, never again after a `break` or `return`.
+   * Such a loop is lowered *rotated*: its condition region only tests the
+   * exit flags, and the body evaluates the condition itself, leaving through
+   * the break flag when it is false. A pure condition stays in the condition
+   * region, where the reverse sweep need not look.
+   */
   private loop(statement: LoopStatement, env: Env): { returned: Value; values: Value[] } | undefined {
-    const b = this.b;
-    const loc = locOf(statement);
+    this.loopInitializer(statement, env);
+    const region = this.b.region;
+    const attempt = region.ops.length;
+    try {
+      return this.loopOp(statement, env, false);
+    } catch (e) {
+      if (!(e instanceof EffectfulCondition)) throw e;
+      // Drop the first attempt's while op and lower the loop rotated. (Its initial
+      // values stay: constants are shared by common-subexpression elimination, and
+      // clean-up removes what nothing reads.)
+      const dropped = region.ops.findIndex((op, i) => i >= attempt && op.kind === Structural.While);
+      region.ops.splice(dropped, 1);
+      return this.loopOp(statement, env, true);
+    }
+  }
+
+  private loopInitializer(statement: LoopStatement, env: Env): void {
     if (Node.isForStatement(statement)) {
       const init = statement.getInitializer();
       if (init && Node.isVariableDeclarationList(init)) {
@@ -400,6 +425,11 @@ class Lowerer {
         this.assignment(init, env);
       }
     }
+  }
+
+  private loopOp(statement: LoopStatement, env: Env, rotated: boolean): { returned: Value; values: Value[] } | undefined {
+    const b = this.b;
+    const loc = locOf(statement);
     const iterated = Node.isForOfStatement(statement) ? this.expr(statement.getExpression(), env) : undefined;
     b.loc = loc;
     const carried = carriedVariables(statement).filter((d) => env.has(d.compilerNode));
@@ -416,10 +446,12 @@ class Lowerer {
       }),
       ...(mayWriteCells(statement) ? [...env.keys()].filter(isCellKey).map((c) => ({ key: c, name: c.name })) : []),
     ];
+    const test = Node.isForOfStatement(statement) ? undefined : statementCondition(statement);
     const flags = {
-      broken: hasBreak(statement),
+      // A rotated loop leaves through the break flag when its condition is false.
+      broken: hasBreak(statement) || (rotated && test !== undefined),
       returned: hasReturn(statement),
-      first: Node.isDoStatement(statement),
+      first: Node.isDoStatement(statement) && !rotated,
     };
     const init: Value[] = slots.flatMap((slot) => flatten(env.get(slot.key) as Bound, env));
     const names = slots.flatMap((slot) => slot.shape ? leavesOf(slot.shape).map((l) => l.path.reduce(partName, slot.name)) : [slot.name]);
@@ -469,29 +501,34 @@ class Lowerer {
     b.inRegion(condRegion, () => {
       const inner = bind(condRegion);
       const state = at(condRegion.args);
-      const test = Node.isForOfStatement(statement) ? undefined : statementCondition(statement);
       const before = new Map(inner);
-      let cond = iterated ? b.prim("lt", [state.index!, b.prim("len", [iterated])]) : test ? this.expr(test, inner) : b.const(true);
-      if (test && [...before].some(([key, v]) => isCellKey(key) && inner.get(key) !== v)) {
-        this.fail(test, Codes.UnsupportedExpression, "this loop condition calls a helper that writes a field; call it in the loop body and test its result");
+      let cond: Value | undefined = iterated ? b.prim("lt", [state.index!, b.prim("len", [iterated])])
+        : test && !rotated ? this.expr(test, inner) : undefined;
+      if (test && !rotated && (writesMemory(condRegion) || [...before].some(([key, v]) => isCellKey(key) && inner.get(key) !== v))) {
+        throw new EffectfulCondition();
       }
-      if (state.first) cond = b.prim("or", [state.first, cond]);
-      if (state.returned) cond = b.prim("and", [b.prim("not", [state.returned]), cond]);
-      if (state.broken) cond = b.prim("and", [b.prim("not", [state.broken]), cond]);
+      const and = (flag: Value | undefined) => {
+        if (!flag) return;
+        const going = b.prim("not", [flag]);
+        cond = cond ? b.prim("and", [going, cond]) : going;
+      };
+      if (state.first) cond = b.prim("or", [state.first, cond!]);
+      and(state.returned);
+      and(state.broken);
       b.loc = loc;
-      b.yield([cond]);
+      b.yield([cond ?? b.const(true)]);
     });
 
     b.inRegion(bodyRegion, () => {
       const state = at(bodyRegion.args);
-      const next = (inner: Env, change: { broken?: boolean; returned?: boolean; values?: Value[] }): Value[] => {
+      const next = (inner: Env, change: { broken?: boolean | Value; returned?: boolean; values?: Value[] }): Value[] => {
         const values = slots.flatMap((slot) => {
           const bound = isCellKey(slot.key) ? (inner.get(slot.key) as Value) : this.readBound(slot.key, inner);
           // The next trip (or the code after the loop) gets a copy: whatever the variable holds now no longer shares it.
           if (isAggregate(bound)) markCopied(bound);
           return flatten(bound, inner);
         });
-        if (flags.broken) values.push(b.const(change.broken === true));
+        if (flags.broken) values.push(typeof change.broken === "object" ? change.broken : b.const(change.broken === true));
         if (flags.returned) values.push(b.const(change.returned === true));
         values.push(...(change.values ?? state.result));
         if (flags.first) values.push(b.const(false));
@@ -505,6 +542,11 @@ class Lowerer {
             b.loc = locOf(inc);
             this.assignment(inc, inner);
           }
+        }
+        if (rotated && test && Node.isDoStatement(statement)) {
+          // A rotated do ... while tests its condition after each trip: false leaves as a break does.
+          b.loc = locOf(test);
+          return next(inner, { broken: b.prim("not", [this.expr(test, inner)]) });
         }
         return next(inner, {});
       };
@@ -523,7 +565,16 @@ class Lowerer {
         const decl = (statement.getInitializer() as Node & { getDeclarations(): Node[] }).getDeclarations()[0]!;
         inner.set(decl.compilerNode, named(b.prim("load", [iterated!, state.index!]), variableName(decl)));
       }
-      const values = this.lowerRest({ statements: [statement.getStatement()], index: 0, next: undefined }, inner, exits);
+      const trip = (tripEnv: Env) => this.lowerRest({ statements: [statement.getStatement()], index: 0, next: undefined }, tripEnv, exits);
+      let values: Value[];
+      if (rotated && test && !Node.isDoStatement(statement)) {
+        // A rotated while or for tests its condition first: false leaves as a break does.
+        b.loc = locOf(test);
+        const going = this.expr(test, inner);
+        values = this.branch(going, exits.types, [trip, (exitEnv) => next(exitEnv, { broken: true })], inner);
+      } else {
+        values = trip(inner);
+      }
       b.loc = loc;
       b.yield(values);
     });
@@ -921,6 +972,15 @@ class Lowerer {
 }
 
 type LoopStatement = ForStatement | WhileStatement | DoStatement | ForOfStatement;
+
+/** Thrown when a loop condition turns out to have effects: the loop is lowered again, rotated. */
+class EffectfulCondition extends Error {}
+
+/** Whether a region writes array memory (a store or a push, at any depth). */
+function writesMemory(r: Region): boolean {
+  for (const op of walkOps(r)) if (primitive(op.kind)?.memory === "write") return true;
+  return false;
+}
 
 interface Exits {
   /** The types of the values every way out yields. */
