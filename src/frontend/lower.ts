@@ -752,12 +752,7 @@ class Lowerer {
     }
     if (Node.isBinaryExpression(e)) {
       const kind = binaryPrimitive.get(e.getOperatorToken().getKind());
-      if ((kind === "and" || kind === "or") && callsHelper(e.getRight())) {
-        // The right side calls a helper, which may write: it runs only when JavaScript would run it.
-        const left = this.expr(e.getLeft(), env);
-        const branches = kind === "and" ? [e.getRight(), b.const(false)] : [b.const(true), e.getRight()];
-        return this.conditional(left, branches, env, { kind: "value", type: "bool", text: "boolean" });
-      }
+      if (kind === "and" || kind === "or") return this.logical(kind, e, env);
       if (kind) return b.prim(kind, [this.expr(e.getLeft(), env), this.expr(e.getRight(), env)]);
     }
     if (Node.isConditionalExpression(e)) {
@@ -769,6 +764,30 @@ class Lowerer {
     }
     if (Node.isCallExpression(e)) return this.callExpression(e, env);
     throw new InternalError(`expression ${e.getKindName()} passed the fence`);
+  }
+
+  /**
+   * `a && b`, `a || b`. Comparisons have no effects, so both sides are
+   * evaluated eagerly, unless the right side calls a helper (which may
+   * write) or reads an element of an array that may not exist (a row
+   * `X[i][j]` behind a guard `i < n && ...`, which throws when `X[i]` is
+   * undefined): then the right side runs only when JavaScript would run it.
+   */
+  private logical(kind: "and" | "or", e: Node & { getLeft(): Node; getRight(): Node }, env: Env): Value {
+    const b = this.b;
+    const left = this.expr(e.getLeft(), env);
+    const lazy = () => {
+      const branches = kind === "and" ? [e.getRight(), b.const(false)] : [b.const(true), e.getRight()];
+      return this.conditional(left, branches, env, { kind: "value", type: "bool", text: "boolean" }) as Value;
+    };
+    if (callsHelper(e.getRight())) return lazy();
+    const start = b.region.ops.length;
+    const right = this.expr(e.getRight(), env);
+    if (b.region.ops.slice(start).some(readsMaybeMissingArray)) {
+      b.discard(start);
+      return lazy();
+    }
+    return b.prim(kind, [left, right]);
   }
 
   /**
@@ -972,6 +991,19 @@ class Lowerer {
 }
 
 type LoopStatement = ForStatement | WhileStatement | DoStatement | ForOfStatement;
+
+/**
+ * Whether an op reads an element or the length of an array value that may be
+ * undefined at run time: anything but a parameter of the function or a fresh
+ * allocation (a row `X[i]` with `i` out of range is undefined).
+ */
+function readsMaybeMissingArray(op: Op): boolean {
+  if (op.regions.some((r) => r.ops.some(readsMaybeMissingArray))) return true;
+  if (op.kind !== "load" && op.kind !== "len") return false;
+  const array = op.operands[0]!;
+  if (!array.def) return array.region?.owner !== undefined; // a loop's state may hold a row; a function parameter exists
+  return !["alloc", "falloc", "nalloc", "empty", "fempty"].includes(array.def.kind);
+}
 
 /** Thrown when a loop condition turns out to have effects: the loop is lowered again, rotated. */
 class EffectfulCondition extends Error {}

@@ -89,6 +89,26 @@ export class Builder {
     return { ops: region.ops, result };
   }
 
+  /**
+   * Removes the ops of the current region from index `from` on (with their
+   * regions) and forgets every common subexpression they defined, so that
+   * nothing built later reuses their values.
+   */
+  discard(from: number): void {
+    const removed = new Set<Value>();
+    const collect = (ops: Op[]) => {
+      for (const op of ops) {
+        for (const v of op.results) removed.add(v);
+        for (const r of op.regions) collect(r.ops);
+      }
+    };
+    collect(this.region.ops.splice(from));
+    for (let r: Region | undefined = this.region; r; r = r.owner?.parent) {
+      const m = this.cse.get(r);
+      if (m) for (const [key, v] of m) if (removed.has(v)) m.delete(key);
+    }
+  }
+
   insert(op: Op): Op {
     if (primitive(op.kind)?.memory === "write") this.writes++;
     op.parent = this.region;
