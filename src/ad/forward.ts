@@ -8,7 +8,7 @@
  */
 import { InternalError } from "../diagnostics.js";
 import type { Builder } from "../ir/builder.js";
-import { primitive } from "../ir/primitives.js";
+import { primitiveOf } from "../ir/primitives.js";
 import { isArray, Structural, type Op, type Region, type Value } from "../ir/types.js";
 import type { Activity } from "./activity.js";
 import { adjointName } from "./reverse.js";
@@ -62,9 +62,9 @@ export class ForwardSweep {
 
   private primitive(op: Op): void {
     const b = this.b;
-    const p = primitive(op.kind)!;
+    const p = primitiveOf(op)!;
     const operands = op.operands.map((v) => this.get(v));
-    const result = b.prim(op.kind, operands);
+    const result = b.again(op, operands);
     const primalResult = op.results[0];
     if (primalResult) this.mapping.set(primalResult, nameLike(result, primalResult));
     if (!p.shadow) return;

@@ -7,13 +7,12 @@
  */
 import path from "node:path";
 import {
-  DoStatement, ForOfStatement, ForStatement, FunctionDeclaration, Node, SyntaxKind, WhileStatement, type Expression, type Statement, ts,
+  DoStatement, ForOfStatement, ForStatement, FunctionDeclaration, ImportDeclaration, Node, SyntaxKind, WhileStatement, type Expression, type Statement, ts,
 } from "ts-morph";
 import { Codes, DiagnosticError, InternalError, type Code } from "../diagnostics.js";
 import { parameterWrites } from "./writes.js";
 import { Builder, constantOf, emptyRegion } from "../ir/builder.js";
-import { defineUserRule } from "../ad/user-rules.js";
-import { definePrimitive, mathConstants, primitive } from "../ir/primitives.js";
+import { mathConstants, primitiveOf, type ExternalFunction, type Primitive } from "../ir/primitives.js";
 import { isArray, Structural, type Func, type Op, type Param, type Region, type Type, type Value } from "../ir/types.js";
 import { terminator, unchangedResult, walkOps } from "../ir/walk.js";
 import {
@@ -81,7 +80,7 @@ export function lowerFunction(displayPath: string, fn: FunctionDeclaration, rule
   b.insert({ kind: Structural.Return, operands: values, results: [], regions: [], parent: undefined, loc: locOf(fn) });
   const resultShape = shapeOf(fn.getReturnType(), fn)!;
   return {
-    name: fn.getName() ?? "default", params, signature, body, resultTypes: values.map((v) => v.type), resultNames: [],
+    name: fn.getName() ?? "default", params, signature, body, resultTypes: values.map((v) => v.type), resultRoles: [],
     resultShape, loc: locOf(fn),
   };
 }
@@ -111,7 +110,9 @@ class Lowerer {
   private readonly resultShapes: (Shape | undefined)[] = [];
 
   /** The primitive of each user-defined adjoint, once lowered. */
-  private readonly rulePrimitives = new Map<UserRule, string>();
+  private readonly rulePrimitives = new Map<UserRule, Primitive>();
+  /** The primitive calling each external function, by its key: calls of one function are one primitive. */
+  private readonly externalPrimitives = new Map<string, Primitive>();
 
   constructor(private readonly displayPath: string, private readonly b: Builder, private readonly rules: Rules,
     private readonly plain: boolean) {}
@@ -868,16 +869,16 @@ class Lowerer {
     const kept = this.plain ? args : args.map((a) => (isArray(a.type) && !this.parameterRooted(a) ? this.copy(a) : a));
     const value = primal?.hasBody() && !primal.getSourceFile().isDeclarationFile()
       ? b.prim("nograd", [this.call(primal, args, env) as Value])
-      : b.prim(externalCall(callee, this.displayPath), args);
+      : b.prim(this.externalCall(callee), args);
     b.loc = loc;
     if (this.plain) return value;
     return b.prim(this.rulePrimitive(rule, primal), [value, ...kept]);
   }
 
   /** The rule primitive of `rule`, lowering its adjoint the first time. */
-  private rulePrimitive(rule: UserRule, primal: FunctionDeclaration | undefined): string {
-    let name = this.rulePrimitives.get(rule);
-    if (!name) {
+  private rulePrimitive(rule: UserRule, primal: FunctionDeclaration | undefined): Primitive {
+    let p = this.rulePrimitives.get(rule);
+    if (!p) {
       if (primal?.hasBody() && !primal.getSourceFile().isDeclarationFile()) {
         // An adjoint gives the derivative of the result only: the function may not also write into its arguments.
         const writes = parameterWrites(this.displayPath, primal, lowerFunction(this.displayPath, primal, this.rules, true));
@@ -889,10 +890,24 @@ class Lowerer {
       const adjoint = lowerFunction(this.displayPath, rule.adjoint, this.rules, true);
       const writes = parameterWrites(this.displayPath, rule.adjoint, adjoint);
       if (writes.length) throw new DiagnosticError(writes);
-      name = defineUserRule(rule.key, adjoint, rule.outputs);
-      this.rulePrimitives.set(rule, name);
+      p = {
+        name: `rule:${rule.key}`, arity: "variadic", resultType: "f64", memory: "read", emit: (a) => a[0]!,
+        userRule: { adjoint, outputs: rule.outputs },
+      };
+      this.rulePrimitives.set(rule, p);
     }
-    return name;
+    return p;
+  }
+
+  /** The primitive calling a function adgen cannot see into (one per function, however many calls). */
+  private externalCall(callee: Node): Primitive {
+    const fn = externalFunction(callee, this.displayPath);
+    let p = this.externalPrimitives.get(fn.key);
+    if (!p) {
+      p = { name: `call:${fn.hint}`, arity: "variadic", resultType: "f64", memory: "read", emit: (a) => `${fn.hint}(${a.join(", ")})`, external: fn };
+      this.externalPrimitives.set(fn.key, p);
+    }
+    return p;
   }
 
   /** Whether an array is a parameter of the function being lowered, or a row of one: memory nothing writes. */
@@ -979,7 +994,7 @@ class Lowerer {
     const args = call.getArguments().map((a) => this.bound(a, env));
     const decl = calleeFunction(callee);
     if (this.plain && (!decl || !decl.hasBody() || decl.getSourceFile().isDeclarationFile())) {
-      return b.prim(externalCall(callee, this.displayPath), args as Value[]); // an adjoint calling a function adgen cannot see into
+      return b.prim(this.externalCall(callee), args as Value[]); // an adjoint calling a function adgen cannot see into
     }
     if (!decl) throw new InternalError(`call ${callee.getText()} passed the fence`);
     const loc = b.loc;
@@ -1010,7 +1025,7 @@ class EffectfulCondition extends Error {}
 
 /** Whether a region writes array memory (a store or a push, at any depth). */
 function writesMemory(r: Region): boolean {
-  for (const op of walkOps(r)) if (primitive(op.kind)?.memory === "write") return true;
+  for (const op of walkOps(r)) if (primitiveOf(op)?.memory === "write") return true;
   return false;
 }
 
@@ -1144,41 +1159,40 @@ function hintOf(e: Node): string {
   return parent && Node.isVariableDeclaration(parent) && Node.isIdentifier(parent.getNameNode()) ? parent.getName() : "";
 }
 
-/** The primitive calling a function adgen cannot see into, with what the generated module needs to call it. */
-function externalCall(callee: Node, entryPath: string): string {
-  const name = callee.getText();
-  if (generatedNames.has(name)) {
-    throw new DiagnosticError([diagnosticAt(entryPath, callee, Codes.UnknownCall,
-      `'${name}' is a name the generated module uses for itself; import it under another name (e.g. 'import { ${name} as ${name}Fn } ...')`)]);
-  }
-  const own = callee.getSymbol()?.getDeclarations()[0];
-  let header: string | undefined;
-  if (own && Node.isImportSpecifier(own)) {
-    let module = own.getImportDeclaration().getModuleSpecifierValue();
-    if (isRelativeSpecifier(module)) {
-      // Relative to the generated file, which sits beside the entry file, not beside the importing helper.
-      const target = path.resolve(path.dirname(callee.getSourceFile().getFilePath()), module);
-      module = path.relative(path.dirname(path.resolve(entryPath)), target).split(path.sep).join("/");
-      if (!module.startsWith(".")) module = `./${module}`;
-    }
-    header = `import { ${own.getText()} } from "${module}";`;
-  } else if (own && Node.isFunctionDeclaration(own) && !own.getSourceFile().isDeclarationFile()) {
-    // Declared in the source file: the generated module declares it the same way.
-    header = `declare ${own.getText().replace(/^(export\s+)?(declare\s+)?/, "")}`;
-  }
-  definePrimitive({
-    name: `call:${name}`, arity: "variadic", resultType: "f64", memory: "read",
-    emit: (a) => `${name}(${a.join(", ")})`,
-    external: header ? { header } : {},
-  });
-  return `call:${name}`;
-}
-
 /** Whether an expression calls a function of the project (which may write fields or arrays). */
 function callsHelper(e: Node): boolean {
   const calls = Node.isCallExpression(e) ? [e, ...e.getDescendantsOfKind(SyntaxKind.CallExpression)] : e.getDescendantsOfKind(SyntaxKind.CallExpression);
   return calls.some((c) => calleeFunction(c.getExpression()) !== undefined);
 }
 
-/** Module-level names of generated files (tapes and their helpers), which an external function may not take. */
-const generatedNames = new Set(["tape", "indices", "decisions", "arrays", "growValues", "growIndices", "growDecisions", "zerosLike", "pooledZeros", "pooledFloats"]);
+/**
+ * Which function adgen cannot see into a callee names, and how the generated
+ * module gets it: the same import (a relative path rebased to the generated
+ * file, which sits beside the entry), or the source's declaration.
+ */
+function externalFunction(callee: Node, entryPath: string): ExternalFunction {
+  const local = Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
+  const own = (Node.isPropertyAccessExpression(callee) ? callee.getExpression() : callee).getSymbol()?.getDeclarations()[0];
+  const imported = own && (Node.isImportSpecifier(own)
+    ? { decl: own.getImportDeclaration(), exported: own.getName() }
+    : Node.isImportClause(own) ? { decl: own.getParentOrThrow() as ImportDeclaration, exported: "default" }
+      : Node.isNamespaceImport(own) ? { decl: own.getFirstAncestorByKindOrThrow(SyntaxKind.ImportDeclaration), exported: local }
+        : undefined);
+  if (imported) {
+    let module = imported.decl.getModuleSpecifierValue();
+    let identity = module;
+    if (isRelativeSpecifier(module)) {
+      const target = path.resolve(path.dirname(callee.getSourceFile().getFilePath()), module);
+      identity = target;
+      module = path.relative(path.dirname(path.resolve(entryPath)), target).split(path.sep).join("/");
+      if (!module.startsWith(".")) module = `./${module}`;
+    }
+    return { key: `${identity}#${imported.exported}`, hint: local, source: { kind: "import", module, exported: imported.exported } };
+  }
+  if (own && Node.isFunctionDeclaration(own) && !own.getSourceFile().isDeclarationFile()) {
+    // Declared in the source file: the generated module declares it the same way.
+    const text = `declare ${own.getText().replace(/^(export\s+)?(declare\s+)?/, "")}`;
+    return { key: `${own.getSourceFile().getFilePath()}#${local}`, hint: local, source: { kind: "declare", text } };
+  }
+  return { key: `global#${local}`, hint: local, source: { kind: "global" } };
+}
