@@ -9,13 +9,17 @@
  * - its numerical gradient is well-conditioned at each sample: two levels
  *   of the oracle's Richardson extrapolation agree to 1e-6, so that a
  *   gradient adgen makes later can be held to the oracle there;
+ * - it uses at least two idioms outside adgen's subset, every idiom is used
+ *   by at least two functions, and fixtures/real/README.md shows the idiom
+ *   tables test/real/idioms.ts finds;
  * - adgen's verdict on it (accepted, rejected with which codes, skipped,
  *   crashed) is the one fixtures/real/STATUS.json records, in either
  *   direction: a function that starts to compile fails this test until the
- *   record is updated (`UPDATE_STATUS=1 npx vitest run test/real.test.ts`,
- *   then review the diff). Its diagnostics lie in code it reaches, and a
+ *   record is updated (`UPDATE_STATUS=1 npx vitest run test/real.test.ts`
+ *   rewrites it and the README's tables; review the diff). Its diagnostics lie in code it reaches, and a
  *   function adgen accepts has its generated gradient held to the oracle.
  */
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { repoRoot } from "./helpers/fixtures.js";
@@ -23,7 +27,9 @@ import { listCorpus, readCorpusFile, type CorpusFile, type CorpusFunction } from
 import { checkGradient, importGenerated } from "./real/gradients.js";
 import { loaded, loadExports, resultNumbers, type Exports } from "./real/load.js";
 import { conditioning, differentiatedCoordinates, scalarised } from "./real/numeric.js";
+import { IDIOMS, type Idiom } from "./real/idioms.js";
 import { corpusProgram, typeErrors } from "./real/program.js";
+import { idiomsByFunction, renderTables, withTables } from "./real/tables.js";
 import { attribute, comparable, judgeFile, judgeFunction, readStatus, strayDiagnostics, writeStatus, type Judgement, type StatusRecord, type Verdict } from "./real/status.js";
 
 const WELL_CONDITIONED = 1e-6;
@@ -83,9 +89,34 @@ function describeVerdicts(file: CorpusFile, load: () => Promise<Exports>, expect
   }, GENERATE_TIMEOUT_MS);
 }
 
+const program = corpusProgram(corpus.map((file) => file.absolute));
+
 test("the corpus type-checks (strict, JavaScript through JSDoc)", () => {
-  expect(typeErrors(corpusProgram(corpus.map((file) => file.absolute)))).toEqual([]);
+  expect(typeErrors(program)).toEqual([]);
 }, 30_000);
+
+describe("idioms", () => {
+  const byFunction = idiomsByFunction(corpus, program);
+
+  test("every function uses at least two idioms outside the subset", () => {
+    for (const [name, idioms] of byFunction) expect(idioms.size, `${name}: ${[...idioms].join(", ")}`).toBeGreaterThanOrEqual(2);
+  });
+
+  test("every idiom is used by at least two functions", () => {
+    for (const idiom of Object.keys(IDIOMS) as Idiom[]) {
+      const users = [...byFunction].filter(([, set]) => set.has(idiom)).map(([name]) => name);
+      expect(users.length, `${idiom}: ${users.join("; ")}`).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  test("fixtures/real/README.md shows the idiom tables the corpus gives", () => {
+    const readmePath = join(repoRoot, "fixtures/real/README.md");
+    const readme = readFileSync(readmePath, "utf8");
+    const fresh = withTables(readme, renderTables(corpus, byFunction));
+    if (UPDATE) writeFileSync(readmePath, fresh);
+    else expect(readme).toBe(fresh);
+  });
+});
 
 test("every exported function has samples, and the corpus has at least 36 functions", async () => {
   let count = 0;
