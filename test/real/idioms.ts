@@ -192,7 +192,7 @@ export function idiomsOf(file: CorpusFile, fn: CorpusFunction, program: ts.Progr
 
   const parameter = (node: ts.ParameterDeclaration): void => {
     if (node.initializer) found.add("default-param");
-    else if (node.questionToken || (ts.isInJSFile(node) && checker.isOptionalParameter(node))) found.add("optional-param");
+    else if (node.questionToken || (/\.(m|c)?js$/.test(file.path) && checker.isOptionalParameter(node))) found.add("optional-param");
   };
 
   const binary = (node: ts.BinaryExpression): void => {
@@ -208,7 +208,10 @@ export function idiomsOf(file: CorpusFile, fn: CorpusFunction, program: ts.Progr
   const skipParens = (node: ts.Expression): ts.Expression => (ts.isParenthesizedExpression(node) ? skipParens(node.expression) : node);
 
   const inReach = (node: ts.Node) => spans.some((s) => node.getStart(sf, true) >= s.pos && node.getEnd() <= s.end);
-  const topLevel = (node: ts.Node) => (inReach(node) ? visit(node) : ts.forEachChild(node, topLevel));
+  const topLevel = (node: ts.Node): void => {
+    if (inReach(node)) visit(node);
+    else ts.forEachChild(node, topLevel);
+  };
   ts.forEachChild(sf, topLevel);
   return found;
 }
