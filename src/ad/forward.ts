@@ -11,6 +11,7 @@ import type { Builder } from "../ir/builder.js";
 import { primitiveOf } from "../ir/primitives.js";
 import { isArray, Structural, type Op, type Region, type Value } from "../ir/types.js";
 import type { Activity } from "./activity.js";
+import { storeInBounds } from "./bounds.js";
 import { adjointName } from "./reverse.js";
 
 export class ForwardSweep {
@@ -69,7 +70,7 @@ export class ForwardSweep {
     if (primalResult) this.mapping.set(primalResult, nameLike(result, primalResult));
     if (!p.shadow) return;
     if (p.memory === "alloc" && !(primalResult && this.needsShadow(primalResult))) return;
-    const shadow = p.shadow(b, operands, primalResult && result, this.shadowOf);
+    const shadow = p.shadow(b, operands, primalResult && result, this.shadowOf, { inBounds: op.kind === "store" && storeInBounds(op) });
     if (shadow && primalResult) this.shadows.set(result, named(shadow, adjointName(result)));
   }
 

@@ -28,7 +28,13 @@ export type MemoryRule = (b: Builder, x: Value[], y: Value | undefined, dy: Valu
  * shadow of its array result (an alias for an alias, fresh zeros for an
  * allocation) or mirrors its effect on the shadows (a push pushes a zero).
  */
-export type ShadowRule = (b: Builder, x: Value[], y: Value | undefined, shadow: Shadows) => Value | undefined;
+export type ShadowRule = (b: Builder, x: Value[], y: Value | undefined, shadow: Shadows, facts: ShadowFacts) => Value | undefined;
+
+/** What the forward sweep knows about a memory op. */
+export interface ShadowFacts {
+  /** A store surely writes an element the array already has (it does not make the array longer). */
+  inBounds: boolean;
+}
 
 /**
  * A function adgen cannot see into, called by name from generated code: a
@@ -246,9 +252,12 @@ def({ name: "load", arity: 2, resultType: "f64", memory: "read", emit: (a) => `$
   } });
 def({ name: "store", arity: 3, resultType: "f64", memory: "write", emit: () => "", statement: (a) => `${a[0]}[${a[1]}] = ${a[2]};`,
   resultTypeOf: () => "f64",
-  shadow: (b, [a, i, v], _y, shadow) => {
+  // A row's shadow row goes into the shadow matrix; a number written past the end (which
+  // makes the array longer) gets a zero in the shadow, so the shadow grows with the array.
+  shadow: (b, [a, i, v], _y, shadow, { inBounds }) => {
     const sa = shadow(a!);
     if (sa && isArray(v!.type)) b.prim("store", [sa, i!, shadow(v!) ?? b.prim("zeros", [v!])]);
+    else if (sa && !inBounds && a!.type === "f64[]") b.prim("store", [sa, i!, b.const(0)]);
     return undefined;
   },
   // a[i] = v overwrites a[i]: dv += da[i], and the old element's adjoint starts again from 0.
