@@ -3,6 +3,8 @@
  * point, its trace (the primitive operations run there), the backward pass
  * over it, the picture model, and the check against the generated gradient.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { backwardPass, type BackwardPass } from "./backward.js";
 import { EvaluationError, traceFunction, type Externals, type Runtime, type Trace } from "./evaluate.js";
 import { checkGradient, type GradientCheck } from "./check.js";
@@ -42,10 +44,28 @@ export class ExplainError extends Error {}
 
 export type ExplainResult = { explanation: Explanation } | { diagnostics: Diagnostic[] };
 
+/**
+ * The generated gradient module of a source text, generated and loaded once
+ * per text in a process (explaining several functions of a file, or one at
+ * several points, generates it once).
+ */
+const gradientModules = new Map<string, Promise<{ module: Module } | { diagnostics: Diagnostic[] }>>();
+
+function gradientModule(sourcePath: string, text: string): Promise<{ module: Module } | { diagnostics: Diagnostic[] }> {
+  const key = `${path.resolve(sourcePath)}\0${text}`;
+  let found = gradientModules.get(key);
+  if (!found) {
+    found = gradientModuleText(sourcePath, text).then(async (g) => ("diagnostics" in g ? g : { module: await importGenerated(sourcePath, g.text) }));
+    gradientModules.set(key, found);
+  }
+  return found;
+}
+
 export async function explain(sourcePath: string, options: ExplainOptions = {}): Promise<ExplainResult> {
-  const generated = await gradientModuleText(sourcePath);
+  const text = readFileSync(sourcePath, "utf8");
+  const generated = await gradientModule(sourcePath, text);
   if ("diagnostics" in generated) return { diagnostics: generated.diagnostics };
-  const compiled = compileSource(sourcePath);
+  const compiled = compileSource(sourcePath, text);
   if ("diagnostics" in compiled) return { diagnostics: compiled.diagnostics };
   const fn = chooseFunction(compiled.functions, options.fn);
   try {
@@ -53,11 +73,10 @@ export async function explain(sourcePath: string, options: ExplainOptions = {}):
     const args = pointOf(fn, module, options);
     const externals = await loadExternals(sourcePath, externalCalls(fn.primal));
     const { trace, backward } = runAt(fn, args, externals);
-    const gradientModule = await importGenerated(sourcePath, generated.text);
     const graph = buildGraph(fn, trace, backward, compiled.scopes, { unroll: options.unroll ?? 0, expand: options.expand ?? "auto" });
     const value = (module[fn.name] as (...a: unknown[]) => unknown)(...structuredClone(args));
     const shown = fn.primal.params.map((_, i) => graph.inputs.find((s) => s.param === i)?.total);
-    const check = checkGradient(fn, args, value, shown, gradientModule);
+    const check = checkGradient(fn, args, value, shown, generated.module);
     return { explanation: { sourcePath, fn, args, trace, backward, graph, check, module } };
   } catch (e) {
     if (e instanceof InputError || e instanceof LoadError || e instanceof EvaluationError) throw new ExplainError(e.message);

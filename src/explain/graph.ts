@@ -47,6 +47,8 @@ export interface GraphNode {
   inner?: ExplainGraph;
   /** For an input: its parameter's index. */
   param?: number;
+  /** Adjoints this node adds into an array input it reaches through an alias (a row `X[i]` read earlier), not as its own input. */
+  reaches?: { param: number; amount: Runtime }[];
 }
 
 export interface GraphEdge {
@@ -83,7 +85,7 @@ export function buildGraph(fn: CompiledFunction, trace: Trace, backward: Backwar
   if (collapse) items = groupHelpers(items, scopes, entry);
   const namer = new Namer(fn.primal.params.map(parameterLabel));
   const title = `${fn.name}(${fn.primal.params.map((p, i) => `${parameterLabel(p)} = ${formatValue(trace.params[i]!.value)}`).join(", ")})`;
-  const graph = new GraphBuilder(fn.primal.params, backward, namer).build(items, new Map(), trace.results);
+  const graph = new GraphBuilder(fn.primal.params, trace, backward, namer).build(items, new Map(), trace.results);
   const numerator = fn.vectorValued ? fn.name : graph.nodes.find((n) => n.result)?.outputs[0]?.name ?? fn.name;
   const { steps, inputs } = buildSteps(graph, numerator, fn.primal.params, trace, fn.vectorValued);
   return { title, ...graph, numerator, steps, inputs };
@@ -131,7 +133,7 @@ interface Read {
 class GraphBuilder {
   private nextId = 0;
 
-  constructor(private readonly params: Param[], private readonly backward: BackwardPass, private readonly namer: Namer) {}
+  constructor(private readonly params: Param[], private readonly trace: Trace, private readonly backward: BackwardPass, private readonly namer: Namer) {}
 
   /** The graph of `items`; values made outside them are inputs, named by `outer` (or their parameter). */
   build(items: Item[], outer: Map<Slot, string>, results: Slot[]): { nodes: GraphNode[]; edges: GraphEdge[] } {
@@ -148,12 +150,17 @@ class GraphBuilder {
         edges.push(edge);
         if (from.node.kind === "input") this.setLeafAdjoint(from.node, edge.amount);
       });
+      const reaches = this.aliasDeltas(item, reads[k]!);
+      if (reaches.length) node.reaches = reaches;
       nodes.push(node);
       for (const o of node.outputs) producer.set(o.slot, { node, name: o.name });
     });
     for (const r of results) {
-      const found = producer.get(r) ?? this.leaf(r, outer, nodes);
+      const made = producer.get(r);
+      const found = made ?? this.leaf(r, outer, nodes);
       found.node.result = true;
+      // A result that is an input itself (`return x`): its only path is the seed.
+      if (!made && typeof r.value !== "boolean") this.setLeafAdjoint(found.node, typeof r.value === "number" ? 1 : onesShaped(r.value));
     }
     return { nodes, edges };
   }
@@ -231,6 +238,20 @@ class GraphBuilder {
     return this.names.get(slot) ?? (slot.param !== undefined ? parameterLabel(this.params[slot.param]!) : formatValue(slot.value));
   }
 
+  /** What an item adds into array parameters it does not read as inputs (through a row or alias made elsewhere). */
+  private aliasDeltas(item: Item, reads: Read[]): { param: number; amount: Runtime }[] {
+    const direct = new Set(reads.map((r) => r.slot.param).filter((p) => p !== undefined));
+    const byParam = new Map<number, Runtime>();
+    for (const r of innerOf(item)) {
+      for (const d of this.backward.deltas.get(r) ?? []) {
+        if (direct.has(d.param)) continue;
+        if (!byParam.has(d.param)) byParam.set(d.param, zerosShaped(this.trace.params[d.param]!.value));
+        addAt(byParam.get(d.param)!, d.path, d.amount);
+      }
+    }
+    return [...byParam].map(([param, amount]) => ({ param, amount }));
+  }
+
   /** The adjoint an item passes back along one of its reads, and the local derivative for a pure op. */
   private amountOf(item: Item, read: Read): { amount?: Runtime; local?: number } {
     const records = innerOf(item);
@@ -257,6 +278,11 @@ class GraphBuilder {
     }
     return { ...(amount === undefined ? {} : { amount }), ...(local === undefined ? {} : { local }) };
   }
+}
+
+function onesShaped(v: Runtime): Runtime {
+  if (typeof v !== "object") return 1;
+  return Array.from(v as ArrayLike<Runtime>).map(onesShaped) as Runtime;
 }
 
 /** What an item reads from outside itself: each operand of an op; each distinct outside value a loop or call reads. */

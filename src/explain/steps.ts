@@ -103,16 +103,19 @@ function inputSums(nodes: GraphNode[], params: Param[], trace: Trace, d: (x: str
     if (typeof value === "boolean") return [];
     const label = parameterLabel(p);
     const leaves = nodes.filter((n) => n.kind === "input" && n.param === i && n.outputs[0]!.adjointValue !== undefined);
-    if (leaves.length === 0) {
+    const aliases = nodes.flatMap((n) => (n.reaches ?? []).filter((r) => r.param === i).map((r) => ({ node: n, amount: r.amount })));
+    const terms = [
+      ...leaves.map((n) => ({ symbol: d(n.name), amount: n.outputs[0]!.adjointValue! })),
+      ...aliases.map((a) => ({ symbol: `[through ${a.node.name}]`, amount: a.amount })),
+    ];
+    if (terms.length === 0) {
       const total = zerosShaped(value);
       return [{ label, param: i, leaves: [], total, text: `${d(label)} = ${formatValue(total)} (no path leads from ${label} to ${numerator})` }];
     }
-    const amounts = leaves.map((n) => n.outputs[0]!.adjointValue!);
-    const total = amounts.reduce((a, b) => addRuntime(a, b));
-    const names = leaves.map((n) => n.name);
-    const text = leaves.length === 1
-      ? `${d(label)} = ${d(names[0]!)} = ${formatValue(total)}`
-      : `${d(label)} = ${names.map(d).join(" + ")} = ${amounts.map(formatValue).join(" + ")} = ${formatValue(total)}`;
-    return [{ label, param: i, leaves: names, total, text }];
+    const total = terms.map((t) => t.amount).reduce((a, b) => addRuntime(a, b));
+    const text = terms.length === 1
+      ? `${d(label)} = ${terms[0]!.symbol} = ${formatValue(total)}`
+      : `${d(label)} = ${terms.map((t) => t.symbol).join(" + ")} = ${terms.map((t) => formatValue(t.amount)).join(" + ")} = ${formatValue(total)}`;
+    return [{ label, param: i, leaves: leaves.map((n) => n.name), total, text }];
   });
 }
