@@ -91,8 +91,11 @@ const within = (loc: SourceLoc, s: FunctionScope): boolean =>
  * helper the function calls directly (what that helper calls stays inside
  * it). Calls are told apart by the order of the helper's statements: ops of
  * one call follow its statements forward, so going back to an earlier
- * statement starts another call. Two calls of a one-statement helper with
- * nothing of the caller between them cannot be told apart and share an item.
+ * statement starts another call, and so does an op of a caller that has run
+ * none of its own ops yet, after its callee's, when it reads nothing the call
+ * made (its first statement folded away: \`norm(x2 - x1, ...)\` with x1 = 0).
+ * Two calls of a one-statement helper with nothing of the caller between
+ * them cannot be told apart and share an item.
  */
 export function groupHelpers(items: Item[], scopes: FunctionScope[], entry: FunctionScope | undefined): Item[] {
   const scopeOf = (item: Item) => {
@@ -113,7 +116,9 @@ export function groupHelpers(items: Item[], scopes: FunctionScope[], entry: Func
       out.push(item);
       continue;
     }
-    if (group && !continues(group.stack, scope, pos, scopes)) close();
+    const made = group && new Set(group.helper.inner.map((r) => r.result));
+    const readsCall = !!made && innerOf(item).some((r) => r.operands.some((o) => made.has(o)));
+    if (group && !continues(group.stack, scope, pos, scopes, readsCall)) close();
     if (!group) {
       const chain = callChain(entry, scope, scopes);
       group = { helper: { kind: "helper", name: chain[0]!, items: [], inner: [] }, stack: chain.map((name) => ({ name })) };
@@ -127,10 +132,11 @@ export function groupHelpers(items: Item[], scopes: FunctionScope[], entry: Func
 }
 
 /** Whether an op of `scope` at `pos` belongs to the call on `stack`; updates the stack if it does. */
-function continues(stack: { name: string; pos?: Position }[], scope: FunctionScope, pos: Position, scopes: FunctionScope[]): boolean {
+function continues(stack: { name: string; pos?: Position }[], scope: FunctionScope, pos: Position, scopes: FunctionScope[], readsCall: boolean): boolean {
   const d = stack.findIndex((f) => f.name === scope.name);
   if (d >= 0) {
-    if (before(pos, stack[d]!.pos)) {
+    const fresh = stack[d]!.pos === undefined && d < stack.length - 1 && !readsCall;
+    if (before(pos, stack[d]!.pos) || fresh) {
       if (d === 0) return false;
       stack.length = d;
       stack.push({ name: scope.name, pos });
@@ -141,27 +147,34 @@ function continues(stack: { name: string; pos?: Position }[], scope: FunctionSco
     return true;
   }
   for (let k = stack.length - 1; k >= 0; k--) {
-    if (scopes.find((s) => s.name === stack[k]!.name)?.callees.includes(scope.name)) {
+    const path = callPath(stack[k]!.name, scope.name, scopes);
+    if (path) {
       stack.length = k + 1;
-      stack.push({ name: scope.name, pos });
+      stack.push(...path.slice(1).map((name) => ({ name })));
+      stack[stack.length - 1]!.pos = pos;
       return true;
     }
   }
   return false;
 }
 
-/** The helpers from one the entry calls directly down to `scope` (by the static call graph). */
-function callChain(entry: FunctionScope | undefined, scope: FunctionScope, scopes: FunctionScope[]): string[] {
-  if (!entry || entry.callees.includes(scope.name)) return [scope.name];
+/** The names from `from` down to `to` through the static call graph (breadth first), if `from` reaches `to`. */
+function callPath(from: string, to: string, scopes: FunctionScope[]): string[] | undefined {
   const seen = new Set<string>();
-  const queue: string[][] = entry.callees.map((c) => [c]);
+  const queue: string[][] = [[from]];
   while (queue.length) {
     const path = queue.shift()!;
     const last = path[path.length - 1]!;
-    if (last === scope.name) return path;
+    if (last === to && path.length > 1) return path;
     if (seen.has(last)) continue;
     seen.add(last);
     for (const c of scopes.find((s) => s.name === last)?.callees ?? []) queue.push([...path, c]);
   }
-  return [scope.name];
+  return undefined;
+}
+
+/** The helpers from one the entry calls directly down to `scope` (by the static call graph). */
+function callChain(entry: FunctionScope | undefined, scope: FunctionScope, scopes: FunctionScope[]): string[] {
+  if (!entry || entry.callees.includes(scope.name)) return [scope.name];
+  return callPath(entry.name, scope.name, scopes)?.slice(1) ?? [scope.name];
 }
