@@ -91,7 +91,8 @@ export function formatStep(h: number): string {
 }
 
 function sentence(best: Record<Method, StudyRow>, n: number): string {
-  const part = (m: Method) => `the ${METHOD_NAMES[m]} ${best[m].error.toExponential(1)} (at h = ${formatStep(best[m].h)})`;
+  const error = (x: number) => (x === 0 ? "0 (exact for this function)" : x.toExponential(1));
+  const part = (m: Method) => `the ${METHOD_NAMES[m]} ${error(best[m].error)} (at h = ${formatStep(best[m].h)})`;
   return `At its best h the error is, for ${part("forward")}, ${part("central")} and ${part("richardson")}; ` +
     `for all ${n} input${n === 1 ? "" : "s"} they cost ${COST.forward(n)}, ${COST.central(n)} and ${COST.richardson(n)} evaluations of the function, ` +
     `where adgen's gradient takes one forward and one backward sweep and is exact up to rounding.`;
