@@ -10,13 +10,12 @@
  * ranges of the helper functions that were inlined, and the generated
  * gradient module's text (for the check).
  */
-import path from "node:path";
-import { Node, SyntaxKind, type FunctionDeclaration, type SourceFile } from "ts-morph";
+import { SyntaxKind, type FunctionDeclaration, type SourceFile } from "ts-morph";
 import { DiagnosticError, type Diagnostic } from "../diagnostics.js";
 import { fence } from "../frontend/fence.js";
 import { lowerFunction } from "../frontend/lower.js";
 import { calleeFunction } from "../frontend/resolve.js";
-import { diagnosticAt, loadSource, projectFiles, syntaxDiagnostics } from "../frontend/source.js";
+import { loadSource, projectFiles, syntaxDiagnostics } from "../frontend/source.js";
 import { generate } from "../generate.js";
 import { Builder, emptyRegion } from "../ir/builder.js";
 import { mathFunctions, primitive } from "../ir/primitives.js";
@@ -102,14 +101,6 @@ function scopesOf(file: SourceFile): FunctionScope[] {
   }));
 }
 
-/** A located diagnostic at the declaration of function `name` of the file (or its first line). */
-export function diagnosticAtFunction(displayPath: string, name: string | undefined, code: string, message: string): Diagnostic {
-  const sf = loadSource(displayPath);
-  const fn = name ? sf.getFunction(name) : undefined;
-  const node: Node = fn?.getNameNode() ?? sf.getFirstDescendant() ?? sf;
-  return { ...diagnosticAt(displayPath, node, "ADG1000", message), code };
-}
-
 /** How a primitive reads and differentiates, as far as explain needs to know. */
 export interface PrimitiveInfo {
   /** TypeScript text of the op applied to operand texts (`A * B`, `Math.sqrt(C)`, `x[i]`, `a[i] = v;`). */
@@ -188,11 +179,6 @@ export async function gradientModuleText(displayPath: string, text?: string): Pr
   const output = result.outputs[0];
   if (!output) return { diagnostics: [] };
   return { text: output.text };
-}
-
-/** `dir/loss.ts` -> `loss.ts`: the name generated files use for their source. */
-export function sourceFileName(displayPath: string): string {
-  return path.basename(displayPath);
 }
 
 /** Every op of a region and its nested regions, in program order. */
