@@ -1,5 +1,6 @@
 import { parseArgs } from "./args.js";
 import { ExitCode, UsageError } from "./exit.js";
+import { explainCommand } from "./explain.js";
 import { displayPath } from "./format.js";
 import { resolveInputs } from "./inputs.js";
 import { type CliIo, processIo } from "./io.js";
@@ -19,6 +20,7 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<Exi
     if (invocation.kind === "exit") return invocation.code;
     inputs = await resolveInputs(invocation.patterns, cli.cwd);
     if (invocation.kind === "verify") return await verify(inputs, invocation.flags, cli);
+    if (invocation.kind === "explain") return await explainCommand(inputs, invocation.flags, cli);
     return await run(inputs, invocation.mode, cli);
   } catch (error) {
     if (error instanceof UsageError) {
