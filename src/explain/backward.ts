@@ -105,7 +105,7 @@ class Backward {
   }
 
   private reverse(r: PrimRecord): void {
-    const info = primitiveInfo(r.op.kind);
+    const info = primitiveInfo(r.op);
     const t = this.template(r.op);
     if (!info || !t) return;
     const dy = r.result && typeof r.result.value === "number" ? this.adjoint.get(r.result) : undefined;

@@ -213,7 +213,7 @@ export class Evaluator {
     if (mathPrimitives.has(kind)) return math[kind]!(...(args as number[]));
     if (kind.startsWith("rule:")) return args[0];
     if (kind.startsWith("call:")) {
-      const fn = this.externals.get(kind.slice("call:".length));
+      const fn = this.externals.get(op.primitive?.external?.key ?? kind);
       if (!fn) throw new EvaluationError(`cannot call ${kind.slice(5)}: explain could not load it`);
       return fn(...args) as Runtime;
     }

@@ -213,7 +213,7 @@ class GraphBuilder {
     reads.forEach((read, j) => (operandText[read.operand] = inputNames[j]!));
     const name = r.result ? this.nameOf(r.result) : this.namer.letter();
     return {
-      id, name, kind: "op", text: primitiveInfo(r.op.kind)!.text(operandText), detail: [], outputs: r.result ? [this.output(r.result, name)] : [],
+      id, name, kind: "op", text: primitiveInfo(r.op)!.text(operandText), detail: [], outputs: r.result ? [this.output(r.result, name)] : [],
       operation: r.op.kind, ...(r.op.loc ? { line: r.op.loc.line } : {}), ...(trip ? { trip } : {}),
     };
   }

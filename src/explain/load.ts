@@ -20,14 +20,14 @@ export async function importSource(sourcePath: string): Promise<Module> {
 export class LoadError extends Error {}
 
 /**
- * The external functions by name, from the imports the generated module
+ * The external functions by their key, from the imports the generated module
  * would have (`import { a, b as c } from "m";`, relative to the source).
  * A function the source only declares has no code to run.
  */
-export async function loadExternals(sourcePath: string, headers: Map<string, string>): Promise<Externals> {
+export async function loadExternals(sourcePath: string, headers: Map<string, { name: string; header: string }>): Promise<Externals> {
   const parent = pathToFileURL(path.resolve(sourcePath)).href;
   const found = new Map<string, (...args: unknown[]) => unknown>();
-  for (const [name, header] of headers) {
+  for (const [key, { name, header }] of headers) {
     const m = /^import \{ (.*) \} from "(.*)";$/.exec(header);
     if (!m) throw new LoadError(`'${name}' is only declared in the source; explain needs its code to evaluate the function`);
     const module = (await tsImport(m[2]!, parent)) as Module;
@@ -36,7 +36,7 @@ export async function loadExternals(sourcePath: string, headers: Map<string, str
       if ((local ?? imported) !== name) continue;
       const fn = module[imported];
       if (typeof fn !== "function") throw new LoadError(`'${imported}' from "${m[2]}" is not a function`);
-      found.set(name, fn as (...args: unknown[]) => unknown);
+      found.set(key, fn as (...args: unknown[]) => unknown);
     }
   }
   return found;

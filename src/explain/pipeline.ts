@@ -18,7 +18,8 @@ import { calleeFunction } from "../frontend/resolve.js";
 import { loadSource, projectFiles, syntaxDiagnostics } from "../frontend/source.js";
 import { generate } from "../generate.js";
 import { Builder, emptyRegion } from "../ir/builder.js";
-import { mathFunctions, primitive } from "../ir/primitives.js";
+import { mathFunctions, primitiveOf, type ExternalFunction } from "../ir/primitives.js";
+import { userRuleReverse } from "../ad/user-rules.js";
 import { isVectorValued } from "../ir/shape.js";
 import { isArray, Structural, type Func, type Op, type Region, type Value } from "../ir/types.js";
 import { forwardInvariantLoopState } from "../opt/dce.js";
@@ -117,17 +118,25 @@ export interface PrimitiveInfo {
   userRule: boolean;
 }
 
-export function primitiveInfo(kind: string): PrimitiveInfo | undefined {
-  const p = primitive(kind);
+export function primitiveInfo(op: Op): PrimitiveInfo | undefined {
+  const p = primitiveOf(op);
   if (!p) return undefined;
   return {
     text: (operands) => (p.statement ? p.statement(operands).replace(/;$/, "") : p.emit(operands)),
     pure: !!p.adjoint,
     memory: p.memory,
-    reverse: !!p.reverse,
-    external: kind.startsWith("call:") ? p.external?.header ?? "" : undefined,
+    reverse: !!p.reverse || !!p.userRule,
+    external: p.external ? externalHeader(p.external) : undefined,
     userRule: !!p.userRule,
   };
+}
+
+/** How a module gets an external function, under the name the source calls it by. */
+function externalHeader(fn: ExternalFunction): string {
+  const { source, hint } = fn;
+  if (source.kind === "declare") return source.text;
+  if (source.kind === "global") return "";
+  return `import { ${source.exported === hint ? hint : `${source.exported} as ${hint}`} } from "${source.module}";`;
 }
 
 /**
@@ -148,8 +157,9 @@ export interface RuleTemplate {
 
 /** The adjoint rule of `op`'s primitive as a template, or undefined when it has none. */
 export function ruleTemplate(op: Op): RuleTemplate | undefined {
-  const p = primitive(op.kind);
-  if (!p || (!p.adjoint && !p.reverse)) return undefined;
+  const p = primitiveOf(op);
+  const reverse = p?.userRule ? userRuleReverse(p.userRule) : p?.reverse;
+  if (!p || (!p.adjoint && !reverse)) return undefined;
   const region = emptyRegion(undefined);
   const b = new Builder(region);
   b.reverse = true;
@@ -168,7 +178,7 @@ export function ruleTemplate(op: Op): RuleTemplate | undefined {
   const need = operands.map((v) => v.type === "f64");
   const contributions = p.adjoint
     ? p.adjoint(b, operands, result!, dy!, need)
-    : p.reverse!(b, operands, result, dy, shadow);
+    : reverse!(b, operands, result, dy, shadow);
   return { region, operands, result, dy, shadows, contributions };
 }
 
@@ -194,12 +204,13 @@ function* opsOf(r: Region): Generator<Op> {
  * rules calls, each with the import or declaration the generated module
  * uses for it (`import { besselJ0 } from "./lib/special.js";`).
  */
-export function externalCalls(f: Func): Map<string, string> {
-  const found = new Map<string, string>();
+export function externalCalls(f: Func): Map<string, { name: string; header: string }> {
+  const found = new Map<string, { name: string; header: string }>();
   const visit = (r: Region): void => {
     for (const op of opsOf(r)) {
-      const info = primitiveInfo(op.kind);
-      if (info?.external !== undefined) found.set(op.kind.slice("call:".length), info.external);
+      const info = primitiveInfo(op);
+      const fn = primitiveOf(op)?.external;
+      if (fn && info?.external !== undefined) found.set(fn.key, { name: fn.hint, header: info.external });
       if (info?.userRule) {
         const t = ruleTemplate(op);
         if (t) visit(t.region);
