@@ -15,7 +15,7 @@ import { helperDeclarations, helperKinds, type Helper } from "./emit/helpers.js"
 import { ModuleNames } from "./emit/module-names.js";
 import { fence } from "./frontend/fence.js";
 import { lowerFunction } from "./frontend/lower.js";
-import { loadSource, preloadSources, syntaxDiagnostics } from "./frontend/source.js";
+import { isScript, loadSource, preloadSources, syntaxDiagnostics, typeErrors } from "./frontend/source.js";
 import { explicitWrt } from "./frontend/wrt.js";
 import { parameterWrites } from "./frontend/writes.js";
 import { printFunc } from "./ir/print.js";
@@ -89,6 +89,11 @@ function compileFile(sourcePath: string, text: string | undefined): { code: stri
   const sf = loadSource(sourcePath, text);
   const syntax = syntaxDiagnostics(sourcePath, sf);
   if (syntax.length) return { diagnostics: syntax };
+  // A script (no imports or exports) exports nothing to differentiate, and its
+  // top-level declarations would be global to the other inputs.
+  if (isScript(sf)) return { code: "", ir: "", functions: 0 };
+  const types = typeErrors(sourcePath, sf);
+  if (types.length) return { diagnostics: types };
   const checked = fence(sourcePath, sf);
   if (checked.diagnostics.length) return { diagnostics: checked.diagnostics };
 

@@ -118,7 +118,7 @@ describe("adgen verify", () => {
 
     const broken = await adgen(dir, ["verify", "broken.ts"]);
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toMatch(/^broken\.ts:2:14 - error ADG\d{4}: /);
+    expect(broken.stderr).toMatch(/^broken\.ts:2:14 - error (ADG|TS)\d{4}: /);
     expect(broken.stdout).toContain("broken.ts\n  FAIL its gradient could not be generated (see the errors above)\n");
   }, TIMEOUT_MS);
 
