@@ -3,10 +3,14 @@
  * in src/verify/numeric.ts, which `adgen verify` and `gradcheck` use too;
  * this module adds the assertion the tests use.
  */
-import { tolerance } from "../src/verify/numeric.js";
 
 export type { Coordinate } from "../src/verify/coordinates.js";
 export { numericDerivative } from "../src/verify/numeric.js";
+
+/** rtol * max(1, |e|): relative above magnitude 1, absolute below. */
+function tolerance(expected: number, rtol: number): number {
+  return rtol * Math.max(1, Math.abs(expected));
+}
 
 /** A gradient component: a number, or (for array parameters) nested arrays of numbers. */
 export type Grad = number | readonly Grad[];

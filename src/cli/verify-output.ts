@@ -13,7 +13,7 @@ interface Summary {
   skippedSamples: number;
 }
 
-const HEADER = ["function", "parameter", "samples", "max abs error", "max rel error", "worst", "result"];
+const HEADER = ["function", "parameter", "samples", "max abs error", "error/allowed", "worst", "result"];
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -39,7 +39,7 @@ function functionRows(fn: VerifiedFunction): string[][] {
     p.parameter,
     samplesCell(p.samples, fn),
     formatError(p.maxAbsError),
-    formatError(p.maxRelError),
+    formatError(p.maxErrorRatio),
     p.worst ? `${p.worst.coordinate}, sample ${p.worst.sample}` : "-",
     result(p.pass),
   ]);

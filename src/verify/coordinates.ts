@@ -52,6 +52,11 @@ export function numberPaths(value: unknown): Coordinate[] {
   return paths;
 }
 
+/** Every number in `value`, in `numberPaths` order. */
+export function leaves(value: unknown): number[] {
+  return numberPaths(value).map((path) => valueAt(value, path) as number);
+}
+
 /** `w` and `[3]` -> `w[3]`; `X` and `[2, 1]` -> `X[2][1]`. */
 export function formatCoordinate(name: string, path: Coordinate): string {
   return name + path.map((key) => (typeof key === "number" ? `[${key}]` : `.${key}`)).join("");

@@ -1,15 +1,17 @@
 /** What checking one gradient finds: the report `gradcheck` returns and `adgen verify` prints. */
 
-/** The component with the largest relative error. */
+/** The component closest to failing: the largest |ad - fd| / allowed. */
 export interface WorstCoordinate {
   /** Index into the samples. */
   sample: number;
   /** E.g. `x`, `w[3]`, `X[2][1]`. */
   coordinate: string;
-  /** The gradient's value. */
+  /** The gradient's value (0 for a parameter grad leaves out). */
   ad: number;
   /** The numerical derivative. */
   fd: number;
+  /** The largest |ad - fd| that passes there (see `allowedError`). */
+  allowed: number;
 }
 
 export interface ParameterReport {
@@ -18,11 +20,11 @@ export interface ParameterReport {
   samples: number;
   /** max |ad - fd| over the coordinates and samples. */
   maxAbsError: number;
-  /** max |ad - fd| / max(1, |fd|): a component passes when this is at most rtol. */
-  maxRelError: number;
+  /** max |ad - fd| / allowed: a component passes when this is at most 1. */
+  maxErrorRatio: number;
   /** Undefined when nothing was compared. */
   worst?: WorstCoordinate;
-  /** Why the gradient component could not be compared, e.g. `grad.w is the number 2, expected an array of length 3`. */
+  /** Why the gradient component is wrong beyond its numbers, e.g. `sample 0: grad.w is the number 2, expected an array of length 3`. */
   problem?: string;
   pass: boolean;
 }
@@ -62,7 +64,10 @@ export function describeFailures(report: FunctionReport): string {
 export function describeParameterFailure(p: ParameterReport): string {
   if (p.problem) return p.problem;
   const worst = p.worst!;
-  return `grad.${p.parameter}: worst at ${worst.coordinate}, sample ${worst.sample}: gradient ${worst.ad}, numerical ${worst.fd}; abs error ${formatError(p.maxAbsError)}, rel error ${formatError(p.maxRelError)}`;
+  const where = `worst at ${worst.coordinate}, sample ${worst.sample}`;
+  const abs = Math.abs(worst.ad - worst.fd);
+  const errors = `abs error ${formatError(abs)}, rel error ${formatError(abs / Math.abs(worst.fd))}, allowed ${formatError(worst.allowed)}`;
+  return `grad.${p.parameter}: ${where}: gradient ${worst.ad}, numerical ${worst.fd}; ${errors}`;
 }
 
 export function formatNote(note: SampleNote): string {
