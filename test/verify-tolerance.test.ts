@@ -79,6 +79,12 @@ describe("gradcheck holds every scale to the same relative standard", () => {
     expect(gradcheck(f, fGrad, [[0, 1], [0, -3]]).pass).toBe(true);
   });
 
+  test("a derivative that underflows in the numerical difference passes: rounding includes the smallest subnormal", () => {
+    // f(x +- h) = 5e-324 * (x +- h) rounds to 0 or 5e-324: the difference quotient is 0 or about 7e-321.
+    const f = (x: number) => Number.MIN_VALUE * x;
+    expect(gradcheck(f, (x: number) => ({ value: f(x), grad: { x: Number.MIN_VALUE } }), [[0], [1]]).pass).toBe(true);
+  });
+
   test("allowedError is rtol times the derivative plus ERROR_FACTOR times its estimated error", () => {
     expect(allowedError({ value: -2, error: 1e-12, scale: 2 }, 1e-6)).toBe(1e-6 * 2 + ERROR_FACTOR * 1e-12);
   });

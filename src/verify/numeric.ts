@@ -59,9 +59,10 @@ export const ERROR_FACTOR = 16;
  * - |R(h) - R(h/2)|: R's truncation error is c' h^4, so R(h/2) is 16 times
  *   closer and their difference is about R(h)'s own truncation error; it
  *   also samples the rounding noise actually present;
- * - 3 eps F / h, the rounding bound of R(h) when each evaluation is within
- *   eps F of exact, F the largest |f| among the evaluations (two at each of
- *   h, h/2 and h/4: six evaluations in all).
+ * - 3 (eps F + u) / h, the rounding bound of R(h) when each evaluation is
+ *   within eps F + u of exact, F the largest |f| among the evaluations (two
+ *   at each of h, h/2 and h/4: six evaluations in all) and u the smallest
+ *   subnormal number, the absolute error of a result that underflows.
  * Every term scales with f, so the estimate is the same relative to f at
  * every magnitude of f: a derivative of 1e-7 x^2 is resolved exactly as well
  * as one of x^2.
@@ -86,7 +87,7 @@ export function differences<A extends unknown[]>(evaluate: (...args: A) => numbe
   return d1.map((_, i) => {
     const coarse = (4 * d2[i]! - d1[i]!) / 3;
     const fine = (4 * d4[i]! - d2[i]!) / 3;
-    const error = Math.abs(coarse - fine) + (3 * Number.EPSILON * largest[i]!) / h;
+    const error = Math.abs(coarse - fine) + (3 * (Number.EPSILON * largest[i]! + Number.MIN_VALUE)) / h;
     return { value: coarse, error, scale: Math.abs(coarse) };
   });
 }
