@@ -15,7 +15,39 @@ const tiny = `export function tiny(x: number): number {
 export const tinySamples: Parameters<typeof tiny>[] = [[1], [0.5], [-2]];
 `;
 
+/** Four outputs of two inputs, with rows 0 and 3 of the Jacobian different: [y, x] and [1, 2]. */
+const four = `export function four(x: number, y: number): [number, number, number, number] {
+  return [x * y, Math.sin(x), y * y, x + 2 * y];
+}
+export const fourSamples: Parameters<typeof four>[] = [[0.5, 1.5], [-1.2, 0.3]];
+`;
+
 describe("adgen verify --no-generate fails a hand-edited gradient", () => {
+  it("a VJP whose value is permuted: every number of the value is compared", async () => {
+    const dir = project({ "four.ts": four });
+    expect((await adgen(dir, ["verify", "four.ts"])).code).toBe(0);
+    await generateAndEdit(dir, "four.ts", (text) => replaceOnce(text, "value: [four0, four1, four2, four3]", "value: [four3, four1, four2, four0]"));
+    const run = await adgen(dir, ["verify", "--no-generate", "four.ts"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("  FAIL four: sample 0: value differs from four's result: value[0] is 3.5, expected 0.75\n");
+    expect(run.stdout).toContain("  FAIL four: sample 1: value differs from four's result: value[0] is -0.6, expected -0.36\n");
+    expect(run.stdout).toMatch(/\n1 function in 1 file: 0 passed, 1 failed\.\n$/);
+  }, TIMEOUT_MS);
+
+  it("a VJP with rows 0 and 3 of the Jacobian swapped: each row is checked with its own seed", async () => {
+    const dir = project({ "four.ts": four });
+    await generateAndEdit(dir, "four.ts", (text) =>
+      replaceOnce(replaceOnce(text, "const seed0 = seed[0];", "const seed0 = seed[3];"), "const seed3 = seed[3];", "const seed3 = seed[0];"),
+    );
+    const run = await adgen(dir, ["verify", "--no-generate", "four.ts"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^ {2}four +x +2 +\S+ +\S+ +x, sample \d +FAIL$/m);
+    expect(run.stdout).toMatch(/^ {2}four +y +2 +\S+ +\S+ +y, sample \d +FAIL$/m);
+    // Row 0 of the Jacobian is [y, x]: with seed value[0] the edited VJP returns row 3, [1, 2].
+    expect(run.stdout).toMatch(/^ {2}FAIL four: grad\.x: worst at x, sample \d, seed value\[[03]\]: gradient \S+, numerical \S+; abs error \S+, rel error \S+, allowed \S+$/m);
+  }, TIMEOUT_MS);
+
+
   it("the zero gradient of 1e-7 x^2: the tolerance scales with the function", async () => {
     const dir = project({ "tiny.ts": tiny });
     expect((await adgen(dir, ["verify", "tiny.ts"])).code).toBe(0);

@@ -106,6 +106,62 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return Object.is(a, b);
 }
 
+/**
+ * A copy of `value` (a number, an array, a Float64Array, rows, a tuple or an
+ * object) with every number replaced by `fill(path)`, called in
+ * `numberPaths` order; fields and elements that hold no number (booleans)
+ * are left out of objects, as adgen leaves them out of `grad` and seeds.
+ */
+export function filledLike(value: unknown, fill: (path: Coordinate) => number, path: Coordinate = []): unknown {
+  if (typeof value === "number") return fill(path);
+  if (value instanceof Float64Array) return Float64Array.from(value, (_, i) => fill([...path, i]));
+  if (isIndexable(value)) return Array.from({ length: value.length }, (_, i) => filledLike(value[i], fill, [...path, i]));
+  if (isRecord(value)) {
+    const fields = Object.entries(value).filter(([, item]) => numberPaths(item).length > 0);
+    return Object.fromEntries(fields.map(([key, item]) => [key, filledLike(item, fill, [...path, key])]));
+  }
+  return value;
+}
+
+/**
+ * Where `actual` first differs from `expected` (`label` names it), or
+ * undefined when they are equal: the same structure, array kinds and
+ * fields, and every number the same by Object.is (so NaN equals NaN, and
+ * 0 differs from -0).
+ */
+export function firstDifference(actual: unknown, expected: unknown, label: string): string | undefined {
+  const differs = `${label} is ${show(actual)}, expected ${show(expected)}`;
+  if (isIndexable(expected)) {
+    if (!isIndexable(actual) || actual.length !== expected.length || kind(actual) !== kind(expected)) return differs;
+    for (let i = 0; i < expected.length; i++) {
+      const found = firstDifference(actual[i], expected[i], `${label}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (isRecord(expected)) {
+    if (!isRecord(actual)) return differs;
+    const keys = Object.keys(expected);
+    const stray = Object.keys(actual).find((key) => !Object.hasOwn(expected, key));
+    if (stray !== undefined) return `${label}.${stray} is ${show(actual[stray])}, expected no such field`;
+    for (const key of keys) {
+      const found = firstDifference(actual[key], expected[key], `${label}.${key}`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  return Object.is(actual, expected) ? undefined : differs;
+}
+
+function kind(value: Indexable): string {
+  return Array.isArray(value) ? "array" : Object.prototype.toString.call(value);
+}
+
+function show(value: unknown): string {
+  if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
+  return describe(value);
+}
+
 function describe(value: unknown): string {
   if (isIndexable(value)) return `an array of length ${value.length}`;
   if (typeof value === "number") return `the number ${value}`;

@@ -7,7 +7,7 @@ import { DiagnosticError } from "../diagnostics.js";
 import { outputPathFor } from "../generate.js";
 import { gradcheck, type GradientFunction } from "./gradcheck.js";
 import { type RandomOptions, randomSamples } from "./random.js";
-import { vjpAsGradient, type VjpFunction } from "./vjp.js";
+import { vjpcheck, type VjpFunction } from "./vjp.js";
 import type { FunctionReport } from "./report.js";
 import { givenSamples, type Module, readSamplesJson, type SampleSource } from "./samples.js";
 import { readSignatures, type Signature } from "./signatures.js";
@@ -75,28 +75,28 @@ function verifyFunction(
   options: VerifyOptions,
 ): VerifiedFunction {
   const { name } = signature;
-  let f = source[name];
-  let fGrad = generated[`${name}Grad`];
+  const f = source[name];
   if (typeof f !== "function") return notChecked(name, options.rtol, `the source module exports no function ${name}`);
+  const fGrad = generated[`${name}Grad`];
   const fVjp = generated[`${name}Vjp`];
-  let frozen = source[`${name}Frozen`] as ((...args: unknown[]) => (...args: unknown[]) => unknown) | undefined;
-  if (typeof fVjp === "function") {
-    // A vector-valued function: check seed^T J as the gradient of seed . f.
-    ({ g: f, gGrad: fGrad } = vjpAsGradient(f as (...args: unknown[]) => unknown, fVjp as VjpFunction<unknown[]>));
-    const vectorFrozen = frozen;
-    if (typeof vectorFrozen === "function") frozen = (...args) => vjpAsGradient(vectorFrozen(...args), fVjp as VjpFunction<unknown[]>).g;
+  if (typeof fGrad !== "function" && typeof fVjp !== "function") {
+    return notChecked(name, options.rtol, `the gradient module exports no ${name}Grad; it is out of date`);
   }
-  if (typeof fGrad !== "function") return notChecked(name, options.rtol, `the gradient module exports no ${name}Grad; it is out of date`);
-
   const given = givenSamples(name, source, json) ?? { source: "random" as const, ...randomSamples(name, signature.parameters, options.random) };
   if ("error" in given) return { ...notChecked(name, options.rtol, given.error), sampleSource: given.source };
-  const report = gradcheck(f as (...args: unknown[]) => number, fGrad as GradientFunction<unknown[]>, given.samples, {
+  // `<name>Frozen(...sample)` returns the function to differentiate there: a number for Grad, the result's shape for Vjp.
+  const frozen = source[`${name}Frozen`] as ((...args: unknown[]) => (...args: unknown[]) => number) | undefined;
+  const common = {
     name,
     rtol: options.rtol,
     parameters: signature.parameters.map((p) => p.name),
     throwOnFailure: false,
-    ...(typeof frozen === "function" ? { frozen: frozen as (...args: unknown[]) => (...args: unknown[]) => number } : {}),
-  });
+    ...(typeof frozen === "function" ? { frozen } : {}),
+  };
+  const report =
+    typeof fVjp === "function"
+      ? vjpcheck(f as (...args: unknown[]) => unknown, fVjp as VjpFunction<unknown[]>, given.samples, { ...common, seed: options.random.seed })
+      : gradcheck(f as (...args: unknown[]) => number, fGrad as GradientFunction<unknown[]>, given.samples, common);
   return { ...report, sampleSource: given.source };
 }
 

@@ -3,7 +3,7 @@ import { type Coordinate, deepEqual, formatCoordinate, numberPaths, shapeMismatc
 import { numericEstimate } from "./numeric.js";
 import { parameterNames } from "./parameters.js";
 import { describeFailures, type FunctionReport } from "./report.js";
-import { attempt, type Comparison, Tally } from "./tally.js";
+import { attempt, type Comparison, copyArguments, Tally } from "./tally.js";
 
 export interface GradcheckOptions<A extends unknown[] = unknown[]> {
   /**
@@ -71,11 +71,8 @@ interface Subject<A extends unknown[]> {
 
 function checkSample<A extends unknown[]>(s: Subject<A>, args: A, sample: number): void {
   const { tally, name } = s;
-  if (!Array.isArray(args)) return tally.fail(sample, "is not an argument list");
-  if (args.length !== s.parameters.length) return tally.fail(sample, `has ${args.length} arguments; ${name} has ${s.parameters.length} parameters`);
-  const copy = attempt(() => structuredClone(args));
-  if ("error" in copy) return tally.fail(sample, `cannot be copied: ${copy.error}`);
-  const before = copy.result;
+  const before = copyArguments(tally, args, s.parameters, name, sample);
+  if (!before) return;
   const value = attempt(() => s.f(...structuredClone(args)));
   if ("error" in value) return tally.skip(sample, `${name} throws: ${value.error}`);
   if (!Number.isFinite(value.result)) return tally.skip(sample, `non-finite value ${value.result}`);

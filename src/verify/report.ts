@@ -6,6 +6,8 @@ export interface WorstCoordinate {
   sample: number;
   /** E.g. `x`, `w[3]`, `X[2][1]`. */
   coordinate: string;
+  /** For a vector-valued function, the seed of the VJP call: `value[3]` (the row of that output) or `random seed 1`. */
+  seed?: string;
   /** The gradient's value (0 for a parameter grad leaves out). */
   ad: number;
   /** The numerical derivative. */
@@ -64,7 +66,7 @@ export function describeFailures(report: FunctionReport): string {
 export function describeParameterFailure(p: ParameterReport): string {
   if (p.problem) return p.problem;
   const worst = p.worst!;
-  const where = `worst at ${worst.coordinate}, sample ${worst.sample}`;
+  const where = `worst at ${worst.coordinate}, sample ${worst.sample}${worst.seed ? `, seed ${worst.seed}` : ""}`;
   const abs = Math.abs(worst.ad - worst.fd);
   const errors = `abs error ${formatError(abs)}, rel error ${formatError(abs / Math.abs(worst.fd))}, allowed ${formatError(worst.allowed)}`;
   return `grad.${p.parameter}: ${where}: gradient ${worst.ad}, numerical ${worst.fd}; ${errors}`;

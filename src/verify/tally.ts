@@ -8,6 +8,8 @@ export interface Comparison {
   sample: number;
   /** E.g. `w[3]`. */
   coordinate: string;
+  /** The seed of a VJP call (see `WorstCoordinate`). */
+  seed?: string;
   ad: number;
   fd: Estimate;
 }
@@ -55,7 +57,7 @@ export class Tally {
     row.maxAbsError = Math.max(row.maxAbsError, absoluteError(c.ad, c.fd.value));
     if (!row.worst || ratio > row.maxErrorRatio) {
       row.maxErrorRatio = ratio;
-      row.worst = { sample: c.sample, coordinate: c.coordinate, ad: c.ad, fd: c.fd.value, allowed: allowedError(c.fd, this.rtol) };
+      row.worst = { sample: c.sample, coordinate: c.coordinate, ...(c.seed ? { seed: c.seed } : {}), ad: c.ad, fd: c.fd.value, allowed: allowedError(c.fd, this.rtol) };
     }
     if (!(ratio <= 1)) row.pass = false;
   }
@@ -85,6 +87,19 @@ export class Tally {
       pass: this.failures.length === 0 && parameters.every((p) => p.pass),
     };
   }
+}
+
+/**
+ * The checks every sample starts with: an argument list of the right
+ * length that can be copied. Returns the copy, the arguments as they were
+ * before anything was called, or undefined when the sample failed.
+ */
+export function copyArguments<A extends unknown[]>(tally: Tally, args: A, parameters: readonly string[], name: string, sample: number): A | undefined {
+  if (!Array.isArray(args)) return tally.fail(sample, "is not an argument list");
+  if (args.length !== parameters.length) return tally.fail(sample, `has ${args.length} arguments; ${name} has ${parameters.length} parameters`);
+  const copy = attempt(() => structuredClone(args));
+  if ("error" in copy) return tally.fail(sample, `cannot be copied: ${copy.error}`);
+  return copy.result;
 }
 
 /** The result of `run`, or the message of what it throws. */
