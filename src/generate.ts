@@ -7,6 +7,7 @@
  */
 import path from "node:path";
 import prettier from "prettier";
+import type { FunctionDeclaration } from "ts-morph";
 import { reverseMode } from "./ad/reverse.js";
 import { analyseActivity } from "./ad/activity.js";
 import { DiagnosticError, type Diagnostic } from "./diagnostics.js";
@@ -16,6 +17,7 @@ import { lowerFunction } from "./frontend/lower.js";
 import { loadSource, preloadSources, syntaxDiagnostics } from "./frontend/source.js";
 import { explicitWrt } from "./frontend/wrt.js";
 import { parameterWrites } from "./frontend/writes.js";
+import type { Rules } from "./frontend/rules.js";
 import { printFunc } from "./ir/print.js";
 import type { Func } from "./ir/types.js";
 import { eliminateDeadCode, forwardInvariantLoopState } from "./opt/dce.js";
@@ -94,11 +96,10 @@ function compileFile(sourcePath: string, text: string | undefined): { code: stri
   const fileName = path.basename(sourcePath);
   for (const entry of checked.entries) {
     try {
-      const primal = lowerFunction(sourcePath, entry, checked.rules);
-      forwardInvariantLoopState(primal);
+      const primal = lowerEntry(sourcePath, entry, checked.rules);
       const writes = parameterWrites(sourcePath, entry, primal);
       if (writes.length) throw new DiagnosticError(writes);
-      const wrt = leavesOfParameters(primal, explicitWrt(sourcePath, entry) ?? defaultWrt(primal));
+      const wrt = leavesOfParameters(primal, differentiatedParameters(sourcePath, entry, primal));
       const gradient = reverseMode(primal, wrt);
       eliminateDeadCode(gradient);
       irParts.push(printFunc(primal), printFunc(gradient));
@@ -120,6 +121,22 @@ function compileFile(sourcePath: string, text: string | undefined): { code: stri
     ir: irParts.join("\n"),
     functions: functions.length,
   };
+}
+
+/** The primal IR of an entry function, as its gradient is built from it. Throws a DiagnosticError. */
+export function lowerEntry(sourcePath: string, entry: FunctionDeclaration, rules: Rules): Func {
+  const primal = lowerFunction(sourcePath, entry, rules);
+  forwardInvariantLoopState(primal);
+  return primal;
+}
+
+/**
+ * The source parameters the gradient of `entry` is taken with respect to,
+ * in parameter order: its `@wrt` list, or else `defaultWrt`. `adgen verify`
+ * requires exactly these in `grad`.
+ */
+export function differentiatedParameters(sourcePath: string, entry: FunctionDeclaration, primal: Func): string[] {
+  return explicitWrt(sourcePath, entry) ?? defaultWrt(primal);
 }
 
 /**
