@@ -23,6 +23,24 @@ export const fourSamples: Parameters<typeof four>[] = [[0.5, 1.5], [-1.2, 0.3]];
 `;
 
 describe("adgen verify --no-generate fails a hand-edited gradient", () => {
+  it("an empty grad: {}: every parameter adgen differentiates must be present", async () => {
+    const dir = project({ "tiny.ts": tiny });
+    await generateAndEdit(dir, "tiny.ts", (text) => replaceOnce(text, "return { value: tinyGradInto(x, grad), grad };", "return { value: tinyGradInto(x, grad), grad: {} };"));
+    const run = await adgen(dir, ["verify", "--no-generate", "tiny.ts"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^ {2}tiny +x +0 +- +- +- +FAIL$/m);
+    expect(run.stdout).toContain("  FAIL tiny: sample 0: grad.x is missing: tiny is differentiated with respect to x\n");
+  }, TIMEOUT_MS);
+
+  it("an empty grad: {} written by hand for a source adgen cannot compile: left-out parameters are compared as 0", async () => {
+    const source = "export function r(x: number): number {\n  if (x > 1) throw new Error(\"x too large\");\n  return x * x;\n}\nexport const rSamples: Parameters<typeof r>[] = [[0.5], [-1]];\n";
+    const dir = project({ "r.ts": source, "r.grad.ts": "export function rGrad(x: number) {\n  return { value: x * x, grad: {} };\n}\n" });
+    const run = await adgen(dir, ["verify", "--no-generate", "r.ts"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^ {2}r +x \(not in grad\) +2 +\S+ +\S+ +x, sample \d +FAIL$/m);
+    expect(run.stdout).toMatch(/^ {2}FAIL r: grad\.x is missing, but the function depends on x: worst at x, sample \d: numerical derivative -?[12]\.0*\d*; allowed \S+$/m);
+  }, TIMEOUT_MS);
+
   it("a VJP whose value is permuted: every number of the value is compared", async () => {
     const dir = project({ "four.ts": four });
     expect((await adgen(dir, ["verify", "four.ts"])).code).toBe(0);

@@ -30,16 +30,20 @@ export function formatTable(files: FileReport[], opts: FormatOptions): string {
   return `${blocks.join("\n\n")}\n\n${summaryLine(summarize(files))}\n`;
 }
 
-/** One row per parameter; a function with none (it failed before any comparison) still gets a row. */
+/**
+ * One row per parameter; a function with none (it failed before any
+ * comparison) still gets a row. A parameter grad leaves out, compared as 0
+ * when adgen cannot say what it differentiates, is marked.
+ */
 function functionRows(fn: VerifiedFunction): string[][] {
   const result = (pass: boolean) => (pass ? "PASS" : "FAIL");
   if (fn.parameters.length === 0) return [[fn.function, "-", samplesCell(fn.checked, fn), "-", "-", "-", result(fn.pass)]];
   return fn.parameters.map((p) => [
     fn.function,
-    p.parameter,
+    p.leftOut ? `${p.parameter} (not in grad)` : p.parameter,
     samplesCell(p.samples, fn),
-    formatError(p.maxAbsError),
-    formatError(p.maxErrorRatio),
+    p.samples ? formatError(p.maxAbsError) : "-",
+    p.samples ? formatError(p.maxErrorRatio) : "-",
     p.worst ? `${p.worst.coordinate}, sample ${p.worst.sample}` : "-",
     result(p.pass),
   ]);

@@ -65,7 +65,8 @@ export function formatCoordinate(name: string, path: Coordinate): string {
 /**
  * Why `grad` cannot be the gradient of `value` (`label` names it), or
  * undefined when it has the same shape: a number for each number, an array of
- * the same length for each array.
+ * the same length and kind (a Float64Array for a Float64Array) for each
+ * array, the same fields for an object, less those that hold no number.
  */
 export function shapeMismatch(value: unknown, grad: unknown, label: string): string | undefined {
   if (typeof value === "number") {
@@ -78,11 +79,13 @@ export function shapeMismatch(value: unknown, grad: unknown, label: string): str
       const mismatch = shapeMismatch(item, grad[key], `${label}.${key}`);
       if (mismatch) return mismatch;
     }
-    return undefined;
+    const stray = Object.keys(grad).find((key) => !Object.hasOwn(value, key) || numberPaths(value[key]).length === 0);
+    return stray === undefined ? undefined : `${label}.${stray} is present, but the argument has no numbers in field ${stray}`;
   }
   if (!isIndexable(value)) return `${label} is present, but the argument holds no numbers`;
-  if (!isIndexable(grad) || grad.length !== value.length) {
-    return `${label} is ${describe(grad)}, expected an array of length ${value.length}`;
+  const kind = value instanceof Float64Array ? "a Float64Array" : "an array";
+  if (!isIndexable(grad) || grad.length !== value.length || (value instanceof Float64Array) !== (grad instanceof Float64Array)) {
+    return `${label} is ${describe(grad)}, expected ${kind} of length ${value.length}`;
   }
   for (let i = 0; i < value.length; i++) {
     if (numberPaths(value[i]).length === 0) continue;
@@ -163,6 +166,7 @@ function show(value: unknown): string {
 }
 
 function describe(value: unknown): string {
+  if (value instanceof Float64Array) return `a Float64Array of length ${value.length}`;
   if (isIndexable(value)) return `an array of length ${value.length}`;
   if (typeof value === "number") return `the number ${value}`;
   return typeof value === "object" && value !== null ? "an object" : String(value);

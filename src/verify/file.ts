@@ -90,6 +90,7 @@ function verifyFunction(
     name,
     rtol: options.rtol,
     parameters: signature.parameters.map((p) => p.name),
+    ...(signature.wrt ? { wrt: signature.wrt } : {}),
     throwOnFailure: false,
     ...(typeof frozen === "function" ? { frozen } : {}),
   };

@@ -26,6 +26,8 @@ export interface ParameterReport {
   maxErrorRatio: number;
   /** Undefined when nothing was compared. */
   worst?: WorstCoordinate;
+  /** Set when `grad` leaves the parameter out and its numerical derivative was compared with 0. */
+  leftOut?: boolean;
   /** Why the gradient component is wrong beyond its numbers, e.g. `sample 0: grad.w is the number 2, expected an array of length 3`. */
   problem?: string;
   pass: boolean;
@@ -69,6 +71,7 @@ export function describeParameterFailure(p: ParameterReport): string {
   const where = `worst at ${worst.coordinate}, sample ${worst.sample}${worst.seed ? `, seed ${worst.seed}` : ""}`;
   const abs = Math.abs(worst.ad - worst.fd);
   const errors = `abs error ${formatError(abs)}, rel error ${formatError(abs / Math.abs(worst.fd))}, allowed ${formatError(worst.allowed)}`;
+  if (p.leftOut) return `grad.${p.parameter} is missing, but the function depends on ${p.parameter}: ${where}: numerical derivative ${worst.fd}; allowed ${formatError(worst.allowed)}`;
   return `grad.${p.parameter}: ${where}: gradient ${worst.ad}, numerical ${worst.fd}; ${errors}`;
 }
 

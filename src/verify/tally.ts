@@ -12,6 +12,8 @@ export interface Comparison {
   seed?: string;
   ad: number;
   fd: Estimate;
+  /** The parameter is left out of grad and `ad` is 0. */
+  leftOut?: boolean;
 }
 
 export class Tally {
@@ -53,6 +55,7 @@ export class Tally {
 
   private record(c: Comparison): void {
     const row = this.row(c.parameter);
+    if (c.leftOut) row.leftOut = true;
     const ratio = errorRatio(c.ad, c.fd, this.rtol);
     row.maxAbsError = Math.max(row.maxAbsError, absoluteError(c.ad, c.fd.value));
     if (!row.worst || ratio > row.maxErrorRatio) {

@@ -4,10 +4,11 @@
  * exactly, and seed^T J for each of several seeds that cannot alias
  * (seeds.ts).
  */
-import { type Coordinate, deepEqual, firstDifference, formatCoordinate, leaves, numberPaths, shapeMismatch, valueAt } from "./coordinates.js";
+import { deepEqual, firstDifference, leaves, valueAt } from "./coordinates.js";
 import { GradcheckError, type GradcheckOptions } from "./gradcheck.js";
 import { type Estimate, numericJacobianColumn, weightedSum } from "./numeric.js";
 import { parameterNames } from "./parameters.js";
+import { type Component, components, type Presence, presence, recordPresence } from "./presence.js";
 import { randomStream } from "./random.js";
 import type { FunctionReport } from "./report.js";
 import { type Seed, seedsFor } from "./seeds.js";
@@ -30,7 +31,8 @@ export interface VjpcheckOptions<A extends unknown[] = unknown[]> extends Omit<G
  * Checks `fVjp` at each sample: its value must equal `f`'s result number by
  * number (Object.is), its arguments and seed must be unchanged, and for each
  * seed of `seedsFor` every grad component must match seed^T J, J the
- * numerical Jacobian, under the tolerance of `gradcheck`. Samples at which
+ * numerical Jacobian, under the tolerance of `gradcheck`; `wrt` is as
+ * there. Samples at which
  * `f` throws or is not finite are skipped; a function with no usable sample
  * fails.
  */
@@ -44,7 +46,7 @@ export function vjpcheck<A extends unknown[]>(
   const parameters = options.parameters ?? parameterNames(f);
   if (!parameters) throw new Error(`vjpcheck: cannot read the parameter names of ${name}; pass them as { parameters: [...] }`);
   const tally = new Tally(name, parameters, options.rtol ?? 1e-6);
-  const subject: Subject<A> = { f, fVjp, name, parameters, frozen: options.frozen, tally, next: randomStream(`${name} seeds`, options.seed ?? 1) };
+  const subject: Subject<A> = { f, fVjp, name, parameters, wrt: options.wrt, frozen: options.frozen, tally, next: randomStream(`${name} seeds`, options.seed ?? 1) };
   samples.forEach((args, i) => checkSample(subject, args, i));
   const report = tally.report(samples.length);
   if (!report.pass && options.throwOnFailure !== false) throw new GradcheckError(report);
@@ -56,6 +58,7 @@ interface Subject<A extends unknown[]> {
   fVjp: VjpFunction<A>;
   name: string;
   parameters: readonly string[];
+  wrt: readonly string[] | undefined;
   frozen: ((...args: A) => (...args: A) => unknown) | undefined;
   tally: Tally;
   /** The random stream the dense seeds are drawn from. */
@@ -91,29 +94,33 @@ function checkSample<A extends unknown[]>(s: Subject<A>, args: A, sample: number
   const differentiated = s.frozen ? attempt(() => s.frozen!(...structuredClone(args))) : { result: s.f };
   if ("error" in differentiated) return tally.skip(sample, `${name}Frozen throws: ${differentiated.error}`);
   const comparisons: Comparison[] = [];
-  for (const c of components(s, before, calls, sample)) {
+  for (const c of sharedComponents(s, before, calls, sample)) {
     const column = attempt(() => numericJacobianColumn(differentiated.result, before, c.at));
     if ("error" in column) return tally.skip(sample, `${name} throws near ${c.coordinate}: ${column.error}`);
     if (column.result.length !== outputs.length) return tally.fail(sample, `${name} returns ${column.result.length} numbers near ${c.coordinate}, ${outputs.length} at the sample`);
-    if (!column.result.every((d) => Number.isFinite(d.value))) return tally.skip(sample, `non-finite numerical derivative at ${c.coordinate}`);
+    if (!column.result.every((d) => Number.isFinite(d.value))) {
+      // A parameter left out of grad may be a size or an index, between whose integers f is undefined.
+      if (c.leftOut) continue;
+      return tally.skip(sample, `non-finite numerical derivative at ${c.coordinate}`);
+    }
     calls.forEach((call) => comparisons.push(compare(c, call, column.result, sample)));
   }
   tally.sample(comparisons);
 }
 
 function compare(c: Component, call: Call, column: readonly Estimate[], sample: number): Comparison {
-  const ad = valueAt(call.grad[c.parameter], c.path) as number;
+  const ad = c.leftOut ? 0 : (valueAt(call.grad[c.parameter], c.path) as number);
   const fd = weightedSum(column, call.seed.weights);
-  return { parameter: c.parameter, sample, coordinate: c.coordinate, seed: call.seed.label, ad, fd };
+  return { parameter: c.parameter, sample, coordinate: c.coordinate, seed: call.seed.label, ad, fd, leftOut: c.leftOut };
 }
 
 /**
  * Calls the VJP with one seed and checks that it leaves its arguments and
- * the seed unchanged and returns a grad object keyed by parameters. Returns
- * its value and grad unless it failed.
+ * the seed unchanged and returns a grad object. Returns its value and grad
+ * unless it failed.
  */
 function callVjp<A extends unknown[]>(s: Subject<A>, args: A, before: A, seed: Seed, sample: number): { value: unknown; grad: Record<string, unknown> } | undefined {
-  const { tally, name } = s;
+  const { tally } = s;
   const given = structuredClone(seed.value);
   const returned = attempt(() => s.fVjp(...args, given));
   if ("error" in returned) return tally.fail(sample, `the VJP throws with seed ${seed.label}: ${returned.error}`);
@@ -121,33 +128,24 @@ function callVjp<A extends unknown[]>(s: Subject<A>, args: A, before: A, seed: S
   if (!deepEqual(given, seed.value)) return tally.fail(sample, `the VJP changed its seed (seed ${seed.label})`);
   const { value, grad } = (returned.result ?? {}) as { value?: unknown; grad?: unknown };
   if (typeof grad !== "object" || grad === null) return tally.fail(sample, "the VJP returned no grad object");
-  for (const key of Object.keys(grad)) {
-    if (!s.parameters.includes(key)) return tally.fail(sample, `grad.${key} is not a parameter of ${name}`);
-  }
   return { value, grad: grad as Record<string, unknown> };
 }
 
-interface Component {
-  parameter: string;
-  /** Inside the parameter. */
-  path: Coordinate;
-  /** Inside the argument list. */
-  at: Coordinate;
-  coordinate: string;
-}
-
-/** The components every call's grad holds; a parameter whose gradient has the wrong shape in some call gets a problem instead. */
-function components<A extends unknown[]>(s: Subject<A>, args: A, calls: readonly Call[], sample: number): Component[] {
-  const found: Component[] = [];
-  s.parameters.forEach((parameter, index) => {
-    const present = calls.filter((call) => Object.hasOwn(call.grad, parameter));
-    if (present.length === 0) return;
-    if (present.length < calls.length) return s.tally.problem(parameter, `sample ${sample}: grad.${parameter} is present for some seeds only`);
-    for (const call of calls) {
-      const mismatch = shapeMismatch(args[index], call.grad[parameter], `grad.${parameter}`);
-      if (mismatch) return s.tally.problem(parameter, `sample ${sample}, seed ${call.seed.label}: ${mismatch}`);
-    }
-    for (const path of numberPaths(args[index])) found.push({ parameter, path, at: [index, ...path], coordinate: formatCoordinate(parameter, path) });
-  });
-  return found;
+/**
+ * The components to compare in every call: `presence` of each call's grad,
+ * what is wrong recorded once, and a parameter compared only when every
+ * call holds it in the right shape (or every call leaves it out).
+ */
+function sharedComponents<A extends unknown[]>(s: Subject<A>, args: A, calls: readonly Call[], sample: number): Component[] {
+  const found = calls.map((call) => presence(call.grad, args, s.parameters, s.name, s.wrt));
+  new Set(found.flatMap((p) => p.failures)).forEach((message) => s.tally.fail(sample, message));
+  found.forEach((p, i) => recordPresence(s.tally, { ...p, failures: [] }, sample, calls[i]!.seed.label));
+  const inAll = (pick: (p: Presence) => string[]) => s.parameters.filter((name) => found.every((p) => pick(p).includes(name)));
+  const shared: Presence = { failures: [], problems: new Map(), compared: inAll((p) => p.compared), leftOut: inAll((p) => p.leftOut) };
+  for (const parameter of s.parameters) {
+    const some = found.some((p) => p.compared.includes(parameter) || p.problems.has(parameter));
+    const all = found.every((p) => p.compared.includes(parameter) || p.problems.has(parameter));
+    if (some && !all) s.tally.problem(parameter, `sample ${sample}: grad.${parameter} is present for some seeds only`);
+  }
+  return components(s.parameters, args, shared);
 }
