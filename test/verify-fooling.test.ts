@@ -41,6 +41,29 @@ describe("adgen verify --no-generate fails a hand-edited gradient", () => {
     expect(run.stdout).toMatch(/^ {2}FAIL r: grad\.x is missing, but the function depends on x: worst at x, sample \d: numerical derivative -?[12]\.0*\d*; allowed \S+$/m);
   }, TIMEOUT_MS);
 
+  it("a GradInto that overwrites its buffers instead of adding: it is called on buffers preset to non-zero numbers", async () => {
+    const dir = project({ "tiny.ts": tiny });
+    await generateAndEdit(dir, "tiny.ts", (text) => replaceOnce(text, "grad.x += dx;", "grad.x = dx;"));
+    const run = await adgen(dir, ["verify", "--no-generate", "tiny.ts"]);
+    expect(run.code).toBe(1);
+    // Grad is right (its buffer starts at 0), so the numbers pass and the row fails for GradInto alone.
+    expect(run.stdout).toMatch(/^ {2}tiny +x +3 +\S+ +[\d.]+e-\d+ +x, sample \d +FAIL$/m);
+    expect(run.stdout).toContain(
+      "  FAIL tiny: sample 0: tinyGradInto must add to its buffers: from 2.384185791015625e-7, grad.x becomes 2e-7, expected 2.384185791015625e-7 + 2e-7 (tinyGrad's)\n",
+    );
+  }, TIMEOUT_MS);
+
+  it("a GradInto that is wrong while Grad is right: from zeroed buffers it must give exactly Grad's gradient", async () => {
+    const dir = project({ "tiny.ts": tiny });
+    await generateAndEdit(dir, "tiny.ts", (text) => {
+      const exact = replaceOnce(replaceOnce(text, "export function tinyGradInto(", "function exactGradInto("), "value: tinyGradInto(x, grad)", "value: exactGradInto(x, grad)");
+      return `${exact}\nexport function tinyGradInto(x: number, grad: { x: number }): number {\n  const value = exactGradInto(x, grad);\n  grad.x *= 1 + 1e-9;\n  return value;\n}\n`;
+    });
+    const run = await adgen(dir, ["verify", "--no-generate", "tiny.ts"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^ {2}FAIL tiny: sample 0: tinyGradInto from zeroed buffers gives grad\.x = 2\.000000002e-7, tinyGrad gives 2e-7$/m);
+  }, TIMEOUT_MS);
+
   it("a VJP whose value is permuted: every number of the value is compared", async () => {
     const dir = project({ "four.ts": four });
     expect((await adgen(dir, ["verify", "four.ts"])).code).toBe(0);

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, test } from "vitest";
-import { gradcheck, GradcheckError, type GradientFunction, vjpcheck, type VjpFunction } from "../src/verify/index.js";
+import { gradcheck, GradcheckError, type GradientFunction, type GradientIntoFunction, vjpcheck, type VjpFunction } from "../src/verify/index.js";
 import { parameterNames } from "../src/verify/parameters.js";
 import { readSignatures } from "../src/verify/signatures.js";
 
@@ -49,7 +49,11 @@ describe("on the fixtures' generated gradients", () => {
         const wrt = signatures.find((signature) => signature.name === name)!.wrt!;
         const options = { name, parameters, wrt, ...(frozen ? { frozen } : {}) };
         const fVjp = generated[`${name}Vjp`] as VjpFunction<unknown[]> | undefined;
-        const report = fVjp ? vjpcheck(f, fVjp, samples, options) : gradcheck(f, generated[`${name}Grad`] as GradientFunction<unknown[]>, samples, options);
+        const gradInto = generated[`${name}GradInto`] as GradientIntoFunction<unknown[]> | undefined;
+        expect(gradInto === undefined).toBe(fVjp !== undefined);
+        const report = fVjp
+          ? vjpcheck(f, fVjp, samples, options)
+          : gradcheck(f, generated[`${name}Grad`] as GradientFunction<unknown[]>, samples, { ...options, gradInto });
         expect(report).toMatchObject({ function: name, pass: true, samples: samples.length, checked: samples.length });
         expect(report.parameters.length).toBeGreaterThan(0);
         // The margin: true gradients use at most a quarter of what the tolerance allows.

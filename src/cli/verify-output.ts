@@ -1,6 +1,6 @@
 import pc from "picocolors";
 import type { FileReport, VerifiedFunction } from "../verify/file.js";
-import { describeParameterFailure, formatError, formatNote } from "../verify/report.js";
+import { formatError, formatNote, parameterFailures } from "../verify/report.js";
 import type { VerifyFlags } from "./args.js";
 import { displayPath, type FormatOptions, plural } from "./format.js";
 
@@ -60,7 +60,7 @@ function table(rows: string[][], c: Colors): string[] {
 /** What failed, with the gradient and numerical values, and which samples were skipped. */
 function functionNotes(fn: VerifiedFunction, c: Colors): string[] {
   return [
-    ...fn.parameters.filter((p) => !p.pass).map((p) => `  ${c.red("FAIL")} ${fn.function}: ${describeParameterFailure(p)}`),
+    ...fn.parameters.flatMap((p) => parameterFailures(p).map((line) => `  ${c.red("FAIL")} ${fn.function}: ${line}`)),
     ...fn.failures.map((note) => `  ${c.red("FAIL")} ${fn.function}: ${formatNote(note)}`),
     ...fn.skipped.map((note) => `  ${c.yellow("skipped")} ${fn.function}: ${formatNote(note)}`),
   ];

@@ -6,6 +6,7 @@ import { tsImport } from "tsx/esm/api";
 import { DiagnosticError } from "../diagnostics.js";
 import { outputPathFor } from "../generate.js";
 import { gradcheck, type GradientFunction } from "./gradcheck.js";
+import type { GradientIntoFunction } from "./gradinto.js";
 import { type RandomOptions, randomSamples } from "./random.js";
 import { vjpcheck, type VjpFunction } from "./vjp.js";
 import type { FunctionReport } from "./report.js";
@@ -40,7 +41,7 @@ export function unverifiedFile(source: string, error: string): FileReport {
 
 /**
  * Loads `sourcePath` and its `.grad.ts` with tsx and checks every gradient
- * the source calls for. A `<name>Grad` missing for a differentiable function,
+ * the source calls for (`<name>Grad` with `<name>GradInto`, or `<name>Vjp`). A `<name>Grad` missing for a differentiable function,
  * or one without its function, means the gradient file is out of date.
  */
 export async function verifyFile(sourcePath: string, options: VerifyOptions): Promise<FileReport> {
@@ -97,8 +98,14 @@ function verifyFunction(
   const report =
     typeof fVjp === "function"
       ? vjpcheck(f as (...args: unknown[]) => unknown, fVjp as VjpFunction<unknown[]>, given.samples, { ...common, seed: options.random.seed })
-      : gradcheck(f as (...args: unknown[]) => number, fGrad as GradientFunction<unknown[]>, given.samples, common);
+      : gradcheck(f as (...args: unknown[]) => number, fGrad as GradientFunction<unknown[]>, given.samples, { ...common, ...intoOf(generated, name) });
   return { ...report, sampleSource: given.source };
+}
+
+/** `{ gradInto }` when the generated module exports `<name>GradInto`, else nothing. */
+function intoOf(generated: Module, name: string): { gradInto?: GradientIntoFunction<unknown[]> } {
+  const into = generated[`${name}GradInto`];
+  return typeof into === "function" ? { gradInto: into as GradientIntoFunction<unknown[]> } : {};
 }
 
 /** A function that fails before any sample is compared. */

@@ -1,12 +1,13 @@
 /** Checking one gradient function against numerical differentiation of the function it differentiates. */
 import { deepEqual, valueAt } from "./coordinates.js";
+import { checkGradInto, type GradientIntoFunction } from "./gradinto.js";
 import { numericEstimate } from "./numeric.js";
 import { parameterNames } from "./parameters.js";
 import { components, presence, recordPresence } from "./presence.js";
 import { describeFailures, type FunctionReport } from "./report.js";
 import { attempt, type Comparison, copyArguments, Tally } from "./tally.js";
 
-export interface GradcheckOptions<A extends unknown[] = unknown[]> {
+export interface GradcheckOptions<A extends unknown[] = unknown[], G extends object = object> {
   /**
    * A component passes when |ad - fd| <= rtol * |fd| + 16 * e, e the
    * estimated error of the numerical derivative fd (see `allowedError`).
@@ -22,6 +23,12 @@ export interface GradcheckOptions<A extends unknown[] = unknown[]> {
    * and each left out is compared as a gradient of 0.
    */
   wrt?: readonly string[];
+  /**
+   * `fGradInto`, which adds the gradient into the caller's buffers: from
+   * zeroed buffers it must give exactly fGrad's gradient, and from buffers
+   * preset to non-zero numbers it must add to them (see gradinto.ts).
+   */
+  gradInto?: GradientIntoFunction<A, G>;
   /** The function's name in the report. Default `f.name`. */
   name?: string;
   /** Throw a GradcheckError when anything fails. Default true. */
@@ -35,7 +42,7 @@ export interface GradcheckOptions<A extends unknown[] = unknown[]> {
 }
 
 /** What adgen generates for `f`: `fGrad(...args)` returning `{ value, grad }`, grad keyed by parameter name. */
-export type GradientFunction<A extends unknown[]> = (...args: A) => { value: number; grad: object };
+export type GradientFunction<A extends unknown[], G extends object = object> = (...args: A) => { value: number; grad: G };
 
 export class GradcheckError extends Error {
   constructor(readonly report: FunctionReport) {
@@ -50,19 +57,20 @@ export class GradcheckError extends Error {
  * result and that the arguments are unchanged. With `wrt`, grad must hold
  * exactly those parameters; without, a parameter grad leaves out must have a
  * numerical derivative of 0. Samples at which `f` throws or is not finite
- * are skipped; a function with no usable sample fails.
+ * are skipped; a function with no usable sample fails. With `gradInto`,
+ * that is checked at each sample too.
  */
-export function gradcheck<A extends unknown[]>(
+export function gradcheck<A extends unknown[], G extends object = object>(
   f: (...args: A) => number,
-  fGrad: GradientFunction<A>,
+  fGrad: GradientFunction<A, G>,
   samples: readonly A[],
-  options: GradcheckOptions<A> = {},
+  options: GradcheckOptions<A, G> = {},
 ): FunctionReport {
   const name = options.name ?? (f.name || "f");
   const parameters = options.parameters ?? parameterNames(f);
   if (!parameters) throw new Error(`gradcheck: cannot read the parameter names of ${name}; pass them as { parameters: [...] }`);
   const tally = new Tally(name, parameters, options.rtol ?? 1e-6);
-  const subject = { f, fGrad, name, parameters, wrt: options.wrt, frozen: options.frozen, tally };
+  const subject = { f, fGrad, name, parameters, wrt: options.wrt, gradInto: options.gradInto, frozen: options.frozen, tally };
   samples.forEach((args, i) => checkSample(subject, args, i));
   const report = tally.report(samples.length);
   if (!report.pass && options.throwOnFailure !== false) throw new GradcheckError(report);
@@ -76,6 +84,7 @@ interface Subject<A extends unknown[]> {
   name: string;
   parameters: readonly string[];
   wrt: readonly string[] | undefined;
+  gradInto: GradientIntoFunction<A, never> | undefined;
   frozen: ((...args: A) => (...args: A) => number) | undefined;
   tally: Tally;
 }
@@ -92,6 +101,11 @@ function checkSample<A extends unknown[]>(s: Subject<A>, args: A, sample: number
   if (!grad) return;
   const found = presence(grad, before, s.parameters, name, s.wrt);
   recordPresence(tally, found, sample);
+  if (s.gradInto) {
+    const buffers = (s.wrt ?? found.compared).map((parameter) => ({ parameter, index: s.parameters.indexOf(parameter) }));
+    const compared = Object.fromEntries(found.compared.map((parameter) => [parameter, grad[parameter]]));
+    checkGradInto(tally, { into: s.gradInto, name, args, before, value: value.result, buffers, grad: compared }, sample);
+  }
   const differentiated = s.frozen ? attempt(() => s.frozen!(...structuredClone(args))) : { result: s.f };
   if ("error" in differentiated) return tally.skip(sample, `${name}Frozen throws: ${differentiated.error}`);
   const comparisons: Comparison[] = [];

@@ -57,22 +57,29 @@ export interface FunctionReport {
 /** A readable account of what failed, for an exception or a terminal. */
 export function describeFailures(report: FunctionReport): string {
   const lines = [`${report.function}: gradient check failed (rtol ${report.rtol.toExponential()})`];
-  for (const p of report.parameters) {
-    if (!p.pass) lines.push(`  ${describeParameterFailure(p)}`);
-  }
+  for (const p of report.parameters) lines.push(...parameterFailures(p).map((line) => `  ${line}`));
   for (const note of report.failures) lines.push(`  ${formatNote(note)}`);
   if (report.checked === 0) for (const note of report.skipped) lines.push(`  skipped ${formatNote(note)}`);
   return lines.join("\n");
 }
 
-export function describeParameterFailure(p: ParameterReport): string {
-  if (p.problem) return p.problem;
-  const worst = p.worst!;
-  const where = `worst at ${worst.coordinate}, sample ${worst.sample}${worst.seed ? `, seed ${worst.seed}` : ""}`;
-  const abs = Math.abs(worst.ad - worst.fd);
-  const errors = `abs error ${formatError(abs)}, rel error ${formatError(abs / Math.abs(worst.fd))}, allowed ${formatError(worst.allowed)}`;
-  if (p.leftOut) return `grad.${p.parameter} is missing, but the function depends on ${p.parameter}: ${where}: numerical derivative ${worst.fd}; allowed ${formatError(worst.allowed)}`;
-  return `grad.${p.parameter}: ${where}: gradient ${worst.ad}, numerical ${worst.fd}; ${errors}`;
+/** Why a parameter failed, one line per reason: its worst component beyond the tolerance, then what else is wrong with its entry. */
+export function parameterFailures(p: ParameterReport): string[] {
+  if (p.pass) return [];
+  const lines: string[] = [];
+  const worst = p.worst;
+  if (worst && !(p.maxErrorRatio <= 1)) {
+    const where = `worst at ${worst.coordinate}, sample ${worst.sample}${worst.seed ? `, seed ${worst.seed}` : ""}`;
+    const abs = Math.abs(worst.ad - worst.fd);
+    const errors = `abs error ${formatError(abs)}, rel error ${formatError(abs / Math.abs(worst.fd))}, allowed ${formatError(worst.allowed)}`;
+    lines.push(
+      p.leftOut
+        ? `grad.${p.parameter} is missing, but the function depends on ${p.parameter}: ${where}: numerical derivative ${worst.fd}; allowed ${formatError(worst.allowed)}`
+        : `grad.${p.parameter}: ${where}: gradient ${worst.ad}, numerical ${worst.fd}; ${errors}`,
+    );
+  }
+  if (p.problem) lines.push(p.problem);
+  return lines;
 }
 
 export function formatNote(note: SampleNote): string {
