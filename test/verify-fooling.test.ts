@@ -4,8 +4,12 @@
  * or malicious edit might, and must now fail with a message naming what is
  * wrong; the unedited output must pass.
  */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { adgen, generateAndEdit, project, replaceOnce } from "./helpers/verify.js";
+
+const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 const TIMEOUT_MS = 30_000;
 
@@ -100,3 +104,19 @@ describe("adgen verify --no-generate fails a hand-edited gradient", () => {
     expect(run.stdout).toMatch(/^ {2}FAIL tiny: grad\.x: worst at x, sample \d: gradient 0, numerical \S+e-\d; abs error \S+e-7, rel error 1, allowed \S+e-13$/m);
   }, TIMEOUT_MS);
 });
+
+it("the real generated files of every fixture pass, Grad, GradInto and Vjp, with a wide margin", async () => {
+  const run = await adgen(repoRoot, ["verify", "--no-generate", "--json", "fixtures/*.ts"]);
+  expect(run.stderr).toBe("");
+  const report = JSON.parse(run.stdout) as {
+    pass: boolean;
+    summary: { files: number; functions: number; failed: number };
+    files: { functions: { parameters: { maxErrorRatio: number }[] }[] }[];
+  };
+  expect(report.summary).toMatchObject({ failed: 0 });
+  expect(report.summary.files).toBeGreaterThan(30);
+  expect(report.pass).toBe(true);
+  expect(run.code).toBe(0);
+  const ratios = report.files.flatMap((file) => file.functions.flatMap((fn) => fn.parameters.map((p) => p.maxErrorRatio)));
+  expect(Math.max(...ratios)).toBeLessThan(0.25);
+}, 120_000);
