@@ -207,6 +207,16 @@ export const hSamples: Parameters<typeof h>[] = [[0.5], [2]];
     expect(await hasEscape({ stdoutIsTTY: false })).toBe(false);
   }, TIMEOUT_MS);
 
+  it("--help states the tolerance and what is checked of Grad, GradInto and Vjp", async () => {
+    const run = await adgen(project({}), ["verify", "--help"]);
+    expect(run.code).toBe(0);
+    const text = run.stdout.replace(/\s+/g, " ");
+    expect(text).toContain("A component passes when |ad - fd| <= rtol * |fd| + 16 e, e the estimated error of fd itself");
+    expect(text).toContain("grad must hold exactly the parameters adgen differentiates");
+    expect(text).toContain("from buffers preset to non-zero numbers it must add Grad's gradient to them");
+    expect(text).toContain("every number of value must equal <name>'s result exactly");
+  });
+
   it.each([
     { argv: ["verify", "--rtol", "0", "seed.ts"], stderr: "adgen: error: option '--rtol <x>' argument '0' is invalid. Expected a positive number.\n" },
     { argv: ["verify", "--seed", "1.5", "seed.ts"], stderr: "adgen: error: option '--seed <n>' argument '1.5' is invalid. Expected an integer.\n" },
