@@ -68,6 +68,27 @@ describe("adgen verify --no-generate fails a hand-edited gradient", () => {
     expect(run.stdout).toMatch(/^ {2}FAIL tiny: sample 0: tinyGradInto from zeroed buffers gives grad\.x = 2\.000000002e-7, tinyGrad gives 2e-7$/m);
   }, TIMEOUT_MS);
 
+  it("a generated file without its GradInto, or with a right Vjp beside a wrong Grad: the source says what must be there", async () => {
+    const dir = project({ "tiny.ts": tiny });
+    await generateAndEdit(dir, "tiny.ts", (text) =>
+      replaceOnce(replaceOnce(text, "export function tinyGradInto(", "function hiddenInto("), "value: tinyGradInto(x, grad)", "value: hiddenInto(x, grad)"),
+    );
+    const noInto = await adgen(dir, ["verify", "--no-generate", "tiny.ts"]);
+    expect(noInto.code).toBe(1);
+    expect(noInto.stdout).toContain("  FAIL tiny: the gradient module exports no tinyGradInto; it is out of date\n");
+
+    await generateAndEdit(dir, "tiny.ts", (text) =>
+      `${replaceOnce(text, "grad.x += dx;", "grad.x += 0 * dx;")}
+export function tinyVjp(x: number, seed: number) {
+  return { value: 1e-7 * x * x, grad: { x: seed * 2e-7 * x } };
+}
+`,
+    );
+    const withVjp = await adgen(dir, ["verify", "--no-generate", "tiny.ts"]);
+    expect(withVjp.code).toBe(1);
+    expect(withVjp.stdout).toMatch(/^ {2}FAIL tiny: grad\.x: worst at x, sample \d: gradient 0, /m);
+  }, TIMEOUT_MS);
+
   it("a VJP whose value is permuted: every number of the value is compared", async () => {
     const dir = project({ "four.ts": four });
     expect((await adgen(dir, ["verify", "four.ts"])).code).toBe(0);

@@ -51,6 +51,16 @@ describe("with wrt", () => {
     ]);
   });
 
+  test("an entry that is an argument's own array, not a fresh one, fails", () => {
+    // d/dw of sum(w^2) / 2 is w itself: a gradient may not hand back the argument.
+    const half = (w: number[]) => w.reduce((s, x) => s + x * x, 0) / 2;
+    const aliased = (w: number[]) => ({ value: half(w), grad: { w } });
+    expect(gradcheck(half, (w: number[]) => ({ value: half(w), grad: { w: w.slice() } }), [[[1, -2]]], { wrt: ["w"] }).pass).toBe(true);
+    expect(gradcheck(half, aliased, [[[1, -2]]], { wrt: ["w"], throwOnFailure: false }).failures).toEqual([
+      { sample: 0, message: "grad.w is an array of the arguments, not a fresh one" },
+    ]);
+  });
+
   test("a VJP's grad is held to the same rule in every call", () => {
     const pair = (x: number, y: number): [number, number] => [x * y, x + y];
     const noY = (x: number, y: number, seed: unknown) => {

@@ -156,6 +156,32 @@ export function firstDifference(actual: unknown, expected: unknown, label: strin
   return Object.is(actual, expected) ? undefined : differs;
 }
 
+/**
+ * The path inside `root` of the first array or object that is also found
+ * inside `other` (the same object, not an equal one), or undefined: a
+ * gradient that hands back an argument's own array instead of a fresh one.
+ */
+export function sharedObject(root: unknown, other: unknown): Coordinate | undefined {
+  const seen = new Set<unknown>();
+  const collect = (value: unknown): void => {
+    if (typeof value !== "object" || value === null || seen.has(value)) return;
+    seen.add(value);
+    if (!ArrayBuffer.isView(value)) Object.values(value).forEach(collect);
+  };
+  collect(other);
+  const find = (value: unknown, path: Coordinate): Coordinate | undefined => {
+    if (typeof value !== "object" || value === null) return undefined;
+    if (seen.has(value)) return path;
+    if (ArrayBuffer.isView(value)) return undefined;
+    for (const [key, item] of Object.entries(value)) {
+      const found = find(item, [...path, Array.isArray(value) ? Number(key) : key]);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return find(root, []);
+}
+
 function kind(value: Indexable): string {
   return Array.isArray(value) ? "array" : Object.prototype.toString.call(value);
 }

@@ -1,5 +1,5 @@
 /** Checking one gradient function against numerical differentiation of the function it differentiates. */
-import { deepEqual, valueAt } from "./coordinates.js";
+import { deepEqual, formatCoordinate, sharedObject, valueAt } from "./coordinates.js";
 import { checkGradInto, type GradientIntoFunction } from "./gradinto.js";
 import { numericEstimate } from "./numeric.js";
 import { parameterNames } from "./parameters.js";
@@ -131,5 +131,7 @@ function callGradient<A extends unknown[]>(s: Subject<A>, args: A, before: A, ex
   const { value, grad } = (returned.result ?? {}) as { value?: unknown; grad?: unknown };
   if (typeof grad !== "object" || grad === null) return s.tally.fail(sample, "the gradient returned no grad object");
   if (!Object.is(value, expectedValue)) s.tally.fail(sample, `value ${String(value)} differs from ${s.name}'s ${expectedValue}`);
+  const shared = sharedObject(grad, args);
+  if (shared) s.tally.fail(sample, `${formatCoordinate("grad", shared)} is an array of the arguments, not a fresh one`);
   return grad as Record<string, unknown>;
 }

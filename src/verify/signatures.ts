@@ -10,6 +10,8 @@ import type { InputType } from "./random.js";
 export interface Signature {
   name: string;
   parameters: { name: string; type: InputType }[];
+  /** It returns an array, tuple or object of numbers (a `<name>Vjp`), not a number (`<name>Grad`). */
+  vector: boolean;
   /**
    * The parameters adgen differentiates, which `grad` must hold: the `@wrt`
    * list or those the result depends on differentiably. Undefined when adgen
@@ -29,6 +31,7 @@ export function readSignatures(sourcePath: string): Signature[] {
     return {
       name: fn.getName() ?? "",
       parameters: fn.getParameters().map((p) => ({ name: p.getName(), type: inputType(p.getType(), p.getTypeNode()?.getText()) })),
+      vector: valueType(fn.getReturnType()) !== "f64",
       ...(wrt ? { wrt } : {}),
     };
   });

@@ -4,7 +4,7 @@
  * exactly, and seed^T J for each of several seeds that cannot alias
  * (seeds.ts).
  */
-import { deepEqual, firstDifference, leaves, valueAt } from "./coordinates.js";
+import { deepEqual, firstDifference, formatCoordinate, leaves, sharedObject, valueAt } from "./coordinates.js";
 import { GradcheckError, type GradcheckOptions } from "./gradcheck.js";
 import { type Estimate, numericJacobianColumn, weightedSum } from "./numeric.js";
 import { parameterNames } from "./parameters.js";
@@ -128,6 +128,8 @@ function callVjp<A extends unknown[]>(s: Subject<A>, args: A, before: A, seed: S
   if (!deepEqual(given, seed.value)) return tally.fail(sample, `the VJP changed its seed (seed ${seed.label})`);
   const { value, grad } = (returned.result ?? {}) as { value?: unknown; grad?: unknown };
   if (typeof grad !== "object" || grad === null) return tally.fail(sample, "the VJP returned no grad object");
+  const shared = sharedObject({ value, grad }, [args, given]);
+  if (shared) return tally.fail(sample, `${formatCoordinate("", shared).slice(1)} is an array of the arguments or the seed, not a fresh one`);
   return { value, grad: grad as Record<string, unknown> };
 }
 
