@@ -133,14 +133,29 @@ function compileFile(sourcePath: string, text: string | undefined): { code: stri
 
 /** The primal and gradient IR of one exported function (throws DiagnosticError). */
 function differentiate(sourcePath: string, entry: FunctionDeclaration, rules: Rules): { primal: Func; gradient: Func } {
-  const primal = lowerFunction(sourcePath, entry, rules);
-  forwardInvariantLoopState(primal);
+  const primal = lowerEntry(sourcePath, entry, rules);
   const writes = parameterWrites(sourcePath, entry, primal);
   if (writes.length) throw new DiagnosticError(writes);
-  const wrt = leavesOfParameters(primal, explicitWrt(sourcePath, entry) ?? defaultWrt(primal));
+  const wrt = leavesOfParameters(primal, differentiatedParameters(sourcePath, entry, primal));
   const gradient = reverseMode(primal, wrt);
   eliminateDeadCode(gradient);
   return { primal, gradient };
+}
+
+/** The primal IR of an entry function, as its gradient is built from it. Throws a DiagnosticError. */
+export function lowerEntry(sourcePath: string, entry: FunctionDeclaration, rules: Rules): Func {
+  const primal = lowerFunction(sourcePath, entry, rules);
+  forwardInvariantLoopState(primal);
+  return primal;
+}
+
+/**
+ * The source parameters the gradient of `entry` is taken with respect to,
+ * in parameter order: its `@wrt` list, or else `defaultWrt`. `adgen verify`
+ * requires exactly these in `grad`.
+ */
+export function differentiatedParameters(sourcePath: string, entry: FunctionDeclaration, primal: Func): string[] {
+  return explicitWrt(sourcePath, entry) ?? defaultWrt(primal);
 }
 
 /** The registry of the module's top-level names: the API of every gradient, the functions they call, helpers and pools. */

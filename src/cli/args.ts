@@ -54,14 +54,25 @@ an internal error.`;
 const VERIFY_HELP_FOOTER = `
 First regenerates stale outputs, as adgen <files> does (not with
 --no-generate). Then, for every function <name> of <file>.ts that adgen
-differentiates, compares <name>Grad in <file>.grad.ts with central differences
-of <name> (Richardson-extrapolated, error O(h^4)) at sample inputs: the
-source's exported <name>Samples, else "<name>" in <file>.samples.json beside
-it, else random inputs (numbers uniform in [-2, 2], arrays of --size
-elements). A component passes when |ad - fd| <= rtol * max(1, |fd|); value
-must equal <name>'s result exactly and the arguments must be unchanged.
-Samples at which the function throws or is not finite are skipped; a function
-with no usable sample fails.
+differentiates, compares <file>.grad.ts with central differences of <name>
+(Richardson-extrapolated, error O(h^4)) at sample inputs: the source's
+exported <name>Samples, else "<name>" in <file>.samples.json beside it, else
+random inputs (numbers uniform in [-2, 2], arrays of --size elements).
+
+<name>Grad: value must equal <name>'s result exactly and the arguments must
+be unchanged; grad must hold exactly the parameters adgen differentiates
+(@wrt, or those the result depends on), each in its parameter's shape.
+<name>GradInto: from zeroed buffers it must give exactly Grad's gradient;
+from buffers preset to non-zero numbers it must add Grad's gradient to them.
+<name>Vjp: every number of value must equal <name>'s result exactly; grad
+is compared with seed^T J for the basis seeds (one per output, up to 16
+outputs) and dense random seeds (--seed).
+
+A component passes when |ad - fd| <= rtol * |fd| + 16 e, e the estimated
+error of fd itself (|R(h) - R(h/2)| + 3 eps |f| / h): no absolute floor, so
+a function of any scale is held to the same relative standard. Samples at
+which the function throws or is not finite are skipped; a function with no
+usable sample fails.
 
 Exit codes: 0 every gradient passes; 1 a gradient fails, a file cannot be
 verified or generated; 2 usage or internal error.`;
@@ -106,8 +117,8 @@ export function parseArgs(argv: string[], stdout: Output, stderr: Output): Invoc
     .argument("<files...>", "TypeScript source files or globs")
     .option("--no-generate", "verify the *.grad.ts files on disk as they are, without regenerating stale ones")
     .option("--json", "print a machine-readable report instead of the table")
-    .addOption(new Option("--rtol <x>", "relative tolerance").argParser(positiveNumber).default(1e-6, "1e-6"))
-    .option("--seed <n>", "seed of the random inputs", integer, 1)
+    .addOption(new Option("--rtol <x>", "relative tolerance (see below)").argParser(positiveNumber).default(1e-6, "1e-6"))
+    .option("--seed <n>", "seed of the random inputs and VJP seeds", integer, 1)
     .option("--size <n>", "length of random array inputs", positiveInteger, 5)
     .option("--samples <n>", "random samples per function without given samples", positiveInteger, 5)
     .addHelpText("after", VERIFY_HELP_FOOTER)

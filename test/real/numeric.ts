@@ -5,8 +5,8 @@
  * two levels of the Richardson-extrapolated central difference of
  * test/oracle.ts.
  */
-import { numberPaths, valueAt, withValueAt, type Coordinate } from "../../src/verify/coordinates.js";
-import { vjpAsGradient } from "../../src/verify/vjp.js";
+import { leaves, numberPaths, valueAt, withValueAt, type Coordinate } from "../../src/verify/coordinates.js";
+import { seedLike } from "../../src/verify/vjp.js";
 import { numericDerivative } from "../oracle.js";
 import type { CorpusFunction } from "./corpus.js";
 
@@ -15,10 +15,12 @@ export type AnyFunction = (...args: unknown[]) => unknown;
 /** The oracle's relative step, eps^(1/5) (src/verify/numeric.ts). */
 const RELATIVE_STEP = Number.EPSILON ** (1 / 5);
 
-/** f itself when it returns a number, else seed . f for the fixed seed adgen verify uses. */
+/** f itself when it returns a number, else seed . f for a fixed seed shaped like its result. */
 export function scalarised(f: AnyFunction, sample: unknown[]): (...args: unknown[]) => number {
-  if (typeof f(...structuredClone(sample)) === "number") return f as (...args: unknown[]) => number;
-  return vjpAsGradient(f, () => ({ value: undefined, grad: {} })).g;
+  const result = f(...structuredClone(sample));
+  if (typeof result === "number") return f as (...args: unknown[]) => number;
+  const seed = leaves(seedLike(result));
+  return (...args) => leaves(f(...args)).reduce((s, v, i) => s + v * seed[i]!, 0);
 }
 
 /**
