@@ -1,7 +1,7 @@
 /**
- * Compile time: seconds for adgen's `generate()` (dist/, so build first) on the whole fixture set and
- * on two generated 1,000-line sources, one long straight-line function and many small functions, all
- * in one process. The first generation in a process also loads the TypeScript compiler and prettier;
+ * Compile time: seconds for adgen's `generate()` (dist/, so build first) on the whole fixture set, on
+ * two generated 1,000-line sources (one long straight-line function, many small functions), and on
+ * a long expression and deep nesting at two sizes each (to show growth is linear), all in one process. The first generation in a process also loads the TypeScript compiler and prettier;
  * it is reported apart from the median of later repetitions. `npm run bench:compile` prints them;
  * `npm run bench` runs this file in a process of its own (`--json`) and adds them to its output and
  * results.json.
@@ -9,6 +9,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { generate, type GenerateInput } from "../dist/index.js";
+import { longSum, nestedReturns } from "./harness/scale.js";
 import { median } from "./harness/timing.js";
 
 export interface CompileTime {
@@ -32,6 +33,11 @@ export async function measureCompileTimes(): Promise<CompileTime[]> {
     [`fixtures/*.ts (${fixtures.length} files)`, fixtures],
     ["straight-line function", [{ path: "straight.ts", text: straightLineSource(1000) }]],
     ["100 small functions", [{ path: "many.ts", text: manyFunctionsSource(100) }]],
+    // Twice the size should take about twice the time.
+    ["sum of 1,000 terms", [{ path: "sum1000.ts", text: longSum(1000) }]],
+    ["sum of 2,000 terms", [{ path: "sum2000.ts", text: longSum(2000) }]],
+    ["100 nested ifs with returns", [{ path: "nested100.ts", text: nestedReturns(100) }]],
+    ["200 nested ifs with returns", [{ path: "nested200.ts", text: nestedReturns(200) }]],
   ];
   const results: CompileTime[] = [];
   for (const [input, files] of inputs) {

@@ -6,11 +6,11 @@
  *     --(reverse mode, DCE)--> gradient IR --(emit)--> TypeScript --(prettier)--> text
  */
 import path from "node:path";
-import prettier from "prettier";
 import { reverseMode } from "./ad/reverse.js";
 import { analyseActivity } from "./ad/activity.js";
 import { DiagnosticError, type Diagnostic } from "./diagnostics.js";
 import { emitGradient } from "./emit/emit.js";
+import { formatModule } from "./emit/format.js";
 import { helperDeclarations, helperKinds, type Helper } from "./emit/helpers.js";
 import { ModuleNames } from "./emit/module-names.js";
 import { fence } from "./frontend/fence.js";
@@ -79,7 +79,7 @@ export async function generate(inputs: GenerateInput[], options: GenerateOptions
     }
     // With a .ts filepath prettier skips guessing whether the text is JSX, which is slow on long files.
     // Its babel-ts parser gives the same output as its typescript parser a third faster.
-    const text = await prettier.format(compiled.code, { parser: "babel-ts", printWidth: 100, filepath: outputPathFor(sourcePath) });
+    const text = await formatModule(compiled.code, { parser: "babel-ts", printWidth: 100, filepath: outputPathFor(sourcePath) });
     result.outputs.push({ sourcePath, outputPath: outputPathFor(sourcePath), text });
   }
   return result;

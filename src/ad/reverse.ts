@@ -619,11 +619,19 @@ class Transform {
       for (const op of walkOps(reverse.regions[i]!)) {
         for (const v of op.operands) if (v.def?.parent === region && v.def.kind !== Structural.Const) needed.add(v);
       }
-      if (insideLoop(forward)) this.recomputeBranchValues(forward, region, reverse.regions[i]!, needed);
+      const inLoop = insideLoop(forward);
+      if (inLoop) this.recomputeBranchValues(forward, region, reverse.regions[i]!, needed);
+      const kept: Value[] = [];
+      // Values the forward if already yields are read from its results (one pass over the reverse branch for all).
+      const yielded = new Map<Value, Value>();
       for (const v of [...needed].sort((p, q) => p.id - q.id)) {
         const already = terminator(region).operands.indexOf(v);
         if (already >= 0) {
-          replaceUses(reverse.regions[i]!, v, forward.results[already]!);
+          yielded.set(v, forward.results[already]!);
+          continue;
+        }
+        if (!inLoop) {
+          kept.push(v);
           continue;
         }
         const recorded = this.b.newValue(v.type, v.name, v.nameKind, forward);
@@ -633,7 +641,39 @@ class Transform {
         });
         replaceUses(reverse.regions[i]!, v, recorded);
       }
+      if (yielded.size) for (const op of reverse.regions[i]!.ops) replaceAll(op, yielded);
+      if (kept.length) this.stashBranchValues(region, reverse.regions[i]!, kept);
     });
+  }
+
+  /**
+   * Outside loops a branch runs at most once per call, so the values its
+   * reverse needs are kept in variables of their own (`stash`, `recall`)
+   * rather than yielded by the forward `if`: yielding would pass each value
+   * of a branch nested n deep out through n `if`s, with a placeholder on
+   * every path that does not compute it.
+   */
+  private stashBranchValues(forward: Region, reverse: Region, values: Value[]): void {
+    const b = this.b;
+    const end = terminator(forward);
+    forward.ops.pop();
+    const stashes = b.inRegion(forward, () => {
+      b.reverse = false;
+      const made = values.map((v) => {
+        b.loc = v.def?.loc;
+        return b.stash(v);
+      });
+      b.reverse = true;
+      return made;
+    });
+    forward.ops.push(end);
+    const rest = reverse.ops;
+    reverse.ops = [];
+    const replacement = new Map<Value, Value>();
+    b.loc = undefined; // a recall prints nothing, so it reverses no source line
+    b.inRegion(reverse, () => stashes.forEach((stash, k) => replacement.set(values[k]!, b.recall(stash))));
+    reverse.ops.push(...rest);
+    for (const op of rest) replaceAll(op, replacement);
   }
 
   /**

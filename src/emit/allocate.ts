@@ -14,7 +14,7 @@
  * it comes later in program order and not in the other branch of an `if`.
  */
 import { primitiveOf } from "../ir/primitives.js";
-import { Structural, type Func, type Op, type Value } from "../ir/types.js";
+import { Structural, type Func, type Op, type Type, type Value } from "../ir/types.js";
 import { definedInside, terminator, walkOps } from "../ir/walk.js";
 import { Names } from "./names.js";
 
@@ -43,6 +43,11 @@ export interface Allocation {
   locals: Readonly<Record<LocalName, string>>;
   /** For names made while printing (temporaries of a parallel copy). */
   names: Names;
+  /**
+   * The variables holding stashed branch values (see Structural.Stash), to
+   * declare before the op of the function body that holds the stash.
+   */
+  stashes: Map<Op, { variable: Variable; type: Type }[]>;
 }
 
 /** Locals every generated function may declare, by their usual name. */
@@ -111,6 +116,7 @@ export function allocate(f: Func, moduleNames: Iterable<string> = []): Allocatio
   for (const p of f.params) variable.set(p.value, { name: p.path ? names.own(p.name) : paramNames.get(p.name)!, reassigned: false });
   const locals = Object.fromEntries(localNames.map((n) => [n, names.fresh(n)])) as Record<LocalName, string>;
   const gradName = names.fresh("grad");
+  const stashes = stashVariables(f, inlined, variable);
   const declarations = new Map<Op, { variable: Variable; init: Value | undefined; result: Value }[]>();
   const loopInits = new Map<Op, { variable: Variable; init: Value }[]>();
   const repeatCounters = new Map<Op, string>();
@@ -154,6 +160,13 @@ export function allocate(f: Func, moduleNames: Iterable<string> = []): Allocatio
       if (op.results.length !== 1 || op.kind === Structural.Const) continue;
       const v = op.results[0]!;
       if (inlined.has(v)) continue;
+      const kept = variable.get(v);
+      if (kept) {
+        // A stashed value or its recall: the stash's variable, named where it is first written or read.
+        if (!kept.name) kept.name = names.fresh(v.name);
+        holders.set(kept, v);
+        continue;
+      }
       const target = yieldTarget(v, op, holders, yieldOp, owner);
       if (target) {
         assign(v, target, holders);
@@ -231,9 +244,40 @@ export function allocate(f: Func, moduleNames: Iterable<string> = []): Allocatio
   };
 
   visit(f.body.ops, new Map(), undefined, undefined);
-  return { inlined, variable, declarations, loopInits, repeatCounters, gradName, paramNames, locals, names };
+  // Declared in the order the branches compute them.
+  for (const list of stashes.values()) list.sort((a, b) => position.get(a.value.def!)!.index - position.get(b.value.def!)!.index);
+  return { inlined, variable, declarations, loopInits, repeatCounters, gradName, paramNames, locals, names, stashes };
 }
 
+/**
+ * One variable per stash, shared by the stashed value (unless it is printed
+ * inside the stash) and its recall, declared before the op of the function
+ * body that holds the stash: the branch assigns it where it computes the
+ * value, and the reverse branch reads it.
+ */
+function stashVariables(f: Func, inlined: Set<Value>, variable: Map<Value, Variable>): Map<Op, { variable: Variable; type: Type; value: Value }[]> {
+  const stashes = new Map<Op, { variable: Variable; type: Type; value: Value }[]>();
+  for (const top of f.body.ops) {
+    for (const op of [top, ...top.regions.flatMap((r) => [...walkOps(r)])]) {
+      if (op.kind !== Structural.Stash) continue;
+      const v = op.operands[0]!;
+      const x: Variable = { name: "", reassigned: true }; // named in program order by allocate's walk
+      if (!inlined.has(v)) variable.set(v, x);
+      variable.set(op.partner!.results[0]!, x);
+      stashes.set(top, [...(stashes.get(top) ?? []), { variable: x, type: v.type, value: v }]);
+    }
+  }
+  return stashes;
+}
+
+
+/**
+ * How deep an inlined expression may nest before a variable holds part of it:
+ * a sum of a thousand terms stays a thousand operations in source order, as
+ * statements of at most this depth, which people (and prettier, whose parser
+ * recurses once per level) can read.
+ */
+const MAX_INLINE_DEPTH = 64;
 
 /** Pure values used once, by an op of the same region and source-line group, are inlined into it. */
 function chooseInlined(f: Func): Set<Value> {
@@ -246,6 +290,9 @@ function chooseInlined(f: Func): Set<Value> {
   const inlined = new Set<Value>();
   /** Inlined values whose expression reads array memory: they must not move past a write. */
   const readsMemory = new Set<Value>();
+  /** How deep each value's printed expression nests (a variable or literal: 0). */
+  const depth = new Map<Value, number>();
+  const depthOf = (op: Op) => 1 + Math.max(0, ...op.operands.map((x) => (inlined.has(x) ? depth.get(x) ?? 0 : 0)));
   for (const op of walkOps(f.body)) {
     const p = primitiveOf(op);
     if (!p || op.results.length !== 1 || p.memory === "alloc") continue;
@@ -266,8 +313,10 @@ function chooseInlined(f: Func): Set<Value> {
     if (reads && writesBetween(op, user)) continue;
     const structural = user.kind === Structural.Yield || user.kind === Structural.If;
     const sameGroup = !op.reverse ? !user.reverse : user.reverse === true && user.loc?.line === op.loc?.line;
-    if (structural || sameGroup) {
+    const d = depthOf(op);
+    if ((structural || sameGroup) && d < MAX_INLINE_DEPTH) {
       inlined.add(v);
+      depth.set(v, d);
       if (reads) readsMemory.add(v);
     }
   }

@@ -228,6 +228,13 @@ function zerosText(type: Type, a: string, n: ModuleIdentifiers): string {
   return type === "f64[][]" ? `${n.zerosLike}(${a})` : type === "Float64Array" ? `new Float64Array(${a}.length)` : `${n.zeroArray}(${a}.length)`;
 }
 
+/** A stash's variable: numbers and booleans start from a placeholder, arrays are assigned before any read. */
+function stashDeclaration(name: string, type: Type): string {
+  if (type === "f64") return `let ${name} = 0;`;
+  if (type === "bool") return `let ${name} = false;`;
+  return `let ${name}!: ${tsType(type)};`;
+}
+
 /** The source line an op reverses, as a key for its comment group. */
 const groupOf = (op: Op): string | undefined => (op.loc ? `${op.loc.file ?? ""}:${op.loc.line}` : undefined);
 
@@ -263,6 +270,7 @@ class Printer {
     this.predeclared = new Set([
       ...[...a.declarations.values()].flatMap((ds) => ds.map((d) => d.variable)),
       ...[...a.loopInits.values()].flatMap((ds) => ds.map((d) => d.variable)),
+      ...[...a.stashes.values()].flatMap((ds) => ds.map((d) => d.variable)),
     ]);
   }
 
@@ -309,6 +317,13 @@ class Printer {
       return [...adds, `return ${this.expr(value!)};`];
     }
     if (op.kind === Structural.Reserve) return this.reserve(op);
+    if (op.kind === Structural.Recall) return [];
+    if (op.kind === Structural.Stash) {
+      // The stashed value was computed straight into the stash's variable, unless it is an expression printed here.
+      const slot = this.variableOf(op.partner!.results[0]!);
+      const v = op.operands[0]!;
+      return this.a.variable.get(v) === slot ? [] : [`${slot.name} = ${this.expr(v)};`];
+    }
     if (op.kind === Structural.If) return this.ifStatement(op);
     if (op.kind === Structural.While) return this.whileStatement(op);
     if (op.kind === Structural.Repeat) return this.repeatStatement(op);
@@ -406,6 +421,7 @@ class Printer {
     for (const d of this.a.declarations.get(op) ?? []) {
       out.push(d.init ? `let ${d.variable.name} = ${this.expr(d.init)};` : `let ${d.variable.name}: ${tsType(d.result.type)};`);
     }
+    for (const { variable, type } of this.a.stashes.get(op) ?? []) out.push(stashDeclaration(variable.name, type));
     const declared = new Map((this.a.declarations.get(op) ?? []).map((d) => [d.result, d.init]));
     const group = op.reverse ? groupOf(op) : undefined;
     const branches = op.regions.map((region) => [...this.region(region, group), ...this.yieldAssignments(op, region, declared)]);

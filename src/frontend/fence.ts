@@ -4,7 +4,7 @@
  * outside the subset with a located diagnostic. Lowering runs only on code
  * that passed, so it can assume the subset.
  */
-import { FunctionDeclaration, Node, SyntaxKind, VariableDeclarationKind, type SourceFile } from "ts-morph";
+import { FunctionDeclaration, Node, SyntaxKind, VariableDeclarationKind, ts, type SourceFile } from "ts-morph";
 import { Codes, type Code, type Diagnostic } from "../diagnostics.js";
 import { mathConstants, mathFunctions } from "../ir/primitives.js";
 import { calleeFunction, declarationOf, isAggregateNode, isRelativeImport, isStopGradient, partKeyOf, shorthandDeclaration as shorthandDeclarationNode } from "./resolve.js";
@@ -119,10 +119,18 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
     }
   };
 
-  const visit = (node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void => {
-    const kind = node.getKind();
-    if (kind >= SyntaxKind.FirstPunctuation && kind <= SyntaxKind.LastPunctuation) return;
-    if (checkNode(node, fn, stack)) node.forEachChild((child) => visit(child, fn, stack));
+  /** Checks a node and what it holds, with a work list (a sum of thousands of terms is thousands of levels deep). */
+  const visit = (root: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void => {
+    const work = [root];
+    while (work.length) {
+      const node = work.pop()!;
+      const kind = node.getKind();
+      if (kind >= SyntaxKind.FirstPunctuation && kind <= SyntaxKind.LastPunctuation) continue;
+      if (!checkNode(node, fn, stack)) continue;
+      const children: Node[] = [];
+      node.forEachChild((child) => void children.push(child));
+      work.push(...children.reverse());
+    }
   };
 
   /** Checks one node; returns whether its children should be visited. */
@@ -611,6 +619,7 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
   };
 
   const expectType = (node: Node, want: "f64" | "bool", what: string): void => {
+    if (want === "f64" && arithmeticResult(node)) return;
     // TypeScript narrows an operand that cannot run (`flag || flag` inside `if (flag)`) to never.
     if (node.getType().isNever()) return;
     const got = hasRule(node) ? "f64" : scalarType(node.getType());
@@ -639,6 +648,43 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
   for (const entry of entries) visitFunction(entry, []);
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   return { entries, rules, diagnostics: dedupe(diagnostics) };
+}
+
+/**
+ * Whether an expression is arithmetic on numbers by its form alone: a
+ * numeric literal, or `- * / % **` (which TypeScript, whose check the input
+ * has passed, allows on numbers only once bigints are ruled out, as the
+ * fence does), or a `+` of such. Asking the checker for the type of every
+ * operand of a long sum would check the sum again at every level (the
+ * checker does not keep the types of binary expressions): quadratic in its
+ * length.
+ */
+const arithmeticCache = new WeakMap<ts.Node, boolean>();
+function arithmeticResult(node: Node): boolean {
+  // Down the left spine (parentheses and binary operators) to its first answered or leaf node, then back up.
+  const spine: Node[] = [];
+  for (let n: Node | undefined = node; n && arithmeticCache.get(n.compilerNode) === undefined;) {
+    if (Node.isParenthesizedExpression(n)) {
+      spine.push(n);
+      n = n.getExpression();
+    } else if (Node.isBinaryExpression(n)) {
+      spine.push(n);
+      n = n.getLeft();
+    } else {
+      arithmeticCache.set(n.compilerNode, Node.isNumericLiteral(n));
+      n = undefined;
+    }
+  }
+  const numeric = (n: Node) => arithmeticResult(n) || scalarType(n.getType()) === "f64";
+  for (const n of spine.reverse()) {
+    let result = false;
+    if (Node.isParenthesizedExpression(n)) result = arithmeticCache.get(n.getExpression().compilerNode)!;
+    else if (Node.isBinaryExpression(n) && (n.getOperatorToken().getKind() === SyntaxKind.PlusToken || arithmetic.has(n.getOperatorToken().getKind()))) {
+      result = numeric(n.getLeft()) && numeric(n.getRight());
+    }
+    arithmeticCache.set(n.compilerNode, result);
+  }
+  return arithmeticCache.get(node.compilerNode)!;
 }
 
 /** How to write an adjoint for `name`, for diagnostics. */

@@ -754,7 +754,7 @@ class Lowerer {
     if (Node.isBinaryExpression(e)) {
       const kind = binaryPrimitive.get(e.getOperatorToken().getKind());
       if (kind === "and" || kind === "or") return this.logical(kind, e, env);
-      if (kind) return b.prim(kind, [this.expr(e.getLeft(), env), this.expr(e.getRight(), env)]);
+      if (kind) return this.binaryChain(e, env);
     }
     if (Node.isConditionalExpression(e)) {
       const cond = this.expr(e.getCondition(), env);
@@ -765,6 +765,29 @@ class Lowerer {
     }
     if (Node.isCallExpression(e)) return this.callExpression(e, env);
     throw new InternalError(`expression ${e.getKindName()} passed the fence`);
+  }
+
+  /**
+   * A binary operation and the ones down its left spine (`((a * x + b) * x + c)`,
+   * a sum of a thousand terms), with a loop rather than recursion: the
+   * leftmost operand first, then each right operand and its operator, in
+   * JavaScript's order.
+   */
+  private binaryChain(e: Node & { getLeft(): Node }, env: Env): Value {
+    const spine: (Node & { getLeft(): Node; getRight(): Node; getOperatorToken(): Node })[] = [];
+    let leftmost: Node = e;
+    for (;;) {
+      while (Node.isParenthesizedExpression(leftmost)) leftmost = leftmost.getExpression();
+      const kind = Node.isBinaryExpression(leftmost) ? binaryPrimitive.get(leftmost.getOperatorToken().getKind()) : undefined;
+      if (!Node.isBinaryExpression(leftmost) || !kind || kind === "and" || kind === "or") break;
+      spine.push(leftmost);
+      leftmost = leftmost.getLeft();
+    }
+    let value = this.expr(leftmost, env);
+    for (const node of spine.reverse()) {
+      value = this.b.prim(binaryPrimitive.get(node.getOperatorToken().getKind())!, [value, this.expr(node.getRight(), env)]);
+    }
+    return value;
   }
 
   /**
@@ -1053,9 +1076,49 @@ function endIsReachable(fn: FunctionDeclaration): boolean {
     .some((d) => d.getCode() === 2366 && (d.getStart() ?? -1) >= start && (d.getStart() ?? -1) <= end);
 }
 
-function hasReturn(statement: Node): boolean {
-  return statement.getDescendantsOfKind(SyntaxKind.ReturnStatement).length > 0;
+/**
+ * Remembers a question about a syntax node. Lowering asks about the same
+ * statements again and again (an `if` nested n deep is asked whether it may
+ * return at every level above it); each answer walks the node's subtree.
+ */
+function memoized<T>(question: (node: Node) => T): (node: Node) => T {
+  const answers = new WeakMap<ts.Node, T>();
+  return (node) => {
+    if (answers.has(node.compilerNode)) return answers.get(node.compilerNode)!;
+    const answer = question(node);
+    answers.set(node.compilerNode, answer);
+    return answer;
+  };
 }
+
+/**
+ * What a subtree holds, bottom-up over the compiler's nodes so that asking
+ * about every statement of a deeply nested function costs one walk: whether
+ * it returns, and how many `break`/`continue` jumps leave it (jumps to a loop
+ * inside it do not). Nested functions are their own world.
+ */
+interface Leaving {
+  returns: boolean;
+  jumps: number;
+}
+const leavingCache = new WeakMap<ts.Node, Leaving>();
+function leaving(node: ts.Node): Leaving {
+  const known = leavingCache.get(node);
+  if (known) return known;
+  const found: Leaving = { returns: ts.isReturnStatement(node), jumps: ts.isBreakStatement(node) || ts.isContinueStatement(node) ? 1 : 0 };
+  if (!ts.isFunctionLike(node)) {
+    ts.forEachChild(node, (child) => {
+      const inner = leaving(child);
+      found.returns ||= inner.returns;
+      found.jumps += inner.jumps;
+    });
+    if (ts.isIterationStatement(node, false)) found.jumps = 0;
+  }
+  leavingCache.set(node, found);
+  return found;
+}
+
+const hasReturn = (statement: Node): boolean => leaving(statement.compilerNode).returns;
 
 /** The loop a `break` or `continue` leaves or repeats. */
 function targetLoop(jump: Node): Node | undefined {
@@ -1063,18 +1126,12 @@ function targetLoop(jump: Node): Node | undefined {
 }
 
 /** Whether `statement` contains a `break` of its own (not of a nested loop). */
-function hasBreak(loop: Node): boolean {
-  return loop.getDescendantsOfKind(SyntaxKind.BreakStatement).some((j) => targetLoop(j) === loop);
-}
+const hasBreak = memoized((loop: Node): boolean => loop.getDescendantsOfKind(SyntaxKind.BreakStatement).some((j) => targetLoop(j) === loop));
 
 /** Whether control can leave `statement` other than by falling through: a return, or a jump to an enclosing loop. */
 function mayExit(statement: Node): boolean {
-  if (hasReturn(statement)) return true;
-  const jumps = [...statement.getDescendantsOfKind(SyntaxKind.BreakStatement), ...statement.getDescendantsOfKind(SyntaxKind.ContinueStatement)];
-  return jumps.some((j) => {
-    const loop = targetLoop(j);
-    return !loop || !(loop === statement || loop.getAncestors().includes(statement));
-  });
+  const exits = leaving(statement.compilerNode);
+  return exits.returns || exits.jumps > 0;
 }
 
 /** The condition a loop tests before each run of its body (undefined for `for (;;)`). */
@@ -1160,10 +1217,10 @@ function hintOf(e: Node): string {
 }
 
 /** Whether an expression calls a function of the project (which may write fields or arrays). */
-function callsHelper(e: Node): boolean {
+const callsHelper = memoized((e: Node): boolean => {
   const calls = Node.isCallExpression(e) ? [e, ...e.getDescendantsOfKind(SyntaxKind.CallExpression)] : e.getDescendantsOfKind(SyntaxKind.CallExpression);
   return calls.some((c) => calleeFunction(c.getExpression()) !== undefined);
-}
+});
 
 /**
  * Which function adgen cannot see into a callee names, and how the generated

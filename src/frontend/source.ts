@@ -141,8 +141,8 @@ export function diagnosticAt(displayPath: string, node: Node, code: Code, messag
   const sf = node.getSourceFile();
   displayPath = displayPathOf(displayPath, path.resolve(displayPath), sf.getFilePath());
   const start = node.getStart();
-  const { line, column } = sf.getLineAndColumnAtPos(start);
-  const lineText = sf.getFullText().split(/\r?\n/)[line - 1] ?? "";
+  const { line, column } = lineAndColumn(sf, start);
+  const lineText = linesOf(sf)[line - 1] ?? "";
   const spanEnd = Math.min(node.getEnd(), start + (lineText.length - (column - 1)));
   return {
     code,
@@ -222,9 +222,27 @@ function moduleNamed(text: string, d: ts.Diagnostic): string {
 
 export function locOf(node: Node): SourceLoc {
   const sf = node.getSourceFile();
-  const { line, column } = sf.getLineAndColumnAtPos(node.getStart());
-  const text = (sf.getFullText().split(/\r?\n/)[line - 1] ?? "").trim();
+  const { line, column } = lineAndColumn(sf, node.getStart());
+  const text = (linesOf(sf)[line - 1] ?? "").trim();
   return { line, column, text, file: sf.getFilePath() };
+}
+
+/**
+ * 1-based line and column of a position, by TypeScript's table of line starts
+ * (ts-morph's own scans the text from the start each time: quadratic over a
+ * long file).
+ */
+function lineAndColumn(sf: SourceFile, pos: number): { line: number; column: number } {
+  const { line, character } = ts.getLineAndCharacterOfPosition(sf.compilerNode, pos);
+  return { line: line + 1, column: character + 1 };
+}
+
+/** A source file's lines, split once per version of the file (lowering asks for a line per statement). */
+const lineCache = new WeakMap<ts.SourceFile, string[]>();
+function linesOf(sf: SourceFile): string[] {
+  let lines = lineCache.get(sf.compilerNode);
+  if (!lines) lineCache.set(sf.compilerNode, (lines = sf.getFullText().split(/\r?\n/)));
+  return lines;
 }
 
 /** The IR type of a TypeScript type, or undefined when it is outside the subset. */

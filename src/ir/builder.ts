@@ -227,6 +227,22 @@ export class Builder {
     return op.results[0]!;
   }
 
+  /** Keeps `v` for the reverse sweep; `recall` reads it back (see Structural.Stash). */
+  stash(v: Value): Op {
+    return this.insert(this.makeOp(Structural.Stash, [v], []));
+  }
+
+  recall(stash: Op): Value {
+    const like = stash.operands[0]!;
+    const op = this.makeOp(Structural.Recall, [], [like.type]);
+    op.results[0]!.name = like.name;
+    op.results[0]!.nameKind = like.nameKind;
+    op.partner = stash;
+    stash.partner = op;
+    this.insert(op);
+    return op.results[0]!;
+  }
+
   yield(values: Value[]): Op {
     return this.insert(this.makeOp(Structural.Yield, values, []));
   }

@@ -155,7 +155,15 @@ export const Structural = {
    * trips themselves push without checking for room.
    */
   Reserve: "reserve",
+  /**
+   * operands [value]: keeps a value of a forward branch for the reverse sweep
+   * in a variable of its own (outside loops, where the branch runs at most
+   * once per call); its `partner` is the `recall` that reads it back.
+   */
+  Stash: "stash",
+  /** results [value]: the value its `partner` stash kept. */
+  Recall: "recall",
 } as const;
 
 /** Ops with effects: never removed, never reordered or inlined. */
-export const effectful: ReadonlySet<string> = new Set([Structural.Push, Structural.Pop, Structural.Reserve]);
+export const effectful: ReadonlySet<string> = new Set([Structural.Push, Structural.Pop, Structural.Reserve, Structural.Stash, Structural.Recall]);

@@ -130,10 +130,10 @@ function dropState(op: Op, keep: boolean[]): void {
   end.operands = end.operands.filter((_, j) => keep[j]);
 }
 
-/** A popped value nobody reads need not be taped: its pop and its push go together. */
+/** A popped (or recalled) value nobody reads need not be kept: its pop and its push go together. */
 function dropUnreadTapeEntries(f: Func): boolean {
   const uses = useCounts(f.body);
-  const unread = [...walkOps(f.body)].filter((op) => op.kind === Structural.Pop && op.partner && !uses.get(op.results[0]!));
+  const unread = [...walkOps(f.body)].filter((op) => (op.kind === Structural.Pop || op.kind === Structural.Recall) && op.partner && !uses.get(op.results[0]!));
   for (const pop of unread) {
     for (const op of [pop, pop.partner!]) op.parent!.ops.splice(op.parent!.ops.indexOf(op), 1);
   }
