@@ -6,7 +6,7 @@
  */
 import { FunctionDeclaration, Node, SyntaxKind, VariableDeclarationKind, ts, type SourceFile } from "ts-morph";
 import { Codes, type Code, type Diagnostic } from "../diagnostics.js";
-import { mathConstants, mathFunctions } from "../ir/primitives.js";
+import { mathFunctions, namedConstant } from "../ir/primitives.js";
 import { calleeFunction, declarationOf, isAggregateNode, isRelativeImport, isStopGradient, partKeyOf, shorthandDeclaration as shorthandDeclarationNode } from "./resolve.js";
 import { findRules, isAdjoint, ruleFor, type Rules, type UserRule } from "./rules.js";
 import { leavesOf, shapeAt, shapeOf, shapeText } from "./shape.js";
@@ -60,6 +60,8 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
     diagnostics.push(diagnosticAt(displayPath, node, code, message));
   const entries = findEntries(sf);
   const checked = new Set<FunctionDeclaration>();
+  /** Module-level constants whose initialisers have been checked. */
+  const checkedConstants = new Set<Node>();
   const { rules, diagnostics: ruleDiagnostics } = findRules(displayPath, sf);
   diagnostics.push(...ruleDiagnostics);
   const adjoints = new Set([...rules.values()].map((r) => r.adjoint));
@@ -243,7 +245,7 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
         return false;
       }
       case SyntaxKind.Identifier:
-        checkIdentifier(node, fn);
+        checkIdentifier(node, fn, stack);
         return false;
       case SyntaxKind.PrefixUnaryExpression: {
         const e = node.asKindOrThrow(SyntaxKind.PrefixUnaryExpression);
@@ -370,14 +372,14 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
         }
         for (const prop of node.asKindOrThrow(SyntaxKind.ObjectLiteralExpression).getProperties()) {
           if (Node.isPropertyAssignment(prop) && Node.isIdentifier(prop.getNameNode())) visit(prop.getInitializerOrThrow(), fn, stack);
-          else if (Node.isShorthandPropertyAssignment(prop)) checkIdentifier(prop.getNameNode(), fn, prop);
+          else if (Node.isShorthandPropertyAssignment(prop)) checkIdentifier(prop.getNameNode(), fn, stack, prop);
           else report(prop, Codes.UnsupportedExpression, "an object literal takes 'name: value' and 'name' fields only (no spread, methods, accessors or computed names)");
         }
         return false;
       }
       case SyntaxKind.PropertyAccessExpression: {
         const e = node.asKindOrThrow(SyntaxKind.PropertyAccessExpression);
-        if (e.getExpression().getText() === "Math" && mathConstants.has(e.getName()) && !e.hasQuestionDotToken()) return false;
+        if (namedConstant(e.getExpression().getText(), e.getName()) !== undefined && !e.hasQuestionDotToken()) return false;
         if (isAggregateNode(e.getExpression()) && !e.hasQuestionDotToken()) {
           visit(e.getExpression(), fn, stack);
           return false;
@@ -386,7 +388,7 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
           visit(e.getExpression(), fn, stack);
           return false;
         }
-        report(node, Codes.UnsupportedExpression, `'${e.getText()}' is not supported; of properties only fields of tuples and objects, '.length' and the Math constants are`);
+        report(node, Codes.UnsupportedExpression, `'${e.getText()}' is not supported; of properties only fields of tuples and objects, '.length' and the Math and Number constants are`);
         return false;
       }
       default:
@@ -453,7 +455,7 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
   };
 
   /** A name read in `fn`; `shorthand` is the `{ name }` property it appears in, if any. */
-  const checkIdentifier = (id: Node, fn: FunctionDeclaration, shorthand?: Node): void => {
+  const checkIdentifier = (id: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[], shorthand?: Node): void => {
     const text = id.getText();
     if (text === "NaN" || text === "Infinity") return;
     const local = shorthand
@@ -462,7 +464,14 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
     if (local && (Node.isParameterDeclaration(local) || Node.isVariableDeclaration(local) || Node.isBindingElement(local))
       && local.getFirstAncestorByKind(SyntaxKind.FunctionDeclaration) === fn) return;
     const decl = shorthand ? undefined : declarationOf(id);
-    if (decl && Node.isVariableDeclaration(decl) && isModuleConstant(decl)) return;
+    if (decl && Node.isVariableDeclaration(decl) && isModuleConstant(decl)) {
+      // Its initialiser is lowered where the constant is read: it must be in the subset too.
+      if (!checkedConstants.has(decl)) {
+        checkedConstants.add(decl);
+        visit(decl.getInitializerOrThrow(), fn, stack);
+      }
+      return;
+    }
     if (decl && Node.isFunctionDeclaration(decl)) {
       report(id, Codes.UnsupportedExpression, `function '${text}' used as a value; functions can only be called`);
       return;
@@ -479,11 +488,14 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
       report(call, Codes.UnsupportedExpression, "optional chaining ('?.') is not supported");
       return;
     }
-    for (const a of args) {
-      if (Node.isSpreadElement(a)) report(a, Codes.UnsupportedExpression, "spread arguments are not supported");
-      else {
-        visit(a, fn, stack);
-        if (!shapeAt(a)) report(a, Codes.UnsupportedType, `argument of type '${a.getType().getText(a)}' is not supported`);
+    // A call adgen cannot make at all is the one root cause: its arguments are not looked at.
+    if (!rejectedCallee(call, fn, stack)) {
+      for (const a of args) {
+        if (Node.isSpreadElement(a)) report(a, Codes.UnsupportedExpression, "spread arguments are not supported");
+        else {
+          visit(a, fn, stack);
+          if (!shapeAt(a)) report(a, Codes.UnsupportedType, `argument of type '${a.getType().getText(a)}' is not supported`);
+        }
       }
     }
     if (arrayMethod(call)) {
@@ -546,6 +558,18 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
       // Already checked from another path: still look for a cycle through this call.
       findCycle(decl, stack);
     }
+  };
+
+  /** Whether checkCall rejects the callee itself: a Math function outside the subset, or a function adgen cannot see into and has no adjoint for. */
+  const rejectedCallee = (call: Node & { getExpression(): Node }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean => {
+    const callee = call.getExpression();
+    if (arrayMethod(call) || isStopGradient(call) || ruleFor(rules, callee)) return false;
+    if (Node.isPropertyAccessExpression(callee) && callee.getExpression().getText() === "Math") return !mathFunctions.has(callee.getName());
+    const decl = calleeFunction(callee);
+    const opaque = !decl || !decl.hasBody() || decl.getSourceFile().isDeclarationFile();
+    if (opaque && [...stack, fn].some((f) => adjoints.has(f))) return false;
+    const visible = decl && (decl.getSourceFile() === fn.getSourceFile() || isRelativeImport(callee));
+    return opaque || !visible;
   };
 
   /** A call of a function with a user-defined adjoint: the adjoint's body is checked, and the function's own if adgen inlines it. */

@@ -12,7 +12,7 @@ import {
 import { Codes, DiagnosticError, InternalError, type Code } from "../diagnostics.js";
 import { parameterWrites } from "./writes.js";
 import { Builder, constantOf, emptyRegion } from "../ir/builder.js";
-import { mathConstants, primitiveOf, type ExternalFunction, type Primitive } from "../ir/primitives.js";
+import { namedConstant, primitiveOf, type ExternalFunction, type Primitive } from "../ir/primitives.js";
 import { isArray, Structural, type Func, type Op, type Param, type Region, type Type, type Value } from "../ir/types.js";
 import { terminator, unchangedResult, walkOps } from "../ir/walk.js";
 import {
@@ -739,7 +739,7 @@ class Lowerer {
       return b.prim("len", [this.expr(e.getExpression(), env)]);
     }
     if (Node.isPropertyAccessExpression(e)) {
-      const c = mathConstants.get(e.getName());
+      const c = namedConstant(e.getExpression().getText(), e.getName());
       if (c === undefined) throw new InternalError(`property ${e.getText()} passed the fence`);
       return b.const(c);
     }

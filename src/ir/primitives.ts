@@ -202,6 +202,11 @@ def({ name: "hypot", arity: "variadic", resultType: "f64", emit: call("hypot"),
     return x.map((xi, i) => (need[i] ? b.mul(g, xi) : undefined));
   } });
 
+// fround rounds to the nearest single-precision number: a change of precision, whose derivative
+// is taken as 1 (as for a cast), exactly as IEEE 754 defines it, so it folds.
+def({ name: "fround", arity: 1, resultType: "f64", emit: call("fround"), fold: (a) => Math.fround(a as N),
+  adjoint: (_b, _x, _y, dy) => [dy] });
+
 // ---- piecewise constant: derivative zero -------------------------------------------------
 for (const name of ["sign", "floor", "ceil", "round", "trunc"]) {
   def({ name, arity: 1, resultType: "f64", emit: call(name) });
@@ -313,7 +318,7 @@ export const mathFunctions: ReadonlyMap<string, string> = new Map(
     "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "cbrt", "pow",
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2",
     "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
-    "abs", "sign", "min", "max", "hypot", "floor", "ceil", "round", "trunc",
+    "abs", "sign", "min", "max", "hypot", "floor", "ceil", "round", "trunc", "fround",
   ].map((n) => [n, n]),
 );
 
@@ -321,3 +326,14 @@ export const mathFunctions: ReadonlyMap<string, string> = new Map(
 export const mathConstants: ReadonlyMap<string, number> = new Map(
   (["PI", "E", "SQRT2", "SQRT1_2", "LN2", "LN10", "LOG2E", "LOG10E"] as const).map((n) => [n, Math[n]]),
 );
+
+/** The Number constants of the subset. */
+export const numberConstants: ReadonlyMap<string, number> = new Map(
+  (["EPSILON", "MAX_VALUE", "MIN_VALUE", "MAX_SAFE_INTEGER", "MIN_SAFE_INTEGER", "POSITIVE_INFINITY", "NEGATIVE_INFINITY", "NaN"] as const)
+    .map((n) => [n, Number[n]]),
+);
+
+/** The value of `Math.PI`, `Number.EPSILON` and the like, by object and property name. */
+export function namedConstant(object: string, property: string): number | undefined {
+  return (object === "Math" ? mathConstants : object === "Number" ? numberConstants : undefined)?.get(property);
+}
