@@ -58,7 +58,7 @@ export function reverseMode(primal: Func, wrt: string[]): Func {
   const adjoints: Adjoints = new Map();
   if (!vjp && active.has(results[0]!)) adjoints.set(results[0]!, b.const(1));
   results.forEach((r, i) => {
-    if (!vjp) return;
+    if (!vjp || r.type === "bool") return; // a boolean of the result carries no derivative; its seed is ignored
     if (!isArray(r.type)) {
       if (active.has(r)) t.seed(adjoints, r, seeds[i]!.value);
       return;

@@ -43,14 +43,16 @@ export const compoundAssignments = new Map([
 
 /**
  * The functions that get a gradient: exported function declarations that
- * return a number (`<name>Grad`), or numbers and arrays of numbers in an
- * array, tuple or object (`<name>Vjp`). User-defined adjoints are not among them.
+ * return a number (`<name>Grad`), or numbers, arrays and matrices of numbers
+ * in an array, tuple or object (`<name>Vjp`; booleans beside them carry no
+ * derivative). User-defined adjoints are not among them.
  */
 export function findEntries(sf: SourceFile): FunctionDeclaration[] {
   return sf.getFunctions().filter((f) => {
     if (!f.isExported() || !f.hasBody() || isAdjoint(f)) return false;
-    const shape = shapeOf(f.getReturnType(), f);
-    return !!shape && leavesOf(shape).every((leaf) => leaf.type === "f64" || leaf.type === "f64[]" || leaf.type === "Float64Array");
+    // Booleans of a result (a flag beside the numbers) carry no derivative; a result of booleans only has none.
+    const leaves = leavesOf(shapeOf(f.getReturnType(), f) ?? { kind: "tuple", items: [] });
+    return leaves.some((leaf) => leaf.type !== "bool");
   });
 }
 
