@@ -8,6 +8,7 @@
 import type { FunctionDeclaration } from "ts-morph";
 import { aliasClasses } from "../ad/activity.js";
 import { Codes, type Diagnostic } from "../diagnostics.js";
+import { constantOf } from "../ir/builder.js";
 import { isArray, Structural, type Func, type Value } from "../ir/types.js";
 import { terminator, walkOps } from "../ir/walk.js";
 import { displayPathOf } from "./source.js";
@@ -16,11 +17,30 @@ export function parameterWrites(displayPath: string, fn: FunctionDeclaration, f:
   const classes = aliasClasses(f.body);
   /** The parameters an array value may belong to. */
   const origin = new Map<Value, Set<string>>();
-  /** The parameters the arrays stored into a class may belong to. */
-  const stored = new Map<Value, Set<string>>();
+  /**
+   * The parameters the rows stored into a class of matrices may belong to, by
+   * the constant index they were stored at ("*" for any other index): a row
+   * read back at a constant index is one of those stored there or anywhere.
+   * So `[P[0].slice(), P[1]]` holds a copy at 0 and the parameter's row at 1.
+   */
+  const stored = new Map<string, Set<string>>();
+  const slot = (matrix: Value, index: Value) => {
+    const c = constantOf(index);
+    return `${classes.find(matrix).id}:${typeof c === "number" ? c : "*"}`;
+  };
+  const storedAt = (matrix: Value, index: Value): Set<string> => {
+    const any = stored.get(`${classes.find(matrix).id}:*`) ?? new Set<string>();
+    const c = constantOf(index);
+    if (typeof c !== "number") {
+      // Any index: every row stored into the class.
+      const prefix = `${classes.find(matrix).id}:`;
+      return new Set([...stored].filter(([key]) => key.startsWith(prefix)).flatMap(([, names]) => [...names]));
+    }
+    return new Set([...any, ...(stored.get(slot(matrix, index)) ?? [])]);
+  };
   const of = (m: Map<Value, Set<string>>, v: Value) => m.get(v) ?? new Set<string>();
   let changed = true;
-  const add = (m: Map<Value, Set<string>>, v: Value, names: Set<string>) => {
+  const add = <K>(m: Map<K, Set<string>>, v: K, names: Set<string>) => {
     const set = m.get(v) ?? new Set<string>();
     for (const n of names) if (!set.has(n)) { set.add(n); changed = true; }
     m.set(v, set);
@@ -31,11 +51,11 @@ export function parameterWrites(displayPath: string, fn: FunctionDeclaration, f:
     changed = false;
     for (const op of ops) {
       if (op.kind === "load" && isArray(op.results[0]!.type)) {
-        const a = op.operands[0]!;
+        const [a, i] = op.operands as [Value, Value];
         add(origin, op.results[0]!, of(origin, a));
-        add(origin, op.results[0]!, of(stored, classes.find(a)));
+        add(origin, op.results[0]!, storedAt(a, i));
       } else if ((op.kind === "store" || op.kind === "append") && isArray(op.operands[2]!.type)) {
-        add(stored, classes.find(op.operands[0]!), of(origin, op.operands[2]!));
+        add(stored, slot(op.operands[0]!, op.operands[1]!), of(origin, op.operands[2]!));
       } else if (op.kind === Structural.If) {
         op.results.forEach((r, j) => op.regions.forEach((region) => add(origin, r, of(origin, terminator(region).operands[j]!))));
       } else if (op.kind === Structural.While) {
