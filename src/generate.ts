@@ -25,6 +25,7 @@ import { isVectorValued } from "./ir/shape.js";
 import { walkOps } from "./ir/walk.js";
 import type { FunctionDeclaration } from "ts-morph";
 import type { Rules } from "./frontend/rules.js";
+import type { Entry } from "./frontend/fence.js";
 import { eliminateDeadCode, forwardInvariantLoopState } from "./opt/dce.js";
 
 /** One input: a path on disk, or a path with its text (nothing is read from disk then). */
@@ -132,19 +133,19 @@ function compileFile(sourcePath: string, text: string | undefined): { code: stri
 }
 
 /** The primal and gradient IR of one exported function (throws DiagnosticError). */
-function differentiate(sourcePath: string, entry: FunctionDeclaration, rules: Rules): { primal: Func; gradient: Func } {
+function differentiate(sourcePath: string, entry: Entry, rules: Rules): { primal: Func; gradient: Func } {
   const primal = lowerEntry(sourcePath, entry, rules);
-  const writes = parameterWrites(sourcePath, entry, primal);
+  const writes = parameterWrites(sourcePath, entry.fn, primal);
   if (writes.length) throw new DiagnosticError(writes);
-  const wrt = leavesOfParameters(primal, differentiatedParameters(sourcePath, entry, primal));
+  const wrt = leavesOfParameters(primal, differentiatedParameters(sourcePath, entry.fn, primal));
   const gradient = reverseMode(primal, wrt);
   eliminateDeadCode(gradient);
   return { primal, gradient };
 }
 
 /** The primal IR of an entry function, as its gradient is built from it. Throws a DiagnosticError. */
-export function lowerEntry(sourcePath: string, entry: FunctionDeclaration, rules: Rules): Func {
-  const primal = lowerFunction(sourcePath, entry, rules);
+export function lowerEntry(sourcePath: string, entry: Entry, rules: Rules): Func {
+  const primal = lowerFunction(sourcePath, entry.fn, rules, false, entry.name);
   forwardInvariantLoopState(primal);
   return primal;
 }

@@ -147,6 +147,7 @@ const rejected: Rejected[] = [
   // ADG1009: names that are not parameters, locals or module-level constants, at the name.
   { name: "module-level let", code: Codes.UnknownName, source: lines("let scale = 2;", entry(["return scale * x;"])), at: "scale * x" },
   { name: "writing a parameter's row kept in a matrix", code: Codes.ParameterWrite, source: entry(["const m: number[][] = [P[0].slice(), P[1]];", "m[1][0] = m[1][0] * x;", "return m[0][0] + m[1][0];"], "P: number[][], x: number"), at: "m[1][0] = m" },
+  { name: "an anonymous default export", code: Codes.UnsupportedFunction, source: lines("export default function (x: number): number {", "  return x * x;", "}"), at: "export default", message: "needs a name" },
   // Module-level constants: their initialisers are checked like the code that reads them, once.
   { name: "module constant from Math.random", code: Codes.UnknownCall, source: lines("const R = Math.random();", entry(["return x * R;"])), at: "Math.random" },
   { name: "module constant from Date.now", code: Codes.UnknownCall, source: lines("const T = Date.now();", entry(["return x * T;"])), at: "Date.now" },

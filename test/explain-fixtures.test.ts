@@ -95,7 +95,7 @@ for (const fixture of listFixtures()) {
       expect(seconds).toBeLessThan(SECONDS);
 
       const sample = structuredClone((source[`${name}Samples`] as unknown[][])[0]!);
-      const value = (source[name] as (...a: unknown[]) => unknown)(...structuredClone(sample));
+      const value = (source[e.fn.exportName] as (...a: unknown[]) => unknown)(...structuredClone(sample));
       if (!e.fn.vectorValued) expect(Object.is(e.trace.results[0]!.value, value)).toBe(true);
 
       const module = await (generated ??= freshGradient(fixture));

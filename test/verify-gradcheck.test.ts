@@ -42,7 +42,8 @@ describe("on the fixtures' generated gradients", () => {
       const signatures = readSignatures(path.join(repoRoot, fixture));
       for (const name of names) {
         const samples = source[`${name}Samples`] as unknown[][];
-        const f = source[name] as (...args: unknown[]) => number;
+        const exportName = signatures.find((signature) => signature.name === name)?.exportName ?? name;
+        const f = source[exportName] as (...args: unknown[]) => number;
         const parameters = parameterNames(f)!;
         const frozen = source[`${name}Frozen`] as ((...args: unknown[]) => (...args: unknown[]) => number) | undefined;
         // What adgen differentiates, as adgen verify reads it from the source with the compiler.

@@ -74,7 +74,7 @@ export async function explain(sourcePath: string, options: ExplainOptions = {}):
     const externals = await loadExternals(sourcePath, externalCalls(fn.primal));
     const { trace, backward } = runAt(fn, args, externals);
     const graph = buildGraph(fn, trace, backward, compiled.scopes, { unroll: options.unroll ?? 0, expand: options.expand ?? "auto" });
-    const value = (module[fn.name] as (...a: unknown[]) => unknown)(...structuredClone(args));
+    const value = (module[fn.exportName] as (...a: unknown[]) => unknown)(...structuredClone(args));
     const shown = fn.primal.params.map((_, i) => graph.inputs.find((s) => s.param === i)?.total);
     const check = checkGradient(fn, args, value, shown, generated.module);
     return { explanation: { sourcePath, fn, args, trace, backward, graph, check, module } };

@@ -59,7 +59,7 @@ export function stepStudy(e: Explanation, input: string | undefined): FdStudy {
   const coordinate = chooseCoordinate(e, input);
   const generated = e.check.parameters.find((p) => p.label === parameterLabel(e.fn.primal.params[coordinate.param]!))?.generated;
   const exact = elementOf(generated ?? e.graph.inputs.find((s) => s.param === coordinate.param)!.total, coordinate.element);
-  const f = e.module[e.fn.name] as (...a: unknown[]) => unknown;
+  const f = e.module[e.fn.exportName] as (...a: unknown[]) => unknown;
   const at = (h: number): number => {
     const args = structuredClone(e.args);
     const keys = [...coordinate.keys];

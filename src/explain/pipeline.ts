@@ -46,7 +46,10 @@ export interface FunctionScope {
 }
 
 export interface CompiledFunction {
+  /** The name its gradient is named after. */
   name: string;
+  /** The key of the source module's export ("default" for the default export). */
+  exportName: string;
   /** The primal IR, as the gradient is built from it. */
   primal: Func;
   /** True when the function returns an array, tuple or object: its derivative is a vector-Jacobian product. */
@@ -72,13 +75,14 @@ export function compileSource(displayPath: string, text?: string): CompiledSourc
   const diagnostics: Diagnostic[] = [];
   for (const entry of checked.entries) {
     try {
-      const primal = lowerFunction(displayPath, entry, checked.rules);
+      const primal = lowerFunction(displayPath, entry.fn, checked.rules, false, entry.name);
       forwardInvariantLoopState(primal);
       functions.push({
         name: primal.name,
+        exportName: entry.exportName,
         primal,
         vectorValued: isVectorValued(primal),
-        parameterNames: entry.getParameters().map((p) => p.getName()),
+        parameterNames: entry.fn.getParameters().map((p) => p.getName()),
       });
     } catch (e) {
       if (e instanceof DiagnosticError) diagnostics.push(...e.diagnostics);

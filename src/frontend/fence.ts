@@ -15,8 +15,8 @@ import { diagnosticAt, scalarType, valueType } from "./source.js";
 const SUPPORTED_TYPES = "number, boolean, number[], readonly number[], number[][], Float64Array, and tuples and objects of these";
 
 export interface FenceResult {
-  /** Exported functions returning number, in source order. */
-  entries: FunctionDeclaration[];
+  /** The exported functions to differentiate, in source order. */
+  entries: Entry[];
   /** User-defined adjoints (`@adjoint f`), by the function they differentiate. */
   rules: Rules;
   diagnostics: Diagnostic[];
@@ -47,13 +47,32 @@ export const compoundAssignments = new Map([
  * in an array, tuple or object (`<name>Vjp`; booleans beside them carry no
  * derivative). User-defined adjoints are not among them.
  */
-export function findEntries(sf: SourceFile): FunctionDeclaration[] {
-  return sf.getFunctions().filter((f) => {
-    if (!f.isExported() || !f.hasBody() || isAdjoint(f)) return false;
-    // Booleans of a result (a flag beside the numbers) carry no derivative; a result of booleans only has none.
-    const leaves = leavesOf(shapeOf(f.getReturnType(), f) ?? { kind: "tuple", items: [] });
-    return leaves.some((leaf) => leaf.type !== "bool");
-  });
+export function findEntries(sf: SourceFile): Entry[] {
+  const entries: Entry[] = [];
+  for (const [exportName, declarations] of sf.getExportedDeclarations()) {
+    for (const fn of declarations) {
+      // Functions re-exported from another file get their gradients beside that file.
+      if (!Node.isFunctionDeclaration(fn) || fn.getSourceFile() !== sf || !fn.hasBody() || isAdjoint(fn)) continue;
+      // Booleans of a result (a flag beside the numbers) carry no derivative; a result of booleans only has none.
+      const leaves = leavesOf(shapeOf(fn.getReturnType(), fn) ?? { kind: "tuple", items: [] });
+      if (!leaves.some((leaf) => leaf.type !== "bool")) continue;
+      entries.push({ fn, exportName, name: exportName === "default" ? fn.getName() ?? "" : exportName });
+    }
+  }
+  return entries.sort((a, b) => a.fn.getStart() - b.fn.getStart());
+}
+
+/**
+ * An exported function to differentiate, under the name it is exported by:
+ * `export { loss as objective }` gives `objectiveGrad`, and a default export
+ * its own name (`export default function loss` gives `lossGrad`).
+ */
+export interface Entry {
+  fn: FunctionDeclaration;
+  /** The name the gradient is named after. */
+  name: string;
+  /** The name the module exports it by ("default" for the default export). */
+  exportName: string;
 }
 
 export function fence(displayPath: string, sf: SourceFile): FenceResult {
@@ -61,6 +80,13 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
   const report = (node: Node, code: Code, message: string) =>
     diagnostics.push(diagnosticAt(displayPath, node, code, message));
   const entries = findEntries(sf);
+  const entryFunctions = new Set(entries.map((e) => e.fn));
+  for (const entry of entries) {
+    if (!entry.name) {
+      report(entry.fn, Codes.UnsupportedFunction,
+        "a default-exported function needs a name to differentiate it: its gradient is named after it ('export default function loss(...)' gives 'lossGrad')");
+    }
+  }
   const checked = new Set<FunctionDeclaration>();
   /** Module-level constants whose initialisers have been checked. */
   const checkedConstants = new Set<Node>();
@@ -94,7 +120,7 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
       report(fn.getTypeParameters()[0]!, Codes.UnsupportedFunction, "generic functions are not supported");
     }
     for (const p of fn.getParameters()) {
-      if (!Node.isIdentifier(p.getNameNode()) && entries.includes(fn)) {
+      if (!Node.isIdentifier(p.getNameNode()) && entryFunctions.has(fn)) {
         report(p, Codes.UnsupportedFunction,
           "an exported function's parameters need names, so that the gradient can name them; destructure in the body (e.g. 'const { w, b } = model;')");
       } else if (p.isRestParameter()) {
@@ -671,7 +697,7 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
     }
   };
 
-  for (const entry of entries) visitFunction(entry, []);
+  for (const fn of entryFunctions) visitFunction(fn, []);
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   return { entries, rules, diagnostics: dedupe(diagnostics) };
 }

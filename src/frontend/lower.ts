@@ -46,7 +46,8 @@ const binaryPrimitive = new Map<SyntaxKind, string>([
  * become rule primitives, except with `plain` (an adjoint itself: its code is
  * run, never differentiated).
  */
-export function lowerFunction(displayPath: string, fn: FunctionDeclaration, rules: Rules = new Map(), plain = false): Func {
+export function lowerFunction(displayPath: string, fn: FunctionDeclaration, rules: Rules = new Map(), plain = false,
+  name = fn.getName() ?? "default"): Func {
   const body = emptyRegion(undefined);
   const b = new Builder(body);
   const env: Env = new Map();
@@ -80,7 +81,7 @@ export function lowerFunction(displayPath: string, fn: FunctionDeclaration, rule
   b.insert({ kind: Structural.Return, operands: values, results: [], regions: [], parent: undefined, loc: locOf(fn) });
   const resultShape = shapeOf(fn.getReturnType(), fn)!;
   return {
-    name: fn.getName() ?? "default", params, signature, body, resultTypes: values.map((v) => v.type), resultRoles: [],
+    name, params, signature, body, resultTypes: values.map((v) => v.type), resultRoles: [],
     resultShape, loc: locOf(fn),
   };
 }

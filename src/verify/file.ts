@@ -84,8 +84,8 @@ interface FileContext {
 function verifyFunction(signature: Signature, context: FileContext): VerifiedFunction {
   const { source, generated, json, options } = context;
   const { name } = signature;
-  const f = source[name];
-  if (typeof f !== "function") return notChecked(name, options.rtol, `the source module exports no function ${name}`);
+  const f = source[signature.exportName];
+  if (typeof f !== "function") return notChecked(name, options.rtol, `the source module exports no function ${signature.exportName}`);
   // The source's result says which derivative adgen makes; a module exporting the other kind is out of date.
   const expected = signature.vector ? `${name}Vjp` : `${name}Grad`;
   const derivative = generated[expected];

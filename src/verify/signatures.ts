@@ -1,14 +1,17 @@
 /** The exported functions adgen differentiates, with their parameter types, read with the compiler's front end. */
-import type { FunctionDeclaration, Type } from "ts-morph";
+import type { Type } from "ts-morph";
 import { DiagnosticError } from "../diagnostics.js";
-import { fence, findEntries } from "../frontend/fence.js";
+import { fence, findEntries, type Entry } from "../frontend/fence.js";
 import type { Rules } from "../frontend/rules.js";
 import { loadSource, syntaxDiagnostics, valueType } from "../frontend/source.js";
 import { differentiatedParameters, lowerEntry } from "../generate.js";
 import type { InputType } from "./random.js";
 
 export interface Signature {
+  /** The name the gradient is named after (`<name>Grad`). */
   name: string;
+  /** The name the source module exports the function by ("default" for its default export). */
+  exportName: string;
   parameters: { name: string; type: InputType }[];
   /** It returns an array, tuple or object of numbers (a `<name>Vjp`), not a number (`<name>Grad`). */
   vector: boolean;
@@ -26,10 +29,12 @@ export function readSignatures(sourcePath: string): Signature[] {
   const sf = loadSource(sourcePath);
   const checked = syntaxDiagnostics(sourcePath, sf).length === 0 ? fence(sourcePath, sf) : undefined;
   const rules = checked && checked.diagnostics.length === 0 ? checked.rules : undefined;
-  return findEntries(sf).map((fn) => {
-    const wrt = rules && differentiated(sourcePath, fn, rules);
+  return findEntries(sf).map((entry) => {
+    const { fn } = entry;
+    const wrt = rules && differentiated(sourcePath, entry, rules);
     return {
-      name: fn.getName() ?? "",
+      name: entry.name,
+      exportName: entry.exportName,
       parameters: fn.getParameters().map((p) => ({ name: p.getName(), type: inputType(p.getType(), p.getTypeNode()?.getText()) })),
       vector: valueType(fn.getReturnType()) !== "f64",
       ...(wrt ? { wrt } : {}),
@@ -38,9 +43,9 @@ export function readSignatures(sourcePath: string): Signature[] {
 }
 
 /** What `generate` differentiates `fn` with respect to, or undefined when it cannot compile it. */
-function differentiated(sourcePath: string, fn: FunctionDeclaration, rules: Rules): string[] | undefined {
+function differentiated(sourcePath: string, entry: Entry, rules: Rules): string[] | undefined {
   try {
-    return differentiatedParameters(sourcePath, fn, lowerEntry(sourcePath, fn, rules));
+    return differentiatedParameters(sourcePath, entry.fn, lowerEntry(sourcePath, entry, rules));
   } catch (error) {
     if (error instanceof DiagnosticError) return undefined;
     throw error;

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { Project } from "ts-morph";
+import { Node, Project } from "ts-morph";
 import type { Diagnostic } from "../../src/diagnostics.js";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -52,7 +52,10 @@ export interface Parameter {
 }
 
 export interface ExportedFunction {
+  /** The name it is exported by, which its gradient is named after (its own name for the default export). */
   name: string;
+  /** The key of the module's export ("default" for the default export). */
+  exportName: string;
   parameters: Parameter[];
   /** The names of a `@wrt` JSDoc tag, when the function has one. */
   wrt?: string[];
@@ -60,20 +63,21 @@ export interface ExportedFunction {
   returnType: string;
 }
 
-/** The exported function declarations of a fixture, read from its source text. */
+/** The exported function declarations of a fixture, under each name they are exported by, read from its source text. */
 export function exportedFunctions(fixture: Fixture): ExportedFunction[] {
   const project = new Project({ useInMemoryFileSystem: true });
   const source = project.createSourceFile(fixture.path, fixture.input.text);
-  return source
-    .getFunctions()
-    .filter((fn) => fn.isExported())
-    .map((fn) => {
+  return [...source.getExportedDeclarations()]
+    .flatMap(([exportName, declarations]) => declarations.filter(Node.isFunctionDeclaration).map((fn) => ({ exportName, fn })))
+    .sort((a, b) => a.fn.getStart() - b.fn.getStart())
+    .map(({ exportName, fn }) => {
       const wrtTag = fn
         .getJsDocs()
         .flatMap((doc) => doc.getTags())
         .find((tag) => tag.getTagName() === "wrt");
       return {
-        name: fn.getName() ?? "",
+        name: exportName === "default" ? fn.getName() ?? "" : exportName,
+        exportName,
         parameters: fn.getParameters().map((p) => ({ name: p.getName(), type: p.getTypeNode()?.getText() ?? "" })),
         returnType: fn.getReturnTypeNode()?.getText() ?? "",
         wrt: wrtTag
