@@ -6,11 +6,11 @@
  *     --(reverse mode, DCE)--> gradient IR --(emit)--> TypeScript --(prettier)--> text
  */
 import path from "node:path";
-import prettier from "prettier";
 import { reverseMode } from "./ad/reverse.js";
 import { analyseActivity } from "./ad/activity.js";
 import { DiagnosticError, type Diagnostic } from "./diagnostics.js";
 import { emitGradient, helpers } from "./emit/emit.js";
+import { formatOutput, type PrettierChoice } from "./format-output.js";
 import { fence } from "./frontend/fence.js";
 import { lowerFunction } from "./frontend/lower.js";
 import { loadSource, preloadSources, syntaxDiagnostics } from "./frontend/source.js";
@@ -26,13 +26,19 @@ export type GenerateInput = string | { path: string; text: string };
 export interface GenerateOptions {
   /** Also return the textual IR (primal and gradient) of every differentiated function. */
   emitIr?: boolean;
+  /**
+   * How outputs are formatted: `"project"` (default) with the prettier
+   * configuration that applies to each output file, or prettier's defaults
+   * when there is none; `"defaults"`; or explicit prettier options.
+   */
+  prettier?: PrettierChoice;
 }
 
 export interface GeneratedFile {
   sourcePath: string;
   /** `<dir>/<name>.grad.ts` beside the source. */
   outputPath: string;
-  /** Complete, prettier-formatted file text, starting with the adgen header. */
+  /** Complete, prettier-formatted file text (see `GenerateOptions.prettier`), starting with the adgen header. */
   text: string;
 }
 
@@ -70,9 +76,7 @@ export async function generate(inputs: GenerateInput[], options: GenerateOptions
       result.skipped.push(sourcePath);
       continue;
     }
-    // With a .ts filepath prettier skips guessing whether the text is JSX, which is slow on long files.
-    // Its babel-ts parser gives the same output as its typescript parser a third faster.
-    const text = await prettier.format(compiled.code, { parser: "babel-ts", printWidth: 100, filepath: outputPathFor(sourcePath) });
+    const text = await formatOutput(compiled.code, outputPathFor(sourcePath), options.prettier);
     result.outputs.push({ sourcePath, outputPath: outputPathFor(sourcePath), text });
   }
   return result;
