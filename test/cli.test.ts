@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
 import type { CliIo } from "../src/cli/io.js";
 import { DiagnosticError, type Diagnostic } from "../src/diagnostics.js";
@@ -324,15 +324,9 @@ describe("usage errors: one line on stderr, exit 2", () => {
   });
 });
 
-describe("the built CLI", () => {
+describe("the built CLI (dist/, built by the test setup)", () => {
   const cli = path.join(repoRoot, "dist", "cli.js");
   const spawnCli = (cwd: string, args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-
-  beforeAll(() => {
-    const tsc = path.join(repoRoot, "node_modules", "typescript", "bin", "tsc");
-    const build = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: repoRoot, encoding: "utf8" });
-    if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
-  }, 120_000);
 
   it("generates the seed example and then finds it fresh", () => {
     const dir = tempDir();
