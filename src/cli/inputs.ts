@@ -6,9 +6,9 @@ import { UsageError } from "./exit.js";
 /**
  * The absolute paths of the source files named by `patterns` (paths or globs,
  * relative to `cwd`), in command-line order without duplicates. Generated
- * `*.grad.ts` files and `.d.ts` files are skipped, so `adgen src/*.ts` can be
- * rerun after the shell has expanded it to include the outputs; globs also
- * skip files that are not `.ts`.
+ * `*.grad.ts` files and `.d.ts` files (and their `.mts`/`.cts` forms) are
+ * skipped, so `adgen src/*.ts` can be rerun after the shell has expanded it to
+ * include the outputs; globs also skip files that are not TypeScript.
  */
 export async function resolveInputs(patterns: string[], cwd: string): Promise<string[]> {
   const files = new Set<string>();
@@ -25,7 +25,7 @@ async function expand(pattern: string, cwd: string): Promise<string[]> {
   const literal = path.resolve(cwd, pattern);
   const stats = await stat(literal).catch(() => undefined);
   if (stats?.isFile()) {
-    if (!literal.endsWith(".ts")) throw new UsageError(`not a .ts file: ${pattern}`);
+    if (!SOURCE.test(literal)) throw new UsageError(`not a .ts, .mts or .cts file: ${pattern}`);
     return [literal];
   }
   if (stats?.isDirectory()) throw new UsageError(`${pattern} is a directory; pass files or a glob such as '${pattern}/*.ts'`);
@@ -36,6 +36,9 @@ async function expand(pattern: string, cwd: string): Promise<string[]> {
   return matches.map((match) => path.resolve(match)).sort();
 }
 
-function isSource(file: string): boolean {
-  return file.endsWith(".ts") && !file.endsWith(".grad.ts") && !file.endsWith(".d.ts");
+const SOURCE = /\.[mc]?ts$/;
+
+/** A TypeScript source adgen may compile: not a generated `.grad.*ts` or a declaration `.d.*ts` file. */
+export function isSource(file: string): boolean {
+  return SOURCE.test(file) && !/\.(grad|d)\.[mc]?ts$/.test(file);
 }

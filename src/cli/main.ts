@@ -19,7 +19,9 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<Exi
     if (invocation.kind === "exit") return invocation.code;
     inputs = await resolveInputs(invocation.patterns, cli.cwd);
     if (invocation.kind === "verify") return await verify(inputs, invocation.flags, cli);
-    return await run(inputs, invocation.mode, cli);
+    if (invocation.flags.color !== undefined) cli.color = invocation.flags.color;
+    const { mode, logLevel, pretty } = invocation.flags;
+    return await run(inputs, mode, cli, { logLevel, pretty });
   } catch (error) {
     if (error instanceof UsageError) {
       cli.stderr.write(`adgen: error: ${error.message}\n`);
