@@ -11,7 +11,7 @@ import { analyseActivity } from "./ad/activity.js";
 import { DiagnosticError, type Diagnostic } from "./diagnostics.js";
 import { emitGradient, helpers } from "./emit/emit.js";
 import { formatOutput, type PrettierChoice } from "./format-output.js";
-import { fence } from "./frontend/fence.js";
+import { fence, fenceMatched, isOptedIn, type SkippedFunction } from "./frontend/fence.js";
 import { lowerFunction } from "./frontend/lower.js";
 import { loadSource, preloadSources, syntaxDiagnostics } from "./frontend/source.js";
 import { explicitWrt } from "./frontend/wrt.js";
@@ -20,8 +20,14 @@ import { printFunc } from "./ir/print.js";
 import type { Func } from "./ir/types.js";
 import { eliminateDeadCode, forwardInvariantLoopState } from "./opt/dce.js";
 
-/** One input: a path on disk, or a path with its text (nothing is read from disk then). */
-export type GenerateInput = string | { path: string; text: string };
+/**
+ * One input: a path on disk, or a path with its text (nothing is read from
+ * disk then). `matched`: the file was found by a glob or an include pattern
+ * rather than named, so a function in it that cannot be differentiated is
+ * skipped (listed in `skippedFunctions`) unless it is tagged `@adgen` or
+ * `@wrt`, and a file left with nothing to differentiate is skipped.
+ */
+export type GenerateInput = string | { path: string; text?: string; matched?: boolean };
 
 export interface GenerateOptions {
   /** Also return the textual IR (primal and gradient) of every differentiated function. */
@@ -53,6 +59,8 @@ export interface GenerateResult {
   ir: { sourcePath: string; text: string }[];
   /** Inputs with no exported function returning a number: nothing to differentiate, no output. */
   skipped: string[];
+  /** Functions of `matched` inputs that were skipped because they cannot be differentiated, and why. */
+  skippedFunctions?: { sourcePath: string; name: string; diagnostics: Diagnostic[] }[];
 }
 
 /** Every generated file starts with this prefix; adgen never overwrites a `*.grad.ts` without it. */
@@ -66,11 +74,14 @@ export function outputPathFor(sourcePath: string): string {
 
 /** Differentiate the exported number-returning functions of each input. Never touches the disk except to read inputs. */
 export async function generate(inputs: GenerateInput[], options: GenerateOptions = {}): Promise<GenerateResult> {
-  const result: GenerateResult = { outputs: [], diagnostics: [], ir: [], skipped: [] };
+  const result: GenerateResult = { outputs: [], diagnostics: [], ir: [], skipped: [], skippedFunctions: [] };
+  const matched = inputs.map((input) => typeof input !== "string" && input.matched === true);
   const sources = preloadSources(inputs.map((input) => (typeof input === "string" ? { path: input } : input)));
   for (const [done, { path: sourcePath, text: sourceText }] of sources.entries()) {
     options.progress?.(done, sources.length, sourcePath);
-    const compiled = compileFile(sourcePath, sourceText);
+    const skipped: SkippedFunction[] | undefined = matched[done] ? [] : undefined;
+    const compiled = compileFile(sourcePath, sourceText, skipped);
+    for (const fn of skipped ?? []) result.skippedFunctions!.push({ sourcePath, ...fn });
     if ("diagnostics" in compiled) {
       result.diagnostics.push(...compiled.diagnostics);
       continue;
@@ -86,11 +97,12 @@ export async function generate(inputs: GenerateInput[], options: GenerateOptions
   return result;
 }
 
-function compileFile(sourcePath: string, text: string | undefined): { code: string; ir: string; functions: number } | { diagnostics: Diagnostic[] } {
+/** `skipped`, for a matched input: where the functions that cannot be differentiated go instead of the diagnostics. */
+function compileFile(sourcePath: string, text: string | undefined, skipped?: SkippedFunction[]): { code: string; ir: string; functions: number } | { diagnostics: Diagnostic[] } {
   const sf = loadSource(sourcePath, text);
   const syntax = syntaxDiagnostics(sourcePath, sf);
   if (syntax.length) return { diagnostics: syntax };
-  const checked = fence(sourcePath, sf);
+  const checked = skipped ? fenceMatched(sourcePath, sf, skipped) : fence(sourcePath, sf);
   if (checked.diagnostics.length) return { diagnostics: checked.diagnostics };
 
   const diagnostics: Diagnostic[] = [];
@@ -115,8 +127,9 @@ function compileFile(sourcePath: string, text: string | undefined): { code: stri
       for (const h of emitted.helpers) needed.add(h);
       for (const h of emitted.headers) headers.add(h);
     } catch (e) {
-      if (e instanceof DiagnosticError) diagnostics.push(...e.diagnostics);
-      else throw e;
+      if (!(e instanceof DiagnosticError)) throw e;
+      if (skipped && !isOptedIn(entry)) skipped.push({ name: entry.getName() ?? "default", diagnostics: e.diagnostics });
+      else diagnostics.push(...e.diagnostics);
     }
   }
   if (diagnostics.length) return { diagnostics };

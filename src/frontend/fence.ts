@@ -44,27 +44,42 @@ export const compoundAssignments = new Map([
 /**
  * The functions that get a gradient: exported function declarations that
  * return a number (`<name>Grad`), or numbers and arrays of numbers in an
- * array, tuple or object (`<name>Vjp`). User-defined adjoints are not among them.
+ * array, tuple or object (`<name>Vjp`). User-defined adjoints and functions
+ * tagged `@adgen-ignore` are not among them.
  */
 export function findEntries(sf: SourceFile): FunctionDeclaration[] {
   return sf.getFunctions().filter((f) => {
-    if (!f.isExported() || !f.hasBody() || isAdjoint(f)) return false;
+    if (!f.isExported() || !f.hasBody() || isAdjoint(f) || hasTag(f, "adgen-ignore")) return false;
     const shape = shapeOf(f.getReturnType(), f);
     return !!shape && leavesOf(shape).every((leaf) => leaf.type === "f64" || leaf.type === "f64[]" || leaf.type === "Float64Array");
   });
 }
 
-export function fence(displayPath: string, sf: SourceFile): FenceResult {
+/**
+ * Whether `fn` asks to be differentiated (`@adgen`, or `@wrt` naming its
+ * parameters): in a file matched by a glob, where other functions that cannot
+ * be differentiated are skipped, such a function's diagnostics are errors.
+ */
+export function isOptedIn(fn: FunctionDeclaration): boolean {
+  return hasTag(fn, "adgen") || hasTag(fn, "wrt");
+}
+
+function hasTag(fn: FunctionDeclaration, name: string): boolean {
+  return fn.getJsDocs().some((doc) => doc.getTags().some((tag) => tag.getTagName() === name));
+}
+
+/** Checks `only` (the file's entries by default; when given, exported function expressions are not reported). */
+export function fence(displayPath: string, sf: SourceFile, only?: FunctionDeclaration[]): FenceResult {
   const diagnostics: Diagnostic[] = [];
   const report = (node: Node, code: Code, message: string) =>
     diagnostics.push(diagnosticAt(displayPath, node, code, message));
-  const entries = findEntries(sf);
+  const entries = only ?? findEntries(sf);
   const checked = new Set<FunctionDeclaration>();
   const { rules, diagnostics: ruleDiagnostics } = findRules(displayPath, sf);
   diagnostics.push(...ruleDiagnostics);
   const adjoints = new Set([...rules.values()].map((r) => r.adjoint));
 
-  for (const statement of sf.getVariableStatements()) {
+  for (const statement of only ? [] : sf.getVariableStatements()) {
     for (const decl of statement.getDeclarations()) {
       const init = decl.getInitializer();
       if (decl.isExported() && init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))
@@ -639,6 +654,31 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
   for (const entry of entries) visitFunction(entry, []);
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   return { entries, rules, diagnostics: dedupe(diagnostics) };
+}
+
+/** A function of a file matched by a glob that was skipped: it cannot be differentiated, for these reasons. */
+export interface SkippedFunction {
+  name: string;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * The subset check of a file matched by a glob rather than named: an entry
+ * whose check fails is skipped (into `skipped`) unless it is opted in
+ * (`isOptedIn`), and the file's other entries are checked as usual. Errors
+ * that belong to no entry (an `@adjoint` rule that does not fit) still count.
+ */
+export function fenceMatched(displayPath: string, sf: SourceFile, skipped: SkippedFunction[]): FenceResult {
+  const all = fence(displayPath, sf);
+  if (all.diagnostics.length === 0) return all;
+  const shared = fence(displayPath, sf, []).diagnostics.length;
+  const kept = all.entries.filter((entry) => {
+    if (isOptedIn(entry)) return true;
+    const alone = fence(displayPath, sf, [entry]).diagnostics;
+    if (alone.length > shared) skipped.push({ name: entry.getName() ?? "default", diagnostics: alone });
+    return alone.length === shared;
+  });
+  return fence(displayPath, sf, kept);
 }
 
 /** How to write an adjoint for `name`, for diagnostics. */
