@@ -1,7 +1,7 @@
 import { parseArgs } from "./args.js";
 import { ExitCode, UsageError } from "./exit.js";
 import { displayPath } from "./format.js";
-import { resolveInputs } from "./inputs.js";
+import { type Input, resolveInputs } from "./inputs.js";
 import { type CliIo, processIo } from "./io.js";
 import { run } from "./run.js";
 import { verify } from "./verify.js";
@@ -13,12 +13,12 @@ import { verify } from "./verify.js";
  */
 export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<ExitCode> {
   const cli: CliIo = { ...processIo(), ...io };
-  let inputs: string[] = [];
+  let inputs: Input[] = [];
   try {
     const invocation = parseArgs(argv, cli.stdout, cli.stderr);
     if (invocation.kind === "exit") return invocation.code;
     inputs = await resolveInputs(invocation.patterns, cli.cwd);
-    if (invocation.kind === "verify") return await verify(inputs, invocation.flags, cli);
+    if (invocation.kind === "verify") return await verify(inputs.map((input) => input.path), invocation.flags, cli);
     if (invocation.flags.color !== undefined) cli.color = invocation.flags.color;
     const { mode, logLevel, pretty } = invocation.flags;
     return await run(inputs, mode, cli, { logLevel, pretty });
@@ -32,9 +32,9 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<Exi
   }
 }
 
-function reportInternalError(error: unknown, inputs: string[], io: CliIo): void {
+function reportInternalError(error: unknown, inputs: Input[], io: CliIo): void {
   const message = error instanceof Error ? error.message : String(error);
-  const files = inputs.map((file) => displayPath(file, io.cwd)).join(", ");
+  const files = inputs.map((input) => displayPath(input.path, io.cwd)).join(", ");
   io.stderr.write(`adgen: internal error: ${message}\n`);
   const attach = inputs.length === 0 ? "" : ` with the input file${inputs.length === 1 ? "" : "s"} (${files})`;
   io.stderr.write(`This is a bug in adgen; please report it${attach}.\n`);

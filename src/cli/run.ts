@@ -19,8 +19,11 @@ export interface RunOptions {
   generate?: Omit<GenerateOptions, "emitIr" | "progress">;
 }
 
-/** Generate the gradients of `inputs` (absolute paths) and write, check or print them. */
-export async function run(inputs: string[], mode: Mode, io: CliIo, options: RunOptions = {}): Promise<ExitCode> {
+/** An absolute path, or one with whether a glob matched it (see `GenerateInput`). */
+export type RunInput = string | { path: string; matched?: boolean };
+
+/** Generate the gradients of `inputs` and write, check or print them. */
+export async function run(inputs: RunInput[], mode: Mode, io: CliIo, options: RunOptions = {}): Promise<ExitCode> {
   const report = new ErrorReport(io, options);
   const log = new Log(io, options.logLevel);
   const result = await generateReporting(inputs, mode, report, io, options);
@@ -39,13 +42,13 @@ export async function run(inputs: string[], mode: Mode, io: CliIo, options: RunO
  * What `adgen <files>` does, reporting errors into `report` without the
  * closing summary. Returns the sources whose gradient file is now up to date.
  */
-export async function regenerate(inputs: string[], report: ErrorReport, io: CliIo, options: RunOptions = {}): Promise<string[]> {
+export async function regenerate(inputs: RunInput[], report: ErrorReport, io: CliIo, options: RunOptions = {}): Promise<string[]> {
   const result = await generateReporting(inputs, "write", report, io, options);
   return writeOutputs(result.outputs, report, io, new Log(io, options.logLevel));
 }
 
 /** Reports the diagnostics; a DiagnosticError thrown by generate() is a user-input problem like any returned diagnostic. */
-async function generateReporting(inputs: string[], mode: Mode, report: ErrorReport, io: CliIo, options: RunOptions): Promise<GenerateResult> {
+async function generateReporting(inputs: RunInput[], mode: Mode, report: ErrorReport, io: CliIo, options: RunOptions): Promise<GenerateResult> {
   const log = new Log(io, options.logLevel);
   const progress = progressLine(inputs.length, io, options.logLevel ?? "log");
   let result: GenerateResult;
@@ -58,8 +61,27 @@ async function generateReporting(inputs: string[], mode: Mode, report: ErrorRepo
     progress?.clear();
   }
   for (const d of result.diagnostics) report.diagnostic(d);
-  for (const file of result.skipped ?? []) log.log(`skipped ${displayPath(file, io.cwd)} (no exported function returns a number)`);
+  reportSkipped(inputs, result, log, io);
   return result;
+}
+
+/**
+ * Files with nothing to differentiate: noted for a file the user named, and
+ * only at --log-level debug for one a glob matched, as are the functions
+ * skipped there, each with its first diagnostic.
+ */
+function reportSkipped(inputs: RunInput[], result: GenerateResult, log: Log, io: CliIo): void {
+  const matched = new Set(inputs.flatMap((input) => (typeof input !== "string" && input.matched ? [input.path] : [])));
+  for (const { sourcePath, name, diagnostics } of result.skippedFunctions ?? []) {
+    const d = diagnostics[0];
+    const why = d ? `: ${d.code} at ${displayPath(d.file, io.cwd)}:${d.line}:${d.column}: ${d.message}` : "";
+    log.debug(`skipped ${name} in ${displayPath(sourcePath, io.cwd)}${why}`);
+  }
+  for (const file of result.skipped ?? []) {
+    const line = `skipped ${displayPath(file, io.cwd)} (${result.skippedFunctions?.some((fn) => fn.sourcePath === file) ? "no function can be differentiated" : "no exported function returns a number"})`;
+    if (matched.has(file)) log.debug(line);
+    else log.log(line);
+  }
 }
 
 /**

@@ -39,7 +39,7 @@ export const fakeGenerate: CliIo["generate"] = async (inputs, options) => {
   for (const [done, input] of inputs.entries()) {
     const sourcePath = typeof input === "string" ? input : input.path;
     options?.progress?.(done, inputs.length, sourcePath);
-    const source = typeof input === "string" ? readFileSync(input, "utf8") : input.text;
+    const source = typeof input === "string" ? readFileSync(input, "utf8") : (input.text ?? readFileSync(input.path, "utf8"));
     const bad = source.indexOf("bad");
     if (bad >= 0) {
       result.diagnostics.push(diagnosticAt(sourcePath, source, bad));
