@@ -9,11 +9,12 @@ import path from "node:path";
 import { reverseMode } from "./ad/reverse.js";
 import { analyseActivity } from "./ad/activity.js";
 import { DiagnosticError, type Diagnostic } from "./diagnostics.js";
+import { readTsconfig } from "./config/tsconfig.js";
 import { emitGradient, helpers } from "./emit/emit.js";
 import { formatOutput, type PrettierChoice } from "./format-output.js";
 import { fence, fenceMatched, isOptedIn, type SkippedFunction } from "./frontend/fence.js";
 import { lowerFunction } from "./frontend/lower.js";
-import { loadSource, preloadSources, syntaxDiagnostics } from "./frontend/source.js";
+import { loadSource, preloadSources, syntaxDiagnostics, useCompilerOptions } from "./frontend/source.js";
 import { explicitWrt } from "./frontend/wrt.js";
 import { parameterWrites } from "./frontend/writes.js";
 import { printFunc } from "./ir/print.js";
@@ -38,6 +39,12 @@ export interface GenerateOptions {
    * when there is none; `"defaults"`; or explicit prettier options.
    */
   prettier?: PrettierChoice;
+  /**
+   * A tsconfig.json whose module resolution (`paths`, `baseUrl`, `module`,
+   * `moduleResolution`, ...) and `strict` the inputs are compiled with;
+   * without one, adgen's own (NodeNext, strict).
+   */
+  tsconfig?: string;
   /** Called as each input's turn comes (`done` inputs of `total` are finished): the CLI's progress line. */
   progress?: (done: number, total: number, sourcePath: string) => void;
 }
@@ -75,6 +82,7 @@ export function outputPathFor(sourcePath: string): string {
 /** Differentiate the exported number-returning functions of each input. Never touches the disk except to read inputs. */
 export async function generate(inputs: GenerateInput[], options: GenerateOptions = {}): Promise<GenerateResult> {
   const result: GenerateResult = { outputs: [], diagnostics: [], ir: [], skipped: [], skippedFunctions: [] };
+  useCompilerOptions(options.tsconfig ? readTsconfig(options.tsconfig).options : {});
   const matched = inputs.map((input) => typeof input !== "string" && input.matched === true);
   const sources = preloadSources(inputs.map((input) => (typeof input === "string" ? { path: input } : input)));
   for (const [done, { path: sourcePath, text: sourceText }] of sources.entries()) {

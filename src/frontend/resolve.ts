@@ -32,10 +32,17 @@ export function isStopGradient(call: Node & { getExpression(): Node }): boolean 
   return imported?.module === RUNTIME_MODULE && imported.name === "stopGradient";
 }
 
-/** Whether the module a name is imported from is one of the project's own files (a relative path). */
+/**
+ * Whether the module a name is imported from is one of the project's own
+ * files: a relative path, or a `paths` alias of the tsconfig that leads to a
+ * source outside node_modules.
+ */
 export function isRelativeImport(node: Node): boolean {
   const imported = importOf(node);
-  return !!imported && isRelativeSpecifier(imported.module);
+  if (!imported) return false;
+  if (isRelativeSpecifier(imported.module)) return true;
+  const file = declarationOf(node)?.getSourceFile();
+  return !!file && !file.isDeclarationFile() && !file.isInNodeModules() && !file.isFromExternalLibrary();
 }
 
 /** The function declaration a callee names (in this file or imported from another), if it is one. */
