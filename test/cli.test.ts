@@ -219,7 +219,7 @@ describe("--emit-ir", () => {
 
 describe("usage errors: one line on stderr, exit 2", () => {
   it.each([
-    { name: "no inputs", argv: [], stderr: "adgen: error: missing required argument 'files'\n" },
+    { name: "no inputs, no configuration and no tsconfig.json", argv: [], stderr: "adgen: error: no input files: name files or globs, or give 'include' in adgen.config.ts, or run where a tsconfig.json lists them\n" },
     { name: "an unknown flag", argv: ["--chek", "seed.ts"], stderr: "adgen: error: unknown option '--chek' (Did you mean --check?)\n" },
     { name: "a missing file", argv: ["nope.ts"], stderr: "adgen: error: file not found: nope.ts\n" },
     { name: "a glob matching nothing", argv: ["src/**/*.ts"], stderr: "adgen: error: no files match src/**/*.ts\n" },
@@ -237,7 +237,7 @@ describe("usage errors: one line on stderr, exit 2", () => {
   it("--help prints usage to stdout and exits 0", async () => {
     const run = await adgen(tempDir(), ["--help"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Usage: adgen \[options\] \[command\] <files\.\.\.>/);
+    expect(run.stdout).toMatch(/^Usage: adgen \[options\] \[command\] \[files\.\.\.\]/);
     expect(run.stdout).toContain("--emit-ir");
     expect(run.stderr).toBe("");
   });

@@ -16,6 +16,10 @@ export interface RunFlags {
   pretty: boolean;
   /** `--color` / `--no-color`; undefined leaves it to picocolors' detection. */
   color?: boolean;
+  /** `-p`: the tsconfig.json (or its directory). */
+  project?: string;
+  /** `--config`: the configuration file. */
+  config?: string;
 }
 
 export interface VerifyFlags {
@@ -83,7 +87,7 @@ export function parseArgs(argv: string[], stdout: Output, stderr: Output): Invoc
     })
     .helpCommand(false)
     .version(packageVersion(), "-v, --version", "print the version and exit")
-    .argument("<files...>", "TypeScript source files or globs");
+    .argument("[files...]", "TypeScript source files or globs (default: include of adgen.config.ts, else the tsconfig's files)");
   addRunOptions(program).action((patterns: string[], options: RunOptionValues) => {
     invocation = { kind: "run", patterns, flags: runFlags(options) };
   });
@@ -120,6 +124,8 @@ interface RunOptionValues {
   quiet?: boolean;
   pretty: boolean;
   color?: boolean;
+  project?: string;
+  config?: string;
 }
 
 function addRunOptions(program: Command): Command {
@@ -132,6 +138,8 @@ function addRunOptions(program: Command): Command {
     .addOption(new Option("--log-level <level>", "what to print: silent, error, warn, log or debug (why files were skipped)").choices(LOG_LEVELS).conflicts("quiet"))
     .option("-q, --quiet", "print only warnings and errors (--log-level warn)")
     .addOption(new Option("--pretty <bool>", "false: one line per diagnostic, file(line,col): error ADGnnnn: message").argParser(boolean).default(true))
+    .option("-p, --project <tsconfig>", "the tsconfig.json (or its directory) for module resolution, strict and the default files")
+    .option("--config <file>", "the configuration file (default: adgen.config.ts or another, found from the working directory up)")
     .option("--color", "colour the output (as FORCE_COLOR)")
     .option("--no-color", "do not colour the output (as NO_COLOR)")
     .addHelpText("after", HELP_FOOTER);
@@ -140,7 +148,8 @@ function addRunOptions(program: Command): Command {
 function runFlags(options: RunOptionValues): RunFlags {
   const mode = options.check ? "check" : options.listDifferent ? "list-different" : options.emitIr ? "emit-ir" : "write";
   const logLevel = options.logLevel ?? (options.quiet ? "warn" : "log");
-  return { mode, logLevel, pretty: options.pretty, ...(options.color === undefined ? {} : { color: options.color }) };
+  const { pretty, color, project, config } = options;
+  return { mode, logLevel, pretty, ...(color === undefined ? {} : { color }), ...(project ? { project } : {}), ...(config ? { config } : {}) };
 }
 
 /** `--pretty` alone means `--pretty true`, as for tsc. */

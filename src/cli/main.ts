@@ -1,8 +1,10 @@
+import { ConfigError } from "../config/tsconfig.js";
 import { parseArgs } from "./args.js";
 import { ExitCode, UsageError } from "./exit.js";
 import { displayPath } from "./format.js";
 import { type Input, resolveInputs } from "./inputs.js";
 import { type CliIo, processIo } from "./io.js";
+import { openProject, projectInputs } from "./project.js";
 import { run } from "./run.js";
 import { verify } from "./verify.js";
 
@@ -17,13 +19,17 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<Exi
   try {
     const invocation = parseArgs(argv, cli.stdout, cli.stderr);
     if (invocation.kind === "exit") return invocation.code;
-    inputs = await resolveInputs(invocation.patterns, cli.cwd);
-    if (invocation.kind === "verify") return await verify(inputs.map((input) => input.path), invocation.flags, cli);
-    if (invocation.flags.color !== undefined) cli.color = invocation.flags.color;
-    const { mode, logLevel, pretty } = invocation.flags;
-    return await run(inputs, mode, cli, { logLevel, pretty });
+    if (invocation.kind === "verify") {
+      inputs = await resolveInputs(invocation.patterns, cli.cwd);
+      return await verify(inputs.map((input) => input.path), invocation.flags, cli);
+    }
+    const { flags } = invocation;
+    if (flags.color !== undefined) cli.color = flags.color;
+    const project = await openProject(flags, cli.cwd);
+    inputs = await projectInputs(invocation.patterns, project, cli.cwd);
+    return await run(inputs, flags.mode, cli, { logLevel: flags.logLevel, pretty: flags.pretty, generate: project.generate });
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
       cli.stderr.write(`adgen: error: ${error.message}\n`);
       return ExitCode.Usage;
     }
