@@ -6,6 +6,7 @@
  *     --(reverse mode, DCE)--> gradient IR --(emit)--> TypeScript --(prettier)--> text
  */
 import path from "node:path";
+import type { SourceFile } from "ts-morph";
 import { reverseMode } from "./ad/reverse.js";
 import { analyseActivity } from "./ad/activity.js";
 import { DiagnosticError, type Diagnostic } from "./diagnostics.js";
@@ -14,7 +15,7 @@ import { emitGradient, helpers } from "./emit/emit.js";
 import { formatOutput, type PrettierChoice } from "./format-output.js";
 import { fence, fenceMatched, isOptedIn, type SkippedFunction } from "./frontend/fence.js";
 import { lowerFunction } from "./frontend/lower.js";
-import { loadSource, preloadSources, syntaxDiagnostics, useCompilerOptions } from "./frontend/source.js";
+import { loadSource, preloadSources, projectFiles, syntaxDiagnostics, useCompilerOptions } from "./frontend/source.js";
 import { explicitWrt } from "./frontend/wrt.js";
 import { parameterWrites } from "./frontend/writes.js";
 import { printFunc } from "./ir/print.js";
@@ -66,6 +67,8 @@ export interface GenerateResult {
   ir: { sourcePath: string; text: string }[];
   /** Inputs with no exported function returning a number: nothing to differentiate, no output. */
   skipped: string[];
+  /** Per input: the project files it imports, directly or not (what a watcher must watch besides the input). */
+  imports?: { sourcePath: string; files: string[] }[];
   /** Functions of `matched` inputs that were skipped because they cannot be differentiated, and why. */
   skippedFunctions?: { sourcePath: string; name: string; diagnostics: Diagnostic[] }[];
 }
@@ -81,14 +84,16 @@ export function outputPathFor(sourcePath: string): string {
 
 /** Differentiate the exported number-returning functions of each input. Never touches the disk except to read inputs. */
 export async function generate(inputs: GenerateInput[], options: GenerateOptions = {}): Promise<GenerateResult> {
-  const result: GenerateResult = { outputs: [], diagnostics: [], ir: [], skipped: [], skippedFunctions: [] };
+  const result: GenerateResult = { outputs: [], diagnostics: [], ir: [], skipped: [], imports: [], skippedFunctions: [] };
   useCompilerOptions(options.tsconfig ? readTsconfig(options.tsconfig).options : {});
   const matched = inputs.map((input) => typeof input !== "string" && input.matched === true);
   const sources = preloadSources(inputs.map((input) => (typeof input === "string" ? { path: input } : input)));
   for (const [done, { path: sourcePath, text: sourceText }] of sources.entries()) {
     options.progress?.(done, sources.length, sourcePath);
     const skipped: SkippedFunction[] | undefined = matched[done] ? [] : undefined;
-    const compiled = compileFile(sourcePath, sourceText, skipped);
+    const sf = loadSource(sourcePath, sourceText);
+    result.imports!.push({ sourcePath, files: projectFiles(sf).slice(1).map((file) => file.getFilePath()) });
+    const compiled = compileFile(sourcePath, sf, skipped);
     for (const fn of skipped ?? []) result.skippedFunctions!.push({ sourcePath, ...fn });
     if ("diagnostics" in compiled) {
       result.diagnostics.push(...compiled.diagnostics);
@@ -106,8 +111,7 @@ export async function generate(inputs: GenerateInput[], options: GenerateOptions
 }
 
 /** `skipped`, for a matched input: where the functions that cannot be differentiated go instead of the diagnostics. */
-function compileFile(sourcePath: string, text: string | undefined, skipped?: SkippedFunction[]): { code: string; ir: string; functions: number } | { diagnostics: Diagnostic[] } {
-  const sf = loadSource(sourcePath, text);
+function compileFile(sourcePath: string, sf: SourceFile, skipped?: SkippedFunction[]): { code: string; ir: string; functions: number } | { diagnostics: Diagnostic[] } {
   const syntax = syntaxDiagnostics(sourcePath, sf);
   if (syntax.length) return { diagnostics: syntax };
   const checked = skipped ? fenceMatched(sourcePath, sf, skipped) : fence(sourcePath, sf);
