@@ -5,7 +5,7 @@
  * (`@adgen`, `@wrt`), in which case its diagnostics are errors again;
  * `@adgen-ignore` opts a function out anywhere. With the real compiler.
  */
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { tsImport } from "tsx/esm/api";
 import { describe, expect, it } from "vitest";
@@ -80,6 +80,21 @@ describe("files matched by a glob", () => {
     expect(run.stderr).toMatch(/^src\/tagged\.ts:3:\d+ - error ADG1004: /m);
     expect(run.stderr).toMatch(/^src\/wrt\.ts:3:\d+ - error ADG1004: /m);
     expect(run.stderr).toMatch(/\nFound \d+ errors in 2 files\.\n$/);
+  }, 60_000);
+
+  it("report a function whose gradient the output already holds: it could be differentiated, so it is meant", async () => {
+    const dir = inProject(files);
+    await adgen(dir, ["src/**/*.ts"], { generate });
+    // Idempotent: the skipped clampLabel is not in the output, so it stays quiet.
+    expect(await adgen(dir, ["src/**/*.ts"], { generate })).toEqual({ code: 0, stdout: "unchanged src/loss.grad.ts\nunchanged src/mixed.grad.ts\n", stderr: "" });
+    const before = read(dir, "src/mixed.grad.ts");
+    writeFileSync(path.join(dir, "src/mixed.ts"), files["src/mixed.ts"].replace("0.5 * k * x * x", "0.5 * k * Number(x.toFixed(3)) ** 2"));
+    const run = await adgen(dir, ["src/**/*.ts"], { generate });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("unchanged src/loss.grad.ts\n");
+    expect(run.stderr).toMatch(/^src\/mixed\.ts:2:\d+ - error ADG1004: /m);
+    expect(run.stderr).not.toContain("clampLabel");
+    expect(read(dir, "src/mixed.grad.ts")).toBe(before);
   }, 60_000);
 });
 

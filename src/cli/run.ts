@@ -6,7 +6,8 @@ import { displayPath } from "./format.js";
 import type { CliIo } from "./io.js";
 import { Log, type LogLevel, shows } from "./log.js";
 import { ErrorReport } from "./report.js";
-import { check, write } from "./write.js";
+import { reportSkipped, withRegressions } from "./skipped.js";
+import { check, write, type WrittenFile } from "./write.js";
 
 const REFUSAL = `refusing to overwrite a file that adgen did not generate (it does not start with "${GENERATED_HEADER_PREFIX.trim()}"); move or delete it first`;
 
@@ -30,7 +31,7 @@ export async function run(inputs: RunInput[], mode: Mode, io: CliIo, options: Ru
 
   let staleCount = 0;
   if (mode === "emit-ir") printIr(result.ir, inputs.length > 1, io);
-  else if (mode === "write") await writeOutputs(result.outputs, report, io, log);
+  else if (mode === "write") logWritten(await writeOutputs(result.outputs, report), log, io);
   else staleCount = await checkOutputs(result.outputs, mode, report, io, log);
 
   if (staleCount > 0 && mode === "check") log.warn(`adgen: ${staleCount} out-of-date output${staleCount === 1 ? "" : "s"}; run adgen without --check to update`);
@@ -43,8 +44,15 @@ export async function run(inputs: RunInput[], mode: Mode, io: CliIo, options: Ru
  * closing summary. Returns the sources whose gradient file is now up to date.
  */
 export async function regenerate(inputs: RunInput[], report: ErrorReport, io: CliIo, options: RunOptions = {}): Promise<string[]> {
+  const { written } = await generateAndWrite(inputs, report, io, options);
+  logWritten(written, new Log(io, options.logLevel), io);
+  return written.filter((file) => file.status === "wrote" || file.status === "unchanged").map((file) => file.sourcePath);
+}
+
+/** Generates and writes the outputs, reporting errors into `report`; returns what generate() and write() gave. */
+export async function generateAndWrite(inputs: RunInput[], report: ErrorReport, io: CliIo, options: RunOptions = {}): Promise<{ result: GenerateResult; written: WrittenFile[] }> {
   const result = await generateReporting(inputs, "write", report, io, options);
-  return writeOutputs(result.outputs, report, io, new Log(io, options.logLevel));
+  return { result, written: await writeOutputs(result.outputs, report) };
 }
 
 /** Reports the diagnostics; a DiagnosticError thrown by generate() is a user-input problem like any returned diagnostic. */
@@ -60,28 +68,10 @@ async function generateReporting(inputs: RunInput[], mode: Mode, report: ErrorRe
   } finally {
     progress?.clear();
   }
+  result = await withRegressions(result);
   for (const d of result.diagnostics) report.diagnostic(d);
   reportSkipped(inputs, result, log, io);
   return result;
-}
-
-/**
- * Files with nothing to differentiate: noted for a file the user named, and
- * only at --log-level debug for one a glob matched, as are the functions
- * skipped there, each with its first diagnostic.
- */
-function reportSkipped(inputs: RunInput[], result: GenerateResult, log: Log, io: CliIo): void {
-  const matched = new Set(inputs.flatMap((input) => (typeof input !== "string" && input.matched ? [input.path] : [])));
-  for (const { sourcePath, name, diagnostics } of result.skippedFunctions ?? []) {
-    const d = diagnostics[0];
-    const why = d ? `: ${d.code} at ${displayPath(d.file, io.cwd)}:${d.line}:${d.column}: ${d.message}` : "";
-    log.debug(`skipped ${name} in ${displayPath(sourcePath, io.cwd)}${why}`);
-  }
-  for (const file of result.skipped ?? []) {
-    const line = `skipped ${displayPath(file, io.cwd)} (${result.skippedFunctions?.some((fn) => fn.sourcePath === file) ? "no function can be differentiated" : "no exported function returns a number"})`;
-    if (matched.has(file)) log.debug(line);
-    else log.log(line);
-  }
 }
 
 /**
@@ -102,19 +92,21 @@ function progressLine(total: number, io: CliIo, level: LogLevel): { show: (done:
   };
 }
 
-/** Returns the sources whose output is fresh or was written. */
-async function writeOutputs(outputs: GeneratedFile[], report: ErrorReport, io: CliIo, log: Log): Promise<string[]> {
-  const upToDate: string[] = [];
-  for (const file of await write(outputs)) {
-    const shown = displayPath(file.outputPath, io.cwd);
+/** Writes the outputs and reports the refusals and failures. */
+async function writeOutputs(outputs: GeneratedFile[], report: ErrorReport): Promise<WrittenFile[]> {
+  const written = await write(outputs);
+  for (const file of written) {
     if (file.status === "refused") report.fileError(file.outputPath, REFUSAL);
     else if (file.status === "error") report.fileError(file.outputPath, `cannot write: ${file.error}`);
-    else {
-      log.log(`${file.status} ${shown}`);
-      upToDate.push(file.sourcePath);
-    }
   }
-  return upToDate;
+  return written;
+}
+
+/** `wrote x` / `unchanged y` for each output written or found current. */
+export function logWritten(written: WrittenFile[], log: Log, io: CliIo): void {
+  for (const file of written) {
+    if (file.status === "wrote" || file.status === "unchanged") log.log(`${file.status} ${displayPath(file.outputPath, io.cwd)}`);
+  }
 }
 
 /**
