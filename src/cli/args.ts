@@ -20,6 +20,8 @@ export interface RunFlags {
   project?: string;
   /** `--config`: the configuration file. */
   config?: string;
+  /** `--watch`: regenerate on every change until stopped. */
+  watch: boolean;
 }
 
 export interface VerifyFlags {
@@ -126,6 +128,7 @@ interface RunOptionValues {
   color?: boolean;
   project?: string;
   config?: string;
+  watch?: boolean;
 }
 
 function addRunOptions(program: Command): Command {
@@ -135,6 +138,7 @@ function addRunOptions(program: Command): Command {
     .addOption(new Option("--check", "write nothing; list outputs that are stale or missing and exit 1 if there are any").conflicts(others("check")))
     .addOption(new Option("-l, --list-different", "write nothing; print the paths of outputs that would change and exit 1 if there are any").conflicts(others("listDifferent")))
     .addOption(new Option("--emit-ir", "print the IR of every differentiated function instead of writing files").conflicts(others("emitIr")))
+    .addOption(new Option("-w, --watch", "write the outputs, then regenerate them when an input or a file it imports changes, until stopped").conflicts(modes))
     .addOption(new Option("--log-level <level>", "what to print: silent, error, warn, log or debug (why files were skipped)").choices(LOG_LEVELS).conflicts("quiet"))
     .option("-q, --quiet", "print only warnings and errors (--log-level warn)")
     .addOption(new Option("--pretty <bool>", "false: one line per diagnostic, file(line,col): error ADGnnnn: message").argParser(boolean).default(true))
@@ -149,7 +153,7 @@ function runFlags(options: RunOptionValues): RunFlags {
   const mode = options.check ? "check" : options.listDifferent ? "list-different" : options.emitIr ? "emit-ir" : "write";
   const logLevel = options.logLevel ?? (options.quiet ? "warn" : "log");
   const { pretty, color, project, config } = options;
-  return { mode, logLevel, pretty, ...(color === undefined ? {} : { color }), ...(project ? { project } : {}), ...(config ? { config } : {}) };
+  return { mode, logLevel, pretty, watch: options.watch === true, ...(color === undefined ? {} : { color }), ...(project ? { project } : {}), ...(config ? { config } : {}) };
 }
 
 /** `--pretty` alone means `--pretty true`, as for tsc. */

@@ -4,8 +4,9 @@ import { ExitCode, UsageError } from "./exit.js";
 import { displayPath } from "./format.js";
 import { type Input, resolveInputs } from "./inputs.js";
 import { type CliIo, processIo } from "./io.js";
-import { openProject, projectInputs } from "./project.js";
-import { run } from "./run.js";
+import { openProject, type Project, projectInputs } from "./project.js";
+import { run, type RunOptions } from "./run.js";
+import { watch } from "../watch/watch.js";
 import { verify } from "./verify.js";
 
 /**
@@ -26,8 +27,10 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<Exi
     const { flags } = invocation;
     if (flags.color !== undefined) cli.color = flags.color;
     const project = await openProject(flags, cli.cwd);
+    const options = { logLevel: flags.logLevel, pretty: flags.pretty, generate: project.generate };
+    if (flags.watch) return await watchUntilStopped(invocation.patterns, project, cli, options);
     inputs = await projectInputs(invocation.patterns, project, cli.cwd);
-    return await run(inputs, flags.mode, cli, { logLevel: flags.logLevel, pretty: flags.pretty, generate: project.generate });
+    return await run(inputs, flags.mode, cli, options);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
       cli.stderr.write(`adgen: error: ${error.message}\n`);
@@ -36,6 +39,19 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<Exi
     reportInternalError(error, inputs, cli);
     return ExitCode.Internal;
   }
+}
+
+/** `--watch`: runs until SIGINT (Ctrl-C) or SIGTERM, then exits 0. */
+async function watchUntilStopped(patterns: string[], project: Project, io: CliIo, options: RunOptions): Promise<ExitCode> {
+  const watching = watch(patterns, project, io, options);
+  const stopped = new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await watching.ready;
+  await stopped;
+  await watching.close();
+  return ExitCode.Success;
 }
 
 function reportInternalError(error: unknown, inputs: Input[], io: CliIo): void {
