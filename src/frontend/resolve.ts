@@ -26,10 +26,17 @@ function importOf(node: Node): { module: string; name: string } | undefined {
   return undefined;
 }
 
-/** Whether `call` is `stopGradient(x)` imported from adgen's runtime module. */
+/**
+ * Whether `call` is a stop-gradient: `stopGradient(x)` imported from adgen's
+ * runtime module, or a call of a function declared with the JSDoc tag
+ * `@stopGradient` (in this file, or imported), which code that runs without
+ * adgen installed declares for itself.
+ */
 export function isStopGradient(call: Node & { getExpression(): Node }): boolean {
   const imported = importOf(call.getExpression());
-  return imported?.module === RUNTIME_MODULE && imported.name === "stopGradient";
+  if (imported?.module === RUNTIME_MODULE && imported.name === "stopGradient") return true;
+  const decl = declarationOf(call.getExpression());
+  return !!decl && Node.isFunctionDeclaration(decl) && decl.getJsDocs().some((doc) => doc.getTags().some((tag) => tag.getTagName() === "stopGradient"));
 }
 
 /**
