@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { tsImport } from "tsx/esm/api";
 import { describe, expect, it } from "vitest";
+import { type CliIo, stderrColor } from "../src/cli/io.js";
 import { generate } from "../src/generate.js";
 import { gradcheck } from "../src/verify/index.js";
 import { adgen, generatedText, type Run, spawnCli } from "./build/cli-harness.js";
@@ -168,18 +169,20 @@ describe("colour", () => {
     expect(hasEscape((await run({ FORCE_COLOR: "1" }, { argv: ["--no-color"], stderrIsTTY: true })).stderr)).toBe(false);
   });
 
-  it("in the built CLI agrees with picocolors.isColorSupported in the same environment", () => {
-    const dir = tempProject({ "broken.ts": broken });
+  it("agrees with picocolors.isColorSupported in a process with the same environment", () => {
     const picocolors = path.join(repoRoot, "node_modules", "picocolors", "picocolors.js");
-    const environments: Record<string, string>[] = [{}, { FORCE_COLOR: "1" }, { NO_COLOR: "1" }, { FORCE_COLOR: "1", NO_COLOR: "1" }, { CI: "1" }];
+    const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !["NO_COLOR", "FORCE_COLOR", "CI", "TERM"].includes(name)));
+    const environments: Record<string, string>[] = [{}, { FORCE_COLOR: "1" }, { NO_COLOR: "1" }, { FORCE_COLOR: "1", NO_COLOR: "1" }, { CI: "1" }, { TERM: "dumb" }];
     for (const env of environments) {
-      const cli = spawnCli(dir, ["broken.ts"], env);
-      const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !["NO_COLOR", "FORCE_COLOR", "CI", "TERM"].includes(name)));
-      const detected = spawnSync(process.execPath, ["-e", `process.stdout.write(String(require(${JSON.stringify(picocolors)}).isColorSupported))`], {
-        encoding: "utf8",
-        env: { ...base, ...env },
-      });
-      expect({ env, colour: hasEscape(cli.stderr) }).toEqual({ env, colour: detected.stdout === "true" });
+      const detected = spawnSync(process.execPath, ["-e", `process.stdout.write(String(require(${JSON.stringify(picocolors)}).isColorSupported))`], { encoding: "utf8", env: { ...base, ...env } });
+      const io = { stdout: { write: () => true }, stderr: { write: () => true }, cwd: ".", env, generate } as CliIo;
+      expect({ env, colour: stderrColor(io) }).toEqual({ env, colour: detected.stdout === "true" });
     }
+  });
+
+  it("is on in the built CLI with FORCE_COLOR, its output piped", () => {
+    const cli = spawnCli(tempProject({ "broken.ts": broken }), ["broken.ts"], { FORCE_COLOR: "1" });
+    expect(cli.status).toBe(1);
+    expect(hasEscape(cli.stderr)).toBe(true);
   }, 60_000);
 });

@@ -48,15 +48,18 @@ whose content would not change are left untouched, and an existing
 <name>.grad.ts that adgen did not generate is never overwritten.
 
 Inputs are .ts, .mts and .cts files; <name>.mts gives <name>.grad.mts and
-<name>.cts gives <name>.grad.cts. --emit-ir prints the IR and writes no
-files; --check, --list-different and --emit-ir exclude each other.
+<name>.cts gives <name>.grad.cts. In a file a glob (or the configuration's
+include, or the tsconfig) matched, functions that cannot be differentiated
+are skipped unless tagged @adgen or @wrt; in a named file they are errors.
+--emit-ir prints the IR and writes no files; --check, --list-different,
+--emit-ir and --watch exclude each other.
 
 Exit codes: 0 success; 1 diagnostics, stale outputs (--check,
 --list-different) or a refused overwrite; 2 usage or internal error.
 
 Environment: NO_COLOR disables colour and FORCE_COLOR forces it (otherwise
-colour is on when stdout is a terminal); ADGEN_DEBUG prints the stack trace
-of an internal error.`;
+colour is on for a terminal, or when CI is set); ADGEN_DEBUG prints the
+stack trace of an internal error.`;
 
 const VERIFY_HELP_FOOTER = `
 First regenerates stale outputs, as adgen <files> does (not with
@@ -139,7 +142,7 @@ function addRunOptions(program: Command): Command {
     .addOption(new Option("-l, --list-different", "write nothing; print the paths of outputs that would change and exit 1 if there are any").conflicts(others("listDifferent")))
     .addOption(new Option("--emit-ir", "print the IR of every differentiated function instead of writing files").conflicts(others("emitIr")))
     .addOption(new Option("-w, --watch", "write the outputs, then regenerate them when an input or a file it imports changes, until stopped").conflicts(modes))
-    .addOption(new Option("--log-level <level>", "what to print: silent, error, warn, log or debug (why files were skipped)").choices(LOG_LEVELS).conflicts("quiet"))
+    .addOption(new Option("--log-level <level>", "what to print; debug also says why files and functions a glob matched were skipped").choices(LOG_LEVELS).conflicts("quiet"))
     .option("-q, --quiet", "print only warnings and errors (--log-level warn)")
     .addOption(new Option("--pretty <bool>", "false: one line per diagnostic, file(line,col): error ADGnnnn: message").argParser(boolean).default(true))
     .option("-p, --project <tsconfig>", "the tsconfig.json (or its directory) for module resolution, strict and the default files")
