@@ -10,15 +10,16 @@ import path from "node:path";
 import { createUnplugin, type UnpluginContext } from "unplugin";
 import { ts } from "ts-morph";
 import { formatDiagnostic } from "../cli/format.js";
-import { findTsconfig } from "../config/tsconfig.js";
-import { generate, type GenerateResult } from "../generate.js";
+import { openProject } from "../cli/project.js";
+import { generate, type GenerateOptions, type GenerateResult } from "../generate.js";
 import { GRADIENT_ID, gradientId, sourceOfGradient } from "./ids.js";
 
 export interface AdgenPluginOptions {
   /**
    * The tsconfig.json whose module resolution and `strict` the sources are
-   * compiled with; `false` for adgen's own. Default: the nearest one from the
-   * working directory up.
+   * compiled with; `false` for adgen's own. Default: as the CLI chooses it,
+   * the `tsconfig` of adgen.config.ts, else the nearest tsconfig.json from the
+   * project root up.
    */
   tsconfig?: string | false;
 }
@@ -27,13 +28,21 @@ const NAME = "adgen";
 
 export const unplugin = createUnplugin<AdgenPluginOptions | undefined>((options = {}) => {
   let root = process.cwd();
-  const tsconfig = options.tsconfig === false ? undefined : options.tsconfig ? path.resolve(options.tsconfig) : findTsconfig(root);
+  let generateOptions: Promise<GenerateOptions> | undefined;
+  // The module is transpiled for the bundle, so its formatting does not matter: prettier's defaults, resolved for nothing.
+  const projectOptions = async (): Promise<GenerateOptions> => {
+    if (options.tsconfig === false) return { prettier: "defaults" };
+    if (options.tsconfig) return { prettier: "defaults", tsconfig: path.resolve(root, options.tsconfig) };
+    const { tsconfig } = (await openProject({}, root)).generate;
+    return { prettier: "defaults", ...(tsconfig ? { tsconfig } : {}) };
+  };
   /** Generated module id -> its source. */
   const sources = new Map<string, string>();
   let queue: Promise<unknown> = Promise.resolve();
   // generate() shares one TypeScript program: one compilation at a time.
   const compile = (source: string) => {
-    const next = queue.then(() => generate([source], tsconfig ? { tsconfig } : {}));
+    generateOptions ??= projectOptions();
+    const next = queue.then(async () => generate([source], await generateOptions));
     queue = next.catch(() => undefined);
     return next;
   };

@@ -19,7 +19,7 @@ import { rollup } from "rollup";
 import webpack from "webpack";
 import { describe, expect, it } from "vitest";
 import { gradcheck } from "../../src/verify/index.js";
-import { read, tempProject } from "./temp.js";
+import { read, tempProject, writeFiles } from "./temp.js";
 
 const loss = 'import { shift } from "./shift.js";\n\nexport function f(x: number): number {\n  return x * x + shift(x);\n}\n';
 const shift = "export function shift(x: number): number {\n  return x;\n}\n";
@@ -89,6 +89,36 @@ describe("adgen/rollup", () => {
     const error = (await rollup({ input: path.join(dir, "src/main.js"), plugins: [rollupPlugin(options)] }).catch((e: unknown) => e)) as Error & { plugin?: string; loc?: { line: number } };
     expect(error.message).toMatch(/error ADG1009: cannot find name 'y'/);
     expect({ plugin: error.plugin, line: error.loc?.line }).toEqual({ plugin: "adgen", line: 4 });
+  }, 60_000);
+});
+
+describe("the plugin's tsconfig", () => {
+  const aliased = loss.replace('"./shift.js"', '"@lib/shift"');
+  const tsconfig = JSON.stringify({ compilerOptions: { module: "ESNext", moduleResolution: "bundler", paths: { "@lib/*": ["../src/*"] } } });
+  const bundle = async (dir: string, plugin = rollupPlugin()) => {
+    const built = await rollup({ input: path.join(dir, "src/main.js"), plugins: [plugin] });
+    await built.write({ file: path.join(dir, "out/rollup.mjs"), format: "es" });
+    return (await import(pathToFileURL(path.join(dir, "out/rollup.mjs")).href)) as Bundle;
+  };
+
+  it("is the one adgen.config's tsconfig names, as for the CLI, found from the working directory", async () => {
+    const dir = project(aliased);
+    writeFiles(dir, { "config/tsconfig.paths.json": tsconfig, "adgen.config.json": '{ "tsconfig": "config/tsconfig.paths.json" }' });
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expectWorking(await bundle(dir), dir);
+    } finally {
+      process.chdir(cwd);
+    }
+  }, 60_000);
+
+  it("is the one the option names, and without it the alias is not resolved", async () => {
+    const dir = project(aliased);
+    writeFiles(dir, { "config/tsconfig.paths.json": tsconfig });
+    expectWorking(await bundle(dir, rollupPlugin({ tsconfig: path.join(dir, "config/tsconfig.paths.json") })), dir);
+    const error = (await bundle(project(aliased), rollupPlugin({ tsconfig: false })).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/error ADG1010: /);
   }, 60_000);
 });
 
