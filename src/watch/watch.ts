@@ -30,11 +30,11 @@ export interface Watching {
 const SETTLE_MS = 50;
 
 export function watch(patterns: string[], project: Project, io: CliIo, options: RunOptions): Watching {
-  const session = new WatchSession(patterns, project, io, options);
-  return { ready: session.start(), close: () => session.close() };
+  const loop = new WatchLoop(patterns, project, io, options);
+  return { ready: loop.start(), close: () => loop.close() };
 }
 
-class WatchSession {
+class WatchLoop {
   private inputs: Input[] = [];
   /** Per input, the project files it imports. */
   private readonly imports = new Map<string, string[]>();
