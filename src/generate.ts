@@ -11,15 +11,22 @@ import { reverseMode } from "./ad/reverse.js";
 import { analyseActivity } from "./ad/activity.js";
 import { DiagnosticError, type Diagnostic } from "./diagnostics.js";
 import { readTsconfig } from "./config/tsconfig.js";
-import { emitGradient, helpers } from "./emit/emit.js";
+import { emitGradient } from "./emit/emit.js";
+import { helperDeclarations, helperKinds, type Helper } from "./emit/helpers.js";
+import { ModuleNames } from "./emit/module-names.js";
 import { formatOutput, type PrettierChoice } from "./format-output.js";
-import { fence, fenceMatched, isOptedIn, type SkippedFunction } from "./frontend/fence.js";
+import { fence, fenceMatched, findEntries, isOptedIn, type SkippedFunction } from "./frontend/fence.js";
 import { lowerFunction } from "./frontend/lower.js";
-import { loadSource, preloadSources, projectFiles, syntaxDiagnostics, useCompilerOptions } from "./frontend/source.js";
+import { isScript, loadSource, preloadSources, projectFiles, syntaxDiagnostics, typeErrors, useCompilerOptions } from "./frontend/source.js";
 import { explicitWrt } from "./frontend/wrt.js";
 import { parameterWrites } from "./frontend/writes.js";
 import { printFunc } from "./ir/print.js";
 import type { Func } from "./ir/types.js";
+import { primitiveOf } from "./ir/primitives.js";
+import { isVectorValued } from "./ir/shape.js";
+import { walkOps } from "./ir/walk.js";
+import type { FunctionDeclaration } from "ts-morph";
+import type { Rules } from "./frontend/rules.js";
 import { eliminateDeadCode, forwardInvariantLoopState } from "./opt/dce.js";
 
 /**
@@ -114,30 +121,24 @@ export async function generate(inputs: GenerateInput[], options: GenerateOptions
 function compileFile(sourcePath: string, sf: SourceFile, skipped?: SkippedFunction[]): { code: string; ir: string; functions: number } | { diagnostics: Diagnostic[] } {
   const syntax = syntaxDiagnostics(sourcePath, sf);
   if (syntax.length) return { diagnostics: syntax };
+  // A script (no imports or exports) exports nothing to differentiate, and its
+  // top-level declarations would be global to the other inputs.
+  if (isScript(sf)) return { code: "", ir: "", functions: 0 };
+  const types = typeErrors(sourcePath, sf);
+  if (types.length && skipped && !findEntries(sf).some(isOptedIn)) {
+    // A matched file with TypeScript errors: none of its functions can be differentiated.
+    skipped.push(...findEntries(sf).map((entry) => ({ name: entry.getName() ?? "default", diagnostics: types })));
+    return { code: "", ir: "", functions: 0 };
+  }
+  if (types.length) return { diagnostics: types };
   const checked = skipped ? fenceMatched(sourcePath, sf, skipped) : fence(sourcePath, sf);
   if (checked.diagnostics.length) return { diagnostics: checked.diagnostics };
 
   const diagnostics: Diagnostic[] = [];
-  const functions: string[] = [];
-  const needed = new Set<string>();
-  /** Imports and declarations of external functions the gradients call. */
-  const headers = new Set<string>();
-  const irParts: string[] = [];
-  const fileName = path.basename(sourcePath);
+  const compiled: { primal: Func; gradient: Func }[] = [];
   for (const entry of checked.entries) {
     try {
-      const primal = lowerFunction(sourcePath, entry, checked.rules);
-      forwardInvariantLoopState(primal);
-      const writes = parameterWrites(sourcePath, entry, primal);
-      if (writes.length) throw new DiagnosticError(writes);
-      const wrt = leavesOfParameters(primal, explicitWrt(sourcePath, entry) ?? defaultWrt(primal));
-      const gradient = reverseMode(primal, wrt);
-      eliminateDeadCode(gradient);
-      irParts.push(printFunc(primal), printFunc(gradient));
-      const emitted = emitGradient(gradient, { primalName: primal.name, sourceFile: fileName, sourceLine: primal.loc?.line ?? 1 });
-      functions.push(emitted.code);
-      for (const h of emitted.helpers) needed.add(h);
-      for (const h of emitted.headers) headers.add(h);
+      compiled.push(differentiate(sourcePath, entry, checked.rules));
     } catch (e) {
       if (!(e instanceof DiagnosticError)) throw e;
       if (skipped && !isOptedIn(entry)) skipped.push({ name: entry.getName() ?? "default", diagnostics: e.diagnostics });
@@ -145,14 +146,61 @@ function compileFile(sourcePath: string, sf: SourceFile, skipped?: SkippedFuncti
     }
   }
   if (diagnostics.length) return { diagnostics };
+  const names = moduleNames(compiled.map((c) => c.gradient));
+  const fileName = path.basename(sourcePath);
+  const functions: string[] = [];
+  const needed = new Set<Helper>();
+  /** Imports and declarations of external functions the gradients call. */
+  const headers = new Set<string>();
+  for (const { primal, gradient } of compiled) {
+    const emitted = emitGradient(gradient, { primalName: primal.name, sourceFile: fileName, sourceLine: primal.loc?.line ?? 1, names });
+    functions.push(emitted.code);
+    for (const h of emitted.helpers) needed.add(h);
+    for (const h of emitted.headers) headers.add(h);
+  }
   const header = `${GENERATED_HEADER_PREFIX}${fileName}. DO NOT EDIT.`;
   // Declarations first, then functions, in a fixed order.
-  const support = Object.keys(helpers).filter((h) => needed.has(h)).map((h) => helpers[h]!);
+  const declarations = helperDeclarations(names.identifiers);
+  const support = helperKinds.filter((h) => needed.has(h)).map((h) => declarations[h]);
   return {
     code: [header, "", ...(headers.size ? [...mergeImports([...headers]), ""] : []), ...[...functions, ...support].map((f) => f + "\n")].join("\n"),
-    ir: irParts.join("\n"),
+    ir: compiled.flatMap((c) => [printFunc(c.primal), printFunc(c.gradient)]).join("\n"),
     functions: functions.length,
   };
+}
+
+/** The primal and gradient IR of one exported function (throws DiagnosticError). */
+function differentiate(sourcePath: string, entry: FunctionDeclaration, rules: Rules): { primal: Func; gradient: Func } {
+  const primal = lowerEntry(sourcePath, entry, rules);
+  const writes = parameterWrites(sourcePath, entry, primal);
+  if (writes.length) throw new DiagnosticError(writes);
+  const wrt = leavesOfParameters(primal, differentiatedParameters(sourcePath, entry, primal));
+  const gradient = reverseMode(primal, wrt);
+  eliminateDeadCode(gradient);
+  return { primal, gradient };
+}
+
+/** The primal IR of an entry function, as its gradient is built from it. Throws a DiagnosticError. */
+export function lowerEntry(sourcePath: string, entry: FunctionDeclaration, rules: Rules): Func {
+  const primal = lowerFunction(sourcePath, entry, rules);
+  forwardInvariantLoopState(primal);
+  return primal;
+}
+
+/**
+ * The source parameters the gradient of `entry` is taken with respect to,
+ * in parameter order: its `@wrt` list, or else `defaultWrt`. `adgen verify`
+ * requires exactly these in `grad`.
+ */
+export function differentiatedParameters(sourcePath: string, entry: FunctionDeclaration, primal: Func): string[] {
+  return explicitWrt(sourcePath, entry) ?? defaultWrt(primal);
+}
+
+/** The registry of the module's top-level names: the API of every gradient, the functions they call, helpers and pools. */
+function moduleNames(gradients: Func[]): ModuleNames {
+  const api = gradients.flatMap((g) => (isVectorValued(g) ? [g.name] : [g.name, `${g.name}Into`]));
+  const externals = gradients.flatMap((g) => [...walkOps(g.body)].flatMap((op) => primitiveOf(op)?.external ?? []));
+  return new ModuleNames(api, externals, gradients.map((g) => g.name));
 }
 
 /**

@@ -9,7 +9,8 @@ import { generate } from "../src/generate.js";
  */
 interface Rejected {
   name: string;
-  code: Code;
+  /** An adgen code, or TypeScript's (`TS2304`) for a program TypeScript rejects. */
+  code: Code | `TS${number}`;
   source: string;
   at: string;
   /** Text the diagnostic's message must contain. */
@@ -84,13 +85,12 @@ const rejected: Rejected[] = [
   { name: "write into a row of a matrix parameter", code: Codes.ParameterWrite, source: entry(["const row = m[0];", "row[1] += 1;", "return row[1];"], "m: number[][]"), at: "row[1] += 1" },
   { name: "push onto an array parameter", code: Codes.ParameterWrite, source: entry(["xs.push(1);", "return xs[0];"], "xs: number[]"), at: "xs.push" },
   { name: "write into a parameter through a helper", code: Codes.ParameterWrite, source: lines("function scale(v: number[], k: number): number {", "  for (let i = 0; i < v.length; i++) v[i] *= k;", "  return v[0];", "}", "export function f(xs: number[]): number {", "  return scale(xs, 2);", "}"), at: "v[i] *= k" },
-  { name: "string[] parameter", code: Codes.UnsupportedType, source: entry(["return x;"], "xs: string[]"), at: "xs: string[]" },
-  { name: "array of arrays of arrays", code: Codes.UnsupportedType, source: entry(["return x;"], "t: number[][][]"), at: "t: number[][][]" },
+  { name: "string[] parameter", code: Codes.UnsupportedType, source: entry(["return x;"], "x: number, xs: string[]"), at: "xs: string[]" },
+  { name: "array of arrays of arrays", code: Codes.UnsupportedType, source: entry(["return x;"], "x: number, t: number[][][]"), at: "t: number[][][]" },
   { name: "adjoint of an unknown function", code: Codes.BadRule, source: lines("/** @adjoint nothing */", "export function a(x: number, value: number, dvalue: number): { x: number } {", "  return { x: dvalue };", "}", entry(["return x;"])), at: "@adjoint nothing" },
   { name: "adjoint returning a field that is no argument", code: Codes.BadRule, source: lines("function g(x: number): number {", "  return x * x;", "}", "/** @adjoint g */", "export function gAdjoint(x: number, value: number, dvalue: number): { y: number } {", "  return { y: dvalue };", "}", entry(["return g(x);"])), at: "{ y: number }" },
   { name: "adjoint without value and dvalue", code: Codes.BadRule, source: lines("function g(x: number): number {", "  return x * x;", "}", "/** @adjoint g */", "export function gAdjoint(x: number): { x: number } {", "  return { x };", "}", entry(["return g(x);"])), at: "gAdjoint" },
   { name: "stopGradient of an array", code: Codes.UnsupportedExpression, source: lines('import { stopGradient } from "adgen/runtime";', entry(["const a = stopGradient([x, x]);", "return a[0];"])), at: "stopGradient([" },
-  { name: "loop condition calling a helper that writes a field", code: Codes.UnsupportedExpression, source: lines("function dec(s: { v: number }): number {", "  s.v -= 1;", "  return s.v;", "}", entry(["const s = { v: x };", "while (dec(s) > 0) x += 1;", "return x;"])), at: "dec(s) > 0" },
   { name: "writing an object a loop may have swapped", code: Codes.UnsupportedExpression, source: entry(["const a = { v: x };", "const b = { v: 2 * x };", "let p = a;", "for (let i = 0; i < 2; i++) p = b;", "b.v = 3;", "return p.v;"]), at: "b.v = 3" },
   { name: "recursive function with an adjoint", code: Codes.Recursion, source: lines("function power(x: number, n: number): number {", "  return n > 0 ? x * power(x, n - 1) : 1;", "}", "/** @adjoint power */", "export function powerAdjoint(x: number, n: number, value: number, dvalue: number): { x: number } {", "  return { x: (dvalue * n * value) / x };", "}", entry(["return power(x, 3);"])), at: "power(x, n - 1)" },
   { name: "function with an adjoint writing its argument", code: Codes.BadRule, source: lines("function normalise(v: number[]): number {", "  v[0] = v[0] / 2;", "  return v[0];", "}", "/** @adjoint normalise */", "export function normaliseAdjoint(v: number[], value: number, dvalue: number): { v: number[] } {", "  return { v: [dvalue / 2] };", "}", entry(["return normalise([x, x]);"])), at: "v[0] = v[0] / 2" },
@@ -146,7 +146,11 @@ const rejected: Rejected[] = [
 
   // ADG1009: names that are not parameters, locals or module-level constants, at the name.
   { name: "module-level let", code: Codes.UnknownName, source: lines("let scale = 2;", entry(["return scale * x;"])), at: "scale * x" },
-  { name: "undeclared identifier", code: Codes.UnknownName, source: entry(["return x * k;"]), at: "k;" },
+  // TypeScript's own errors, in adgen's format with TypeScript's code.
+  { name: "undeclared identifier", code: "TS2304", source: entry(["return x * k;"]), at: "k;", message: "Cannot find name 'k'" },
+  { name: "parameter redeclared in the body", code: "TS2300", source: entry(["const x = 2;", "return x;"]), at: "x = 2" },
+  { name: "module constant read before it is initialised", code: "TS2448", source: lines("const A = B * 2;", "const B = 3;", entry(["return A * x;"])), at: "B * 2" },
+  { name: "missing relative import", code: "TS2307", source: lines('import { sq } from "./no-such-file.js";', entry(["return sq(x);"])), at: '"./no-such-file.js"' },
 
   // ADG1010: operators outside the subset at the operator; operand type errors at the operand.
   { name: "bitwise &", code: Codes.UnsupportedOperator, source: entry(["return x & 1;"]), at: "& 1" },
@@ -157,7 +161,7 @@ const rejected: Rejected[] = [
   { name: ">>>", code: Codes.UnsupportedOperator, source: entry(["return x >>> 1;"]), at: ">>> 1" },
   { name: "bitwise ~", code: Codes.UnsupportedOperator, source: entry(["return ~x;"]), at: "~x" },
   { name: "in", code: Codes.UnsupportedOperator, source: entry(["return x in Math ? 1 : 0;"]), at: "in Math" },
-  { name: "instanceof", code: Codes.UnsupportedOperator, source: entry(["return x instanceof Number ? 1 : 0;"]), at: "instanceof" },
+  { name: "instanceof", code: "TS2358", source: entry(["return x instanceof Number ? 1 : 0;"]), at: "x instanceof" },
   { name: "&& on numbers", code: Codes.UnsupportedOperator, source: entry(["return x && 1;"]), at: "x && 1" },
 
   // ADG1011: helper shapes that cannot be inlined, at the parameter.

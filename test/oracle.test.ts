@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { expectGradClose, numericDerivative } from "./oracle.js";
+import { expectGradClose, numericDerivative, numericEstimate } from "./oracle.js";
 
 /**
  * The oracle's relative error. It stays under 1e-8, far below the 1e-6 the
@@ -45,12 +45,16 @@ describe("numericDerivative on functions with known derivatives", () => {
   test("large and small magnitudes in one function", () => {
     // f = 1e6 a^2 + 1e-6 sin(b) at a = 1e3 is about 1e12, whose spacing of
     // doubles is about 1e-4: the sin(b) term is lost, f(a, b +- h) round to the
-    // same number and the oracle gives 0 for d/db ~ 1e-6. The mixed criterion
-    // accepts that as an absolute error, while d/da ~ 2e9 is held relatively.
+    // same number and the oracle gives 0 for d/db ~ 1e-6. Its error estimate
+    // (3 eps |f| / h, about 0.9) says so, so the exact derivative is accepted
+    // against it, while d/da ~ 2e9 is held relatively.
     const f = (a: number, b: number) => 1e6 * a * a + 1e-6 * Math.sin(b);
     const args: [number, number] = [1e3, 0.3];
-    expectGradClose(numericDerivative(f, args, [0]), 2e9, { rtol: 1e-9 });
-    expectGradClose(numericDerivative(f, args, [1]), 1e-6 * Math.cos(0.3), { rtol: 1e-6 });
+    expectGradClose(2e9, numericEstimate(f, args, [0]), { rtol: 1e-9 });
+    const db = numericEstimate(f, args, [1]);
+    expect(db.value).toBe(0);
+    expect(db.error).toBeGreaterThan(1e-6);
+    expectGradClose(1e-6 * Math.cos(0.3), db);
   });
 
   test("boolean arguments steer the function and are passed through unchanged", () => {
@@ -94,10 +98,23 @@ describe("expectGradClose", () => {
     expect(() => expectGradClose(1e9 + 1100, 1e9)).toThrow();
   });
 
-  test("is absolute below magnitude 1", () => {
-    expect(() => expectGradClose(9e-7, 0)).not.toThrow();
-    expect(() => expectGradClose(1.1e-6, 0)).toThrow();
-    expect(() => expectGradClose(1e-3, 2e-3)).toThrow();
+  test("is relative to an exact number, with no absolute floor", () => {
+    expect(() => expectGradClose(1e-7 * (1 + 9e-7), 1e-7)).not.toThrow();
+    expect(() => expectGradClose(1e-7 * (1 + 1.1e-6), 1e-7)).toThrow();
+    expect(() => expectGradClose(1e-12, 0)).toThrow();
+    expect(() => expectGradClose(0, 0)).not.toThrow();
+  });
+
+  test("rejects the zero gradient of a small function, which an absolute floor of rtol let through", () => {
+    const oracle = numericEstimate((x: number) => 1e-7 * x * x, [1], [0]);
+    expect(() => expectGradClose(0, oracle, { label: "d/dx" })).toThrow(/d\/dx: got 0, expected 1\.99\d*e-7/);
+    expect(() => expectGradClose(2e-7, oracle)).not.toThrow();
+  });
+
+  test("widens by the estimate's error, so a true zero passes against its rounding noise", () => {
+    const noisy = { value: 3e-17, error: 2e-17, scale: 3e-17 };
+    expect(() => expectGradClose(0, noisy)).not.toThrow();
+    expect(() => expectGradClose(1e-12, noisy)).toThrow(/exceeds/);
   });
 
   test("rejects NaN and non-numbers", () => {

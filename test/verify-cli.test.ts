@@ -1,36 +1,12 @@
 /** `adgen verify` end to end, in-process through main(), with the real compiler, in temporary directories. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../src/cli/main.js";
+import { describe, expect, it } from "vitest";
+import { adgen, project } from "./helpers/verify.js";
 
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const TIMEOUT_MS = 30_000;
-
-const tempDirs: string[] = [];
-afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-/** A fresh directory holding `files` (name to text). */
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "adgen-verify-"));
-  tempDirs.push(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
-  return dir;
-}
-
-async function adgen(cwd: string, argv: string[], { stdoutIsTTY = false, env = {} } = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    cwd,
-    env,
-    stdout: { write: (text: string) => (stdout += text), isTTY: stdoutIsTTY },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
 
 const seed = readFileSync(path.join(repoRoot, "fixtures/seed.ts"), "utf8");
 /** No samples anywhere: verified at random inputs. */
@@ -83,7 +59,7 @@ describe("adgen verify", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const lines = run.stdout.split("\n");
-    expect(lines.slice(0, 3)).toEqual(["wrote seed.grad.ts", "seed.ts", expect.stringMatching(/^ {2}function +parameter +samples +max abs error +max rel error +worst +result$/)]);
+    expect(lines.slice(0, 3)).toEqual(["wrote seed.grad.ts", "seed.ts", expect.stringMatching(/^ {2}function +parameter +samples +max abs error +error\/allowed +worst +result$/)]);
     expect(lines[3]).toMatch(/^ {2}f +x +3 +\S+ +\S+ +x, sample \d +PASS$/);
     expect(run.stdout.endsWith("\n\n1 function in 1 file: 1 passed, 0 failed.\n")).toBe(true);
   }, TIMEOUT_MS);
@@ -97,7 +73,7 @@ describe("adgen verify", () => {
     const edited = await adgen(dir, ["verify", "--no-generate", "seed.ts"]);
     expect(edited.code).toBe(1);
     expect(edited.stdout).toMatch(/^ {2}f +x +3 +\S+ +\S+ +x, sample \d +FAIL$/m);
-    expect(edited.stdout).toMatch(/^ {2}FAIL f: grad\.x: worst at x, sample \d: gradient \S+, numerical \S+; abs error \S+, rel error 0\.5$/m);
+    expect(edited.stdout).toMatch(/^ {2}FAIL f: grad\.x: worst at x, sample \d: gradient \S+, numerical \S+; abs error \S+, rel error 0\.5, allowed \S+$/m);
     expect(edited.stdout).toMatch(/\n1 function in 1 file: 0 passed, 1 failed\.\n$/);
 
     const regenerated = await adgen(dir, ["verify", "seed.ts"]);
@@ -118,7 +94,7 @@ describe("adgen verify", () => {
 
     const broken = await adgen(dir, ["verify", "broken.ts"]);
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toMatch(/^broken\.ts:2:14 - error ADG\d{4}: /);
+    expect(broken.stderr).toMatch(/^broken\.ts:2:14 - error (ADG|TS)\d{4}: /);
     expect(broken.stdout).toContain("broken.ts\n  FAIL its gradient could not be generated (see the errors above)\n");
   }, TIMEOUT_MS);
 
@@ -156,8 +132,8 @@ export const hSamples: Parameters<typeof h>[] = [[0.5], [2]];
     await adgen(dir, ["seed.ts"]);
     const run = await adgen(dir, ["verify", "--json", "--no-generate", "seed.ts", "throwing.ts"]);
     expect(run.code).toBe(1);
-    const worst = { sample: expect.any(Number), coordinate: "x", ad: expect.any(Number), fd: expect.any(Number) };
-    const parameter = (pass: boolean) => ({ parameter: "x", samples: expect.any(Number), maxAbsError: expect.any(Number), maxRelError: expect.any(Number), worst, problem: null, pass });
+    const worst = { sample: expect.any(Number), coordinate: "x", ad: expect.any(Number), fd: expect.any(Number), allowed: expect.any(Number) };
+    const parameter = (pass: boolean) => ({ parameter: "x", samples: expect.any(Number), maxAbsError: expect.any(Number), maxErrorRatio: expect.any(Number), worst, problem: null, pass });
     expect(JSON.parse(run.stdout)).toEqual({
       pass: false,
       options: { rtol: 1e-6, seed: 1, size: 5, samples: 5, generate: false },
@@ -230,6 +206,16 @@ export const hSamples: Parameters<typeof h>[] = [[0.5], [2]];
     expect(await hasEscape({ stdoutIsTTY: true, env: { NO_COLOR: "1" } })).toBe(false);
     expect(await hasEscape({ stdoutIsTTY: false })).toBe(false);
   }, TIMEOUT_MS);
+
+  it("--help states the tolerance and what is checked of Grad, GradInto and Vjp", async () => {
+    const run = await adgen(project({}), ["verify", "--help"]);
+    expect(run.code).toBe(0);
+    const text = run.stdout.replace(/\s+/g, " ");
+    expect(text).toContain("A component passes when |ad - fd| <= rtol * |fd| + 16 e, e the estimated error of fd itself");
+    expect(text).toContain("grad must hold exactly the parameters adgen differentiates");
+    expect(text).toContain("from buffers preset to non-zero numbers it must add Grad's gradient to them");
+    expect(text).toContain("every number of value must equal <name>'s result exactly");
+  });
 
   it.each([
     { argv: ["verify", "--rtol", "0", "seed.ts"], stderr: "adgen: error: option '--rtol <x>' argument '0' is invalid. Expected a positive number.\n" },

@@ -3,11 +3,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, test } from "vitest";
-import { gradcheck, GradcheckError, type GradientFunction, vjpAsGradient, type VjpFunction } from "../src/verify/index.js";
+import { gradcheck, GradcheckError, type GradientFunction, type GradientIntoFunction, vjpcheck, type VjpFunction } from "../src/verify/index.js";
 import { parameterNames } from "../src/verify/parameters.js";
+import { readSignatures } from "../src/verify/signatures.js";
 
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-/** `fixtures/*.ts` beside their generated modules; listed here rather than with test/helpers, which loads ts-morph. */
+/** `fixtures/*.ts` beside their generated modules. */
 const fixtures = readdirSync(path.join(repoRoot, "fixtures"))
   .filter((name) => name.endsWith(".ts") && !name.endsWith(".grad.ts"))
   .map((name) => `fixtures/${name}`);
@@ -34,20 +35,29 @@ function failure(run: () => unknown): string | undefined {
 
 describe("on the fixtures' generated gradients", () => {
   for (const fixture of fixtures) {
-    test(fixture, async () => {
+    test(fixture, { timeout: 30_000 }, async () => {
       const [source, generated] = await Promise.all([importFile(fixture), importFile(fixture.replace(/\.ts$/, ".grad.ts"))]);
       const names = Object.keys(source).filter((key) => key.endsWith("Samples")).map((key) => key.slice(0, -"Samples".length));
       expect(names.length).toBeGreaterThan(0);
+      const signatures = readSignatures(path.join(repoRoot, fixture));
       for (const name of names) {
         const samples = source[`${name}Samples`] as unknown[][];
-        let f = source[name] as (...args: unknown[]) => number;
-        let fGrad = generated[`${name}Grad`] as GradientFunction<unknown[]>;
+        const f = source[name] as (...args: unknown[]) => number;
         const parameters = parameterNames(f)!;
-        if (generated[`${name}Vjp`]) ({ g: f, gGrad: fGrad } = vjpAsGradient(f, generated[`${name}Vjp`] as VjpFunction<unknown[]>));
         const frozen = source[`${name}Frozen`] as ((...args: unknown[]) => (...args: unknown[]) => number) | undefined;
-        const report = gradcheck(f, fGrad, samples, { name, parameters, ...(frozen ? { frozen } : {}) });
+        // What adgen differentiates, as adgen verify reads it from the source with the compiler.
+        const wrt = signatures.find((signature) => signature.name === name)!.wrt!;
+        const options = { name, parameters, wrt, ...(frozen ? { frozen } : {}) };
+        const fVjp = generated[`${name}Vjp`] as VjpFunction<unknown[]> | undefined;
+        const gradInto = generated[`${name}GradInto`] as GradientIntoFunction<unknown[]> | undefined;
+        expect(gradInto === undefined).toBe(fVjp !== undefined);
+        const report = fVjp
+          ? vjpcheck(f, fVjp, samples, options)
+          : gradcheck(f, generated[`${name}Grad`] as GradientFunction<unknown[]>, samples, { ...options, gradInto });
         expect(report).toMatchObject({ function: name, pass: true, samples: samples.length, checked: samples.length });
         expect(report.parameters.length).toBeGreaterThan(0);
+        // The margin: true gradients use at most a quarter of what the tolerance allows.
+        for (const p of report.parameters) expect(p.maxErrorRatio, `${name}: grad.${p.parameter}`).toBeLessThan(0.25);
       }
     });
   }
@@ -58,7 +68,7 @@ describe("a wrong gradient", () => {
     // d/dx of x*x*y with a stray + 1: off by 1 everywhere, relatively most where |2xy| is smallest.
     const wrong = (x: number, y: number) => ({ value: x * x * y, grad: { x: 2 * x * y + 1, y: x * x } });
     const message = failure(() => gradcheck(square, wrong, squareSamples));
-    expect(message).toMatch(/^square: gradient check failed \(rtol 1e-6\)\n {2}grad\.x: worst at x, sample 1: gradient -2, numerical -3\.0\d*; abs error 1, rel error 0\.33$/);
+    expect(message).toMatch(/^square: gradient check failed \(rtol 1e-6\)\n {2}grad\.x: worst at x, sample 1: gradient -2, numerical -3\.0\d*; abs error 1, rel error 0\.33, allowed 3\.0e-6$/);
   });
 
   test("names the element of a nested array parameter", () => {
@@ -68,7 +78,7 @@ describe("a wrong gradient", () => {
       grad: { w: [X[1]![0]!, X[0]![1]!], X: [[0, w[1]!], [-w[0]!]] },
     });
     const message = failure(() => gradcheck(f, fGrad, [[[1.5, 2], [[0, 3], [4]]]]));
-    expect(message).toMatch(/^ {2}grad\.X: worst at X\[1\]\[0\], sample 0: gradient -1\.5, numerical 1\.4999\d*; abs error 3, rel error 2$/m);
+    expect(message).toMatch(/^ {2}grad\.X: worst at X\[1\]\[0\], sample 0: gradient -1\.5, numerical 1\.4999\d*; abs error 3, rel error 2, allowed 1\.5e-6$/m);
     expect(message).not.toMatch(/grad\.w/);
   });
 
@@ -113,15 +123,21 @@ describe("beside the components", () => {
     expect(failure(() => gradcheck(f, mutating, [[[1]]]))).toMatch(/sample 0: the gradient changed its arguments/);
   });
 
-  test("parameters grad leaves out are not checked; keys that are not parameters fail", () => {
-    // A trip count sampled at an integer: the numerical derivative there is a jump divided by the step.
+  test("a parameter grad leaves out is compared as a gradient of 0; keys that are not parameters fail", () => {
+    // A trip count: f is constant between integers, and at an integer the error estimate says the jump cannot be resolved.
     const power = (x: number, n: number) => {
       let p = 1;
       for (let i = 0; i < n; i++) p *= x;
       return p;
     };
-    const powerGrad = (x: number, n: number) => ({ value: power(x, n), grad: { x: n * power(x, n - 1) } });
-    expect(gradcheck(power, powerGrad, [[1.3, 5]]).parameters.map((p) => p.parameter)).toEqual(["x"]);
+    const powerGrad = (x: number, n: number) => ({ value: power(x, n), grad: { x: Math.ceil(n) * power(x, Math.ceil(n) - 1) } });
+    const report = gradcheck(power, powerGrad, [[1.3, 5], [1.3, 2.5]]);
+    expect(report.parameters.map((p) => [p.parameter, p.leftOut, p.pass])).toEqual([["x", undefined, true], ["n", true, true]]);
+
+    const empty = (x: number, n: number) => ({ value: power(x, n), grad: {} });
+    expect(failure(() => gradcheck(power, empty, [[1.3, 5]]))).toMatch(
+      /^ {2}grad\.x is missing, but the function depends on x: worst at x, sample 0: numerical derivative 14\.28\d*; allowed 1\.4e-5$/m,
+    );
 
     const extra = (x: number, n: number) => ({ ...powerGrad(x, n), grad: { x: n * power(x, n - 1), m: 0 } });
     expect(failure(() => gradcheck(power, extra, [[1.3, 5]]))).toMatch(/^ {2}sample 0: grad\.m is not a parameter of power$/m);

@@ -12,7 +12,7 @@
  * Loop state and memory feed back on themselves, so both passes repeat until
  * nothing changes.
  */
-import { primitive } from "../ir/primitives.js";
+import { primitiveOf } from "../ir/primitives.js";
 import { isArray, Structural, type Op, type Region, type Value } from "../ir/types.js";
 import { terminator, walkOps } from "../ir/walk.js";
 
@@ -104,7 +104,7 @@ function propagate(body: Region, classes: AliasClasses, seeds: Value[], directio
   do {
     changed = false;
     for (const op of direction === "forward" ? ops : [...ops].reverse()) {
-      const p = primitive(op.kind);
+      const p = primitiveOf(op);
       if (op.kind === Structural.If) {
         op.results.forEach((r, j) => op.regions.forEach((region) => flow(terminator(region).operands[j]!, r)));
       } else if (op.kind === Structural.While) {

@@ -8,9 +8,10 @@
  */
 import { InternalError } from "../diagnostics.js";
 import type { Builder } from "../ir/builder.js";
-import { primitive } from "../ir/primitives.js";
+import { primitiveOf } from "../ir/primitives.js";
 import { isArray, Structural, type Op, type Region, type Value } from "../ir/types.js";
 import type { Activity } from "./activity.js";
+import { storeInBounds } from "./bounds.js";
 import { adjointName } from "./reverse.js";
 
 export class ForwardSweep {
@@ -62,14 +63,14 @@ export class ForwardSweep {
 
   private primitive(op: Op): void {
     const b = this.b;
-    const p = primitive(op.kind)!;
+    const p = primitiveOf(op)!;
     const operands = op.operands.map((v) => this.get(v));
-    const result = b.prim(op.kind, operands);
+    const result = b.again(op, operands);
     const primalResult = op.results[0];
     if (primalResult) this.mapping.set(primalResult, nameLike(result, primalResult));
     if (!p.shadow) return;
     if (p.memory === "alloc" && !(primalResult && this.needsShadow(primalResult))) return;
-    const shadow = p.shadow(b, operands, primalResult && result, this.shadowOf);
+    const shadow = p.shadow(b, operands, primalResult && result, this.shadowOf, { inBounds: op.kind === "store" && storeInBounds(op) });
     if (shadow && primalResult) this.shadows.set(result, named(shadow, adjointName(result)));
   }
 

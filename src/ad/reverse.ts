@@ -9,7 +9,7 @@
  */
 import { InternalError } from "../diagnostics.js";
 import { Builder, emptyRegion } from "../ir/builder.js";
-import { primitive, type Shadows } from "../ir/primitives.js";
+import { primitiveOf, type Shadows } from "../ir/primitives.js";
 import { isVectorValued, leavesOf, partName, shapeText } from "../ir/shape.js";
 import { isArray, Structural, type Func, type Op, type Param, type Region, type Shape, type Value } from "../ir/types.js";
 import { definedInside, replaceUses, terminator, useCounts, walkOps } from "../ir/walk.js";
@@ -19,6 +19,7 @@ import { affineCounters, finalValue, tripFormula, wholeNumber, type Counter } fr
 import { ForwardSweep, nameLike } from "./forward.js";
 import { fusable } from "./fusion.js";
 import { StableReads } from "./stable.js";
+import { userRuleReverse } from "./user-rules.js";
 
 type Adjoints = Map<Value, Value>;
 
@@ -83,7 +84,7 @@ export function reverseMode(primal: Func, wrt: string[]): Func {
     params: [...params, ...seeds],
     body,
     resultTypes: [...results.map((r) => r.type), ...grads.map((g) => g.type)],
-    resultNames: [...results.map(() => "value"), ...wrt],
+    resultRoles: [...results.map(() => ({ role: "value" as const })), ...wrt.map((param) => ({ role: "derivative" as const, param }))],
     ...(primal.signature || vjp ? { signature: vjp ? [...signature, { name: seedName, typeText: shapeText(primal.resultShape!) }] : signature } : {}),
     ...(primal.resultShape ? { resultShape: primal.resultShape } : {}),
     loc: primal.loc,
@@ -142,8 +143,8 @@ class Transform {
       const op = r.ops[i]!;
       if (op.kind === Structural.If) this.reverseIf(op, adj);
       else if (op.kind === Structural.While) this.reverseWhile(op, adj);
-      else if (primitive(op.kind)?.memory) this.reverseMemory(op, adj);
-      else if (primitive(op.kind)) this.reversePrimitive(op, adj);
+      else if (primitiveOf(op)?.memory) this.reverseMemory(op, adj);
+      else if (primitiveOf(op)) this.reversePrimitive(op, adj);
     }
   }
 
@@ -151,7 +152,7 @@ class Transform {
     const y = op.results[0]!;
     const dy = adj.get(y);
     if (!dy) return;
-    const rule = primitive(op.kind)!.adjoint;
+    const rule = primitiveOf(op)!.adjoint;
     if (!rule) throw new InternalError(`active value from ${op.kind}, which has no adjoint`);
     const need = op.operands.map((v) => this.active.has(v));
     this.b.loc = op.loc;
@@ -163,7 +164,8 @@ class Transform {
   }
 
   private reverseMemory(op: Op, adj: Adjoints): void {
-    const rule = primitive(op.kind)!.reverse;
+    const p = primitiveOf(op)!;
+    const rule = p.userRule ? userRuleReverse(p.userRule) : p.reverse;
     if (!rule || this.updatedInPlace.has(op)) return;
     const y = op.results[0];
     this.b.loc = op.loc;
@@ -203,7 +205,7 @@ class Transform {
     const ops = store.parent!.ops;
     for (let k = ops.indexOf(load) + 1; k < ops.indexOf(store); k++) {
       const between = ops[k]!;
-      if (between.regions.length > 0 || primitive(between.kind)?.memory === "write" || between.kind === Structural.Push) return undefined;
+      if (between.regions.length > 0 || primitiveOf(between)?.memory === "write" || between.kind === Structural.Push) return undefined;
     }
     return load;
   }
@@ -421,7 +423,7 @@ class Transform {
       if (!y) return undefined;
       operands.push(y);
     }
-    return build ? this.b.prim(op.kind, operands) : v;
+    return build ? this.b.again(op, operands) : v;
   }
 
   /**
@@ -556,7 +558,7 @@ class Transform {
       for (const v of [...recomputed].sort(byId)) {
         const op = v.def!;
         this.b.loc = op.loc;
-        replacement.set(v, nameLike(op.kind === Structural.Const ? this.b.const(op.literal!) : this.b.prim(op.kind, op.operands.map(get)), v));
+        replacement.set(v, nameLike(op.kind === Structural.Const ? this.b.const(op.literal!) : this.b.again(op, op.operands.map(get)), v));
       }
       this.b.reverse = true;
     });
@@ -656,7 +658,7 @@ class Transform {
         operands.push(y);
       }
       b.loc = v.def.loc;
-      const copy = nameLike(b.prim(v.def.kind, operands), v);
+      const copy = nameLike(b.again(v.def, operands), v);
       copies.set(v, copy);
       return copy;
     };

@@ -1,50 +1,37 @@
 /**
- * User-defined adjoints. A call of `f` that has an `@adjoint f` rule becomes a
- * `rule:` primitive whose operands are f's value (computed without
- * derivatives) and the call's arguments. Its reverse rule is the user's
- * adjoint function, lowered to IR and inlined into the reverse sweep with the
- * arguments, the value and the value's adjoint; what it returns for a number
- * parameter is that argument's adjoint contribution, and what it returns for
- * an array parameter is added into the argument's shadow.
+ * User-defined adjoints in the reverse sweep. A call of `f` that has an
+ * `@adjoint f` rule is a `rule:` op (made by lowering) whose operands are f's
+ * value (computed without derivatives) and the call's arguments. Its reverse
+ * is the user's adjoint function, lowered to IR and inlined into the reverse
+ * sweep with the arguments, the value and the value's adjoint; what it
+ * returns for a number parameter is that argument's adjoint contribution,
+ * and what it returns for an array parameter is added into the argument's
+ * shadow.
  */
-import { definePrimitive } from "../ir/primitives.js";
+import type { MemoryRule, UserRuleCall } from "../ir/primitives.js";
 import { isArray, type Func, type Value } from "../ir/types.js";
 import { addInto } from "./arrays.js";
 import { ForwardSweep } from "./forward.js";
 
-/**
- * Registers the rule primitive for `adjoint` (lowered, with parameters
- * `...args, value, dvalue`); `outputs[j]` is the argument the rule's j-th
- * returned leaf belongs to. Returns the primitive's name.
- */
-export function defineUserRule(key: string, adjoint: Func, outputs: number[]): string {
-  const name = `rule:${key}`;
-  definePrimitive({
-    name,
-    arity: "variadic",
-    resultType: "f64",
-    memory: "read",
-    userRule: true,
-    emit: (a) => a[0]!,
-    reverse: (b, x, y, dy, shadow) => {
-      if (!dy || !y) return [];
-      const args = x.slice(1);
-      const results = inline(b, adjoint, [...args, y, dy]);
-      const contributions: (Value | undefined)[] = x.map(() => undefined);
-      results.forEach((c, j) => {
-        const i = outputs[j]!;
-        const arg = args[i]!;
-        if (!isArray(arg.type)) {
-          contributions[i + 1] = c;
-          return;
-        }
-        const target = shadow(arg);
-        if (target) addInto(b, target, c);
-      });
-      return contributions;
-    },
-  });
-  return name;
+/** The reverse rule of a call with a user-defined adjoint. */
+export function userRuleReverse({ adjoint, outputs }: UserRuleCall): MemoryRule {
+  return (b, x, y, dy, shadow) => {
+    if (!dy || !y) return [];
+    const args = x.slice(1);
+    const results = inline(b, adjoint, [...args, y, dy]);
+    const contributions: (Value | undefined)[] = x.map(() => undefined);
+    results.forEach((c, j) => {
+      const i = outputs[j]!;
+      const arg = args[i]!;
+      if (!isArray(arg.type)) {
+        contributions[i + 1] = c;
+        return;
+      }
+      const target = shadow(arg);
+      if (target) addInto(b, target, c);
+    });
+    return contributions;
+  };
 }
 
 /** Copies a function's body into the builder's region with its parameters bound to `args`; returns its results. */

@@ -36,10 +36,25 @@ export interface VerifyFlags {
   samples: number;
 }
 
-/** What the command line asks for: a run over some files, a verification, or an immediate exit (help, usage error). */
+export interface ExplainFlags {
+  fn?: string;
+  at?: string;
+  sample?: number;
+  format?: "text" | "svg" | "dot" | "mermaid" | "html";
+  output?: string;
+  unroll: number;
+  helpers: "auto" | "expanded" | "collapsed";
+  /** The step-size study instead of the graph. */
+  fd: boolean;
+  /** The input the step-size study varies (`x`, `w[2]`, `model.b`). */
+  input?: string;
+}
+
+/** What the command line asks for: a run over some files, a verification, an explanation, or an immediate exit (help, usage error). */
 export type Invocation =
   | { kind: "run"; patterns: string[]; flags: RunFlags }
   | { kind: "verify"; patterns: string[]; flags: VerifyFlags }
+  | { kind: "explain"; patterns: string[]; flags: ExplainFlags }
   | { kind: "exit"; code: ExitCode };
 
 const HELP_FOOTER = `
@@ -64,17 +79,39 @@ stack trace of an internal error.`;
 const VERIFY_HELP_FOOTER = `
 First regenerates stale outputs, as adgen <files> does (not with
 --no-generate). Then, for every function <name> of <file>.ts that adgen
-differentiates, compares <name>Grad in <file>.grad.ts with central differences
-of <name> (Richardson-extrapolated, error O(h^4)) at sample inputs: the
-source's exported <name>Samples, else "<name>" in <file>.samples.json beside
-it, else random inputs (numbers uniform in [-2, 2], arrays of --size
-elements). A component passes when |ad - fd| <= rtol * max(1, |fd|); value
-must equal <name>'s result exactly and the arguments must be unchanged.
-Samples at which the function throws or is not finite are skipped; a function
-with no usable sample fails.
+differentiates, compares <file>.grad.ts with central differences of <name>
+(Richardson-extrapolated, error O(h^4)) at sample inputs: the source's
+exported <name>Samples, else "<name>" in <file>.samples.json beside it, else
+random inputs (numbers uniform in [-2, 2], arrays of --size elements).
+
+<name>Grad: value must equal <name>'s result exactly and the arguments must
+be unchanged; grad must hold exactly the parameters adgen differentiates
+(@wrt, or those the result depends on), each in its parameter's shape.
+<name>GradInto: from zeroed buffers it must give exactly Grad's gradient;
+from buffers preset to non-zero numbers it must add Grad's gradient to them.
+<name>Vjp: every number of value must equal <name>'s result exactly; grad
+is compared with seed^T J for the basis seeds (one per output, up to 16
+outputs) and dense random seeds (--seed).
+
+A component passes when |ad - fd| <= rtol * |fd| + 16 e, e the estimated
+error of fd itself (|R(h) - R(h/2)| + 3 eps |f| / h): no absolute floor, so
+a function of any scale is held to the same relative standard. Samples at
+which the function throws or is not finite are skipped; a function with no
+usable sample fails.
 
 Exit codes: 0 every gradient passes; 1 a gradient fails, a file cannot be
 verified or generated; 2 usage or internal error.`;
+
+const EXPLAIN_HELP_FOOTER = `
+Runs the function at the point and lists its primitive operations, named A,
+B, C, ... (or by the source's names), with their values; then the backward
+pass as numbered steps (each value's adjoint from its users' adjoints and the
+local derivatives), each input's adjoint as the sum over its uses, and the
+check against the generated gradient. The picture formats draw the same
+graph, inputs at the bottom; the HTML page steps through the backward pass.
+
+Exit codes: 0 the explanation agrees with the generated gradient; 1
+diagnostics or a disagreement; 2 usage or internal error.`;
 
 /**
  * Parse `argv` (without the node and script paths). Help and usage errors are
@@ -102,13 +139,31 @@ export function parseArgs(argv: string[], stdout: Output, stderr: Output): Invoc
     .argument("<files...>", "TypeScript source files or globs")
     .option("--no-generate", "verify the *.grad.ts files on disk as they are, without regenerating stale ones")
     .option("--json", "print a machine-readable report instead of the table")
-    .addOption(new Option("--rtol <x>", "relative tolerance").argParser(positiveNumber).default(1e-6, "1e-6"))
-    .option("--seed <n>", "seed of the random inputs", integer, 1)
+    .addOption(new Option("--rtol <x>", "relative tolerance (see below)").argParser(positiveNumber).default(1e-6, "1e-6"))
+    .option("--seed <n>", "seed of the random inputs and VJP seeds", integer, 1)
     .option("--size <n>", "length of random array inputs", positiveInteger, 5)
     .option("--samples <n>", "random samples per function without given samples", positiveInteger, 5)
     .addHelpText("after", VERIFY_HELP_FOOTER)
     .action((patterns: string[], flags: VerifyFlags) => {
       invocation = { kind: "verify", patterns, flags: { ...flags, json: flags.json ?? false } };
+    });
+
+  program
+    .command("explain")
+    .description("show a function's computation graph and its backward pass at a point, step by step")
+    .argument("<file>", "a TypeScript source file")
+    .option("--fn <name>", "the function to explain (default: the first differentiable one)")
+    .option("--at <point>", "the point, e.g. x=2,y=0.5 or w=[1,2] (missing names are taken from the first sample)")
+    .option("--sample <n>", "use sample n of <fn>Samples as the point (default 0)", nonNegativeInteger)
+    .addOption(new Option("--format <format>", "text, svg, dot, mermaid or html (default text; svg with --fd)").choices(["text", "svg", "dot", "mermaid", "html"]))
+    .option("-o, --output <file>", "write to a file instead of stdout")
+    .option("--unroll <n>", "lay out the first n trips of each loop as operations", nonNegativeInteger, 0)
+    .addOption(new Option("--helpers <mode>", "inlined helper calls as one node each: auto (when the graph is large), collapsed or expanded").choices(["auto", "collapsed", "expanded"]).default("auto"))
+    .option("--fd", "instead: the error of finite differences against the exact derivative, for h from 1e-1 to 1e-15")
+    .option("--input <name>", "the input --fd varies (x, w[2], model.b; default the first)")
+    .addHelpText("after", EXPLAIN_HELP_FOOTER)
+    .action((file: string, flags: Omit<ExplainFlags, "fd"> & { fd?: boolean }) => {
+      invocation = { kind: "explain", patterns: [file], flags: { ...flags, fd: flags.fd ?? false } };
     });
 
   try {
@@ -184,6 +239,12 @@ function positiveNumber(text: string): number {
 function integer(text: string): number {
   const value = Number(text);
   if (!Number.isSafeInteger(value) || text.trim() === "") throw new InvalidArgumentError("Expected an integer.");
+  return value;
+}
+
+function nonNegativeInteger(text: string): number {
+  const value = integer(text);
+  if (value < 0) throw new InvalidArgumentError("Expected a non-negative integer.");
   return value;
 }
 

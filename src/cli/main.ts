@@ -1,6 +1,7 @@
 import { ConfigError } from "../config/tsconfig.js";
 import { parseArgs } from "./args.js";
 import { ExitCode, UsageError } from "./exit.js";
+import { explainCommand } from "./explain.js";
 import { displayPath } from "./format.js";
 import { type Input, resolveInputs } from "./inputs.js";
 import { type CliIo, processIo } from "./io.js";
@@ -20,9 +21,11 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<Exi
   try {
     const invocation = parseArgs(argv, cli.stdout, cli.stderr);
     if (invocation.kind === "exit") return invocation.code;
-    if (invocation.kind === "verify") {
+    if (invocation.kind === "verify" || invocation.kind === "explain") {
       inputs = await resolveInputs(invocation.patterns, cli.cwd);
-      return await verify(inputs.map((input) => input.path), invocation.flags, cli);
+      const paths = inputs.map((input) => input.path);
+      if (invocation.kind === "verify") return await verify(paths, invocation.flags, cli);
+      return await explainCommand(paths, invocation.flags, cli);
     }
     const { flags } = invocation;
     if (flags.color !== undefined) cli.color = flags.color;

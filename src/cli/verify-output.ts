@@ -1,6 +1,6 @@
 import pc from "picocolors";
 import type { FileReport, VerifiedFunction } from "../verify/file.js";
-import { describeParameterFailure, formatError, formatNote } from "../verify/report.js";
+import { formatError, formatNote, parameterFailures } from "../verify/report.js";
 import type { VerifyFlags } from "./args.js";
 import { displayPath, type FormatOptions, plural } from "./format.js";
 
@@ -13,7 +13,7 @@ interface Summary {
   skippedSamples: number;
 }
 
-const HEADER = ["function", "parameter", "samples", "max abs error", "max rel error", "worst", "result"];
+const HEADER = ["function", "parameter", "samples", "max abs error", "error/allowed", "worst", "result"];
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -30,16 +30,20 @@ export function formatTable(files: FileReport[], opts: FormatOptions): string {
   return `${blocks.join("\n\n")}\n\n${summaryLine(summarize(files))}\n`;
 }
 
-/** One row per parameter; a function with none (it failed before any comparison) still gets a row. */
+/**
+ * One row per parameter; a function with none (it failed before any
+ * comparison) still gets a row. A parameter grad leaves out, compared as 0
+ * when adgen cannot say what it differentiates, is marked.
+ */
 function functionRows(fn: VerifiedFunction): string[][] {
   const result = (pass: boolean) => (pass ? "PASS" : "FAIL");
   if (fn.parameters.length === 0) return [[fn.function, "-", samplesCell(fn.checked, fn), "-", "-", "-", result(fn.pass)]];
   return fn.parameters.map((p) => [
     fn.function,
-    p.parameter,
+    p.leftOut ? `${p.parameter} (not in grad)` : p.parameter,
     samplesCell(p.samples, fn),
-    formatError(p.maxAbsError),
-    formatError(p.maxRelError),
+    p.samples ? formatError(p.maxAbsError) : "-",
+    p.samples ? formatError(p.maxErrorRatio) : "-",
     p.worst ? `${p.worst.coordinate}, sample ${p.worst.sample}` : "-",
     result(p.pass),
   ]);
@@ -56,7 +60,7 @@ function table(rows: string[][], c: Colors): string[] {
 /** What failed, with the gradient and numerical values, and which samples were skipped. */
 function functionNotes(fn: VerifiedFunction, c: Colors): string[] {
   return [
-    ...fn.parameters.filter((p) => !p.pass).map((p) => `  ${c.red("FAIL")} ${fn.function}: ${describeParameterFailure(p)}`),
+    ...fn.parameters.flatMap((p) => parameterFailures(p).map((line) => `  ${c.red("FAIL")} ${fn.function}: ${line}`)),
     ...fn.failures.map((note) => `  ${c.red("FAIL")} ${fn.function}: ${formatNote(note)}`),
     ...fn.skipped.map((note) => `  ${c.yellow("skipped")} ${fn.function}: ${formatNote(note)}`),
   ];

@@ -13,7 +13,7 @@
  * Liveness is exact for structured code: a read is reachable from a point if
  * it comes later in program order and not in the other branch of an `if`.
  */
-import { primitive } from "../ir/primitives.js";
+import { primitiveOf } from "../ir/primitives.js";
 import { Structural, type Func, type Op, type Value } from "../ir/types.js";
 import { definedInside, terminator, walkOps } from "../ir/walk.js";
 import { Names } from "./names.js";
@@ -37,7 +37,17 @@ export interface Allocation {
   repeatCounters: Map<Op, string>;
   /** The name of the caller's gradient buffers (`grad`, unless a parameter has that name). */
   gradName: string;
+  /** Each source parameter's name in the generated code: its own, unless the module or generated code needs it. */
+  paramNames: Map<string, string>;
+  /** The generated function's own locals: the tapes in use, their tops, and the pool counter. */
+  locals: Readonly<Record<LocalName, string>>;
+  /** For names made while printing (temporaries of a parallel copy). */
+  names: Names;
 }
+
+/** Locals every generated function may declare, by their usual name. */
+const localNames = ["tape", "top", "indices", "itop", "decisions", "dtop", "pooled"] as const;
+export type LocalName = (typeof localNames)[number];
 
 const isLoop = (op: Op) => op.kind === Structural.While || op.kind === Structural.Repeat;
 
@@ -47,7 +57,8 @@ interface Position {
   branches: Map<Op, number>;
 }
 
-export function allocate(f: Func): Allocation {
+/** `moduleNames`: the generated module's top-level names, which no variable may take. */
+export function allocate(f: Func, moduleNames: Iterable<string> = []): Allocation {
   const position = new Map<Op, Position>();
   const endIndex = new Map<Op, number>();
   let counter = 0;
@@ -92,13 +103,13 @@ export function allocate(f: Func): Allocation {
     (reads.get(v) ?? []).every((r) => r === at || !reachable(at, r, v) || insideOf(r, at));
   const insideOf = (r: Op, at: Op): boolean => position.get(r)!.branches.has(at) && position.get(r)!.index <= endIndex.get(at)!;
 
-  const names = new Names();
+  const names = new Names(moduleNames);
   const variable = new Map<Value, Variable>();
   const params = new Set(f.params.map((p) => p.value));
-  for (const p of f.signature ?? []) names.claim(p.name);
-  // Functions the code calls by name (imported or declared) keep their names.
-  for (const op of walkOps(f.body)) if (op.kind.startsWith("call:")) names.claim(op.kind.slice("call:".length));
-  for (const p of f.params) variable.set(p.value, { name: names.claim(p.name), reassigned: false });
+  const paramNames = new Map<string, string>();
+  for (const p of f.signature ?? f.params) paramNames.set(p.name, names.own(p.name));
+  for (const p of f.params) variable.set(p.value, { name: p.path ? names.own(p.name) : paramNames.get(p.name)!, reassigned: false });
+  const locals = Object.fromEntries(localNames.map((n) => [n, names.fresh(n)])) as Record<LocalName, string>;
   const gradName = names.fresh("grad");
   const declarations = new Map<Op, { variable: Variable; init: Value | undefined; result: Value }[]>();
   const loopInits = new Map<Op, { variable: Variable; init: Value }[]>();
@@ -220,7 +231,7 @@ export function allocate(f: Func): Allocation {
   };
 
   visit(f.body.ops, new Map(), undefined, undefined);
-  return { inlined, variable, declarations, loopInits, repeatCounters, gradName };
+  return { inlined, variable, declarations, loopInits, repeatCounters, gradName, paramNames, locals, names };
 }
 
 
@@ -236,7 +247,7 @@ function chooseInlined(f: Func): Set<Value> {
   /** Inlined values whose expression reads array memory: they must not move past a write. */
   const readsMemory = new Set<Value>();
   for (const op of walkOps(f.body)) {
-    const p = primitive(op.kind);
+    const p = primitiveOf(op);
     if (!p || op.results.length !== 1 || p.memory === "alloc") continue;
     const v = op.results[0]!;
     const u = users.get(v) ?? [];
@@ -270,7 +281,7 @@ function writesBetween(from: Op, to: Op): boolean {
 }
 
 function writesMemory(op: Op): boolean {
-  return primitive(op.kind)?.memory === "write" || op.regions.some((r) => r.ops.some(writesMemory));
+  return primitiveOf(op)?.memory === "write" || op.regions.some((r) => r.ops.some(writesMemory));
 }
 
 /** For each value, the ops that read it once inlined expressions are placed at their users. */

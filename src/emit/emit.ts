@@ -7,11 +7,13 @@
 import path from "node:path";
 import { InternalError } from "../diagnostics.js";
 import { literalText } from "../ir/literal.js";
-import { primitive } from "../ir/primitives.js";
+import { primitiveOf } from "../ir/primitives.js";
 import { isArray, Structural, type Func, type Op, type Region, type Type, type Value } from "../ir/types.js";
 import { terminator, walkOps } from "../ir/walk.js";
 import { isVectorValued, leavesOf, shapeText } from "../ir/shape.js";
 import { allocate, type Allocation, type Variable } from "./allocate.js";
+import type { Helper, ModuleIdentifiers } from "./helpers.js";
+import type { ModuleNames } from "./module-names.js";
 import { accessText, nestedText } from "./structure.js";
 
 const typeNames: Record<Type, string> = {
@@ -31,89 +33,9 @@ export interface EmitContext {
   primalName: string;
   sourceFile: string;
   sourceLine: number;
+  /** The generated module's top-level names. */
+  names: ModuleNames;
 }
-
-/**
- * Module-level declarations generated code may need, by name. The tapes live
- * at module level and are kept between calls, so they grow only while a
- * gradient warms up; each call starts at position 0. Gradients never call
- * each other (calls are inlined), so they can share them.
- */
-export const helpers: Record<string, string> = {
-  tapeValues: "/** The value tape, kept between calls (a call works on a local reference to it). */\nlet valueTape: Float64Array = new Float64Array(1024);",
-  tapeDecisions: "/** The decision tape, kept between calls (a call works on a local reference to it). */\nlet decisionTape: Uint8Array = new Uint8Array(1024);",
-  tapeIndices: "/** The index tape, kept between calls (a call works on a local reference to it). */\nlet indexTape: Int32Array = new Int32Array(1024);",
-  tapeArrays: "/** Array references recorded by loop bodies, kept between calls (empty between calls). */\nconst arrays: (number[] | number[][] | Float64Array)[] = [];",
-  growValues: [
-    "/** A copy of the value tape with room for at least `need` entries. */",
-    "function growValues(tape: Float64Array, need: number): Float64Array {",
-    "  const bigger = new Float64Array(Math.max(2 * tape.length, need));",
-    "  bigger.set(tape);",
-    "  return bigger;",
-    "}",
-  ].join("\n"),
-  growIndices: [
-    "/** A copy of the index tape with room for at least `need` entries. */",
-    "function growIndices(tape: Int32Array, need: number): Int32Array {",
-    "  const bigger = new Int32Array(Math.max(2 * tape.length, need));",
-    "  bigger.set(tape);",
-    "  return bigger;",
-    "}",
-  ].join("\n"),
-  growDecisions: [
-    "/** A copy of the decision tape with room for at least `need` entries. */",
-    "function growDecisions(tape: Uint8Array, need: number): Uint8Array {",
-    "  const bigger = new Uint8Array(Math.max(2 * tape.length, need));",
-    "  bigger.set(tape);",
-    "  return bigger;",
-    "}",
-  ].join("\n"),
-  zeroArray: [
-    "/** Zeros kept between calls, for `zeroArray` to copy from (grown on demand). */",
-    "let zeroSource: number[] = [];",
-    "",
-    "/**",
-    " * A fresh array of `n` zeros: a copy of part of `zeroSource`. V8 copies an",
-    " * array of doubles in one block, and the copy holds doubles from the start;",
-    " * `new Array(n).fill(0)` fills element by element and holds small integers",
-    " * until the first fractional write converts it, which made a gradient of a",
-    " * cheap function over 1,000 numbers twice as slow. The copy has the element",
-    " * kind (holey doubles) of `new Array(n).fill(0)` after that conversion, so a",
-    " * gradient given buffers made either way sees one kind of array.",
-    " */",
-    "function zeroArray(n: number): number[] {",
-    "  if (zeroSource.length < n) {",
-    "    // Filled with a fraction first so that V8 stores doubles.",
-    "    zeroSource = new Array<number>(Math.max(n, 2 * zeroSource.length)).fill(0.5).fill(0);",
-    "  }",
-    "  return zeroSource.slice(0, n);",
-    "}",
-  ].join("\n"),
-  pooledZeros: [
-    "/** Zeros for `n` numbers: the array of `slot` in `pool` (kept between calls), made or remade when its length differs. */",
-    "function pooledZeros(pool: number[][], slot: number, n: number): number[] {",
-    "  const a = pool[slot];",
-    "  if (a !== undefined && a.length === n) return a.fill(0);",
-    "  return (pool[slot] = zeroArray(n));",
-    "}",
-  ].join("\n"),
-  pooledFloats: [
-    "/** A zeroed Float64Array of length `n`: the one of `slot` in `pool` (kept between calls), made or remade when its length differs. */",
-    "function pooledFloats(pool: Float64Array[], slot: number, n: number): Float64Array {",
-    "  const a = pool[slot];",
-    "  if (a !== undefined && a.length === n) return a.fill(0);",
-    "  return (pool[slot] = new Float64Array(n));",
-    "}",
-  ].join("\n"),
-  zerosLike: [
-    "/** Zeros in the shape of a matrix given as rows. */",
-    "function zerosLike(rows: readonly (readonly number[])[]): number[][] {",
-    "  const zeros: number[][] = [];",
-    "  for (const row of rows) zeros.push(zeroArray(row.length));",
-    "  return zeros;",
-    "}",
-  ].join("\n"),
-};
 
 /**
  * The typed-array tapes: numbers in a Float64Array, indices in an Int32Array,
@@ -123,19 +45,34 @@ export const helpers: Record<string, string> = {
  * module-level `let` is a context load with an initialisation check (about
  * a fifth of the time of a loop that mostly tapes).
  */
-const tapes = {
-  f64: { data: "tape", store: "valueTape", top: "top", grow: "growValues", declaration: "tapeValues" },
-  i32: { data: "indices", store: "indexTape", top: "itop", grow: "growIndices", declaration: "tapeIndices" },
-  bool: { data: "decisions", store: "decisionTape", top: "dtop", grow: "growDecisions", declaration: "tapeDecisions" },
-} as const;
+interface Tape {
+  /** The local reference. */
+  data: string;
+  /** The module variable. */
+  store: string;
+  /** The local position. */
+  top: string;
+  grow: string;
+  /** The module declarations it needs: the tape and its grow function. */
+  helpers: [Helper, Helper];
+}
+type Tapes = Readonly<Record<"f64" | "i32" | "bool", Tape>>;
+
+/** How a function spells its tapes: its own locals, the module's variables and helpers. */
+function tapesOf(locals: Allocation["locals"], n: ModuleIdentifiers): Tapes {
+  return {
+    f64: { data: locals.tape, store: n.valueTape, top: locals.top, grow: n.growValues, helpers: ["growValues", "tapeValues"] },
+    i32: { data: locals.indices, store: n.indexTape, top: locals.itop, grow: n.growIndices, helpers: ["growIndices", "tapeIndices"] },
+    bool: { data: locals.decisions, store: n.decisionTape, top: locals.dtop, grow: n.growDecisions, helpers: ["growDecisions", "tapeDecisions"] },
+  };
+}
+
 /** Grows a tape (in the call and between calls) when it has less room than `need` entries. */
-function roomOn(type: keyof typeof tapes, need: string): string {
-  const t = tapes[type];
+function roomOn(t: Tape, need: string): string {
   return `if (${need} > ${t.data}.length) ${t.store} = ${t.data} = ${t.grow}(${t.data}, ${need});`;
 }
 
-/** References to arrays a loop body makes (rows, fresh arrays), for its reverse: a plain array of references. */
-const refs = "arrays";
+/** References to arrays a loop body makes (rows, fresh arrays), for its reverse, go on a plain array of references. */
 type TapeKind = "f64" | "i32" | "bool" | "ref";
 /** Which tape a push or pop uses. */
 const tapeOf = (op: Op): TapeKind => {
@@ -153,13 +90,16 @@ const tapeOf = (op: Op): TapeKind => {
  * contents accumulates. A vector-valued function gets one function,
  * `<name>Vjp(...params, seed)`, returning `{ value, grad }`.
  */
-export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers: Set<string>; headers: Set<string> } {
+export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers: Set<Helper>; headers: Set<string> } {
   const vjp = isVectorValued(f);
-  const valueCount = f.resultNames.filter((n) => n === "value").length;
-  const wrt = f.resultNames.slice(valueCount);
+  const valueCount = f.resultRoles.filter((r) => r.role === "value").length;
+  const wrt = f.resultRoles.flatMap((r) => (r.role === "derivative" ? [r.param] : []));
   /** Where each gradient entry goes in `grad`: the parameter's name, then fields or tuple indices. */
   const paths = wrt.map((name) => f.params.find((p) => p.name === name)?.path ?? [name]);
-  const allocation = allocate(f);
+  const allocation = allocate(f, ctx.names.all());
+  const tapes = tapesOf(allocation.locals, ctx.names.identifiers);
+  /** A parameter's leaf as generated code reads it: `model.w` with the parameter's name in the generated code. */
+  const argumentText = (path: string[]) => accessText([allocation.paramNames.get(path[0]!) ?? path[0]!, ...path.slice(1)]);
   const ret = terminator(f.body);
   const gradValues = ret.operands.slice(valueCount);
   /** Shadows of array parameters, by their path in `grad` (GradInto only). */
@@ -168,36 +108,38 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
     if (!vjp && isArray(g.type) && g.def?.kind === "zeros") buffers.set(g, paths[i]!);
   });
   const ops = [...walkOps(f.body)];
-  const pools = { f64: `${f.name}Shadows`, floats: `${f.name}FloatShadows` };
+  const pools = ctx.names.poolsOf(f.name);
   const returned = new Set(ret.operands);
   const pooled = new Map(ops.filter((o) => isPooledShadow(o, buffers) && !returned.has(o.results[0]!))
     .map((o) => [o.results[0]!, o.results[0]!.type === "Float64Array" ? "floats" as const : "f64" as const]));
   // A vector-valued function's value has the shape of its result.
   const valueShape = f.resultShape && f.resultShape.kind !== "value" ? f.resultShape : undefined;
   const valuePaths = valueShape ? leavesOf(valueShape).map((l) => l.path) : [];
-  const printer = new Printer(f, allocation, paths, buffers, pooled, pools, vjp ? { valueCount, valuePaths } : undefined, ctx.sourceFile);
+  const printer = new Printer(f, allocation, { tapes, names: ctx.names, pools }, paths, buffers, pooled,
+    vjp ? { valueCount, valuePaths } : undefined, ctx.sourceFile);
   const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map(tapeOf));
   const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [`let ${tapes[kind].data} = ${tapes[kind].store};`, `let ${tapes[kind].top} = 0;`]));
   const sourceParams = f.signature ?? f.params;
-  const params = sourceParams.map((p) => `${p.name}: ${p.typeText}`).join(", ");
+  const localName = (name: string) => allocation.paramNames.get(name) ?? name;
+  const params = sourceParams.map((p) => `${localName(p.name)}: ${p.typeText}`).join(", ");
   const gradType = nestedText(paths, gradValues.map((g) => tsType(g.type)), ";");
   const valueType = f.resultShape ? shapeText(f.resultShape) : tsType(f.resultTypes[0]!);
   const about = wrt.length ? `with respect to ${[...new Set(paths.map((p) => p[0]))].join(", ")}` : "(it depends on no parameter differentiably)";
   const into = `${f.name}Into`;
   const poolKinds = new Set(pooled.values());
-  if (pooled.size) prologue.push("let pooled = 0;");
+  if (pooled.size) prologue.push(`let ${allocation.locals.pooled} = 0;`);
   const owner = vjp ? f.name : into;
   const poolDeclarations = [...poolKinds].sort().map((kind) => kind === "f64"
     ? `/** Shadow arrays of ${owner}'s own arrays, kept between calls. */\nconst ${pools.f64}: number[][] = [];`
     : `/** Shadow arrays of ${owner}'s own Float64Arrays, kept between calls. */\nconst ${pools.floats}: Float64Array[] = [];`);
-  const used = helpersUsed(ops, pushed, buffers, pooled, vjp ? [] : gradValues);
+  const used = helpersUsed(ops, pushed, tapes, buffers, pooled, vjp ? [] : gradValues);
   const grad = allocation.gradName;
   const where = `\`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine})`;
   // The leaves of tuple and object parameters the code reads, as variables.
   // (A parameter's gradient buffer is the caller's: its zeros do not read the parameter.)
   const read = new Set(ops.filter((o) => !(o.kind === "zeros" && buffers.has(o.results[0]!))).flatMap((o) => o.operands));
   const leaves = f.params.filter((p) => p.path && read.has(p.value))
-    .map((p) => `const ${allocation.variable.get(p.value)!.name} = ${accessText(p.path!)};`);
+    .map((p) => `const ${allocation.variable.get(p.value)!.name} = ${argumentText(p.path!)};`);
   const body = [...leaves, ...prologue, ...printer.region(f.body), "}", ...poolDeclarations.flatMap((d) => ["", d])];
   if (vjp) {
     const lines = [
@@ -205,20 +147,20 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
       `export function ${f.name}(${params}): { value: ${valueType}; grad: ${gradType} } {`,
       ...body,
     ];
-    return { code: lines.join("\n"), helpers: used, headers: headersOf(ops) };
+    return { code: lines.join("\n"), helpers: used, headers: headersOf(ops, ctx.names) };
   }
   /** A parameter's leaf as the wrapper reads it (`model.w`), or any other value as printed. */
   const sourceText = (v: Value) => {
     const p = f.params.find((q) => q.value === v);
-    return p?.path ? accessText(p.path) : printer.expr(v);
+    return p?.path ? argumentText(p.path) : printer.expr(v);
   };
-  const zeroed = nestedText(paths, gradValues.map((g) => (isArray(g.type) ? zerosText(g.type, sourceText(g.def!.operands[0]!)) : "0")), ",");
+  const zeroed = nestedText(paths, gradValues.map((g) => (isArray(g.type) ? zerosText(g.type, sourceText(g.def!.operands[0]!), ctx.names.identifiers) : "0")), ",");
   const lines = [
     `/** Value and gradient of ${where} ${about}. */`,
     `export function ${f.name}(${params}): { value: ${valueType}; grad: ${gradType} } {`,
     // Annotated, so that a tuple's zeros are a tuple, not a number[].
     `const ${grad}: ${gradType} = ${zeroed};`,
-    `return { value: ${into}(${[...sourceParams.map((p) => p.name), grad].join(", ")}), ${grad === "grad" ? "grad" : `grad: ${grad}`} };`,
+    `return { value: ${into}(${[...sourceParams.map((p) => localName(p.name)), grad].join(", ")}), ${grad === "grad" ? "grad" : `grad: ${grad}`} };`,
     "}",
     "",
     wrt.length
@@ -227,19 +169,19 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
     `export function ${into}(${params ? `${params}, ` : ""}${grad}: ${gradType}): ${valueType} {`,
     ...body,
   ];
-  return { code: lines.join("\n"), helpers: used, headers: headersOf(ops) };
+  return { code: lines.join("\n"), helpers: used, headers: headersOf(ops, ctx.names) };
 }
 
 /**
  * The module-level helpers the gradient's code calls: tapes, pools and
  * zeros. `wrapped` are the gradient values the `Grad` wrapper makes zeros for.
  */
-function helpersUsed(ops: Op[], pushed: Set<TapeKind>, buffers: Map<Value, string[]>, pooled: Map<Value, "f64" | "floats">,
-  wrapped: Value[]): Set<string> {
-  const used = new Set<string>();
+function helpersUsed(ops: Op[], pushed: Set<TapeKind>, tapes: Tapes, buffers: Map<Value, string[]>, pooled: Map<Value, "f64" | "floats">,
+  wrapped: Value[]): Set<Helper> {
+  const used = new Set<Helper>();
   for (const kind of pushed) {
     if (kind === "ref") used.add("tapeArrays");
-    else used.add(tapes[kind].grow).add(tapes[kind].declaration);
+    else for (const h of tapes[kind].helpers) used.add(h);
   }
   const freshZeros = (type: Type) => ops.some((o) => o.kind === "zeros" && o.results[0]!.type === type && !buffers.has(o.results[0]!) && !pooled.has(o.results[0]!));
   if (freshZeros("f64[][]") || wrapped.some((g) => g.type === "f64[][]")) used.add("zerosLike");
@@ -251,8 +193,18 @@ function helpersUsed(ops: Op[], pushed: Set<TapeKind>, buffers: Map<Value, strin
 }
 
 /** The imports and declarations the external functions called need. */
-function headersOf(ops: Op[]): Set<string> {
-  return new Set(ops.map((o) => primitive(o.kind)?.external?.header).filter((h): h is string => !!h));
+function headersOf(ops: Op[], names: ModuleNames): Set<string> {
+  const headers = new Set<string>();
+  for (const op of ops) {
+    const fn = primitiveOf(op)?.external;
+    if (!fn) continue;
+    const name = names.external(fn);
+    const { source } = fn;
+    if (source.kind === "declare") headers.add(source.text);
+    else if (source.kind === "import" && source.exported === "default") headers.add(`import ${name} from "${source.module}";`);
+    else if (source.kind === "import") headers.add(`import { ${source.exported === name ? name : `${source.exported} as ${name}`} } from "${source.module}";`);
+  }
+  return headers;
 }
 
 /**
@@ -272,8 +224,8 @@ function isPooledShadow(op: Op, buffers: Map<Value, string[]>): boolean {
 }
 
 /** Fresh zeros in the shape of array `a`. */
-function zerosText(type: Type, a: string): string {
-  return type === "f64[][]" ? `zerosLike(${a})` : type === "Float64Array" ? `new Float64Array(${a}.length)` : `zeroArray(${a}.length)`;
+function zerosText(type: Type, a: string, n: ModuleIdentifiers): string {
+  return type === "f64[][]" ? `${n.zerosLike}(${a})` : type === "Float64Array" ? `new Float64Array(${a}.length)` : `${n.zeroArray}(${a}.length)`;
 }
 
 /** The source line an op reverses, as a key for its comment group. */
@@ -292,11 +244,12 @@ class Printer {
   constructor(
     f: Func,
     private readonly a: Allocation,
+    /** How the module and this function spell the tapes, helpers and pools. */
+    private readonly module: { tapes: Tapes; names: ModuleNames; pools: { f64: string; floats: string } },
     /** Each gradient entry's path in `grad`. */
     private readonly gradPaths: string[][],
     private readonly buffers: Map<Value, string[]>,
     private readonly pooled: Map<Value, "f64" | "floats">,
-    private readonly pools: { f64: string; floats: string },
     /** For a VJP: how many values the return starts with, and their paths in a tuple or object result. */
     private readonly vjp?: { valueCount: number; valuePaths: string[][] },
     /** The entry's file name: comments on lines of other files name theirs. */
@@ -369,7 +322,7 @@ class Printer {
 
   /** A store or a push: `a[i] = v`, `a[i] += v` when v adds to what a[i] holds, `a.push(v)`. */
   private effect(op: Op): string {
-    const p = primitive(op.kind)!;
+    const p = primitiveOf(op)!;
     const [a, i, v] = op.operands as [Value, Value, Value];
     const d = v.def;
     if (op.kind === "store" && d && this.a.inlined.has(v) && (d.kind === "add" || d.kind === "sub")) {
@@ -389,7 +342,8 @@ class Printer {
     return (["f64", "i32", "bool"] as const).flatMap((type) => {
       const perTrip = loop.regions[1]!.ops.filter((o) => o.kind === Structural.Push && tapeOf(o) === type).length;
       if (perTrip === 0) return [];
-      return [roomOn(type, `${tapes[type].top} + ${perTrip === 1 ? "" : `${perTrip} * `}${trips}`)];
+      const t = this.module.tapes[type];
+      return [roomOn(t, `${t.top} + ${perTrip === 1 ? "" : `${perTrip} * `}${trips}`)];
     });
   }
 
@@ -399,12 +353,12 @@ class Printer {
     const owner = ops[0]?.parent?.owner;
     const reserved = owner !== undefined && this.reservedLoops.has(owner);
     const references = ops.filter((o) => tapeOf(o) === "ref").map((o) => o.operands[0]!);
-    for (const v of references) out.push(`${refs}.push(${this.expr(v)});`);
+    for (const v of references) out.push(`${this.module.names.identifiers.arrays}.push(${this.expr(v)});`);
     for (const type of ["f64", "i32", "bool"] as const) {
       const values = ops.filter((o) => tapeOf(o) === type).map((o) => o.operands[0]!);
       if (values.length === 0) continue;
-      const t = tapes[type];
-      if (!reserved) out.push(roomOn(type, `${t.top} + ${values.length}`));
+      const t = this.module.tapes[type];
+      if (!reserved) out.push(roomOn(t, `${t.top} + ${values.length}`));
       for (const v of values) out.push(`${t.data}[${t.top}++] = ${type === "bool" ? `${this.expr(v)} ? 1 : 0` : this.expr(v)};`);
     }
     return out;
@@ -491,7 +445,7 @@ class Printer {
       // now, so it reads nothing later; each time this happens one copy fewer reads anything.
       const at = pending.findIndex((c) => pending.some((o) => o !== c && c.reads.includes(o.target.name)));
       const c = pending[at]!;
-      const temp = `${c.target.name}__next`;
+      const temp = this.a.names.fresh(`${c.target.name}__next`);
       out.push(`const ${temp} = ${this.expr(c.source)};`);
       pending[at] = { ...c, statement: `${c.target.name} = ${temp};`, reads: [] };
     }
@@ -539,21 +493,25 @@ class Printer {
   private rhs(op: Op): string {
     if (op.kind === Structural.Pop) {
       const kind = tapeOf(op);
-      if (kind === "ref") return `${refs}.pop() as ${tsType(op.results[0]!.type)}`;
-      const t = tapes[kind];
+      if (kind === "ref") return `${this.module.names.identifiers.arrays}.pop() as ${tsType(op.results[0]!.type)}`;
+      const t = this.module.tapes[kind];
       return kind === "bool" ? `${t.data}[--${t.top}] === 1` : `${t.data}[--${t.top}]`;
     }
     const pool = this.pooled.get(op.results[0]!);
     if (pool) {
       const n = op.kind === "zeros" ? `${this.expr(op.operands[0]!)}.length` : this.expr(op.operands[0]!);
-      return pool === "f64" ? `pooledZeros(${this.pools.f64}, pooled++, ${n})` : `pooledFloats(${this.pools.floats}, pooled++, ${n})`;
+      const { identifiers } = this.module.names;
+      const { pools } = this.module;
+      const counter = `${this.a.locals.pooled}++`;
+      return pool === "f64" ? `${identifiers.pooledZeros}(${pools.f64}, ${counter}, ${n})` : `${identifiers.pooledFloats}(${pools.floats}, ${counter}, ${n})`;
     }
     if (op.kind === "zeros") {
       const buffer = this.buffers.get(op.results[0]!);
-      return buffer ? accessText([this.a.gradName, ...buffer]) : zerosText(op.results[0]!.type, this.expr(op.operands[0]!));
+      return buffer ? accessText([this.a.gradName, ...buffer]) : zerosText(op.results[0]!.type, this.expr(op.operands[0]!), this.module.names.identifiers);
     }
-    const p = primitive(op.kind);
+    const p = primitiveOf(op);
     if (!p) throw new InternalError(`cannot print op ${op.kind}`);
+    if (p.external) return `${this.module.names.external(p.external)}(${op.operands.map((v) => this.expr(v)).join(", ")})`;
     if (op.kind === "eq" || op.kind === "ne") {
       // TypeScript narrows a variable through the tests before it (`0 !== x` leaves x: 0 in
       // the else branch) and then rejects `x === 0.01` (TS2367). Tests taken from the source

@@ -1,23 +1,36 @@
 /**
- * Collision-free naming for generated code. A name hint is used as is the
- * first time (`x`, `dx`, `loss`); later versions of the same hint get `_1`,
- * `_2`, ... (`s`, `s_1`, `s_2` for a reassigned `s`); temporaries are `t1`,
- * `t2`, .... Reserved words, globals the code uses and the parameters are
- * never reused.
+ * Collision-free naming of a generated function's variables. A name hint is
+ * used as is the first time (`x`, `dx`, `loss`); later versions of the same
+ * hint get `_1`, `_2`, ... (`s`, `s_1`, `s_2` for a reassigned `s`);
+ * temporaries are `t1`, `t2`, .... Reserved words, the globals generated code
+ * uses, the module's own top-level names (`module-names.ts`) and the
+ * parameters are never reused.
  */
-const reservedWords = new Set(
+
+/** Words no generated name may be: TypeScript's reserved words and the globals generated code reads. */
+export const reservedWords: ReadonlySet<string> = new Set(
   (
     "break case catch class const continue debugger default delete do else enum export extends false finally for " +
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
     "as implements interface let package private protected public static yield any boolean constructor declare get " +
     "module require number set string symbol type from of await async undefined NaN Infinity Math Object Array " +
-    "Float64Array Int32Array Uint8Array value arguments eval tape top decisions dtop indices itop valueTape decisionTape indexTape arrays growValues growIndices growDecisions zerosLike zeroArray zeroSource pooled pooledZeros pooledFloats"
+    "Float64Array Int32Array Uint8Array value arguments eval"
   ).split(" "),
 );
 
 export class Names {
-  private readonly taken = new Set<string>(reservedWords);
+  private readonly taken: Set<string>;
   private readonly versions = new Map<string, number>();
+
+  /** `reserved`: names the module defines at its top level, which no variable may hide. */
+  constructor(reserved: Iterable<string> = []) {
+    this.taken = new Set([...reservedWords, ...reserved]);
+  }
+
+  /** A parameter's own name when it is free, else a fresh version of it (a parameter called `Math` or `tape`). */
+  own(name: string): string {
+    return this.taken.has(name) ? this.fresh(name) : this.claim(name);
+  }
 
   /** Claims a name that must be spelled exactly so (a parameter). */
   claim(name: string): string {

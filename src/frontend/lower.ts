@@ -7,15 +7,14 @@
  */
 import path from "node:path";
 import {
-  DoStatement, ForOfStatement, ForStatement, FunctionDeclaration, Node, SyntaxKind, WhileStatement, type Expression, type Statement, ts,
+  DoStatement, ForOfStatement, ForStatement, FunctionDeclaration, ImportDeclaration, Node, SyntaxKind, WhileStatement, type Expression, type Statement, ts,
 } from "ts-morph";
 import { Codes, DiagnosticError, InternalError, type Code } from "../diagnostics.js";
 import { parameterWrites } from "./writes.js";
 import { Builder, constantOf, emptyRegion } from "../ir/builder.js";
-import { defineUserRule } from "../ad/user-rules.js";
-import { definePrimitive, mathConstants } from "../ir/primitives.js";
+import { mathConstants, primitiveOf, type ExternalFunction, type Primitive } from "../ir/primitives.js";
 import { isArray, Structural, type Func, type Op, type Param, type Region, type Type, type Value } from "../ir/types.js";
-import { terminator, unchangedResult } from "../ir/walk.js";
+import { terminator, unchangedResult, walkOps } from "../ir/walk.js";
 import {
   build, cellsOf, flatten, isAggregate, isCell, Unassigned, type Aggregate, type Binding, type Bound, type Cell, type Env,
 } from "./aggregate.js";
@@ -81,7 +80,7 @@ export function lowerFunction(displayPath: string, fn: FunctionDeclaration, rule
   b.insert({ kind: Structural.Return, operands: values, results: [], regions: [], parent: undefined, loc: locOf(fn) });
   const resultShape = shapeOf(fn.getReturnType(), fn)!;
   return {
-    name: fn.getName() ?? "default", params, signature, body, resultTypes: values.map((v) => v.type), resultNames: [],
+    name: fn.getName() ?? "default", params, signature, body, resultTypes: values.map((v) => v.type), resultRoles: [],
     resultShape, loc: locOf(fn),
   };
 }
@@ -111,7 +110,9 @@ class Lowerer {
   private readonly resultShapes: (Shape | undefined)[] = [];
 
   /** The primitive of each user-defined adjoint, once lowered. */
-  private readonly rulePrimitives = new Map<UserRule, string>();
+  private readonly rulePrimitives = new Map<UserRule, Primitive>();
+  /** The primitive calling each external function, by its key: calls of one function are one primitive. */
+  private readonly externalPrimitives = new Map<string, Primitive>();
 
   constructor(private readonly displayPath: string, private readonly b: Builder, private readonly rules: Rules,
     private readonly plain: boolean) {}
@@ -386,9 +387,34 @@ class Lowerer {
     return this.b.prim({ "f64[]": "empty", Float64Array: "fempty", "f64[][]": "nalloc" }[type], []);
   }
 
+  /**
+   * A loop becomes a `while` op. A condition with effects (it calls a helper
+   * that writes an array or a field) must run exactly when JavaScript runs
+   * it: before each trip of a `while` or `for` (after the incrementor), after
+   * each trip of a `do ... while`, never again after a `break` or `return`.
+   * Such a loop is lowered *rotated*: its condition region only tests the
+   * exit flags, and the body evaluates the condition itself, leaving through
+   * the break flag when it is false. A pure condition stays in the condition
+   * region, where the reverse sweep need not look.
+   */
   private loop(statement: LoopStatement, env: Env): { returned: Value; values: Value[] } | undefined {
-    const b = this.b;
-    const loc = locOf(statement);
+    this.loopInitializer(statement, env);
+    const region = this.b.region;
+    const attempt = region.ops.length;
+    try {
+      return this.loopOp(statement, env, false);
+    } catch (e) {
+      if (!(e instanceof EffectfulCondition)) throw e;
+      // Drop the first attempt's while op and lower the loop rotated. (Its initial
+      // values stay: constants are shared by common-subexpression elimination, and
+      // clean-up removes what nothing reads.)
+      const dropped = region.ops.findIndex((op, i) => i >= attempt && op.kind === Structural.While);
+      region.ops.splice(dropped, 1);
+      return this.loopOp(statement, env, true);
+    }
+  }
+
+  private loopInitializer(statement: LoopStatement, env: Env): void {
     if (Node.isForStatement(statement)) {
       const init = statement.getInitializer();
       if (init && Node.isVariableDeclarationList(init)) {
@@ -400,6 +426,11 @@ class Lowerer {
         this.assignment(init, env);
       }
     }
+  }
+
+  private loopOp(statement: LoopStatement, env: Env, rotated: boolean): { returned: Value; values: Value[] } | undefined {
+    const b = this.b;
+    const loc = locOf(statement);
     const iterated = Node.isForOfStatement(statement) ? this.expr(statement.getExpression(), env) : undefined;
     b.loc = loc;
     const carried = carriedVariables(statement).filter((d) => env.has(d.compilerNode));
@@ -416,10 +447,12 @@ class Lowerer {
       }),
       ...(mayWriteCells(statement) ? [...env.keys()].filter(isCellKey).map((c) => ({ key: c, name: c.name })) : []),
     ];
+    const test = Node.isForOfStatement(statement) ? undefined : statementCondition(statement);
     const flags = {
-      broken: hasBreak(statement),
+      // A rotated loop leaves through the break flag when its condition is false.
+      broken: hasBreak(statement) || (rotated && test !== undefined),
       returned: hasReturn(statement),
-      first: Node.isDoStatement(statement),
+      first: Node.isDoStatement(statement) && !rotated,
     };
     const init: Value[] = slots.flatMap((slot) => flatten(env.get(slot.key) as Bound, env));
     const names = slots.flatMap((slot) => slot.shape ? leavesOf(slot.shape).map((l) => l.path.reduce(partName, slot.name)) : [slot.name]);
@@ -469,29 +502,34 @@ class Lowerer {
     b.inRegion(condRegion, () => {
       const inner = bind(condRegion);
       const state = at(condRegion.args);
-      const test = Node.isForOfStatement(statement) ? undefined : statementCondition(statement);
       const before = new Map(inner);
-      let cond = iterated ? b.prim("lt", [state.index!, b.prim("len", [iterated])]) : test ? this.expr(test, inner) : b.const(true);
-      if (test && [...before].some(([key, v]) => isCellKey(key) && inner.get(key) !== v)) {
-        this.fail(test, Codes.UnsupportedExpression, "this loop condition calls a helper that writes a field; call it in the loop body and test its result");
+      let cond: Value | undefined = iterated ? b.prim("lt", [state.index!, b.prim("len", [iterated])])
+        : test && !rotated ? this.expr(test, inner) : undefined;
+      if (test && !rotated && (writesMemory(condRegion) || [...before].some(([key, v]) => isCellKey(key) && inner.get(key) !== v))) {
+        throw new EffectfulCondition();
       }
-      if (state.first) cond = b.prim("or", [state.first, cond]);
-      if (state.returned) cond = b.prim("and", [b.prim("not", [state.returned]), cond]);
-      if (state.broken) cond = b.prim("and", [b.prim("not", [state.broken]), cond]);
+      const and = (flag: Value | undefined) => {
+        if (!flag) return;
+        const going = b.prim("not", [flag]);
+        cond = cond ? b.prim("and", [going, cond]) : going;
+      };
+      if (state.first) cond = b.prim("or", [state.first, cond!]);
+      and(state.returned);
+      and(state.broken);
       b.loc = loc;
-      b.yield([cond]);
+      b.yield([cond ?? b.const(true)]);
     });
 
     b.inRegion(bodyRegion, () => {
       const state = at(bodyRegion.args);
-      const next = (inner: Env, change: { broken?: boolean; returned?: boolean; values?: Value[] }): Value[] => {
+      const next = (inner: Env, change: { broken?: boolean | Value; returned?: boolean; values?: Value[] }): Value[] => {
         const values = slots.flatMap((slot) => {
           const bound = isCellKey(slot.key) ? (inner.get(slot.key) as Value) : this.readBound(slot.key, inner);
           // The next trip (or the code after the loop) gets a copy: whatever the variable holds now no longer shares it.
           if (isAggregate(bound)) markCopied(bound);
           return flatten(bound, inner);
         });
-        if (flags.broken) values.push(b.const(change.broken === true));
+        if (flags.broken) values.push(typeof change.broken === "object" ? change.broken : b.const(change.broken === true));
         if (flags.returned) values.push(b.const(change.returned === true));
         values.push(...(change.values ?? state.result));
         if (flags.first) values.push(b.const(false));
@@ -505,6 +543,11 @@ class Lowerer {
             b.loc = locOf(inc);
             this.assignment(inc, inner);
           }
+        }
+        if (rotated && test && Node.isDoStatement(statement)) {
+          // A rotated do ... while tests its condition after each trip: false leaves as a break does.
+          b.loc = locOf(test);
+          return next(inner, { broken: b.prim("not", [this.expr(test, inner)]) });
         }
         return next(inner, {});
       };
@@ -523,7 +566,16 @@ class Lowerer {
         const decl = (statement.getInitializer() as Node & { getDeclarations(): Node[] }).getDeclarations()[0]!;
         inner.set(decl.compilerNode, named(b.prim("load", [iterated!, state.index!]), variableName(decl)));
       }
-      const values = this.lowerRest({ statements: [statement.getStatement()], index: 0, next: undefined }, inner, exits);
+      const trip = (tripEnv: Env) => this.lowerRest({ statements: [statement.getStatement()], index: 0, next: undefined }, tripEnv, exits);
+      let values: Value[];
+      if (rotated && test && !Node.isDoStatement(statement)) {
+        // A rotated while or for tests its condition first: false leaves as a break does.
+        b.loc = locOf(test);
+        const going = this.expr(test, inner);
+        values = this.branch(going, exits.types, [trip, (exitEnv) => next(exitEnv, { broken: true })], inner);
+      } else {
+        values = trip(inner);
+      }
       b.loc = loc;
       b.yield(values);
     });
@@ -701,12 +753,7 @@ class Lowerer {
     }
     if (Node.isBinaryExpression(e)) {
       const kind = binaryPrimitive.get(e.getOperatorToken().getKind());
-      if ((kind === "and" || kind === "or") && callsHelper(e.getRight())) {
-        // The right side calls a helper, which may write: it runs only when JavaScript would run it.
-        const left = this.expr(e.getLeft(), env);
-        const branches = kind === "and" ? [e.getRight(), b.const(false)] : [b.const(true), e.getRight()];
-        return this.conditional(left, branches, env, { kind: "value", type: "bool", text: "boolean" });
-      }
+      if (kind === "and" || kind === "or") return this.logical(kind, e, env);
       if (kind) return b.prim(kind, [this.expr(e.getLeft(), env), this.expr(e.getRight(), env)]);
     }
     if (Node.isConditionalExpression(e)) {
@@ -718,6 +765,30 @@ class Lowerer {
     }
     if (Node.isCallExpression(e)) return this.callExpression(e, env);
     throw new InternalError(`expression ${e.getKindName()} passed the fence`);
+  }
+
+  /**
+   * `a && b`, `a || b`. Comparisons have no effects, so both sides are
+   * evaluated eagerly, unless the right side calls a helper (which may
+   * write) or reads an element of an array that may not exist (a row
+   * `X[i][j]` behind a guard `i < n && ...`, which throws when `X[i]` is
+   * undefined): then the right side runs only when JavaScript would run it.
+   */
+  private logical(kind: "and" | "or", e: Node & { getLeft(): Node; getRight(): Node }, env: Env): Value {
+    const b = this.b;
+    const left = this.expr(e.getLeft(), env);
+    const lazy = () => {
+      const branches = kind === "and" ? [e.getRight(), b.const(false)] : [b.const(true), e.getRight()];
+      return this.conditional(left, branches, env, { kind: "value", type: "bool", text: "boolean" }) as Value;
+    };
+    if (callsHelper(e.getRight())) return lazy();
+    const start = b.region.ops.length;
+    const right = this.expr(e.getRight(), env);
+    if (b.region.ops.slice(start).some(readsMaybeMissingArray)) {
+      b.discard(start);
+      return lazy();
+    }
+    return b.prim(kind, [left, right]);
   }
 
   /**
@@ -798,16 +869,16 @@ class Lowerer {
     const kept = this.plain ? args : args.map((a) => (isArray(a.type) && !this.parameterRooted(a) ? this.copy(a) : a));
     const value = primal?.hasBody() && !primal.getSourceFile().isDeclarationFile()
       ? b.prim("nograd", [this.call(primal, args, env) as Value])
-      : b.prim(externalCall(callee, this.displayPath), args);
+      : b.prim(this.externalCall(callee), args);
     b.loc = loc;
     if (this.plain) return value;
     return b.prim(this.rulePrimitive(rule, primal), [value, ...kept]);
   }
 
   /** The rule primitive of `rule`, lowering its adjoint the first time. */
-  private rulePrimitive(rule: UserRule, primal: FunctionDeclaration | undefined): string {
-    let name = this.rulePrimitives.get(rule);
-    if (!name) {
+  private rulePrimitive(rule: UserRule, primal: FunctionDeclaration | undefined): Primitive {
+    let p = this.rulePrimitives.get(rule);
+    if (!p) {
       if (primal?.hasBody() && !primal.getSourceFile().isDeclarationFile()) {
         // An adjoint gives the derivative of the result only: the function may not also write into its arguments.
         const writes = parameterWrites(this.displayPath, primal, lowerFunction(this.displayPath, primal, this.rules, true));
@@ -819,10 +890,24 @@ class Lowerer {
       const adjoint = lowerFunction(this.displayPath, rule.adjoint, this.rules, true);
       const writes = parameterWrites(this.displayPath, rule.adjoint, adjoint);
       if (writes.length) throw new DiagnosticError(writes);
-      name = defineUserRule(rule.key, adjoint, rule.outputs);
-      this.rulePrimitives.set(rule, name);
+      p = {
+        name: `rule:${rule.key}`, arity: "variadic", resultType: "f64", memory: "read", emit: (a) => a[0]!,
+        userRule: { adjoint, outputs: rule.outputs },
+      };
+      this.rulePrimitives.set(rule, p);
     }
-    return name;
+    return p;
+  }
+
+  /** The primitive calling a function adgen cannot see into (one per function, however many calls). */
+  private externalCall(callee: Node): Primitive {
+    const fn = externalFunction(callee, this.displayPath);
+    let p = this.externalPrimitives.get(fn.key);
+    if (!p) {
+      p = { name: `call:${fn.hint}`, arity: "variadic", resultType: "f64", memory: "read", emit: (a) => `${fn.hint}(${a.join(", ")})`, external: fn };
+      this.externalPrimitives.set(fn.key, p);
+    }
+    return p;
   }
 
   /** Whether an array is a parameter of the function being lowered, or a row of one: memory nothing writes. */
@@ -909,7 +994,7 @@ class Lowerer {
     const args = call.getArguments().map((a) => this.bound(a, env));
     const decl = calleeFunction(callee);
     if (this.plain && (!decl || !decl.hasBody() || decl.getSourceFile().isDeclarationFile())) {
-      return b.prim(externalCall(callee, this.displayPath), args as Value[]); // an adjoint calling a function adgen cannot see into
+      return b.prim(this.externalCall(callee), args as Value[]); // an adjoint calling a function adgen cannot see into
     }
     if (!decl) throw new InternalError(`call ${callee.getText()} passed the fence`);
     const loc = b.loc;
@@ -921,6 +1006,28 @@ class Lowerer {
 }
 
 type LoopStatement = ForStatement | WhileStatement | DoStatement | ForOfStatement;
+
+/**
+ * Whether an op reads an element or the length of an array value that may be
+ * undefined at run time: anything but a parameter of the function or a fresh
+ * allocation (a row `X[i]` with `i` out of range is undefined).
+ */
+function readsMaybeMissingArray(op: Op): boolean {
+  if (op.regions.some((r) => r.ops.some(readsMaybeMissingArray))) return true;
+  if (op.kind !== "load" && op.kind !== "len") return false;
+  const array = op.operands[0]!;
+  if (!array.def) return array.region?.owner !== undefined; // a loop's state may hold a row; a function parameter exists
+  return !["alloc", "falloc", "nalloc", "empty", "fempty"].includes(array.def.kind);
+}
+
+/** Thrown when a loop condition turns out to have effects: the loop is lowered again, rotated. */
+class EffectfulCondition extends Error {}
+
+/** Whether a region writes array memory (a store or a push, at any depth). */
+function writesMemory(r: Region): boolean {
+  for (const op of walkOps(r)) if (primitiveOf(op)?.memory === "write") return true;
+  return false;
+}
 
 interface Exits {
   /** The types of the values every way out yields. */
@@ -1052,41 +1159,40 @@ function hintOf(e: Node): string {
   return parent && Node.isVariableDeclaration(parent) && Node.isIdentifier(parent.getNameNode()) ? parent.getName() : "";
 }
 
-/** The primitive calling a function adgen cannot see into, with what the generated module needs to call it. */
-function externalCall(callee: Node, entryPath: string): string {
-  const name = callee.getText();
-  if (generatedNames.has(name)) {
-    throw new DiagnosticError([diagnosticAt(entryPath, callee, Codes.UnknownCall,
-      `'${name}' is a name the generated module uses for itself; import it under another name (e.g. 'import { ${name} as ${name}Fn } ...')`)]);
-  }
-  const own = callee.getSymbol()?.getDeclarations()[0];
-  let header: string | undefined;
-  if (own && Node.isImportSpecifier(own)) {
-    let module = own.getImportDeclaration().getModuleSpecifierValue();
-    if (isRelativeSpecifier(module)) {
-      // Relative to the generated file, which sits beside the entry file, not beside the importing helper.
-      const target = path.resolve(path.dirname(callee.getSourceFile().getFilePath()), module);
-      module = path.relative(path.dirname(path.resolve(entryPath)), target).split(path.sep).join("/");
-      if (!module.startsWith(".")) module = `./${module}`;
-    }
-    header = `import { ${own.getText()} } from "${module}";`;
-  } else if (own && Node.isFunctionDeclaration(own) && !own.getSourceFile().isDeclarationFile()) {
-    // Declared in the source file: the generated module declares it the same way.
-    header = `declare ${own.getText().replace(/^(export\s+)?(declare\s+)?/, "")}`;
-  }
-  definePrimitive({
-    name: `call:${name}`, arity: "variadic", resultType: "f64", memory: "read",
-    emit: (a) => `${name}(${a.join(", ")})`,
-    external: header ? { header } : {},
-  });
-  return `call:${name}`;
-}
-
 /** Whether an expression calls a function of the project (which may write fields or arrays). */
 function callsHelper(e: Node): boolean {
   const calls = Node.isCallExpression(e) ? [e, ...e.getDescendantsOfKind(SyntaxKind.CallExpression)] : e.getDescendantsOfKind(SyntaxKind.CallExpression);
   return calls.some((c) => calleeFunction(c.getExpression()) !== undefined);
 }
 
-/** Module-level names of generated files (tapes and their helpers), which an external function may not take. */
-const generatedNames = new Set(["tape", "indices", "decisions", "arrays", "growValues", "growIndices", "growDecisions", "zerosLike", "pooledZeros", "pooledFloats"]);
+/**
+ * Which function adgen cannot see into a callee names, and how the generated
+ * module gets it: the same import (a relative path rebased to the generated
+ * file, which sits beside the entry), or the source's declaration.
+ */
+function externalFunction(callee: Node, entryPath: string): ExternalFunction {
+  const local = Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
+  const own = (Node.isPropertyAccessExpression(callee) ? callee.getExpression() : callee).getSymbol()?.getDeclarations()[0];
+  const imported = own && (Node.isImportSpecifier(own)
+    ? { decl: own.getImportDeclaration(), exported: own.getName() }
+    : Node.isImportClause(own) ? { decl: own.getParentOrThrow() as ImportDeclaration, exported: "default" }
+      : Node.isNamespaceImport(own) ? { decl: own.getFirstAncestorByKindOrThrow(SyntaxKind.ImportDeclaration), exported: local }
+        : undefined);
+  if (imported) {
+    let module = imported.decl.getModuleSpecifierValue();
+    let identity = module;
+    if (isRelativeSpecifier(module)) {
+      const target = path.resolve(path.dirname(callee.getSourceFile().getFilePath()), module);
+      identity = target;
+      module = path.relative(path.dirname(path.resolve(entryPath)), target).split(path.sep).join("/");
+      if (!module.startsWith(".")) module = `./${module}`;
+    }
+    return { key: `${identity}#${imported.exported}`, hint: local, source: { kind: "import", module, exported: imported.exported } };
+  }
+  if (own && Node.isFunctionDeclaration(own) && !own.getSourceFile().isDeclarationFile()) {
+    // Declared in the source file: the generated module declares it the same way.
+    const text = `declare ${own.getText().replace(/^(export\s+)?(declare\s+)?/, "")}`;
+    return { key: `${own.getSourceFile().getFilePath()}#${local}`, hint: local, source: { kind: "declare", text } };
+  }
+  return { key: `global#${local}`, hint: local, source: { kind: "global" } };
+}

@@ -39,6 +39,9 @@ function sharedProject(): Project {
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
       noEmit: true,
+      // JavaScript inputs are read with their JSDoc types, and checked like TypeScript.
+      allowJs: true,
+      checkJs: true,
       skipLibCheck: true,
       ...userOptions,
     },
@@ -88,9 +91,22 @@ export function preloadSources(inputs: { path: string; text?: string }[]): { pat
       return input;
     }
     const sf = withText(path.resolve(input.path), text);
-    if (!ts.isExternalModule(sf.compilerNode)) sharedProject().removeSourceFile(sf);
+    if (!isModule(sf)) sharedProject().removeSourceFile(sf);
     return { path: input.path, text };
   });
+}
+
+/** Whether a loaded file is a script (no imports or exports): it is taken out of the project again. */
+export function isScript(sf: SourceFile): boolean {
+  if (isModule(sf)) return false;
+  sharedProject().removeSourceFile(sf);
+  return true;
+}
+
+/** An ES module, or a CommonJS one (`module.exports = ...`, `exports.f = ...`). */
+function isModule(sf: SourceFile): boolean {
+  const node = sf.compilerNode as ts.SourceFile & { commonJsModuleIndicator?: ts.Node };
+  return ts.isExternalModule(node) || node.commonJsModuleIndicator !== undefined;
 }
 
 /** The project's file at `absolute` holding `text`: the one already there when its text is the same (keeping the program), else a new version. */
@@ -188,6 +204,50 @@ export function syntaxDiagnostics(displayPath: string, sf: SourceFile): Diagnost
         sourceLine: lines[line] ?? "",
       };
     });
+}
+
+/**
+ * TypeScript's own errors in `sf` and the project files it imports, as
+ * diagnostics with TypeScript's code (`TS2300`): a program TypeScript rejects
+ * has no meaning to differentiate (a redeclared parameter, a constant read
+ * before its initialisation, a relative import that does not resolve). Left
+ * to adgen, whose diagnostics say what to write instead: a parameter or
+ * variable without a type (ADG1003), `this` outside a method (ADG1002), a
+ * function that can end without returning (ADG1007), a variable read before
+ * it is assigned (ADG1008), a package without types or not installed
+ * (ADG1004 where it is called). Not reported: globals of the user's
+ * environment this compilation does not load (`console`, `process`).
+ */
+export function typeErrors(displayPath: string, sf: SourceFile): Diagnostic[] {
+  const program = sharedProject().getProgram().compilerObject;
+  const entry = sf.getFilePath();
+  return projectFiles(sf).flatMap((file) => program.getSemanticDiagnostics(file.compilerNode)
+    .filter((d) => d.category === ts.DiagnosticCategory.Error && !leftToAdgen.has(d.code) && !environmentOnly.has(d.code)
+      && !(d.code === 2307 && !isRelativeSpecifier(moduleNamed(file.getFullText(), d))))
+    .map((d) => {
+      const text = file.getFullText();
+      const start = d.start ?? 0;
+      const { line, character } = ts.getLineAndCharacterOfPosition(file.compilerNode, start);
+      return {
+        code: `TS${d.code}`,
+        message: ts.flattenDiagnosticMessageText(d.messageText, " "),
+        file: displayPathOf(displayPath, entry, file.getFilePath()),
+        line: line + 1,
+        column: character + 1,
+        length: Math.max(1, d.length ?? 1),
+        sourceLine: text.split(/\r?\n/)[line] ?? "",
+      };
+    }));
+}
+
+/** TypeScript errors adgen reports better itself (see typeErrors). */
+const leftToAdgen = new Set([7005, 7006, 7008, 7010, 7016, 7019, 7031, 7034, 2366, 2454, 2683]);
+/** "Cannot find name 'console'. Do you need to change your target library?" and the like. */
+const environmentOnly = new Set([2580, 2582, 2583, 2584, 2591, 2592, 2593]);
+
+/** The module specifier a "cannot find module" error points at (without its quotes). */
+function moduleNamed(text: string, d: ts.Diagnostic): string {
+  return text.slice((d.start ?? 0) + 1, (d.start ?? 0) + (d.length ?? 2) - 1);
 }
 
 export function locOf(node: Node): SourceLoc {

@@ -7,7 +7,7 @@
  * drops additions of zero.
  */
 import { InternalError } from "../diagnostics.js";
-import { primitive } from "./primitives.js";
+import { primitive, primitiveOf, type Primitive } from "./primitives.js";
 import type { NameKind, Op, Region, SourceLoc, Type, Value } from "./types.js";
 import { Structural } from "./types.js";
 
@@ -89,8 +89,28 @@ export class Builder {
     return { ops: region.ops, result };
   }
 
+  /**
+   * Removes the ops of the current region from index `from` on (with their
+   * regions) and forgets every common subexpression they defined, so that
+   * nothing built later reuses their values.
+   */
+  discard(from: number): void {
+    const removed = new Set<Value>();
+    const collect = (ops: Op[]) => {
+      for (const op of ops) {
+        for (const v of op.results) removed.add(v);
+        for (const r of op.regions) collect(r.ops);
+      }
+    };
+    collect(this.region.ops.splice(from));
+    for (let r: Region | undefined = this.region; r; r = r.owner?.parent) {
+      const m = this.cse.get(r);
+      if (m) for (const [key, v] of m) if (removed.has(v)) m.delete(key);
+    }
+  }
+
   insert(op: Op): Op {
-    if (primitive(op.kind)?.memory === "write") this.writes++;
+    if (primitiveOf(op)?.memory === "write") this.writes++;
     op.parent = this.region;
     op.loc ??= this.loc;
     if (this.reverse) op.reverse = true;
@@ -110,31 +130,43 @@ export class Builder {
     return op.results[0]!;
   }
 
-  /** A primitive operation, simplified. */
-  prim(kind: string, operands: Value[]): Value {
-    const p = primitive(kind);
-    if (!p) throw new InternalError(`unknown primitive ${kind}`);
+  /** A primitive operation, simplified: a built-in one by name, or one made from the user's source. */
+  prim(which: string | Primitive, operands: Value[]): Value {
+    const p = typeof which === "string" ? primitive(which) : which;
+    if (!p) throw new InternalError(`unknown primitive ${String(which)}`);
+    const kind = p.name;
+    // A primitive made from the user's source is identified by what it calls, not its printed name.
+    const identity = p.external ? `${kind}#${p.external.key}` : kind;
     if (p.arity !== "variadic" && p.arity !== operands.length) {
       throw new InternalError(`${kind} takes ${p.arity} operands, got ${operands.length}`);
     }
     if (p.memory) {
       // A read is merged only with the same read earlier in the same region and no
       // write in between (in that region or one nested in it); nothing else is merged.
-      const key = `${kind} ${operands.map((v) => v.id).join(" ")} @${this.writes}`;
+      const key = `${identity} ${operands.map((v) => v.id).join(" ")} @${this.writes}`;
       const reused = p.memory === "read" ? this.cse.get(this.region)?.get(key) : undefined;
       if (reused) return reused;
-      const op = this.insert(this.makeOp(kind, operands, p.statement ? [] : [p.resultTypeOf?.(operands) ?? p.resultType]));
+      const made = this.makeOp(kind, operands, p.statement ? [] : [p.resultTypeOf?.(operands) ?? p.resultType]);
+      if (typeof which !== "string") made.primitive = which;
+      const op = this.insert(made);
       if (p.memory === "read") this.remember(key, op.results[0]!);
       return op.results[0] ?? operands[0]!;
     }
     const simplified = this.simplify(kind, operands);
     if (simplified) return simplified;
-    const key = `${kind} ${operands.map((v) => v.id).join(" ")}`;
+    const key = `${identity} ${operands.map((v) => v.id).join(" ")}`;
     const found = this.lookup(key);
     if (found) return found;
-    const op = this.insert(this.makeOp(kind, operands, [p.resultType]));
+    const made = this.makeOp(kind, operands, [p.resultType]);
+    if (typeof which !== "string") made.primitive = which;
+    const op = this.insert(made);
     this.remember(key, op.results[0]!);
     return op.results[0]!;
+  }
+
+  /** The operation `op` performs, again, on other operands. */
+  again(op: Op, operands: Value[]): Value {
+    return this.prim(op.primitive ?? op.kind, operands);
   }
 
   add(a: Value, b: Value): Value { return this.prim("add", [a, b]); }

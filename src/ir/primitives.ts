@@ -9,7 +9,7 @@
  * primal result (d exp = y).
  */
 import type { Builder } from "./builder.js";
-import { elementType, isArray, type ArrayType, type Type, type Value } from "./types.js";
+import { elementType, isArray, type ArrayType, type Func, type Op, type Type, type Value } from "./types.js";
 
 export type AdjointRule = (b: Builder, x: Value[], y: Value, dy: Value, need: boolean[]) => (Value | undefined)[];
 
@@ -28,7 +28,41 @@ export type MemoryRule = (b: Builder, x: Value[], y: Value | undefined, dy: Valu
  * shadow of its array result (an alias for an alias, fresh zeros for an
  * allocation) or mirrors its effect on the shadows (a push pushes a zero).
  */
-export type ShadowRule = (b: Builder, x: Value[], y: Value | undefined, shadow: Shadows) => Value | undefined;
+export type ShadowRule = (b: Builder, x: Value[], y: Value | undefined, shadow: Shadows, facts: ShadowFacts) => Value | undefined;
+
+/** What the forward sweep knows about a memory op. */
+export interface ShadowFacts {
+  /** A store surely writes an element the array already has (it does not make the array longer). */
+  inBounds: boolean;
+}
+
+/**
+ * A function adgen cannot see into, called by name from generated code: a
+ * package's or a JavaScript module's, or one declared without a body.
+ */
+export interface ExternalFunction {
+  /** Its identity (the module it comes from and its exported name): calls of one function share it. */
+  key: string;
+  /** The name the source calls it by: the generated module uses it when it is free. */
+  hint: string;
+  /**
+   * How the generated module gets it: an import (`module` relative to the
+   * generated file, `exported` its exported name or "default"), a declaration
+   * repeated from the source (`text` declares the function named `hint`), or
+   * a global (nothing to do; its name cannot change).
+   */
+  source: { kind: "import"; module: string; exported: string } | { kind: "declare"; text: string } | { kind: "global" };
+}
+
+/**
+ * A call with a user-defined adjoint: the adjoint, lowered with parameters
+ * `...args, value, dvalue`, and for each leaf it returns, the argument it
+ * belongs to.
+ */
+export interface UserRuleCall {
+  adjoint: Func;
+  outputs: number[];
+}
 
 export interface Primitive {
   readonly name: string;
@@ -53,10 +87,10 @@ export interface Primitive {
   statement?: (args: string[]) => string;
   shadow?: ShadowRule;
   reverse?: MemoryRule;
-  /** For a call of a function adgen cannot see into: the import or declaration the generated module needs to call it. */
-  external?: { header?: string };
+  /** For a call of a function adgen cannot see into: which function, and how the generated module gets it. */
+  external?: ExternalFunction;
   /** For a call with a user-defined adjoint: operand 0 is the primal value, the rest the call's arguments. */
-  userRule?: true;
+  userRule?: UserRuleCall;
 }
 
 const table = new Map<string, Primitive>();
@@ -218,9 +252,12 @@ def({ name: "load", arity: 2, resultType: "f64", memory: "read", emit: (a) => `$
   } });
 def({ name: "store", arity: 3, resultType: "f64", memory: "write", emit: () => "", statement: (a) => `${a[0]}[${a[1]}] = ${a[2]};`,
   resultTypeOf: () => "f64",
-  shadow: (b, [a, i, v], _y, shadow) => {
+  // A row's shadow row goes into the shadow matrix; a number written past the end (which
+  // makes the array longer) gets a zero in the shadow, so the shadow grows with the array.
+  shadow: (b, [a, i, v], _y, shadow, { inBounds }) => {
     const sa = shadow(a!);
     if (sa && isArray(v!.type)) b.prim("store", [sa, i!, shadow(v!) ?? b.prim("zeros", [v!])]);
+    else if (sa && !inBounds && a!.type === "f64[]") b.prim("store", [sa, i!, b.const(0)]);
     return undefined;
   },
   // a[i] = v overwrites a[i]: dv += da[i], and the old element's adjoint starts again from 0.
@@ -256,18 +293,18 @@ def({ name: "zeros", arity: 1, resultType: "f64[]", memory: "alloc",
   resultTypeOf: ([a]) => a!.type,
   emit: () => "" /* printed by the emitter, which knows the type */ });
 
+/** The built-in primitive of this name. */
 export function primitive(name: string): Primitive | undefined {
   return table.get(name);
 }
 
 /**
- * Adds a primitive made from the user's source: a call of an external
- * function (`call:<name>`) or a call with a user-defined adjoint
- * (`rule:<name>`). The name identifies it; defining it again replaces it.
+ * The primitive an op applies: a built-in one, or one made from the user's
+ * source (a call of an external function, a call with a user-defined
+ * adjoint), which travels with its ops rather than in the table.
  */
-export function definePrimitive(p: Primitive): void {
-  if (!/^(call|rule):/.test(p.name)) throw new Error(`user primitive ${p.name} needs a call: or rule: prefix`);
-  table.set(p.name, p);
+export function primitiveOf(op: Op): Primitive | undefined {
+  return op.primitive ?? table.get(op.kind);
 }
 
 /** The Math functions of the subset and the primitive each lowers to (min/max of n arguments become a chain). */

@@ -23,8 +23,9 @@ export function printFunc(f: Func): string {
     return n;
   };
   const params = f.params.map((p) => `${name(p.value)}: ${p.type}`).join(", ");
-  const results = f.resultNames.length
-    ? `(${f.resultTypes.map((t, i) => `${f.resultNames[i]}: ${t}`).join(", ")})`
+  const label = (i: number) => { const r = f.resultRoles[i]!; return r.role === "value" ? "value" : r.param; };
+  const results = f.resultRoles.length
+    ? `(${f.resultTypes.map((t, i) => `${label(i)}: ${t}`).join(", ")})`
     : f.resultTypes.join(", ");
   const lines = [`func @${f.name}(${params}) -> ${results} {`];
   printRegion(f.body, 1, lines, name);

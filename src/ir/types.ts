@@ -6,6 +6,8 @@
  * extend these types rather than replace them.
  */
 
+import type { Primitive } from "./primitives.js";
+
 /**
  * Value types: numbers, booleans, and arrays. Arrays are references to
  * mutable memory, read and written by the load/store ops; `f64[]` is
@@ -66,6 +68,8 @@ export interface Op {
   reverse?: boolean;
   /** For a tape push, the pop that takes its value back (and the other way round). */
   partner?: Op;
+  /** For an op made from the user's source (an external call, a user rule): its primitive, which the table does not hold. */
+  primitive?: Primitive;
   /** For a tape push or pop: the value is an array index, kept on the integer tape. */
   index?: boolean;
   parent: Region | undefined;
@@ -104,14 +108,17 @@ export interface SourceParam {
   typeText: string;
 }
 
+/** A result of a derivative function: a value of the function, or its derivative with respect to a parameter (leaf). */
+export type ResultRole = { role: "value" } | { role: "derivative"; param: string };
+
 export interface Func {
   name: string;
   params: Param[];
   body: Region;
   /** The type of each value the `return` op returns. */
   resultTypes: Type[];
-  /** Names of the returned values (e.g. "value", "x", "y" for a gradient); empty for a primal. */
-  resultNames: string[];
+  /** What each returned value is (a value of the function, or the derivative for a parameter); empty for a primal. */
+  resultRoles: ResultRole[];
   /** The source function's parameters, when they differ from `params` (some is a tuple or object). */
   signature?: SourceParam[];
   /** The source result's structure (a primal returning a tuple or object returns its leaves). */

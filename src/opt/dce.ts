@@ -16,7 +16,7 @@
  * yields from one outer value is that value, and a tape entry whose pop
  * nobody reads goes with its push. Repeats to a fixed point.
  */
-import { primitive } from "../ir/primitives.js";
+import { primitiveOf } from "../ir/primitives.js";
 import { effectful, Structural, type Func, type Op, type Region, type Value } from "../ir/types.js";
 import { replaceUses, terminator, unchangedResult, useCounts, walkOps } from "../ir/walk.js";
 
@@ -198,5 +198,5 @@ function dropResults(op: Op, keep: boolean[]): void {
 }
 
 function isEffect(op: Op): boolean {
-  return effectful.has(op.kind) || primitive(op.kind)?.memory === "write";
+  return effectful.has(op.kind) || primitiveOf(op)?.memory === "write";
 }

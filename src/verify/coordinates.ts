@@ -52,6 +52,11 @@ export function numberPaths(value: unknown): Coordinate[] {
   return paths;
 }
 
+/** Every number in `value`, in `numberPaths` order. */
+export function leaves(value: unknown): number[] {
+  return numberPaths(value).map((path) => valueAt(value, path) as number);
+}
+
 /** `w` and `[3]` -> `w[3]`; `X` and `[2, 1]` -> `X[2][1]`. */
 export function formatCoordinate(name: string, path: Coordinate): string {
   return name + path.map((key) => (typeof key === "number" ? `[${key}]` : `.${key}`)).join("");
@@ -60,7 +65,8 @@ export function formatCoordinate(name: string, path: Coordinate): string {
 /**
  * Why `grad` cannot be the gradient of `value` (`label` names it), or
  * undefined when it has the same shape: a number for each number, an array of
- * the same length for each array.
+ * the same length and kind (a Float64Array for a Float64Array) for each
+ * array, the same fields for an object, less those that hold no number.
  */
 export function shapeMismatch(value: unknown, grad: unknown, label: string): string | undefined {
   if (typeof value === "number") {
@@ -73,11 +79,13 @@ export function shapeMismatch(value: unknown, grad: unknown, label: string): str
       const mismatch = shapeMismatch(item, grad[key], `${label}.${key}`);
       if (mismatch) return mismatch;
     }
-    return undefined;
+    const stray = Object.keys(grad).find((key) => !Object.hasOwn(value, key) || numberPaths(value[key]).length === 0);
+    return stray === undefined ? undefined : `${label}.${stray} is present, but the argument has no numbers in field ${stray}`;
   }
   if (!isIndexable(value)) return `${label} is present, but the argument holds no numbers`;
-  if (!isIndexable(grad) || grad.length !== value.length) {
-    return `${label} is ${describe(grad)}, expected an array of length ${value.length}`;
+  const kind = value instanceof Float64Array ? "a Float64Array" : "an array";
+  if (!isIndexable(grad) || grad.length !== value.length || (value instanceof Float64Array) !== (grad instanceof Float64Array)) {
+    return `${label} is ${describe(grad)}, expected ${kind} of length ${value.length}`;
   }
   for (let i = 0; i < value.length; i++) {
     if (numberPaths(value[i]).length === 0) continue;
@@ -101,7 +109,90 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return Object.is(a, b);
 }
 
+/**
+ * A copy of `value` (a number, an array, a Float64Array, rows, a tuple or an
+ * object) with every number replaced by `fill(path)`, called in
+ * `numberPaths` order; fields and elements that hold no number (booleans)
+ * are left out of objects, as adgen leaves them out of `grad` and seeds.
+ */
+export function filledLike(value: unknown, fill: (path: Coordinate) => number, path: Coordinate = []): unknown {
+  if (typeof value === "number") return fill(path);
+  if (value instanceof Float64Array) return Float64Array.from(value, (_, i) => fill([...path, i]));
+  if (isIndexable(value)) return Array.from({ length: value.length }, (_, i) => filledLike(value[i], fill, [...path, i]));
+  if (isRecord(value)) {
+    const fields = Object.entries(value).filter(([, item]) => numberPaths(item).length > 0);
+    return Object.fromEntries(fields.map(([key, item]) => [key, filledLike(item, fill, [...path, key])]));
+  }
+  return value;
+}
+
+/**
+ * Where `actual` first differs from `expected` (`label` names it), or
+ * undefined when they are equal: the same structure, array kinds and
+ * fields, and every number the same by Object.is (so NaN equals NaN, and
+ * 0 differs from -0).
+ */
+export function firstDifference(actual: unknown, expected: unknown, label: string): string | undefined {
+  const differs = `${label} is ${show(actual)}, expected ${show(expected)}`;
+  if (isIndexable(expected)) {
+    if (!isIndexable(actual) || actual.length !== expected.length || kind(actual) !== kind(expected)) return differs;
+    for (let i = 0; i < expected.length; i++) {
+      const found = firstDifference(actual[i], expected[i], `${label}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (isRecord(expected)) {
+    if (!isRecord(actual)) return differs;
+    const keys = Object.keys(expected);
+    const stray = Object.keys(actual).find((key) => !Object.hasOwn(expected, key));
+    if (stray !== undefined) return `${label}.${stray} is ${show(actual[stray])}, expected no such field`;
+    for (const key of keys) {
+      const found = firstDifference(actual[key], expected[key], `${label}.${key}`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  return Object.is(actual, expected) ? undefined : differs;
+}
+
+/**
+ * The path inside `root` of the first array or object that is also found
+ * inside `other` (the same object, not an equal one), or undefined: a
+ * gradient that hands back an argument's own array instead of a fresh one.
+ */
+export function sharedObject(root: unknown, other: unknown): Coordinate | undefined {
+  const seen = new Set<unknown>();
+  const collect = (value: unknown): void => {
+    if (typeof value !== "object" || value === null || seen.has(value)) return;
+    seen.add(value);
+    if (!ArrayBuffer.isView(value)) Object.values(value).forEach(collect);
+  };
+  collect(other);
+  const find = (value: unknown, path: Coordinate): Coordinate | undefined => {
+    if (typeof value !== "object" || value === null) return undefined;
+    if (seen.has(value)) return path;
+    if (ArrayBuffer.isView(value)) return undefined;
+    for (const [key, item] of Object.entries(value)) {
+      const found = find(item, [...path, Array.isArray(value) ? Number(key) : key]);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return find(root, []);
+}
+
+function kind(value: Indexable): string {
+  return Array.isArray(value) ? "array" : Object.prototype.toString.call(value);
+}
+
+function show(value: unknown): string {
+  if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
+  return describe(value);
+}
+
 function describe(value: unknown): string {
+  if (value instanceof Float64Array) return `a Float64Array of length ${value.length}`;
   if (isIndexable(value)) return `an array of length ${value.length}`;
   if (typeof value === "number") return `the number ${value}`;
   return typeof value === "object" && value !== null ? "an object" : String(value);

@@ -1,13 +1,14 @@
 /** Verifying one source file against the generated module on disk beside it. */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
 import { DiagnosticError } from "../diagnostics.js";
-import { outputPathFor } from "../generate.js";
+import { GENERATED_HEADER_PREFIX, outputPathFor } from "../generate.js";
 import { gradcheck, type GradientFunction } from "./gradcheck.js";
+import type { GradientIntoFunction } from "./gradinto.js";
 import { type RandomOptions, randomSamples } from "./random.js";
-import { vjpAsGradient, type VjpFunction } from "./vjp.js";
+import { vjpcheck, type VjpFunction } from "./vjp.js";
 import type { FunctionReport } from "./report.js";
 import { givenSamples, type Module, readSamplesJson, type SampleSource } from "./samples.js";
 import { readSignatures, type Signature } from "./signatures.js";
@@ -40,8 +41,10 @@ export function unverifiedFile(source: string, error: string): FileReport {
 
 /**
  * Loads `sourcePath` and its `.grad.ts` with tsx and checks every gradient
- * the source calls for. A `<name>Grad` missing for a differentiable function,
- * or one without its function, means the gradient file is out of date.
+ * the source calls for: `<name>Grad` and `<name>GradInto` for a function
+ * returning a number, `<name>Vjp` for one returning an array, tuple or
+ * object. A derivative missing for a differentiable function, or one
+ * without its function, means the gradient file is out of date.
  */
 export async function verifyFile(sourcePath: string, options: VerifyOptions): Promise<FileReport> {
   const gradient = outputPathFor(sourcePath);
@@ -57,9 +60,10 @@ export async function verifyFile(sourcePath: string, options: VerifyOptions): Pr
     return unverifiedFile(sourcePath, describeError(error));
   }
 
-  const functions = signatures.map((signature) => verifyFunction(signature, source, generated, json, options));
+  const generatedByAdgen = readFileSync(gradient, "utf8").startsWith(GENERATED_HEADER_PREFIX);
+  const functions = signatures.map((signature) => verifyFunction(signature, { source, generated, json, options, generatedByAdgen }));
   for (const name of Object.keys(generated)) {
-    const primal = name.replace(/(Grad|Vjp)$/, "");
+    const primal = name.replace(/(Grad|GradInto|Vjp)$/, "");
     if (primal !== name && !signatures.some((s) => s.name === primal)) {
       functions.push(notChecked(primal, options.rtol, `${name} has no differentiable function ${primal} in the source; ${path.basename(gradient)} is out of date`));
     }
@@ -67,36 +71,49 @@ export async function verifyFile(sourcePath: string, options: VerifyOptions): Pr
   return { source: sourcePath, gradient, functions, pass: functions.every((f) => f.pass) };
 }
 
-function verifyFunction(
-  signature: Signature,
-  source: Module,
-  generated: Module,
-  json: Record<string, unknown> | undefined,
-  options: VerifyOptions,
-): VerifiedFunction {
-  const { name } = signature;
-  let f = source[name];
-  let fGrad = generated[`${name}Grad`];
-  if (typeof f !== "function") return notChecked(name, options.rtol, `the source module exports no function ${name}`);
-  const fVjp = generated[`${name}Vjp`];
-  let frozen = source[`${name}Frozen`] as ((...args: unknown[]) => (...args: unknown[]) => unknown) | undefined;
-  if (typeof fVjp === "function") {
-    // A vector-valued function: check seed^T J as the gradient of seed . f.
-    ({ g: f, gGrad: fGrad } = vjpAsGradient(f as (...args: unknown[]) => unknown, fVjp as VjpFunction<unknown[]>));
-    const vectorFrozen = frozen;
-    if (typeof vectorFrozen === "function") frozen = (...args) => vjpAsGradient(vectorFrozen(...args), fVjp as VjpFunction<unknown[]>).g;
-  }
-  if (typeof fGrad !== "function") return notChecked(name, options.rtol, `the gradient module exports no ${name}Grad; it is out of date`);
+/** What every function of one file is checked with. */
+interface FileContext {
+  source: Module;
+  generated: Module;
+  json: Record<string, unknown> | undefined;
+  options: VerifyOptions;
+  /** The gradient file starts with adgen's header (it was generated, and maybe edited since). */
+  generatedByAdgen: boolean;
+}
 
+function verifyFunction(signature: Signature, context: FileContext): VerifiedFunction {
+  const { source, generated, json, options } = context;
+  const { name } = signature;
+  const f = source[name];
+  if (typeof f !== "function") return notChecked(name, options.rtol, `the source module exports no function ${name}`);
+  // The source's result says which derivative adgen makes; a module exporting the other kind is out of date.
+  const expected = signature.vector ? `${name}Vjp` : `${name}Grad`;
+  const derivative = generated[expected];
+  if (typeof derivative !== "function") return notChecked(name, options.rtol, `the gradient module exports no ${expected}; it is out of date`);
   const given = givenSamples(name, source, json) ?? { source: "random" as const, ...randomSamples(name, signature.parameters, options.random) };
   if ("error" in given) return { ...notChecked(name, options.rtol, given.error), sampleSource: given.source };
-  const report = gradcheck(f as (...args: unknown[]) => number, fGrad as GradientFunction<unknown[]>, given.samples, {
+  // `<name>Frozen(...sample)` returns the function to differentiate there: a number for Grad, the result's shape for Vjp.
+  const frozen = source[`${name}Frozen`] as ((...args: unknown[]) => (...args: unknown[]) => number) | undefined;
+  const common = {
     name,
     rtol: options.rtol,
     parameters: signature.parameters.map((p) => p.name),
+    ...(signature.wrt ? { wrt: signature.wrt } : {}),
     throwOnFailure: false,
-    ...(typeof frozen === "function" ? { frozen: frozen as (...args: unknown[]) => (...args: unknown[]) => number } : {}),
-  });
+    ...(typeof frozen === "function" ? { frozen } : {}),
+  };
+  if (signature.vector) {
+    const report = vjpcheck(f as (...args: unknown[]) => unknown, derivative as VjpFunction<unknown[]>, given.samples, { ...common, seed: options.random.seed });
+    return { ...report, sampleSource: given.source };
+  }
+  const into = generated[`${name}GradInto`];
+  const gradInto = typeof into === "function" ? { gradInto: into as GradientIntoFunction<unknown[]> } : {};
+  const report = gradcheck(f as (...args: unknown[]) => number, derivative as GradientFunction<unknown[]>, given.samples, { ...common, ...gradInto });
+  // adgen writes GradInto beside every Grad; only a gradient file written by hand may lack it.
+  if (typeof into !== "function" && context.generatedByAdgen) {
+    report.failures.push({ message: `the gradient module exports no ${name}GradInto; it is out of date` });
+    report.pass = false;
+  }
   return { ...report, sampleSource: given.source };
 }
 

@@ -1,14 +1,34 @@
 /** Checking one gradient function against numerical differentiation of the function it differentiates. */
-import { type Coordinate, deepEqual, formatCoordinate, numberPaths, shapeMismatch, valueAt } from "./coordinates.js";
-import { absoluteError, numericDerivative, relativeError, tolerance } from "./numeric.js";
+import { deepEqual, formatCoordinate, sharedObject, valueAt } from "./coordinates.js";
+import { checkGradInto, type GradientIntoFunction } from "./gradinto.js";
+import { numericEstimate } from "./numeric.js";
 import { parameterNames } from "./parameters.js";
-import { describeFailures, type FunctionReport, type ParameterReport, type SampleNote } from "./report.js";
+import { components, presence, recordPresence } from "./presence.js";
+import { describeFailures, type FunctionReport } from "./report.js";
+import { attempt, type Comparison, copyArguments, Tally } from "./tally.js";
 
-export interface GradcheckOptions<A extends unknown[] = unknown[]> {
-  /** A component passes when |ad - fd| <= rtol * max(1, |fd|). Default 1e-6. */
+export interface GradcheckOptions<A extends unknown[] = unknown[], G extends object = object> {
+  /**
+   * A component passes when |ad - fd| <= rtol * |fd| + 16 * e, e the
+   * estimated error of the numerical derivative fd (see `allowedError`).
+   * Default 1e-6.
+   */
   rtol?: number;
   /** The parameter names of `f` in order, which grad is keyed by. Default: read from `f.toString()`. */
   parameters?: readonly string[];
+  /**
+   * The parameters grad must hold, each with its parameter's shape: what
+   * adgen differentiates (the `@wrt` list, or the parameters the result
+   * depends on differentiably). Without it, grad may leave parameters out,
+   * and each left out is compared as a gradient of 0.
+   */
+  wrt?: readonly string[];
+  /**
+   * `fGradInto`, which adds the gradient into the caller's buffers: from
+   * zeroed buffers it must give exactly fGrad's gradient, and from buffers
+   * preset to non-zero numbers it must add to them (see gradinto.ts).
+   */
+  gradInto?: GradientIntoFunction<A, G>;
   /** The function's name in the report. Default `f.name`. */
   name?: string;
   /** Throw a GradcheckError when anything fails. Default true. */
@@ -22,7 +42,7 @@ export interface GradcheckOptions<A extends unknown[] = unknown[]> {
 }
 
 /** What adgen generates for `f`: `fGrad(...args)` returning `{ value, grad }`, grad keyed by parameter name. */
-export type GradientFunction<A extends unknown[]> = (...args: A) => { value: number; grad: object };
+export type GradientFunction<A extends unknown[], G extends object = object> = (...args: A) => { value: number; grad: G };
 
 export class GradcheckError extends Error {
   constructor(readonly report: FunctionReport) {
@@ -34,162 +54,84 @@ export class GradcheckError extends Error {
 /**
  * Compares every component of `fGrad`'s grad with central differences of `f`
  * at each sample (an argument list), and checks that `value` is exactly `f`'s
- * result and that the arguments are unchanged. Parameters grad leaves out are
- * not checked. Samples at which `f` throws or is not finite are skipped; a
- * function with no usable sample fails.
+ * result and that the arguments are unchanged. With `wrt`, grad must hold
+ * exactly those parameters; without, a parameter grad leaves out must have a
+ * numerical derivative of 0. Samples at which `f` throws or is not finite
+ * are skipped; a function with no usable sample fails. With `gradInto`,
+ * that is checked at each sample too.
  */
-export function gradcheck<A extends unknown[]>(
+export function gradcheck<A extends unknown[], G extends object = object>(
   f: (...args: A) => number,
-  fGrad: GradientFunction<A>,
+  fGrad: GradientFunction<A, G>,
   samples: readonly A[],
-  options: GradcheckOptions<A> = {},
+  options: GradcheckOptions<A, G> = {},
 ): FunctionReport {
   const name = options.name ?? (f.name || "f");
   const parameters = options.parameters ?? parameterNames(f);
   if (!parameters) throw new Error(`gradcheck: cannot read the parameter names of ${name}; pass them as { parameters: [...] }`);
-  const check = new Check(name, parameters, options.rtol ?? 1e-6);
-  samples.forEach((args, i) => check.sample(f, fGrad, args, i, options.frozen));
-  const report = check.report(samples.length);
+  const tally = new Tally(name, parameters, options.rtol ?? 1e-6);
+  const subject = { f, fGrad, name, parameters, wrt: options.wrt, gradInto: options.gradInto, frozen: options.frozen, tally };
+  samples.forEach((args, i) => checkSample(subject, args, i));
+  const report = tally.report(samples.length);
   if (!report.pass && options.throwOnFailure !== false) throw new GradcheckError(report);
   return report;
 }
 
-/** One component to compare: a coordinate of the arguments and the gradient's value there. */
-interface Comparison {
-  parameter: string;
-  at: Coordinate;
-  coordinate: string;
-  ad: number;
+/** What one gradcheck call compares, shared by its samples. */
+interface Subject<A extends unknown[]> {
+  f: (...args: A) => number;
+  fGrad: GradientFunction<A>;
+  name: string;
+  parameters: readonly string[];
+  wrt: readonly string[] | undefined;
+  gradInto: GradientIntoFunction<A, never> | undefined;
+  frozen: ((...args: A) => (...args: A) => number) | undefined;
+  tally: Tally;
 }
 
-/** The comparisons of one gradcheck call, sample by sample, gathered into a FunctionReport. */
-class Check {
-  private readonly rows = new Map<string, ParameterReport>();
-  private readonly skipped: SampleNote[] = [];
-  private readonly failures: SampleNote[] = [];
-  private checked = 0;
+function checkSample<A extends unknown[]>(s: Subject<A>, args: A, sample: number): void {
+  const { tally, name } = s;
+  const before = copyArguments(tally, args, s.parameters, name, sample);
+  if (!before) return;
+  const value = attempt(() => s.f(...structuredClone(args)));
+  if ("error" in value) return tally.skip(sample, `${name} throws: ${value.error}`);
+  if (!Number.isFinite(value.result)) return tally.skip(sample, `non-finite value ${value.result}`);
 
-  constructor(
-    private readonly name: string,
-    private readonly parameters: readonly string[],
-    private readonly rtol: number,
-  ) {}
-
-  sample<A extends unknown[]>(f: (...args: A) => number, fGrad: GradientFunction<A>, args: A, sample: number,
-    frozen?: (...args: A) => (...args: A) => number): void {
-    const fail = (message: string): undefined => void this.failures.push({ sample, message });
-    const skip = (message: string): undefined => void this.skipped.push({ sample, message });
-    if (!Array.isArray(args)) return fail("is not an argument list");
-    if (args.length !== this.parameters.length) return fail(`has ${args.length} arguments; ${this.name} has ${this.parameters.length} parameters`);
-
-    const copy = attempt(() => structuredClone(args));
-    if ("error" in copy) return fail(`cannot be copied: ${copy.error}`);
-    const before = copy.result;
-    const value = attempt(() => f(...structuredClone(args)));
-    if ("error" in value) return skip(`${this.name} throws: ${value.error}`);
-    if (!Number.isFinite(value.result)) return skip(`non-finite value ${value.result}`);
-
-    const grad = this.callGradient(fGrad, args, before, value.result, fail);
-    if (!grad) return;
-    const comparisons = this.comparisons(before, grad, sample);
-    const numerical: number[] = [];
-    const differentiated = frozen ? attempt(() => frozen(...structuredClone(args))) : { result: f };
-    if ("error" in differentiated) return skip(`${this.name}Frozen throws: ${differentiated.error}`);
-    for (const c of comparisons) {
-      const fd = attempt(() => numericDerivative(differentiated.result, before, c.at));
-      if ("error" in fd) return skip(`${this.name} throws near ${c.coordinate}: ${fd.error}`);
-      if (!Number.isFinite(fd.result)) return skip(`non-finite numerical derivative at ${c.coordinate}`);
-      numerical.push(fd.result);
+  const grad = callGradient(s, args, before, value.result, sample);
+  if (!grad) return;
+  const found = presence(grad, before, s.parameters, name, s.wrt);
+  recordPresence(tally, found, sample);
+  if (s.gradInto) {
+    const buffers = (s.wrt ?? found.compared).map((parameter) => ({ parameter, index: s.parameters.indexOf(parameter) }));
+    const compared = Object.fromEntries(found.compared.map((parameter) => [parameter, grad[parameter]]));
+    checkGradInto(tally, { into: s.gradInto, name, args, before, value: value.result, buffers, grad: compared }, sample);
+  }
+  const differentiated = s.frozen ? attempt(() => s.frozen!(...structuredClone(args))) : { result: s.f };
+  if ("error" in differentiated) return tally.skip(sample, `${name}Frozen throws: ${differentiated.error}`);
+  const comparisons: Comparison[] = [];
+  for (const c of components(s.parameters, before, found)) {
+    const fd = attempt(() => numericEstimate(differentiated.result, before, c.at));
+    if ("error" in fd) return tally.skip(sample, `${name} throws near ${c.coordinate}: ${fd.error}`);
+    if (!Number.isFinite(fd.result.value)) {
+      // A parameter left out of grad may be a size or an index, between whose integers f is undefined.
+      if (c.leftOut) continue;
+      return tally.skip(sample, `non-finite numerical derivative at ${c.coordinate}`);
     }
-    this.checked++;
-    comparisons.forEach((c, i) => this.record(c, numerical[i]!, sample));
-    for (const parameter of new Set(comparisons.map((c) => c.parameter))) this.row(parameter).samples++;
+    const ad = c.leftOut ? 0 : (valueAt(grad[c.parameter], c.path) as number);
+    comparisons.push({ parameter: c.parameter, sample, coordinate: c.coordinate, ad, fd: fd.result, leftOut: c.leftOut });
   }
-
-  /** Calls the gradient and checks everything but its components; returns grad unless there is none. */
-  private callGradient<A extends unknown[]>(
-    fGrad: GradientFunction<A>,
-    args: A,
-    before: A,
-    expectedValue: number,
-    fail: (message: string) => undefined,
-  ): Record<string, unknown> | undefined {
-    const returned = attempt(() => fGrad(...args));
-    if ("error" in returned) return fail(`the gradient throws: ${returned.error}`);
-    if (!deepEqual(args, before)) fail("the gradient changed its arguments");
-    const { value, grad } = (returned.result ?? {}) as { value?: unknown; grad?: unknown };
-    if (typeof grad !== "object" || grad === null) return fail("the gradient returned no grad object");
-    if (!Object.is(value, expectedValue)) fail(`value ${String(value)} differs from ${this.name}'s ${expectedValue}`);
-    for (const key of Object.keys(grad)) {
-      if (!this.parameters.includes(key)) fail(`grad.${key} is not a parameter of ${this.name}`);
-    }
-    return grad as Record<string, unknown>;
-  }
-
-  /** The components of `grad` to compare at this sample; a parameter whose gradient has the wrong shape gets a problem instead. */
-  private comparisons(args: unknown[], grad: Record<string, unknown>, sample: number): Comparison[] {
-    const comparisons: Comparison[] = [];
-    this.parameters.forEach((parameter, index) => {
-      if (!Object.hasOwn(grad, parameter)) return;
-      const mismatch = shapeMismatch(args[index], grad[parameter], `grad.${parameter}`);
-      if (mismatch) return this.setProblem(parameter, `sample ${sample}: ${mismatch}`);
-      for (const path of numberPaths(args[index])) {
-        const ad = valueAt(grad[parameter], path) as number;
-        comparisons.push({ parameter, at: [index, ...path], coordinate: formatCoordinate(parameter, path), ad });
-      }
-    });
-    return comparisons;
-  }
-
-  private record(c: Comparison, fd: number, sample: number): void {
-    const row = this.row(c.parameter);
-    const abs = absoluteError(c.ad, fd);
-    const rel = relativeError(c.ad, fd);
-    row.maxAbsError = Math.max(row.maxAbsError, abs);
-    if (!row.worst || rel > row.maxRelError) {
-      row.maxRelError = rel;
-      row.worst = { sample, coordinate: c.coordinate, ad: c.ad, fd };
-    }
-    if (!(abs <= tolerance(fd, this.rtol))) row.pass = false;
-  }
-
-  private setProblem(parameter: string, problem: string): void {
-    const row = this.row(parameter);
-    row.problem ??= problem;
-    row.pass = false;
-  }
-
-  private row(parameter: string): ParameterReport {
-    let row = this.rows.get(parameter);
-    if (!row) {
-      row = { parameter, samples: 0, maxAbsError: 0, maxRelError: 0, worst: undefined, problem: undefined, pass: true };
-      this.rows.set(parameter, row);
-    }
-    return row;
-  }
-
-  report(sampleCount: number): FunctionReport {
-    if (this.checked === 0 && this.failures.length === 0) {
-      this.failures.push({ message: sampleCount === 0 ? "no samples" : `no usable sample: all ${sampleCount} were skipped` });
-    }
-    const parameters = this.parameters.flatMap((p) => this.rows.get(p) ?? []);
-    return {
-      function: this.name,
-      rtol: this.rtol,
-      samples: sampleCount,
-      checked: this.checked,
-      skipped: this.skipped,
-      failures: this.failures,
-      parameters,
-      pass: this.failures.length === 0 && parameters.every((p) => p.pass),
-    };
-  }
+  tally.sample(comparisons);
 }
 
-function attempt<T>(run: () => T): { result: T } | { error: string } {
-  try {
-    return { result: run() };
-  } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
-  }
+/** Calls the gradient and checks its value and arguments; returns grad unless there is none. */
+function callGradient<A extends unknown[]>(s: Subject<A>, args: A, before: A, expectedValue: number, sample: number): Record<string, unknown> | undefined {
+  const returned = attempt(() => s.fGrad(...args));
+  if ("error" in returned) return s.tally.fail(sample, `the gradient throws: ${returned.error}`);
+  if (!deepEqual(args, before)) s.tally.fail(sample, "the gradient changed its arguments");
+  const { value, grad } = (returned.result ?? {}) as { value?: unknown; grad?: unknown };
+  if (typeof grad !== "object" || grad === null) return s.tally.fail(sample, "the gradient returned no grad object");
+  if (!Object.is(value, expectedValue)) s.tally.fail(sample, `value ${String(value)} differs from ${s.name}'s ${expectedValue}`);
+  const shared = sharedObject(grad, args);
+  if (shared) s.tally.fail(sample, `${formatCoordinate("grad", shared)} is an array of the arguments, not a fresh one`);
+  return grad as Record<string, unknown>;
 }

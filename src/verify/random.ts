@@ -37,7 +37,7 @@ export function randomSamples(
     const text = unsupportedText(type);
     if (text !== undefined) return { error: `cannot draw random inputs for parameter ${name} of type ${text}; give samples` };
   }
-  const next = mulberry32(hash(functionName) ^ options.seed);
+  const next = randomStream(functionName, options.seed);
   const number = () => RANGE * (2 * next() - 1);
   const draw = (type: InputType): unknown => {
     switch (type.kind) {
@@ -59,6 +59,11 @@ export function randomSamples(
 function unsupportedText(type: InputType): string | undefined {
   if (type.kind === "array") return unsupportedText(type.element);
   return type.kind === "unsupported" ? type.text : undefined;
+}
+
+/** Uniform numbers in [0, 1), reproducible from `name` and `seed`: the same two give the same stream. */
+export function randomStream(name: string, seed: number): () => number {
+  return mulberry32(hash(name) ^ seed);
 }
 
 /** FNV-1a, 32 bits. */

@@ -1,15 +1,19 @@
 /** What checking one gradient finds: the report `gradcheck` returns and `adgen verify` prints. */
 
-/** The component with the largest relative error. */
+/** The component closest to failing: the largest |ad - fd| / allowed. */
 export interface WorstCoordinate {
   /** Index into the samples. */
   sample: number;
   /** E.g. `x`, `w[3]`, `X[2][1]`. */
   coordinate: string;
-  /** The gradient's value. */
+  /** For a vector-valued function, the seed of the VJP call: `value[3]` (the row of that output) or `random seed 1`. */
+  seed?: string;
+  /** The gradient's value (0 for a parameter grad leaves out). */
   ad: number;
   /** The numerical derivative. */
   fd: number;
+  /** The largest |ad - fd| that passes there (see `allowedError`). */
+  allowed: number;
 }
 
 export interface ParameterReport {
@@ -18,11 +22,13 @@ export interface ParameterReport {
   samples: number;
   /** max |ad - fd| over the coordinates and samples. */
   maxAbsError: number;
-  /** max |ad - fd| / max(1, |fd|): a component passes when this is at most rtol. */
-  maxRelError: number;
+  /** max |ad - fd| / allowed: a component passes when this is at most 1. */
+  maxErrorRatio: number;
   /** Undefined when nothing was compared. */
   worst?: WorstCoordinate;
-  /** Why the gradient component could not be compared, e.g. `grad.w is the number 2, expected an array of length 3`. */
+  /** Set when `grad` leaves the parameter out and its numerical derivative was compared with 0. */
+  leftOut?: boolean;
+  /** Why the gradient component is wrong beyond its numbers, e.g. `sample 0: grad.w is the number 2, expected an array of length 3`. */
   problem?: string;
   pass: boolean;
 }
@@ -51,18 +57,29 @@ export interface FunctionReport {
 /** A readable account of what failed, for an exception or a terminal. */
 export function describeFailures(report: FunctionReport): string {
   const lines = [`${report.function}: gradient check failed (rtol ${report.rtol.toExponential()})`];
-  for (const p of report.parameters) {
-    if (!p.pass) lines.push(`  ${describeParameterFailure(p)}`);
-  }
+  for (const p of report.parameters) lines.push(...parameterFailures(p).map((line) => `  ${line}`));
   for (const note of report.failures) lines.push(`  ${formatNote(note)}`);
   if (report.checked === 0) for (const note of report.skipped) lines.push(`  skipped ${formatNote(note)}`);
   return lines.join("\n");
 }
 
-export function describeParameterFailure(p: ParameterReport): string {
-  if (p.problem) return p.problem;
-  const worst = p.worst!;
-  return `grad.${p.parameter}: worst at ${worst.coordinate}, sample ${worst.sample}: gradient ${worst.ad}, numerical ${worst.fd}; abs error ${formatError(p.maxAbsError)}, rel error ${formatError(p.maxRelError)}`;
+/** Why a parameter failed, one line per reason: its worst component beyond the tolerance, then what else is wrong with its entry. */
+export function parameterFailures(p: ParameterReport): string[] {
+  if (p.pass) return [];
+  const lines: string[] = [];
+  const worst = p.worst;
+  if (worst && !(p.maxErrorRatio <= 1)) {
+    const where = `worst at ${worst.coordinate}, sample ${worst.sample}${worst.seed ? `, seed ${worst.seed}` : ""}`;
+    const abs = Math.abs(worst.ad - worst.fd);
+    const errors = `abs error ${formatError(abs)}, rel error ${formatError(abs / Math.abs(worst.fd))}, allowed ${formatError(worst.allowed)}`;
+    lines.push(
+      p.leftOut
+        ? `grad.${p.parameter} is missing, but the function depends on ${p.parameter}: ${where}: numerical derivative ${worst.fd}; allowed ${formatError(worst.allowed)}`
+        : `grad.${p.parameter}: ${where}: gradient ${worst.ad}, numerical ${worst.fd}; ${errors}`,
+    );
+  }
+  if (p.problem) lines.push(p.problem);
+  return lines;
 }
 
 export function formatNote(note: SampleNote): string {

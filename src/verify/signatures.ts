@@ -1,20 +1,50 @@
 /** The exported functions adgen differentiates, with their parameter types, read with the compiler's front end. */
-import type { Type } from "ts-morph";
-import { findEntries } from "../frontend/fence.js";
-import { loadSource, valueType } from "../frontend/source.js";
+import type { FunctionDeclaration, Type } from "ts-morph";
+import { DiagnosticError } from "../diagnostics.js";
+import { fence, findEntries } from "../frontend/fence.js";
+import type { Rules } from "../frontend/rules.js";
+import { loadSource, syntaxDiagnostics, valueType } from "../frontend/source.js";
+import { differentiatedParameters, lowerEntry } from "../generate.js";
 import type { InputType } from "./random.js";
 
 export interface Signature {
   name: string;
   parameters: { name: string; type: InputType }[];
+  /** It returns an array, tuple or object of numbers (a `<name>Vjp`), not a number (`<name>Grad`). */
+  vector: boolean;
+  /**
+   * The parameters adgen differentiates, which `grad` must hold: the `@wrt`
+   * list or those the result depends on differentiably. Undefined when adgen
+   * cannot compile the function (a gradient written by hand for a function
+   * outside the subset); grad's keys are then checked numerically instead.
+   */
+  wrt?: string[];
 }
 
 /** One entry per function that gets a gradient. */
 export function readSignatures(sourcePath: string): Signature[] {
-  return findEntries(loadSource(sourcePath)).map((fn) => ({
-    name: fn.getName() ?? "",
-    parameters: fn.getParameters().map((p) => ({ name: p.getName(), type: inputType(p.getType(), p.getTypeNode()?.getText()) })),
-  }));
+  const sf = loadSource(sourcePath);
+  const checked = syntaxDiagnostics(sourcePath, sf).length === 0 ? fence(sourcePath, sf) : undefined;
+  const rules = checked && checked.diagnostics.length === 0 ? checked.rules : undefined;
+  return findEntries(sf).map((fn) => {
+    const wrt = rules && differentiated(sourcePath, fn, rules);
+    return {
+      name: fn.getName() ?? "",
+      parameters: fn.getParameters().map((p) => ({ name: p.getName(), type: inputType(p.getType(), p.getTypeNode()?.getText()) })),
+      vector: valueType(fn.getReturnType()) !== "f64",
+      ...(wrt ? { wrt } : {}),
+    };
+  });
+}
+
+/** What `generate` differentiates `fn` with respect to, or undefined when it cannot compile it. */
+function differentiated(sourcePath: string, fn: FunctionDeclaration, rules: Rules): string[] | undefined {
+  try {
+    return differentiatedParameters(sourcePath, fn, lowerEntry(sourcePath, fn, rules));
+  } catch (error) {
+    if (error instanceof DiagnosticError) return undefined;
+    throw error;
+  }
 }
 
 /** The compiler's own reading of the type, as a recipe for random inputs. */

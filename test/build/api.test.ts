@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { tsImport } from "tsx/esm/api";
 import { describe, expect, it } from "vitest";
-import { check, Codes, formatDiagnostic, generate, write } from "../../src/index.js";
+import { check, formatDiagnostic, generate, write } from "../../src/index.js";
 import { gradcheck } from "../../src/verify/index.js";
 import { seedSource, tempProject } from "./temp.js";
 
@@ -35,9 +35,10 @@ describe("the programmatic API", () => {
 
   it("formatDiagnostic prints as the CLI does, pretty or on one line", async () => {
     const { diagnostics } = await generate([{ path: "src/bad.ts", text: "export function h(x: number): number {\n  return x * bad;\n}\n" }]);
-    const d = diagnostics.find((found) => found.code === Codes.UnknownName)!;
-    expect(formatDiagnostic(d)).toBe(`src/bad.ts:2:14 - error ADG1009: cannot find name 'bad'\n\n2   return x * bad;\n${" ".repeat(15)}~~~`);
-    expect(formatDiagnostic(d, { pretty: false })).toBe("src/bad.ts(2,14): error ADG1009: cannot find name 'bad'");
+    expect(diagnostics).toHaveLength(1);
+    const d = diagnostics[0]!;
+    expect(formatDiagnostic(d)).toBe(`src/bad.ts:2:14 - error TS2304: Cannot find name 'bad'.\n\n2   return x * bad;\n${" ".repeat(15)}~~~`);
+    expect(formatDiagnostic(d, { pretty: false })).toBe("src/bad.ts(2,14): error TS2304: Cannot find name 'bad'.");
     expect(formatDiagnostic(d, { color: true })).toContain("\u001b[31merror\u001b[39m");
   }, 60_000);
 });

@@ -35,6 +35,17 @@ describe("generate() with matched inputs", () => {
     ]);
   }, 60_000);
 
+  it("skips a matched file with TypeScript errors unless a function in it opts in; a named one reports them", async () => {
+    const broken = "export function f(x: number): number {\n  return x.size;\n}\n";
+    const dir = tempProject({ "broken.ts": broken, "tagged.ts": `/** @adgen */\n${broken}` });
+    const matched = await generate([{ path: path.join(dir, "broken.ts"), matched: true }]);
+    expect({ diagnostics: matched.diagnostics, skipped: matched.skippedFunctions?.map((fn) => [fn.name, fn.diagnostics[0]?.code]) }).toEqual({ diagnostics: [], skipped: [["f", "TS2339"]] });
+    const tagged = await generate([{ path: path.join(dir, "tagged.ts"), matched: true }]);
+    expect(tagged.diagnostics.map((d) => d.code)).toEqual(["TS2339"]);
+    const named = await generate([path.join(dir, "broken.ts")]);
+    expect(named.diagnostics.map((d) => d.code)).toEqual(["TS2339"]);
+  }, 60_000);
+
   it("reports the diagnostics of a function tagged @adgen, and of every function of an input that is named", async () => {
     const dir = tempProject(matchedFiles);
     const tagged = await generate([{ path: path.join(dir, "tagged.ts"), matched: true }]);
@@ -80,7 +91,7 @@ describe("generate() imports", () => {
       "lib/b.ts": "export function b(x: number): number {\n  return x * x;\n}\n",
     });
     const result = await generate([path.join(dir, "loss.ts"), path.join(dir, "broken.ts")]);
-    expect(result.diagnostics.map((d) => d.code)).toContain("ADG1009");
+    expect(result.diagnostics.map((d) => d.code)).toContain("TS2304");
     expect(result.imports).toEqual([
       { sourcePath: path.join(dir, "loss.ts"), files: [path.join(dir, "lib/a.ts"), path.join(dir, "lib/b.ts")] },
       { sourcePath: path.join(dir, "broken.ts"), files: [path.join(dir, "lib/b.ts")] },

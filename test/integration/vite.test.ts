@@ -88,7 +88,7 @@ describe("adgen/vite", () => {
 
       writeLoss("x * x - y");
       await tab.waitForFunction(() => !!document.querySelector("vite-error-overlay"), undefined, { timeout: 60_000 });
-      expect(await overlayText(tab)).toMatch(/loss\.ts:2:\d+ - error ADG1009: cannot find name 'y'/);
+      expect(await overlayText(tab)).toMatch(/loss\.ts:2:\d+ - error TS2304: Cannot find name 'y'/);
 
       // A file loss.ts imports is a dependency of the gradient module too.
       writeFileSync(path.join(dir, "src/shift.ts"), "export function shift(k: number): number {\n  return 2 * k;\n}\n");
@@ -126,7 +126,7 @@ describe("adgen/vite", () => {
     writeLoss("x * bad");
     const failure = await build({ root: dir, configFile: false, logLevel: "silent", plugins: [adgenVite()], build: { outDir: path.join(dir, "broken") } }).catch((error: Error) => error);
     expect(failure).toBeInstanceOf(Error);
-    expect((failure as Error).message).toMatch(/loss\.ts:2:\d+ - error ADG1009: cannot find name 'bad'/);
+    expect((failure as Error).message).toMatch(/loss\.ts:2:\d+ - error TS2304: Cannot find name 'bad'/);
     writeFileSync(path.join(dir, "src/loss.ts"), seedSource);
   });
 });

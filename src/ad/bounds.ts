@@ -1,0 +1,82 @@
+/**
+ * Which writes stay inside their array. In JavaScript `a[i] = v` past the end
+ * of a `number[]` makes the array longer (a moving average filled
+ * `a[i] = ...` from `[]`). The shadow array must grow with it, or the
+ * reverse sweep reads `undefined` there and every derivative becomes NaN. So
+ * the forward sweep mirrors a write it cannot prove in bounds with a zero
+ * written into the shadow (a no-op where the element exists: a shadow holds
+ * zeros until the reverse sweep). Proved in bounds, and left alone:
+ *
+ * - a constant index below the constant length of an allocation
+ *   (`const p = [x, y]; p[1] = ...`);
+ * - the counter of the loop around the write, counting up by one from a
+ *   constant at least 0 while below the array's length (`i < a.length`) or
+ *   the length it was allocated with (`new Array(n)` and `i < n`, or
+ *   `x.slice()` and `i < x.length` for a parameter `x`, whose length no
+ *   write changes);
+ *
+ * - an element the same region wrote before (`a[i] += u; a[i] -= v;`).
+ *
+ * Arrays in the subset never shrink, so a length once reached stays.
+ */
+import { constantOf } from "../ir/builder.js";
+import { Structural, type Op, type Region, type Value } from "../ir/types.js";
+import { terminator } from "../ir/walk.js";
+
+const allocations = new Set(["alloc", "falloc"]);
+
+/** Whether `store(a, i, v)` surely writes an element `a` already has. */
+export function storeInBounds(store: Op): boolean {
+  const [array, index] = store.operands as [Value, Value];
+  if (writtenBefore(store)) return true;
+  const constant = constantOf(index);
+  if (typeof constant === "number") {
+    const length = array.def && allocations.has(array.def.kind) ? constantOf(array.def.operands[0]!) : undefined;
+    return Number.isInteger(constant) && constant >= 0 && typeof length === "number" && constant < length;
+  }
+  return countedBelowLength(array, index);
+}
+
+/** `index` is a body argument of a loop that counts it up by one from a whole constant >= 0 while it is below `array`'s length. */
+function countedBelowLength(array: Value, index: Value): boolean {
+  const body = index.region;
+  const loop = body?.owner;
+  if (!body || loop?.kind !== Structural.While || loop.regions[1] !== body) return false;
+  const j = body.args.indexOf(index);
+  const start = constantOf(loop.operands[j]!);
+  const next = terminator(body).operands[j]!.def;
+  const steps = next?.kind === "add" && next.operands[0] === index && constantOf(next.operands[1]!) === 1;
+  if (!(typeof start === "number" && Number.isInteger(start) && start >= 0 && steps)) return false;
+  const cond = loop.regions[0]!;
+  return conjuncts(terminator(cond).operands[0]!).some((test) =>
+    test.def?.kind === "lt" && test.def.operands[0] === cond.args[j] && isLengthOf(test.def.operands[1]!, array, cond, body));
+}
+
+/** The tests a condition requires all of: `a && b && ...`. */
+function conjuncts(v: Value): Value[] {
+  return v.def?.kind === "and" ? v.def.operands.flatMap(conjuncts) : [v];
+}
+
+/** Whether `bound` (in the loop's condition) is the length of `array` (in its body): `a.length`, or the `n` of `new Array(n)`. */
+function isLengthOf(bound: Value, array: Value, cond: Region, body: Region): boolean {
+  const same = (x: Value) => x === array || (cond.args.includes(x) && body.args[cond.args.indexOf(x)] === array);
+  if (bound.def?.kind === "len" && same(bound.def.operands[0]!)) return true;
+  const length = array.def && allocations.has(array.def.kind) ? array.def.operands[0]! : undefined;
+  if (!length) return false;
+  // `new Array(x.length)` below `x.length` read again in the condition, for a parameter x.
+  const lengthOf = (v: Value) => (v.def?.kind === "len" ? v.def.operands[0] : undefined);
+  const measured = lengthOf(length);
+  return length === bound || (!!measured && measured === lengthOf(bound) && isParameter(measured));
+}
+
+/** A parameter of the function: its length is what the caller gave. */
+function isParameter(v: Value): boolean {
+  return !v.def && v.region?.owner === undefined;
+}
+
+/** Whether a store into the same element of the same array comes earlier in the store's region. */
+function writtenBefore(store: Op): boolean {
+  const ops = store.parent?.ops ?? [];
+  const [array, index] = store.operands;
+  return ops.slice(0, ops.indexOf(store)).some((op) => op.kind === "store" && op.operands[0] === array && op.operands[1] === index);
+}
