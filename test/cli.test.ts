@@ -1,94 +1,13 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../src/cli/main.js";
-import type { CliIo } from "../src/cli/io.js";
-import { DiagnosticError, type Diagnostic } from "../src/diagnostics.js";
+import { describe, expect, it } from "vitest";
+import { DiagnosticError } from "../src/diagnostics.js";
 import { generate, GENERATED_HEADER_PREFIX, type GenerateResult } from "../src/generate.js";
-
-const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-
-const tempDirs: string[] = [];
-afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "adgen-cli-"));
-  tempDirs.push(dir);
-  return dir;
-}
-
-/** Creates `files` (relative path to text) under `dir`. */
-function writeFiles(dir: string, files: Record<string, string>): void {
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-}
+import { adgen, diagnosticAt, generatedText, type Run, spawnCli } from "./build/cli-harness.js";
+import { repoRoot, tempProject, writeFiles } from "./build/temp.js";
 
 const read = (dir: string, name: string) => readFileSync(path.join(dir, name), "utf8");
-
-/** What the fake generate() writes for a source: the header, then the source itself. */
-function generatedText(sourcePath: string, source: string): string {
-  return `${GENERATED_HEADER_PREFIX}${path.basename(sourcePath)}. DO NOT EDIT.\n${source}`;
-}
-
-function diagnosticAt(file: string, source: string, offset: number): Diagnostic {
-  const before = source.slice(0, offset).split("\n");
-  const line = before.length;
-  return {
-    code: "ADG1009",
-    message: "cannot find name 'bad'",
-    file,
-    line,
-    column: before[line - 1]!.length + 1,
-    length: 3,
-    sourceLine: source.split("\n")[line - 1]!,
-  };
-}
-
-/**
- * Stands in for the compiler: a source containing `bad` gets a diagnostic
- * there and no output; any other source gets generatedText().
- */
-const fakeGenerate: CliIo["generate"] = async (inputs, options) => {
-  const result: GenerateResult = { outputs: [], diagnostics: [], ir: [], skipped: [] };
-  for (const input of inputs) {
-    const sourcePath = typeof input === "string" ? input : input.path;
-    const source = typeof input === "string" ? readFileSync(input, "utf8") : input.text;
-    const bad = source.indexOf("bad");
-    if (bad >= 0) {
-      result.diagnostics.push(diagnosticAt(sourcePath, source, bad));
-      continue;
-    }
-    result.outputs.push({ sourcePath, outputPath: sourcePath.replace(/\.ts$/, ".grad.ts"), text: generatedText(sourcePath, source) });
-    if (options?.emitIr) result.ir.push({ sourcePath, text: `ir of ${path.basename(sourcePath)}` });
-  }
-  return result;
-};
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in-process in `cwd`, with the fake generate() unless `io` brings another. */
-async function adgen(cwd: string, argv: string[], { stderrIsTTY = false, ...io }: Partial<CliIo> & { stderrIsTTY?: boolean } = {}): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    cwd,
-    env: {},
-    generate: fakeGenerate,
-    ...io,
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text), isTTY: stderrIsTTY },
-  });
-  return { code, stdout, stderr };
-}
+const tempDir = () => tempProject({}, "adgen-cli-");
 
 const seed = "export function f(x: number): number {\n  return x * x + x;\n}\n";
 const cube = "export function g(x: number): number {\n  return x * x * x;\n}\n";
@@ -300,14 +219,14 @@ describe("--emit-ir", () => {
 
 describe("usage errors: one line on stderr, exit 2", () => {
   it.each([
-    { name: "no inputs", argv: [], stderr: "adgen: error: missing required argument 'files'\n" },
+    { name: "no inputs, no configuration and no tsconfig.json", argv: [], stderr: "adgen: error: no input files: name files or globs, or give 'include' in adgen.config.ts, or run where a tsconfig.json lists them\n" },
     { name: "an unknown flag", argv: ["--chek", "seed.ts"], stderr: "adgen: error: unknown option '--chek' (Did you mean --check?)\n" },
     { name: "a missing file", argv: ["nope.ts"], stderr: "adgen: error: file not found: nope.ts\n" },
     { name: "a glob matching nothing", argv: ["src/**/*.ts"], stderr: "adgen: error: no files match src/**/*.ts\n" },
     { name: "a directory", argv: ["."], stderr: "adgen: error: . is a directory; pass files or a glob such as './*.ts'\n" },
-    { name: "a file that is not .ts", argv: ["notes.md"], stderr: "adgen: error: not a .ts file: notes.md\n" },
+    { name: "a file that is not TypeScript", argv: ["notes.md"], stderr: "adgen: error: not a .ts, .mts or .cts file: notes.md\n" },
     { name: "only generated files", argv: ["seed.grad.ts"], stderr: "adgen: error: no input files (*.grad.ts and *.d.ts files are skipped)\n" },
-    { name: "--check with --emit-ir", argv: ["--check", "--emit-ir", "seed.ts"], stderr: "adgen: error: option '--emit-ir' cannot be used with option '--check'\n" },
+    { name: "--check with --emit-ir", argv: ["--check", "--emit-ir", "seed.ts"], stderr: "adgen: error: option '--check' cannot be used with option '--emit-ir'\n" },
     { name: "verify with an unknown flag", argv: ["verify", "--seeds", "3", "seed.ts"], stderr: "adgen: error: unknown option '--seeds' (Did you mean --seed?)\n" },
   ])("$name", async ({ argv, stderr }) => {
     const dir = tempDir();
@@ -318,22 +237,13 @@ describe("usage errors: one line on stderr, exit 2", () => {
   it("--help prints usage to stdout and exits 0", async () => {
     const run = await adgen(tempDir(), ["--help"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Usage: adgen \[options\] \[command\] <files\.\.\.>/);
+    expect(run.stdout).toMatch(/^Usage: adgen \[options\] \[command\] \[files\.\.\.\]/);
     expect(run.stdout).toContain("--emit-ir");
     expect(run.stderr).toBe("");
   });
 });
 
-describe("the built CLI", () => {
-  const cli = path.join(repoRoot, "dist", "cli.js");
-  const spawnCli = (cwd: string, args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-
-  beforeAll(() => {
-    const tsc = path.join(repoRoot, "node_modules", "typescript", "bin", "tsc");
-    const build = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: repoRoot, encoding: "utf8" });
-    if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
-  }, 120_000);
-
+describe("the built CLI (dist/, built by the test setup)", () => {
   it("generates the seed example and then finds it fresh", () => {
     const dir = tempDir();
     writeFiles(dir, { "seed.ts": read(repoRoot, "fixtures/seed.ts") });

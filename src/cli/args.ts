@@ -1,9 +1,28 @@
+import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { InternalError } from "../diagnostics.js";
 import { ExitCode } from "./exit.js";
 import type { Output } from "./io.js";
+import { LOG_LEVELS, type LogLevel } from "./log.js";
 
-export type Mode = "write" | "check" | "emit-ir";
+/** write the outputs; check (list stale ones and fail); list-different (print their paths and fail); emit-ir (print the IR). */
+export type Mode = "write" | "check" | "list-different" | "emit-ir";
+
+/** The flags of a generating run (`adgen [options] <files...>`). */
+export interface RunFlags {
+  mode: Mode;
+  logLevel: LogLevel;
+  /** false: one line per diagnostic (`--pretty false`). */
+  pretty: boolean;
+  /** `--color` / `--no-color`; undefined leaves it to picocolors' detection. */
+  color?: boolean;
+  /** `-p`: the tsconfig.json (or its directory). */
+  project?: string;
+  /** `--config`: the configuration file. */
+  config?: string;
+  /** `--watch`: regenerate on every change until stopped. */
+  watch: boolean;
+}
 
 export interface VerifyFlags {
   /** Regenerate stale outputs first (`--no-generate` turns this off). */
@@ -33,7 +52,7 @@ export interface ExplainFlags {
 
 /** What the command line asks for: a run over some files, a verification, an explanation, or an immediate exit (help, usage error). */
 export type Invocation =
-  | { kind: "run"; patterns: string[]; mode: Mode }
+  | { kind: "run"; patterns: string[]; flags: RunFlags }
   | { kind: "verify"; patterns: string[]; flags: VerifyFlags }
   | { kind: "explain"; patterns: string[]; flags: ExplainFlags }
   | { kind: "exit"; code: ExitCode };
@@ -43,13 +62,19 @@ Each <name>.ts is compiled to <name>.grad.ts in the same directory. Outputs
 whose content would not change are left untouched, and an existing
 <name>.grad.ts that adgen did not generate is never overwritten.
 
---emit-ir prints the IR and writes no files; it cannot be combined with --check.
+Inputs are .ts, .mts and .cts files; <name>.mts gives <name>.grad.mts and
+<name>.cts gives <name>.grad.cts. In a file a glob (or the configuration's
+include, or the tsconfig) matched, functions that cannot be differentiated
+are skipped unless tagged @adgen or @wrt; in a named file they are errors.
+--emit-ir prints the IR and writes no files; --check, --list-different,
+--emit-ir and --watch exclude each other.
 
-Exit codes: 0 success; 1 diagnostics, stale outputs (--check) or a refused
-overwrite; 2 usage or internal error.
+Exit codes: 0 success; 1 diagnostics, stale outputs (--check,
+--list-different) or a refused overwrite; 2 usage or internal error.
 
-Environment: NO_COLOR disables colour; ADGEN_DEBUG prints the stack trace of
-an internal error.`;
+Environment: NO_COLOR disables colour and FORCE_COLOR forces it (otherwise
+colour is on for a terminal, or when CI is set); ADGEN_DEBUG prints the
+stack trace of an internal error.`;
 
 const VERIFY_HELP_FOOTER = `
 First regenerates stale outputs, as adgen <files> does (not with
@@ -103,14 +128,11 @@ export function parseArgs(argv: string[], stdout: Output, stderr: Output): Invoc
       outputError: (text, write) => write(`adgen: ${oneLine(text)}\n`),
     })
     .helpCommand(false)
-    .argument("<files...>", "TypeScript source files or globs")
-    .option("--check", "write nothing; list outputs that are stale or missing and exit 1 if there are any")
-    .addOption(new Option("--emit-ir", "print the IR of every differentiated function instead of writing files").conflicts("check"))
-    .addHelpText("after", HELP_FOOTER)
-    .action((patterns: string[], options: { check?: boolean; emitIr?: boolean }) => {
-      const mode = options.check ? "check" : options.emitIr ? "emit-ir" : "write";
-      invocation = { kind: "run", patterns, mode };
-    });
+    .version(packageVersion(), "-v, --version", "print the version and exit")
+    .argument("[files...]", "TypeScript source files or globs (default: include of adgen.config.ts, else the tsconfig's files)");
+  addRunOptions(program).action((patterns: string[], options: RunOptionValues) => {
+    invocation = { kind: "run", patterns, flags: runFlags(options) };
+  });
   program
     .command("verify")
     .description("check the generated gradients against numerical differentiation")
@@ -145,13 +167,67 @@ export function parseArgs(argv: string[], stdout: Output, stderr: Output): Invoc
     });
 
   try {
-    program.parse(argv, { from: "user" });
+    program.parse(withPrettyValue(argv), { from: "user" });
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
     return { kind: "exit", code: error.exitCode === 0 ? ExitCode.Success : ExitCode.Usage };
   }
   if (!invocation) throw new InternalError("the command line was parsed without running a command");
   return invocation;
+}
+
+interface RunOptionValues {
+  check?: boolean;
+  listDifferent?: boolean;
+  emitIr?: boolean;
+  logLevel?: LogLevel;
+  quiet?: boolean;
+  pretty: boolean;
+  color?: boolean;
+  project?: string;
+  config?: string;
+  watch?: boolean;
+}
+
+function addRunOptions(program: Command): Command {
+  const modes = ["check", "listDifferent", "emitIr"];
+  const others = (mode: string) => modes.filter((m) => m !== mode);
+  return program
+    .addOption(new Option("--check", "write nothing; list outputs that are stale or missing and exit 1 if there are any").conflicts(others("check")))
+    .addOption(new Option("-l, --list-different", "write nothing; print the paths of outputs that would change and exit 1 if there are any").conflicts(others("listDifferent")))
+    .addOption(new Option("--emit-ir", "print the IR of every differentiated function instead of writing files").conflicts(others("emitIr")))
+    .addOption(new Option("-w, --watch", "write the outputs, then regenerate them when an input or a file it imports changes, until stopped").conflicts(modes))
+    .addOption(new Option("--log-level <level>", "what to print; debug also says why files and functions a glob matched were skipped").choices(LOG_LEVELS).conflicts("quiet"))
+    .option("-q, --quiet", "print only warnings and errors (--log-level warn)")
+    .addOption(new Option("--pretty <bool>", "false: one line per diagnostic, file(line,col): error ADGnnnn: message").argParser(boolean).default(true))
+    .option("-p, --project <tsconfig>", "the tsconfig.json (or its directory) for module resolution, strict and the default files")
+    .option("--config <file>", "the configuration file (default: adgen.config.ts or another, found from the working directory up)")
+    .option("--color", "colour the output (as FORCE_COLOR)")
+    .option("--no-color", "do not colour the output (as NO_COLOR)")
+    .addHelpText("after", HELP_FOOTER);
+}
+
+function runFlags(options: RunOptionValues): RunFlags {
+  const mode = options.check ? "check" : options.listDifferent ? "list-different" : options.emitIr ? "emit-ir" : "write";
+  const logLevel = options.logLevel ?? (options.quiet ? "warn" : "log");
+  const { pretty, color, project, config } = options;
+  return { mode, logLevel, pretty, watch: options.watch === true, ...(color === undefined ? {} : { color }), ...(project ? { project } : {}), ...(config ? { config } : {}) };
+}
+
+/** `--pretty` alone means `--pretty true`, as for tsc. */
+function withPrettyValue(argv: string[]): string[] {
+  return argv.flatMap((arg, i) => (arg === "--pretty" && !["true", "false"].includes(argv[i + 1] ?? "") ? [arg, "true"] : [arg]));
+}
+
+function boolean(text: string): boolean {
+  if (text === "true") return true;
+  if (text === "false") return false;
+  throw new InvalidArgumentError("Expected true or false.");
+}
+
+/** The version in adgen's package.json (two levels above this module, in src/cli and in dist/cli alike). */
+function packageVersion(): string {
+  return (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 }
 
 function positiveNumber(text: string): number {

@@ -3,18 +3,23 @@ import pc from "picocolors";
 import type { Diagnostic } from "../diagnostics.js";
 
 export interface FormatOptions {
-  color: boolean;
+  /** ANSI colours (default false); never with `pretty: false`. */
+  color?: boolean;
   /** Directory that printed paths are relative to; defaults to process.cwd(). */
   cwd?: string;
+  /** false: one line per diagnostic, as `tsc --pretty false` prints (default true). */
+  pretty?: boolean;
 }
 
 /**
  * A diagnostic in the shape of `tsc --pretty`: the location line, a blank
  * line, the source line behind a line-number gutter, and the span underlined
- * with `~` (a single `^` for a one-character span).
+ * with `~` (a single `^` for a one-character span). With `pretty: false`, the
+ * one line `file(line,col): error ADGnnnn: message`.
  */
-export function formatDiagnostic(d: Diagnostic, opts: FormatOptions): string {
-  const c = pc.createColors(opts.color);
+export function formatDiagnostic(d: Diagnostic, opts: FormatOptions = {}): string {
+  if (opts.pretty === false) return `${displayPath(d.file, opts.cwd)}(${d.line},${d.column}): error ${d.code}: ${d.message}`;
+  const c = pc.createColors(opts.color ?? false);
   const location = `${c.cyan(displayPath(d.file, opts.cwd))}:${c.yellow(String(d.line))}:${c.yellow(String(d.column))}`;
   const header = `${location} - ${c.red("error")} ${c.gray(d.code)}: ${d.message}`;
 
@@ -29,8 +34,9 @@ export function formatDiagnostic(d: Diagnostic, opts: FormatOptions): string {
 }
 
 /** An error about a whole file, e.g. an output adgen refuses to overwrite. */
-export function formatFileError(file: string, message: string, opts: FormatOptions): string {
-  const c = pc.createColors(opts.color);
+export function formatFileError(file: string, message: string, opts: FormatOptions = {}): string {
+  if (opts.pretty === false) return `${displayPath(file, opts.cwd)}: error: ${message}`;
+  const c = pc.createColors(opts.color ?? false);
   return `${c.cyan(displayPath(file, opts.cwd))} - ${c.red("error")}: ${message}`;
 }
 

@@ -45,14 +45,15 @@ export const compoundAssignments = new Map([
  * The functions that get a gradient: exported function declarations that
  * return a number (`<name>Grad`), or numbers, arrays and matrices of numbers
  * in an array, tuple or object (`<name>Vjp`; booleans beside them carry no
- * derivative). User-defined adjoints are not among them.
+ * derivative). User-defined adjoints and functions tagged `@adgen-ignore`
+ * are not among them.
  */
 export function findEntries(sf: SourceFile): Entry[] {
   const entries: Entry[] = [];
   for (const [exportName, declarations] of sf.getExportedDeclarations()) {
     for (const fn of declarations) {
       // Functions re-exported from another file get their gradients beside that file.
-      if (!Node.isFunctionDeclaration(fn) || fn.getSourceFile() !== sf || !fn.hasBody() || isAdjoint(fn)) continue;
+      if (!Node.isFunctionDeclaration(fn) || fn.getSourceFile() !== sf || !fn.hasBody() || isAdjoint(fn) || hasTag(fn, "adgen-ignore")) continue;
       // Booleans of a result (a flag beside the numbers) carry no derivative; a result of booleans only has none.
       const leaves = leavesOf(shapeOf(fn.getReturnType(), fn) ?? { kind: "tuple", items: [] });
       if (!leaves.some((leaf) => leaf.type !== "bool")) continue;
@@ -75,11 +76,25 @@ export interface Entry {
   exportName: string;
 }
 
-export function fence(displayPath: string, sf: SourceFile): FenceResult {
+/**
+ * Whether `fn` asks to be differentiated (`@adgen`, or `@wrt` naming its
+ * parameters): in a file matched by a glob, where other functions that cannot
+ * be differentiated are skipped, such a function's diagnostics are errors.
+ */
+export function isOptedIn(fn: FunctionDeclaration): boolean {
+  return hasTag(fn, "adgen") || hasTag(fn, "wrt");
+}
+
+function hasTag(fn: FunctionDeclaration, name: string): boolean {
+  return fn.getJsDocs().some((doc) => doc.getTags().some((tag) => tag.getTagName() === name));
+}
+
+/** Checks `only` (the file's entries by default; when given, exported function expressions are not reported). */
+export function fence(displayPath: string, sf: SourceFile, only?: Entry[]): FenceResult {
   const diagnostics: Diagnostic[] = [];
   const report = (node: Node, code: Code, message: string) =>
     diagnostics.push(diagnosticAt(displayPath, node, code, message));
-  const entries = findEntries(sf);
+  const entries = only ?? findEntries(sf);
   const entryFunctions = new Set(entries.map((e) => e.fn));
   for (const entry of entries) {
     if (!entry.name) {
@@ -94,7 +109,7 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
   diagnostics.push(...ruleDiagnostics);
   const adjoints = new Set([...rules.values()].map((r) => r.adjoint));
 
-  for (const statement of sf.getVariableStatements()) {
+  for (const statement of only ? [] : sf.getVariableStatements()) {
     for (const decl of statement.getDeclarations()) {
       const init = decl.getInitializer();
       if (decl.isExported() && init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))
@@ -700,6 +715,31 @@ export function fence(displayPath: string, sf: SourceFile): FenceResult {
   for (const fn of entryFunctions) visitFunction(fn, []);
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   return { entries, rules, diagnostics: dedupe(diagnostics) };
+}
+
+/** A function of a file matched by a glob that was skipped: it cannot be differentiated, for these reasons. */
+export interface SkippedFunction {
+  name: string;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * The subset check of a file matched by a glob rather than named: an entry
+ * whose check fails is skipped (into `skipped`) unless it is opted in
+ * (`isOptedIn`), and the file's other entries are checked as usual. Errors
+ * that belong to no entry (an `@adjoint` rule that does not fit) still count.
+ */
+export function fenceMatched(displayPath: string, sf: SourceFile, skipped: SkippedFunction[]): FenceResult {
+  const all = fence(displayPath, sf);
+  if (all.diagnostics.length === 0) return all;
+  const shared = fence(displayPath, sf, []).diagnostics.length;
+  const kept = all.entries.filter((entry) => {
+    if (isOptedIn(entry.fn)) return true;
+    const alone = fence(displayPath, sf, [entry]).diagnostics;
+    if (alone.length > shared) skipped.push({ name: entry.name, diagnostics: alone });
+    return alone.length === shared;
+  });
+  return fence(displayPath, sf, kept);
 }
 
 /**

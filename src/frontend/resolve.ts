@@ -26,16 +26,30 @@ function importOf(node: Node): { module: string; name: string } | undefined {
   return undefined;
 }
 
-/** Whether `call` is `stopGradient(x)` imported from adgen's runtime module. */
+/**
+ * Whether `call` is a stop-gradient: `stopGradient(x)` imported from adgen's
+ * runtime module, or a call of a function declared with the JSDoc tag
+ * `@stopGradient` (in this file, or imported), which code that runs without
+ * adgen installed declares for itself.
+ */
 export function isStopGradient(call: Node & { getExpression(): Node }): boolean {
   const imported = importOf(call.getExpression());
-  return imported?.module === RUNTIME_MODULE && imported.name === "stopGradient";
+  if (imported?.module === RUNTIME_MODULE && imported.name === "stopGradient") return true;
+  const decl = declarationOf(call.getExpression());
+  return !!decl && Node.isFunctionDeclaration(decl) && decl.getJsDocs().some((doc) => doc.getTags().some((tag) => tag.getTagName() === "stopGradient"));
 }
 
-/** Whether the module a name is imported from is one of the project's own files (a relative path). */
+/**
+ * Whether the module a name is imported from is one of the project's own
+ * files: a relative path, or a `paths` alias of the tsconfig that leads to a
+ * source outside node_modules.
+ */
 export function isRelativeImport(node: Node): boolean {
   const imported = importOf(node);
-  return !!imported && isRelativeSpecifier(imported.module);
+  if (!imported) return false;
+  if (isRelativeSpecifier(imported.module)) return true;
+  const file = declarationOf(node)?.getSourceFile();
+  return !!file && !file.isDeclarationFile() && !file.isInNodeModules() && !file.isFromExternalLibrary();
 }
 
 /** The function declaration a callee names (in this file or imported from another), if it is one. */

@@ -6,6 +6,27 @@ import { Codes, type Code, type Diagnostic } from "../diagnostics.js";
 import type { SourceLoc, Type } from "../ir/types.js";
 
 let project: Project | undefined;
+/** The options of the user's tsconfig.json in use (see useCompilerOptions). */
+let userOptions: ts.CompilerOptions = {};
+
+/**
+ * The options of a tsconfig.json that decide how the project's imports
+ * resolve and how strictly its types read; adgen keeps its own target, lib
+ * and everything else.
+ */
+const USER_OPTIONS = ["strict", "module", "moduleResolution", "paths", "baseUrl", "pathsBasePath", "customConditions", "allowImportingTsExtensions"];
+
+/**
+ * Compiles with those of `options` (parsed from the user's tsconfig.json)
+ * that USER_OPTIONS lists, from the next load on; `{}` goes back to adgen's
+ * own. Changing them starts a new project.
+ */
+export function useCompilerOptions(options: ts.CompilerOptions): void {
+  const picked = Object.fromEntries(USER_OPTIONS.filter((key) => options[key] !== undefined).map((key) => [key, options[key]]));
+  if (JSON.stringify(picked) === JSON.stringify(userOptions)) return;
+  userOptions = picked;
+  project = undefined;
+}
 
 /** One shared ts-morph project: creating one costs far more than re-parsing a file. */
 function sharedProject(): Project {
@@ -22,6 +43,7 @@ function sharedProject(): Project {
       allowJs: true,
       checkJs: true,
       skipLibCheck: true,
+      ...userOptions,
     },
     skipAddingFilesFromTsConfig: true,
     skipFileDependencyResolution: true,
@@ -32,14 +54,15 @@ function sharedProject(): Project {
 /**
  * Parses `text` (or the file's contents) as the source file at `filePath`,
  * replacing any earlier version, and (re)loads the project files it imports
- * by relative path, so that calls into them can be checked and inlined.
+ * (by relative path, or through the tsconfig's `paths`), so that calls into
+ * them can be checked and inlined.
  */
 export function loadSource(filePath: string, text?: string): SourceFile {
   const absolute = path.resolve(filePath);
   const sf = withText(absolute, text ?? readFileSync(absolute, "utf8"));
   const loaded = new Set([absolute]);
   const load = (file: SourceFile): void => {
-    for (const imported of relativeImports(file)) {
+    for (const imported of projectImports(file)) {
       if (loaded.has(imported)) continue;
       loaded.add(imported);
       load(withText(imported, readFileSync(imported, "utf8")));
@@ -93,11 +116,11 @@ function withText(absolute: string, text: string): SourceFile {
   return sharedProject().createSourceFile(absolute, text, { overwrite: true });
 }
 
-/** `sf` and the project files it imports by relative path, directly or not (as loaded by loadSource). */
+/** `sf` and the project files it imports, directly or not (as loaded by loadSource). */
 export function projectFiles(sf: SourceFile): SourceFile[] {
   const files = new Map<string, SourceFile>([[sf.getFilePath(), sf]]);
   const visit = (file: SourceFile): void => {
-    for (const found of relativeImports(file)) {
+    for (const found of projectImports(file)) {
       const imported = files.has(found) ? undefined : sharedProject().getSourceFile(found);
       if (!imported) continue;
       files.set(found, imported);
@@ -113,13 +136,20 @@ export function isRelativeSpecifier(specifier: string): boolean {
   return /^\.\.?(\/|$)/.test(specifier);
 }
 
-/** The TypeScript files `file` imports by relative path, as absolute paths. */
-function relativeImports(file: SourceFile): string[] {
+/** The TypeScript files of the project `file` imports (by relative path, or through `paths`), as absolute paths. */
+function projectImports(file: SourceFile): string[] {
   return file.getImportDeclarations()
     .map((decl) => decl.getModuleSpecifierValue())
-    .filter(isRelativeSpecifier)
-    .map((specifier) => importedFile(path.dirname(file.getFilePath()), specifier))
+    .map((specifier) => (isRelativeSpecifier(specifier) ? importedFile(path.dirname(file.getFilePath()), specifier) : aliasedFile(file, specifier)))
     .filter((found): found is string => found !== undefined);
+}
+
+/** The project source a non-relative specifier names through the tsconfig's `paths` (not a package's file). */
+function aliasedFile(file: SourceFile, specifier: string): string | undefined {
+  if (!userOptions.paths) return undefined;
+  const resolved = ts.resolveModuleName(specifier, file.getFilePath(), sharedProject().getCompilerOptions(), ts.sys).resolvedModule;
+  if (!resolved || resolved.isExternalLibraryImport || !/\.(m|c)?ts$/.test(resolved.resolvedFileName) || /\.d\.(m|c)?ts$/.test(resolved.resolvedFileName)) return undefined;
+  return path.resolve(resolved.resolvedFileName);
 }
 
 /** The TypeScript file a relative module specifier names (`./vec.js` -> `vec.ts`), if it exists. */

@@ -1,0 +1,5 @@
+/** `adgen/rollup`: the adgen plugin for Rollup, `plugins: [adgen()]` (see plugin.ts and the README). */
+import { unplugin } from "./plugin.js";
+
+export type { AdgenPluginOptions } from "./plugin.js";
+export default unplugin.rollup;

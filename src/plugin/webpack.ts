@@ -1,0 +1,5 @@
+/** `adgen/webpack`: the adgen plugin for Webpack, `plugins: [adgen()]` (see plugin.ts and the README). */
+import { unplugin } from "./plugin.js";
+
+export type { AdgenPluginOptions } from "./plugin.js";
+export default unplugin.webpack;
