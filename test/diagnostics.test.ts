@@ -148,6 +148,9 @@ const rejected: Rejected[] = [
   { name: "module-level let", code: Codes.UnknownName, source: lines("let scale = 2;", entry(["return scale * x;"])), at: "scale * x" },
   { name: "writing a parameter's row kept in a matrix", code: Codes.ParameterWrite, source: entry(["const m: number[][] = [P[0].slice(), P[1]];", "m[1][0] = m[1][0] * x;", "return m[0][0] + m[1][0];"], "P: number[][], x: number"), at: "m[1][0] = m" },
   { name: "an anonymous default export", code: Codes.UnsupportedFunction, source: lines("export default function (x: number): number {", "  return x * x;", "}"), at: "export default", message: "needs a name" },
+  { name: "an untyped parameter, used twice", code: Codes.UnsupportedType, source: lines("export function f(x, y: number): number {", "  return x * y + x;", "}"), at: "x, y", message: "annotate it: 'x: number'" },
+  { name: "writing an array of a tuple parameter", code: Codes.ParameterWrite, source: entry(["t[0][0] = 1;", "return t[0][0] * t[1];"], "t: [number[], number]"), at: "t[0][0] = 1", message: "'t[0]'" },
+  { name: "writing a field of stopGradient's result", code: Codes.UnsupportedExpression, source: lines('import { stopGradient } from "adgen/runtime";', entry(["const s = stopGradient({ v: x });", "s.v = 2;", "return s.v * x;"])), at: "s.v = 2", message: "stopGradient" },
   // Module-level constants: their initialisers are checked like the code that reads them, once.
   { name: "module constant from Math.random", code: Codes.UnknownCall, source: lines("const R = Math.random();", entry(["return x * R;"])), at: "Math.random" },
   { name: "module constant from Date.now", code: Codes.UnknownCall, source: lines("const T = Date.now();", entry(["return x * T;"])), at: "Date.now" },

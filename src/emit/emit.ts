@@ -534,7 +534,7 @@ class Printer {
       // may meet such narrowing once folded and inlined, so their constants are widened.
       const [a, b] = op.operands as [Value, Value];
       const widen = (v: Value, other: Value) => (!op.reverse && literalTyped(v)) || (literalTyped(v) && literalTyped(other));
-      const text = (v: Value, other: Value) => (widen(v, other) ? `(${this.expr(v)} as number)` : this.expr(v));
+      const text = (v: Value, other: Value) => (widen(v, other) ? `(${this.expr(v)} as ${tsType(v.type)})` : this.expr(v));
       return p.emit([text(a, b), text(b, a)]);
     }
     return p.emit(op.operands.map((v) => this.expr(v)));

@@ -4,10 +4,7 @@
  * into the parameter's shape (`grad: { model: { w: dw, b: db } }`).
  */
 
-/** `["model", "w"]` -> `model.w`; `["p", "0"]` -> `p[0]`. */
-export function accessText(path: string[]): string {
-  return path.slice(1).reduce((text, key) => (/^\d+$/.test(key) ? `${text}[${key}]` : `${text}.${key}`), path[0]!);
-}
+export { accessText } from "../ir/shape.js";
 
 /** A tree of named parts whose leaves are texts. */
 type Tree = { leaf: string } | Map<string, Tree>;

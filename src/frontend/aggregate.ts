@@ -22,6 +22,8 @@ export interface Cell {
    * either would be lost on the other and is rejected.
    */
   copied?: boolean;
+  /** The copy was made by `stopGradient` (its argument and its result no longer share fields). */
+  stopped?: boolean;
 }
 
 export interface Aggregate {

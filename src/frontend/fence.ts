@@ -143,7 +143,9 @@ export function fence(displayPath: string, sf: SourceFile, only?: Entry[]): Fenc
       } else if (p.hasInitializer() || p.hasQuestionToken()) {
         report(p, Codes.UnsupportedFunction, "optional and default parameters are not supported; pass every argument");
       } else if (!shapeOf(p.getType(), p)) {
-        report(p, Codes.UnsupportedType, `parameter '${p.getName()}' has type '${p.getType().getText(p)}'; supported are ${SUPPORTED_TYPES}`);
+        report(p, Codes.UnsupportedType, p.getType().isAny()
+          ? `parameter '${p.getName()}' has no type; annotate it: ${typeAdvice(p, p.getName())}`
+          : `parameter '${p.getName()}' has type '${p.getType().getText(p)}'; supported are ${SUPPORTED_TYPES}`);
       } else if (!Node.isIdentifier(p.getNameNode())) {
         checkPattern(p.getNameNode());
       }
@@ -687,6 +689,8 @@ export function fence(displayPath: string, sf: SourceFile, only?: Entry[]): Fenc
 
   const expectType = (node: Node, want: "f64" | "bool", what: string): void => {
     if (want === "f64" && arithmeticResult(node)) return;
+    // An untyped parameter or variable is reported where it is declared, once, not at every use.
+    if (Node.isIdentifier(node) && node.getType().isAny() && declaredHere(node)) return;
     // TypeScript narrows an operand that cannot run (`flag || flag` inside `if (flag)`) to never.
     if (node.getType().isNever()) return;
     const got = hasRule(node) ? "f64" : scalarType(node.getType());
@@ -777,6 +781,17 @@ function arithmeticResult(node: Node): boolean {
     arithmeticCache.set(n.compilerNode, result);
   }
   return arithmeticCache.get(node.compilerNode)!;
+}
+
+/** How to annotate a declaration in its language: `x: number`, or JSDoc in a JavaScript file. */
+function typeAdvice(node: Node, name: string): string {
+  return /\.[cm]?js$/.test(node.getSourceFile().getFilePath()) ? `'@param {number} ${name}' in the function's JSDoc` : `'${name}: number'`;
+}
+
+/** Whether a name is a parameter or variable of the program (whose own declaration a diagnostic names). */
+function declaredHere(id: Node): boolean {
+  const decl = id.getSymbol()?.getDeclarations()[0];
+  return !!decl && (Node.isParameterDeclaration(decl) || Node.isVariableDeclaration(decl) || Node.isBindingElement(decl));
 }
 
 /** How to write an adjoint for `name`, for diagnostics. */

@@ -229,6 +229,10 @@ class Lowerer {
       this.fail(target, Codes.ParameterWrite,
         `'${target.getText()}' writes into the parameter '${part.parameter}'; the gradient must leave arguments unchanged, so copy what you change into a local variable or a new object`);
     }
+    if (part.stopped) {
+      this.fail(target, Codes.UnsupportedExpression,
+        `'${target.getExpression().getText()}' is stopGradient's argument or result, which JavaScript shares and adgen copies; build a new object from its fields instead of writing one`);
+    }
     if (part.copied) {
       this.fail(target, Codes.UnsupportedExpression,
         `'${target.getExpression().getText()}' may share its fields with another variable after a branch, loop or helper with several returns; assign a new object or tuple instead of writing one field`);
@@ -997,14 +1001,14 @@ class Lowerer {
       const arg = this.bound(call.getArguments()[0]!, env);
       if (!isAggregate(arg)) return b.prim("nograd", [arg]);
       // JavaScript returns the same object; adgen's is a copy, so neither may have its fields written.
-      markCopied(arg);
+      for (const c of cellsOf(arg)) Object.assign(c, { copied: true, stopped: true });
       const stop = (a: Aggregate): Aggregate => this.assemble(a.shape, (key) => {
         const part = this.part(a, key, env);
         return isAggregate(part) ? stop(part) : b.prim("nograd", [part]);
-      }, env, "", { copied: true });
+      }, env, "", { copied: true, stopped: true });
       return stop(arg);
     }
-    if (Node.isPropertyAccessExpression(callee)) {
+    if (Node.isPropertyAccessExpression(callee) && callee.getExpression().getText() === "Math") {
       const args = call.getArguments().map((a) => this.expr(a, env));
       const name = callee.getName();
       if (name === "max" || name === "min") {

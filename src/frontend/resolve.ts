@@ -3,7 +3,7 @@
  * refers to, through imports, and the few syntactic forms both stages must
  * read the same way (tuple indices, parts of aggregates, `stopGradient`).
  */
-import { FunctionDeclaration, Node, ts } from "ts-morph";
+import { FunctionDeclaration, ImportDeclaration, Node, SyntaxKind, ts } from "ts-morph";
 import { shapeOf } from "./shape.js";
 import { isRelativeSpecifier } from "./source.js";
 
@@ -17,8 +17,10 @@ export function declarationOf(node: Node): Node | undefined {
   return symbol?.getDeclarations()[0];
 }
 
-/** The import a name comes from, when it is imported (by name, or as a module's default export). */
+/** The import a name comes from, when it is imported (by name, as a module's default export, or `ns.name` of a namespace import). */
 function importOf(node: Node): { module: string; name: string } | undefined {
+  const space = namespaceOf(node);
+  if (space) return { module: space.getModuleSpecifierValue(), name: (node as Node & { getName(): string }).getName() };
   const decl = node.getSymbol()?.getDeclarations()[0];
   if (decl && Node.isImportSpecifier(decl)) return { module: decl.getImportDeclaration().getModuleSpecifierValue(), name: decl.getName() };
   const parent = decl && Node.isImportClause(decl) ? decl.getParent() : undefined;
@@ -52,11 +54,18 @@ export function isRelativeImport(node: Node): boolean {
   return !!file && !file.isDeclarationFile() && !file.isInNodeModules() && !file.isFromExternalLibrary();
 }
 
-/** The function declaration a callee names (in this file or imported from another), if it is one. */
+/** The function declaration a callee names (in this file, imported from another, or `ns.f` of a namespace import), if it is one. */
 export function calleeFunction(callee: Node): FunctionDeclaration | undefined {
-  if (!Node.isIdentifier(callee)) return undefined;
-  const decl = declarationOf(callee);
+  const name = Node.isIdentifier(callee) ? callee : namespaceOf(callee) ? (callee as Node & { getNameNode(): Node }).getNameNode() : undefined;
+  const decl = name && declarationOf(name);
   return decl && Node.isFunctionDeclaration(decl) ? decl : undefined;
+}
+
+/** For `ns.name` where `ns` is a namespace import (`import * as ns from "./m.js"`): that import. */
+function namespaceOf(node: Node): ImportDeclaration | undefined {
+  if (!Node.isPropertyAccessExpression(node)) return undefined;
+  const decl = node.getExpression().getSymbol()?.getDeclarations()[0];
+  return decl && Node.isNamespaceImport(decl) ? decl.getFirstAncestorByKind(SyntaxKind.ImportDeclaration) : undefined;
 }
 
 /** Whether an expression's type is a tuple or object of the subset (not a number, boolean or array). */

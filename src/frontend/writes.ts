@@ -9,6 +9,7 @@ import type { FunctionDeclaration } from "ts-morph";
 import { aliasClasses } from "../ad/activity.js";
 import { Codes, type Diagnostic } from "../diagnostics.js";
 import { constantOf } from "../ir/builder.js";
+import { accessText } from "../ir/shape.js";
 import { isArray, Structural, type Func, type Value } from "../ir/types.js";
 import { terminator, walkOps } from "../ir/walk.js";
 import { displayPathOf } from "./source.js";
@@ -45,7 +46,8 @@ export function parameterWrites(displayPath: string, fn: FunctionDeclaration, f:
     for (const n of names) if (!set.has(n)) { set.add(n); changed = true; }
     m.set(v, set);
   };
-  for (const p of f.params) if (isArray(p.type)) add(origin, p.value, new Set([p.name]));
+  // A leaf of a tuple or object parameter is named as the source reads it (`t[0]`, `model.w`).
+  for (const p of f.params) if (isArray(p.type)) add(origin, p.value, new Set([p.path ? accessText(p.path) : p.name]));
   const ops = [...walkOps(f.body)];
   while (changed) {
     changed = false;
@@ -79,7 +81,9 @@ export function parameterWrites(displayPath: string, fn: FunctionDeclaration, f:
     const sourceLine = file.getFullText().split(/\r?\n/)[op.loc.line - 1] ?? "";
     diagnostics.push({
       code: Codes.ParameterWrite,
-      message: `'${fn.getName()}' writes into its parameter '${names[0]}'; the gradient must leave arguments unchanged, so copy the array first (e.g. 'const ${names[0]}Copy = ${names[0]}.slice()')`,
+      message: names[0]!.includes(".") || names[0]!.includes("[")
+        ? `'${fn.getName()}' writes into its parameter's array '${names[0]}'; the gradient must leave arguments unchanged, so copy the array first (e.g. 'const copy = ${names[0]}.slice()')`
+        : `'${fn.getName()}' writes into its parameter '${names[0]}'; the gradient must leave arguments unchanged, so copy the array first (e.g. 'const ${names[0]}Copy = ${names[0]}.slice()')`,
       file: displayPathOf(displayPath, own.getFilePath(), file.getFilePath()),
       line: op.loc.line,
       column: op.loc.column,

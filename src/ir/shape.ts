@@ -34,6 +34,11 @@ export function shapeText(s: Shape): string {
   return `{ ${s.fields.map((f) => `${f.name}: ${shapeText(f.shape)}`).join("; ")} }`;
 }
 
+/** `["model", "w"]` -> `model.w`; `["p", "0"]` -> `p[0]`: a leaf of an aggregate as TypeScript reads it. */
+export function accessText(path: string[]): string {
+  return path.slice(1).reduce((text, key) => (/^\d+$/.test(key) ? `${text}[${key}]` : `${text}.${key}`), path[0]!);
+}
+
 /** Whether a function returns something other than one number: its derivative is a vector-Jacobian product. */
 export function isVectorValued(f: Func): boolean {
   return !!f.resultShape && !(f.resultShape.kind === "value" && f.resultShape.type === "f64");
