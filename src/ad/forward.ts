@@ -11,7 +11,7 @@ import type { Builder } from "../ir/builder.js";
 import { primitiveOf } from "../ir/primitives.js";
 import { isArray, Structural, type Op, type Region, type Value } from "../ir/types.js";
 import type { Activity } from "./activity.js";
-import { storeInBounds } from "./bounds.js";
+import { lengthBeforeLoop, storeInBounds } from "./bounds.js";
 import { adjointName } from "./reverse.js";
 
 export class ForwardSweep {
@@ -70,7 +70,8 @@ export class ForwardSweep {
     if (primalResult) this.mapping.set(primalResult, nameLike(result, primalResult));
     if (!p.shadow) return;
     if (p.memory === "alloc" && !(primalResult && this.needsShadow(primalResult))) return;
-    const shadow = p.shadow(b, operands, primalResult && result, this.shadowOf, { inBounds: op.kind === "store" && storeInBounds(op) });
+    const inBounds = op.kind === "store" && (storeInBounds(op) || this.grownBefore.has(op));
+    const shadow = p.shadow(b, operands, primalResult && result, this.shadowOf, { inBounds });
     if (shadow && primalResult) this.shadows.set(result, named(shadow, adjointName(result)));
   }
 
@@ -96,9 +97,31 @@ export class ForwardSweep {
     }
   }
 
+  /** Stores whose shadow was grown to the length they may reach before their loop (see `lengthBeforeLoop`). */
+  private readonly grownBefore = new Set<Op>();
+
+  /**
+   * Before a counted loop whose trips write numbers past the end of an array
+   * from before the loop (up to its bound): the shadow grown to that bound
+   * once, so the trips need not mirror their writes into it.
+   */
+  private growShadowsBefore(loop: Op): void {
+    const b = this.b;
+    for (const store of loop.regions[1]!.ops) {
+      if (store.kind !== "store" || store.operands[2]!.type !== "f64" || store.operands[0]!.type !== "f64[]" || storeInBounds(store)) continue;
+      const found = lengthBeforeLoop(store);
+      const shadow = found && this.shadows.get(this.get(store.operands[0]!));
+      if (!found || !shadow) continue;
+      const start = b.prim("len", [shadow]);
+      b.countedLoop(b.sub(this.get(found.bound), start), (k) => b.prim("append", [shadow, b.add(start, k), b.const(0)]));
+      this.grownBefore.add(store);
+    }
+  }
+
   /** Array state of a loop carries its shadow as extra state. */
   private whileOp(op: Op): void {
     const b = this.b;
+    this.growShadowsBefore(op);
     const init = op.operands.map((v) => this.get(v));
     const shadowed = op.results.map((r, j) => (this.needsShadow(r) ? j : -1)).filter((j) => j >= 0);
     const copy = b.whileOp([...init, ...shadowed.map((j) => this.shadowOrZeros(init[j]!))]);
