@@ -1,6 +1,7 @@
 /**
- * The forward sweep of a gradient: the primal's ops rebuilt through the
- * builder (the same operations in the same order), plus the shadow arrays:
+ * The primal sweep of a gradient (reverse mode's first pass): the primal's
+ * ops rebuilt through the builder (the same operations in the same order),
+ * plus the shadow arrays:
  * every array whose alias class is active gets adjoint memory of the same
  * shape, created where the array is (zeros for a parameter or an
  * allocation, the matching alias for a row), and carried along wherever the
@@ -12,9 +13,9 @@ import { primitiveOf } from "../ir/primitives.js";
 import { isArray, Structural, type Op, type Region, type Value } from "../ir/types.js";
 import type { Activity } from "./activity.js";
 import { lengthBeforeLoop, storeInBounds } from "./bounds.js";
-import { adjointName } from "./reverse.js";
+import { adjointName, nameLike } from "./names.js";
 
-export class ForwardSweep {
+export class PrimalSweep {
   /** Primal value -> its copy in the gradient function. */
   readonly mapping = new Map<Value, Value>();
   /** Array value of the gradient function -> its shadow. */
@@ -155,13 +156,5 @@ function named(v: Value, name: string): Value {
 function copyName(v: Value, like: { name: string; nameKind: Value["nameKind"] }): Value {
   v.name = like.name;
   v.nameKind = like.nameKind;
-  return v;
-}
-
-export function nameLike(v: Value, like: Value): Value {
-  if (v.nameKind === "temp" && like.nameKind !== "temp" && v.def?.kind !== Structural.Const) {
-    v.name = like.name;
-    v.nameKind = like.nameKind;
-  }
   return v;
 }
