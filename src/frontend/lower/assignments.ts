@@ -3,7 +3,7 @@ import { Node, SyntaxKind, type Expression, ts } from "ts-morph";
 import { InternalError } from "../../diagnostics.js";
 import type { Value } from "../../ir/types.js";
 import { isAggregate, type Bound, type Cell, type Env } from "../aggregate.js";
-import { arrayMethod, compoundAssignments, literalType } from "../fence.js";
+import { arrayMethod, compoundAssignments, literalType } from "../subset.js";
 import { isAggregateNode } from "../resolve.js";
 import type { Lowerer } from "../lower.js";
 import { declarationOf, callsHelper, binaryPrimitive } from "./syntax.js";

@@ -11,7 +11,7 @@ import { constantOf } from "../../ir/builder.js";
 import type { ExternalFunction, Primitive } from "../../ir/primitives.js";
 import { isArray, type Value } from "../../ir/types.js";
 import { build, cellsOf, isAggregate, type Aggregate, type Bound, type Env } from "../aggregate.js";
-import { arrayMethod } from "../fence.js";
+import { arrayMethod } from "../subset.js";
 import { calleeFunction, isStopGradient } from "../resolve.js";
 import { ruleFor, type UserRule } from "../rules.js";
 import { leavesOf, shapeOf, type Shape } from "../shape.js";

@@ -5,7 +5,7 @@ import { constantOf } from "../../ir/builder.js";
 import { namedConstant } from "../../ir/primitives.js";
 import { Structural, type Op, type Value } from "../../ir/types.js";
 import { flatten, isAggregate, Unassigned, type Bound, type Cell, type Env } from "../aggregate.js";
-import { isModuleConstant } from "../fence.js";
+import { isModuleConstant } from "../subset.js";
 import { declarationOf as resolvedDeclaration, isAggregateNode, partKeyOf } from "../resolve.js";
 import { leavesOf, shapeAt, type AggregateShape, type Shape } from "../shape.js";
 import { valueType } from "../source.js";

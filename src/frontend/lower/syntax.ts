@@ -1,7 +1,7 @@
 /** Questions lowering asks of the syntax (does a statement return, which loop does a jump leave, which variables does a loop carry), answered once per node. */
 import { DoStatement, ForOfStatement, ForStatement, FunctionDeclaration, Node, SyntaxKind, WhileStatement, type Expression, ts } from "ts-morph";
 import { InternalError } from "../../diagnostics.js";
-import { compoundAssignments } from "../fence.js";
+import { compoundAssignments } from "../subset.js";
 import { calleeFunction, isAggregateNode } from "../resolve.js";
 
 export type LoopStatement = ForStatement | WhileStatement | DoStatement | ForOfStatement;
