@@ -7,7 +7,7 @@ import { primitiveOf } from "../ir/primitives.js";
 import { isVectorValued } from "../ir/shape.js";
 import type { Func } from "../ir/types.js";
 import { walkOps } from "../ir/walk.js";
-import { emitGradient } from "./emit.js";
+import { emitGradient } from "./gradient.js";
 import { helperDeclarations, helperKinds, type Helper } from "./helpers.js";
 import { ModuleNames } from "./module-names.js";
 

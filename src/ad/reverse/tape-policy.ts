@@ -71,14 +71,34 @@ export function hoistInvariantRead(t: ReverseSweep, read: Op): Value | undefined
   return nameLike(copy.results[0]!, read.results[0]!);
 }
 
+type Counters = Map<Value, { counter: Counter; after: Value }>;
+
+/** How the reverse trip gets each value of the forward trip it reads. */
+interface TripPlan {
+  recomputed: Set<Value>;
+  taped: Value[];
+  /** Reads the same in every trip, by the copy read once before the loop. */
+  hoisted: Map<Value, Value>;
+}
+
 /** Tapes each value of a forward loop body that its reverse body reads: pushed at the end of a trip, popped at the start. */
-export function recordTripValues(t: ReverseSweep, forward: Region, reverse: Region, counters: Map<Value, { counter: Counter; after: Value }>): void {
+export function recordTripValues(t: ReverseSweep, forward: Region, reverse: Region, counters: Counters): void {
   const needed = new Set<Value>();
   for (const o of walkOps(reverse)) {
     for (const v of o.operands) if (definedBy(forward, v)) needed.add(v);
   }
   if (needed.size === 0) return;
-  // Decide, for each needed value, whether to recompute it from values at hand or tape it.
+  const plan = planTrip(t, forward, needed, counters);
+  const pushes = pushAtEnd(t, forward, plan.taped);
+  const rest = reverse.ops;
+  reverse.ops = [];
+  const replacement = t.b.inRegion(reverse, () => valuesAtStart(t, plan, pushes, counters));
+  reverse.ops.push(...rest);
+  for (const op of rest) replaceAll(op, replacement);
+}
+
+/** The policy's choice for each needed value (and what recomputing it needs in turn); counters are never taped. */
+function planTrip(t: ReverseSweep, forward: Region, needed: Set<Value>, counters: Counters): TripPlan {
   const recomputed = new Set<Value>();
   const taped = new Set<Value>();
   const hoisted = new Map<Value, Value>();
@@ -94,47 +114,50 @@ export function recordTripValues(t: ReverseSweep, forward: Region, reverse: Regi
     }
   };
   needed.forEach(classify);
-  const byId = (p: Value, q: Value) => p.id - q.id;
-  const tape = [...taped].sort(byId);
+  return { recomputed, taped: [...taped].sort(byId), hoisted };
+}
 
+const byId = (p: Value, q: Value) => p.id - q.id;
+
+/** The pushes of the taped values, at the end of the forward trip (before its yield). */
+function pushAtEnd(t: ReverseSweep, forward: Region, taped: Value[]): Map<Value, Op> {
   const end = terminator(forward);
   forward.ops.pop();
   const pushes = new Map<Value, Op>();
   t.b.inRegion(forward, () => {
     t.b.reverse = false;
-    for (const v of tape) pushes.set(v, t.b.push(v));
+    for (const v of taped) pushes.set(v, t.b.push(v));
     t.b.reverse = true;
   });
   forward.ops.push(end);
+  return pushes;
+}
 
-  const rest = reverse.ops;
-  reverse.ops = [];
-  const replacement = new Map<Value, Value>(hoisted);
+/** At the start of the reverse trip: the counters stepped back, the taped values popped, the cheap ones computed again. */
+function valuesAtStart(t: ReverseSweep, plan: TripPlan, pushes: Map<Value, Op>, counters: Counters): Map<Value, Value> {
+  const replacement = new Map<Value, Value>(plan.hoisted);
   const get = (v: Value) => replacement.get(v) ?? v;
-  t.b.inRegion(reverse, () => {
-    // A counter's value in this trip: its value after the trip, one step back.
-    t.b.reverse = false;
-    for (const [v, { counter, after }] of counters) {
-      replacement.set(v, nameLike(t.b.prim(counter.kind === "add" ? "sub" : "add", [after, counter.step]), v));
-    }
-    t.b.reverse = true;
-    for (const v of [...tape].reverse()) {
-      const popped = t.b.pop(v);
-      const push = pushes.get(v)!;
-      push.partner = popped.def;
-      popped.def!.partner = push;
-      if (t.isIndex(v)) push.index = popped.def!.index = true;
-      replacement.set(v, popped);
-    }
-    // Recomputation repeats forward work: it is not marked as reverse sweep.
-    t.b.reverse = false;
-    for (const v of [...recomputed].sort(byId)) {
-      const op = v.def!;
-      t.b.loc = op.loc;
-      replacement.set(v, nameLike(op.kind === Structural.Const ? t.b.const(op.literal!) : t.b.again(op, op.operands.map(get)), v));
-    }
-    t.b.reverse = true;
-  });
-  reverse.ops.push(...rest);
-  for (const op of rest) replaceAll(op, replacement);
+  // A counter's value in this trip: its value after the trip, one step back.
+  t.b.reverse = false;
+  for (const [v, { counter, after }] of counters) {
+    replacement.set(v, nameLike(t.b.prim(counter.kind === "add" ? "sub" : "add", [after, counter.step]), v));
+  }
+  t.b.reverse = true;
+  for (const v of [...plan.taped].reverse()) {
+    const popped = t.b.pop(v);
+    const push = pushes.get(v)!;
+    push.partner = popped.def;
+    popped.def!.partner = push;
+    if (t.isIndex(v)) push.index = popped.def!.index = true;
+    replacement.set(v, popped);
+  }
+  // Recomputation repeats forward work: it is not marked as reverse sweep.
+  t.b.reverse = false;
+  for (const v of [...plan.recomputed].sort(byId)) {
+    const op = v.def!;
+    t.b.loc = op.loc;
+    replacement.set(v, nameLike(op.kind === Structural.Const ? t.b.const(op.literal!) : t.b.again(op, op.operands.map(get)), v));
+  }
+  t.b.reverse = true;
+  return replacement;
 }

@@ -9,7 +9,7 @@ import { scalarType } from "../source.js";
 import { arrayMethod } from "../subset.js";
 import type { FenceContext } from "./context.js";
 
-export function checkCall(cx: FenceContext, call: Node & { getExpression() : Node; getArguments(): Node[] }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
+export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
   const callee = call.getExpression();
   const args = call.getArguments();
   if (call.getDescendantsOfKind(SyntaxKind.QuestionDotToken).some((t) => t.getParent() === call || t.getParent() === callee)) {
@@ -17,39 +17,44 @@ export function checkCall(cx: FenceContext, call: Node & { getExpression() : Nod
     return;
   }
   // A call adgen cannot make at all is the one root cause: its arguments are not looked at.
-  if (!cx.rejectedCallee(call, fn, stack)) {
-    for (const a of args) {
-      if (Node.isSpreadElement(a)) cx.report(a, Codes.UnsupportedExpression, "spread arguments are not supported");
-      else {
-        cx.visit(a, fn, stack);
-        if (!shapeAt(a)) cx.report(a, Codes.UnsupportedType, `argument of type '${a.getType().getText(a)}' is not supported`);
-      }
-    }
-  }
+  if (!cx.rejectedCallee(call, fn, stack)) checkArguments(cx, args, fn, stack);
   if (arrayMethod(call)) {
     cx.checkArrayMethod(call, fn, stack);
-    return;
-  }
-  if (Node.isPropertyAccessExpression(callee) && callee.getExpression().getText() === "Math") {
-    const name = callee.getName();
-    if (!mathFunctions.has(name)) {
-      cx.report(callee, Codes.UnknownCall, `'Math.${name}' is not supported${name === "random" ? " (it is not a function of its inputs)" : ""}`);
-    } else if (args.length === 0 && name !== "min" && name !== "max" && name !== "hypot") {
-      cx.report(call, Codes.UnsupportedExpression, `'Math.${name}' needs an argument`);
-    }
-    return;
-  }
-  if (isStopGradient(call)) {
+  } else if (Node.isPropertyAccessExpression(callee) && callee.getExpression().getText() === "Math") {
+    checkMathCall(cx, call, callee.getName());
+  } else if (isStopGradient(call)) {
     const shape = args.length === 1 ? shapeAt(args[0]!) : undefined;
     const numbers = shape && (shape.kind === "value" ? shape.type === "f64" : !/\[\]|Float64Array|boolean/.test(shapeText(shape)));
     if (!numbers) cx.report(call, Codes.UnsupportedExpression, "'stopGradient' takes one number, or one tuple or object of numbers");
-    return;
+  } else if (ruleFor(cx.rules, callee)) {
+    cx.checkRuleCall(call, ruleFor(cx.rules, callee)!, fn, stack);
+  } else {
+    checkFunctionCall(cx, call, fn, stack);
   }
-  const rule = ruleFor(cx.rules, callee);
-  if (rule) {
-    cx.checkRuleCall(call, rule, fn, stack);
-    return;
+}
+
+function checkArguments(cx: FenceContext, args: Node[], fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
+  for (const a of args) {
+    if (Node.isSpreadElement(a)) cx.report(a, Codes.UnsupportedExpression, "spread arguments are not supported");
+    else {
+      cx.visit(a, fn, stack);
+      if (!shapeAt(a)) cx.report(a, Codes.UnsupportedType, `argument of type '${a.getType().getText(a)}' is not supported`);
+    }
   }
+}
+
+function checkMathCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, name: string): void {
+  if (!mathFunctions.has(name)) {
+    cx.report(call.getExpression(), Codes.UnknownCall, `'Math.${name}' is not supported${name === "random" ? " (it is not a function of its inputs)" : ""}`);
+  } else if (call.getArguments().length === 0 && name !== "min" && name !== "max" && name !== "hypot") {
+    cx.report(call, Codes.UnsupportedExpression, `'Math.${name}' needs an argument`);
+  }
+}
+
+/** A call of a function: of the project (checked where it is, once), or one adgen cannot see into. */
+function checkFunctionCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
+  const callee = call.getExpression();
+  const args = call.getArguments();
   const decl = calleeFunction(callee);
   if ((!decl || !decl.hasBody() || decl.getSourceFile().isDeclarationFile()) && [...stack, fn].some((f) => cx.adjoints.has(f))) {
     // An adjoint's code is run, not differentiated: it may call functions adgen cannot see into.
@@ -83,13 +88,13 @@ export function checkCall(cx: FenceContext, call: Node & { getExpression() : Nod
   if (!cx.checked.has(decl)) {
     cx.visitFunction(decl, stack);
   } else {
-    // Already cx.checked from another path: still look for a cycle through this call.
+    // Already checked from another path: still look for a cycle through this call.
     cx.findCycle(decl, stack);
   }
 }
 
 /** Whether checkCall rejects the callee itself: a Math function outside the subset, or a function adgen cannot see into and has no adjoint for. */
-export function rejectedCallee(cx: FenceContext, call: Node & { getExpression() : Node }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+export function rejectedCallee(cx: FenceContext, call: Node & { getExpression(): Node }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
   const callee = call.getExpression();
   if (arrayMethod(call) || isStopGradient(call) || ruleFor(cx.rules, callee)) return false;
   if (Node.isPropertyAccessExpression(callee) && callee.getExpression().getText() === "Math") return !mathFunctions.has(callee.getName());
@@ -101,7 +106,7 @@ export function rejectedCallee(cx: FenceContext, call: Node & { getExpression() 
 }
 
 /** A call of a function with a user-defined adjoint: the adjoint's body is checked, and the function's own if adgen inlines it. */
-export function checkRuleCall(cx: FenceContext, call: Node & { getExpression() : Node; getArguments(): Node[] }, rule: UserRule, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
+export function checkRuleCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, rule: UserRule, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
   const args = call.getArguments();
   if (args.length !== rule.arity) {
     cx.report(call, Codes.BadRule, `this call passes ${args.length} arguments; its adjoint '${rule.adjoint.getName()}' takes ${rule.arity} (then the value and its adjoint)`);
@@ -142,7 +147,7 @@ export function findCycle(cx: FenceContext, fnDecl: FunctionDeclaration, stack: 
 }
 
 /** `a.push(v)` and `a.fill(v)` as statements, `a.slice()`, and `new Array(n).fill(v)`. */
-export function checkArrayMethod(cx: FenceContext, call: Node & { getExpression() : Node; getArguments(): Node[] }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
+export function checkArrayMethod(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
   const method = arrayMethod(call)!;
   const target = (call.getExpression() as Node & { getExpression(): Node }).getExpression();
   const args = call.getArguments();

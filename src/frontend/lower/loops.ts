@@ -4,10 +4,11 @@
  * flag for `do ... while`; a loop whose condition has effects is lowered
  * rotated (see `loop`).
  */
-import { Node, ts } from "ts-morph";
+import { Node, type Expression, ts } from "ts-morph";
 import { Codes } from "../../diagnostics.js";
 import { primitiveOf } from "../../ir/primitives.js";
-import { Structural, type Region, type Value } from "../../ir/types.js";
+import type { Builder } from "../../ir/builder.js";
+import { Structural, type Op, type Region, type SourceLoc, type Type, type Value } from "../../ir/types.js";
 import { terminator, walkOps } from "../../ir/walk.js";
 import { build, flatten, isAggregate, Unassigned, type Aggregate, type Bound, type Cell, type Env } from "../aggregate.js";
 import { leavesOf, partName, type AggregateShape } from "../shape.js";
@@ -15,7 +16,7 @@ import { locOf } from "../source.js";
 import type { Lowerer } from "../lower.js";
 import { type LoopStatement, hasReturn, hasBreak, statementCondition, carriedVariables, variableName, mayWriteCells } from "./syntax.js";
 import { named, isCellKey, markCopied } from "./cells.js";
-import type {  Exits } from "./control.js";
+import type { Exits } from "./control.js";
 
 /** Thrown when a loop condition turns out to have effects: the loop is lowered again, rotated. */
 export class EffectfulCondition extends Error {}
@@ -67,114 +68,169 @@ export function loopInitializer(lw: Lowerer, statement: LoopStatement, env: Env)
   }
 }
 
-export function loopOp(lw: Lowerer, statement: LoopStatement, env: Env, rotated: boolean) : { returned: Value; values: Value[] } | undefined {
-  const b = lw.b;
-  const loc = locOf(statement);
-  const iterated = Node.isForOfStatement(statement) ? lw.expr(statement.getExpression(), env) : undefined;
-  b.loc = loc;
-  const carried = carriedVariables(statement).filter((d) => env.has(d.compilerNode));
-  for (const d of carried) {
-    if (env.get(d.compilerNode) === Unassigned) {
-      lw.fail(d, Codes.UnassignedVariable, `'${variableName(d)}' must be assigned before the loop that assigns it`);
+export function loopOp(lw: Lowerer, statement: LoopStatement, env: Env, rotated: boolean): { returned: Value; values: Value[] } | undefined {
+  const loop = new LoopLowering(lw, statement, env, rotated);
+  loop.lowerCondition();
+  loop.lowerBody();
+  return loop.finish();
+}
+
+type Slot = { key: ts.Node | Cell; name: string; shape?: AggregateShape };
+type Change = { broken?: boolean | Value; returned?: boolean; values?: Value[] };
+
+/**
+ * One loop's lowering: the layout of its state (the carried variables, an
+ * aggregate contributing its leaves, the cells the body may write, then the
+ * flags), its condition region, its body region, and the values after it.
+ */
+class LoopLowering {
+  private readonly b: Builder;
+  private readonly loc: SourceLoc;
+  private readonly test: Expression | undefined;
+  private readonly iterated: Value | undefined;
+  private readonly slots: Slot[];
+  private readonly flags: { broken: boolean; returned: boolean; first: boolean };
+  private readonly init: Value[] = [];
+  private readonly stateCount: number;
+  private readonly resultTypes: Type[];
+  private readonly op: Op;
+
+  constructor(private readonly lw: Lowerer, private readonly statement: LoopStatement, private readonly env: Env, private readonly rotated: boolean) {
+    const b = (this.b = lw.b);
+    this.loc = locOf(statement);
+    this.iterated = Node.isForOfStatement(statement) ? lw.expr(statement.getExpression(), env) : undefined;
+    b.loc = this.loc;
+    this.slots = this.stateSlots();
+    this.test = Node.isForOfStatement(statement) ? undefined : statementCondition(statement);
+    this.flags = {
+      // A rotated loop leaves through the break flag when its condition is false.
+      broken: hasBreak(statement) || (rotated && this.test !== undefined),
+      returned: hasReturn(statement),
+      first: Node.isDoStatement(statement) && !rotated,
+    };
+    this.init.push(...this.slots.flatMap((slot) => flatten(env.get(slot.key) as Bound, env)));
+    const names = this.slots.flatMap((slot) => slot.shape ? leavesOf(slot.shape).map((l) => l.path.reduce(partName, slot.name)) : [slot.name]);
+    this.stateCount = this.init.length;
+    const resultShape = lw.resultShapes[lw.resultShapes.length - 1];
+    this.resultTypes = this.flags.returned && resultShape ? leavesOf(resultShape).map((l) => l.type) : [];
+    const flag = (value: Value, name: string) => { this.init.push(value); names.push(name); };
+    if (this.flags.broken) flag(b.const(false), "broken");
+    if (this.flags.returned) flag(b.const(false), "returned");
+    for (const t of this.resultTypes) flag(lw.placeholderOf(t), "result");
+    if (this.flags.first) flag(b.const(true), "first");
+    if (this.iterated) flag(b.const(0), "k");
+    this.op = b.whileOp(this.init);
+    for (const values of [this.op.results, ...this.op.regions.map((r) => r.args)]) {
+      values.forEach((v, i) => { v.name = names[i]!; v.nameKind = i < this.stateCount ? "source" : "temp"; });
     }
   }
-  /** The loop state: carried variables (an aggregate contributes its leaves), the cells the body may write, then flags. */
-  const slots: { key: ts.Node | Cell; name: string; shape?: AggregateShape }[] = [
-    ...carried.map((d) => {
-      const bound = env.get(d.compilerNode) as Bound;
-      return { key: d.compilerNode, name: variableName(d), ...(isAggregate(bound) ? { shape: bound.shape } : {}) };
-    }),
-    ...(mayWriteCells(statement) ? [...env.keys()].filter(isCellKey).map((c) => ({ key: c, name: c.name })) : []),
-  ];
-  const test = Node.isForOfStatement(statement) ? undefined : statementCondition(statement);
-  const flags = {
-    // A rotated loop leaves through the break flag when its condition is false.
-    broken: hasBreak(statement) || (rotated && test !== undefined),
-    returned: hasReturn(statement),
-    first: Node.isDoStatement(statement) && !rotated,
-  };
-  const init: Value[] = slots.flatMap((slot) => flatten(env.get(slot.key) as Bound, env));
-  const names = slots.flatMap((slot) => slot.shape ? leavesOf(slot.shape).map((l) => l.path.reduce(partName, slot.name)) : [slot.name]);
-  const stateCount = init.length;
-  if (flags.broken) { init.push(b.const(false)); names.push("broken"); }
-  const resultShape = lw.resultShapes[lw.resultShapes.length - 1];
-  const resultTypes = flags.returned && resultShape ? leavesOf(resultShape).map((l) => l.type) : [];
-  if (flags.returned) { init.push(b.const(false)); names.push("returned"); }
-  for (const t of resultTypes) { init.push(lw.placeholderOf(t)); names.push("result"); }
-  if (flags.first) { init.push(b.const(true)); names.push("first"); }
-  if (iterated) { init.push(b.const(0)); names.push("k"); }
-  const op = b.whileOp(init);
-  const [condRegion, bodyRegion] = op.regions as [Region, Region];
-  for (const values of [op.results, condRegion.args, bodyRegion.args]) {
-    values.forEach((v, i) => { v.name = names[i]!; v.nameKind = i < stateCount ? "source" : "temp"; });
+
+  /** The loop state: carried variables (an aggregate contributes its leaves), then the cells the body may write. */
+  private stateSlots(): Slot[] {
+    const { env, statement, lw } = this;
+    const carried = carriedVariables(statement).filter((d) => env.has(d.compilerNode));
+    for (const d of carried) {
+      if (env.get(d.compilerNode) === Unassigned) {
+        lw.fail(d, Codes.UnassignedVariable, `'${variableName(d)}' must be assigned before the loop that assigns it`);
+      }
+    }
+    return [
+      ...carried.map((d) => {
+        const bound = env.get(d.compilerNode) as Bound;
+        return { key: d.compilerNode, name: variableName(d), ...(isAggregate(bound) ? { shape: bound.shape } : {}) };
+      }),
+      ...(mayWriteCells(statement) ? [...env.keys()].filter(isCellKey).map((c) => ({ key: c, name: c.name })) : []),
+    ];
   }
+
   /** The state's values under the names: flags after the carried state. */
-  const at = (values: Value[]) => {
-    let i = stateCount;
-    const broken = flags.broken ? values[i++] : undefined;
-    const returned = flags.returned ? values[i++] : undefined;
-    const result = values.slice(i, i + resultTypes.length);
-    i += resultTypes.length;
-    return { broken, returned, result, first: flags.first ? values[i++] : undefined, index: iterated ? values[i++] : undefined };
-  };
+  private at(values: Value[]) {
+    let i = this.stateCount;
+    const broken = this.flags.broken ? values[i++] : undefined;
+    const returned = this.flags.returned ? values[i++] : undefined;
+    const result = values.slice(i, i + this.resultTypes.length);
+    i += this.resultTypes.length;
+    return { broken, returned, result, first: this.flags.first ? values[i++] : undefined, index: this.iterated ? values[i++] : undefined };
+  }
+
   /** Binds the carried state to `values` in `target`; aggregates become fresh copies. */
-  const bindState = (target: Env, values: Value[]) => {
+  private bindState(target: Env, values: Value[]): void {
     let i = 0;
-    for (const slot of slots) {
+    for (const slot of this.slots) {
       const n = slot.shape ? leavesOf(slot.shape).length : 1;
       const part = values.slice(i, i + n);
       i += n;
       if (slot.shape) {
-        markCopied(env.get(slot.key) as Aggregate);
+        markCopied(this.env.get(slot.key) as Aggregate);
         target.set(slot.key, build(slot.shape, part, target, slot.name, { copied: true }));
       } else {
         target.set(slot.key, part[0]!);
       }
     }
-  };
-  const bind = (region: Region): Env => {
-    const inner: Env = new Map(env);
-    bindState(inner, region.args);
+  }
+
+  private bind(region: Region): Env {
+    const inner: Env = new Map(this.env);
+    this.bindState(inner, region.args);
     return inner;
-  };
+  }
 
-  b.inRegion(condRegion, () => {
-    const inner = bind(condRegion);
-    const state = at(condRegion.args);
-    const before = new Map(inner);
-    let cond: Value | undefined = iterated ? b.prim("lt", [state.index!, b.prim("len", [iterated])])
-      : test && !rotated ? lw.expr(test, inner) : undefined;
-    if (test && !rotated && (writesMemory(condRegion) || [...before].some(([key, v]) => isCellKey(key) && inner.get(key) !== v))) {
-      throw new EffectfulCondition();
-    }
-    const and = (flag: Value | undefined) => {
-      if (!flag) return;
-      const going = b.prim("not", [flag]);
-      cond = cond ? b.prim("and", [going, cond]) : going;
-    };
-    if (state.first) cond = b.prim("or", [state.first, cond!]);
-    and(state.returned);
-    and(state.broken);
-    b.loc = loc;
-    b.yield([cond ?? b.const(true)]);
-  });
+  /** Whether to run the body again: the condition (unless rotated), and not after a break or return. */
+  lowerCondition(): void {
+    const { b, lw, test, rotated } = this;
+    const condRegion = this.op.regions[0]!;
+    b.inRegion(condRegion, () => {
+      const inner = this.bind(condRegion);
+      const state = this.at(condRegion.args);
+      const before = new Map(inner);
+      let cond: Value | undefined = this.iterated ? b.prim("lt", [state.index!, b.prim("len", [this.iterated])])
+        : test && !rotated ? lw.expr(test, inner) : undefined;
+      if (test && !rotated && (writesMemory(condRegion) || [...before].some(([key, v]) => isCellKey(key) && inner.get(key) !== v))) {
+        throw new EffectfulCondition();
+      }
+      const and = (flag: Value | undefined) => {
+        if (!flag) return;
+        const going = b.prim("not", [flag]);
+        cond = cond ? b.prim("and", [going, cond]) : going;
+      };
+      if (state.first) cond = b.prim("or", [state.first, cond!]);
+      and(state.returned);
+      and(state.broken);
+      b.loc = this.loc;
+      b.yield([cond ?? b.const(true)]);
+    });
+  }
 
-  b.inRegion(bodyRegion, () => {
-    const state = at(bodyRegion.args);
-    const next = (inner: Env, change: { broken?: boolean | Value; returned?: boolean; values?: Value[] }): Value[] => {
-      const values = slots.flatMap((slot) => {
-        const bound = isCellKey(slot.key) ? (inner.get(slot.key) as Value) : lw.readBound(slot.key, inner);
-        // The next trip (or the code after the loop) gets a copy: whatever the variable holds now no longer shares it.
-        if (isAggregate(bound)) markCopied(bound);
-        return flatten(bound, inner);
-      });
-      if (flags.broken) values.push(typeof change.broken === "object" ? change.broken : b.const(change.broken === true));
-      if (flags.returned) values.push(b.const(change.returned === true));
-      values.push(...(change.values ?? state.result));
-      if (flags.first) values.push(b.const(false));
-      if (iterated) values.push(change.broken || change.returned ? state.index! : b.add(state.index!, b.const(1)));
-      return values;
-    };
+  /** One trip: the body, in continuation style, each way out yielding the next state. */
+  lowerBody(): void {
+    const { b, lw, statement, test, rotated } = this;
+    const bodyRegion = this.op.regions[1]!;
+    b.inRegion(bodyRegion, () => {
+      const state = this.at(bodyRegion.args);
+      const exits = this.exits(state);
+      const inner = this.bind(bodyRegion);
+      if (Node.isForOfStatement(statement)) {
+        const decl = (statement.getInitializer() as Node & { getDeclarations(): Node[] }).getDeclarations()[0]!;
+        inner.set(decl.compilerNode, named(b.prim("load", [this.iterated!, state.index!]), variableName(decl)));
+      }
+      const trip = (tripEnv: Env) => lw.lowerRest({ statements: [statement.getStatement()], index: 0, next: undefined }, tripEnv, exits);
+      let values: Value[];
+      if (rotated && test && !Node.isDoStatement(statement)) {
+        // A rotated while or for tests its condition first: false leaves as a break does.
+        b.loc = locOf(test);
+        const going = lw.expr(test, inner);
+        values = lw.branch(going, exits.types, [trip, (exitEnv) => this.next(exitEnv, state, { broken: true })], inner);
+      } else {
+        values = trip(inner);
+      }
+      b.loc = this.loc;
+      b.yield(values);
+    });
+  }
+
+  /** The ways out of a trip: its end and `continue` step to the next trip, `break` and `return` set their flags. */
+  private exits(state: ReturnType<LoopLowering["at"]>): Exits {
+    const { b, lw, statement, test, rotated } = this;
     const step = (inner: Env): Value[] => {
       if (Node.isForStatement(statement)) {
         const inc = statement.getIncrementor();
@@ -186,48 +242,53 @@ export function loopOp(lw: Lowerer, statement: LoopStatement, env: Env, rotated:
       if (rotated && test && Node.isDoStatement(statement)) {
         // A rotated do ... while tests its condition after each trip: false leaves as a break does.
         b.loc = locOf(test);
-        return next(inner, { broken: b.prim("not", [lw.expr(test, inner)]) });
+        return this.next(inner, state, { broken: b.prim("not", [lw.expr(test, inner)]) });
       }
-      return next(inner, {});
+      return this.next(inner, state, {});
     };
-    const exits: Exits = {
-      types: init.map((v) => v.type),
+    return {
+      types: this.init.map((v) => v.type),
       onReturn: (values, inner, bound) => {
         if (isAggregate(bound)) markCopied(bound); // returned as a copy, from the loop's state
-        return next(inner, { returned: true, values: values ?? [] });
+        return this.next(inner, state, { returned: true, values: values ?? [] });
       },
       onEnd: step,
       onContinue: step,
-      onBreak: (inner) => next(inner, { broken: true }),
+      onBreak: (inner) => this.next(inner, state, { broken: true }),
     };
-    const inner = bind(bodyRegion);
-    if (Node.isForOfStatement(statement)) {
-      const decl = (statement.getInitializer() as Node & { getDeclarations(): Node[] }).getDeclarations()[0]!;
-      inner.set(decl.compilerNode, named(b.prim("load", [iterated!, state.index!]), variableName(decl)));
-    }
-    const trip = (tripEnv: Env) => lw.lowerRest({ statements: [statement.getStatement()], index: 0, next: undefined }, tripEnv, exits);
-    let values: Value[];
-    if (rotated && test && !Node.isDoStatement(statement)) {
-      // A rotated while or for tests its condition first: false leaves as a break does.
-      b.loc = locOf(test);
-      const going = lw.expr(test, inner);
-      values = lw.branch(going, exits.types, [trip, (exitEnv) => next(exitEnv, { broken: true })], inner);
-    } else {
-      values = trip(inner);
-    }
-    b.loc = loc;
-    b.yield(values);
-  });
-
-  bindState(env, op.results);
-  // A field no trip changes (the body yields its own argument) keeps its value from before
-  // the loop rather than the loop's result, so callers see it unchanged.
-  const yielded = terminator(bodyRegion).operands;
-  let leaf = 0;
-  for (const slot of slots) {
-    if (isCellKey(slot.key) && yielded[leaf] === bodyRegion.args[leaf]) env.set(slot.key, init[leaf]!);
-    leaf += slot.shape ? leavesOf(slot.shape).length : 1;
   }
-  const final = at(op.results);
-  return flags.returned ? { returned: final.returned!, values: final.result } : undefined;
+
+  /** The next state, from the variables and cells in `inner` and the flags `change` sets. */
+  private next(inner: Env, state: ReturnType<LoopLowering["at"]>, change: Change): Value[] {
+    const { b, flags } = this;
+    const values = this.slots.flatMap((slot) => {
+      const bound = isCellKey(slot.key) ? (inner.get(slot.key) as Value) : this.lw.readBound(slot.key, inner);
+      // The next trip (or the code after the loop) gets a copy: whatever the variable holds now no longer shares it.
+      if (isAggregate(bound)) markCopied(bound);
+      return flatten(bound, inner);
+    });
+    if (flags.broken) values.push(typeof change.broken === "object" ? change.broken : b.const(change.broken === true));
+    if (flags.returned) values.push(b.const(change.returned === true));
+    values.push(...(change.values ?? state.result));
+    if (flags.first) values.push(b.const(false));
+    if (this.iterated) values.push(change.broken || change.returned ? state.index! : b.add(state.index!, b.const(1)));
+    return values;
+  }
+
+  /** Binds the variables to the loop's results; returns the return flag and value when the loop can return. */
+  finish(): { returned: Value; values: Value[] } | undefined {
+    const { env, op } = this;
+    const bodyRegion = op.regions[1]!;
+    this.bindState(env, op.results);
+    // A field no trip changes (the body yields its own argument) keeps its value from before
+    // the loop rather than the loop's result, so callers see it unchanged.
+    const yielded = terminator(bodyRegion).operands;
+    let leaf = 0;
+    for (const slot of this.slots) {
+      if (isCellKey(slot.key) && yielded[leaf] === bodyRegion.args[leaf]) env.set(slot.key, this.init[leaf]!);
+      leaf += slot.shape ? leavesOf(slot.shape).length : 1;
+    }
+    const final = this.at(op.results);
+    return this.flags.returned ? { returned: final.returned!, values: final.result } : undefined;
+  }
 }
