@@ -137,9 +137,10 @@ export class Printer {
   /** A store or a push: `a[i] = v`, `a[i] += v` when v adds to what a[i] holds, `a.push(v)`. */
   private effect(op: Op): string {
     const p = primitiveOf(op)!;
+    if (op.kind !== "store") return p.statement!(op.operands.map((x) => this.expr(x)));
     const [a, i, v] = op.operands as [Value, Value, Value];
     const d = v.def;
-    if (op.kind === "store" && d && this.a.inlined.has(v) && (d.kind === "add" || d.kind === "sub")) {
+    if (d && this.a.inlined.has(v) && (d.kind === "add" || d.kind === "sub")) {
       const [l, r] = d.operands as [Value, Value];
       const same = (x: Value) => x.def?.kind === "load" && this.a.inlined.has(x) && x.def.operands[0] === a && x.def.operands[1] === i;
       if (same(l)) return `${this.expr(a)}[${this.expr(i)}] ${d.kind === "add" ? "+=" : "-="} ${this.expr(r)};`;
