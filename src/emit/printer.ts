@@ -142,8 +142,9 @@ export class Printer {
     if (op.kind === "store" && d && this.a.inlined.has(v) && (d.kind === "add" || d.kind === "sub")) {
       const [l, r] = d.operands as [Value, Value];
       const same = (x: Value) => x.def?.kind === "load" && this.a.inlined.has(x) && x.def.operands[0] === a && x.def.operands[1] === i;
-      if (same(l)) return `${this.expr(a)}[${this.expr(i)}] ${d.kind === "add" ? "+=" : "-="} ${this.expr(r)};`;
-      if (d.kind === "add" && same(r)) return `${this.expr(a)}[${this.expr(i)}] += ${this.expr(l)};`;
+      const element = elementRead(`${this.expr(a)}[${this.expr(i)}]`);
+      if (same(l)) return `${element} ${d.kind === "add" ? "+=" : "-="} ${this.expr(r)};`;
+      if (d.kind === "add" && same(r)) return `${element} += ${this.expr(l)};`;
     }
     return p.statement!(op.operands.map((x) => this.expr(x)));
   }
@@ -310,7 +311,7 @@ export class Printer {
       const kind = tapeOf(op);
       if (kind === "ref") return `${this.module.names.identifiers.arrays}.pop() as ${tsType(op.results[0]!.type)}`;
       const t = this.module.tapes[kind];
-      return kind === "bool" ? `${t.data}[--${t.top}] === 1` : `${t.data}[--${t.top}]`;
+      return kind === "bool" ? `${t.data}[--${t.top}] === 1` : elementRead(`${t.data}[--${t.top}]`);
     }
     const pool = this.pooled.get(op.results[0]!);
     if (pool) {
@@ -326,6 +327,8 @@ export class Printer {
     }
     const p = primitiveOf(op);
     if (!p) throw new InternalError(`cannot print op ${op.kind}`);
+    // An element read, asserted in range for noUncheckedIndexedAccess (see `elementRead`).
+    if (op.kind === "load") return elementRead(p.emit(op.operands.map((v) => this.expr(v))));
     if (p.external) return `${this.module.names.external(p.external)}(${op.operands.map((v) => this.expr(v)).join(", ")})`;
     if (op.kind === "eq" || op.kind === "ne") {
       // TypeScript narrows a variable through the tests before it (`0 !== x` leaves x: 0 in
@@ -355,6 +358,18 @@ export class Printer {
   }
 }
 
+
+/**
+ * An element read as generated code prints it: `a[i]!`. Under
+ * noUncheckedIndexedAccess TypeScript types `a[i]` as possibly undefined;
+ * the `!` only asserts the type and changes no value. Every read generated
+ * code makes is in range wherever the source's own reads are: a shadow has
+ * its array's length (it grows with it, ad/bounds.ts), a row's shadow row
+ * its row's, and a tape pop reads what the forward sweep pushed. (A source
+ * that reads past the end reads `undefined` in the generated code too, as
+ * it does itself.)
+ */
+const elementRead = (text: string): string => `${text}!`;
 
 /**
  * Whether TypeScript may give a value a literal type: a constant, or a choice
