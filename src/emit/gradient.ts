@@ -114,7 +114,7 @@ function planOf(f: Func, ctx: EmitContext): GradientPlan {
     valueType: f.resultShape ? shapeText(f.resultShape) : tsType(f.resultTypes[0]!),
     where: `\`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine})`,
     about: wrt.length ? `with respect to ${[...new Set(paths.map((p) => p[0]))].join(", ")}` : "(it depends on no parameter differentiably)",
-    body: [...leaves, ...prologue, ...printer.region(f.body), "}", ...poolDeclarations.flatMap((d) => ["", d])],
+    body: [...leaves, ...prologue, ...printer.body(f.body), "}", ...poolDeclarations.flatMap((d) => ["", d])],
     sourceText: (v) => {
       const p = f.params.find((q) => q.value === v);
       return p?.path ? argumentText(p.path) : printer.expr(v);

@@ -26,11 +26,18 @@ export function zerosText(type: Type, a: string, n: ModuleIdentifiers): string {
 }
 
 
+/**
+ * A printed line, or the declaration of a variable with its first value,
+ * whose keyword is known only once the whole body is printed: `let` when a
+ * statement assigns the variable again, `const` otherwise.
+ */
+type Line = string | { declares: Variable; text: string };
+
 /** A stash's variable: numbers and booleans start from a placeholder, arrays are assigned before any read. */
-function stashDeclaration(name: string, type: Type): string {
-  if (type === "f64") return `let ${name} = 0;`;
-  if (type === "bool") return `let ${name} = false;`;
-  return `let ${name}!: ${tsType(type)};`;
+function stashDeclaration(x: Variable, type: Type): Line {
+  if (type === "f64") return { declares: x, text: `${x.name} = 0;` };
+  if (type === "bool") return { declares: x, text: `${x.name} = false;` };
+  return `let ${x.name}!: ${tsType(type)};`;
 }
 
 
@@ -46,6 +53,8 @@ export class Printer {
   private readonly params: Set<Value>;
   /** Loops a `reserve` made room for: their trips push without checking. */
   private readonly reservedLoops = new Set<Op>();
+  /** Variables a statement assigns after their declaration: declared with `let`. */
+  private readonly written = new Set<Variable>();
 
   constructor(
     f: Func,
@@ -73,9 +82,15 @@ export class Printer {
     ]);
   }
 
+  /** The statements of a function body, each variable declared `const` unless something assigns it again. */
+  body(r: Region): string[] {
+    const lines = this.region(r);
+    return lines.map((line) => (typeof line === "string" ? line : `${this.written.has(line.declares) ? "let" : "const"} ${line.text}`));
+  }
+
   /** The statements of a region; `group` is the source line (`groupOf`) whose reverse comment is already in force. */
-  region(r: Region, group?: string): string[] {
-    const out: string[] = [];
+  private region(r: Region, group?: string): Line[] {
+    const out: Line[] = [];
     for (let i = 0; i < r.ops.length; i++) {
       const op = r.ops[i]!;
       if (op.kind === Structural.Const || op.kind === Structural.Yield) continue;
@@ -98,7 +113,7 @@ export class Printer {
     return out;
   }
 
-  private statement(op: Op): string[] {
+  private statement(op: Op): Line[] {
     if (op.kind === Structural.Return) {
       if (this.vjp) {
         const { valueCount, valuePaths } = this.vjp;
@@ -121,7 +136,9 @@ export class Printer {
       // The stashed value was computed straight into the stash's variable, unless it is an expression printed here.
       const slot = this.variableOf(op.partner!.results[0]!);
       const v = op.operands[0]!;
-      return this.a.variable.get(v) === slot ? [] : [`${slot.name} = ${this.expr(v)};`];
+      if (this.a.variable.get(v) === slot) return [];
+      this.written.add(slot);
+      return [`${slot.name} = ${this.expr(v)};`];
     }
     if (op.kind === Structural.If) return this.ifStatement(op);
     if (op.kind === Structural.While) return this.whileStatement(op);
@@ -131,7 +148,7 @@ export class Printer {
     if (this.buffers.has(v) && !this.usedBeforeReturn.has(v)) return [];
     const x = this.variableOf(v);
     if (!this.isFirstDefinition(x, v)) return [this.assignment(x, op)];
-    return [`${x.reassigned ? "let" : "const"} ${x.name} = ${this.rhs(op)};`];
+    return [{ declares: x, text: `${x.name} = ${this.rhs(op)};` }];
   }
 
   /** A store or a push: `a[i] = v`, `a[i] += v` when v adds to what a[i] holds, `a.push(v)`. */
@@ -184,14 +201,14 @@ export class Printer {
    * same number): V8 may otherwise keep such state boxed and allocate a heap
    * number per trip (it did once the function called a tape's grow helper).
    */
-  private loopInits(op: Op): string[] {
+  private loopInits(op: Op): Line[] {
     return (this.a.loopInits.get(op) ?? []).map((d) => {
       const unboxed = d.init.type === "f64" && this.params.has(d.init) ? "+" : "";
-      return `let ${d.variable.name} = ${unboxed}${this.expr(d.init)};`;
+      return { declares: d.variable, text: `${d.variable.name} = ${unboxed}${this.expr(d.init)};` };
     });
   }
 
-  private whileStatement(op: Op): string[] {
+  private whileStatement(op: Op): Line[] {
     const [cond, body] = op.regions as [Region, Region];
     // A loop of the reverse sweep (a user rule's, a seed's) is under its own comment already.
     const group = op.reverse ? groupOf(op) : undefined;
@@ -203,7 +220,7 @@ export class Printer {
     return [...head, "for (;;) {", ...condLines, `if (!(${test})) break;`, ...bodyLines, "}"];
   }
 
-  private repeatStatement(op: Op): string[] {
+  private repeatStatement(op: Op): Line[] {
     const body = op.regions[0]!;
     const k = this.a.repeatCounters.get(op)!;
     const group = groupOf(op);
@@ -216,12 +233,12 @@ export class Printer {
     ];
   }
 
-  private ifStatement(op: Op): string[] {
-    const out: string[] = [];
+  private ifStatement(op: Op): Line[] {
+    const out: Line[] = [];
     for (const d of this.a.declarations.get(op) ?? []) {
-      out.push(d.init ? `let ${d.variable.name} = ${this.expr(d.init)};` : `let ${d.variable.name}: ${tsType(d.result.type)};`);
+      out.push(d.init ? { declares: d.variable, text: `${d.variable.name} = ${this.expr(d.init)};` } : `let ${d.variable.name}: ${tsType(d.result.type)};`);
     }
-    for (const { variable, type } of this.a.stashes.get(op) ?? []) out.push(stashDeclaration(variable.name, type));
+    for (const { variable, type } of this.a.stashes.get(op) ?? []) out.push(stashDeclaration(variable, type));
     const declared = new Map((this.a.declarations.get(op) ?? []).map((d) => [d.result, d.init]));
     const group = op.reverse ? groupOf(op) : undefined;
     const branches = op.regions.map((region) => [...this.region(region, group), ...this.yieldAssignments(op, region, declared)]);
@@ -241,7 +258,7 @@ export class Printer {
    * what the branch yields. Copies are ordered so that none overwrites a
    * variable a later copy still reads; a cycle (a swap) goes through a temporary.
    */
-  private yieldAssignments(op: Op, region: Region, declared: Map<Value, Value | undefined>): string[] {
+  private yieldAssignments(op: Op, region: Region, declared: Map<Value, Value | undefined>): Line[] {
     const pending: { target: Variable; source: Value; statement: string; reads: string[] }[] = [];
     terminator(region).operands.forEach((source, j) => {
       const result = op.results[j]!;
@@ -250,7 +267,7 @@ export class Printer {
       if (declared.get(result) === source) return; // the declaration's initial constant
       pending.push({ target, source, statement: this.store(target, source), reads: this.readsOf(source) });
     });
-    const out: string[] = [];
+    const out: Line[] = [];
     while (pending.length) {
       const free = pending.findIndex((c) => pending.every((o) => o === c || !o.reads.includes(c.target.name)));
       if (free >= 0) {
@@ -271,6 +288,7 @@ export class Printer {
   /** `x = <value>`, or `x += <rest>` when the value adds to what x holds. */
   private store(x: Variable, v: Value): string {
     if (this.a.inlined.has(v)) return this.assignment(x, v.def!);
+    this.written.add(x);
     return `${x.name} = ${this.expr(v)};`;
   }
 
@@ -281,6 +299,7 @@ export class Printer {
   }
 
   private assignment(x: Variable, op: Op): string {
+    this.written.add(x);
     const assign = compound.get(op.kind);
     if (assign) {
       const [l, r] = op.operands as [Value, Value];
