@@ -47,6 +47,8 @@ export interface Allocation {
    * declare before the op of the function body that holds the stash.
    */
   stashes: Map<Op, { variable: Variable; type: Type }[]>;
+  /** Where values are read, and which ops can run after which. */
+  liveness: Liveness;
 }
 
 /** Locals every generated function may declare, by their usual name. */
@@ -74,7 +76,7 @@ export function allocate(f: Func, moduleNames: Iterable<string> = []): Allocatio
   // Declared in the order the branches compute them.
   for (const list of stashes.values()) list.sort((a, b) => liveness.index(a.value.def!) - liveness.index(b.value.def!));
   const { declarations, loopInits, repeatCounters } = allocator;
-  return { inlined, variable, declarations, loopInits, repeatCounters, gradName, paramNames, locals, names, stashes };
+  return { inlined, variable, declarations, loopInits, repeatCounters, gradName, paramNames, locals, names, stashes, liveness };
 }
 
 /** The walk that gives values their variables, in program order, with the variables' current holders in scope. */

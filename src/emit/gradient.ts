@@ -94,7 +94,6 @@ function planOf(f: Func, ctx: EmitContext): GradientPlan {
     vjp ? { valueCount, valuePaths } : undefined, ctx.sourceFile);
   const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map(tapeOf));
   const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [`let ${tapes[kind].data} = ${tapes[kind].store};`, `let ${tapes[kind].top} = 0;`]));
-  if (pooled.size) prologue.push(`let ${allocation.locals.pooled} = 0;`);
   const sourceParams = f.signature ?? f.params;
   const localNames = sourceParams.map((p) => allocation.paramNames.get(p.name) ?? p.name);
   const owner = vjp ? f.name : `${f.name}Into`;

@@ -10,7 +10,8 @@ import { literalText } from "../ir/literal.js";
 import { primitiveOf } from "../ir/primitives.js";
 import { isArray, Structural, type Func, type Op, type Region, type Type, type Value } from "../ir/types.js";
 import { terminator, walkOps } from "../ir/walk.js";
-import {  type Allocation, type Variable } from "./allocate.js";
+import type { Allocation, Variable } from "./allocate.js";
+import type { Liveness } from "./liveness.js";
 import type {  ModuleIdentifiers } from "./helpers.js";
 import type { ModuleNames } from "./module-names.js";
 import { accessText, nestedText } from "./structure.js";
@@ -55,6 +56,8 @@ export class Printer {
   private readonly reservedLoops = new Set<Op>();
   /** Variables a statement assigns after their declaration: declared with `let`. */
   private readonly written = new Set<Variable>();
+  /** The pool slot each pooled shadow takes (see `poolSlots`). */
+  private readonly slots: Map<Op, string>;
 
   constructor(
     f: Func,
@@ -75,6 +78,7 @@ export class Printer {
       if (op.kind === Structural.Reserve) this.reservedLoops.add(op.partner!);
     }
     this.params = new Set(f.params.map((p) => p.value));
+    this.slots = poolSlots([...pooled.keys()].map((v) => v.def!), a.liveness, a.locals.pooled);
     this.predeclared = new Set([
       ...[...a.declarations.values()].flatMap((ds) => ds.map((d) => d.variable)),
       ...[...a.loopInits.values()].flatMap((ds) => ds.map((d) => d.variable)),
@@ -84,7 +88,8 @@ export class Printer {
 
   /** The statements of a function body, each variable declared `const` unless something assigns it again. */
   body(r: Region): string[] {
-    const lines = this.region(r);
+    const counts = [...this.slots.values()].some((slot) => slot.endsWith("++"));
+    const lines = [...(counts ? [`let ${this.a.locals.pooled} = 0;`] : []), ...this.region(r)];
     return lines.map((line) => (typeof line === "string" ? line : `${this.written.has(line.declares) ? "let" : "const"} ${line.text}`));
   }
 
@@ -337,7 +342,7 @@ export class Printer {
       const n = op.kind === "zeros" ? `${this.expr(op.operands[0]!)}.length` : this.expr(op.operands[0]!);
       const { identifiers } = this.module.names;
       const { pools } = this.module;
-      const counter = `${this.a.locals.pooled}++`;
+      const counter = this.slots.get(op)!;
       return pool === "f64" ? `${identifiers.pooledZeros}(${pools.f64}, ${counter}, ${n})` : `${identifiers.pooledFloats}(${pools.floats}, ${counter}, ${n})`;
     }
     if (op.kind === "zeros") {
@@ -377,6 +382,19 @@ export class Printer {
   }
 }
 
+
+/**
+ * The pool slot of each pooled shadow, as printed: a call takes slots 0, 1,
+ * ... in the order it makes them (`pooled++`). A shadow after which no other
+ * can be made in the same call (none later, none in a loop around it) takes
+ * `pooled` without counting on, since nothing reads the count again; when
+ * that is every shadow, a call makes at most one and it takes slot 0.
+ */
+function poolSlots(ops: Op[], liveness: Liveness, counter: string): Map<Op, string> {
+  const counts = (op: Op) => ops.some((other) => liveness.reachable(op, other));
+  const anyCounts = ops.some(counts);
+  return new Map(ops.map((op) => [op, !anyCounts ? "0" : counts(op) ? `${counter}++` : counter]));
+}
 
 /**
  * An element read as generated code prints it: `a[i]!`. Under
