@@ -188,11 +188,11 @@ export class Lowerer {
   identifier(id: Node, env: Env): Bound {
     return expressions.identifier(this, id, env);
   }
-  assignment(e: Expression, env: Env): void {
-    assignments.assignment(this, e, env);
+  assignment(e: Expression, env: Env): Bound {
+    return assignments.assignment(this, e, env);
   }
-  elementAssignment(e: Expression, target: Node & { getExpression(): Node; getArgumentExpressionOrThrow(): Node }, env: Env): void {
-    assignments.elementAssignment(this, e, target, env);
+  elementAssignment(e: Expression, target: Node & { getExpression(): Node; getArgumentExpressionOrThrow(): Node }, env: Env): Value {
+    return assignments.elementAssignment(this, e, target, env);
   }
   arrayStatement(call: Node & { getExpression(): Node; getArguments(): Node[] }, env: Env): void {
     assignments.arrayStatement(this, call, env);

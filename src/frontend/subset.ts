@@ -15,6 +15,12 @@ export const comparisons = new Set([
 
 export const logical = new Set([SyntaxKind.AmpersandAmpersandToken, SyntaxKind.BarBarToken]);
 
+/** Bitwise operators: on 32-bit integers, with no derivative (`x | 0`, `n & 1`, `i >> 1`). */
+export const bitwise = new Set([
+  SyntaxKind.BarToken, SyntaxKind.AmpersandToken, SyntaxKind.CaretToken,
+  SyntaxKind.LessThanLessThanToken, SyntaxKind.GreaterThanGreaterThanToken, SyntaxKind.GreaterThanGreaterThanGreaterThanToken,
+]);
+
 export const compoundAssignments = new Map([
   [SyntaxKind.PlusEqualsToken, SyntaxKind.PlusToken],
   [SyntaxKind.MinusEqualsToken, SyntaxKind.MinusToken],
@@ -22,7 +28,43 @@ export const compoundAssignments = new Map([
   [SyntaxKind.SlashEqualsToken, SyntaxKind.SlashToken],
   [SyntaxKind.PercentEqualsToken, SyntaxKind.PercentToken],
   [SyntaxKind.AsteriskAsteriskEqualsToken, SyntaxKind.AsteriskAsteriskToken],
+  [SyntaxKind.BarEqualsToken, SyntaxKind.BarToken],
+  [SyntaxKind.AmpersandEqualsToken, SyntaxKind.AmpersandToken],
+  [SyntaxKind.CaretEqualsToken, SyntaxKind.CaretToken],
+  [SyntaxKind.LessThanLessThanEqualsToken, SyntaxKind.LessThanLessThanToken],
+  [SyntaxKind.GreaterThanGreaterThanEqualsToken, SyntaxKind.GreaterThanGreaterThanToken],
+  [SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken, SyntaxKind.GreaterThanGreaterThanGreaterThanToken],
 ]);
+
+/** Whether an operator token assigns (`=`, `+=`, `|=`, ...). */
+export function isAssignmentOperator(kind: SyntaxKind): boolean {
+  return kind === SyntaxKind.EqualsToken || compoundAssignments.has(kind);
+}
+
+/** The number tests and conversions of the subset, by how the source calls them, and the primitive each is. */
+const numberFunctions = new Map([
+  ["isNaN", "isnan"], ["isFinite", "isfinite"], ["Number.isNaN", "isnan"], ["Number.isFinite", "isfinite"],
+  ["Number.isInteger", "isinteger"], ["Number", "tonumber"],
+]);
+
+/**
+ * The primitive of a call of a global number function (`isNaN(x)`,
+ * `Number.isFinite(x)`, `Number(flag)`), if the callee is one: declared by
+ * TypeScript's own library, not a function of the project of that name.
+ */
+export function numberFunction(call: Node & { getExpression(): Node }): string | undefined {
+  const callee = call.getExpression();
+  const primitive = numberFunctions.get(callee.getText());
+  if (!primitive) return undefined;
+  const root = Node.isPropertyAccessExpression(callee) ? callee.getExpression() : callee;
+  const decl = root.getSymbol()?.getDeclarations()[0];
+  return decl?.getSourceFile().isDeclarationFile() && /(^|[\\/])lib\.[^\\/]*\.d\.ts$/.test(decl.getSourceFile().getFilePath()) ? primitive : undefined;
+}
+
+/** A directive such as `"use strict";`: a string statement, which does nothing. */
+export function isDirective(statement: Node): boolean {
+  return Node.isExpressionStatement(statement) && Node.isStringLiteral(statement.getExpression());
+}
 
 /** The type of an array literal: its own, or for `[]` the type its context expects. */
 export function literalType(node: Node): ReturnType<typeof valueType> {

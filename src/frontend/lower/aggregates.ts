@@ -20,7 +20,10 @@ export function initializer(lw: Lowerer, name: Node, init: Node, env: Env) : Bou
 /** Binds a parameter or variable name (or a destructuring pattern) to a value. */
 export function bindName(lw: Lowerer, name: Node, decl: ts.Node, value: Binding, env: Env) : void {
   if (Node.isIdentifier(name)) {
-    env.set(decl, value === Unassigned || isAggregate(value) ? value : named(value, name.getText()));
+    // A `var` may declare its name twice: every declaration binds the first, which every use reads.
+    const key = name.getSymbol()?.getDeclarations()[0]?.compilerNode ?? decl;
+    if (value === Unassigned && key !== decl && env.get(key) !== undefined) return; // `var x;` again keeps x's value
+    env.set(key, value === Unassigned || isAggregate(value) ? value : named(value, name.getText()));
     return;
   }
   if (value === Unassigned) throw new InternalError("a destructuring pattern without a value passed the fence");

@@ -11,7 +11,7 @@ import { constantOf } from "../../ir/builder.js";
 import type { ExternalFunction, Primitive } from "../../ir/primitives.js";
 import { isArray, type Value } from "../../ir/types.js";
 import { build, cellsOf, isAggregate, type Aggregate, type Bound, type Env } from "../aggregate.js";
-import { arrayMethod } from "../subset.js";
+import { arrayMethod, numberFunction } from "../subset.js";
 import { calleeFunction, isStopGradient } from "../resolve.js";
 import { ruleFor, type UserRule } from "../rules.js";
 import { leavesOf, shapeOf, type Shape } from "../shape.js";
@@ -124,6 +124,11 @@ export function callExpression(lw: Lowerer, call: Node & { getExpression(): Node
     const value = lw.expr(call.getArguments()[0]!, env);
     if (constantOf(value) !== 0) b.countedLoop(b.prim("len", [array]), (k) => b.prim("store", [array, k, value]));
     return array;
+  }
+  const number = numberFunction(call);
+  if (number) {
+    const arg = lw.expr(call.getArguments()[0]!, env);
+    return number === "tonumber" && arg.type === "f64" ? arg : b.prim(number, [arg]);
   }
   if (isStopGradient(call)) {
     // stopGradient(x): the same value, with no derivative flowing back through it.

@@ -185,7 +185,7 @@ class LoopLowering {
       const before = new Map(inner);
       let cond: Value | undefined = this.iterated ? b.prim("lt", [state.index!, b.prim("len", [this.iterated])])
         : test && !rotated ? lw.expr(test, inner) : undefined;
-      if (test && !rotated && (writesMemory(condRegion) || [...before].some(([key, v]) => isCellKey(key) && inner.get(key) !== v))) {
+      if (test && !rotated && (writesMemory(condRegion) || [...before].some(([key, v]) => inner.get(key) !== v))) {
         throw new EffectfulCondition();
       }
       const and = (flag: Value | undefined) => {
