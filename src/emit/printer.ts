@@ -56,6 +56,9 @@ export class Printer {
   private readonly reservedLoops = new Set<Op>();
   /** Variables a statement assigns after their declaration: declared with `let`. */
   private readonly written = new Set<Variable>();
+  /** The parameters printed so far, and whether the caller's gradient buffers were. */
+  private readonly printedParams = new Set<Value>();
+  private printedGrad = false;
   /** The pool slot each pooled shadow takes (see `poolSlots`). */
   private readonly slots: Map<Op, string>;
 
@@ -131,6 +134,7 @@ export class Printer {
       const [value, ...grads] = op.operands;
       const adds = grads.flatMap((g, i) => {
         if (isArray(g.type) || (g.def?.kind === Structural.Const && g.def.literal === 0)) return [];
+        this.printedGrad = true;
         return [`${accessText([this.a.gradName, ...this.gradPaths[i]!])} += ${this.expr(g)};`];
       });
       return [...adds, `return ${this.expr(value!)};`];
@@ -246,8 +250,17 @@ export class Printer {
     for (const { variable, type } of this.a.stashes.get(op) ?? []) out.push(stashDeclaration(variable, type));
     const declared = new Map((this.a.declarations.get(op) ?? []).map((d) => [d.result, d.init]));
     const group = op.reverse ? groupOf(op) : undefined;
-    const branches = op.regions.map((region) => [...this.region(region, group), ...this.yieldAssignments(op, region, declared)]);
-    const cond = this.expr(op.operands[0]!);
+    const branch = (region: Region) => [...this.region(region, group), ...this.yieldAssignments(op, region, declared)];
+    const test = op.operands[0]!;
+    if (test.def?.kind === Structural.Const) {
+      // A condition folded to a constant: only the branch it takes, in a block of its own when
+      // it assigns variables declared here (so that their single assignment is not a `const`'s).
+      const taken = branch(op.regions[test.def.literal ? 0 : 1]!);
+      out.push(...(declared.size && taken.length ? ["{", ...taken, "}"] : taken));
+      return out;
+    }
+    const branches = op.regions.map(branch);
+    const cond = this.expr(test);
     if (branches[0]!.length === 0) {
       out.push(`if (!(${cond})) {`, ...branches[1]!, "}");
     } else {
@@ -347,6 +360,7 @@ export class Printer {
     }
     if (op.kind === "zeros") {
       const buffer = this.buffers.get(op.results[0]!);
+      if (buffer) this.printedGrad = true;
       return buffer ? accessText([this.a.gradName, ...buffer]) : zerosText(op.results[0]!.type, this.expr(op.operands[0]!), this.module.names.identifiers);
     }
     const p = primitiveOf(op);
@@ -378,7 +392,18 @@ export class Printer {
       return text.startsWith("-") ? `(${text})` : text;
     }
     if (this.a.inlined.has(v)) return `(${this.rhs(v.def!)})`;
+    if (this.params.has(v)) this.printedParams.add(v);
     return this.variableOf(v).name;
+  }
+
+  /** Whether the code printed so far reads parameter `v`. */
+  reads(v: Value): boolean {
+    return this.printedParams.has(v);
+  }
+
+  /** Whether the code printed so far reads the caller's gradient buffers. */
+  get readsGrad(): boolean {
+    return this.printedGrad;
   }
 }
 
