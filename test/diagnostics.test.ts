@@ -168,12 +168,9 @@ const rejected: Rejected[] = [
   { name: "&& on numbers", code: Codes.UnsupportedOperator, source: entry(["return x && 1;"]), at: "x && 1" },
 
   // ADG1011: helper shapes that cannot be inlined, at the parameter.
-  {
-    name: "default parameter of a helper",
-    code: Codes.UnsupportedFunction,
-    source: lines("function scaled(y: number, k = 2): number {", "  return k * y;", "}", entry(["return scaled(x, 3);"])),
-    at: "k = 2",
-  },
+  { name: "an exported function's default computed from a parameter", code: Codes.UnsupportedFunction, source: lines("export function f(x: number, k = x * 2): number {", "  return k * x;", "}"), at: "x * 2", message: "must be a constant" },
+  { name: "an exported function's optional parameter without a default", code: Codes.UnsupportedFunction, source: lines("export function f(x: number, k?: number): number {", "  return (k ?? 1) * x;", "}"), at: "k?: number", message: "e.g. 'k = 1'" },
+  { name: "undefined on some paths only", code: Codes.UnassignedVariable, source: lines("function g(x: number, c: boolean, k?: number): number {", "  if (c) k = 2;", "  return k === undefined ? x : k * x;", "}", entry(["return g(x, c);"], "x: number, c: boolean")), at: "k === undefined", message: "depends on the path" },
 ];
 
 /** 1-based line and column of the only occurrence of `snippet` in `source`. */

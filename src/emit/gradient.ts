@@ -110,7 +110,7 @@ function planOf(f: Func, ctx: EmitContext): GradientPlan {
   return {
     f, vjp, printer, ops, paths, gradValues, gradName: allocation.gradName, localNames,
     helpers: helpersUsed(ops, pushed, tapes, buffers, pooled, vjp ? [] : gradValues),
-    params: sourceParams.map((p, i) => `${localNames[i]}: ${p.typeText}`).join(", "),
+    params: sourceParams.map((p, i) => `${localNames[i]}: ${p.typeText}${"defaultText" in p && p.defaultText !== undefined ? ` = ${p.defaultText}` : ""}`).join(", "),
     // An empty gradient's type says so (`{}` would admit any value but null and undefined).
     gradType: paths.length ? nestedText(paths, gradValues.map((g) => tsType(g.type)), ";") : "Record<string, never>",
     valueType: f.resultShape ? shapeText(f.resultShape) : tsType(f.resultTypes[0]!),

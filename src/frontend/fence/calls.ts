@@ -94,8 +94,11 @@ function checkFunctionCall(cx: FenceContext, call: Node & { getExpression(): Nod
     cx.report(call, Codes.Recursion, `recursion is not supported: ${cycle}`);
     return;
   }
-  if (args.length !== decl.getParameters().length) {
-    cx.report(call, Codes.UnsupportedExpression, `'${decl.getName()}' takes ${decl.getParameters().length} arguments, got ${args.length}`);
+  const params = decl.getParameters();
+  const required = params.filter((p) => !p.hasInitializer() && !p.hasQuestionToken()).length;
+  if (args.length < required || args.length > params.length) {
+    const takes = required === params.length ? `${required}` : `${required} to ${params.length}`;
+    cx.report(call, Codes.UnsupportedExpression, `'${decl.getName()}' takes ${takes} arguments, got ${args.length}`);
     return;
   }
   if (!cx.checked.has(decl)) {

@@ -10,7 +10,7 @@ import { InternalError } from "../../diagnostics.js";
 import { constantOf } from "../../ir/builder.js";
 import type { Type, Value } from "../../ir/types.js";
 import { unchangedResult } from "../../ir/walk.js";
-import { flatten, Unassigned, type Bound, type Cell, type Env } from "../aggregate.js";
+import { flatten, isMissing, Unassigned, type Bound, type Cell, type Env } from "../aggregate.js";
 import { locOf } from "../source.js";
 import { isDirective } from "../subset.js";
 import type { Lowerer } from "../lower.js";
@@ -143,7 +143,7 @@ export function plainIf(lw: Lowerer, statement: Node & { getExpression(): Expres
   for (const [key, before] of env) {
     const after = envs.map((e) => e.get(key)!);
     if (after.every((v) => v === before)) continue;
-    if (after.some((v) => v === Unassigned)) {
+    if (after.some(isMissing)) {
       env.set(key, Unassigned);
       continue;
     }
