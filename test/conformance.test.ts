@@ -10,6 +10,7 @@
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { lintProblems, typeProblems, type CheckedFile, type Problem } from "./conformance/checks.js";
+import { irCaseModule } from "./conformance/ir-cases.js";
 import { generatedFiles } from "./conformance/outputs.js";
 import { badSamples, clean } from "./conformance/samples.js";
 import { repoRoot } from "./helpers/fixtures.js";
@@ -21,7 +22,8 @@ const samples: CheckedFile[] = [
   { path: samplePath("clean"), text: clean },
 ];
 const { files, missing } = await generatedFiles();
-const all = [...samples, ...files];
+const irCase: CheckedFile = { path: join(repoRoot, "fixtures", "conformance-ir.grad.ts"), text: irCaseModule() };
+const all = [...samples, irCase, ...files];
 const types = typeProblems(all, repoRoot);
 const lint = await lintProblems(all, repoRoot);
 
@@ -39,6 +41,14 @@ describe("the checks report what breaks them", () => {
       expect(own.some((p) => p.includes(` ${sample.reports} `)), own.join("\n") || "no problems reported").toBe(true);
     });
   }
+});
+
+test("what no fixture reaches, printed from IR: a negated inlined test, a constant condition, a reverse loop doing nothing", () => {
+  // The constructs are there, printed without `!!`, `if (true)` or an empty block.
+  expect(irCase.text).toContain("if ((x > n)) {");
+  expect(irCase.text).toMatch(/\{\n\s*k = x \* x;\n\s*\}/);
+  expect(irCase.text).toContain("// nothing to reverse in these trips");
+  expect(problemsIn([...types, ...lint], "fixtures/conformance-ir.")).toEqual([]);
 });
 
 describe("every generated file of the repository passes the checks", () => {

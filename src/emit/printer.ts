@@ -222,22 +222,23 @@ export class Printer {
     // A loop of the reverse sweep (a user rule's, a seed's) is under its own comment already.
     const group = op.reverse ? groupOf(op) : undefined;
     const condLines = this.region(cond, group);
-    const test = this.expr(terminator(cond).operands[0]!);
+    const test = terminator(cond).operands[0]!;
     const bodyLines = [...this.region(body, group), ...this.yieldAssignments(op, body, new Map())];
     const head = [...this.loopInits(op), ...tapeComment(body)];
-    if (condLines.length === 0) return [...head, `while (${test}) {`, ...bodyLines, "}"];
-    return [...head, "for (;;) {", ...condLines, `if (!(${test})) break;`, ...bodyLines, "}"];
+    if (condLines.length === 0) return [...head, `while (${this.expr(test)}) {`, ...bodyLines, "}"];
+    return [...head, "for (;;) {", ...condLines, `if (${this.negation(test)}) break;`, ...bodyLines, "}"];
   }
 
   private repeatStatement(op: Op): Line[] {
     const body = op.regions[0]!;
     const k = this.a.repeatCounters.get(op)!;
     const group = groupOf(op);
+    const lines = [...this.region(body, group), ...this.yieldAssignments(op, body, new Map())];
     return [
       ...this.loopInits(op),
       `for (let ${k} = ${this.expr(op.operands[0]!)}; ${k} > 0; ${k}--) {`,
-      ...this.region(body, group),
-      ...this.yieldAssignments(op, body, new Map()),
+      // The trips' reverse may have come to nothing (its trip count is still computed, so the loop stays).
+      ...(lines.length ? lines : ["// nothing to reverse in these trips"]),
       "}",
     ];
   }
@@ -262,7 +263,7 @@ export class Printer {
     const branches = op.regions.map(branch);
     const cond = this.expr(test);
     if (branches[0]!.length === 0) {
-      out.push(`if (!(${cond})) {`, ...branches[1]!, "}");
+      out.push(`if (${this.negation(test)}) {`, ...branches[1]!, "}");
     } else {
       out.push(`if (${cond}) {`, ...branches[0]!);
       if (branches[1]!.length) out.push("} else {", ...branches[1]!);
@@ -378,6 +379,12 @@ export class Printer {
       return p.emit([text(a, b), text(b, a)]);
     }
     return p.emit(op.operands.map((v) => this.expr(v)));
+  }
+
+  /** `!(c)` for a test `c`, or `c` itself for a test that is `!c` (not `!!c`). */
+  private negation(test: Value): string {
+    const d = test.def;
+    return d?.kind === "not" && this.a.inlined.has(test) ? this.expr(d.operands[0]!) : `!(${this.expr(test)})`;
   }
 
   /** The module's helper identifiers, as this module spells them. */
