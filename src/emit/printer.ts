@@ -261,11 +261,10 @@ export class Printer {
       return out;
     }
     const branches = op.regions.map(branch);
-    const cond = this.expr(test);
     if (branches[0]!.length === 0) {
       out.push(`if (${this.negation(test)}) {`, ...branches[1]!, "}");
     } else {
-      out.push(`if (${cond}) {`, ...branches[0]!);
+      out.push(`if (${this.expr(test)}) {`, ...branches[0]!);
       if (branches[1]!.length) out.push("} else {", ...branches[1]!);
       out.push("}");
     }
