@@ -113,6 +113,24 @@ export function isUndefinedKeyword(node: Node): boolean {
     && (node.getSymbol()?.getDeclarations() ?? []).every((d) => d.getSourceFile().isDeclarationFile());
 }
 
+const reassignments = new WeakMap<Node, boolean>();
+
+/** Whether a variable is assigned anywhere in its file after its declaration (`x = ...`, `x += ...`, `x++`). */
+function assignedAgain(decl: Node & { getNameNode(): Node }): boolean {
+  const known = reassignments.get(decl);
+  if (known !== undefined) return known;
+  const symbol = decl.getNameNode().getSymbol();
+  const answer = decl.getSourceFile().getDescendantsOfKind(SyntaxKind.Identifier).some((id) => {
+    if (id === decl.getNameNode() || id.getSymbol() !== symbol) return false;
+    const parent = id.getParentOrThrow();
+    if (Node.isBinaryExpression(parent)) return parent.getLeft() === id && isAssignmentOperator(parent.getOperatorToken().getKind());
+    return (Node.isPrefixUnaryExpression(parent) || Node.isPostfixUnaryExpression(parent))
+      && (parent.getOperatorToken() === SyntaxKind.PlusPlusToken || parent.getOperatorToken() === SyntaxKind.MinusMinusToken);
+  });
+  reassignments.set(decl, answer);
+  return answer;
+}
+
 /** A directive such as `"use strict";`: a string statement, which does nothing. */
 export function isDirective(statement: Node): boolean {
   return Node.isExpressionStatement(statement) && Node.isStringLiteral(statement.getExpression());
@@ -162,7 +180,9 @@ export function loopMethod(call: Node & { getExpression(): Node }): string | und
 export function isModuleConstant(decl: Node): boolean {
   if (!Node.isVariableDeclaration(decl)) return false;
   const statement = decl.getVariableStatement();
-  if (!statement || !Node.isSourceFile(statement.getParent()) || statement.getDeclarationKind() !== VariableDeclarationKind.Const || !decl.hasInitializer()) return false;
+  if (!statement || !Node.isSourceFile(statement.getParent()) || !decl.hasInitializer()) return false;
+  // A module-level `var` or `let` that nothing assigns again (as JavaScript often declares its constants) is one too.
+  if (statement.getDeclarationKind() !== VariableDeclarationKind.Const && assignedAgain(decl)) return false;
   if (scalarType(decl.getType()) === "f64") return true;
   const shape = shapeOf(decl.getType(), decl);
   return !!shape && shape.kind !== "value" && !/\[\]|Float64Array|boolean/.test(shapeText(shape));
