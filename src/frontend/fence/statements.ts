@@ -163,6 +163,14 @@ export function checkExpressionStatement(cx: FenceContext, e: Node, fn: Function
 }
 
 export function checkAssignTarget(cx: FenceContext, target: Node, fn: FunctionLike): void {
+  if (Node.isArrayLiteralExpression(target)) {
+    // `[a, b] = [b, a]`: each element is a target of its own.
+    for (const element of target.getElements()) {
+      if (Node.isSpreadElement(element)) cx.report(element, Codes.UnsupportedExpression, "rest elements ('...') in destructuring are not supported");
+      else if (!Node.isOmittedExpression(element)) cx.checkAssignTarget(element, fn);
+    }
+    return;
+  }
   if ((Node.isPropertyAccessExpression(target) || Node.isElementAccessExpression(target)) && isAggregateNode(target.getExpression())) {
     cx.visit(target, fn, [fn]);
     if (isAggregateNode(target)) {

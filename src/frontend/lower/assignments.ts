@@ -1,5 +1,5 @@
 /** Assignments to variables, cells and array elements, and the array statements and copies. */
-import { Node, SyntaxKind, type Expression, ts } from "ts-morph";
+import { Node, SyntaxKind, type ArrayLiteralExpression, type Expression, ts } from "ts-morph";
 import type { Value } from "../../ir/types.js";
 import { isAggregate, type Bound, type Cell, type Env } from "../aggregate.js";
 import { arrayMethod, compoundAssignments, isAssignmentOperator, literalType } from "../subset.js";
@@ -20,6 +20,9 @@ export function assignment(lw: Lowerer, e: Expression, env: Env) : Bound {
   if (Node.isBinaryExpression(e) && e.getOperatorToken().getKind() === SyntaxKind.CommaToken) {
     lw.assignment(e.getLeft(), env);
     return lw.assignment(e.getRight(), env);
+  }
+  if (Node.isBinaryExpression(e) && e.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isArrayLiteralExpression(e.getLeft())) {
+    return destructuringAssignment(lw, e.getLeft() as ArrayLiteralExpression, e.getRight(), env);
   }
   if (Node.isCallExpression(e) && arrayMethod(e) && ["push", "fill"].includes(arrayMethod(e)!)) {
     lw.arrayStatement(e, env);
@@ -49,6 +52,32 @@ export function assignment(lw: Lowerer, e: Expression, env: Env) : Bound {
   const assigned = isAggregate(value) ? value : named(value, partTarget ? (key as Cell).name : target.getText());
   env.set(key, assigned);
   return result ?? assigned;
+}
+
+/**
+ * `[a, b] = [b, a]`, `[m[i], m[j]] = [m[j], m[i]]`: the right side first,
+ * whole, then each target in order, as JavaScript does.
+ */
+function destructuringAssignment(lw: Lowerer, targets: ArrayLiteralExpression, right: Node, env: Env): Bound {
+  const value = lw.bound(right, env);
+  targets.getElements().forEach((target, i) => {
+    if (Node.isOmittedExpression(target)) return;
+    const part = isAggregate(value) ? lw.part(value, String(i), env) : lw.b.prim("load", [value, lw.b.const(i)]);
+    assignTo(lw, target, part, env);
+  });
+  return value;
+}
+
+/** Stores `value` in a target: a variable, an array element, or a field or tuple element. */
+function assignTo(lw: Lowerer, target: Node, value: Bound, env: Env): void {
+  const partTarget = (Node.isPropertyAccessExpression(target) || Node.isElementAccessExpression(target)) && isAggregateNode(target.getExpression());
+  if (Node.isElementAccessExpression(target) && !partTarget) {
+    const array = lw.expr(target.getExpression(), env);
+    lw.b.prim("store", [array, lw.expr(target.getArgumentExpressionOrThrow(), env), value as Value]);
+    return;
+  }
+  const key: ts.Node | Cell = partTarget ? lw.cellOf(target as Node & { getExpression(): Node }, env) : declarationOf(target).compilerNode;
+  env.set(key, isAggregate(value) ? value : named(value, partTarget ? (key as Cell).name : target.getText()));
 }
 
 /** For `++x`, `x--` and the like: the primitive of the step. */

@@ -15,7 +15,10 @@ import { isAssignmentOperator } from "../subset.js";
 function assignmentTargets(root: Node): Node[] {
   const targets: Node[] = [];
   for (const d of root.getDescendants()) {
-    if (Node.isBinaryExpression(d) && isAssignmentOperator(d.getOperatorToken().getKind())) targets.push(d.getLeft());
+    if (Node.isBinaryExpression(d) && isAssignmentOperator(d.getOperatorToken().getKind())) {
+      const left = d.getLeft();
+      targets.push(...(Node.isArrayLiteralExpression(left) ? left.getElements() : [left]));
+    }
     else if ((Node.isPrefixUnaryExpression(d) || Node.isPostfixUnaryExpression(d))
       && (d.getOperatorToken() === SyntaxKind.PlusPlusToken || d.getOperatorToken() === SyntaxKind.MinusMinusToken)) targets.push(d.getOperand());
   }

@@ -140,6 +140,8 @@ export function carriedVariables(loop: LoopStatement): Node[] {
   for (const e of loop.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
     const kind = e.getOperatorToken().getKind();
     if ((kind === SyntaxKind.EqualsToken || compoundAssignments.has(kind)) && Node.isIdentifier(e.getLeft())) consider(e.getLeft());
+    // `[a, b] = [b, a]`
+    if (kind === SyntaxKind.EqualsToken && Node.isArrayLiteralExpression(e.getLeft())) e.getLeft().asKindOrThrow(SyntaxKind.ArrayLiteralExpression).getElements().filter(Node.isIdentifier).forEach(consider);
   }
   for (const e of [...loop.getDescendantsOfKind(SyntaxKind.PrefixUnaryExpression), ...loop.getDescendantsOfKind(SyntaxKind.PostfixUnaryExpression)]) {
     const op = e.getOperatorToken();
