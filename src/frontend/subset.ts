@@ -160,6 +160,21 @@ export function arrayMethod(call: Node & { getExpression(): Node }): string | un
   return isArrayNode(target) || Node.isNewExpression(target) ? name : undefined;
 }
 
+/**
+ * `Array.from(xs)` (a copy) or `Array.from({ length: n }, (_, i) => ...)`
+ * (an array made by a function of the index): which of the two, or undefined.
+ */
+export function arrayFrom(call: Node & { getExpression(): Node; getArguments(): Node[] }): "copy" | "generate" | undefined {
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== "from" || callee.getExpression().getText() !== "Array") return undefined;
+  const [source, fn] = call.getArguments();
+  if (!source) return undefined;
+  if (!fn && isArrayNode(source)) return "copy";
+  const lengthOnly = Node.isObjectLiteralExpression(source) && source.getProperties().length === 1
+    && Node.isPropertyAssignment(source.getProperties()[0]!) && (source.getProperties()[0] as Node & { getName(): string }).getName() === "length";
+  return lengthOnly && fn ? "generate" : undefined;
+}
+
 /** Array methods that become loops (src/frontend/lower/methods.ts); those in `callbackMethods` take a function. */
 export const callbackMethods = new Set(["map", "forEach", "reduce", "reduceRight", "filter", "some", "every", "findIndex"]);
 const loopMethods = new Set([...callbackMethods, "indexOf", "includes", "concat", "reverse"]);

@@ -7,7 +7,7 @@ import { isRelativeImport, isStopGradient } from "../resolve.js";
 import { ruleFor, type UserRule } from "../rules.js";
 import { shapeAt, shapeText } from "../shape.js";
 import { scalarType, valueType } from "../source.js";
-import { arrayMethod, loopMethod, numberFunction, numberFunctionNamed, isGlobalMath } from "../subset.js";
+import { arrayFrom, arrayMethod, loopMethod, numberFunction, numberFunctionNamed, isGlobalMath } from "../subset.js";
 import type { FenceContext } from "./context.js";
 
 export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionLike, stack: FunctionLike[]): void {
@@ -19,7 +19,9 @@ export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node
   }
   // A call adgen cannot make at all is the one root cause: its arguments are not looked at.
   if (!cx.rejectedCallee(call, fn, stack)) checkArguments(cx, args, fn, stack);
-  if (loopMethod(call)) {
+  if (arrayFrom(call)) {
+    checkArrayFrom(cx, call, fn, stack);
+  } else if (loopMethod(call)) {
     checkLoopMethod(cx, call, loopMethod(call)!);
   } else if (arrayMethod(call)) {
     cx.checkArrayMethod(call, fn, stack);
@@ -51,6 +53,15 @@ function checkArguments(cx: FenceContext, args: Node[], fn: FunctionLike, stack:
       if (!shapeAt(a)) cx.report(a, Codes.UnsupportedType, `argument of type '${a.getType().getText(a)}' is not supported`);
     }
   }
+}
+
+/** `Array.from({ length: n }, (_, i) => v)`: a number length, and a function giving numbers (checked by the arguments' check). */
+function checkArrayFrom(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionLike, stack: FunctionLike[]): void {
+  if (arrayFrom(call) !== "generate") return;
+  const length = (call.getArguments()[0] as Node & { getProperties(): (Node & { getInitializerOrThrow(): Node })[] }).getProperties()[0]!.getInitializerOrThrow();
+  cx.expectType(length, "f64", "an array length");
+  cx.visit(length, fn, stack);
+  if (valueType(call.getType()) !== "f64[]") cx.report(call, Codes.UnsupportedExpression, `'Array.from' is supported where it gives numbers, not '${call.getType().getText(call)}'`);
 }
 
 /** Whether a spread argument is one adgen lowers: into Math.max or Math.min. */
@@ -188,7 +199,7 @@ function checkFunctionCall(cx: FenceContext, call: Node & { getExpression(): Nod
 /** Whether checkCall rejects the callee itself: a Math function outside the subset, or a function adgen cannot see into and has no adjoint for. */
 export function rejectedCallee(cx: FenceContext, call: Node & { getExpression(): Node }, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const callee = call.getExpression();
-  if (arrayMethod(call) || loopMethod(call) || numberFunction(call) || isStopGradient(call) || ruleFor(cx.rules, callee)) return false;
+  if (arrayMethod(call) || arrayFrom(call as Node & { getExpression(): Node; getArguments(): Node[] }) || loopMethod(call) || numberFunction(call) || isStopGradient(call) || ruleFor(cx.rules, callee)) return false;
   if (Node.isPropertyAccessExpression(callee) && isGlobalMath(callee.getExpression())) return !mathFunctions.has(callee.getName());
   if (functionParameter(callee)) return false;
   const decl = staticCallee(callee);

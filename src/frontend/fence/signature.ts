@@ -27,6 +27,8 @@ export function checkSignature(cx: FenceContext, fn: FunctionLike): void {
     } else if (cx.entryFunctions.has(fn) && p.hasInitializer() && constantValue(p.getInitializerOrThrow()) === undefined) {
       cx.report(p.getInitializerOrThrow(), Codes.UnsupportedFunction,
         "the default value of an exported function's parameter must be a constant (a number, a Math constant, a module-level constant or arithmetic of these), which its gradient's API repeats; compute other defaults in the body");
+    } else if ((p.getType().isUnknown() || p.getType().isUndefined()) && !cx.entryFunctions.has(fn) && !isRead(p, fn)) {
+      // A placeholder nothing reads: the `_` of `Array.from({ length: n }, (_, i) => ...)`.
     } else if (isFunctionTyped(p) && !cx.entryFunctions.has(fn)) {
       // A function parameter: the function passed is checked where it is passed.
     } else if (!shapeOf(parameterType(p), p)) {
@@ -44,6 +46,13 @@ export function checkSignature(cx: FenceContext, fn: FunctionLike): void {
     cx.report(fn.getReturnTypeNode() ?? functionNameNode(fn), Codes.UnsupportedType,
       `'${functionName(fn)}' returns '${rt.getText(fn)}'; supported results are ${SUPPORTED_TYPES}, and void for helpers`);
   }
+}
+
+/** Whether a parameter's name is read in its function. */
+function isRead(p: Node, fn: FunctionLike): boolean {
+  const name = (p as Node & { getNameNode(): Node }).getNameNode();
+  const symbol = name.getSymbol();
+  return fn.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => id !== name && id.getSymbol() === symbol);
 }
 
 /** A destructuring pattern: names (possibly renamed or nested), no defaults, no rest. */

@@ -12,7 +12,7 @@ import { constantOf } from "../../ir/builder.js";
 import type { ExternalFunction, Primitive } from "../../ir/primitives.js";
 import { isArray, type Value } from "../../ir/types.js";
 import { build, cellsOf, flatten, isAggregate, isFunctionValue, Undefined, type Aggregate, type Binding, type Bound, type Env } from "../aggregate.js";
-import { arrayMethod, loopMethod, numberFunction, isGlobalMath } from "../subset.js";
+import { arrayFrom, arrayMethod, loopMethod, numberFunction, isGlobalMath } from "../subset.js";
 import { calleeFunction, isStopGradient } from "../resolve.js";
 import { ruleFor, type UserRule } from "../rules.js";
 import { leavesOf, shapeOf, type Shape } from "../shape.js";
@@ -147,6 +147,9 @@ export function callExpression(lw: Lowerer, call: Node & { getExpression(): Node
   const callee = call.getExpression();
   const method = arrayMethod(call);
   const b = lw.b;
+  const from = arrayFrom(call);
+  if (from === "copy") return lw.copy(lw.expr(call.getArguments()[0]!, env));
+  if (from === "generate") return methods.generated(lw, call, env);
   const listed = loopMethod(call);
   if (listed === "concat" || listed === "reverse") {
     const array = lw.expr((callee as Node & { getExpression(): Node }).getExpression(), env);

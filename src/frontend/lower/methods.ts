@@ -204,3 +204,19 @@ export function spreadExtremum(lw: Lowerer, name: "max" | "min", items: { value:
   }
   return acc;
 }
+
+/** `Array.from({ length: n }, (_, i) => v)`: n numbers, each the function of its index (its first argument is undefined: a 0 nothing reads). */
+export function generated(lw: Lowerer, call: Call, env: Env): Value {
+  const b = lw.b;
+  const source = call.getArguments()[0] as Node & { getProperties(): (Node & { getInitializerOrThrow(): Node })[] };
+  const n = lw.expr(source.getProperties()[0]!.getInitializerOrThrow(), env);
+  const cb = argument(lw, call.getArguments()[1]!, env);
+  if (!isFunctionValue(cb)) throw new InternalError(`the function of ${call.getText()} passed the fence`);
+  const fn = cb.function;
+  const out = b.prim("alloc", [n]);
+  envLoop(lw, n, outerWrites(fn, env, (d) => d.getAncestors().includes(fn)), env, [], (k, inner) => {
+    b.prim("store", [out, k, callBack(lw, fn, [b.const(0), k], inner)]);
+    return [];
+  });
+  return out;
+}
