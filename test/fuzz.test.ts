@@ -1,7 +1,8 @@
 /**
  * The random-program fuzzer (test/fuzz/) with a fixed seed, and a replay of
  * every regression fixture it has written to fixtures/fuzz/. For longer runs:
- * `npm run fuzz -- --runs 5000`.
+ * `npm run fuzz -- --runs 5000`, or one family (families.ts): `npm run fuzz
+ * -- --family base --runs 2000`.
  */
 import fc from "fast-check";
 import { expect, test } from "vitest";
@@ -36,7 +37,7 @@ test(
       totals.skipped += report.skipped;
     };
     await fc.assert(
-      batchProperty(BATCH_SIZE, (_, report) => tally(report)),
+      batchProperty(batchArbitrary(BATCH_SIZE), (_, report) => tally(report)),
       { seed: SEED, numRuns: BATCHES },
     );
     // Guards the fuzzer itself: programs depend on their parameters, and few inputs land on kinks.
@@ -58,7 +59,7 @@ for (const fixture of fixtures) {
   replay(
     `${fixture.path} replays${fixture.open ? " (open compiler bug, see test/fuzz/FINDINGS.md)" : ""}`,
     async () => {
-      const report = await checkFile(fixture.path, fixture.text, fixture.cases);
+      const report = await checkFile(fixture.path, fixture.text, fixture.cases, fixture.options);
       expect(failureLines(report.failures)).toEqual([]);
       expect(report.skipped, "a sample at a kink proves nothing").toBe(0);
     },

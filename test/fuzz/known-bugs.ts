@@ -7,7 +7,7 @@
  */
 import type { Failure, Report } from "./check.js";
 
-interface KnownBug {
+export interface KnownBug {
   fixture: string;
   summary: string;
   /** A line of the generated module's type errors that this bug explains. */
@@ -24,11 +24,14 @@ export const knownBugs: KnownBug[] = [
   },
 ];
 
-/** Whether a known bug explains `failure`; type errors are explained when every one of them is. */
-export function isKnown(failure: Failure, report: Report): boolean {
+/** The known bug that explains `failure`, if any; type errors are explained when every one of them is (by the first). */
+export function knownBugOf(failure: Failure, report: Report): KnownBug | undefined {
   if (failure.message.startsWith("the generated module does not type-check")) {
     const lines = failure.message.split("\n").slice(1);
-    return lines.every((line) => knownBugs.some((bug) => bug.typeError?.test(line)));
+    const bugs = lines.map((line) => knownBugs.find((bug) => bug.typeError?.test(line)));
+    return bugs.every((bug) => bug !== undefined) ? bugs[0] : undefined;
   }
-  return knownBugs.some((bug) => bug.matches?.(failure, report) ?? false);
+  return knownBugs.find((bug) => bug.matches?.(failure, report) ?? false);
 }
+
+export const isKnown = (failure: Failure, report: Report): boolean => knownBugOf(failure, report) !== undefined;

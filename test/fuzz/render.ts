@@ -15,6 +15,7 @@ import type {
 } from "./shapes.js";
 import { aggregateValue, declareAggregate, FIELD_ARGUMENT_BOUND, leaves, typeDeclarations } from "./aggregates.js";
 import { fit, LIMIT } from "./domains.js";
+import type { Expectation } from "./outcome.js";
 import { HELPER_ARGUMENT_BOUND, mathConstants, renderCond, renderExpr, renderLiteral } from "./render-expr.js";
 import { indent, renderStatements, returnStatement } from "./render-stmt.js";
 import { FunctionScope, type Callable, type Constant, type Variable } from "./scope.js";
@@ -39,6 +40,10 @@ export interface RenderedProgram {
   text: string;
   entry: EntrySignature;
   inputs: unknown[][];
+  /** Checked in a file of its own: its outcome may be a diagnostic. */
+  alone?: boolean;
+  /** What adgen must do with it instead of (or as well as) differentiating it (outcome.ts). */
+  expect?: Expectation;
 }
 
 /**

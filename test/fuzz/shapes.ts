@@ -153,4 +153,6 @@ export interface ProgramShape {
   helpers: HelperShape[];
   entry: EntryShape;
   inputs: InputShape[];
+  /** The family that generated it (families.ts); absent for the base family. */
+  family?: string;
 }
