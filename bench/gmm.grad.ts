@@ -81,15 +81,22 @@ export function gmmObjectiveGradInto(
       const qdiag_1 = qdiags[k_1];
       const icfRow = icf[k_1];
       const d_1 = centred.length;
+      const t2 = dQCentred.length;
+      const t3 = d_1 - t2;
+      let k_2 = 0;
+      while (k_2 < t3) {
+        dQCentred.push(0);
+        k_2 += 1;
+      }
       if (top + Math.max(0, d_1) > tape.length)
         valueTape = tape = growValues(tape, top + Math.max(0, d_1));
       let i_1 = 0;
       // tape: 1 number per trip, for the reverse sweep
       while (i_1 < d_1) {
-        const t2 = centred[i_1];
-        qCentred[i_1] = qdiag_1[i_1] * t2;
+        const t4 = centred[i_1];
+        qCentred[i_1] = qdiag_1[i_1] * t4;
         i_1 += 1;
-        tape[top++] = t2;
+        tape[top++] = t4;
       }
       if (top + 2 * Math.max(0, d_1) > tape.length)
         valueTape = tape = growValues(tape, top + 2 * Math.max(0, d_1));
@@ -98,16 +105,17 @@ export function gmmObjectiveGradInto(
       // tape: 2 numbers per trip, for the reverse sweep
       while (i_2 < d_1) {
         const j_2 = i_2 + 1;
-        const t3 = centred[i_2];
+        const t5 = centred[i_2];
         let j_3 = j_2;
         let l_1 = l;
         while (j_3 < d_1) {
           qCentred[j_3] += icfRow[l_1] * centred[i_2];
+          dQCentred[j_3] = 0;
           l_1 += 1;
           j_3 += 1;
         }
         tape[top++] = l;
-        tape[top++] = t3;
+        tape[top++] = t5;
         i_2 = j_2;
         l = l_1;
       }
@@ -116,11 +124,11 @@ export function gmmObjectiveGradInto(
       let trips = 0;
       // tape: 1 number per trip, for the reverse sweep
       while (i_3 < qCentred.length) {
-        const t4 = qCentred[i_3];
-        s += t4 * t4;
+        const t6 = qCentred[i_3];
+        s += t6 * t6;
         i_3 += 1;
         if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
-        tape[top++] = t4;
+        tape[top++] = t6;
         trips += 1;
       }
       mainTerm[k_1] = alphas[k_1] + sumQs[k_1] - 0.5 * s;
@@ -134,12 +142,12 @@ export function gmmObjectiveGradInto(
     let trips_1 = 0;
     // tape: 2 numbers per trip, for the reverse sweep
     while (i_4 < mainTerm.length) {
-      const t5 = mainTerm[i_4];
-      const mx_1 = Math.max(mx, t5);
+      const t7 = mainTerm[i_4];
+      const mx_1 = Math.max(mx, t7);
       i_4 += 1;
       if (top + 2 > tape.length) valueTape = tape = growValues(tape, top + 2);
       tape[top++] = mx;
-      tape[top++] = t5;
+      tape[top++] = t7;
       mx = mx_1;
       trips_1 += 1;
     }
@@ -148,11 +156,11 @@ export function gmmObjectiveGradInto(
     let trips_2 = 0;
     // tape: 1 number per trip, for the reverse sweep
     while (i_5 < mainTerm.length) {
-      const t6 = Math.exp(mainTerm[i_5] - mx);
-      s_1 += t6;
+      const t8 = Math.exp(mainTerm[i_5] - mx);
+      s_1 += t8;
       i_5 += 1;
       if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
-      tape[top++] = t6;
+      tape[top++] = t8;
       trips_2 += 1;
     }
     slse += Math.log(s_1) + mx;
@@ -163,39 +171,39 @@ export function gmmObjectiveGradInto(
     tape[top++] = trips_1;
   }
   let prior = 0;
-  let k_2 = 0;
-  while (k_2 < K) {
+  let k_3 = 0;
+  while (k_3 < K) {
     let lowerSq = 0;
     let j_4 = d;
-    while (j_4 < icf[k_2].length) {
-      const dt = dIcf[k_2];
-      const t7 = icf[k_2][j_4];
-      lowerSq += t7 * t7;
+    while (j_4 < icf[k_3].length) {
+      const dt = dIcf[k_3];
+      const t9 = icf[k_3][j_4];
+      lowerSq += t9 * t9;
       const j_5 = j_4 + 1;
       // reverse of line 65: for (let j = d; j < icf[k].length; j++) lowerSq += icf[k][j] * icf[k]...
-      dt[j_4] += 2 * (0.5 * gamma * gamma * t7);
+      dt[j_4] += 2 * (0.5 * gamma * gamma * t9);
       j_4 = j_5;
     }
-    const t8 = 0.5 * gamma * gamma;
-    const v = qdiags[k_2];
-    const dv = dQdiags[k_2];
+    const t10 = 0.5 * gamma * gamma;
+    const v = qdiags[k_3];
+    const dv = dQdiags[k_3];
     let s_2 = 0;
     let i_6 = 0;
     while (i_6 < v.length) {
-      const t9 = v[i_6];
-      s_2 += t9 * t9;
+      const t11 = v[i_6];
+      s_2 += t11 * t11;
       const i_7 = i_6 + 1;
       // reverse of line 9: for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-      dv[i_6] += 2 * (t8 * t9);
+      dv[i_6] += 2 * (t10 * t11);
       i_6 = i_7;
     }
-    prior += t8 * (s_2 + lowerSq) - m * sumQs[k_2];
-    const k_3 = k_2 + 1;
+    prior += t10 * (s_2 + lowerSq) - m * sumQs[k_3];
+    const k_4 = k_3 + 1;
     // reverse of line 66: prior += 0.5 * gamma * gamma * (sqnorm(qdiags[k]) + lowerSq) - m * su...
-    dSumQs[k_2] -= m;
-    k_2 = k_3;
+    dSumQs[k_3] -= m;
+    k_3 = k_4;
   }
-  const t10 = x.length;
+  const t12 = x.length;
   let mx_2 = alphas[0];
   if (top + Math.max(0, alphas.length - 1) > tape.length)
     valueTape = tape = growValues(tape, top + Math.max(0, alphas.length - 1));
@@ -213,45 +221,45 @@ export function gmmObjectiveGradInto(
   let i_9 = 0;
   // tape: 1 number per trip, for the reverse sweep
   while (i_9 < alphas.length) {
-    const t11 = Math.exp(alphas[i_9] - mx_2);
-    s_3 += t11;
+    const t13 = Math.exp(alphas[i_9] - mx_2);
+    s_3 += t13;
     i_9 += 1;
-    tape[top++] = t11;
+    tape[top++] = t13;
   }
-  const gmmObjective = slse - t10 * (Math.log(s_3) + mx_2) + prior;
+  const gmmObjective = slse - t12 * (Math.log(s_3) + mx_2) + prior;
   // reverse of line 68: return slse - x.length * logsumexp(alphas) + prior;
-  const dt_1 = -t10;
+  const dt_1 = -t12;
   // reverse of line 18: return Math.log(s) + mx;
   let ds = dt_1 / s_3;
-  const t12 = Math.max(0, alphas.length);
+  const t14 = Math.max(0, alphas.length);
   // reverse of line 17: for (let i = 0; i < v.length; i++) s += Math.exp(v[i] - mx);
   let dMx = dt_1;
-  let i_10 = t12;
-  for (let k_4 = t12; k_4 > 0; k_4--) {
+  let i_10 = t14;
+  for (let k_5 = t14; k_5 > 0; k_5--) {
     i_10 -= 1;
-    const t13 = tape[--top];
-    const dt_2 = ds * t13;
+    const t15 = tape[--top];
+    const dt_2 = ds * t15;
     dAlphas[i_10] += dt_2;
     dMx -= dt_2;
   }
-  const t14 = Math.max(0, alphas.length - 1);
-  const t15 = 1 + t14;
+  const t16 = Math.max(0, alphas.length - 1);
+  const t17 = 1 + t16;
   // reverse of line 15: for (let i = 1; i < v.length; i++) mx = Math.max(mx, v[i]);
-  let i_11 = t15;
-  for (let k_5 = t14; k_5 > 0; k_5--) {
+  let i_11 = t17;
+  for (let k_6 = t16; k_6 > 0; k_6--) {
     i_11 -= 1;
     const mx_4 = tape[--top];
-    const t16 = alphas[i_11];
-    const t17 = mx_4 >= t16;
-    dAlphas[i_11] += t17 ? 0 : dMx;
-    dMx = t17 ? dMx : 0;
+    const t18 = alphas[i_11];
+    const t19 = mx_4 >= t18;
+    dAlphas[i_11] += t19 ? 0 : dMx;
+    dMx = t19 ? dMx : 0;
   }
   // reverse of line 14: let mx = v[0];
   dAlphas[0] += dMx;
-  const t18 = Math.max(0, x.length);
+  const t20 = Math.max(0, x.length);
   // reverse of line 53: for (let i = 0; i < x.length; i++) {
   let dSlse = 1;
-  for (let k_6 = t18; k_6 > 0; k_6--) {
+  for (let k_7 = t20; k_7 > 0; k_7--) {
     const trips_3 = tape[--top];
     const trips_4 = tape[--top];
     const s_4 = tape[--top];
@@ -260,116 +268,116 @@ export function gmmObjectiveGradInto(
     // reverse of line 17: for (let i = 0; i < v.length; i++) s += Math.exp(v[i] - mx);
     let dMx_1 = dSlse;
     let i_12 = trips_4;
-    for (let k_7 = trips_4; k_7 > 0; k_7--) {
+    for (let k_8 = trips_4; k_8 > 0; k_8--) {
       i_12 -= 1;
-      const t19 = tape[--top];
-      const dt_3 = ds_1 * t19;
+      const t21 = tape[--top];
+      const dt_3 = ds_1 * t21;
       dMainTerm[i_12] += dt_3;
       dMx_1 -= dt_3;
     }
     // reverse of line 15: for (let i = 1; i < v.length; i++) mx = Math.max(mx, v[i]);
     let i_13 = 1 + trips_3;
-    for (let k_8 = trips_3; k_8 > 0; k_8--) {
+    for (let k_9 = trips_3; k_9 > 0; k_9--) {
       i_13 -= 1;
-      const t20 = tape[--top];
+      const t22 = tape[--top];
       const mx_5 = tape[--top];
-      const t21 = mx_5 >= t20;
-      dMainTerm[i_13] += t21 ? 0 : dMx_1;
-      dMx_1 = t21 ? dMx_1 : 0;
+      const t23 = mx_5 >= t22;
+      dMainTerm[i_13] += t23 ? 0 : dMx_1;
+      dMx_1 = t23 ? dMx_1 : 0;
     }
     // reverse of line 14: let mx = v[0];
     dMainTerm[0] += dMx_1;
-    const t22 = Math.max(0, K);
+    const t24 = Math.max(0, K);
     // reverse of line 54: for (let k = 0; k < K; k++) {
-    let k_9 = t22;
-    for (let k_10 = t22; k_10 > 0; k_10--) {
-      k_9 -= 1;
+    let k_10 = t24;
+    for (let k_11 = t24; k_11 > 0; k_11--) {
+      k_10 -= 1;
       const trips_5 = tape[--top];
       const d_2 = tape[--top];
-      const qdiag_2 = qdiags[k_9];
-      const dQdiag_1 = dQdiags[k_9];
-      const icfRow_1 = icf[k_9];
-      const dIcfRow = dIcf[k_9];
+      const qdiag_2 = qdiags[k_10];
+      const dQdiag_1 = dQdiags[k_10];
+      const icfRow_1 = icf[k_10];
+      const dIcfRow = dIcf[k_10];
       // reverse of line 57: mainTerm[k] = alphas[k] + sumQs[k] - 0.5 * sqnorm(qCentred);
-      const dt_4 = dMainTerm[k_9];
-      dMainTerm[k_9] = 0;
+      const dt_4 = dMainTerm[k_10];
+      dMainTerm[k_10] = 0;
       let ds_2 = -(dt_4 * 0.5);
       // reverse of line 9: for (let i = 0; i < v.length; i++) s += v[i] * v[i];
       let i_14 = trips_5;
-      for (let k_11 = trips_5; k_11 > 0; k_11--) {
+      for (let k_12 = trips_5; k_12 > 0; k_12--) {
         i_14 -= 1;
-        const t23 = tape[--top];
-        dQCentred[i_14] += 2 * (ds_2 * t23);
+        const t25 = tape[--top];
+        dQCentred[i_14] += 2 * (ds_2 * t25);
       }
       // reverse of line 57: mainTerm[k] = alphas[k] + sumQs[k] - 0.5 * sqnorm(qCentred);
-      dSumQs[k_9] += dt_4;
-      dAlphas[k_9] += dt_4;
-      const t24 = Math.max(0, d_2);
+      dSumQs[k_10] += dt_4;
+      dAlphas[k_10] += dt_4;
+      const t26 = Math.max(0, d_2);
       // reverse of line 26: for (let i = 0; i < d; i++) {
-      let i_15 = t24;
-      for (let k_12 = t24; k_12 > 0; k_12--) {
+      let i_15 = t26;
+      for (let k_13 = t26; k_13 > 0; k_13--) {
         i_15 -= 1;
-        const t25 = tape[--top];
+        const t27 = tape[--top];
         const l_2 = tape[--top];
         const j_6 = i_15 + 1;
-        const t26 = Math.max(0, d_2 - j_6);
-        const t27 = j_6 + t26;
-        const t28 = l_2 + t26;
+        const t28 = Math.max(0, d_2 - j_6);
+        const t29 = j_6 + t28;
+        const t30 = l_2 + t28;
         // reverse of line 27: for (let j = i + 1; j < d; j++) {
-        let j_7 = t27;
-        let l_3 = t28;
-        for (let k_13 = t26; k_13 > 0; k_13--) {
+        let j_7 = t29;
+        let l_3 = t30;
+        for (let k_14 = t28; k_14 > 0; k_14--) {
           j_7 -= 1;
           l_3 -= 1;
-          const t29 = icfRow_1[l_3];
+          const t31 = icfRow_1[l_3];
           // reverse of line 28: out[j] += icfRow[l] * v[i];
           const dt_5 = dQCentred[j_7];
-          dCentred[i_15] += dt_5 * t29;
-          dIcfRow[l_3] += dt_5 * t25;
+          dCentred[i_15] += dt_5 * t31;
+          dIcfRow[l_3] += dt_5 * t27;
         }
       }
       // reverse of line 24: for (let i = 0; i < d; i++) out[i] = qdiag[i] * v[i];
-      let i_16 = t24;
-      for (let k_14 = t24; k_14 > 0; k_14--) {
+      let i_16 = t26;
+      for (let k_15 = t26; k_15 > 0; k_15--) {
         i_16 -= 1;
-        const t30 = tape[--top];
-        const t31 = qdiag_2[i_16];
+        const t32 = tape[--top];
+        const t33 = qdiag_2[i_16];
         const dt_6 = dQCentred[i_16];
         dQCentred[i_16] = 0;
-        dCentred[i_16] += dt_6 * t31;
-        dQdiag_1[i_16] += dt_6 * t30;
+        dCentred[i_16] += dt_6 * t33;
+        dQdiag_1[i_16] += dt_6 * t32;
       }
-      const t32 = Math.max(0, d);
+      const t34 = Math.max(0, d);
       // reverse of line 55: for (let j = 0; j < d; j++) centred[j] = x[i][j] - means[k][j];
-      let j_8 = t32;
-      for (let k_15 = t32; k_15 > 0; k_15--) {
+      let j_8 = t34;
+      for (let k_16 = t34; k_16 > 0; k_16--) {
         j_8 -= 1;
-        const dt_7 = dMeans[k_9];
+        const dt_7 = dMeans[k_10];
         const dt_8 = dCentred[j_8];
         dCentred[j_8] = 0;
         dt_7[j_8] -= dt_8;
       }
     }
   }
-  const t33 = Math.max(0, K);
+  const t35 = Math.max(0, K);
   // reverse of line 40: for (let k = 0; k < K; k++) {
-  let k_16 = t33;
-  for (let k_17 = t33; k_17 > 0; k_17--) {
-    k_16 -= 1;
+  let k_17 = t35;
+  for (let k_18 = t35; k_18 > 0; k_18--) {
+    k_17 -= 1;
     const dQdiag_2 = arrays.pop() as number[];
-    const t34 = Math.max(0, d);
+    const t36 = Math.max(0, d);
     // reverse of line 42: for (let j = 0; j < d; j++) {
-    let j_9 = t34;
-    for (let k_18 = t34; k_18 > 0; k_18--) {
+    let j_9 = t36;
+    for (let k_19 = t36; k_19 > 0; k_19--) {
       j_9 -= 1;
-      const t35 = tape[--top];
-      const dt_9 = dIcf[k_16];
+      const t37 = tape[--top];
+      const dt_9 = dIcf[k_17];
       // reverse of line 44: sumQs[k] += icf[k][j];
-      dt_9[j_9] += dSumQs[k_16];
+      dt_9[j_9] += dSumQs[k_17];
       // reverse of line 43: qdiag[j] = Math.exp(icf[k][j]);
       const dt_10 = dQdiag_2[j_9];
       dQdiag_2[j_9] = 0;
-      dt_9[j_9] += dt_10 * t35;
+      dt_9[j_9] += dt_10 * t37;
     }
   }
   return gmmObjective;

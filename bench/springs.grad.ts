@@ -80,6 +80,13 @@ export function springChainGradInto(
       tape[top++] = t4;
       i = i_1;
     }
+    const t5 = dv.length;
+    const t6 = n - t5;
+    let k_3 = 0;
+    while (k_3 < t6) {
+      dv.push(0);
+      k_3 += 1;
+    }
     let i_2 = 0;
     while (i_2 < n) {
       v[i_2] += dt * force[i_2];
@@ -100,15 +107,15 @@ export function springChainGradInto(
     dx[i_3] += de;
     i_3 = i_4;
   }
-  const t5 = Math.max(0, Math.ceil(steps));
+  const t7 = Math.max(0, Math.ceil(steps));
   // reverse of line 21: for (let step = 0; step < steps; step++) {
   let dk = 0;
   let dc = 0;
-  for (let k_3 = t5; k_3 > 0; k_3--) {
-    const t6 = Math.max(0, n);
+  for (let k_4 = t7; k_4 > 0; k_4--) {
+    const t8 = Math.max(0, n);
     // reverse of line 27: for (let i = 0; i < n; i++) {
-    let i_5 = t6;
-    for (let k_4 = t6; k_4 > 0; k_4--) {
+    let i_5 = t8;
+    for (let k_5 = t8; k_5 > 0; k_5--) {
       i_5 -= 1;
       // reverse of line 29: x[i] += dt * v[i];
       dv[i_5] += dx[i_5] * dt;
@@ -116,29 +123,29 @@ export function springChainGradInto(
       dForce[i_5] += dv[i_5] * dt;
     }
     // reverse of line 22: for (let i = 0; i < n; i++) {
-    let i_6 = t6;
-    for (let k_5 = t6; k_5 > 0; k_5--) {
+    let i_6 = t8;
+    for (let k_6 = t8; k_6 > 0; k_6--) {
       i_6 -= 1;
-      const t7 = tape[--top];
-      const t8 = tape[--top];
       const t9 = tape[--top];
-      const dl_1 = t9 - t8;
+      const t10 = tape[--top];
+      const t11 = tape[--top];
+      const dl_1 = t11 - t10;
       const i_7 = i_6 + 1;
-      const dr_1 = t7 - t8;
-      const t10 = dl_1 + dr_1;
-      const t11 = dl_1 * dl_1;
-      const t12 = dr_1 * dr_1;
-      const t13 = t11 * dl_1 + t12 * dr_1;
+      const dr_1 = t9 - t10;
+      const t12 = dl_1 + dr_1;
+      const t13 = dl_1 * dl_1;
+      const t14 = dr_1 * dr_1;
+      const t15 = t13 * dl_1 + t14 * dr_1;
       // reverse of line 25: force[i] = k * (dl + dr) + c * (dl * dl * dl + dr * dr * dr) - dampin...
       const dt_1 = dForce[i_6];
       dForce[i_6] = 0;
       dv[i_6] -= dt_1 * damping;
       const dt_2 = dt_1 * c;
-      const t14 = dt_2 * dr_1 * dr_1;
-      const t15 = dt_2 * dl_1 * dl_1;
+      const t16 = dt_2 * dr_1 * dr_1;
+      const t17 = dt_2 * dl_1 * dl_1;
       const dt_3 = dt_1 * k;
-      const dDl = dt_2 * t11 + t15 + t15 + dt_3;
-      const dDr = dt_2 * t12 + t14 + t14 + dt_3;
+      const dDl = dt_2 * t13 + t17 + t17 + dt_3;
+      const dDr = dt_2 * t14 + t16 + t16 + dt_3;
       // reverse of line 24: const dr = (i + 1 < n ? x[i + 1] : 0) - x[i];
       const dt_4 = -dDr;
       if (i_7 < n) {
@@ -147,30 +154,30 @@ export function springChainGradInto(
       // reverse of line 23: const dl = (i > 0 ? x[i - 1] : 0) - x[i];
       dx[i_6] += dt_4 - dDl;
       if (i_6 > 0) {
-        const t16 = i_6 - 1;
-        dx[t16] += dDl;
+        const t18 = i_6 - 1;
+        dx[t18] += dDl;
       }
-      dk += dt_1 * t10;
-      dc += dt_1 * t13;
+      dk += dt_1 * t12;
+      dc += dt_1 * t15;
     }
   }
-  const t17 = Math.max(0, t1);
+  const t19 = Math.max(0, t1);
   // reverse of line 19: const v = v0.slice();
-  let k_6 = t17;
-  for (let k_7 = t17; k_7 > 0; k_7--) {
-    k_6 -= 1;
-    const dt_5 = dv[k_6];
-    dv[k_6] = 0;
-    dV0[k_6] += dt_5;
+  let k_7 = t19;
+  for (let k_8 = t19; k_8 > 0; k_8--) {
+    k_7 -= 1;
+    const dt_5 = dv[k_7];
+    dv[k_7] = 0;
+    dV0[k_7] += dt_5;
   }
-  const t18 = Math.max(0, n);
+  const t20 = Math.max(0, n);
   // reverse of line 18: const x = x0.slice();
-  let k_8 = t18;
-  for (let k_9 = t18; k_9 > 0; k_9--) {
-    k_8 -= 1;
-    const dt_6 = dx[k_8];
-    dx[k_8] = 0;
-    dX0[k_8] += dt_6;
+  let k_9 = t20;
+  for (let k_10 = t20; k_10 > 0; k_10--) {
+    k_9 -= 1;
+    const dt_6 = dx[k_9];
+    dx[k_9] = 0;
+    dX0[k_9] += dt_6;
   }
   grad.k += dk;
   grad.c += dc;

@@ -17,11 +17,14 @@
  *
  * - an element the same region wrote before (`a[i] += u; a[i] -= v;`).
  *
- * Arrays in the subset never shrink, so a length once reached stays.
+ * Arrays in the subset never shrink, so a length once reached stays. A
+ * write by a counted loop that is not proved in bounds, but whose bound is
+ * known before the loop, grows the shadow to that bound once before the
+ * loop instead of in every trip (`lengthBeforeLoop`).
  */
 import { constantOf } from "../ir/builder.js";
 import { Structural, type Op, type Region, type Value } from "../ir/types.js";
-import { terminator } from "../ir/walk.js";
+import { definedInside, terminator } from "../ir/walk.js";
 
 const allocations = new Set(["alloc", "falloc"]);
 
@@ -39,17 +42,44 @@ export function storeInBounds(store: Op): boolean {
 
 /** `index` is a body argument of a loop that counts it up by one from a whole constant >= 0 while it is below `array`'s length. */
 function countedBelowLength(array: Value, index: Value): boolean {
+  const counted = countedIndex(index);
+  return !!counted && counted.bounds.some((bound) => isLengthOf(bound, array, counted.loop.regions[0]!, counted.loop.regions[1]!));
+}
+
+/**
+ * For a body argument of a `while` that counts up by one from a whole
+ * constant at least 0: the loop, and the values the condition requires it
+ * to stay below (`i < n && ...`).
+ */
+function countedIndex(index: Value): { loop: Op; bounds: Value[] } | undefined {
   const body = index.region;
   const loop = body?.owner;
-  if (!body || loop?.kind !== Structural.While || loop.regions[1] !== body) return false;
+  if (!body || loop?.kind !== Structural.While || loop.regions[1] !== body) return undefined;
   const j = body.args.indexOf(index);
   const start = constantOf(loop.operands[j]!);
   const next = terminator(body).operands[j]!.def;
   const steps = next?.kind === "add" && next.operands[0] === index && constantOf(next.operands[1]!) === 1;
-  if (!(typeof start === "number" && Number.isInteger(start) && start >= 0 && steps)) return false;
+  if (!(typeof start === "number" && Number.isInteger(start) && start >= 0 && steps)) return undefined;
   const cond = loop.regions[0]!;
-  return conjuncts(terminator(cond).operands[0]!).some((test) =>
-    test.def?.kind === "lt" && test.def.operands[0] === cond.args[j] && isLengthOf(test.def.operands[1]!, array, cond, body));
+  const bounds = conjuncts(terminator(cond).operands[0]!)
+    .filter((test) => test.def?.kind === "lt" && test.def.operands[0] === cond.args[j])
+    .map((test) => test.def!.operands[1]!);
+  return { loop, bounds };
+}
+
+/**
+ * For a write `a[i] = v` that may lengthen `a`, in the body of the loop
+ * counting `i` below a bound defined before the loop (`for (i = 0; i < n;
+ * i++) a[i] = ...` with `a` from before the loop): that bound. Every trip's
+ * write then lies below it, so growing the shadow to that length once,
+ * before the loop, covers them all.
+ */
+export function lengthBeforeLoop(store: Op): { loop: Op; bound: Value } | undefined {
+  const [array, index] = store.operands as [Value, Value];
+  const counted = countedIndex(index);
+  if (!counted || store.parent !== counted.loop.regions[1] || definedInside(array, counted.loop)) return undefined;
+  const bound = counted.bounds.find((b) => !definedInside(b, counted.loop) && b.type === "f64");
+  return bound && { loop: counted.loop, bound };
 }
 
 /** The tests a condition requires all of: `a && b && ...`. */

@@ -11,7 +11,7 @@
 import type { MemoryRule, UserRuleCall } from "../ir/primitives.js";
 import { isArray, type Func, type Value } from "../ir/types.js";
 import { addInto } from "./arrays.js";
-import { ForwardSweep } from "./forward.js";
+import { PrimalSweep } from "./primal-sweep.js";
 
 /** The reverse rule of a call with a user-defined adjoint. */
 export function userRuleReverse({ adjoint, outputs }: UserRuleCall): MemoryRule {
@@ -37,7 +37,7 @@ export function userRuleReverse({ adjoint, outputs }: UserRuleCall): MemoryRule 
 /** Copies a function's body into the builder's region with its parameters bound to `args`; returns its results. */
 function inline(b: Parameters<typeof addInto>[0], f: Func, args: Value[]): Value[] {
   const none = { active: new Set<Value>(), activeArray: () => false, useful: () => false };
-  const copy = new ForwardSweep(b, none);
+  const copy = new PrimalSweep(b, none);
   f.params.forEach((p, i) => copy.mapping.set(p.value, args[i]!));
   const loc = b.loc;
   const end = copy.region(f.body);

@@ -10,12 +10,12 @@
  *   an `if` take over the variable of a same-named value they replace, and a
  *   value a branch yields is written straight into the result's variable.
  *
- * Liveness is exact for structured code: a read is reachable from a point if
- * it comes later in program order and not in the other branch of an `if`.
+ * Liveness (liveness.ts) is exact for structured code.
  */
-import { primitiveOf } from "../ir/primitives.js";
 import { Structural, type Func, type Op, type Type, type Value } from "../ir/types.js";
 import { definedInside, terminator, walkOps } from "../ir/walk.js";
+import { chooseInlined, effectiveReads } from "./inline.js";
+import { Liveness } from "./liveness.js";
 import { Names } from "./names.js";
 
 export interface Variable {
@@ -56,197 +56,169 @@ export type LocalName = (typeof localNames)[number];
 
 const isLoop = (op: Op) => op.kind === Structural.While || op.kind === Structural.Repeat;
 
-interface Position {
-  index: number;
-  /** The enclosing `if` ops and which branch the position is in. */
-  branches: Map<Op, number>;
-}
+type Declaration = { variable: Variable; init: Value | undefined; result: Value };
 
 /** `moduleNames`: the generated module's top-level names, which no variable may take. */
 export function allocate(f: Func, moduleNames: Iterable<string> = []): Allocation {
-  const position = new Map<Op, Position>();
-  const endIndex = new Map<Op, number>();
-  let counter = 0;
-  const number = (ops: Op[], branches: Map<Op, number>): void => {
-    for (const op of ops) {
-      position.set(op, { index: counter++, branches });
-      op.regions.forEach((r, i) => number(r.ops, new Map([...branches, [op, i]])));
-      endIndex.set(op, counter - 1);
-    }
-  };
-  number(f.body.ops, new Map());
-
   const inlined = chooseInlined(f);
-  const reads = effectiveReads(f, inlined);
-  /** For each if, the values its regions read (at any depth). */
-  const readInside = new Map<Op, Value[]>();
-  for (const [v, at] of reads) {
-    for (const r of at) {
-      for (const owner of position.get(r)!.branches.keys()) {
-        const list = readInside.get(owner);
-        if (list) list.push(v);
-        else readInside.set(owner, [v]);
-      }
-    }
-  }
-  const reachable = (from: Op, to: Op, v: Value): boolean => {
-    const p = position.get(from)!;
-    const q = position.get(to)!;
-    // A loop around both runs `to` again after `from`, for a value from outside the loop.
-    for (const op of p.branches.keys()) {
-      if (isLoop(op) && q.branches.has(op) && !definedInside(v, op)) return true;
-    }
-    if (q.index <= p.index) return false;
-    for (const [op, branch] of p.branches) {
-      const other = q.branches.get(op);
-      if (other !== undefined && other !== branch) return false;
-    }
-    return true;
-  };
-  /** Whether nothing reads `v` after `at` (reads by `at` itself, or inside `at`'s regions, do not count). */
-  const diesAt = (v: Value, at: Op): boolean =>
-    (reads.get(v) ?? []).every((r) => r === at || !reachable(at, r, v) || insideOf(r, at));
-  const insideOf = (r: Op, at: Op): boolean => position.get(r)!.branches.has(at) && position.get(r)!.index <= endIndex.get(at)!;
-
   const names = new Names(moduleNames);
   const variable = new Map<Value, Variable>();
-  const params = new Set(f.params.map((p) => p.value));
   const paramNames = new Map<string, string>();
   for (const p of f.signature ?? f.params) paramNames.set(p.name, names.own(p.name));
   for (const p of f.params) variable.set(p.value, { name: p.path ? names.own(p.name) : paramNames.get(p.name)!, reassigned: false });
   const locals = Object.fromEntries(localNames.map((n) => [n, names.fresh(n)])) as Record<LocalName, string>;
   const gradName = names.fresh("grad");
   const stashes = stashVariables(f, inlined, variable);
-  const declarations = new Map<Op, { variable: Variable; init: Value | undefined; result: Value }[]>();
-  const loopInits = new Map<Op, { variable: Variable; init: Value }[]>();
-  const repeatCounters = new Map<Op, string>();
-  const isConst = (v: Value) => v.def?.kind === Structural.Const;
-  // One variable holds one type: `dt` for a parameter t's adjoint and `dt` for an array's shadow stay apart.
-  const sameName = (a: Value, b: Value) => a.nameKind !== "temp" && a.nameKind === b.nameKind && a.name === b.name && a.type === b.type;
-  const fresh = (v: Value, holders: Map<Variable, Value>): Variable => {
-    const x: Variable = { name: names.fresh(v.name), reassigned: false };
-    variable.set(v, x);
-    holders.set(x, v);
-    return x;
-  };
+  const liveness = new Liveness(f, effectiveReads(f, inlined));
+  const allocator = new Allocator(f, inlined, liveness, names, variable);
+  allocator.visit(f.body.ops, new Map(), undefined, undefined);
+  // Declared in the order the branches compute them.
+  for (const list of stashes.values()) list.sort((a, b) => liveness.index(a.value.def!) - liveness.index(b.value.def!));
+  const { declarations, loopInits, repeatCounters } = allocator;
+  return { inlined, variable, declarations, loopInits, repeatCounters, gradName, paramNames, locals, names, stashes };
+}
+
+/** The walk that gives values their variables, in program order, with the variables' current holders in scope. */
+class Allocator {
+  readonly declarations = new Map<Op, Declaration[]>();
+  readonly loopInits = new Map<Op, { variable: Variable; init: Value }[]>();
+  readonly repeatCounters = new Map<Op, string>();
+  private readonly params: Set<Value>;
+
+  constructor(f: Func, private readonly inlined: Set<Value>, private readonly live: Liveness, private readonly names: Names,
+    private readonly variable: Map<Value, Variable>) {
+    this.params = new Set(f.params.map((p) => p.value));
+  }
+
+  visit(ops: Op[], holders: Map<Variable, Value>, yieldOp: Op | undefined, owner: Op | undefined): void {
+    for (const op of ops) {
+      if (op.kind === Structural.If) this.visitIf(op, holders, yieldOp, owner);
+      else if (isLoop(op)) this.visitLoop(op, holders);
+      else if (op.results.length === 1 && op.kind !== Structural.Const && !this.inlined.has(op.results[0]!)) {
+        this.visitValue(op, op.results[0]!, holders, yieldOp, owner);
+      }
+    }
+  }
 
   /**
-   * The variable of the enclosing `if` result that `v` is yielded as, when `v`
-   * can be written straight into it (its current holder is dead by then).
+   * A value's variable: a stash's, the enclosing `if` result's it is yielded
+   * as, the variable of a same-named value that dies here (`s = s * x`), or a
+   * fresh one.
    */
-  const yieldTarget = (v: Value, at: Op, holders: Map<Variable, Value>, yieldOp: Op | undefined, owner: Op | undefined): Variable | undefined => {
-    const slot = yieldOp && owner ? yieldOp.operands.indexOf(v) : -1;
-    if (slot < 0) return undefined;
-    const target = variable.get(owner!.results[slot]!)!;
-    const holder = holders.get(target);
-    return !holder || diesAt(holder, at) ? target : undefined;
-  };
-  const assign = (v: Value, target: Variable, holders: Map<Variable, Value>): void => {
-    target.reassigned = true;
-    variable.set(v, target);
-    holders.set(target, v);
-  };
-
-  const visit = (ops: Op[], holders: Map<Variable, Value>, yieldOp: Op | undefined, owner: Op | undefined): void => {
-    for (const op of ops) {
-      if (op.kind === Structural.If) {
-        visitIf(op, holders, yieldOp, owner);
-        continue;
-      }
-      if (isLoop(op)) {
-        visitLoop(op, holders);
-        continue;
-      }
-      if (op.results.length !== 1 || op.kind === Structural.Const) continue;
-      const v = op.results[0]!;
-      if (inlined.has(v)) continue;
-      const kept = variable.get(v);
-      if (kept) {
-        // A stashed value or its recall: the stash's variable, named where it is first written or read.
-        if (!kept.name) kept.name = names.fresh(v.name);
-        holders.set(kept, v);
-        continue;
-      }
-      const target = yieldTarget(v, op, holders, yieldOp, owner);
-      if (target) {
-        assign(v, target, holders);
-        continue;
-      }
-      const donor = op.operands.find((u) => variable.has(u) && !params.has(u) && sameName(u, v)
-        && holders.get(variable.get(u)!) === u && diesAt(u, op));
-      if (donor) assign(v, variable.get(donor)!, holders);
-      else fresh(v, holders);
+  private visitValue(op: Op, v: Value, holders: Map<Variable, Value>, yieldOp: Op | undefined, owner: Op | undefined): void {
+    const kept = this.variable.get(v);
+    if (kept) {
+      // A stashed value or its recall: the stash's variable, named where it is first written or read.
+      if (!kept.name) kept.name = this.names.fresh(v.name);
+      holders.set(kept, v);
+      return;
     }
-  };
+    const target = this.yieldTarget(v, op, holders, yieldOp, owner);
+    if (target) {
+      this.assign(v, target, holders);
+      return;
+    }
+    const donor = op.operands.find((u) => this.variable.has(u) && !this.params.has(u) && sameName(u, v)
+      && holders.get(this.variable.get(u)!) === u && this.live.diesAt(u, op));
+    if (donor) this.assign(v, this.variable.get(donor)!, holders);
+    else this.fresh(v, holders);
+  }
 
-  const visitIf = (op: Op, holders: Map<Variable, Value>, yieldOp: Op | undefined, owner: Op | undefined): void => {
+  private visitIf(op: Op, holders: Map<Variable, Value>, yieldOp: Op | undefined, owner: Op | undefined): void {
     const claimed = new Set<Variable>();
-    const declared: { variable: Variable; init: Value | undefined; result: Value }[] = [];
+    const declared: Declaration[] = [];
     op.results.forEach((r, j) => {
       const yields = op.regions.map((region) => terminator(region).operands[j]!);
-      const target = yieldTarget(r, op, holders, yieldOp, owner);
+      const target = this.yieldTarget(r, op, holders, yieldOp, owner);
       // A same-named value the if replaces: yielded as is, or read inside the if (dx += ...).
-      const candidates = [...yields, ...(readInside.get(op) ?? [])];
-      const donor = candidates.find((u) => variable.has(u) && !params.has(u) && sameName(u, r)
-        && holders.get(variable.get(u)!) === u && !claimed.has(variable.get(u)!) && diesAt(u, op)
+      const candidates = [...yields, ...(this.live.readInside.get(op) ?? [])];
+      const donor = candidates.find((u) => this.variable.has(u) && !this.params.has(u) && sameName(u, r)
+        && holders.get(this.variable.get(u)!) === u && !claimed.has(this.variable.get(u)!) && this.live.diesAt(u, op)
         && !definedInside(u, op));
       if (target && !claimed.has(target)) {
         claimed.add(target);
         target.reassigned = true;
-        variable.set(r, target);
+        this.variable.set(r, target);
       } else if (donor) {
-        claimed.add(variable.get(donor)!);
-        variable.get(donor)!.reassigned = true;
-        variable.set(r, variable.get(donor)!);
+        claimed.add(this.variable.get(donor)!);
+        this.variable.get(donor)!.reassigned = true;
+        this.variable.set(r, this.variable.get(donor)!);
       } else {
-        const x = fresh(r, new Map());
+        const x = this.fresh(r, new Map());
         declared.push({ variable: x, init: yields.find(isConst), result: r });
       }
     });
-    declarations.set(op, declared);
-    op.regions.forEach((region) => visit(region.ops, new Map(holders), terminator(region), op));
-    for (const r of op.results) holders.set(variable.get(r)!, r);
-  };
+    this.declarations.set(op, declared);
+    op.regions.forEach((region) => this.visit(region.ops, new Map(holders), terminator(region), op));
+    for (const r of op.results) holders.set(this.variable.get(r)!, r);
+  }
 
   /**
    * A loop's state lives in one variable per component: the regions'
    * arguments, the yielded next values and the results all use it. It takes
    * over the initial value's variable when that value is not read again.
    */
-  const visitLoop = (op: Op, holders: Map<Variable, Value>): void => {
+  private visitLoop(op: Op, holders: Map<Variable, Value>): void {
     const offset = op.kind === Structural.Repeat ? 1 : 0;
     const inits: { variable: Variable; init: Value }[] = [];
     op.results.forEach((r, j) => {
       const init = op.operands[offset + j]!;
-      const x = variable.get(init);
-      const reusable = x && !params.has(init) && sameName(init, r) && holders.get(x) === init
-        && (reads.get(init) ?? []).every((at) => at === op || !reachable(op, at, init) && !insideOf(at, op));
+      const x = this.variable.get(init);
+      const reusable = x && !this.params.has(init) && sameName(init, r) && holders.get(x) === init
+        && (this.live.reads.get(init) ?? []).every((at) => at === op || !this.live.reachable(op, at, init) && !this.live.insideOf(at, op));
       let state: Variable;
       if (reusable) {
         state = x;
         state.reassigned = true;
       } else {
-        state = { name: names.fresh(r.name), reassigned: true };
+        state = { name: this.names.fresh(r.name), reassigned: true };
         inits.push({ variable: state, init });
       }
-      variable.set(r, state);
-      for (const region of op.regions) variable.set(region.args[j]!, state);
+      this.variable.set(r, state);
+      for (const region of op.regions) this.variable.set(region.args[j]!, state);
     });
-    loopInits.set(op, inits);
-    if (op.kind === Structural.Repeat) repeatCounters.set(op, names.fresh("k"));
+    this.loopInits.set(op, inits);
+    if (op.kind === Structural.Repeat) this.repeatCounters.set(op, this.names.fresh("k"));
     op.regions.forEach((region) => {
       const inner = new Map(holders);
-      region.args.forEach((a) => inner.set(variable.get(a)!, a));
+      region.args.forEach((a) => inner.set(this.variable.get(a)!, a));
       const yieldOp = region === op.regions[op.regions.length - 1] ? terminator(region) : undefined;
-      visit(region.ops, inner, yieldOp, yieldOp && op);
+      this.visit(region.ops, inner, yieldOp, yieldOp && op);
     });
-    for (const r of op.results) holders.set(variable.get(r)!, r);
-  };
+    for (const r of op.results) holders.set(this.variable.get(r)!, r);
+  }
 
-  visit(f.body.ops, new Map(), undefined, undefined);
-  // Declared in the order the branches compute them.
-  for (const list of stashes.values()) list.sort((a, b) => position.get(a.value.def!)!.index - position.get(b.value.def!)!.index);
-  return { inlined, variable, declarations, loopInits, repeatCounters, gradName, paramNames, locals, names, stashes };
+  /**
+   * The variable of the enclosing `if` result that `v` is yielded as, when `v`
+   * can be written straight into it (its current holder is dead by then).
+   */
+  private yieldTarget(v: Value, at: Op, holders: Map<Variable, Value>, yieldOp: Op | undefined, owner: Op | undefined): Variable | undefined {
+    const slot = yieldOp && owner ? yieldOp.operands.indexOf(v) : -1;
+    if (slot < 0) return undefined;
+    const target = this.variable.get(owner!.results[slot]!)!;
+    const holder = holders.get(target);
+    return !holder || this.live.diesAt(holder, at) ? target : undefined;
+  }
+
+  private assign(v: Value, target: Variable, holders: Map<Variable, Value>): void {
+    target.reassigned = true;
+    this.variable.set(v, target);
+    holders.set(target, v);
+  }
+
+  private fresh(v: Value, holders: Map<Variable, Value>): Variable {
+    const x: Variable = { name: this.names.fresh(v.name), reassigned: false };
+    this.variable.set(v, x);
+    holders.set(x, v);
+    return x;
+  }
+}
+
+const isConst = (v: Value) => v.def?.kind === Structural.Const;
+
+/** One variable holds one type: `dt` for a parameter t's adjoint and `dt` for an array's shadow stay apart. */
+function sameName(a: Value, b: Value): boolean {
+  return a.nameKind !== "temp" && a.nameKind === b.nameKind && a.name === b.name && a.type === b.type;
 }
 
 /**
@@ -268,86 +240,4 @@ function stashVariables(f: Func, inlined: Set<Value>, variable: Map<Value, Varia
     }
   }
   return stashes;
-}
-
-
-/**
- * How deep an inlined expression may nest before a variable holds part of it:
- * a sum of a thousand terms stays a thousand operations in source order, as
- * statements of at most this depth, which people (and prettier, whose parser
- * recurses once per level) can read.
- */
-const MAX_INLINE_DEPTH = 64;
-
-/** Pure values used once, by an op of the same region and source-line group, are inlined into it. */
-function chooseInlined(f: Func): Set<Value> {
-  const users = new Map<Value, Op[]>();
-  for (const op of walkOps(f.body)) {
-    // `a.push(v)` does not print the index it lands at (an operand for the reverse sweep).
-    const printed = op.kind === "append" ? [op.operands[0]!, op.operands[2]!] : op.operands;
-    for (const v of printed) users.set(v, [...(users.get(v) ?? []), op]);
-  }
-  const inlined = new Set<Value>();
-  /** Inlined values whose expression reads array memory: they must not move past a write. */
-  const readsMemory = new Set<Value>();
-  /** How deep each value's printed expression nests (a variable or literal: 0). */
-  const depth = new Map<Value, number>();
-  const depthOf = (op: Op) => 1 + Math.max(0, ...op.operands.map((x) => (inlined.has(x) ? depth.get(x) ?? 0 : 0)));
-  for (const op of walkOps(f.body)) {
-    const p = primitiveOf(op);
-    if (!p || op.results.length !== 1 || p.memory === "alloc") continue;
-    const v = op.results[0]!;
-    const u = users.get(v) ?? [];
-    if (u.length === 0) {
-      inlined.add(v); // nothing prints it: not a statement of its own either
-      continue;
-    }
-    if (u.length !== 1 || v.nameKind === "source") continue;
-    const user = u[0]!;
-    if (user.parent !== op.parent) continue;
-    if (user.kind === Structural.Return) continue;
-    // `x !== 0 || x === 0.5` does not type-check (x is narrowed to 0 on the right), and
-    // simplification can produce it (from `Math.min(x) !== 0 * 1`): keep such tests apart.
-    if ((op.kind === "eq" || op.kind === "ne") && (user.kind === "and" || user.kind === "or")) continue;
-    const reads = p.memory === "read" || op.operands.some((x) => readsMemory.has(x));
-    if (reads && writesBetween(op, user)) continue;
-    const structural = user.kind === Structural.Yield || user.kind === Structural.If;
-    const sameGroup = !op.reverse ? !user.reverse : user.reverse === true && user.loc?.line === op.loc?.line;
-    const d = depthOf(op);
-    if ((structural || sameGroup) && d < MAX_INLINE_DEPTH) {
-      inlined.add(v);
-      depth.set(v, d);
-      if (reads) readsMemory.add(v);
-    }
-  }
-  return inlined;
-}
-
-/** Whether an op between `from` and `to` (same region) may write array memory. */
-function writesBetween(from: Op, to: Op): boolean {
-  const ops = from.parent!.ops;
-  return ops.slice(ops.indexOf(from) + 1, ops.indexOf(to)).some(writesMemory);
-}
-
-function writesMemory(op: Op): boolean {
-  return primitiveOf(op)?.memory === "write" || op.regions.some((r) => r.ops.some(writesMemory));
-}
-
-/** For each value, the ops that read it once inlined expressions are placed at their users. */
-function effectiveReads(f: Func, inlined: Set<Value>): Map<Value, Op[]> {
-  const reads = new Map<Value, Op[]>();
-  const read = (v: Value, at: Op): void => {
-    if (inlined.has(v)) {
-      for (const w of v.def!.operands) read(w, at);
-      return;
-    }
-    const list = reads.get(v);
-    if (list) list.push(at);
-    else reads.set(v, [at]);
-  };
-  for (const op of walkOps(f.body)) {
-    if (op.results.length === 1 && inlined.has(op.results[0]!)) continue;
-    for (const v of op.operands) read(v, op);
-  }
-  return reads;
 }

@@ -46,27 +46,7 @@ export function helperDeclarations(n: ModuleIdentifiers): Record<Helper, string>
     growValues: grow(n.growValues, "value", "Float64Array"),
     growIndices: grow(n.growIndices, "index", "Int32Array"),
     growDecisions: grow(n.growDecisions, "decision", "Uint8Array"),
-    zeroArray: [
-      `/** Zeros kept between calls, for \`${n.zeroArray}\` to copy from (grown on demand). */`,
-      `let ${n.zeroSource}: number[] = [];`,
-      "",
-      "/**",
-      ` * A fresh array of \`n\` zeros: a copy of part of \`${n.zeroSource}\`. V8 copies an`,
-      " * array of doubles in one block, and the copy holds doubles from the start;",
-      " * `new Array(n).fill(0)` fills element by element and holds small integers",
-      " * until the first fractional write converts it, which made a gradient of a",
-      " * cheap function over 1,000 numbers twice as slow. The copy has the element",
-      " * kind (holey doubles) of `new Array(n).fill(0)` after that conversion, so a",
-      " * gradient given buffers made either way sees one kind of array.",
-      " */",
-      `function ${n.zeroArray}(n: number): number[] {`,
-      `  if (${n.zeroSource}.length < n) {`,
-      "    // Filled with a fraction first so that V8 stores doubles.",
-      `    ${n.zeroSource} = new Array<number>(Math.max(n, 2 * ${n.zeroSource}.length)).fill(0.5).fill(0);`,
-      "  }",
-      `  return ${n.zeroSource}.slice(0, n);`,
-      "}",
-    ].join("\n"),
+    zeroArray: zeroArrayDeclaration(n),
     pooledZeros: [
       "/** Zeros for `n` numbers: the array of `slot` in `pool` (kept between calls), made or remade when its length differs. */",
       `function ${n.pooledZeros}(pool: number[][], slot: number, n: number): number[] {`,
@@ -92,4 +72,29 @@ export function helperDeclarations(n: ModuleIdentifiers): Record<Helper, string>
       "}",
     ].join("\n"),
   };
+}
+
+/** `zeroArray` and the kept zeros it copies from. */
+function zeroArrayDeclaration(n: ModuleIdentifiers): string {
+  return [
+    `/** Zeros kept between calls, for \`${n.zeroArray}\` to copy from (grown on demand). */`,
+    `let ${n.zeroSource}: number[] = [];`,
+    "",
+    "/**",
+    ` * A fresh array of \`n\` zeros: a copy of part of \`${n.zeroSource}\`. V8 copies an`,
+    " * array of doubles in one block, and the copy holds doubles from the start;",
+    " * `new Array(n).fill(0)` fills element by element and holds small integers",
+    " * until the first fractional write converts it, which made a gradient of a",
+    " * cheap function over 1,000 numbers twice as slow. The copy has the element",
+    " * kind (holey doubles) of `new Array(n).fill(0)` after that conversion, so a",
+    " * gradient given buffers made either way sees one kind of array.",
+    " */",
+    `function ${n.zeroArray}(n: number): number[] {`,
+    `  if (${n.zeroSource}.length < n) {`,
+    "    // Filled with a fraction first so that V8 stores doubles.",
+    `    ${n.zeroSource} = new Array<number>(Math.max(n, 2 * ${n.zeroSource}.length)).fill(0.5).fill(0);`,
+    "  }",
+    `  return ${n.zeroSource}.slice(0, n);`,
+    "}",
+  ].join("\n");
 }

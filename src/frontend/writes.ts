@@ -10,11 +10,23 @@ import { aliasClasses } from "../ad/activity.js";
 import { Codes, type Diagnostic } from "../diagnostics.js";
 import { constantOf } from "../ir/builder.js";
 import { accessText } from "../ir/shape.js";
-import { isArray, Structural, type Func, type Value } from "../ir/types.js";
+import { isArray, Structural, type Func, type SourceLoc, type Value } from "../ir/types.js";
 import { terminator, walkOps } from "../ir/walk.js";
 import { displayPathOf } from "./source.js";
 
 export function parameterWrites(displayPath: string, fn: FunctionDeclaration, f: Func): Diagnostic[] {
+  const origin = parameterOrigins(f);
+  const diagnostics: Diagnostic[] = [];
+  for (const op of walkOps(f.body)) {
+    if (op.kind !== "store" && op.kind !== "append") continue;
+    const names = [...(origin.get(op.operands[0]!) ?? [])];
+    if (names.length > 0 && op.loc) diagnostics.push(writeDiagnostic(displayPath, fn, op.loc, names[0]!));
+  }
+  return diagnostics;
+}
+
+/** For each array value, the parameters (or their arrays, `t[0]`) it may be, to a fixed point over rows, branches and loops. */
+function parameterOrigins(f: Func): Map<Value, Set<string>> {
   const classes = aliasClasses(f.body);
   /** The parameters an array value may belong to. */
   const origin = new Map<Value, Set<string>>();
@@ -39,7 +51,7 @@ export function parameterWrites(displayPath: string, fn: FunctionDeclaration, f:
     }
     return new Set([...any, ...(stored.get(slot(matrix, index)) ?? [])]);
   };
-  const of = (m: Map<Value, Set<string>>, v: Value) => m.get(v) ?? new Set<string>();
+  const of = (v: Value) => origin.get(v) ?? new Set<string>();
   let changed = true;
   const add = <K>(m: Map<K, Set<string>>, v: K, names: Set<string>) => {
     const set = m.get(v) ?? new Set<string>();
@@ -48,48 +60,46 @@ export function parameterWrites(displayPath: string, fn: FunctionDeclaration, f:
   };
   // A leaf of a tuple or object parameter is named as the source reads it (`t[0]`, `model.w`).
   for (const p of f.params) if (isArray(p.type)) add(origin, p.value, new Set([p.path ? accessText(p.path) : p.name]));
-  const ops = [...walkOps(f.body)];
+  const ops = walkOps(f.body);
   while (changed) {
     changed = false;
     for (const op of ops) {
       if (op.kind === "load" && isArray(op.results[0]!.type)) {
         const [a, i] = op.operands as [Value, Value];
-        add(origin, op.results[0]!, of(origin, a));
+        add(origin, op.results[0]!, of(a));
         add(origin, op.results[0]!, storedAt(a, i));
       } else if ((op.kind === "store" || op.kind === "append") && isArray(op.operands[2]!.type)) {
-        add(stored, slot(op.operands[0]!, op.operands[1]!), of(origin, op.operands[2]!));
+        add(stored, slot(op.operands[0]!, op.operands[1]!), of(op.operands[2]!));
       } else if (op.kind === Structural.If) {
-        op.results.forEach((r, j) => op.regions.forEach((region) => add(origin, r, of(origin, terminator(region).operands[j]!))));
+        op.results.forEach((r, j) => op.regions.forEach((region) => add(origin, r, of(terminator(region).operands[j]!))));
       } else if (op.kind === Structural.While) {
         const [cond, body] = op.regions;
         op.results.forEach((r, j) => {
           for (const v of [op.operands[j]!, terminator(body!).operands[j]!]) {
-            for (const target of [r, cond!.args[j]!, body!.args[j]!]) add(origin, target, of(origin, v));
+            for (const target of [r, cond!.args[j]!, body!.args[j]!]) add(origin, target, of(v));
           }
         });
       }
     }
   }
+  return origin;
+}
+
+/** ADG1012 for a write at `loc` into the parameter (or parameter's array) `name`, in the file the write is in. */
+function writeDiagnostic(displayPath: string, fn: FunctionDeclaration, loc: SourceLoc, name: string): Diagnostic {
   const own = fn.getSourceFile();
-  const diagnostics: Diagnostic[] = [];
-  for (const op of ops) {
-    if (op.kind !== "store" && op.kind !== "append") continue;
-    const names = [...of(origin, op.operands[0]!)];
-    if (names.length === 0 || !op.loc) continue;
-    // The write may be in a helper imported from another file: report it there.
-    const file = op.loc.file ? own.getProject().getSourceFile(op.loc.file) ?? own : own;
-    const sourceLine = file.getFullText().split(/\r?\n/)[op.loc.line - 1] ?? "";
-    diagnostics.push({
-      code: Codes.ParameterWrite,
-      message: names[0]!.includes(".") || names[0]!.includes("[")
-        ? `'${fn.getName()}' writes into its parameter's array '${names[0]}'; the gradient must leave arguments unchanged, so copy the array first (e.g. 'const copy = ${names[0]}.slice()')`
-        : `'${fn.getName()}' writes into its parameter '${names[0]}'; the gradient must leave arguments unchanged, so copy the array first (e.g. 'const ${names[0]}Copy = ${names[0]}.slice()')`,
-      file: displayPathOf(displayPath, own.getFilePath(), file.getFilePath()),
-      line: op.loc.line,
-      column: op.loc.column,
-      length: Math.max(1, sourceLine.trimEnd().length - (op.loc.column - 1)),
-      sourceLine,
-    });
-  }
-  return diagnostics;
+  // The write may be in a helper imported from another file: report it there.
+  const file = loc.file ? own.getProject().getSourceFile(loc.file) ?? own : own;
+  const sourceLine = file.getFullText().split(/\r?\n/)[loc.line - 1] ?? "";
+  return {
+    code: Codes.ParameterWrite,
+    message: name.includes(".") || name.includes("[")
+      ? `'${fn.getName()}' writes into its parameter's array '${name}'; the gradient must leave arguments unchanged, so copy the array first (e.g. 'const copy = ${name}.slice()')`
+      : `'${fn.getName()}' writes into its parameter '${name}'; the gradient must leave arguments unchanged, so copy the array first (e.g. 'const ${name}Copy = ${name}.slice()')`,
+    file: displayPathOf(displayPath, own.getFilePath(), file.getFilePath()),
+    line: loc.line,
+    column: loc.column,
+    length: Math.max(1, sourceLine.trimEnd().length - (loc.column - 1)),
+    sourceLine,
+  };
 }

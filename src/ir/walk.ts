@@ -52,3 +52,30 @@ export function useCounts(r: Region): Map<Value, number> {
   }
   return counts;
 }
+
+/** Replaces operands throughout an op and its regions. */
+export function replaceAll(op: Op, replacement: Map<Value, Value>): void {
+  op.operands = op.operands.map((v) => replacement.get(v) ?? v);
+  for (const r of op.regions) for (const inner of r.ops) replaceAll(inner, replacement);
+}
+
+/** Whether `v` is defined by `region` itself (an argument or a top-level op), not outside it. */
+export function definedBy(region: Region, v: Value): boolean {
+  return (v.def?.parent === region && v.def.kind !== Structural.Const) || region.args.includes(v);
+}
+
+/** Whether `v` is defined before `op` starts: in a region around it, ahead of it (or an argument of such a region). */
+export function definedBefore(v: Value, op: Op): boolean {
+  for (let at: Op | undefined = op; at?.parent; at = at.parent.owner) {
+    const region = at.parent;
+    if (region.args.includes(v)) return true;
+    if (v.def?.parent === region) return region.ops.indexOf(v.def) < region.ops.indexOf(at);
+  }
+  return false;
+}
+
+/** Whether an op is inside a `while` (at any depth). */
+export function insideLoop(op: Op): boolean {
+  for (let r = op.parent; r?.owner; r = r.owner.parent) if (r.owner.kind === Structural.While) return true;
+  return false;
+}

@@ -4,7 +4,7 @@ import { DiagnosticError } from "../diagnostics.js";
 import { fence, findEntries, type Entry } from "../frontend/fence.js";
 import type { Rules } from "../frontend/rules.js";
 import { loadSource, syntaxDiagnostics, valueType } from "../frontend/source.js";
-import { differentiatedParameters, lowerEntry } from "../generate.js";
+import { differentiatedParameters, lowerEntry } from "../compile.js";
 import type { InputType } from "./random.js";
 
 export interface Signature {

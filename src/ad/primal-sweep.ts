@@ -1,6 +1,7 @@
 /**
- * The forward sweep of a gradient: the primal's ops rebuilt through the
- * builder (the same operations in the same order), plus the shadow arrays:
+ * The primal sweep of a gradient (reverse mode's first pass): the primal's
+ * ops rebuilt through the builder (the same operations in the same order),
+ * plus the shadow arrays:
  * every array whose alias class is active gets adjoint memory of the same
  * shape, created where the array is (zeros for a parameter or an
  * allocation, the matching alias for a row), and carried along wherever the
@@ -11,10 +12,10 @@ import type { Builder } from "../ir/builder.js";
 import { primitiveOf } from "../ir/primitives.js";
 import { isArray, Structural, type Op, type Region, type Value } from "../ir/types.js";
 import type { Activity } from "./activity.js";
-import { storeInBounds } from "./bounds.js";
-import { adjointName } from "./reverse.js";
+import { lengthBeforeLoop, storeInBounds } from "./bounds.js";
+import { adjointName, nameLike } from "./names.js";
 
-export class ForwardSweep {
+export class PrimalSweep {
   /** Primal value -> its copy in the gradient function. */
   readonly mapping = new Map<Value, Value>();
   /** Array value of the gradient function -> its shadow. */
@@ -70,7 +71,8 @@ export class ForwardSweep {
     if (primalResult) this.mapping.set(primalResult, nameLike(result, primalResult));
     if (!p.shadow) return;
     if (p.memory === "alloc" && !(primalResult && this.needsShadow(primalResult))) return;
-    const shadow = p.shadow(b, operands, primalResult && result, this.shadowOf, { inBounds: op.kind === "store" && storeInBounds(op) });
+    const inBounds = op.kind === "store" && (storeInBounds(op) || this.grownBefore.has(op));
+    const shadow = p.shadow(b, operands, primalResult && result, this.shadowOf, { inBounds });
     if (shadow && primalResult) this.shadows.set(result, named(shadow, adjointName(result)));
   }
 
@@ -96,9 +98,31 @@ export class ForwardSweep {
     }
   }
 
+  /** Stores whose shadow was grown to the length they may reach before their loop (see `lengthBeforeLoop`). */
+  private readonly grownBefore = new Set<Op>();
+
+  /**
+   * Before a counted loop whose trips write numbers past the end of an array
+   * from before the loop (up to its bound): the shadow grown to that bound
+   * once, so the trips need not mirror their writes into it.
+   */
+  private growShadowsBefore(loop: Op): void {
+    const b = this.b;
+    for (const store of loop.regions[1]!.ops) {
+      if (store.kind !== "store" || store.operands[2]!.type !== "f64" || store.operands[0]!.type !== "f64[]" || storeInBounds(store)) continue;
+      const found = lengthBeforeLoop(store);
+      const shadow = found && this.shadows.get(this.get(store.operands[0]!));
+      if (!found || !shadow) continue;
+      const start = b.prim("len", [shadow]);
+      b.countedLoop(b.sub(this.get(found.bound), start), (k) => b.prim("append", [shadow, b.add(start, k), b.const(0)]));
+      this.grownBefore.add(store);
+    }
+  }
+
   /** Array state of a loop carries its shadow as extra state. */
   private whileOp(op: Op): void {
     const b = this.b;
+    this.growShadowsBefore(op);
     const init = op.operands.map((v) => this.get(v));
     const shadowed = op.results.map((r, j) => (this.needsShadow(r) ? j : -1)).filter((j) => j >= 0);
     const copy = b.whileOp([...init, ...shadowed.map((j) => this.shadowOrZeros(init[j]!))]);
@@ -132,13 +156,5 @@ function named(v: Value, name: string): Value {
 function copyName(v: Value, like: { name: string; nameKind: Value["nameKind"] }): Value {
   v.name = like.name;
   v.nameKind = like.nameKind;
-  return v;
-}
-
-export function nameLike(v: Value, like: Value): Value {
-  if (v.nameKind === "temp" && like.nameKind !== "temp" && v.def?.kind !== Structural.Const) {
-    v.name = like.name;
-    v.nameKind = like.nameKind;
-  }
   return v;
 }

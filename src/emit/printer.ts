@@ -1,8 +1,8 @@
 /**
- * Prints a gradient IR function as TypeScript. Layout is left to prettier;
- * this module decides statements, expressions and comments. Each group of
- * reverse-sweep statements starts with a comment naming the source line it
- * reverses.
+ * Prints a gradient IR function's body as TypeScript. Layout is left to
+ * prettier; this module decides statements, expressions and comments. Each
+ * group of reverse-sweep statements starts with a comment naming the source
+ * line it reverses.
  */
 import path from "node:path";
 import { InternalError } from "../diagnostics.js";
@@ -10,223 +10,21 @@ import { literalText } from "../ir/literal.js";
 import { primitiveOf } from "../ir/primitives.js";
 import { isArray, Structural, type Func, type Op, type Region, type Type, type Value } from "../ir/types.js";
 import { terminator, walkOps } from "../ir/walk.js";
-import { isVectorValued, leavesOf, shapeText } from "../ir/shape.js";
-import { allocate, type Allocation, type Variable } from "./allocate.js";
-import type { Helper, ModuleIdentifiers } from "./helpers.js";
+import {  type Allocation, type Variable } from "./allocate.js";
+import type {  ModuleIdentifiers } from "./helpers.js";
 import type { ModuleNames } from "./module-names.js";
 import { accessText, nestedText } from "./structure.js";
-
-const typeNames: Record<Type, string> = {
-  f64: "number",
-  bool: "boolean",
-  "f64[]": "number[]",
-  Float64Array: "Float64Array",
-  "f64[][]": "number[][]",
-};
-const tsType = (t: Type): string => typeNames[t];
+import { roomOn, tapeComment, tapeOf, type Tapes } from "./tapes.js";
+import { tsType } from "./ts-types.js";
 
 const compound = new Map([["add", "+="], ["sub", "-="], ["mul", "*="], ["div", "/="]]);
 const commutative = new Set(["add", "mul"]);
 
-export interface EmitContext {
-  /** The primal function's name and where it is, for the doc comment. */
-  primalName: string;
-  sourceFile: string;
-  sourceLine: number;
-  /** The generated module's top-level names. */
-  names: ModuleNames;
-}
-
-/**
- * The typed-array tapes: numbers in a Float64Array, indices in an Int32Array,
- * branch decisions in a Uint8Array. Each is kept in a module variable
- * (`store`) between calls; a call reads and writes it through a local
- * reference (`data`), which V8 keeps in a register, where every access to a
- * module-level `let` is a context load with an initialisation check (about
- * a fifth of the time of a loop that mostly tapes).
- */
-interface Tape {
-  /** The local reference. */
-  data: string;
-  /** The module variable. */
-  store: string;
-  /** The local position. */
-  top: string;
-  grow: string;
-  /** The module declarations it needs: the tape and its grow function. */
-  helpers: [Helper, Helper];
-}
-type Tapes = Readonly<Record<"f64" | "i32" | "bool", Tape>>;
-
-/** How a function spells its tapes: its own locals, the module's variables and helpers. */
-function tapesOf(locals: Allocation["locals"], n: ModuleIdentifiers): Tapes {
-  return {
-    f64: { data: locals.tape, store: n.valueTape, top: locals.top, grow: n.growValues, helpers: ["growValues", "tapeValues"] },
-    i32: { data: locals.indices, store: n.indexTape, top: locals.itop, grow: n.growIndices, helpers: ["growIndices", "tapeIndices"] },
-    bool: { data: locals.decisions, store: n.decisionTape, top: locals.dtop, grow: n.growDecisions, helpers: ["growDecisions", "tapeDecisions"] },
-  };
-}
-
-/** Grows a tape (in the call and between calls) when it has less room than `need` entries. */
-function roomOn(t: Tape, need: string): string {
-  return `if (${need} > ${t.data}.length) ${t.store} = ${t.data} = ${t.grow}(${t.data}, ${need});`;
-}
-
-/** References to arrays a loop body makes (rows, fresh arrays), for its reverse, go on a plain array of references. */
-type TapeKind = "f64" | "i32" | "bool" | "ref";
-/** Which tape a push or pop uses. */
-const tapeOf = (op: Op): TapeKind => {
-  const t = (op.kind === Structural.Push ? op.operands[0]! : op.results[0]!).type;
-  return op.index ? "i32" : t === "f64" || t === "bool" ? t : "ref";
-};
-
-/**
- * Two functions per gradient: `<name>GradInto(...params, grad)`, which holds
- * the sweeps, adds the gradient into the caller's `grad` and returns the
- * value; and `<name>Grad(...params)`, which calls it with zeroed buffers and
- * returns `{ value, grad }`. The shadows of differentiated array parameters
- * are the caller's arrays themselves: the reverse sweep only ever adds into
- * them (parameters are never written), so starting from the caller's
- * contents accumulates. A vector-valued function gets one function,
- * `<name>Vjp(...params, seed)`, returning `{ value, grad }`.
- */
-export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers: Set<Helper>; headers: Set<string> } {
-  const vjp = isVectorValued(f);
-  const valueCount = f.resultRoles.filter((r) => r.role === "value").length;
-  const wrt = f.resultRoles.flatMap((r) => (r.role === "derivative" ? [r.param] : []));
-  /** Where each gradient entry goes in `grad`: the parameter's name, then fields or tuple indices. */
-  const paths = wrt.map((name) => f.params.find((p) => p.name === name)?.path ?? [name]);
-  const allocation = allocate(f, ctx.names.all());
-  const tapes = tapesOf(allocation.locals, ctx.names.identifiers);
-  /** A parameter's leaf as generated code reads it: `model.w` with the parameter's name in the generated code. */
-  const argumentText = (path: string[]) => accessText([allocation.paramNames.get(path[0]!) ?? path[0]!, ...path.slice(1)]);
-  const ret = terminator(f.body);
-  const gradValues = ret.operands.slice(valueCount);
-  /** Shadows of array parameters, by their path in `grad` (GradInto only). */
-  const buffers = new Map<Value, string[]>();
-  gradValues.forEach((g, i) => {
-    if (!vjp && isArray(g.type) && g.def?.kind === "zeros") buffers.set(g, paths[i]!);
-  });
-  const ops = [...walkOps(f.body)];
-  const pools = ctx.names.poolsOf(f.name);
-  const returned = new Set(ret.operands);
-  const pooled = new Map(ops.filter((o) => isPooledShadow(o, buffers) && !returned.has(o.results[0]!))
-    .map((o) => [o.results[0]!, o.results[0]!.type === "Float64Array" ? "floats" as const : "f64" as const]));
-  // A vector-valued function's value has the shape of its result.
-  const valueShape = f.resultShape && f.resultShape.kind !== "value" ? f.resultShape : undefined;
-  const valuePaths = valueShape ? leavesOf(valueShape).map((l) => l.path) : [];
-  const printer = new Printer(f, allocation, { tapes, names: ctx.names, pools }, paths, buffers, pooled,
-    vjp ? { valueCount, valuePaths } : undefined, ctx.sourceFile);
-  const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map(tapeOf));
-  const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [`let ${tapes[kind].data} = ${tapes[kind].store};`, `let ${tapes[kind].top} = 0;`]));
-  const sourceParams = f.signature ?? f.params;
-  const localName = (name: string) => allocation.paramNames.get(name) ?? name;
-  const params = sourceParams.map((p) => `${localName(p.name)}: ${p.typeText}`).join(", ");
-  const gradType = nestedText(paths, gradValues.map((g) => tsType(g.type)), ";");
-  const valueType = f.resultShape ? shapeText(f.resultShape) : tsType(f.resultTypes[0]!);
-  const about = wrt.length ? `with respect to ${[...new Set(paths.map((p) => p[0]))].join(", ")}` : "(it depends on no parameter differentiably)";
-  const into = `${f.name}Into`;
-  const poolKinds = new Set(pooled.values());
-  if (pooled.size) prologue.push(`let ${allocation.locals.pooled} = 0;`);
-  const owner = vjp ? f.name : into;
-  const poolDeclarations = [...poolKinds].sort().map((kind) => kind === "f64"
-    ? `/** Shadow arrays of ${owner}'s own arrays, kept between calls. */\nconst ${pools.f64}: number[][] = [];`
-    : `/** Shadow arrays of ${owner}'s own Float64Arrays, kept between calls. */\nconst ${pools.floats}: Float64Array[] = [];`);
-  const used = helpersUsed(ops, pushed, tapes, buffers, pooled, vjp ? [] : gradValues);
-  const grad = allocation.gradName;
-  const where = `\`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine})`;
-  // The leaves of tuple and object parameters the code reads, as variables.
-  // (A parameter's gradient buffer is the caller's: its zeros do not read the parameter.)
-  const read = new Set(ops.filter((o) => !(o.kind === "zeros" && buffers.has(o.results[0]!))).flatMap((o) => o.operands));
-  const leaves = f.params.filter((p) => p.path && read.has(p.value))
-    .map((p) => `const ${allocation.variable.get(p.value)!.name} = ${argumentText(p.path!)};`);
-  const body = [...leaves, ...prologue, ...printer.region(f.body), "}", ...poolDeclarations.flatMap((d) => ["", d])];
-  if (vjp) {
-    const lines = [
-      `/** Value of ${where} and the vector-Jacobian product seed^T J ${about}. */`,
-      `export function ${f.name}(${params}): { value: ${valueType}; grad: ${gradType} } {`,
-      ...body,
-    ];
-    return { code: lines.join("\n"), helpers: used, headers: headersOf(ops, ctx.names) };
-  }
-  /** A parameter's leaf as the wrapper reads it (`model.w`), or any other value as printed. */
-  const sourceText = (v: Value) => {
-    const p = f.params.find((q) => q.value === v);
-    return p?.path ? argumentText(p.path) : printer.expr(v);
-  };
-  const zeroed = nestedText(paths, gradValues.map((g) => (isArray(g.type) ? zerosText(g.type, sourceText(g.def!.operands[0]!), ctx.names.identifiers) : "0")), ",");
-  const lines = [
-    `/** Value and gradient of ${where} ${about}. */`,
-    `export function ${f.name}(${params}): { value: ${valueType}; grad: ${gradType} } {`,
-    // Annotated, so that a tuple's zeros are a tuple, not a number[].
-    `const ${grad}: ${gradType} = ${zeroed};`,
-    `return { value: ${into}(${[...sourceParams.map((p) => localName(p.name)), grad].join(", ")}), ${grad === "grad" ? "grad" : `grad: ${grad}`} };`,
-    "}",
-    "",
-    wrt.length
-      ? `/** Value of ${where}; adds its gradient ${about} into \`${grad}\`. */`
-      : `/** Value of ${where}; its gradient is empty ${about}. */`,
-    `export function ${into}(${params ? `${params}, ` : ""}${grad}: ${gradType}): ${valueType} {`,
-    ...body,
-  ];
-  return { code: lines.join("\n"), helpers: used, headers: headersOf(ops, ctx.names) };
-}
-
-/**
- * The module-level helpers the gradient's code calls: tapes, pools and
- * zeros. `wrapped` are the gradient values the `Grad` wrapper makes zeros for.
- */
-function helpersUsed(ops: Op[], pushed: Set<TapeKind>, tapes: Tapes, buffers: Map<Value, string[]>, pooled: Map<Value, "f64" | "floats">,
-  wrapped: Value[]): Set<Helper> {
-  const used = new Set<Helper>();
-  for (const kind of pushed) {
-    if (kind === "ref") used.add("tapeArrays");
-    else for (const h of tapes[kind].helpers) used.add(h);
-  }
-  const freshZeros = (type: Type) => ops.some((o) => o.kind === "zeros" && o.results[0]!.type === type && !buffers.has(o.results[0]!) && !pooled.has(o.results[0]!));
-  if (freshZeros("f64[][]") || wrapped.some((g) => g.type === "f64[][]")) used.add("zerosLike");
-  const poolKinds = new Set(pooled.values());
-  if (poolKinds.has("f64")) used.add("pooledZeros");
-  if (poolKinds.has("floats")) used.add("pooledFloats");
-  if (freshZeros("f64[]") || wrapped.some((g) => g.type === "f64[]") || used.has("zerosLike") || used.has("pooledZeros")) used.add("zeroArray");
-  return used;
-}
-
-/** The imports and declarations the external functions called need. */
-function headersOf(ops: Op[], names: ModuleNames): Set<string> {
-  const headers = new Set<string>();
-  for (const op of ops) {
-    const fn = primitiveOf(op)?.external;
-    if (!fn) continue;
-    const name = names.external(fn);
-    const { source } = fn;
-    if (source.kind === "declare") headers.add(source.text);
-    else if (source.kind === "import" && source.exported === "default") headers.add(`import ${name} from "${source.module}";`);
-    else if (source.kind === "import") headers.add(`import { ${source.exported === name ? name : `${source.exported} as ${name}`} } from "${source.module}";`);
-  }
-  return headers;
-}
-
-/**
- * Shadows of the arrays the function makes (named as adjoints by the forward
- * sweep) and zeros standing in for a missing shadow come from the function's
- * pools: a call takes slots 0, 1, ... in order, so after warm-up every slot
- * has the right length and is only zeroed again. Shadows never outlive the
- * call. Rows (`number[][]`) and arrays that start empty are not pooled.
- */
-function isPooledShadow(op: Op, buffers: Map<Value, string[]>): boolean {
-  const v = op.results[0];
-  if (!v || (v.type !== "f64[]" && v.type !== "Float64Array")) return false;
-  if (op.kind === "zeros") return !buffers.has(v);
-  // An empty array (`[]`) grows by `push`: a pooled one would never have the length asked for.
-  const empty = op.operands[0]?.def?.kind === Structural.Const && op.operands[0].def.literal === 0;
-  return (op.kind === "alloc" || op.kind === "falloc") && v.nameKind === "adjoint" && !empty;
-}
-
 /** Fresh zeros in the shape of array `a`. */
-function zerosText(type: Type, a: string, n: ModuleIdentifiers): string {
+export function zerosText(type: Type, a: string, n: ModuleIdentifiers): string {
   return type === "f64[][]" ? `${n.zerosLike}(${a})` : type === "Float64Array" ? `new Float64Array(${a}.length)` : `${n.zeroArray}(${a}.length)`;
 }
+
 
 /** A stash's variable: numbers and booleans start from a placeholder, arrays are assigned before any read. */
 function stashDeclaration(name: string, type: Type): string {
@@ -235,10 +33,11 @@ function stashDeclaration(name: string, type: Type): string {
   return `let ${name}!: ${tsType(type)};`;
 }
 
+
 /** The source line an op reverses, as a key for its comment group. */
 const groupOf = (op: Op): string | undefined => (op.loc ? `${op.loc.file ?? ""}:${op.loc.line}` : undefined);
 
-class Printer {
+export class Printer {
   private readonly predeclared: Set<Variable>;
   private readonly firstDefinitions = new Map<Variable, Value>();
 
@@ -540,6 +339,11 @@ class Printer {
     return p.emit(op.operands.map((v) => this.expr(v)));
   }
 
+  /** The module's helper identifiers, as this module spells them. */
+  get identifiers(): ModuleIdentifiers {
+    return this.module.names.identifiers;
+  }
+
   /** A value in operand position: a name, a literal, or a parenthesised inlined expression. */
   expr(v: Value): string {
     if (v.def?.kind === Structural.Const) {
@@ -551,6 +355,7 @@ class Printer {
   }
 }
 
+
 /**
  * Whether TypeScript may give a value a literal type: a constant, or a choice
  * (whose branches it may narrow to literals, as `x` in `x !== 0 ? 0 : x`).
@@ -559,29 +364,8 @@ function literalTyped(v: Value): boolean {
   return v.def?.kind === Structural.Const || v.def?.kind === "select";
 }
 
-/** What one trip of a loop body records for the reverse sweep (nested loops record on their own). */
-function tapeComment(body: Region): string[] {
-  const counts = new Map<TapeKind, number>();
-  for (const op of body.ops) {
-    if (op.kind !== Structural.Push) continue;
-    const kind = tapeOf(op);
-    counts.set(kind, (counts.get(kind) ?? 0) + 1);
-  }
-  if (counts.size === 0) return [];
-  const words: Record<TapeKind, [string, string]> = {
-    f64: ["number", "numbers"],
-    i32: ["index", "indices"],
-    bool: ["decision", "decisions"],
-    ref: ["array reference", "array references"],
-  };
-  const parts = (["f64", "i32", "bool", "ref"] as const).filter((k) => counts.has(k)).map((k) => {
-    const n = counts.get(k)!;
-    return `${n} ${words[k][n === 1 ? 0 : 1]}`;
-  });
-  return [`// tape: ${parts.join(", ")} per trip, for the reverse sweep`];
-}
-
 function abbreviate(text: string): string {
   const oneLine = text.replace(/\s+/g, " ");
   return oneLine.length > 72 ? `${oneLine.slice(0, 69)}...` : oneLine;
 }
+

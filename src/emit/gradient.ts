@@ -1,0 +1,207 @@
+/**
+ * A gradient IR function as the TypeScript functions of the generated API:
+ * `<name>Grad` and `<name>GradInto`, or `<name>Vjp`, with the module-level
+ * helpers and imports their code needs. The body is printed by printer.ts.
+ */
+import { primitiveOf } from "../ir/primitives.js";
+import { isArray, Structural, type Func, type Op, type Type, type Value } from "../ir/types.js";
+import { terminator, walkOps } from "../ir/walk.js";
+import { isVectorValued, leavesOf, shapeText } from "../ir/shape.js";
+import { allocate } from "./allocate.js";
+import type { Helper } from "./helpers.js";
+import type { ModuleNames } from "./module-names.js";
+import { accessText, nestedText } from "./structure.js";
+import { Printer, zerosText } from "./printer.js";
+import { tapeOf, tapesOf, type TapeKind, type Tapes } from "./tapes.js";
+import { tsType } from "./ts-types.js";
+
+export interface EmitContext {
+  /** The primal function's name and where it is, for the doc comment. */
+  primalName: string;
+  sourceFile: string;
+  sourceLine: number;
+  /** The generated module's top-level names. */
+  names: ModuleNames;
+}
+
+
+/**
+ * Two functions per gradient: `<name>GradInto(...params, grad)`, which holds
+ * the sweeps, adds the gradient into the caller's `grad` and returns the
+ * value; and `<name>Grad(...params)`, which calls it with zeroed buffers and
+ * returns `{ value, grad }`. The shadows of differentiated array parameters
+ * are the caller's arrays themselves: the reverse sweep only ever adds into
+ * them (parameters are never written), so starting from the caller's
+ * contents accumulates. A vector-valued function gets one function,
+ * `<name>Vjp(...params, seed)`, returning `{ value, grad }`.
+ */
+export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers: Set<Helper>; headers: Set<string> } {
+  const g = planOf(f, ctx);
+  const lines = g.vjp ? vjpFunction(g) : gradFunctions(g);
+  return { code: lines.join("\n"), helpers: g.helpers, headers: headersOf(g.ops, ctx.names) };
+}
+
+/** What the functions of one gradient are printed from. */
+interface GradientPlan {
+  f: Func;
+  vjp: boolean;
+  printer: Printer;
+  ops: Op[];
+  /** Each gradient entry's path in `grad` (the parameter's name, then fields or tuple indices). */
+  paths: string[][];
+  gradValues: Value[];
+  gradName: string;
+  helpers: Set<Helper>;
+  /** The parameter list, the types of `grad` and the value, the doc comments' `where` and `about`. */
+  params: string;
+  gradType: string;
+  valueType: string;
+  where: string;
+  about: string;
+  /** The source parameters' names in the generated code. */
+  localNames: string[];
+  /** The body of the function that holds the sweeps, and the pools after it. */
+  body: string[];
+  /** A parameter's leaf as the wrapper reads it (`model.w`), or any other value as printed. */
+  sourceText: (v: Value) => string;
+}
+
+function planOf(f: Func, ctx: EmitContext): GradientPlan {
+  const vjp = isVectorValued(f);
+  const valueCount = f.resultRoles.filter((r) => r.role === "value").length;
+  const wrt = f.resultRoles.flatMap((r) => (r.role === "derivative" ? [r.param] : []));
+  const paths = wrt.map((name) => f.params.find((p) => p.name === name)?.path ?? [name]);
+  const allocation = allocate(f, ctx.names.all());
+  const tapes = tapesOf(allocation.locals, ctx.names.identifiers);
+  /** A parameter's leaf as generated code reads it: `model.w` with the parameter's name in the generated code. */
+  const argumentText = (path: string[]) => accessText([allocation.paramNames.get(path[0]!) ?? path[0]!, ...path.slice(1)]);
+  const ret = terminator(f.body);
+  const gradValues = ret.operands.slice(valueCount);
+  /** Shadows of array parameters, by their path in `grad` (GradInto only). */
+  const buffers = new Map<Value, string[]>();
+  gradValues.forEach((g, i) => {
+    if (!vjp && isArray(g.type) && g.def?.kind === "zeros") buffers.set(g, paths[i]!);
+  });
+  const ops = [...walkOps(f.body)];
+  const pools = ctx.names.poolsOf(f.name);
+  const returned = new Set(ret.operands);
+  const pooled = new Map(ops.filter((o) => isPooledShadow(o, buffers) && !returned.has(o.results[0]!))
+    .map((o) => [o.results[0]!, o.results[0]!.type === "Float64Array" ? "floats" as const : "f64" as const]));
+  // A vector-valued function's value has the shape of its result.
+  const valueShape = f.resultShape && f.resultShape.kind !== "value" ? f.resultShape : undefined;
+  const valuePaths = valueShape ? leavesOf(valueShape).map((l) => l.path) : [];
+  const printer = new Printer(f, allocation, { tapes, names: ctx.names, pools }, paths, buffers, pooled,
+    vjp ? { valueCount, valuePaths } : undefined, ctx.sourceFile);
+  const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map(tapeOf));
+  const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [`let ${tapes[kind].data} = ${tapes[kind].store};`, `let ${tapes[kind].top} = 0;`]));
+  if (pooled.size) prologue.push(`let ${allocation.locals.pooled} = 0;`);
+  const sourceParams = f.signature ?? f.params;
+  const localNames = sourceParams.map((p) => allocation.paramNames.get(p.name) ?? p.name);
+  const owner = vjp ? f.name : `${f.name}Into`;
+  const poolDeclarations = [...new Set(pooled.values())].sort().map((kind) => kind === "f64"
+    ? `/** Shadow arrays of ${owner}'s own arrays, kept between calls. */\nconst ${pools.f64}: number[][] = [];`
+    : `/** Shadow arrays of ${owner}'s own Float64Arrays, kept between calls. */\nconst ${pools.floats}: Float64Array[] = [];`);
+  // The leaves of tuple and object parameters the code reads, as variables.
+  // (A parameter's gradient buffer is the caller's: its zeros do not read the parameter.)
+  const read = new Set(ops.filter((o) => !(o.kind === "zeros" && buffers.has(o.results[0]!))).flatMap((o) => o.operands));
+  const leaves = f.params.filter((p) => p.path && read.has(p.value))
+    .map((p) => `const ${allocation.variable.get(p.value)!.name} = ${argumentText(p.path!)};`);
+  return {
+    f, vjp, printer, ops, paths, gradValues, gradName: allocation.gradName, localNames,
+    helpers: helpersUsed(ops, pushed, tapes, buffers, pooled, vjp ? [] : gradValues),
+    params: sourceParams.map((p, i) => `${localNames[i]}: ${p.typeText}`).join(", "),
+    gradType: nestedText(paths, gradValues.map((g) => tsType(g.type)), ";"),
+    valueType: f.resultShape ? shapeText(f.resultShape) : tsType(f.resultTypes[0]!),
+    where: `\`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine})`,
+    about: wrt.length ? `with respect to ${[...new Set(paths.map((p) => p[0]))].join(", ")}` : "(it depends on no parameter differentiably)",
+    body: [...leaves, ...prologue, ...printer.region(f.body), "}", ...poolDeclarations.flatMap((d) => ["", d])],
+    sourceText: (v) => {
+      const p = f.params.find((q) => q.value === v);
+      return p?.path ? argumentText(p.path) : printer.expr(v);
+    },
+  };
+}
+
+/** `<name>Vjp(...params, seed)`: the sweeps, returning the value and seed^T J. */
+function vjpFunction(g: GradientPlan): string[] {
+  return [
+    `/** Value of ${g.where} and the vector-Jacobian product seed^T J ${g.about}. */`,
+    `export function ${g.f.name}(${g.params}): { value: ${g.valueType}; grad: ${g.gradType} } {`,
+    ...g.body,
+  ];
+}
+
+/** `<name>Grad(...params)`, a wrapper making zeroed buffers, and `<name>GradInto(...params, grad)` with the sweeps. */
+function gradFunctions(g: GradientPlan): string[] {
+  const { f, gradName: grad } = g;
+  const into = `${f.name}Into`;
+  const zeroed = nestedText(g.paths, g.gradValues.map((v) => (isArray(v.type) ? zerosText(v.type, g.sourceText(v.def!.operands[0]!), g.printer.identifiers) : "0")), ",");
+  return [
+    `/** Value and gradient of ${g.where} ${g.about}. */`,
+    `export function ${f.name}(${g.params}): { value: ${g.valueType}; grad: ${g.gradType} } {`,
+    // Annotated, so that a tuple's zeros are a tuple, not a number[].
+    `const ${grad}: ${g.gradType} = ${zeroed};`,
+    `return { value: ${into}(${[...g.localNames, grad].join(", ")}), ${grad === "grad" ? "grad" : `grad: ${grad}`} };`,
+    "}",
+    "",
+    g.paths.length
+      ? `/** Value of ${g.where}; adds its gradient ${g.about} into \`${grad}\`. */`
+      : `/** Value of ${g.where}; its gradient is empty ${g.about}. */`,
+    `export function ${into}(${g.params ? `${g.params}, ` : ""}${grad}: ${g.gradType}): ${g.valueType} {`,
+    ...g.body,
+  ];
+}
+
+/**
+ * The module-level helpers the gradient's code calls: tapes, pools and
+ * zeros. `wrapped` are the gradient values the `Grad` wrapper makes zeros for.
+ */
+function helpersUsed(ops: Op[], pushed: Set<TapeKind>, tapes: Tapes, buffers: Map<Value, string[]>, pooled: Map<Value, "f64" | "floats">,
+  wrapped: Value[]): Set<Helper> {
+  const used = new Set<Helper>();
+  for (const kind of pushed) {
+    if (kind === "ref") used.add("tapeArrays");
+    else for (const h of tapes[kind].helpers) used.add(h);
+  }
+  const freshZeros = (type: Type) => ops.some((o) => o.kind === "zeros" && o.results[0]!.type === type && !buffers.has(o.results[0]!) && !pooled.has(o.results[0]!));
+  if (freshZeros("f64[][]") || wrapped.some((g) => g.type === "f64[][]")) used.add("zerosLike");
+  const poolKinds = new Set(pooled.values());
+  if (poolKinds.has("f64")) used.add("pooledZeros");
+  if (poolKinds.has("floats")) used.add("pooledFloats");
+  if (freshZeros("f64[]") || wrapped.some((g) => g.type === "f64[]") || used.has("zerosLike") || used.has("pooledZeros")) used.add("zeroArray");
+  return used;
+}
+
+
+/** The imports and declarations the external functions called need. */
+function headersOf(ops: Op[], names: ModuleNames): Set<string> {
+  const headers = new Set<string>();
+  for (const op of ops) {
+    const fn = primitiveOf(op)?.external;
+    if (!fn) continue;
+    const name = names.external(fn);
+    const { source } = fn;
+    if (source.kind === "declare") headers.add(source.text);
+    else if (source.kind === "import" && source.exported === "default") headers.add(`import ${name} from "${source.module}";`);
+    else if (source.kind === "import") headers.add(`import { ${source.exported === name ? name : `${source.exported} as ${name}`} } from "${source.module}";`);
+  }
+  return headers;
+}
+
+
+/**
+ * Shadows of the arrays the function makes (named as adjoints by the forward
+ * sweep) and zeros standing in for a missing shadow come from the function's
+ * pools: a call takes slots 0, 1, ... in order, so after warm-up every slot
+ * has the right length and is only zeroed again. Shadows never outlive the
+ * call. Rows (`number[][]`) and arrays that start empty are not pooled.
+ */
+function isPooledShadow(op: Op, buffers: Map<Value, string[]>): boolean {
+  const v = op.results[0];
+  if (!v || (v.type !== "f64[]" && v.type !== "Float64Array")) return false;
+  if (op.kind === "zeros") return !buffers.has(v);
+  // An empty array (`[]`) grows by `push`: a pooled one would never have the length asked for.
+  const empty = op.operands[0]?.def?.kind === Structural.Const && op.operands[0].def.literal === 0;
+  return (op.kind === "alloc" || op.kind === "falloc") && v.nameKind === "adjoint" && !empty;
+}
+

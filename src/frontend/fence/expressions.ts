@@ -1,0 +1,289 @@
+/** The subset check of expressions: one handler per kind, names, and the types operators need. */
+import { FunctionDeclaration, Node, SyntaxKind, ts } from "ts-morph";
+import { Codes } from "../../diagnostics.js";
+import { namedConstant } from "../../ir/primitives.js";
+import { declarationOf, isAggregateNode, partKeyOf, shorthandDeclaration as shorthandDeclarationNode } from "../resolve.js";
+import { ruleFor } from "../rules.js";
+import { shapeAt, shapeOf } from "../shape.js";
+import { scalarType } from "../source.js";
+import { arithmetic, comparisons, compoundAssignments, isArrayNode, isModuleConstant, literalType, logical } from "../subset.js";
+import type { FenceContext, Handler } from "./context.js";
+import { SUPPORTED_TYPES } from "./signature.js";
+
+function onNumericLiteral(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  return false;
+}
+
+function onParenthesizedExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  return true;
+}
+
+function onConditionalExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  cx.expectType(node.asKindOrThrow(SyntaxKind.ConditionalExpression).getCondition(), "bool", "a '?:' condition");
+  if (!shapeAt(node)) {
+    cx.report(node, Codes.UnsupportedType, `a '?:' whose branches have type '${node.getType().getText(node)}'; both must have one type of the subset`);
+    return false;
+  }
+  return true;
+}
+
+function onAsExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  const inner = (node as Node & { getExpression(): Node }).getExpression();
+  cx.visit(inner, fn, stack);
+  return false;
+}
+
+function onIdentifier(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  cx.checkIdentifier(node, fn, stack);
+  return false;
+}
+
+function onPrefixUnaryExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  const e = node.asKindOrThrow(SyntaxKind.PrefixUnaryExpression);
+  const op = e.getOperatorToken();
+  if (op === SyntaxKind.PlusPlusToken || op === SyntaxKind.MinusMinusToken) {
+    cx.report(node, Codes.UnsupportedExpression, "'++' and '--' are supported only as statements");
+    return false;
+  }
+  if (op === SyntaxKind.TildeToken) {
+    cx.report(node, Codes.UnsupportedOperator, "bitwise '~' is not supported");
+    return false;
+  }
+  if (op === SyntaxKind.ExclamationToken) cx.expectType(e.getOperand(), "bool", "'!'");
+  else cx.expectType(e.getOperand(), "f64", `unary '${op === SyntaxKind.MinusToken ? "-" : "+"}'`);
+  return true;
+}
+
+function onPostfixUnaryExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  cx.report(node, Codes.UnsupportedExpression, "'++' and '--' are supported only as statements");
+  return false;
+}
+
+function onBinaryExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  const e = node.asKindOrThrow(SyntaxKind.BinaryExpression);
+  const op = e.getOperatorToken();
+  const kind = op.getKind();
+  if (kind === SyntaxKind.EqualsToken || compoundAssignments.has(kind)) {
+    cx.report(node, Codes.UnsupportedExpression, "an assignment can only be a statement of its own, not part of an expression");
+    return false;
+  }
+  if (arithmetic.has(kind)) {
+    cx.expectType(e.getLeft(), "f64", `'${op.getText()}'`);
+    cx.expectType(e.getRight(), "f64", `'${op.getText()}'`);
+  } else if (logical.has(kind)) {
+    cx.expectType(e.getLeft(), "bool", `'${op.getText()}'`);
+    cx.expectType(e.getRight(), "bool", `'${op.getText()}'`);
+  } else if (comparisons.has(kind)) {
+    const l = scalarType(e.getLeft().getType());
+    const r = scalarType(e.getRight().getType());
+    const unreachable = e.getLeft().getType().isNever() || e.getRight().getType().isNever();
+    if (!unreachable && (!l || l !== r)) {
+      cx.report(node, Codes.UnsupportedOperator, `'${op.getText()}' compares values of different or unsupported types`);
+    }
+  } else {
+    cx.report(op, Codes.UnsupportedOperator, `operator '${op.getText()}' is not supported`);
+    return false;
+  }
+  return true;
+}
+
+function onCallExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  cx.checkCall(node.asKindOrThrow(SyntaxKind.CallExpression), fn, stack);
+  return false;
+}
+
+function onElementAccessExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  const e = node.asKindOrThrow(SyntaxKind.ElementAccessExpression);
+  if (e.hasQuestionDotToken()) {
+    cx.report(node, Codes.UnsupportedExpression, "optional chaining ('?.') is not supported");
+    return false;
+  }
+  if (isAggregateNode(e.getExpression())) {
+    const shape = shapeOf(e.getExpression().getType(), e);
+    const key = partKeyOf(e);
+    if (shape?.kind !== "tuple" || key === undefined || !(Number(key) < shape.items.length)) {
+      cx.report(e.getArgumentExpressionOrThrow(), Codes.UnsupportedExpression,
+        `'${e.getText()}': a tuple is indexed by a number literal within its length (${shape?.kind === "tuple" ? shape.items.length : 0})`);
+      return false;
+    }
+    cx.visit(e.getExpression(), fn, stack);
+    return false;
+  }
+  if (!isArrayNode(e.getExpression())) {
+    cx.report(node, Codes.UnsupportedExpression, `'${e.getText()}': element access is supported on arrays of numbers and tuples only`);
+    return false;
+  }
+  const index = e.getArgumentExpressionOrThrow();
+  cx.expectType(index, "f64", "an array index");
+  cx.visit(e.getExpression(), fn, stack);
+  cx.visit(index, fn, stack);
+  return false;
+}
+
+function onArrayLiteralExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  if (shapeAt(node)?.kind === "tuple") {
+    for (const element of node.asKindOrThrow(SyntaxKind.ArrayLiteralExpression).getElements()) {
+      if (Node.isSpreadElement(element) || Node.isOmittedExpression(element)) cx.report(element, Codes.UnsupportedExpression, "a tuple literal needs every element written out");
+      else cx.visit(element, fn, stack);
+    }
+    return false;
+  }
+  const t = literalType(node);
+  if (t !== "f64[]" && t !== "f64[][]") {
+    cx.report(node, Codes.UnsupportedExpression, `an array literal of type '${node.getType().getText(node)}'; give it a number[] or number[][] type`);
+    return false;
+  }
+  return true;
+}
+
+function onNewExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  const e = node.asKindOrThrow(SyntaxKind.NewExpression);
+  const args = e.getArguments();
+  if (e.getExpression().getText() === "Float64Array" && args.length === 1 && scalarType(args[0]!.getType()) === "f64") {
+    cx.visit(args[0]!, fn, stack);
+    return false;
+  }
+  cx.report(node, Codes.UnsupportedExpression, "of 'new' only 'new Float64Array(n)' and 'new Array(n).fill(v)' are supported");
+  return false;
+}
+
+function onObjectLiteralExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  const shape = shapeAt(node);
+  if (shape?.kind !== "object") {
+    cx.report(node, Codes.UnsupportedType, `an object literal of type '${node.getType().getText(node)}'; give it a type whose fields are ${SUPPORTED_TYPES}`);
+    return false;
+  }
+  for (const prop of node.asKindOrThrow(SyntaxKind.ObjectLiteralExpression).getProperties()) {
+    if (Node.isPropertyAssignment(prop) && Node.isIdentifier(prop.getNameNode())) cx.visit(prop.getInitializerOrThrow(), fn, stack);
+    else if (Node.isShorthandPropertyAssignment(prop)) cx.checkIdentifier(prop.getNameNode(), fn, stack, prop);
+    else cx.report(prop, Codes.UnsupportedExpression, "an object literal takes 'name: value' and 'name' fields only (no spread, methods, accessors or computed names)");
+  }
+  return false;
+}
+
+function onPropertyAccessExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  const e = node.asKindOrThrow(SyntaxKind.PropertyAccessExpression);
+  if (namedConstant(e.getExpression().getText(), e.getName()) !== undefined && !e.hasQuestionDotToken()) return false;
+  if (isAggregateNode(e.getExpression()) && !e.hasQuestionDotToken()) {
+    cx.visit(e.getExpression(), fn, stack);
+    return false;
+  }
+  if (e.getName() === "length" && isArrayNode(e.getExpression()) && !e.hasQuestionDotToken()) {
+    cx.visit(e.getExpression(), fn, stack);
+    return false;
+  }
+  cx.report(node, Codes.UnsupportedExpression, `'${e.getText()}' is not supported; of properties only fields of tuples and objects, '.length' and the Math and Number constants are`);
+  return false;
+}
+
+/** A name read in `fn`; `shorthand` is the `{ name }` property it appears in, if any. */
+export function checkIdentifier(cx: FenceContext, id: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[], shorthand?: Node): void {
+  const text = id.getText();
+  if (text === "NaN" || text === "Infinity") return;
+  const local = shorthand
+    ? fn.getDescendants().find((d) => d.compilerNode === shorthandDeclarationNode(shorthand))
+    : id.getSymbol()?.getDeclarations()[0];
+  if (local && (Node.isParameterDeclaration(local) || Node.isVariableDeclaration(local) || Node.isBindingElement(local))
+    && local.getFirstAncestorByKind(SyntaxKind.FunctionDeclaration) === fn) return;
+  const decl = shorthand ? undefined : declarationOf(id);
+  if (decl && Node.isVariableDeclaration(decl) && isModuleConstant(decl)) {
+    // Its initialiser is lowered where the constant is read: it must be in the subset too.
+    if (!cx.checkedConstants.has(decl)) {
+      cx.checkedConstants.add(decl);
+      cx.visit(decl.getInitializerOrThrow(), fn, stack);
+    }
+    return;
+  }
+  if (decl && Node.isFunctionDeclaration(decl)) {
+    cx.report(id, Codes.UnsupportedExpression, `function '${text}' used as a value; functions can only be called`);
+    return;
+  }
+  cx.report(id, Codes.UnknownName, decl || local
+    ? `'${text}' is not a parameter, local variable or module-level numeric constant`
+    : `cannot find name '${text}'`);
+}
+
+export function expectType(cx: FenceContext, node: Node, want: "f64" | "bool", what: string): void {
+  if (want === "f64" && arithmeticResult(node)) return;
+  // An untyped parameter or variable is reported where it is declared, once, not at every use.
+  if (Node.isIdentifier(node) && node.getType().isAny() && declaredHere(node)) return;
+  // TypeScript narrows an operand that cannot run (`flag || flag` inside `if (flag)`) to never.
+  if (node.getType().isNever()) return;
+  const got = cx.hasRule(node) ? "f64" : scalarType(node.getType());
+  if (got !== want) {
+    cx.report(node, Codes.UnsupportedOperator,
+      `${what} needs ${want === "f64" ? "a number" : "a boolean"} operand, not '${node.getType().getText(node)}'`);
+  }
+}
+
+/** Whether an expression is a call of a function with a user-defined adjoint (which returns a number). */
+export function hasRule(cx: FenceContext, node: Node): boolean {
+  while (Node.isParenthesizedExpression(node)) node = node.getExpression();
+  return Node.isCallExpression(node) && ruleFor(cx.rules, node.getExpression()) !== undefined;
+}
+
+/**
+ * Whether an expression is arithmetic on numbers by its form alone: a
+ * numeric literal, or `- * / % **` (which TypeScript, whose check the input
+ * has passed, allows on numbers only once bigints are ruled out, as the
+ * fence does), or a `+` of such. Asking the checker for the type of every
+ * operand of a long sum would check the sum again at every level (the
+ * checker does not keep the types of binary expressions): quadratic in its
+ * length.
+ */
+const arithmeticCache = new WeakMap<ts.Node, boolean>();
+function arithmeticResult(node: Node): boolean {
+  // Down the left spine (parentheses and binary operators) to its first answered or leaf node, then back up.
+  const spine: Node[] = [];
+  for (let n: Node | undefined = node; n && arithmeticCache.get(n.compilerNode) === undefined;) {
+    if (Node.isParenthesizedExpression(n)) {
+      spine.push(n);
+      n = n.getExpression();
+    } else if (Node.isBinaryExpression(n)) {
+      spine.push(n);
+      n = n.getLeft();
+    } else {
+      arithmeticCache.set(n.compilerNode, Node.isNumericLiteral(n));
+      n = undefined;
+    }
+  }
+  const numeric = (n: Node) => arithmeticResult(n) || scalarType(n.getType()) === "f64";
+  for (const n of spine.reverse()) {
+    let result = false;
+    if (Node.isParenthesizedExpression(n)) result = arithmeticCache.get(n.getExpression().compilerNode)!;
+    else if (Node.isBinaryExpression(n) && (n.getOperatorToken().getKind() === SyntaxKind.PlusToken || arithmetic.has(n.getOperatorToken().getKind()))) {
+      result = numeric(n.getLeft()) && numeric(n.getRight());
+    }
+    arithmeticCache.set(n.compilerNode, result);
+  }
+  return arithmeticCache.get(node.compilerNode)!;
+}
+
+/** Whether a name is a parameter or variable of the program (whose own declaration a diagnostic names). */
+function declaredHere(id: Node): boolean {
+  const decl = id.getSymbol()?.getDeclarations()[0];
+  return !!decl && (Node.isParameterDeclaration(decl) || Node.isVariableDeclaration(decl) || Node.isBindingElement(decl));
+}
+
+/** The expression handlers, by syntax kind. */
+export const expressionHandlers: Partial<Record<SyntaxKind, Handler>> = {
+  [SyntaxKind.NumericLiteral]: onNumericLiteral,
+  [SyntaxKind.TrueKeyword]: onNumericLiteral,
+  [SyntaxKind.FalseKeyword]: onNumericLiteral,
+  [SyntaxKind.ParenthesizedExpression]: onParenthesizedExpression,
+  [SyntaxKind.NonNullExpression]: onParenthesizedExpression,
+  [SyntaxKind.ConditionalExpression]: onConditionalExpression,
+  [SyntaxKind.AsExpression]: onAsExpression,
+  [SyntaxKind.SatisfiesExpression]: onAsExpression,
+  [SyntaxKind.TypeAssertionExpression]: onAsExpression,
+  [SyntaxKind.Identifier]: onIdentifier,
+  [SyntaxKind.PrefixUnaryExpression]: onPrefixUnaryExpression,
+  [SyntaxKind.PostfixUnaryExpression]: onPostfixUnaryExpression,
+  [SyntaxKind.BinaryExpression]: onBinaryExpression,
+  [SyntaxKind.CallExpression]: onCallExpression,
+  [SyntaxKind.ElementAccessExpression]: onElementAccessExpression,
+  [SyntaxKind.ArrayLiteralExpression]: onArrayLiteralExpression,
+  [SyntaxKind.NewExpression]: onNewExpression,
+  [SyntaxKind.ObjectLiteralExpression]: onObjectLiteralExpression,
+  [SyntaxKind.PropertyAccessExpression]: onPropertyAccessExpression,
+};

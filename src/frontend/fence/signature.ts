@@ -1,0 +1,51 @@
+/** The subset check of a function's signature: its parameters, destructuring patterns and result. */
+import { FunctionDeclaration, Node, SyntaxKind } from "ts-morph";
+import { Codes } from "../../diagnostics.js";
+import { shapeOf } from "../shape.js";
+import type { FenceContext } from "./context.js";
+
+export const SUPPORTED_TYPES = "number, boolean, number[], readonly number[], number[][], Float64Array, and tuples and objects of these";
+
+export function checkSignature(cx: FenceContext, fn: FunctionDeclaration): void {
+  if (fn.isAsync() || fn.isGenerator()) {
+    cx.report(fn.getNameNode() ?? fn, Codes.UnsupportedFunction, `'${fn.getName()}' is ${fn.isAsync() ? "async" : "a generator"}; only plain synchronous functions can be differentiated`);
+  }
+  if (fn.getTypeParameters().length > 0) {
+    cx.report(fn.getTypeParameters()[0]!, Codes.UnsupportedFunction, "generic functions are not supported");
+  }
+  for (const p of fn.getParameters()) {
+    if (!Node.isIdentifier(p.getNameNode()) && cx.entryFunctions.has(fn)) {
+      cx.report(p, Codes.UnsupportedFunction,
+        "an exported function's parameters need names, so that the gradient can name them; destructure in the body (e.g. 'const { w, b } = model;')");
+    } else if (p.isRestParameter()) {
+      cx.report(p, Codes.UnsupportedFunction, "rest parameters are not supported");
+    } else if (p.hasInitializer() || p.hasQuestionToken()) {
+      cx.report(p, Codes.UnsupportedFunction, "optional and default parameters are not supported; pass every argument");
+    } else if (!shapeOf(p.getType(), p)) {
+      cx.report(p, Codes.UnsupportedType, p.getType().isAny()
+        ? `parameter '${p.getName()}' has no type; annotate it: ${typeAdvice(p, p.getName())}`
+        : `parameter '${p.getName()}' has type '${p.getType().getText(p)}'; supported are ${SUPPORTED_TYPES}`);
+    } else if (!Node.isIdentifier(p.getNameNode())) {
+      cx.checkPattern(p.getNameNode());
+    }
+  }
+  const rt = fn.getReturnType();
+  if (!shapeOf(rt, fn) && !rt.isVoid()) {
+    cx.report(fn.getReturnTypeNode() ?? fn.getNameNode() ?? fn, Codes.UnsupportedType,
+      `'${fn.getName()}' returns '${rt.getText(fn)}'; supported results are ${SUPPORTED_TYPES}, and void for helpers`);
+  }
+}
+
+/** A destructuring pattern: names (possibly renamed or nested), no defaults, no rest. */
+export function checkPattern(cx: FenceContext, pattern: Node): void {
+  for (const element of pattern.getChildrenOfKind(SyntaxKind.BindingElement)) {
+    if (element.getDotDotDotToken()) cx.report(element, Codes.UnsupportedExpression, "rest elements ('...') in destructuring are not supported");
+    else if (element.getInitializer()) cx.report(element, Codes.UnsupportedExpression, "default values in destructuring are not supported");
+    else if (!Node.isIdentifier(element.getNameNode())) cx.checkPattern(element.getNameNode());
+  }
+}
+
+/** How to annotate a declaration in its language: `x: number`, or JSDoc in a JavaScript file. */
+function typeAdvice(node: Node, name: string): string {
+  return /\.[cm]?js$/.test(node.getSourceFile().getFilePath()) ? `'@param {number} ${name}' in the function's JSDoc` : `'${name}: number'`;
+}

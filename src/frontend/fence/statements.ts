@@ -1,0 +1,198 @@
+/** The subset check of statements: one handler per kind, and the checks of assignments. */
+import { FunctionDeclaration, Node, SyntaxKind, VariableDeclarationKind } from "ts-morph";
+import { Codes } from "../../diagnostics.js";
+import { isAggregateNode } from "../resolve.js";
+import { shapeAt, shapeOf } from "../shape.js";
+import { arrayMethod, compoundAssignments, isArrayNode } from "../subset.js";
+import type { FenceContext, Handler } from "./context.js";
+import { SUPPORTED_TYPES } from "./signature.js";
+import { reportUnsupported } from "./unsupported.js";
+
+function onBlock(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  return true;
+}
+
+function onIfStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  cx.expectType(node.asKindOrThrow(SyntaxKind.IfStatement).getExpression(), "bool", "an 'if' condition");
+  return true;
+}
+
+function onWhileStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  const loop = node as Node & { getExpression(): Node; getStatement(): Node };
+  cx.expectType(loop.getExpression(), "bool", "a loop condition");
+  cx.visit(loop.getExpression(), fn, stack);
+  cx.visit(loop.getStatement(), fn, stack);
+  return false;
+}
+
+function onForStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  const loop = node.asKindOrThrow(SyntaxKind.ForStatement);
+  const init = loop.getInitializer();
+  if (init && Node.isVariableDeclarationList(init)) {
+    if (init.getDeclarationKind() === VariableDeclarationKind.Var) {
+      cx.report(init, Codes.UnsupportedStatement, "'var' is not supported; use 'let'");
+    } else {
+      init.getDeclarations().forEach((d) => cx.visit(d, fn, stack));
+    }
+  } else if (init) {
+    cx.checkExpressionStatement(init, fn, stack);
+  }
+  const cond = loop.getCondition();
+  if (cond) {
+    cx.expectType(cond, "bool", "a loop condition");
+    cx.visit(cond, fn, stack);
+  }
+  const inc = loop.getIncrementor();
+  if (inc) cx.checkExpressionStatement(inc, fn, stack);
+  cx.visit(loop.getStatement(), fn, stack);
+  return false;
+}
+
+function onBreakStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  if ((node as Node & { getLabel(): Node | undefined }).getLabel()) {
+    cx.report(node, Codes.UnsupportedStatement, "labelled 'break' and 'continue' are not supported");
+  }
+  return false;
+}
+
+function onReturnStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  if (!node.asKindOrThrow(SyntaxKind.ReturnStatement).getExpression() && !fn.getReturnType().isVoid()) {
+    cx.report(node, Codes.UnsupportedStatement, "'return' without a value; return a number");
+    return false;
+  }
+  return true;
+}
+
+function onVariableStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  const list = node.asKindOrThrow(SyntaxKind.VariableStatement).getDeclarationList();
+  if (list.getDeclarationKind() === VariableDeclarationKind.Var) {
+    cx.report(node, Codes.UnsupportedStatement, "'var' is not supported; use 'let' or 'const'");
+    return false;
+  }
+  return true;
+}
+
+function onVariableDeclarationList(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  return true;
+}
+
+function onVariableDeclaration(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  const decl = node.asKindOrThrow(SyntaxKind.VariableDeclaration);
+  if (!Node.isIdentifier(decl.getNameNode())) {
+    if (!decl.getInitializer()) return false; // TypeScript reports the missing initializer
+    cx.checkPattern(decl.getNameNode());
+  }
+  const init0 = decl.getInitializer();
+  if (init0 && (Node.isArrowFunction(init0) || Node.isFunctionExpression(init0))) {
+    reportUnsupported(cx, init0);
+    return false;
+  }
+  const declared = Node.isIdentifier(decl.getNameNode()) ? shapeOf(decl.getType(), decl) : shapeAt(decl.getInitializerOrThrow());
+  if (!declared) {
+    const hint = decl.getType().getText(decl) === "any[]" ? " (annotate it, e.g. 'const a: number[] = new Array(n).fill(0)')" : "";
+    cx.report(decl.getNameNode(), Codes.UnsupportedType,
+      `'${decl.getName()}' has type '${decl.getType().getText(decl)}'; supported are ${SUPPORTED_TYPES}${hint}`);
+    return false;
+  }
+  const init = decl.getInitializer();
+  if (init) cx.visit(init, fn, stack);
+  return false;
+}
+
+function onExpressionStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  return cx.checkExpressionStatement(node.asKindOrThrow(SyntaxKind.ExpressionStatement).getExpression(), fn, stack);
+  
+}
+
+function onForOfStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  const loop = node.asKindOrThrow(SyntaxKind.ForOfStatement);
+  const init = loop.getInitializer();
+  const decls = Node.isVariableDeclarationList(init) ? init.getDeclarations() : [];
+  if (loop.isAwaited() || decls.length !== 1 || !Node.isIdentifier(decls[0]!.getNameNode())
+    || (init as Node & { getDeclarationKind(): VariableDeclarationKind }).getDeclarationKind() === VariableDeclarationKind.Var) {
+    cx.report(init, Codes.UnsupportedStatement, "a 'for...of' loop needs one 'const' or 'let' variable");
+    return false;
+  }
+  if (!isArrayNode(loop.getExpression())) {
+    cx.report(loop.getExpression(), Codes.UnsupportedType, "'for...of' is supported over arrays only");
+    return false;
+  }
+  cx.visit(loop.getExpression(), fn, stack);
+  cx.visit(loop.getStatement(), fn, stack);
+  return false;
+}
+
+export function checkExpressionStatement(cx: FenceContext, e: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  if (Node.isBinaryExpression(e)) {
+    const kind = e.getOperatorToken().getKind();
+    if (kind === SyntaxKind.EqualsToken || compoundAssignments.has(kind)) {
+      cx.checkAssignTarget(e.getLeft(), fn);
+      if (compoundAssignments.has(kind)) cx.expectType(e.getLeft(), "f64", `'${e.getOperatorToken().getText()}'`);
+      cx.visit(e.getRight(), fn, stack);
+      return false;
+    }
+  }
+  if (Node.isPrefixUnaryExpression(e) || Node.isPostfixUnaryExpression(e)) {
+    const op = e.getOperatorToken();
+    if (op === SyntaxKind.PlusPlusToken || op === SyntaxKind.MinusMinusToken) {
+      cx.checkAssignTarget(e.getOperand(), fn);
+      cx.expectType(e.getOperand(), "f64", op === SyntaxKind.PlusPlusToken ? "'++'" : "'--'");
+      return false;
+    }
+  }
+  if (Node.isCallExpression(e) && arrayMethod(e) && ["push", "fill"].includes(arrayMethod(e)!)) {
+    cx.checkArrayMethod(e, fn, stack);
+    return false;
+  }
+  if (Node.isCallExpression(e)) {
+    const before = cx.diagnostics.length;
+    cx.checkCall(e, fn, stack);
+    if (cx.diagnostics.length > before || e.getReturnType().isVoid()) return false;
+    cx.report(e, Codes.UnsupportedStatement, "a call whose result is unused has no effect in differentiable code; remove it or use its value");
+    return false;
+  }
+  cx.report(e, Codes.UnsupportedStatement, "this expression statement is not supported; only assignments, '++' and '--' are");
+  return false;
+}
+
+export function checkAssignTarget(cx: FenceContext, target: Node, fn: FunctionDeclaration): void {
+  if ((Node.isPropertyAccessExpression(target) || Node.isElementAccessExpression(target)) && isAggregateNode(target.getExpression())) {
+    cx.visit(target, fn, [fn]);
+    if (isAggregateNode(target)) {
+      cx.report(target, Codes.UnsupportedExpression,
+        `'${target.getText()}' is a tuple or object; assign its fields one by one, or assign a new object to the variable that holds '${target.getExpression().getText()}'`);
+    }
+    return;
+  }
+  if (Node.isElementAccessExpression(target)) {
+    cx.visit(target, fn, [fn]);
+    return;
+  }
+  if (!Node.isIdentifier(target)) {
+    cx.report(target, Codes.UnsupportedExpression, "only local variables, parameters, array elements and fields of tuples and objects can be assigned");
+    return;
+  }
+  const decl = target.getSymbol()?.getDeclarations()[0];
+  if (!decl || decl.getFirstAncestorByKind(SyntaxKind.FunctionDeclaration) !== fn
+    || !(Node.isVariableDeclaration(decl) || Node.isParameterDeclaration(decl) || Node.isBindingElement(decl))) {
+    cx.report(target, Codes.UnknownName, `'${target.getText()}' is not a local variable or parameter of '${fn.getName()}'; only those can be assigned`);
+  }
+}
+
+/** The statement handlers, by syntax kind. */
+export const statementHandlers: Partial<Record<SyntaxKind, Handler>> = {
+  [SyntaxKind.Block]: onBlock,
+  [SyntaxKind.EmptyStatement]: onBlock,
+  [SyntaxKind.IfStatement]: onIfStatement,
+  [SyntaxKind.WhileStatement]: onWhileStatement,
+  [SyntaxKind.DoStatement]: onWhileStatement,
+  [SyntaxKind.ForStatement]: onForStatement,
+  [SyntaxKind.BreakStatement]: onBreakStatement,
+  [SyntaxKind.ContinueStatement]: onBreakStatement,
+  [SyntaxKind.ReturnStatement]: onReturnStatement,
+  [SyntaxKind.VariableStatement]: onVariableStatement,
+  [SyntaxKind.VariableDeclarationList]: onVariableDeclarationList,
+  [SyntaxKind.VariableDeclaration]: onVariableDeclaration,
+  [SyntaxKind.ExpressionStatement]: onExpressionStatement,
+  [SyntaxKind.ForOfStatement]: onForOfStatement,
+};

@@ -1,0 +1,227 @@
+/**
+ * Calls: functions of the project are inlined (their ops keep their own source
+ * locations); a function with a user-defined adjoint becomes a rule op; one
+ * adgen cannot see into becomes an external call.
+ */
+import path from "node:path";
+import { FunctionDeclaration, ImportDeclaration, Node, SyntaxKind } from "ts-morph";
+import { Codes, DiagnosticError, InternalError } from "../../diagnostics.js";
+import { parameterWrites } from "../writes.js";
+import { constantOf } from "../../ir/builder.js";
+import type { ExternalFunction, Primitive } from "../../ir/primitives.js";
+import { isArray, type Value } from "../../ir/types.js";
+import { build, cellsOf, isAggregate, type Aggregate, type Bound, type Env } from "../aggregate.js";
+import { arrayMethod } from "../subset.js";
+import { calleeFunction, isStopGradient } from "../resolve.js";
+import { ruleFor, type UserRule } from "../rules.js";
+import { leavesOf, shapeOf, type Shape } from "../shape.js";
+import { isRelativeSpecifier } from "../source.js";
+import type { Lowerer } from "../lower.js";
+import { endIsReachable } from "./syntax.js";
+import { markCopied } from "./cells.js";
+import type {  Exits } from "./control.js";
+
+/**
+ * Which function adgen cannot see into a callee names, and how the generated
+ * module gets it: the same import (a relative path rebased to the generated
+ * file, which sits beside the entry), or the source's declaration.
+ */
+export function externalFunction(callee: Node, entryPath: string): ExternalFunction {
+  const local = Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
+  const own = (Node.isPropertyAccessExpression(callee) ? callee.getExpression() : callee).getSymbol()?.getDeclarations()[0];
+  const imported = own && (Node.isImportSpecifier(own)
+    ? { decl: own.getImportDeclaration(), exported: own.getName() }
+    : Node.isImportClause(own) ? { decl: own.getParentOrThrow() as ImportDeclaration, exported: "default" }
+      : Node.isNamespaceImport(own) ? { decl: own.getFirstAncestorByKindOrThrow(SyntaxKind.ImportDeclaration), exported: local }
+        : undefined);
+  if (imported) {
+    let module = imported.decl.getModuleSpecifierValue();
+    let identity = module;
+    if (isRelativeSpecifier(module)) {
+      const target = path.resolve(path.dirname(callee.getSourceFile().getFilePath()), module);
+      identity = target;
+      module = path.relative(path.dirname(path.resolve(entryPath)), target).split(path.sep).join("/");
+      if (!module.startsWith(".")) module = `./${module}`;
+    }
+    return { key: `${identity}#${imported.exported}`, hint: local, source: { kind: "import", module, exported: imported.exported } };
+  }
+  if (own && Node.isFunctionDeclaration(own) && !own.getSourceFile().isDeclarationFile()) {
+    // Declared in the source file: the generated module declares it the same way.
+    const text = `declare ${own.getText().replace(/^(export\s+)?(declare\s+)?/, "")}`;
+    return { key: `${own.getSourceFile().getFilePath()}#${local}`, hint: local, source: { kind: "declare", text } };
+  }
+  return { key: `global#${local}`, hint: local, source: { kind: "global" } };
+}
+
+/**
+ * Inlines a call of `fn` with the given arguments; returns its result.
+ * Aggregate arguments are shared with the caller: the callee sees the
+ * caller's cells, and what it writes into them is the caller's afterwards.
+ */
+export function call(lw: Lowerer, fn: FunctionDeclaration, args: Bound[], callerEnv: Env) : Bound | undefined {
+  const shape = fn.getReturnType().isVoid() ? undefined : shapeOf(fn.getReturnType(), fn) ?? { kind: "value", type: "f64", text: "number" };
+  lw.resultShapes.push(shape);
+  try {
+    return lw.inline(fn, args, callerEnv, shape);
+  } finally {
+    lw.resultShapes.pop();
+  }
+}
+
+export function inline(lw: Lowerer, fn: FunctionDeclaration, args: Bound[], callerEnv: Env, shape: Shape | undefined) : Bound | undefined {
+  const env: Env = new Map();
+  const shared = [...new Set(args.filter(isAggregate).flatMap(cellsOf))];
+  for (const c of shared) env.set(c, callerEnv.get(c)!);
+  fn.getParameters().forEach((p, i) => lw.bindName(p.getNameNode(), p.compilerNode, args[i]!, env));
+  const statements = fn.getBodyOrThrow().asKindOrThrow(SyntaxKind.Block).getStatements();
+  const resultTypes = shape ? leavesOf(shape).map((l) => l.type) : [];
+  /** What each way out returned (undefined for the end of a void function), for keeping aliases of a returned aggregate. */
+  const returned: (Bound | undefined)[] = [];
+  const withShared = (values: Value[], exitEnv: Env): Value[] => [...values, ...shared.map((c) => exitEnv.get(c) as Value)];
+  const exits: Exits = {
+    types: [...resultTypes, ...shared.map((c) => (callerEnv.get(c) as Value).type)],
+    onReturn: (values, exitEnv, bound) => {
+      returned.push(bound);
+      return withShared(values ?? [], exitEnv);
+    },
+    onEnd: (exitEnv) => {
+      returned.push(undefined);
+      if (!shape) return withShared([], exitEnv);
+      // A path that ends here without a return is one TypeScript proves unreachable
+      // (a do...while whose body always returns) unless it reports the missing return itself.
+      if (!endIsReachable(fn)) return withShared(resultTypes.map((t) => lw.placeholderOf(t)), exitEnv);
+      return lw.fail(fn.getNameNode() ?? fn, Codes.MissingReturn, `'${fn.getName()}' can reach its end without returning a value`);
+    },
+  };
+  const out = lw.lowerRest({ statements, index: 0, next: undefined }, env, exits);
+  shared.forEach((c, i) => callerEnv.set(c, out[resultTypes.length + i]!));
+  if (!shape) return undefined;
+  const leaves = out.slice(0, resultTypes.length);
+  if (shape.kind === "value") return leaves[0]!;
+  const only = returned.length === 1 ? returned[0] : undefined;
+  if (isAggregate(only)) {
+    // One way out: the caller gets that very aggregate, aliases and all.
+    cellsOf(only).forEach((c, i) => callerEnv.set(c, leaves[i]!));
+    return only;
+  }
+  // Several ways out: the result is a copy; a returned argument no longer shares cells with it.
+  const reused = returned.filter(isAggregate).filter((r) => cellsOf(r).some((c) => shared.includes(c)));
+  for (const r of reused) markCopied(r);
+  // A return from inside a loop passes through the loop's state: what it returned is not known here.
+  const unknown = returned.some((r) => !isAggregate(r));
+  return build(shape, leaves, callerEnv, fn.getName() ?? "", reused.length || unknown ? { copied: true } : {});
+}
+
+export function callExpression(lw: Lowerer, call: Node & { getExpression(): Node; getArguments(): Node[] }, env: Env) : Bound {
+  const callee = call.getExpression();
+  const method = arrayMethod(call);
+  const b = lw.b;
+  if (method) {
+    const target = (callee as Node & { getExpression(): Node }).getExpression();
+    if (method === "slice") return lw.copy(lw.expr(target, env));
+    // new Array(n).fill(v)
+    const array = b.prim("alloc", [lw.expr((target as Node & { getArguments(): Node[] }).getArguments()[0]!, env)]);
+    const value = lw.expr(call.getArguments()[0]!, env);
+    if (constantOf(value) !== 0) b.countedLoop(b.prim("len", [array]), (k) => b.prim("store", [array, k, value]));
+    return array;
+  }
+  if (isStopGradient(call)) {
+    // stopGradient(x): the same value, with no derivative flowing back through it.
+    const arg = lw.bound(call.getArguments()[0]!, env);
+    if (!isAggregate(arg)) return b.prim("nograd", [arg]);
+    // JavaScript returns the same object; adgen's is a copy, so neither may have its fields written.
+    for (const c of cellsOf(arg)) Object.assign(c, { copied: true, stopped: true });
+    const stop = (a: Aggregate): Aggregate => lw.assemble(a.shape, (key) => {
+      const part = lw.part(a, key, env);
+      return isAggregate(part) ? stop(part) : b.prim("nograd", [part]);
+    }, env, "", { copied: true, stopped: true });
+    return stop(arg);
+  }
+  if (Node.isPropertyAccessExpression(callee) && callee.getExpression().getText() === "Math") {
+    const args = call.getArguments().map((a) => lw.expr(a, env));
+    const name = callee.getName();
+    if (name === "max" || name === "min") {
+      if (args.length === 0) return b.const(name === "max" ? -Infinity : Infinity);
+      return args.reduce((acc, v) => b.prim(name, [acc, v]));
+    }
+    return b.prim(name, args);
+  }
+  const rule = ruleFor(lw.rules, callee);
+  if (rule) return lw.ruleCall(call, rule, env);
+  const args = call.getArguments().map((a) => lw.bound(a, env));
+  const decl = calleeFunction(callee);
+  if (lw.plain && (!decl || !decl.hasBody() || decl.getSourceFile().isDeclarationFile())) {
+    return b.prim(lw.externalCall(callee), args as Value[]); // an adjoint calling a function adgen cannot see into
+  }
+  if (!decl) throw new InternalError(`call ${callee.getText()} passed the fence`);
+  const loc = b.loc;
+  const result = lw.call(decl, args, env);
+  b.loc = loc;
+  // A void helper's call is a statement: its result is never read.
+  return result ?? b.const(0);
+}
+
+/**
+ * A call of a function with a user-defined adjoint: its value (inlined
+ * without derivatives, or an external call), then the rule primitive whose
+ * reverse is the adjoint. Arrays the adjoint will read are copied unless
+ * they are the exported function's parameters, which nothing writes.
+ */
+export function ruleCall(lw: Lowerer, call: Node & { getExpression(): Node; getArguments(): Node[] }, rule: UserRule, env: Env) : Value {
+  const b = lw.b;
+  const callee = call.getExpression();
+  const args = call.getArguments().map((a) => lw.expr(a, env));
+  const primal = calleeFunction(callee);
+  const loc = b.loc;
+  // The adjoint sees the arrays as they are at the call.
+  const kept = lw.plain ? args : args.map((a) => (isArray(a.type) && !lw.parameterRooted(a) ? lw.copy(a) : a));
+  const value = primal?.hasBody() && !primal.getSourceFile().isDeclarationFile()
+    ? b.prim("nograd", [lw.call(primal, args, env) as Value])
+    : b.prim(lw.externalCall(callee), args);
+  b.loc = loc;
+  if (lw.plain) return value;
+  return b.prim(lw.rulePrimitive(rule, primal), [value, ...kept]);
+}
+
+/** The rule primitive of `rule`, lowering its adjoint the first time. */
+export function rulePrimitive(lw: Lowerer, rule: UserRule, primal: FunctionDeclaration | undefined) : Primitive {
+  let p = lw.rulePrimitives.get(rule);
+  if (!p) {
+    if (primal?.hasBody() && !primal.getSourceFile().isDeclarationFile()) {
+      // An adjoint gives the derivative of the result only: the function may not also write into its arguments.
+      const writes = parameterWrites(lw.displayPath, primal, lw.lowerStandalone(primal, true));
+      if (writes.length) {
+        throw new DiagnosticError(writes.map((d) => ({ ...d, code: Codes.BadRule,
+          message: `'${primal.getName()}' has an adjoint ('${rule.adjoint.getName()}') but writes into its argument; an adjoint describes the result only` })));
+      }
+    }
+    const adjoint = lw.lowerStandalone(rule.adjoint, true);
+    const writes = parameterWrites(lw.displayPath, rule.adjoint, adjoint);
+    if (writes.length) throw new DiagnosticError(writes);
+    p = {
+      name: `rule:${rule.key}`, arity: "variadic", resultType: "f64", memory: "read", emit: (a) => a[0]!,
+      userRule: { adjoint, outputs: rule.outputs },
+    };
+    lw.rulePrimitives.set(rule, p);
+  }
+  return p;
+}
+
+/** The primitive calling a function adgen cannot see into (one per function, however many calls). */
+export function externalCall(lw: Lowerer, callee: Node) : Primitive {
+  const fn = externalFunction(callee, lw.displayPath);
+  let p = lw.externalPrimitives.get(fn.key);
+  if (!p) {
+    p = { name: `call:${fn.hint}`, arity: "variadic", resultType: "f64", memory: "read", emit: (a) => `${fn.hint}(${a.join(", ")})`, external: fn };
+    lw.externalPrimitives.set(fn.key, p);
+  }
+  return p;
+}
+
+/** Whether an array is a parameter of the function being lowered, or a row of one: memory nothing writes. */
+export function parameterRooted(lw: Lowerer, v: Value) : boolean {
+  if (v.def?.kind === "load") return lw.parameterRooted(v.def.operands[0]!);
+  let body = lw.b.region;
+  while (body.owner) body = body.owner.parent!;
+  return !v.def && body.args.includes(v);
+}

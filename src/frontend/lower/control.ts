@@ -1,0 +1,171 @@
+/**
+ * Statements and control flow, in continuation style: an `if` whose branches
+ * may `return` takes the rest of the function (the remaining statements of
+ * every enclosing block) into each branch that can fall through, so every
+ * early return becomes a value yielded by structured `if` ops; an `if` that
+ * cannot return merges the variables its branches assign.
+ */
+import { Node, type Expression, type Statement, ts } from "ts-morph";
+import { InternalError } from "../../diagnostics.js";
+import { constantOf } from "../../ir/builder.js";
+import type { Type, Value } from "../../ir/types.js";
+import { unchangedResult } from "../../ir/walk.js";
+import { flatten, Unassigned, type Bound, type Cell, type Env } from "../aggregate.js";
+import { locOf } from "../source.js";
+import type { Lowerer } from "../lower.js";
+import { isLoop, hasReturn, mayExit } from "./syntax.js";
+import { keyName } from "./cells.js";
+
+/** The statements still to run: the rest of a block, then the rest of the enclosing blocks. */
+export interface Continuation {
+  statements: Statement[];
+  index: number;
+  next: Continuation | undefined;
+}
+
+export interface Exits {
+  /** The types of the values every way out yields. */
+  types: Type[];
+  /** `values`: the returned value's leaves; `bound`: the value itself, when one path returns it directly. */
+  onReturn(values: Value[] | undefined, env: Env, bound?: Bound): Value[];
+  /** Control reaches the end of the code being lowered. */
+  onEnd(env: Env): Value[];
+  onBreak?: (env: Env) => Value[];
+  onContinue?: (env: Env) => Value[];
+}
+
+/**
+ * Lowers the continuation until every path leaves it (return, break,
+ * continue, or the end); returns the values `exits` makes of the way out.
+ */
+export function lowerRest(lw: Lowerer, k: Continuation | undefined, env: Env, exits: Exits) : Value[] {
+  for (;;) {
+    if (!k) return exits.onEnd(env);
+    if (k.index >= k.statements.length) {
+      k = k.next;
+      continue;
+    }
+    const statement = k.statements[k.index]!;
+    const rest: Continuation = { statements: k.statements, index: k.index + 1, next: k.next };
+    lw.b.loc = locOf(statement);
+    if (Node.isReturnStatement(statement)) {
+      const e = statement.getExpression();
+      const bound = e ? lw.bound(e, env) : undefined;
+      return exits.onReturn(bound && flatten(bound, env), env, bound);
+    }
+    if (Node.isBreakStatement(statement)) return exits.onBreak!(env);
+    if (Node.isContinueStatement(statement)) return exits.onContinue!(env);
+    if (Node.isBlock(statement)) {
+      k = { statements: statement.getStatements(), index: 0, next: rest };
+      continue;
+    }
+    if (Node.isIfStatement(statement) && mayExit(statement)) {
+      const branches = [statement.getThenStatement(), statement.getElseStatement()];
+      const cond = lw.expr(statement.getExpression(), env);
+      const known = constantOf(cond);
+      if (known !== undefined) {
+        const taken = branches[known ? 0 : 1];
+        k = taken ? { statements: [taken], index: 0, next: rest } : rest;
+        continue;
+      }
+      return lw.branch(cond, exits.types, branches.map((branch) => (branchEnv: Env) =>
+        lw.lowerRest(branch ? { statements: [branch], index: 0, next: rest } : rest, branchEnv, exits)), env);
+    }
+    if (isLoop(statement) && hasReturn(statement)) {
+      const { returned, values } = lw.loop(statement, env)!;
+      return lw.branch(returned, exits.types, [
+        (branchEnv) => exits.onReturn(values, branchEnv),
+        (branchEnv) => lw.lowerRest(rest, branchEnv, exits),
+      ], env);
+    }
+    lw.statement(statement, env);
+    k = rest;
+  }
+}
+
+/**
+ * An `if` op whose branches each lower a way out and yield its values. A
+ * value every branch yields from outside the `if` (a field no path
+ * writes) is that value, not a merge, so callers see it unchanged.
+ */
+export function branch(lw: Lowerer, cond: Value, types: Type[], branches: ((env: Env) => Value[])[], env: Env) : Value[] {
+  const op = lw.b.ifOp(cond, types);
+  const loc = lw.b.loc;
+  branches.forEach((lowerBranch, i) => {
+    lw.b.inRegion(op.regions[i]!, () => {
+      const values = lowerBranch(new Map(env));
+      lw.b.loc = loc;
+      lw.b.yield(values);
+    });
+  });
+  return op.results.map((r, j) => unchangedResult(op, j) ?? r);
+}
+
+/** Lowers a statement that cannot return. */
+export function statement(lw: Lowerer, statement: Statement, env: Env) : void {
+  lw.b.loc = locOf(statement);
+  if (Node.isVariableStatement(statement)) {
+    for (const decl of statement.getDeclarations()) {
+      const init = decl.getInitializer();
+      lw.bindName(decl.getNameNode(), decl.compilerNode, init ? lw.initializer(decl.getNameNode(), init, env) : Unassigned, env);
+    }
+  } else if (Node.isExpressionStatement(statement)) {
+    lw.assignment(statement.getExpression(), env);
+  } else if (Node.isBlock(statement)) {
+    for (const s of statement.getStatements()) lw.statement(s, env);
+  } else if (Node.isIfStatement(statement)) {
+    lw.plainIf(statement, env);
+  } else if (isLoop(statement)) {
+    lw.loop(statement, env);
+  } else if (!Node.isEmptyStatement(statement)) {
+    throw new InternalError(`statement ${statement.getKindName()} passed the fence`);
+  }
+}
+
+/** An `if` without returns: the variables either branch assigns are merged by the if op's results. */
+export function plainIf(lw: Lowerer, statement: Node & { getExpression(): Expression; getThenStatement(): Statement; getElseStatement(): Statement | undefined }, env: Env) : void {
+  const cond = lw.expr(statement.getExpression(), env);
+  const branches = [statement.getThenStatement(), statement.getElseStatement()];
+  const known = constantOf(cond);
+  if (known !== undefined) {
+    const taken = branches[known ? 0 : 1];
+    if (taken) lw.statement(taken, env);
+    return;
+  }
+  const op = lw.b.ifOp(cond, []);
+  const envs = branches.map((branch, i) => {
+    const branchEnv: Env = new Map(env);
+    lw.b.inRegion(op.regions[i]!, () => branch && lw.statement(branch, branchEnv));
+    return branchEnv;
+  });
+  const merged: { key: ts.Node | Cell; values: Bound[] }[] = [];
+  for (const [key, before] of env) {
+    const after = envs.map((e) => e.get(key)!);
+    if (after.every((v) => v === before)) continue;
+    if (after.some((v) => v === Unassigned)) {
+      env.set(key, Unassigned);
+      continue;
+    }
+    merged.push({ key, values: after as Bound[] });
+  }
+  op.regions.forEach((region, i) => lw.b.inRegion(region, () => lw.b.yield(merged.flatMap((m) => flatten(m.values[i]!, envs[i]!)))));
+  op.results = [];
+  for (const m of merged) {
+    const name = keyName(m.key);
+    const results = flatten(m.values[0]!, envs[0]!).map((v) => lw.b.newValue(v.type, name, "source", op));
+    op.results.push(...results);
+    env.set(m.key, lw.mergedAggregate(m.values, results, env, name) ?? results[0]!);
+  }
+}
+
+/**
+ * A loop becomes a `while` op whose state is the variables the loop assigns,
+ * plus a flag for `break`, a flag and a value for `return`, and a first-time
+ * flag for `do ... while`. Returns the return flag and value when the loop
+ * contains a `return`.
+ */
+/** A value of the given type that is never read (the loop's result before any return). */
+export function placeholderOf(lw: Lowerer, type: Type) : Value {
+  if (type === "f64" || type === "bool") return lw.b.const(type === "bool" ? false : 0);
+  return lw.b.prim({ "f64[]": "empty", Float64Array: "fempty", "f64[][]": "nalloc" }[type], []);
+}

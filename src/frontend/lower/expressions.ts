@@ -1,0 +1,219 @@
+/** Expressions: values, reads of variables and cells, operators, lazy `?:`, `&&` and `||`. */
+import { Node, SyntaxKind, ts } from "ts-morph";
+import { Codes, InternalError } from "../../diagnostics.js";
+import { constantOf } from "../../ir/builder.js";
+import { namedConstant } from "../../ir/primitives.js";
+import { Structural, type Op, type Value } from "../../ir/types.js";
+import { flatten, isAggregate, Unassigned, type Bound, type Cell, type Env } from "../aggregate.js";
+import { isModuleConstant } from "../subset.js";
+import { declarationOf as resolvedDeclaration, isAggregateNode, partKeyOf } from "../resolve.js";
+import { leavesOf, shapeAt, type AggregateShape, type Shape } from "../shape.js";
+import { valueType } from "../source.js";
+import type { Lowerer } from "../lower.js";
+import { declarationOf, callsHelper, binaryPrimitive } from "./syntax.js";
+import { isCellKey, hintOf } from "./cells.js";
+
+/**
+ * Whether an op reads an element or the length of an array value that may be
+ * undefined at run time: anything but a parameter of the function or a fresh
+ * allocation (a row `X[i]` with `i` out of range is undefined).
+ */
+export function readsMaybeMissingArray(op: Op): boolean {
+  if (op.regions.some((r) => r.ops.some(readsMaybeMissingArray))) return true;
+  if (op.kind !== "load" && op.kind !== "len") return false;
+  const array = op.operands[0]!;
+  if (!array.def) return array.region?.owner !== undefined; // a loop's state may hold a row; a function parameter exists
+  return !["alloc", "falloc", "nalloc", "empty", "fempty"].includes(array.def.kind);
+}
+
+/** Any expression: a value, or a tuple or object (an aggregate). */
+export function bound(lw: Lowerer, e: Node, env: Env) : Bound {
+  const b = lw.b;
+  // The compiler's normalised text ("0x10" -> "16", "1_000" -> "1000"); ts-morph's
+  // getLiteralValue() reads "1e-15" as 1.
+  if (Node.isNumericLiteral(e)) return b.const(Number(e.compilerNode.text));
+  if (Node.isTrueLiteral(e)) return b.const(true);
+  if (Node.isFalseLiteral(e)) return b.const(false);
+  if (Node.isParenthesizedExpression(e) || Node.isAsExpression(e) || Node.isNonNullExpression(e)
+    || Node.isSatisfiesExpression(e) || Node.isTypeAssertion(e)) {
+    return lw.bound(e.getExpression(), env);
+  }
+  if (Node.isIdentifier(e)) return lw.identifier(e, env);
+  if ((Node.isPropertyAccessExpression(e) || Node.isElementAccessExpression(e)) && isAggregateNode(e.getExpression())) {
+    const key = partKeyOf(e);
+    const base = lw.bound(e.getExpression(), env);
+    if (key === "length" && isAggregate(base) && base.shape.kind === "tuple") return b.const(base.shape.items.length);
+    return lw.part(base, key!, env);
+  }
+  if (Node.isObjectLiteralExpression(e)) return lw.objectLiteral(e, env);
+  if (Node.isArrayLiteralExpression(e) && shapeAt(e)?.kind === "tuple") {
+    const parts = e.getElements().map((x) => lw.bound(x, env));
+    return lw.assemble(shapeAt(e) as AggregateShape, (key) => parts[Number(key)]!, env, hintOf(e));
+  }
+  if (Node.isElementAccessExpression(e)) {
+    return b.prim("load", [lw.expr(e.getExpression(), env), lw.expr(e.getArgumentExpressionOrThrow(), env)]);
+  }
+  if (Node.isArrayLiteralExpression(e)) return lw.arrayLiteral(e, env);
+  if (Node.isNewExpression(e)) return b.prim("falloc", [lw.expr(e.getArguments()[0]!, env)]);
+  if (Node.isPropertyAccessExpression(e) && e.getName() === "length" && e.getExpression().getText() !== "Math") {
+    return b.prim("len", [lw.expr(e.getExpression(), env)]);
+  }
+  if (Node.isPropertyAccessExpression(e)) {
+    const c = namedConstant(e.getExpression().getText(), e.getName());
+    if (c === undefined) throw new InternalError(`property ${e.getText()} passed the fence`);
+    return b.const(c);
+  }
+  if (Node.isPrefixUnaryExpression(e)) {
+    const operand = lw.expr(e.getOperand(), env);
+    switch (e.getOperatorToken()) {
+      case SyntaxKind.MinusToken: return b.neg(operand);
+      case SyntaxKind.PlusToken: return operand;
+      case SyntaxKind.ExclamationToken: return b.prim("not", [operand]);
+    }
+  }
+  if (Node.isBinaryExpression(e)) {
+    const kind = binaryPrimitive.get(e.getOperatorToken().getKind());
+    if (kind === "and" || kind === "or") return lw.logical(kind, e, env);
+    if (kind) return lw.binaryChain(e, env);
+  }
+  if (Node.isConditionalExpression(e)) {
+    const cond = lw.expr(e.getCondition(), env);
+    const branches = [e.getWhenTrue(), e.getWhenFalse()];
+    const known = constantOf(cond);
+    if (known !== undefined) return lw.bound(branches[known ? 0 : 1]!, env);
+    return lw.conditional(cond, branches, env, shapeAt(e) ?? { kind: "value", type: valueType(e.getType()) ?? "f64", text: "" });
+  }
+  if (Node.isCallExpression(e)) return lw.callExpression(e, env);
+  throw new InternalError(`expression ${e.getKindName()} passed the fence`);
+}
+
+/** A number, boolean or array expression. */
+export function expr(lw: Lowerer, e: Node, env: Env) : Value {
+  const bound = lw.bound(e, env);
+  if (isAggregate(bound)) throw new InternalError(`'${e.getText()}' is an aggregate where a value is expected`);
+  return bound;
+}
+
+/** The number or array a variable holds. */
+export function read(lw: Lowerer, id: Node, env: Env) : Value {
+  const bound = lw.readBound(Node.isIdentifier(id) ? declarationOf(id).compilerNode : id.compilerNode, env, id);
+  if (isAggregate(bound)) throw new InternalError(`'${id.getText()}' holds an aggregate where a value is read`);
+  return bound;
+}
+
+export function readBound(lw: Lowerer, key: ts.Node | Cell, env: Env, at?: Node) : Bound {
+  const bound = env.get(key);
+  if (bound !== undefined && bound !== Unassigned) return bound;
+  // Reads without a location are of loop state, which is checked to be assigned before the loop.
+  if (!at) throw new InternalError(`${isCellKey(key) ? key.name : "loop state"} is read unassigned`);
+  return lw.fail(at, Codes.UnassignedVariable, `'${at.getText()}' is read before it is assigned on every path`);
+}
+
+/**
+ * A binary operation and the ones down its left spine (`((a * x + b) * x + c)`,
+ * a sum of a thousand terms), with a loop rather than recursion: the
+ * leftmost operand first, then each right operand and its operator, in
+ * JavaScript's order.
+ */
+export function binaryChain(lw: Lowerer, e: Node & { getLeft(): Node }, env: Env) : Value {
+  const spine: (Node & { getLeft(): Node; getRight(): Node; getOperatorToken(): Node })[] = [];
+  let leftmost: Node = e;
+  for (;;) {
+    while (Node.isParenthesizedExpression(leftmost)) leftmost = leftmost.getExpression();
+    const kind = Node.isBinaryExpression(leftmost) ? binaryPrimitive.get(leftmost.getOperatorToken().getKind()) : undefined;
+    if (!Node.isBinaryExpression(leftmost) || !kind || kind === "and" || kind === "or") break;
+    spine.push(leftmost);
+    leftmost = leftmost.getLeft();
+  }
+  let value = lw.expr(leftmost, env);
+  for (const node of spine.reverse()) {
+    value = lw.b.prim(binaryPrimitive.get(node.getOperatorToken().getKind())!, [value, lw.expr(node.getRight(), env)]);
+  }
+  return value;
+}
+
+/**
+ * `a && b`, `a || b`. Comparisons have no effects, so both sides are
+ * evaluated eagerly, unless the right side calls a helper (which may
+ * write) or reads an element of an array that may not exist (a row
+ * `X[i][j]` behind a guard `i < n && ...`, which throws when `X[i]` is
+ * undefined): then the right side runs only when JavaScript would run it.
+ */
+export function logical(lw: Lowerer, kind: "and" | "or", e: Node & { getLeft(): Node; getRight(): Node }, env: Env) : Value {
+  const b = lw.b;
+  const left = lw.expr(e.getLeft(), env);
+  const lazy = () => {
+    const branches = kind === "and" ? [e.getRight(), b.const(false)] : [b.const(true), e.getRight()];
+    return lw.conditional(left, branches, env, { kind: "value", type: "bool", text: "boolean" }) as Value;
+  };
+  if (callsHelper(e.getRight())) return lazy();
+  const start = b.region.ops.length;
+  const right = lw.expr(e.getRight(), env);
+  if (b.region.ops.slice(start).some(readsMaybeMissingArray)) {
+    b.discard(start);
+    return lazy();
+  }
+  return b.prim(kind, [left, right]);
+}
+
+/**
+ * A lazy `c ? a : b`: an `if` op yielding the chosen value's leaves, and
+ * the fields a helper called in a branch wrote (each branch lowers with its
+ * own copy of the environment, like the branches of an `if` statement).
+ */
+export function conditional(lw: Lowerer, cond: Value, branches: (Node | Value)[], env: Env, shape: Shape) : Bound {
+  const b = lw.b;
+  const op: Op = b.ifOp(cond, []);
+  const envs: Env[] = [];
+  const chosen = branches.map((branch, i) => b.inRegion(op.regions[i]!, () => {
+    envs[i] = new Map(env);
+    return branch instanceof Node ? lw.bound(branch, envs[i]!) : branch;
+  }));
+  const changed = [...env.keys()].filter((k) => envs.some((e) => e.get(k) !== env.get(k)));
+  op.regions.forEach((region, i) => b.inRegion(region, () =>
+    b.yield([...flatten(chosen[i]!, envs[i]!), ...changed.map((k) => envs[i]!.get(k) as Value)])));
+  const leaves = leavesOf(shape).map((l) => b.newValue(l.type, "", "temp", op));
+  const cells = changed.map((k) => b.newValue((env.get(k) as Value).type, isCellKey(k) ? k.name : "", "source", op));
+  op.results = [...leaves, ...cells];
+  changed.forEach((k, i) => env.set(k, cells[i]!));
+  if (shape.kind !== "value") return lw.mergedAggregate(chosen, leaves, env, "")!;
+  return (changed.length === 0 ? lw.asSelect(op) : undefined) ?? leaves[0]!;
+}
+
+/**
+ * A numeric `c ? a : b` whose branches compute nothing (constants, values
+ * already computed) is a `select`: no branch to evaluate lazily, so no
+ * control flow is needed in the forward or the reverse sweep.
+ */
+export function asSelect(lw: Lowerer, op: Op) : Value | undefined {
+  if (op.results[0]!.type !== "f64") return undefined;
+  const trivial = op.regions.every((r) => r.ops.every((o) => o.kind === Structural.Const || o.kind === Structural.Yield));
+  if (!trivial) return undefined;
+  const region = op.parent!;
+  region.ops.splice(region.ops.indexOf(op), 1);
+  const [a, b] = op.regions.map((r) => {
+    const v = r.ops[r.ops.length - 1]!.operands[0]!;
+    const literal = constantOf(v);
+    return literal === undefined ? v : lw.b.const(literal);
+  });
+  return lw.b.select(op.operands[0]!, a!, b!);
+}
+
+export function identifier(lw: Lowerer, id: Node, env: Env) : Bound {
+  const text = id.getText();
+  const local = id.getSymbol()?.getDeclarations()[0];
+  if (local && env.has(local.compilerNode)) return lw.readBound(local.compilerNode, env, id);
+  const decl = resolvedDeclaration(id);
+  if (decl && isModuleConstant(decl)) {
+    if (lw.constantsInProgress.has(decl)) lw.fail(id, Codes.UnknownName, `'${text}' is defined in terms of itself`);
+    lw.constantsInProgress.add(decl);
+    try {
+      return lw.expr(decl.asKindOrThrow(SyntaxKind.VariableDeclaration).getInitializerOrThrow(), new Map());
+    } finally {
+      lw.constantsInProgress.delete(decl);
+    }
+  }
+  if (text === "NaN") return lw.b.const(NaN);
+  if (text === "Infinity") return lw.b.const(Infinity);
+  return lw.fail(id, Codes.UnassignedVariable, `'${text}' is read before it is declared or assigned`);
+}

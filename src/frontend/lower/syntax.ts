@@ -1,0 +1,149 @@
+/** Questions lowering asks of the syntax (does a statement return, which loop does a jump leave, which variables does a loop carry), answered once per node. */
+import { DoStatement, ForOfStatement, ForStatement, FunctionDeclaration, Node, SyntaxKind, WhileStatement, type Expression, ts } from "ts-morph";
+import { InternalError } from "../../diagnostics.js";
+import { compoundAssignments } from "../subset.js";
+import { calleeFunction, isAggregateNode } from "../resolve.js";
+
+export type LoopStatement = ForStatement | WhileStatement | DoStatement | ForOfStatement;
+
+export function isLoop(statement: Node): statement is LoopStatement {
+  return Node.isForStatement(statement) || Node.isWhileStatement(statement) || Node.isDoStatement(statement)
+    || Node.isForOfStatement(statement);
+}
+
+/** TypeScript's verdict: error 2366 ("lacks ending return statement") is reported for `fn`. */
+export function endIsReachable(fn: FunctionDeclaration): boolean {
+  const start = fn.getStart();
+  const end = fn.getEnd();
+  return fn.getSourceFile().getPreEmitDiagnostics()
+    .some((d) => d.getCode() === 2366 && (d.getStart() ?? -1) >= start && (d.getStart() ?? -1) <= end);
+}
+
+/**
+ * Remembers a question about a syntax node. Lowering asks about the same
+ * statements again and again (an `if` nested n deep is asked whether it may
+ * return at every level above it); each answer walks the node's subtree.
+ */
+export function memoized<T>(question: (node: Node) => T): (node: Node) => T {
+  const answers = new WeakMap<ts.Node, T>();
+  return (node) => {
+    if (answers.has(node.compilerNode)) return answers.get(node.compilerNode)!;
+    const answer = question(node);
+    answers.set(node.compilerNode, answer);
+    return answer;
+  };
+}
+
+/**
+ * What a subtree holds, bottom-up over the compiler's nodes so that asking
+ * about every statement of a deeply nested function costs one walk: whether
+ * it returns, and how many `break`/`continue` jumps leave it (jumps to a loop
+ * inside it do not). Nested functions are their own world.
+ */
+export interface Leaving {
+  returns: boolean;
+  jumps: number;
+}
+
+export const leavingCache = new WeakMap<ts.Node, Leaving>();
+
+export function leaving(node: ts.Node): Leaving {
+  const known = leavingCache.get(node);
+  if (known) return known;
+  const found: Leaving = { returns: ts.isReturnStatement(node), jumps: ts.isBreakStatement(node) || ts.isContinueStatement(node) ? 1 : 0 };
+  if (!ts.isFunctionLike(node)) {
+    ts.forEachChild(node, (child) => {
+      const inner = leaving(child);
+      found.returns ||= inner.returns;
+      found.jumps += inner.jumps;
+    });
+    if (ts.isIterationStatement(node, false)) found.jumps = 0;
+  }
+  leavingCache.set(node, found);
+  return found;
+}
+
+export const hasReturn = (statement: Node): boolean => leaving(statement.compilerNode).returns;
+
+/** The loop a `break` or `continue` leaves or repeats. */
+export function targetLoop(jump: Node): Node | undefined {
+  return jump.getFirstAncestor((a) => isLoop(a));
+}
+
+/** Whether `statement` contains a `break` of its own (not of a nested loop). */
+export const hasBreak = memoized((loop: Node): boolean => loop.getDescendantsOfKind(SyntaxKind.BreakStatement).some((j) => targetLoop(j) === loop));
+
+/** Whether control can leave `statement` other than by falling through: a return, or a jump to an enclosing loop. */
+export function mayExit(statement: Node): boolean {
+  const exits = leaving(statement.compilerNode);
+  return exits.returns || exits.jumps > 0;
+}
+
+/** The condition a loop tests before each run of its body (undefined for `for (;;)`). */
+export function statementCondition(loop: ForStatement | WhileStatement | DoStatement): Expression | undefined {
+  return Node.isForStatement(loop) ? loop.getCondition() : loop.getExpression();
+}
+
+/** Variables a loop assigns that live across iterations: declared outside it or in a `for` initializer. */
+export function carriedVariables(loop: LoopStatement): Node[] {
+  const found = new Set<Node>();
+  const inside = (d: Node) => d.getAncestors().includes(loop) && !isForInitializer(d, loop);
+  const consider = (target: Node) => {
+    const decl = target.getSymbol()?.getDeclarations()[0];
+    if (decl && !inside(decl)) found.add(decl);
+  };
+  for (const e of loop.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+    const kind = e.getOperatorToken().getKind();
+    if ((kind === SyntaxKind.EqualsToken || compoundAssignments.has(kind)) && Node.isIdentifier(e.getLeft())) consider(e.getLeft());
+  }
+  for (const e of [...loop.getDescendantsOfKind(SyntaxKind.PrefixUnaryExpression), ...loop.getDescendantsOfKind(SyntaxKind.PostfixUnaryExpression)]) {
+    const op = e.getOperatorToken();
+    if (op === SyntaxKind.PlusPlusToken || op === SyntaxKind.MinusMinusToken) consider(e.getOperand());
+  }
+  if (Node.isForStatement(loop)) {
+    const init = loop.getInitializer();
+    if (init && Node.isVariableDeclarationList(init)) for (const d of init.getDeclarations()) found.add(d);
+  }
+  return [...found];
+}
+
+export function isForInitializer(decl: Node, loop: LoopStatement): boolean {
+  return Node.isForStatement(loop) && decl.getParent() === loop.getInitializer();
+}
+
+export function variableName(decl: Node): string {
+  return (decl.compilerNode as ts.VariableDeclaration | ts.ParameterDeclaration).name.getText();
+}
+
+export function declarationOf(id: Node): Node {
+  const decl = id.getSymbol()?.getDeclarations()[0];
+  if (!decl) throw new InternalError(`unresolved name ${id.getText()} passed the fence`);
+  return decl;
+}
+
+/** Whether a loop may write a field or tuple element: it assigns one, or calls a helper that might. */
+export function mayWriteCells(loop: Node): boolean {
+  const assigns = loop.getDescendants().some((d) => {
+    const target = Node.isBinaryExpression(d) && (d.getOperatorToken().getKind() === SyntaxKind.EqualsToken || compoundAssignments.has(d.getOperatorToken().getKind()))
+      ? d.getLeft()
+      : (Node.isPrefixUnaryExpression(d) || Node.isPostfixUnaryExpression(d)) ? d.getOperand() : undefined;
+    return !!target && (Node.isPropertyAccessExpression(target) || Node.isElementAccessExpression(target)) && isAggregateNode(target.getExpression());
+  });
+  return assigns || callsHelper(loop);
+}
+
+/** Whether an expression calls a function of the project (which may write fields or arrays). */
+export const callsHelper = memoized((e: Node): boolean => {
+  const calls = Node.isCallExpression(e) ? [e, ...e.getDescendantsOfKind(SyntaxKind.CallExpression)] : e.getDescendantsOfKind(SyntaxKind.CallExpression);
+  return calls.some((c) => calleeFunction(c.getExpression()) !== undefined);
+});
+
+export const binaryPrimitive = new Map<SyntaxKind, string>([
+  [SyntaxKind.PlusToken, "add"], [SyntaxKind.MinusToken, "sub"], [SyntaxKind.AsteriskToken, "mul"],
+  [SyntaxKind.SlashToken, "div"], [SyntaxKind.PercentToken, "rem"], [SyntaxKind.AsteriskAsteriskToken, "pow"],
+  [SyntaxKind.LessThanToken, "lt"], [SyntaxKind.LessThanEqualsToken, "le"], [SyntaxKind.GreaterThanToken, "gt"],
+  [SyntaxKind.GreaterThanEqualsToken, "ge"], [SyntaxKind.EqualsEqualsEqualsToken, "eq"],
+  [SyntaxKind.EqualsEqualsToken, "eq"], [SyntaxKind.ExclamationEqualsEqualsToken, "ne"],
+  [SyntaxKind.ExclamationEqualsToken, "ne"], [SyntaxKind.AmpersandAmpersandToken, "and"],
+  [SyntaxKind.BarBarToken, "or"],
+]);
