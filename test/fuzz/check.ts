@@ -41,6 +41,17 @@ export interface Report {
   generated?: string;
   /** Programs rejected with a located diagnostic, as their expected outcome allows. */
   rejected: number;
+  /** How long generate() took, in milliseconds. */
+  compileMs?: number;
+  /** The compile time of each large program (family-large.ts). */
+  timings?: Timing[];
+}
+
+export interface Timing {
+  entry: string;
+  kind: string;
+  size: number;
+  ms: number;
 }
 
 /** What a file is held to beyond the numeric check. */
@@ -49,8 +60,10 @@ export interface CheckOptions {
 }
 
 export async function checkFile(path: string, text: string, cases: Case[], options: CheckOptions = {}): Promise<Report> {
+  const started = performance.now();
   const compiled = await compile(path, text, options);
-  const report: Report = { checked: 0, skipped: 0, failures: [], generated: compiled.generatedText, rejected: 0 };
+  const compileMs = performance.now() - started;
+  const report: Report = { checked: 0, skipped: 0, failures: [], generated: compiled.generatedText, rejected: 0, compileMs };
   if ("rejected" in compiled) {
     report.rejected += 1;
     return report;
@@ -77,10 +90,12 @@ export async function checkFile(path: string, text: string, cases: Case[], optio
 export async function checkPrograms(programs: RenderedProgram[]): Promise<Report> {
   const together = programs.filter((p) => !p.alone);
   const reports = together.length > 0 ? [await checkFile("fuzz/programs.ts", fileText(together), together)] : [];
+  const timings: Timing[] = [];
   for (const p of programs.filter((q) => q.alone)) {
     const report = await checkFile(`fuzz/${p.entry.name}.ts`, p.text, [p], { expect: p.expect });
     report.failures.forEach((f) => (f.entry ??= p.entry.name));
     reports.push(report);
+    if (p.large) timings.push({ entry: p.entry.name, ...p.large, ms: report.compileMs ?? 0 });
   }
   return {
     checked: reports.reduce((n, r) => n + r.checked, 0),
@@ -88,6 +103,7 @@ export async function checkPrograms(programs: RenderedProgram[]): Promise<Report
     failures: reports.flatMap((r) => r.failures),
     generated: reports.find((r) => r.failures.length > 0)?.generated ?? reports[0]?.generated,
     rejected: reports.reduce((n, r) => n + r.rejected, 0),
+    timings,
   };
 }
 

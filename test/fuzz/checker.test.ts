@@ -8,6 +8,7 @@ import type { Diagnostic } from "../../src/diagnostics.js";
 import { checkFile, type Case } from "./check.js";
 import { diagnosticProblem, type Expectation } from "./outcome.js";
 import { runChecks } from "./sandbox.js";
+import { compileTimes } from "./timings.js";
 
 const source = "export function f(x: number): number {\n  return x * x;\n}\n";
 const cases: Case[] = [{ entry: { name: "f", params: [{ name: "x", type: "number" }], leftOut: [] }, inputs: [[1.5]] }];
@@ -61,3 +62,11 @@ test("the sandbox stops a gradient that never returns and names it", async () =>
   const next = await runChecks(source, "export function fGrad(x: number) {\n  return { value: x * x, grad: { x: 2 * x } };\n}\n", cases);
   expect(next).toEqual({ checked: 1, skipped: 0, failures: [] });
 }, 60_000);
+
+test("compile times that grow faster than the size are flagged", () => {
+  const times = (f: (n: number) => number) => [100, 300, 1000, 3000].map((size) => ({ entry: "f", kind: "sum", size, ms: f(size) }));
+  expect(compileTimes(times((n) => n * 2))[1]).not.toMatch(/SUPERLINEAR/);
+  expect(compileTimes(times((n) => n * 2))[1]).toMatch(/exponent 1\.00/);
+  expect(compileTimes(times((n) => (n * n) / 100))[1]).toMatch(/exponent 2\.00 SUPERLINEAR/);
+  expect(compileTimes(times((n) => n * 3))[1]).toMatch(/1 over 5 s: 3000 in 9000 ms/);
+});

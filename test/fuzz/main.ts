@@ -3,15 +3,32 @@
  *
  * Checks N random programs (rounded up to whole batches of BATCH_SIZE) of
  * the families F (a comma-separated list of families.ts's names, or `all`,
- * the default) and prints `N programs, M failures`. On a failure fast-check
- * shrinks the failing batch; the smallest failing program is printed and
- * kept as a regression fixture in fixtures/fuzz/, and the exit code is 1.
- * Usage errors exit with 2.
+ * the default, which draws each batch's family by weight) and prints
+ * `N programs, M failures`, the programs of each family, how many failures
+ * each known bug explained, and the compile times of large programs. The
+ * families (families.ts has the details):
+ *
+ * - `base` (weight 10): the supported subset;
+ * - `conditions` (4): helpers that write an element, push or write a field,
+ *   called in `while`, `do ... while` and `for` conditions;
+ * - `names` (4): names the generated module uses itself (`value`, `grad`,
+ *   `tape`, `f0GradInto`, `dx`, `v__next`, `Math`, ...);
+ * - `constants` (3): module constants of every kind, some that adgen may
+ *   reject (then only with a diagnostic inside the initialiser);
+ * - `large` (1): sums of thousands of terms, deep Horner forms, long `if`
+ *   chains and deep nesting, each compiled alone and timed;
+ * - `unsupported` (2): one construct adgen rejects, which passes only with a
+ *   located diagnostic.
+ *
+ * On a failure fast-check shrinks the failing batch; the smallest failing
+ * program is printed and kept as a regression fixture in fixtures/fuzz/,
+ * and the exit code is 1. Usage errors exit with 2.
  */
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import fc from "fast-check";
-import { batchProperty, checkPrograms, failureLines, fileText, newFailures, type Report } from "./check.js";
+import { batchProperty, checkPrograms, failureLines, fileText, newFailures, type Report, type Timing } from "./check.js";
+import { compileTimes } from "./timings.js";
 import { familyBatches, familyNames } from "./families.js";
 import { writeRegressionFixture } from "./fixtures.js";
 import { knownBugOf } from "./known-bugs.js";
@@ -68,6 +85,7 @@ interface Totals {
   byFamily: Map<string, number>;
   /** Failures by known bug (its fixture). */
   knownBy: Map<string, number>;
+  timings: Timing[];
 }
 
 function tally(totals: Totals, shapes: ProgramShape[], report: Report): void {
@@ -81,6 +99,7 @@ function tally(totals: Totals, shapes: ProgramShape[], report: Report): void {
     totals.knownBy.set(bug.fixture, (totals.knownBy.get(bug.fixture) ?? 0) + 1);
   }
   totals.rejected += report.rejected;
+  totals.timings.push(...(report.timings ?? []));
   for (const s of shapes) totals.byFamily.set(s.family ?? "base", (totals.byFamily.get(s.family ?? "base") ?? 0) + 1);
 }
 
@@ -88,7 +107,7 @@ async function main(): Promise<number> {
   const { runs, seed, families } = options();
   const started = performance.now();
   const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
-  const totals: Totals = { programs: 0, checked: 0, skipped: 0, known: 0, rejected: 0, byFamily: new Map(), knownBy: new Map() };
+  const totals: Totals = { programs: 0, checked: 0, skipped: 0, known: 0, rejected: 0, byFamily: new Map(), knownBy: new Map(), timings: [] };
   let shrinking = false;
   const property = batchProperty(familyBatches(families, BATCH_SIZE), (shapes, report) => {
     if (shrinking) return;
@@ -111,6 +130,7 @@ async function main(): Promise<number> {
       `${totals.known} failures by known bugs)`,
   );
   for (const [fixture, n] of totals.knownBy) console.log(`  known bug ${fixture}: ${n} failures`);
+  for (const line of compileTimes(totals.timings)) console.log(line);
   return details.failed ? 1 : 0;
 }
 
