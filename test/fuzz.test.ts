@@ -72,7 +72,7 @@ test(
 const FAMILY_MARKS: Record<string, { text?: RegExp; report?: (r: Report) => boolean }> = {
   // A helper with an effect called in a loop condition.
   conditions: { text: /(while \(|; )[^\n]*\bf\d_e\d\(/ },
-  names: { text: /\b(value|grad|tape|valueTape|zerosLike|f\dGrad\w*|\w+__next|d[a-z]\w*)\b/ },
+  names: { text: /\b(value|grad|tape|valueTape|zerosLike|f\dGrad\w*|\w+__next)/ },
   constants: { text: /const f\d_K\d = (Number\.|Math\.|Infinity|NaN|-0\b|\S+\(|f\d_K)/ },
   large: { report: (r) => (r.timings ?? []).length === FAMILY_BATCH },
   unsupported: { report: (r) => r.rejected > 0 },
