@@ -37,6 +37,11 @@ export const knownBugs: KnownBug[] = [
     summary: "an array parameter named `Math` (or `Array`): `Math.length` crashes lowering (property Math.length passed the fence)",
     matches: (failure) => /property (Math|Array)\.\w+ passed the fence/.test(failure.message),
   },
+  {
+    fixture: "fixtures/fuzz/f8eb79e4.ts",
+    summary: "`x = x * (x > 1 ? x : x > -1 ? x : x)` in a branch crashes the allocator (Liveness.index of undefined)",
+    matches: (failure) => failure.message.includes("reading 'index')") && failure.message.includes("Liveness.index"),
+  },
 ];
 
 /** The known bug that explains `failure`, if any; type errors are explained when every one of them is (by the first). */
