@@ -1,6 +1,6 @@
 /**
- * Compile times of the large programs (family-large.ts): per kind, the
- * range of sizes and times, the time per unit of size, and the exponent of
+ * Compile times of the large programs (family-large.ts): each program's, and
+ * per kind the range of sizes and times, the time per unit of size, and the exponent of
  * the best power law `ms = a * size^b` (least squares on logarithms). An
  * exponent well above 1, or a program over SLOW_MS, is flagged.
  */
@@ -40,5 +40,6 @@ export function compileTimes(timings: Timing[]): string[] {
         (slow.length > 0 ? `; ${slow.length} over ${SLOW_MS / 1000} s: ${slow.map((t) => `${t.size} in ${t.ms.toFixed(0)} ms`).join(", ")}` : ""),
     );
   }
-  return lines;
+  const each = [...timings].sort((a, b) => a.kind.localeCompare(b.kind) || a.size - b.size);
+  return [...lines, "  each (kind size ms):", ...each.map((t) => `    ${t.kind} ${t.size} ${t.ms.toFixed(0)}`)];
 }
