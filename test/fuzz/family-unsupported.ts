@@ -10,8 +10,9 @@
  *
  * The program is checked alone and passes only if adgen rejects it with a
  * located diagnostic (outcome.ts) on one of the construct's lines, marked
- * with MARKER. Constructs adgen may accept (`either`) must then be
- * differentiated exactly.
+ * with MARKER. Constructs adgen may accept (`either`: some it came to
+ * support, such as bitwise operators, `var`, assignments and `++` as values,
+ * optional and default parameters) must then be differentiated exactly.
  */
 import fc from "fast-check";
 import { markedSpans, type Expectation } from "./outcome.js";
@@ -31,16 +32,16 @@ interface Construct {
 const CONSTRUCTS: Construct[] = [
   { lines: (q) => [`switch (Math.sign(${q})) {`, "  case 1:", `    ${q} += 1;`, "    break;", "  default:", `    ${q} -= 1;`, "}"] },
   { lines: (q) => ["try {", `  ${q} = Math.sqrt(${q} * ${q});`, "} finally {", `  ${q} += 1;`, "}"] },
-  { lines: (q) => [`var q1 = ${q} * 2;`, `${q} += q1;`] },
+  { lines: (q) => [`var q1 = ${q} * 2;`, `${q} += q1;`], outcome: "either" },
   { lines: (q) => ["outer: for (let q1 = 0; q1 < 2; q1++) {", `  if (q1 > ${q}) break outer;`, "}"] },
   { lines: (q) => ["for (const q1 in { a: 1 }) {", `  ${q} += q1.length;`, "}"] },
-  { lines: (q) => [`const q1 = (${q} = ${q} * 2) + 1;`, `${q} += q1;`] },
-  { lines: (q) => [`const q1 = ${q}++;`, `${q} += q1;`] },
-  { lines: (q) => [`${q} = ${q} | 0;`] },
-  { lines: (q) => [`${q} = ~${q};`] },
-  { lines: (q) => [`${q} = ${q} << 1;`] },
-  { lines: (q) => [`${q} = ${q} & 3;`] },
-  { lines: (q) => [`${q} = ${q} >>> 1;`] },
+  { lines: (q) => [`const q1 = (${q} = ${q} * 2) + 1;`, `${q} += q1;`], outcome: "either" },
+  { lines: (q) => [`const q1 = ${q}++;`, `${q} += q1;`], outcome: "either" },
+  { lines: (q) => [`${q} = ${q} | 0;`], outcome: "either" },
+  { lines: (q) => [`${q} = ~${q};`], outcome: "either" },
+  { lines: (q) => [`${q} = ${q} << 1;`], outcome: "either" },
+  { lines: (q) => [`${q} = ${q} & 3;`], outcome: "either" },
+  { lines: (q) => [`${q} = ${q} >>> 1;`], outcome: "either" },
   { lines: (q) => [`const q1 = "a" + ${q};`, `${q} += q1.length;`] },
   { lines: (q) => ["const q1 = (t: number) => t * 2;", `${q} = q1(${q});`] },
   { lines: (q) => ["function q1(t: number): number {", "  return t * 2;", "}", `${q} = q1(${q});`] },
@@ -48,7 +49,7 @@ const CONSTRUCTS: Construct[] = [
   { lines: (q) => [`if (${q} > 100) throw new Error("too large");`] },
   { lines: (q) => [`${q} += Math.random();`] },
   { lines: (q) => [`console.log(${q});`] },
-  { lines: (q) => [`${q} = Number(${q});`] },
+  { lines: (q) => [`${q} = Number(${q});`], outcome: "either" },
   { lines: (q) => [`${q} = parseFloat(String(${q}));`] },
   { lines: (q) => ["const q1 = new Map<number, number>();", `q1.set(1, ${q});`] },
   { lines: (q) => [`${q} = Math.max(...[${q}, 1]);`] },
@@ -80,8 +81,8 @@ const CONSTRUCTS: Construct[] = [
   { lines: (q) => [`const q1 = { a: ${q} };`, "delete (q1 as { a?: number }).a;"] },
   { lines: (q) => [`const q1 = [${q}];`, "q1.length = 0;"] },
   { lines: (q, f) => [`${q} = ${f}_r(${q});`], module: (f) => [`function ${f}_r(t: number): number {`, `  return t > 1 ? ${f}_r(t / 2) : t;`, "}"] },
-  { lines: (q, f) => [`${q} = ${f}_o(${q});`], module: (f) => [`function ${f}_o(t: number, u?: number): number {`, "  return t * (u ?? 1);", "}"] },
-  { lines: (q, f) => [`${q} = ${f}_d(${q});`], module: (f) => [`function ${f}_d(t: number, u = 2): number {`, "  return t * u;", "}"] },
+  { lines: (q, f) => [`${q} = ${f}_o(${q});`], module: (f) => [`function ${f}_o(t: number, u?: number): number {`, "  return t * (u ?? 1);", "}"], outcome: "either" },
+  { lines: (q, f) => [`${q} = ${f}_d(${q});`], module: (f) => [`function ${f}_d(t: number, u = 2): number {`, "  return t * u;", "}"], outcome: "either" },
   { lines: (q, f) => [`${q} = ${f}_g(${q});`], module: (f) => [`function ${f}_g<T>(t: T): T {`, "  return t;", "}"] },
   { lines: (q, f) => [`${q} += ${f}_v(${q}, 1, 2);`], module: (f) => [`function ${f}_v(...t: number[]): number {`, "  return t.length;", "}"] },
   { lines: (q, f) => [`void ${f}_a(${q});`], module: (f) => [`async function ${f}_a(t: number): Promise<number> {`, "  return t;", "}"] },
