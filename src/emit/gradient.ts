@@ -109,7 +109,7 @@ function planOf(f: Func, ctx: EmitContext): GradientPlan {
   return {
     f, vjp, printer, ops, paths, gradValues, gradName: allocation.gradName, localNames,
     helpers: helpersUsed(ops, pushed, tapes, buffers, pooled, vjp ? [] : gradValues),
-    params: sourceParams.map((p, i) => `${localNames[i]}: ${p.typeText}`).join(", "),
+    params: sourceParams.map((p, i) => `${localNames[i]}: ${p.typeText}${"defaultText" in p && p.defaultText !== undefined ? ` = ${p.defaultText}` : ""}`).join(", "),
     gradType: nestedText(paths, gradValues.map((g) => tsType(g.type)), ";"),
     valueType: f.resultShape ? shapeText(f.resultShape) : tsType(f.resultTypes[0]!),
     where: `\`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine})`,
