@@ -182,8 +182,9 @@ export function renderEffectLoop(stmt: Stmt & { kind: "effectLoop" }, scope: Fun
 /** The loop condition: the call in one of its comparisons, combined with `other` and the counter guard. */
 function condition(stmt: Stmt & { kind: "effectLoop" }, helper: Callable, target: Variable, counter: string, scope: FunctionScope): string {
   const one: Expr = { kind: "literal", hundredths: 100, notation: 0 };
+  // Not condition-only values: the helper may write its arguments into the array, whence they reach the result.
   const args = Array.from({ length: helper.arity - 1 }, (_, i) =>
-    fit(renderExpr(stmt.args[i] ?? one, scope, true), HELPER_ARGUMENT_BOUND, scope).text,
+    fit(renderExpr(stmt.args[i] ?? one, scope, false), HELPER_ARGUMENT_BOUND, scope).text,
   );
   const call = `${scope.use(helper.name)}(${[scope.use(target.name), ...args].join(", ")})`;
   const t = renderLiteral({ hundredths: stmt.threshold, notation: 0 });
