@@ -102,7 +102,7 @@ export function renderProgram(shape: ProgramShape, name = "f", taken = new Set<s
     if (effect) {
       const helperName = names?.helper(`${name}_e${i}`) ?? `${name}_e${i}`;
       const rendered = renderEffectHelper(effect, helperName, scopeFor(effect.returns), names);
-      lines.push("", ...rendered.lines);
+      lines.push("", ...settleLines(rendered.lines));
       callables.push(rendered.callable);
     }
     if (helper) {
