@@ -13,7 +13,7 @@
  * with MARKER. Constructs adgen may accept (`either`: some it came to
  * support, such as bitwise operators, `var`, assignments and `++` as values,
  * optional and default parameters, closures, nested functions, `map`,
- * `slice(start)` and spread) must then be differentiated exactly.
+ * `slice(start)`, spread, `switch`, `throw`) must then be differentiated exactly.
  */
 import fc from "fast-check";
 import { markedSpans, type Expectation } from "./outcome.js";
@@ -31,7 +31,7 @@ interface Construct {
 
 // prettier-ignore
 const CONSTRUCTS: Construct[] = [
-  { lines: (q) => [`switch (Math.sign(${q})) {`, "  case 1:", `    ${q} += 1;`, "    break;", "  default:", `    ${q} -= 1;`, "}"] },
+  { lines: (q) => [`switch (Math.sign(${q})) {`, "  case 1:", `    ${q} += 1;`, "    break;", "  default:", `    ${q} -= 1;`, "}"], outcome: "either" },
   { lines: (q) => ["try {", `  ${q} = Math.sqrt(${q} * ${q});`, "} finally {", `  ${q} += 1;`, "}"] },
   { lines: (q) => [`var q1 = ${q} * 2;`, `${q} += q1;`], outcome: "either" },
   { lines: (q) => ["outer: for (let q1 = 0; q1 < 2; q1++) {", `  if (q1 > ${q}) break outer;`, "}"] },
@@ -47,7 +47,7 @@ const CONSTRUCTS: Construct[] = [
   { lines: (q) => ["const q1 = (t: number) => t * 2;", `${q} = q1(${q});`], outcome: "either" },
   { lines: (q) => ["function q1(t: number): number {", "  return t * 2;", "}", `${q} = q1(${q});`], outcome: "either" },
   { lines: (q) => ["class Q1 {", "  v = 1;", "}", `${q} += new Q1().v;`] },
-  { lines: (q) => [`if (${q} > 100) throw new Error("too large");`] },
+  { lines: (q) => [`if (${q} > 100) throw new Error("too large");`], outcome: "either" },
   { lines: (q) => [`${q} += Math.random();`] },
   { lines: (q) => [`console.log(${q});`] },
   { lines: (q) => [`${q} = Number(${q});`], outcome: "either" },
