@@ -11,6 +11,7 @@ import { batchProperty, checkFile, failureLines, fileText, type Report } from ".
 import { listRegressionFixtures } from "./fuzz/fixtures.js";
 import { knownBugs } from "./fuzz/known-bugs.js";
 import { familyBatches, familyNames } from "./fuzz/families.js";
+import { GENERATED } from "./fuzz/family-names.js";
 import { batchArbitrary } from "./fuzz/programs.js";
 import { renderBatch, type RenderedProgram } from "./fuzz/render.js";
 import { typeErrors } from "./fuzz/typecheck.js";
@@ -72,7 +73,8 @@ test(
 const FAMILY_MARKS: Record<string, { text?: RegExp; report?: (r: Report) => boolean }> = {
   // A helper with an effect called in a loop condition.
   conditions: { text: /(while \(|; )[^\n]*\bf\d_e\d\(/ },
-  names: { text: /\b(value|grad|tape|valueTape|zerosLike|f\dGrad\w*|\w+__next)/ },
+  // A declaration (parameter, local, counter or helper) named like the generated module's own names.
+  names: { text: new RegExp(`(function |let |const |\\(|, )(${GENERATED.join("|")}|f\\d+Grad\\w*|\\w+__next|d[xyzw]s?|dv\\d+)\\b`) },
   constants: { text: /const f\d_K\d = (Number\.|Math\.|Infinity|NaN|-0\b|\S+\(|f\d_K)/ },
   large: { report: (r) => (r.timings ?? []).length === FAMILY_BATCH },
   unsupported: { report: (r) => r.rejected > 0 },

@@ -17,7 +17,7 @@
 import type { FunctionScope, Namer, Variable } from "./scope.js";
 
 // prettier-ignore
-const GENERATED = [
+export const GENERATED = [
   "value", "grad", "tape", "top", "indices", "itop", "decisions", "dtop", "pooled", "arrays",
   "valueTape", "indexTape", "decisionTape", "growValues", "growIndices", "growDecisions",
   "zeroArray", "zeroSource", "zerosLike", "pooledZeros", "pooledFloats", "k", "t1", "t2",
