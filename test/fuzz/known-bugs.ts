@@ -32,25 +32,6 @@ export const knownBugs: KnownBug[] = [
       return name !== undefined && new RegExp(`const ${name} = [\\w.]+\\.length - 1;`).test(report.generated ?? "");
     },
   },
-  {
-    fixture: "fixtures/fuzz/eaa6dcf4.ts",
-    summary: "an array parameter named `Math` (or `Array`): `Math.length` crashes lowering (property Math.length passed the fence)",
-    matches: (failure) => /property (Math|Array)\.\w+ passed the fence/.test(failure.message),
-  },
-  {
-    fixture: "fixtures/fuzz/f8eb79e4.ts",
-    summary: "`x = x * (x > 1 ? x : x > -1 ? x : x)` in a branch crashes the allocator (Liveness.index of undefined)",
-    matches: (failure) => failure.message.includes("reading 'index')") && failure.message.includes("Liveness.index"),
-  },
-  {
-    fixture: "fixtures/fuzz/1efb922f.ts",
-    summary:
-      "a helper in a loop condition that reassigns its parameter, given the value an array was filled with: the parameter's variable is made once, before the loop, and keeps its last value (wrong value and gradient)",
-    matches: (_, report) =>
-      /let (\w+) = [^;\n]+;\n\s*const (\w+) = new Array<number>\(\d+\)\.fill\(0\);\n\s*\2\[0\] = \1;[\s\S]*while \(!broken\)[\s\S]*\n\s*\1 (\+?=|\+=)/.test(
-        report.generated ?? "",
-      ),
-  },
 ];
 
 /** The known bug that explains `failure`, if any; type errors are explained when every one of them is (by the first). */
