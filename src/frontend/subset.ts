@@ -2,6 +2,7 @@
 import { Node, SyntaxKind, VariableDeclarationKind } from "ts-morph";
 import { namedConstant } from "../ir/primitives.js";
 import { scalarType, valueType } from "./source.js";
+import { shapeOf, shapeText } from "./shape.js";
 
 export const arithmetic = new Set([
   SyntaxKind.PlusToken, SyntaxKind.MinusToken, SyntaxKind.AsteriskToken, SyntaxKind.SlashToken,
@@ -54,7 +55,11 @@ const numberFunctions = new Map([
  * TypeScript's own library, not a function of the project of that name.
  */
 export function numberFunction(call: Node & { getExpression(): Node }): string | undefined {
-  const callee = call.getExpression();
+  return numberFunctionNamed(call.getExpression());
+}
+
+/** The primitive of a global number function a node names (`Number.isFinite` passed to `every`), if it names one. */
+export function numberFunctionNamed(callee: Node): string | undefined {
   const primitive = numberFunctions.get(callee.getText());
   if (!primitive) return undefined;
   const root = Node.isPropertyAccessExpression(callee) ? callee.getExpression() : callee;
@@ -108,6 +113,24 @@ export function isUndefinedKeyword(node: Node): boolean {
     && (node.getSymbol()?.getDeclarations() ?? []).every((d) => d.getSourceFile().isDeclarationFile());
 }
 
+const reassignments = new WeakMap<Node, boolean>();
+
+/** Whether a variable is assigned anywhere in its file after its declaration (`x = ...`, `x += ...`, `x++`). */
+function assignedAgain(decl: Node & { getNameNode(): Node }): boolean {
+  const known = reassignments.get(decl);
+  if (known !== undefined) return known;
+  const symbol = decl.getNameNode().getSymbol();
+  const answer = decl.getSourceFile().getDescendantsOfKind(SyntaxKind.Identifier).some((id) => {
+    if (id === decl.getNameNode() || id.getSymbol() !== symbol) return false;
+    const parent = id.getParentOrThrow();
+    if (Node.isBinaryExpression(parent)) return parent.getLeft() === id && isAssignmentOperator(parent.getOperatorToken().getKind());
+    return (Node.isPrefixUnaryExpression(parent) || Node.isPostfixUnaryExpression(parent))
+      && (parent.getOperatorToken() === SyntaxKind.PlusPlusToken || parent.getOperatorToken() === SyntaxKind.MinusMinusToken);
+  });
+  reassignments.set(decl, answer);
+  return answer;
+}
+
 /** A directive such as `"use strict";`: a string statement, which does nothing. */
 export function isDirective(statement: Node): boolean {
   return Node.isExpressionStatement(statement) && Node.isStringLiteral(statement.getExpression());
@@ -148,11 +171,19 @@ export function loopMethod(call: Node & { getExpression(): Node }): string | und
   return loopMethods.has(callee.getName()) && isArrayNode(callee.getExpression()) ? callee.getName() : undefined;
 }
 
-/** A module-level `const` with an initializer: its value is inlined where it is used. */
+/**
+ * A module-level `const` with an initializer, a number or a tuple or object
+ * of numbers (`const WHITE = { x: 95.047, y: 100, z: 108.883 }`): its value
+ * is inlined where it is used (a tuple or object as a fresh one each time:
+ * nothing may write its fields, since they belong to no function).
+ */
 export function isModuleConstant(decl: Node): boolean {
   if (!Node.isVariableDeclaration(decl)) return false;
   const statement = decl.getVariableStatement();
-  return !!statement && Node.isSourceFile(statement.getParent())
-    && statement.getDeclarationKind() === VariableDeclarationKind.Const
-    && decl.hasInitializer() && scalarType(decl.getType()) === "f64";
+  if (!statement || !Node.isSourceFile(statement.getParent()) || !decl.hasInitializer()) return false;
+  // A module-level `var` or `let` that nothing assigns again (as JavaScript often declares its constants) is one too.
+  if (statement.getDeclarationKind() !== VariableDeclarationKind.Const && assignedAgain(decl)) return false;
+  if (scalarType(decl.getType()) === "f64") return true;
+  const shape = shapeOf(decl.getType(), decl);
+  return !!shape && shape.kind !== "value" && !/\[\]|Float64Array|boolean/.test(shapeText(shape));
 }
