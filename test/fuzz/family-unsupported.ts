@@ -13,7 +13,8 @@
  * with MARKER. Constructs adgen may accept (`either`: some it came to
  * support, such as bitwise operators, `var`, assignments and `++` as values,
  * optional and default parameters, closures, nested functions, `map`,
- * `slice(start)`, spread, `switch`, `throw`) must then be differentiated exactly.
+ * `slice(start)`, spread, `switch`, `throw`, module-level objects and
+ * `let`s never reassigned) must then be differentiated exactly.
  */
 import fc from "fast-check";
 import { markedSpans, type Expectation } from "./outcome.js";
@@ -89,8 +90,8 @@ const CONSTRUCTS: Construct[] = [
   { lines: (q, f) => [`void ${f}_a(${q});`], module: (f) => [`async function ${f}_a(t: number): Promise<number> {`, "  return t;", "}"] },
   { lines: (q, f) => [`${q} += ${f}_s("ab");`], module: (f) => [`function ${f}_s(t: string): number {`, "  return t.length;", "}"] },
   { lines: (q, f) => [`${q} += ${f}_c(${q});`], module: (f) => [`const ${f}_c = (t: number): number => t * 2;`], outcome: "either" },
-  { lines: (q, f) => [`${q} += ${f}_m.k;`], module: (f) => [`const ${f}_m = { k: 2 };`] },
-  { lines: (q, f) => [`${q} += ${f}_n;`], module: (f) => [`let ${f}_n = 2;`] },
+  { lines: (q, f) => [`${q} += ${f}_m.k;`], module: (f) => [`const ${f}_m = { k: 2 };`], outcome: "either" },
+  { lines: (q, f) => [`${q} += ${f}_n;`], module: (f) => [`let ${f}_n = 2;`], outcome: "either" },
 ];
 
 export const unsupportedArbitrary = fc.record({ construct: fc.nat({ max: CONSTRUCTS.length - 1 }) });
