@@ -2,7 +2,7 @@
  * Every generated file the repository has a source for, as the checks see
  * it: the committed `fixtures/*.grad.ts` (golden.test.ts keeps them equal to
  * fresh output), and fresh output for the fuzzer's regression fixtures
- * (`fixtures/fuzz/`), the functions of the corpus adgen accepts
+ * (`fixtures/fuzz/`, but for open bugs), the functions of the corpus adgen accepts
  * (`fixtures/real/`) and the benchmarks (`bench/*.ts` with a `.grad.ts`
  * beside them). Each file is placed where adgen writes it, beside its source.
  */
@@ -26,12 +26,14 @@ const sources = (dir: string, pattern: RegExp) =>
 
 export async function generatedFiles(): Promise<Outputs> {
   const committed = listFixtures().map((f) => ({ path: f.gradFile, text: readFileSync(f.gradFile, "utf8") }));
-  const fuzz = sources("fixtures/fuzz", /\.ts$/);
+  // A fuzz fixture marked open is a known compiler bug (test/fuzz/known-bugs.ts): it may crash
+  // generate() or produce output that fails these checks, so only the others are generated.
+  const isOpen = (path: string) => /^\/\/ Status: open\b/m.test(readFileSync(join(repoRoot, path), "utf8"));
+  const fuzz = sources("fixtures/fuzz", /\.ts$/).filter((path) => !isOpen(path));
   const bench = sources("bench", /\.ts$/).filter((path) => existsSync(join(repoRoot, path.replace(/\.ts$/, ".grad.ts"))));
   // Corpus files are given whole; `matched` leaves out the functions adgen cannot differentiate.
   const corpus = sources("fixtures/real", /\.(ts|js|mjs|cjs)$/).map((path) => ({ path, matched: true }));
-  // A fuzz fixture marked open is a known compiler bug: it may not compile yet.
-  const expected = [...fuzz.filter((path) => !/^\/\/ Status: open\b/m.test(readFileSync(join(repoRoot, path), "utf8"))), ...bench];
+  const expected = [...fuzz, ...bench];
   // One at a time: generate() works in one shared TypeScript project.
   const fresh = [];
   for (const inputs of [fuzz, bench, corpus] as GenerateInput[][]) fresh.push(await generate(inputs));

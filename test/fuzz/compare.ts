@@ -17,17 +17,24 @@ export type GradFunction = (...args: unknown[]) => { value: number; grad: Record
 
 const isAggregateParameter = (p: Parameter): boolean => p.type !== "number" && p.type !== "boolean";
 
+/** What a check is running: the source, the gradient, or the oracle (the source near the input). */
+export type Stage = "source" | "gradient" | "oracle";
+
 export function checkInput(
   f: SourceFunction,
   g: GradFunction,
   entry: EntrySignature,
   args: unknown[],
-  report: Report,
+  report: Pick<Report, "checked" | "skipped" | "failures">,
+  onStage: (stage: Stage) => void = () => {},
 ): void {
   const fail = (message: string) => report.failures.push({ entry: entry.name, input: args, message } satisfies Failure);
+  onStage("source");
   const expected = f(...args);
   const before = structuredClone(args);
+  onStage("gradient");
   const { value, grad } = g(...args);
+  onStage("oracle");
   if (!deepEqual(args, before)) fail("the gradient changed its arguments");
   if (!Object.is(value, expected) && !(Number.isNaN(value) && Number.isNaN(expected))) {
     fail(`value is ${value}, the source gives ${expected}`);

@@ -5,13 +5,19 @@
  * `<name>LeftOut`. test/fuzz.test.ts replays every fixture: a new one fails
  * until it is triaged; `// Status: open` marks a confirmed compiler bug not
  * fixed yet, whose replay is expected to fail; `fixed` ones must pass.
+ *
+ * A program with an expected outcome (outcome.ts) keeps it in a header line
+ * `// Expect: {"outcome": ..., "spans": [[line, from, to], ...], "what": ...}`
+ * (lines of the fixture file; `to` null for a whole line); replays hold it
+ * to that as the fuzzer did.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
-import { failureLines, fileText, type Case, type Failure } from "./check.js";
+import { failureLines, fileText, type Case, type CheckOptions, type Failure } from "./check.js";
+import type { Expectation } from "./outcome.js";
 import { loadModule } from "./load.js";
 import type { EntrySignature, Parameter, RenderedProgram } from "./render.js";
 
@@ -24,6 +30,8 @@ export interface RegressionFixture {
   /** Marked `// Status: open`: a known compiler bug, expected to fail until it is fixed. */
   open: boolean;
   cases: Case[];
+  /** The expected outcome, from the `Expect:` line. */
+  options: CheckOptions;
 }
 
 export async function listRegressionFixtures(): Promise<RegressionFixture[]> {
@@ -37,6 +45,7 @@ export async function listRegressionFixtures(): Promise<RegressionFixture[]> {
         text,
         open: /^\/\/ Status: open\b/m.test(text),
         cases: await readCases(text),
+        options: readOptions(text),
       };
     }),
   );
@@ -55,14 +64,19 @@ export function writeRegressionFixture(programs: RenderedProgram[], failures: Fa
         : [`export const ${entry.name}LeftOut = ${JSON.stringify(entry.leftOut)};`]),
     ];
   });
+  const alone = programs.length === 1 ? programs[0] : undefined;
   const header = [
     `// Found by the fuzzer (${origin}) on ${new Date().toISOString().slice(0, 10)}.`,
     "// Status: new. Triage: a compiler bug gets `open` and a FINDINGS.md entry; a fuzzer bug is fixed and this file goes.",
     ...failureLines(failures)
       .flatMap((line) => line.split("\n"))
       .slice(0, 12)
-      .map((line) => `//   ${line}`),
+      .map((line) => `//   ${line.slice(0, 300)}`),
   ];
+  // The program starts after the header, the option line and a blank line.
+  const shift = header.length + 2;
+  const spans = alone?.expect?.spans.map((s) => [s.line + shift, s.from, Number.isFinite(s.to) ? s.to : null]);
+  header.push(`// Expect: ${alone?.expect ? JSON.stringify({ ...alone.expect, spans }) : "null"}`);
   const text = [...header, "", program, ...exports, ""].join("\n");
   mkdirSync(directory, { recursive: true });
   const path = join(directory, `${createHash("sha256").update(program).digest("hex").slice(0, 8)}.ts`);
@@ -84,9 +98,27 @@ function argumentText(a: unknown): string {
   return Object.is(a, -0) ? "-0" : String(a);
 }
 
-/** The exported functions that have `<name>Samples`, with their signatures read from the source. */
+/** The `Expect:` header line. */
+function readOptions(text: string): CheckOptions {
+  const line = (key: string) => JSON.parse(new RegExp(`^// ${key}: (.*)$`, "m").exec(text)?.[1] ?? "null");
+  const expect = line("Expect") as (Omit<Expectation, "spans"> & { spans: [number, number, number | null][] }) | null;
+  return {
+    ...(expect && { expect: { ...expect, spans: expect.spans.map(([l, from, to]) => ({ line: l, from, to: to ?? Infinity })) } }),
+  };
+}
+
+/**
+ * The exported functions that have `<name>Samples`, with their signatures
+ * read from the source; none when the module throws as it loads (a program
+ * adgen must reject because it does).
+ */
 async function readCases(text: string): Promise<Case[]> {
-  const module = await loadModule(text);
+  let module;
+  try {
+    module = await loadModule(text);
+  } catch {
+    return [];
+  }
   const source = ts.createSourceFile("fixture.ts", text, ts.ScriptTarget.ES2022, true);
   return source.statements.filter(ts.isFunctionDeclaration).flatMap((fn) => {
     const name = fn.name?.text;

@@ -41,10 +41,10 @@ import {
 } from "./shapes.js";
 
 /** Picks index a list render.ts keeps most recent first: mostly the last variable or helper, sometimes any. */
-const pick = fc.oneof(fc.constant(0), fc.constant(1), fc.nat({ max: 15 }));
-const form = fc.nat({ max: 7 });
+export const pick = fc.oneof(fc.constant(0), fc.constant(1), fc.nat({ max: 15 }));
+export const form = fc.nat({ max: 7 });
 /** Literal values in hundredths, whole numbers (which have the most notations) as often as fractions. */
-const hundredths = fc.oneof(
+export const hundredths = fc.oneof(
   fc.integer({ min: -3, max: 3 }).map((n) => n * 100),
   fc.integer({ min: -300, max: 300 }),
 );
@@ -53,9 +53,9 @@ const MAX_EXPR_DEPTH = 3;
 const MAX_TRIPS = 4;
 
 /** Shapes of one kind: `{ kind, ...fields }`. */
-const shape = <K extends string, T>(kind: K, fields: { [P in keyof T]: fc.Arbitrary<T[P]> }) =>
+export const shape = <K extends string, T>(kind: K, fields: { [P in keyof T]: fc.Arbitrary<T[P]> }) =>
   fc.record(fields).map((values) => ({ kind, ...values }));
-const weighted = <T>(weight: number, arbitrary: fc.Arbitrary<T>) => ({ arbitrary, weight });
+export const weighted = <T>(weight: number, arbitrary: fc.Arbitrary<T>) => ({ arbitrary, weight });
 const recursion = (depthIdentifier: string, maxDepth: number) =>
   ({ maxDepth, depthSize: "small", withCrossShrink: true, depthIdentifier }) as const;
 
@@ -96,8 +96,23 @@ export function expressionArbitraries() {
 
 export type ExpressionArbitraries = ReturnType<typeof expressionArbitraries>;
 
+/** Statement kinds a family adds, with their weights, given the statement arbitrary they may nest. */
+export type StatementExtras = (
+  stmt: fc.Arbitrary<Stmt>,
+  exprs: ExpressionArbitraries,
+) => { arbitrary: fc.Arbitrary<Stmt>; weight: number }[];
+
+/** What a family changes about programs (families.ts); the base family changes nothing. */
+export interface GeneratorOptions {
+  statements?: StatementExtras;
+  /** The helpers' arbitrary, instead of `helperArbitrary`. */
+  helper?: (exprs: ExpressionArbitraries, stmt: fc.Arbitrary<Stmt>) => fc.Arbitrary<HelperShape>;
+  minHelpers?: number;
+  maxHelpers?: number;
+}
+
 /** Statements over the given expressions, nested up to two levels. */
-export function statementArbitrary({ expr, cond }: ExpressionArbitraries): fc.Arbitrary<Stmt> {
+export function statementArbitrary({ expr, cond }: ExpressionArbitraries, extras?: StatementExtras): fc.Arbitrary<Stmt> {
   return fc.letrec<{ stmt: Stmt }>((tie) => {
     const body = fc.array(tie("stmt"), { maxLength: 2 });
     const loopBody = fc.array(tie("stmt"), { minLength: 1, maxLength: 2 });
@@ -142,6 +157,7 @@ export function statementArbitrary({ expr, cond }: ExpressionArbitraries): fc.Ar
         weighted(2, shape("for", { count, form, body: loopBody })),
         weighted(1, shape("while", { count, test: cond, post: fc.boolean(), body: loopBody })),
         weighted(1, shape("forOf", { pick, body: loopBody })),
+        ...(extras?.(tie("stmt"), { expr, cond }) ?? []),
       ),
     };
   }).stmt;
@@ -198,15 +214,17 @@ const inputArbitrary: fc.Arbitrary<InputShape> = fc.record({
   aggregates: perParameter(fc.array(inputNumber, { minLength: AGGREGATE_NUMBERS, maxLength: AGGREGATE_NUMBERS })),
 });
 
+export const inputsArbitrary = fc.array(inputArbitrary, { minLength: 1, maxLength: 3 });
+
 /** A whole program: module constants, helpers (each may call the earlier ones), the exported entry, and inputs. */
-export function programArbitrary(): fc.Arbitrary<ProgramShape> {
+export function programArbitrary(options: GeneratorOptions = {}): fc.Arbitrary<ProgramShape> {
   const exprs = expressionArbitraries();
-  const stmt = statementArbitrary(exprs);
+  const stmt = statementArbitrary(exprs, options.statements);
   return fc.record({
     constants: fc.array(fc.integer({ min: -300, max: 300 }), { maxLength: 2 }),
-    helpers: fc.array(helperArbitrary(exprs, stmt), { maxLength: 2 }),
+    helpers: fc.array((options.helper ?? helperArbitrary)(exprs, stmt), { minLength: options.minHelpers ?? 0, maxLength: options.maxHelpers ?? 2 }),
     entry: entryArbitrary(exprs, stmt),
-    inputs: fc.array(inputArbitrary, { minLength: 1, maxLength: 3 }),
+    inputs: inputsArbitrary,
   });
 }
 

@@ -143,8 +143,10 @@ function renderBinary(
       return compound(`${operand(n)} / ${operand(d)}`, n.bound / d.low);
     }
     case "%": {
-      const d = positive(right, form, scope);
-      return compound(`${operand(left)} % ${operand(d)}`, Math.min(left.bound, d.bound));
+      // d(a % d)/dd is -trunc(a / d): a dividend as large as Number.MAX_VALUE makes it astronomic,
+      // and finite differences of a sawtooth that fine meaningless.
+      const [n, d] = [fit(left, LIMIT, scope), positive(right, form, scope)];
+      return compound(`${operand(n)} % ${operand(d)}`, Math.min(n.bound, d.bound));
     }
     case "**":
       return power(left, right, rightShape, form, scope, (base, exponent) =>

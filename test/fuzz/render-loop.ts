@@ -84,7 +84,7 @@ export function renderWhile(stmt: Stmt & { kind: "while" }, scope: FunctionScope
 }
 
 /** Whether statements hold a `break` or `continue` of the loop they are in (not of a loop nested in them). */
-function jumps(stmts: Stmt[]): boolean {
+export function jumps(stmts: Stmt[]): boolean {
   return stmts.some((s) => {
     switch (s.kind) {
       case "jump":

@@ -9,6 +9,7 @@ import { renderCond, renderExpr } from "./render-expr.js";
 import { renderDeclareArray, renderForOf, renderPush, renderStore } from "./render-array.js";
 import { renderFor, renderJump, renderWhile } from "./render-loop.js";
 import { renderDeclareObject, renderDeclareTuple, renderUpdate, renderWriteField } from "./aggregates.js";
+import { renderEffectLoop } from "./family-conditions.js";
 import type { FunctionScope, Variable } from "./scope.js";
 
 export interface RenderedStatements {
@@ -125,6 +126,8 @@ function renderStatement(stmt: Stmt, scope: FunctionScope): RenderedStatements {
       return renderUpdate(stmt, scope);
     case "writeField":
       return renderWriteField(stmt, scope);
+    case "effectLoop":
+      return renderEffectLoop(stmt, scope);
   }
 }
 

@@ -15,9 +15,15 @@ import type {
 } from "./shapes.js";
 import { aggregateValue, declareAggregate, FIELD_ARGUMENT_BOUND, leaves, typeDeclarations } from "./aggregates.js";
 import { fit, LIMIT } from "./domains.js";
+import type { Expectation } from "./outcome.js";
 import { HELPER_ARGUMENT_BOUND, mathConstants, renderCond, renderExpr, renderLiteral } from "./render-expr.js";
 import { indent, renderStatements, returnStatement } from "./render-stmt.js";
 import { FunctionScope, type Callable, type Constant, type Variable } from "./scope.js";
+import { renderEffectHelper } from "./family-conditions.js";
+import { renderModuleConstants, type ModuleConstants } from "./family-constants.js";
+import { renderLarge } from "./family-large.js";
+import { ProgramNames, settle } from "./family-names.js";
+import { unsupportedConstruct } from "./family-unsupported.js";
 
 export interface Parameter {
   name: string;
@@ -39,6 +45,12 @@ export interface RenderedProgram {
   text: string;
   entry: EntrySignature;
   inputs: unknown[][];
+  /** Checked in a file of its own: its outcome may be a diagnostic. */
+  alone?: boolean;
+  /** What adgen must do with it instead of (or as well as) differentiating it (outcome.ts). */
+  expect?: Expectation;
+  /** A long or deep program (family-large.ts), whose compile time is reported. */
+  large?: { kind: string; size: number };
 }
 
 /**
@@ -54,35 +66,76 @@ const PARAMETER_BOUND = 2 + Math.max(...INPUT_OFFSETS.map(Math.abs)) * 2;
 const NUMBER_NAMES = ["x", "y", "z", "w"];
 const HELPER_PARAMETER_NAMES = ["a", "b", "c"];
 
-/** Several programs in one file, entries `f0`, `f1`, ...: one generate() call serves them all. */
+/**
+ * Several programs in one file, entries `f0`, `f1`, ...: one generate() call
+ * serves them all. Their module-level names are distinct (`taken`).
+ */
 export function renderBatch(shapes: ProgramShape[]): RenderedProgram[] {
-  return shapes.map((shape, i) => renderProgram(shape, `f${i}`));
+  const taken = new Set<string>(shapes.map((_, i) => `f${i}`));
+  return shapes.map((shape, i) => renderProgram(shape, `f${i}`, taken));
 }
 
-/** Renders one program; `name` is the entry's name and prefixes every other module-level name. */
-export function renderProgram(shape: ProgramShape, name = "f"): RenderedProgram {
+/**
+ * Renders one program; `name` is the entry's name and prefixes every other
+ * module-level name (unless the program chooses names, family-names.ts).
+ */
+export function renderProgram(shape: ProgramShape, name = "f", taken = new Set<string>([name])): RenderedProgram {
+  if (shape.large) return renderLarge(shape.large, name, shape.inputs);
+  const names = shape.names && new ProgramNames(shape.names, name, taken);
   const lines: string[] = [...typeDeclarations(name), ""];
   const types: Record<AggregateKind, string> = { P: `${name}_P`, S: `${name}_S`, N: `${name}_N` };
-  const moduleConstants = shape.constants.map((hundredths, i): Constant => {
-    const constant = `${name}_K${i}`;
-    lines.push(`const ${constant} = ${renderLiteral({ hundredths, notation: 0 }).text};`);
-    return { text: constant, bound: Math.abs(hundredths) / 100, literal: true };
-  });
-  const constants = [...moduleConstants, ...mathConstants];
+  const module = shape.moduleConstants
+    ? renderModuleConstants(shape.moduleConstants, name)
+    : plainConstants(shape.constants, name);
+  lines.push(...module.lines);
+  const constants = [...module.constants, ...mathConstants];
   const callables: Callable[] = [];
-  shape.helpers.forEach((helper, i) => {
-    const prefix = { number: "h", boolean: "is", tuple: "t", void: "u" }[helper.returns];
-    const helperName = `${name}_${prefix}${i}`;
-    const scope = new FunctionScope([...callables], constants, helper.returns, types);
-    const rendered = renderHelper(helper, helperName, scope);
-    lines.push("", ...rendered.lines);
-    callables.push(rendered.callable);
-  });
-  const params = entryParams(shape.entry.params, name);
-  const entry = renderEntry(shape.entry, name, params, new FunctionScope(callables, constants, "number", types));
+  const scopeFor = (returns: FunctionScope["returns"]) => {
+    const scope = new FunctionScope([...callables], constants, returns, types);
+    scope.namer = names?.namer;
+    return scope;
+  };
+  const effects = shape.effects ?? [];
+  // Helpers with effects and the others alternate, so that either kind may call the other.
+  for (let i = 0; i < Math.max(shape.helpers.length, effects.length); i++) {
+    const [helper, effect] = [shape.helpers[i], effects[i]];
+    if (effect) {
+      const helperName = names?.helper(`${name}_e${i}`) ?? `${name}_e${i}`;
+      const rendered = renderEffectHelper(effect, helperName, scopeFor(effect.returns), names);
+      lines.push("", ...settleLines(rendered.lines));
+      callables.push(rendered.callable);
+    }
+    if (helper) {
+      const prefix = { number: "h", boolean: "is", tuple: "t", void: "u" }[helper.returns];
+      const helperName = names?.helper(`${name}_${prefix}${i}`) ?? `${name}_${prefix}${i}`;
+      const rendered = renderHelper(helper, helperName, scopeFor(helper.returns), names);
+      lines.push("", ...rendered.lines);
+      callables.push(rendered.callable);
+    }
+  }
+  const scope = scopeFor("number");
+  const params = entryParams(shape.entry.params, name, (fallback) => names?.parameter(fallback, scope) ?? fallback);
+  const construct = shape.unsupported && unsupportedConstruct(shape.unsupported, params, name);
+  const prologue = [...module.prologue(params), ...(construct?.lines ?? [])];
+  const entry = renderEntry(shape.entry, name, params, scope, prologue);
+  if (construct && construct.module.length > 0) lines.push("", ...construct.module);
   lines.push("", ...entry.lines);
   const inputs = shape.inputs.map((input) => params.map((p, i) => argument(p, i, input)));
-  return { text: lines.join("\n").trimStart() + "\n", entry: entry.signature, inputs };
+  const text = lines.join("\n").trimStart() + "\n";
+  // Where a diagnostic must point is found in the final text (outcome.ts markers).
+  const expect = (construct?.expect ?? module.expect)?.(text);
+  return { text, entry: entry.signature, inputs, ...(expect && { alone: true, expect }) };
+}
+
+/** `const f_K0 = 1.5;`: the base family's module constants. */
+function plainConstants(hundredths: number[], name: string): ModuleConstants {
+  const lines: string[] = [];
+  const constants = hundredths.map((h, i): Constant => {
+    const constant = `${name}_K${i}`;
+    lines.push(`const ${constant} = ${renderLiteral({ hundredths: h, notation: 0 }).text};`);
+    return { text: constant, bound: Math.abs(h) / 100, literal: true };
+  });
+  return { lines, constants, prologue: () => [] };
 }
 
 /**
@@ -91,13 +144,20 @@ export function renderProgram(shape: ProgramShape, name = "f"): RenderedProgram 
  * (`s`), writes into it, and ends by fitting every field that could have
  * grown past LIMIT, so that callers know its fields' bounds.
  */
-function renderHelper(shape: HelperShape, name: string, scope: FunctionScope): { lines: string[]; callable: Callable } {
+function renderHelper(
+  shape: HelperShape,
+  name: string,
+  scope: FunctionScope,
+  names?: ProgramNames,
+): { lines: string[]; callable: Callable } {
   const tupleParam = shape.tupleParam && shape.returns !== "boolean" && shape.returns !== "void";
+  const rename = (fallback: string) => names?.parameter(fallback, scope) ?? fallback;
+  const object =
+    shape.returns === "void" ? declareAggregate(scope, rename("s"), "S", [FIELD_ARGUMENT_BOUND], true) : undefined;
   const params = HELPER_PARAMETER_NAMES.slice(0, shape.arity).map((p, i) => ({
-    name: p,
+    name: rename(p),
     type: tupleParam && i === shape.arity - 1 ? scope.types.P : "number",
   }));
-  const object = shape.returns === "void" ? declareAggregate(scope, "s", "S", [FIELD_ARGUMENT_BOUND], true) : undefined;
   for (const p of params) {
     if (p.type !== "number") {
       declareAggregate(scope, p.name, "P", [HELPER_ARGUMENT_BOUND], false);
@@ -122,10 +182,10 @@ function renderHelper(shape: HelperShape, name: string, scope: FunctionScope): {
         : returnStatement(renderExpr(shape.result, scope, false), scope),
     );
   }
-  const signature = [...(object ? ["s: " + scope.types.S] : []), ...params.map((p) => `${p.name}: ${p.type}`)];
+  const signature = [...(object ? [`${object.name}: ${scope.types.S}`] : []), ...params.map((p) => `${p.name}: ${p.type}`)];
   const returns = shape.returns === "tuple" ? scope.types.P : shape.returns;
   return {
-    lines: [`function ${name}(${signature.join(", ")}): ${returns} {`, ...indent(body.lines), "}"],
+    lines: settleLines([`function ${name}(${signature.join(", ")}): ${returns} {`, ...indent(body.lines), "}"]),
     callable: {
       name,
       returns: shape.returns,
@@ -152,17 +212,22 @@ function fitField(v: Variable, scope: FunctionScope): string[] {
 
 type EntryParam = Parameter & { role?: Role; length?: number; aggregate?: AggregateKind };
 
-/** Names the parameters; the first becomes a number parameter in values when no other is. */
-function entryParams(shapes: ParamShape[], name: string): EntryParam[] {
+/** Names the parameters (`rename` may choose other names); the first becomes a number parameter in values when no other is. */
+function entryParams(shapes: ParamShape[], name: string, rename: (fallback: string) => string): EntryParam[] {
   const hasValue = shapes.some((p) => p.type === "number" && p.role === "value");
   return shapes.map((p, i) => {
     const shape: ParamShape = i === 0 && !hasValue ? { type: "number", role: "value" } : p;
-    if (shape.type === "boolean") return { name: `flag${i}`, type: "boolean" };
-    if (shape.type === "number") return { name: NUMBER_NAMES[i]!, type: "number", role: shape.role };
-    if (shape.type === "aggregate") return { name: `m${i}`, type: `${name}_${shape.aggregate}`, aggregate: shape.aggregate };
-    return { name: `${NUMBER_NAMES[i]}s`, type: shape.arrayType, role: shape.role, length: shape.length };
+    if (shape.type === "boolean") return { name: rename(`flag${i}`), type: "boolean" };
+    if (shape.type === "number") return { name: rename(NUMBER_NAMES[i]!), type: "number", role: shape.role };
+    if (shape.type === "aggregate") {
+      return { name: rename(`m${i}`), type: `${name}_${shape.aggregate}`, aggregate: shape.aggregate };
+    }
+    return { name: rename(`${NUMBER_NAMES[i]}s`), type: shape.arrayType, role: shape.role, length: shape.length };
   });
 }
+
+/** A function's lines with placeholder parameter names settled (family-names.ts). */
+const settleLines = (lines: string[]): string[] => settle(lines.join("\n")).split("\n");
 
 function argument(p: EntryParam, i: number, { numbers, flags, arrays, aggregates }: InputShape): unknown {
   if (p.type === "boolean") return flags[i]!;
@@ -177,6 +242,7 @@ function renderEntry(
   name: string,
   params: EntryParam[],
   scope: FunctionScope,
+  prologue: string[],
 ): { lines: string[]; signature: EntrySignature } {
   for (const p of params) {
     if (p.role === "unused") continue;
@@ -198,23 +264,28 @@ function renderEntry(
     });
   }
   const body = renderStatements(shape.body, scope);
+  body.lines.unshift(...prologue);
   if (!body.returns) body.lines.push(returnStatement(renderExpr(shape.result, scope, false), scope));
   const numbers = params.filter((p) => p.type === "number");
   const chosen = shape.wrt && numbers.filter((_, i) => shape.wrt![i]).map((p) => p.name);
   const wrt = chosen && (chosen.length > 0 ? chosen : [numbers[0]!.name]);
   const signature = params.map((p) => `${p.name}: ${p.type}`).join(", ");
+  const raw = [
+    ...(wrt ? [`/** @wrt ${wrt.join(", ")} */`] : []),
+    `export function ${name}(${signature}): number {`,
+    ...indent(body.lines),
+    "}",
+  ];
+  const lines = settleLines(raw);
+  // The names the placeholders settle on in this function.
+  const settled = (p: string) => settle(`${p} ${raw.join("\n")}`).split(" ")[0]!;
   return {
-    lines: [
-      ...(wrt ? [`/** @wrt ${wrt.join(", ")} */`] : []),
-      `export function ${name}(${signature}): number {`,
-      ...indent(body.lines),
-      "}",
-    ],
+    lines,
     signature: {
       name,
-      params: params.map(({ name, type }) => ({ name, type })),
-      ...(wrt && { wrt }),
-      leftOut: params.filter((p) => p.role !== undefined && p.role !== "value").map((p) => p.name),
+      params: params.map(({ name, type }) => ({ name: settled(name), type })),
+      ...(wrt && { wrt: wrt.map(settled) }),
+      leftOut: params.filter((p) => p.role !== undefined && p.role !== "value").map((p) => settled(p.name)),
     },
   };
 }

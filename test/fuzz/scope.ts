@@ -57,7 +57,8 @@ export interface ArrayInfo {
 /** A helper the function may call: number helpers in values, predicates in conditions, tuple and `void` helpers in statements. */
 export interface Callable {
   name: string;
-  returns: "number" | "boolean" | "tuple" | "void";
+  /** `effect`: a helper with an effect, for loop conditions (family-conditions.ts). */
+  returns: "number" | "boolean" | "tuple" | "void" | "effect";
   arity: number;
   resultBound: number;
   /** A tuple helper: whether it has a tuple parameter (its last), and whether it may return early. */
@@ -65,7 +66,12 @@ export interface Callable {
   severalReturns?: boolean;
   /** A `void` helper: the bound of each number and array of the object it writes, after the call. */
   fieldBounds?: number[];
+  /** A helper with an effect: what it writes, and what it returns. */
+  effect?: { kind: "element" | "push" | "field"; result: "number" | "boolean" };
 }
+
+/** Chooses a name for a new variable of `kind` (family-names.ts), or leaves it to the scope's scheme. */
+export type Namer = (kind: Variable["type"] | "counter", scope: FunctionScope) => string | undefined;
 
 export interface Constant {
   text: string;
@@ -95,6 +101,10 @@ export class FunctionScope {
   resultBound = 0;
   /** Whether the statement list being rendered may end in an early return (the body of an `if` branch). */
   returnAllowed = false;
+  /** Every name the function declares or has chosen, so that a chosen name is never used twice. */
+  readonly names = new Set<string>();
+  /** Chooses names instead of `v1`, `c2`, ... when set. */
+  namer?: Namer;
 
   constructor(
     readonly callables: readonly Callable[],
@@ -105,6 +115,7 @@ export class FunctionScope {
   ) {}
 
   declare(variable: Variable): Variable {
+    this.names.add(/^\w+/.exec(variable.name)?.[0] ?? variable.name);
     this.blocks[this.blocks.length - 1]!.variables.set(variable.name, variable);
     return variable;
   }
@@ -112,7 +123,10 @@ export class FunctionScope {
   /** A fresh local name: `v1` for a number, `c2` for a boolean, `a3` for an array, `i4` for a loop counter, `s5` for an aggregate. */
   freshName(kind: Variable["type"] | "counter"): string {
     this.locals += 1;
-    return `${{ number: "v", boolean: "c", array: "a", counter: "i", aggregate: "s" }[kind]}${this.locals}`;
+    const chosen = this.namer?.(kind, this);
+    const name = chosen ?? `${{ number: "v", boolean: "c", array: "a", counter: "i", aggregate: "s" }[kind]}${this.locals}`;
+    this.names.add(name);
+    return name;
   }
 
   /** Readable aggregates of `kind` (inner objects of nested ones too), most recent first. */

@@ -81,7 +81,25 @@ export type Stmt =
   /** `o.p op= value`, `t[1] op= value` or `o.s.r[index] op= value` into a writable aggregate (declaring one when there is none). */
   | { kind: "writeField"; pick: number; index: number; op: AssignmentOperator; value: Expr }
   /** `helper(object, args)`: a `void` helper writing into an object it is given. */
-  | { kind: "update"; pick: number; target: number; args: Expr[] };
+  | { kind: "update"; pick: number; target: number; args: Expr[] }
+  /**
+   * A loop whose condition calls a helper with an effect (family `conditions`): `while`, `do ... while`
+   * or `for` (`loop` 0, 1, 2) with a counter guard, the call compared with `threshold` (hundredths) or
+   * negated (`compare`), and `&&`/`||` around it with `other` (`combine`).
+   */
+  | {
+      kind: "effectLoop";
+      loop: number;
+      trips: number;
+      pick: number;
+      target: number;
+      args: Expr[];
+      compare: number;
+      threshold: number;
+      combine: number;
+      other: Cond;
+      body: Stmt[];
+    };
 
 /**
  * At most `trips` trips: exactly that many, or (`dynamic`) `Math.min(trips,
@@ -122,6 +140,23 @@ export interface HelperShape {
   resultTest: Cond;
 }
 
+/**
+ * A helper with an effect, called in loop conditions (family `conditions`): it writes an element of
+ * the array it takes first (`element`), pushes onto it (`push`), or writes a field (`index` chooses
+ * which) of the object `S` it takes first (`field`), then returns a number or a boolean.
+ */
+export interface EffectHelperShape {
+  effect: "element" | "push" | "field";
+  returns: "number" | "boolean";
+  /** Number parameters after the array or object. */
+  arity: number;
+  body: Stmt[];
+  value: Expr;
+  index: number;
+  result: Expr;
+  resultTest: Cond;
+}
+
 export interface EntryShape {
   params: ParamShape[];
   body: Stmt[];
@@ -153,4 +188,33 @@ export interface ProgramShape {
   helpers: HelperShape[];
   entry: EntryShape;
   inputs: InputShape[];
+  /** The family that generated it (families.ts); absent for the base family. */
+  family?: string;
+  /** Helpers with effects for loop conditions (family `conditions`), after `helpers`. */
+  effects?: EffectHelperShape[];
+  /** Name choices (family `names`, family-names.ts): each fresh name takes the next one, cycling. */
+  names?: number[];
+  /** Module constants of every kind (family `constants`, family-constants.ts), instead of `constants`. */
+  moduleConstants?: ConstantShape[];
+  /** A long or deep program (family `large`, family-large.ts) instead of helpers and entry. */
+  large?: LargeShape;
+  /** A construct adgen rejects, put first in the entry (family `unsupported`, family-unsupported.ts). */
+  unsupported?: { construct: number };
+}
+
+/** A module constant: `kind` chooses the family of initializers, `form` one of them, `operands` earlier constants. */
+export interface ConstantShape {
+  kind: "literal" | "expression" | "math" | "number" | "unsupported";
+  form: number;
+  hundredths: number;
+  operands: number[];
+}
+
+/** A sum of `size` terms, a Horner form `size` deep, an `if` chain or nested `if`s `size` long. */
+export interface LargeShape {
+  kind: "sum" | "horner" | "chain" | "nested";
+  size: number;
+  /** Coefficients in hundredths, cycled. */
+  coefficients: number[];
+  forms: number[];
 }
