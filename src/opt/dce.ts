@@ -25,7 +25,29 @@ export function eliminateDeadCode(f: Func): void {
     changed = forwardUnchangedResults(f);
     changed = markSweep(f) || changed;
     changed = dropUnreadTapeEntries(f) || changed;
+    changed = dropIdleReserves(f) || changed;
   }
+}
+
+/**
+ * A `reserve` makes room on the tape for the pushes of its loop's trips: once
+ * the loop is gone (it computed nothing that is read) or pushes nothing,
+ * the reserve and the trip count it reads go too.
+ */
+function dropIdleReserves(f: Func): boolean {
+  const present = new Set(walkOps(f.body));
+  let dropped = false;
+  const visit = (ops: Op[]): Op[] => ops.filter((op) => {
+    op.regions.forEach((r) => (r.ops = visit(r.ops)));
+    if (op.kind !== Structural.Reserve) return true;
+    const loop = op.partner;
+    const pushes = loop && present.has(loop) && walkOps(loop.regions[loop.regions.length - 1]!).some((o) => o.kind === Structural.Push);
+    if (pushes) return true;
+    dropped = true;
+    return false;
+  });
+  f.body.ops = visit(f.body.ops);
+  return dropped;
 }
 
 const isLoop = (op: Op) => op.kind === Structural.While || op.kind === Structural.Repeat;
