@@ -22,16 +22,6 @@ export const knownBugs: KnownBug[] = [
     summary: "a documented restriction: an object a `?:` chose for another name may not have its fields written afterwards (ADG1002)",
     matches: (failure) => failure.message.includes("ADG1002: ") && failure.message.includes("may share its fields"),
   },
-  {
-    fixture: "fixtures/fuzz/6d1c38ab.ts",
-    summary:
-      "a loop whose condition has an effect keeps the start `const j = a.length - 1` of a dead inner loop counting down (TS6133)",
-    typeError: /TS6133 '\w+' is declared but its value is never read/,
-    matches: (_, report, line) => {
-      const name = /TS6133 '(\w+)'/.exec(line ?? "")?.[1];
-      return name !== undefined && new RegExp(`const ${name} = [\\w.]+\\.length - 1;`).test(report.generated ?? "");
-    },
-  },
 ];
 
 /** The known bug that explains `failure`, if any; type errors are explained when every one of them is (by the first). */
