@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import { compileFile } from "./compile.js";
+import type { DerivativeKind } from "./config/derivatives.js";
 import { readTsconfig } from "./config/tsconfig.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { formatOutput, type PrettierChoice } from "./format-output.js";
@@ -36,6 +37,13 @@ export interface GenerateOptions {
    * without one, adgen's own (NodeNext, strict).
    */
   tsconfig?: string;
+  /**
+   * The derivative functions each differentiated function gets (default
+   * `["grad"]`): `grad`, `jvp`, `hvp`, `jacobian`, `hessian`. A function's
+   * `@derivatives` tag wins for it; kinds that do not apply to a function
+   * (a Jacobian of a number, a Hessian of a vector) are left out for it.
+   */
+  derivatives?: readonly DerivativeKind[];
   /** Called as each input's turn comes (`done` inputs of `total` are finished): the CLI's progress line. */
   progress?: (done: number, total: number, sourcePath: string) => void;
 }
@@ -82,7 +90,7 @@ export async function generate(inputs: GenerateInput[], options: GenerateOptions
     const skipped: SkippedFunction[] | undefined = matched[done] ? [] : undefined;
     const sf = loadSource(sourcePath, sourceText);
     result.imports!.push({ sourcePath, files: projectFiles(sf).slice(1).map((file) => file.getFilePath()) });
-    const compiled = compileFile(sourcePath, sf, skipped);
+    const compiled = compileFile(sourcePath, sf, skipped, options.derivatives ? { derivatives: options.derivatives } : {});
     for (const fn of skipped ?? []) result.skippedFunctions!.push({ sourcePath, ...fn });
     if ("diagnostics" in compiled) {
       result.diagnostics.push(...compiled.diagnostics);
