@@ -24,7 +24,7 @@ import { differences } from "../src/verify/numeric.js";
 import { seedLike } from "../src/verify/vjp.js";
 import { expectGradClose } from "./oracle.js";
 import { diagnosticLines, exportedFunctions, importModule, listFixtures, type Module } from "./helpers/fixtures.js";
-import { argsAlong, dot, mapNumbers, numbersOf, random, unsigned, type Tree } from "./helpers/trees.js";
+import { argsAlong, dot, mapNumbers, numbersOf, random, unsigned, type Tree } from "../src/verify/trees.js";
 
 const RTOL = 1e-6;
 /** Agreement "to rounding": relative to the sum of the magnitudes of the terms. */

@@ -1,7 +1,7 @@
 /**
  * Numbers in nested arguments and results (numbers, arrays, Float64Arrays,
  * tuples, objects): their leaves in order, and trees of the same shape, for
- * the tests of the derivative functions.
+ * checking the derivative functions (directions, unit vectors, steps).
  */
 export type Tree = unknown;
 
