@@ -77,7 +77,7 @@ describe("adgen explain on the command line", () => {
   test("prints the explanation and exits 0", async () => {
     const stdout = capture();
     const stderr = capture();
-    const code = await main(["explain", "fixtures/seed.ts", "--at", "x=2"], { stdout, stderr });
+    const code = await main(["explain", "fixtures/seed.ts", "--at", "x=2"], { stdout, stderr, color: false });
     expect(stderr.text()).toBe("");
     expect(code).toBe(0);
     expect(stdout.text()).toContain("dE/dx = dE/dA + dE/dB + dE/dD = 2 + 2 + 1 = 5");
@@ -93,7 +93,7 @@ describe("adgen explain on the command line", () => {
   ])("a bad request %j is a usage error (exit 2)", async (flags, message) => {
     const stdout = capture();
     const stderr = capture();
-    const code = await main(["explain", "fixtures/seed.ts", ...flags], { stdout, stderr });
+    const code = await main(["explain", "fixtures/seed.ts", ...flags], { stdout, stderr, color: false });
     expect(code).toBe(2);
     expect(stderr.text()).toContain(message);
   }, TIMEOUT);
@@ -101,7 +101,7 @@ describe("adgen explain on the command line", () => {
   test("a file outside the subset gets its located diagnostics (exit 1)", async () => {
     const stdout = capture();
     const stderr = capture();
-    const code = await main(["explain", "test/explain/unsupported.ts"], { stdout, stderr });
+    const code = await main(["explain", "test/explain/unsupported.ts"], { stdout, stderr, color: false });
     expect(code).toBe(1);
     expect(stderr.text()).toMatch(/unsupported\.ts:2:\d+ - error ADG100\d/);
     expect(stdout.text()).toBe("");

@@ -35,8 +35,8 @@ const domains: Record<string, number[][]> = {
 const arityOf = (p: Primitive) => (p.arity === "variadic" ? "variadic" : p.arity === 1 ? "unary" : "binary");
 const samplesOf = (p: Primitive) => domains[p.name] ?? points[arityOf(p)]!;
 
-/** Numbers in, a number out: the pure primitives on numbers. */
-const numeric = builtinPrimitives().filter((p) => p.apply && p.resultType === "f64" && p.name !== "select" && p.name !== "nograd");
+/** Numbers in, a number out: the pure primitives on numbers (tonumber's operand is a boolean). */
+const numeric = builtinPrimitives().filter((p) => p.apply && p.resultType === "f64" && !["select", "nograd", "tonumber"].includes(p.name));
 
 /** The rule's contributions for operands `x` as values computed by running the IR it builds. */
 function applyRule(p: Primitive, x: number[], seed: number[], kind: "adjoint" | "tangent"): number[] {
@@ -93,7 +93,7 @@ describe("the primitive table", () => {
 
   test("every pure primitive computes what its TypeScript says", () => {
     for (const p of builtinPrimitives().filter((q) => q.apply)) {
-      const args = p.resultType === "bool" && ["and", "or", "not"].includes(p.name) ? [true, false].slice(0, p.arity === 1 ? 1 : 2) : samplesOf(p)[0]!;
+      const args = ["and", "or", "not", "tonumber"].includes(p.name) ? [true, false].slice(0, p.arity === 1 ? 1 : 2) : samplesOf(p)[0]!;
       const text = p.emit(args.map((a) => `(${String(a)})`));
       const expected = new Function(`return ${text};`)() as Scalar;
       expect(Object.is(p.apply!(...args), expected), `${p.name}: ${text}`).toBe(true);

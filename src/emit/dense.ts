@@ -17,7 +17,7 @@
  *   call's gradient is the one returned.
  */
 import { leavesOf, shapeText } from "../ir/shape.js";
-import type { Type } from "../ir/types.js";
+import type { SourceParam, Type } from "../ir/types.js";
 import type { Compiled } from "../derivatives.js";
 import type { EmitContext } from "./gradient.js";
 import type { Emitted } from "./forward-api.js";
@@ -132,11 +132,11 @@ function localsOf(names: Names): Locals {
 
 /** The source parameters as the dense functions declare them, and their local names. */
 function signatureOf(c: Compiled, names: Names): { params: string; locals: string[]; local: (path: string[]) => string } {
-  const sig = c.primal.signature ?? c.primal.params.map((p) => ({ name: p.name, typeText: p.typeText }));
+  const sig: SourceParam[] = c.primal.signature ?? c.primal.params.map((p) => ({ name: p.name, typeText: p.typeText }));
   const locals = sig.map((p) => names.own(p.name));
   const byName = new Map(sig.map((p, i) => [p.name, locals[i]!]));
   return {
-    params: sig.map((p, i) => `${locals[i]}: ${p.typeText}`).join(", "),
+    params: sig.map((p, i) => `${locals[i]}: ${p.typeText}${p.defaultText !== undefined ? ` = ${p.defaultText}` : ""}`).join(", "),
     locals,
     local: (path) => accessText([byName.get(path[0]!)!, ...path.slice(1)]),
   };

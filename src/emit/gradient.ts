@@ -150,7 +150,7 @@ export function planBody(f: Func, ctx: EmitContext, spec: BodySpec): GradientPla
   return {
     f, vjp, printer, ops, paths, gradValues, gradName: allocation.gradName, localNames, fresh,
     helpers: helpersUsed(ops, pushed, tapes, buffers, pooled, spec.wrapped?.(ret.operands) ?? []),
-    params: sourceParams.map((p, i) => `${localNames[i]}: ${p.typeText}`).join(", "),
+    params: sourceParams.map((p, i) => `${localNames[i]}: ${p.typeText}${"defaultText" in p && p.defaultText !== undefined ? ` = ${p.defaultText}` : ""}`).join(", "),
     gradType: nestedText(paths, gradValues.map((g) => tsType(g.type)), ";"),
     valueType: f.resultShape ? shapeText(f.resultShape) : tsType(f.resultTypes[0]!),
     where: `\`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine})`,

@@ -14,7 +14,7 @@ export const reservedWords: ReadonlySet<string> = new Set(
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
     "as implements interface let package private protected public static yield any boolean constructor declare get " +
     "module require number set string symbol type from of await async undefined NaN Infinity Math Object Array " +
-    "Float64Array Int32Array Uint8Array value arguments eval"
+    "Float64Array Int32Array Uint8Array Number Error RangeError TypeError value arguments eval"
   ).split(" "),
 );
 

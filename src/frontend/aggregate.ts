@@ -36,9 +36,16 @@ export type Bound = Value | Aggregate;
 
 /** Marks a declared variable that has no value on some path. */
 export const Unassigned = Symbol("unassigned");
-export type Binding = Bound | typeof Unassigned;
+/** Marks an optional parameter whose argument the call leaves out: surely `undefined`. */
+export const Undefined = Symbol("undefined");
+export type Binding = Bound | typeof Unassigned | typeof Undefined;
 /** Variables (by declaration node) and cells, to their current values. */
 export type Env = Map<ts.Node | Cell, Binding>;
+
+/** Whether a binding has no value: unassigned on some path, or an argument left out. */
+export function isMissing(b: Binding | undefined): b is typeof Unassigned | typeof Undefined {
+  return b === Unassigned || b === Undefined;
+}
 
 export function isAggregate(b: Bound | Binding | undefined): b is Aggregate {
   return typeof b === "object" && b !== null && "parts" in b;

@@ -12,7 +12,8 @@ import type { Primitive } from "../ir/primitives.js";
 import { Structural, type Func, type Op, type Param, type Type, type Value } from "../ir/types.js";
 import { build, flatten, type Aggregate, type Binding, type Bound, type Cell, type Env } from "./aggregate.js";
 import type { Rules, UserRule } from "./rules.js";
-import { leavesOf, partName, shapeOf, shapeText, type AggregateShape, type Shape } from "./shape.js";
+import { leavesOf, parameterType, partName, shapeOf, shapeText, type AggregateShape, type Shape } from "./shape.js";
+import { constantValue } from "./subset.js";
 import { diagnosticAt, locOf, typeText } from "./source.js";
 import * as calls from "./lower/calls.js";
 import * as control from "./lower/control.js";
@@ -35,7 +36,7 @@ export function lowerFunction(displayPath: string, fn: FunctionDeclaration, rule
   const env: Env = new Map();
   const params: Param[] = [];
   const shapes = fn.getParameters().map((p) => {
-    const shape = shapeOf(p.getType(), p);
+    const shape = shapeOf(parameterType(p), p);
     if (!shape) throw new InternalError(`parameter ${p.getName()} passed the fence with an unsupported type`);
     return shape;
   });
@@ -52,10 +53,15 @@ export function lowerFunction(displayPath: string, fn: FunctionDeclaration, rule
     });
     return build(shape, values, env, p.getName(), { parameter: p.getName() });
   });
-  const signature = fn.getParameters().map((p, i) => ({
-    name: p.getName(),
-    typeText: shapes[i]!.kind === "value" ? typeText(p.getType()) : shapeText(shapes[i]!),
-  }));
+  const signature = fn.getParameters().map((p, i) => {
+    const initializer = p.getInitializer();
+    const value = initializer && constantValue(initializer);
+    return {
+      name: p.getName(),
+      typeText: shapes[i]!.kind === "value" ? typeText(p.getType()) : shapeText(shapes[i]!),
+      ...(value !== undefined ? { defaultText: numberText(value) } : {}),
+    };
+  });
   const lowerer = new Lowerer(displayPath, b, rules, plain);
   const result = lowerer.call(fn, args, env);
   if (!result) throw new InternalError(`entry ${fn.getName()} returns nothing`);
@@ -66,6 +72,11 @@ export function lowerFunction(displayPath: string, fn: FunctionDeclaration, rule
     name, params, signature, body, resultTypes: values.map((v) => v.type), resultRoles: [],
     resultShape, loc: locOf(fn),
   };
+}
+
+/** A number as TypeScript reads it back exactly. */
+function numberText(v: number): string {
+  return Object.is(v, -0) ? "-0" : String(v);
 }
 
 /**
@@ -188,11 +199,11 @@ export class Lowerer {
   identifier(id: Node, env: Env): Bound {
     return expressions.identifier(this, id, env);
   }
-  assignment(e: Expression, env: Env): void {
-    assignments.assignment(this, e, env);
+  assignment(e: Expression, env: Env): Bound {
+    return assignments.assignment(this, e, env);
   }
-  elementAssignment(e: Expression, target: Node & { getExpression(): Node; getArgumentExpressionOrThrow(): Node }, env: Env): void {
-    assignments.elementAssignment(this, e, target, env);
+  elementAssignment(e: Expression, target: Node & { getExpression(): Node; getArgumentExpressionOrThrow(): Node }, env: Env): Value {
+    return assignments.elementAssignment(this, e, target, env);
   }
   arrayStatement(call: Node & { getExpression(): Node; getArguments(): Node[] }, env: Env): void {
     assignments.arrayStatement(this, call, env);

@@ -6,7 +6,7 @@
  * the frontend: lowering replaces each by its leaves (scalar replacement),
  * so the IR and the reverse-mode transform never see them.
  */
-import { Node, ts, type Type as TsType } from "ts-morph";
+import { Node, ts, type ParameterDeclaration, type Type as TsType } from "ts-morph";
 import { type AggregateShape, leavesOf, partKeys, partName, partShape, shapeText } from "../ir/shape.js";
 import type { Shape } from "../ir/types.js";
 import { typeText, valueType } from "./source.js";
@@ -53,4 +53,9 @@ export function shapeAt(node: Node): Shape | undefined {
   if (own && !(own.kind === "value" && Node.isArrayLiteralExpression(node))) return own;
   const contextual = (node as Node & { getContextualType?(): TsType | undefined }).getContextualType?.();
   return (contextual && shapeOf(contextual, node)) ?? own;
+}
+
+/** A parameter's type inside its function: an optional one's without `undefined` (a left-out argument is known where the call is). */
+export function parameterType(p: ParameterDeclaration): TsType {
+  return p.hasQuestionToken() ? p.getType().getNonNullableType() : p.getType();
 }

@@ -1,5 +1,6 @@
 /** Facts about the subset that the check and lowering read alike: operator kinds, array methods, module constants, literal types. */
 import { Node, SyntaxKind, VariableDeclarationKind } from "ts-morph";
+import { namedConstant } from "../ir/primitives.js";
 import { scalarType, valueType } from "./source.js";
 
 export const arithmetic = new Set([
@@ -15,6 +16,12 @@ export const comparisons = new Set([
 
 export const logical = new Set([SyntaxKind.AmpersandAmpersandToken, SyntaxKind.BarBarToken]);
 
+/** Bitwise operators: on 32-bit integers, with no derivative (`x | 0`, `n & 1`, `i >> 1`). */
+export const bitwise = new Set([
+  SyntaxKind.BarToken, SyntaxKind.AmpersandToken, SyntaxKind.CaretToken,
+  SyntaxKind.LessThanLessThanToken, SyntaxKind.GreaterThanGreaterThanToken, SyntaxKind.GreaterThanGreaterThanGreaterThanToken,
+]);
+
 export const compoundAssignments = new Map([
   [SyntaxKind.PlusEqualsToken, SyntaxKind.PlusToken],
   [SyntaxKind.MinusEqualsToken, SyntaxKind.MinusToken],
@@ -22,7 +29,84 @@ export const compoundAssignments = new Map([
   [SyntaxKind.SlashEqualsToken, SyntaxKind.SlashToken],
   [SyntaxKind.PercentEqualsToken, SyntaxKind.PercentToken],
   [SyntaxKind.AsteriskAsteriskEqualsToken, SyntaxKind.AsteriskAsteriskToken],
+  [SyntaxKind.BarEqualsToken, SyntaxKind.BarToken],
+  [SyntaxKind.AmpersandEqualsToken, SyntaxKind.AmpersandToken],
+  [SyntaxKind.CaretEqualsToken, SyntaxKind.CaretToken],
+  [SyntaxKind.LessThanLessThanEqualsToken, SyntaxKind.LessThanLessThanToken],
+  [SyntaxKind.GreaterThanGreaterThanEqualsToken, SyntaxKind.GreaterThanGreaterThanToken],
+  [SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken, SyntaxKind.GreaterThanGreaterThanGreaterThanToken],
 ]);
+
+/** Whether an operator token assigns (`=`, `+=`, `|=`, ...). */
+export function isAssignmentOperator(kind: SyntaxKind): boolean {
+  return kind === SyntaxKind.EqualsToken || compoundAssignments.has(kind);
+}
+
+/** The number tests and conversions of the subset, by how the source calls them, and the primitive each is. */
+const numberFunctions = new Map([
+  ["isNaN", "isnan"], ["isFinite", "isfinite"], ["Number.isNaN", "isnan"], ["Number.isFinite", "isfinite"],
+  ["Number.isInteger", "isinteger"], ["Number", "tonumber"],
+]);
+
+/**
+ * The primitive of a call of a global number function (`isNaN(x)`,
+ * `Number.isFinite(x)`, `Number(flag)`), if the callee is one: declared by
+ * TypeScript's own library, not a function of the project of that name.
+ */
+export function numberFunction(call: Node & { getExpression(): Node }): string | undefined {
+  const callee = call.getExpression();
+  const primitive = numberFunctions.get(callee.getText());
+  if (!primitive) return undefined;
+  const root = Node.isPropertyAccessExpression(callee) ? callee.getExpression() : callee;
+  const decl = root.getSymbol()?.getDeclarations()[0];
+  return decl?.getSourceFile().isDeclarationFile() && /(^|[\\/])lib\.[^\\/]*\.d\.ts$/.test(decl.getSourceFile().getFilePath()) ? primitive : undefined;
+}
+
+/**
+ * The value of a constant expression, known at compile time: numbers,
+ * `Math.PI`-style constants, module-level constants, and arithmetic of
+ * these (`-1`, `1e-3`, `2 * Math.PI`, `EARTH_RADIUS_KM`). The default value
+ * of an exported function's parameter must be one: the gradient's API
+ * repeats it.
+ */
+export function constantValue(node: Node, seen: Set<Node> = new Set()): number | undefined {
+  if (Node.isNumericLiteral(node)) return Number(node.compilerNode.text);
+  if (Node.isParenthesizedExpression(node)) return constantValue(node.getExpression(), seen);
+  if (Node.isPrefixUnaryExpression(node)) {
+    const v = constantValue(node.getOperand(), seen);
+    const op = node.getOperatorToken();
+    return v === undefined ? undefined : op === SyntaxKind.MinusToken ? -v : op === SyntaxKind.PlusToken ? v : undefined;
+  }
+  if (Node.isPropertyAccessExpression(node)) return namedConstant(node.getExpression().getText(), node.getName());
+  if (Node.isIdentifier(node)) {
+    if (node.getText() === "Infinity") return Infinity;
+    const decl = node.getSymbol()?.getDeclarations()[0];
+    if (!decl || !isModuleConstant(decl) || seen.has(decl)) return undefined;
+    return constantValue((decl as Node & { getInitializerOrThrow(): Node }).getInitializerOrThrow(), new Set([...seen, decl]));
+  }
+  if (Node.isBinaryExpression(node)) {
+    const [a, b] = [constantValue(node.getLeft(), seen), constantValue(node.getRight(), seen)];
+    if (a === undefined || b === undefined) return undefined;
+    const fold: Partial<Record<SyntaxKind, (x: number, y: number) => number>> = {
+      [SyntaxKind.PlusToken]: (x, y) => x + y, [SyntaxKind.MinusToken]: (x, y) => x - y,
+      [SyntaxKind.AsteriskToken]: (x, y) => x * y, [SyntaxKind.SlashToken]: (x, y) => x / y,
+      [SyntaxKind.PercentToken]: (x, y) => x % y, [SyntaxKind.AsteriskAsteriskToken]: (x, y) => x ** y,
+    };
+    return fold[node.getOperatorToken().getKind()]?.(a, b);
+  }
+  return undefined;
+}
+
+/** `undefined`, the global. */
+export function isUndefinedKeyword(node: Node): boolean {
+  return Node.isIdentifier(node) && node.getText() === "undefined"
+    && (node.getSymbol()?.getDeclarations() ?? []).every((d) => d.getSourceFile().isDeclarationFile());
+}
+
+/** A directive such as `"use strict";`: a string statement, which does nothing. */
+export function isDirective(statement: Node): boolean {
+  return Node.isExpressionStatement(statement) && Node.isStringLiteral(statement.getExpression());
+}
 
 /** The type of an array literal: its own, or for `[]` the type its context expects. */
 export function literalType(node: Node): ReturnType<typeof valueType> {

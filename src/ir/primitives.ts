@@ -10,6 +10,7 @@ import type { Builder } from "./builder.js";
 import type { Func, Op, Type, Value } from "./types.js";
 import { arithmetic } from "./primitives/arithmetic.js";
 import { exponential } from "./primitives/exponential.js";
+import { integers } from "./primitives/integers.js";
 import { kinks } from "./primitives/kinks.js";
 import { logic } from "./primitives/logic.js";
 import { memory } from "./primitives/memory.js";
@@ -130,7 +131,7 @@ export interface Primitive {
  * reads, what it computes, and its tangent and adjoint rules side by side.
  */
 const table = new Map<string, Primitive>(
-  [...arithmetic, ...exponential, ...trigonometric, ...kinks, ...logic, ...memory].map((p) => [p.name, p]),
+  [...arithmetic, ...exponential, ...trigonometric, ...kinks, ...integers, ...logic, ...memory].map((p) => [p.name, p]),
 );
 
 /** Every built-in primitive, in table order. */

@@ -106,6 +106,8 @@ export interface SourceParam {
   name: string;
   /** A self-contained TypeScript type (structural for tuples and objects). */
   typeText: string;
+  /** The parameter's default value, as TypeScript text (a constant: `6371`, `0.01`). */
+  defaultText?: string;
 }
 
 /**

@@ -78,7 +78,7 @@ export function exportedFunctions(fixture: Fixture): ExportedFunction[] {
       return {
         name: exportName === "default" ? fn.getName() ?? "" : exportName,
         exportName,
-        parameters: fn.getParameters().map((p) => ({ name: p.getName(), type: p.getTypeNode()?.getText() ?? "" })),
+        parameters: fn.getParameters().map((p) => ({ name: p.getName(), type: p.getTypeNode()?.getText() ?? p.getType().getText(p) })),
         returnType: fn.getReturnTypeNode()?.getText() ?? "",
         wrt: wrtTag
           ?.getCommentText()

@@ -6,7 +6,7 @@ import { calleeFunction, isRelativeImport, isStopGradient } from "../resolve.js"
 import { ruleFor, type UserRule } from "../rules.js";
 import { shapeAt, shapeText } from "../shape.js";
 import { scalarType } from "../source.js";
-import { arrayMethod } from "../subset.js";
+import { arrayMethod, numberFunction } from "../subset.js";
 import type { FenceContext } from "./context.js";
 
 export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
@@ -20,6 +20,8 @@ export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node
   if (!cx.rejectedCallee(call, fn, stack)) checkArguments(cx, args, fn, stack);
   if (arrayMethod(call)) {
     cx.checkArrayMethod(call, fn, stack);
+  } else if (numberFunction(call)) {
+    checkNumberCall(cx, call);
   } else if (Node.isPropertyAccessExpression(callee) && callee.getExpression().getText() === "Math") {
     checkMathCall(cx, call, callee.getName());
   } else if (isStopGradient(call)) {
@@ -48,6 +50,17 @@ function checkMathCall(cx: FenceContext, call: Node & { getExpression(): Node; g
     cx.report(call.getExpression(), Codes.UnknownCall, `'Math.${name}' is not supported${name === "random" ? " (it is not a function of its inputs)" : ""}`);
   } else if (call.getArguments().length === 0 && name !== "min" && name !== "max" && name !== "hypot") {
     cx.report(call, Codes.UnsupportedExpression, `'Math.${name}' needs an argument`);
+  }
+}
+
+/** `isNaN(x)`, `Number.isFinite(x)`, `Number(flag)`: one number (or for `Number`, a boolean). */
+function checkNumberCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }): void {
+  const args = call.getArguments();
+  const name = call.getExpression().getText();
+  if (args.length !== 1) {
+    cx.report(call, Codes.UnsupportedExpression, `'${name}' takes one argument here`);
+  } else if (!(name === "Number" && scalarType(args[0]!.getType()) === "bool")) {
+    cx.expectType(args[0]!, "f64", `'${name}'`);
   }
 }
 
@@ -81,8 +94,11 @@ function checkFunctionCall(cx: FenceContext, call: Node & { getExpression(): Nod
     cx.report(call, Codes.Recursion, `recursion is not supported: ${cycle}`);
     return;
   }
-  if (args.length !== decl.getParameters().length) {
-    cx.report(call, Codes.UnsupportedExpression, `'${decl.getName()}' takes ${decl.getParameters().length} arguments, got ${args.length}`);
+  const params = decl.getParameters();
+  const required = params.filter((p) => !p.hasInitializer() && !p.hasQuestionToken()).length;
+  if (args.length < required || args.length > params.length) {
+    const takes = required === params.length ? `${required}` : `${required} to ${params.length}`;
+    cx.report(call, Codes.UnsupportedExpression, `'${decl.getName()}' takes ${takes} arguments, got ${args.length}`);
     return;
   }
   if (!cx.checked.has(decl)) {
@@ -96,7 +112,7 @@ function checkFunctionCall(cx: FenceContext, call: Node & { getExpression(): Nod
 /** Whether checkCall rejects the callee itself: a Math function outside the subset, or a function adgen cannot see into and has no adjoint for. */
 export function rejectedCallee(cx: FenceContext, call: Node & { getExpression(): Node }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
   const callee = call.getExpression();
-  if (arrayMethod(call) || isStopGradient(call) || ruleFor(cx.rules, callee)) return false;
+  if (arrayMethod(call) || numberFunction(call) || isStopGradient(call) || ruleFor(cx.rules, callee)) return false;
   if (Node.isPropertyAccessExpression(callee) && callee.getExpression().getText() === "Math") return !mathFunctions.has(callee.getName());
   const decl = calleeFunction(callee);
   const opaque = !decl || !decl.hasBody() || decl.getSourceFile().isDeclarationFile();

@@ -6,7 +6,7 @@ import { declarationOf, isAggregateNode, partKeyOf, shorthandDeclaration as shor
 import { ruleFor } from "../rules.js";
 import { shapeAt, shapeOf } from "../shape.js";
 import { scalarType } from "../source.js";
-import { arithmetic, comparisons, compoundAssignments, isArrayNode, isModuleConstant, literalType, logical } from "../subset.js";
+import { arithmetic, bitwise, comparisons, compoundAssignments, isArrayNode, isModuleConstant, isUndefinedKeyword, literalType, logical } from "../subset.js";
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
 
@@ -42,20 +42,21 @@ function onPrefixUnaryExpression(cx: FenceContext, node: Node, fn: FunctionDecla
   const e = node.asKindOrThrow(SyntaxKind.PrefixUnaryExpression);
   const op = e.getOperatorToken();
   if (op === SyntaxKind.PlusPlusToken || op === SyntaxKind.MinusMinusToken) {
-    cx.report(node, Codes.UnsupportedExpression, "'++' and '--' are supported only as statements");
-    return false;
-  }
-  if (op === SyntaxKind.TildeToken) {
-    cx.report(node, Codes.UnsupportedOperator, "bitwise '~' is not supported");
+    cx.checkAssignTarget(e.getOperand(), fn);
+    cx.expectType(e.getOperand(), "f64", op === SyntaxKind.PlusPlusToken ? "'++'" : "'--'");
     return false;
   }
   if (op === SyntaxKind.ExclamationToken) cx.expectType(e.getOperand(), "bool", "'!'");
+  else if (op === SyntaxKind.TildeToken) cx.expectType(e.getOperand(), "f64", "bitwise '~'");
+  else if (op === SyntaxKind.PlusToken && scalarType(e.getOperand().getType()) === "bool") return true; // `+(a < b)`: 1 or 0
   else cx.expectType(e.getOperand(), "f64", `unary '${op === SyntaxKind.MinusToken ? "-" : "+"}'`);
   return true;
 }
 
 function onPostfixUnaryExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
-  cx.report(node, Codes.UnsupportedExpression, "'++' and '--' are supported only as statements");
+  const e = node.asKindOrThrow(SyntaxKind.PostfixUnaryExpression);
+  cx.checkAssignTarget(e.getOperand(), fn);
+  cx.expectType(e.getOperand(), "f64", e.getOperatorToken() === SyntaxKind.PlusPlusToken ? "'++'" : "'--'");
   return false;
 }
 
@@ -64,10 +65,17 @@ function onBinaryExpression(cx: FenceContext, node: Node, fn: FunctionDeclaratio
   const op = e.getOperatorToken();
   const kind = op.getKind();
   if (kind === SyntaxKind.EqualsToken || compoundAssignments.has(kind)) {
-    cx.report(node, Codes.UnsupportedExpression, "an assignment can only be a statement of its own, not part of an expression");
+    cx.checkAssignTarget(e.getLeft(), fn);
+    if (compoundAssignments.has(kind)) cx.expectType(e.getLeft(), "f64", `'${op.getText()}'`);
+    cx.visit(e.getRight(), fn, stack);
     return false;
   }
-  if (arithmetic.has(kind)) {
+  if (kind === SyntaxKind.CommaToken) return true;
+  if ((comparisons.has(kind) && (isUndefinedKeyword(e.getLeft()) || isUndefinedKeyword(e.getRight()))) || kind === SyntaxKind.QuestionQuestionToken) {
+    checkUndefinedTest(cx, e, fn, stack);
+    return false;
+  }
+  if (arithmetic.has(kind) || bitwise.has(kind)) {
     cx.expectType(e.getLeft(), "f64", `'${op.getText()}'`);
     cx.expectType(e.getRight(), "f64", `'${op.getText()}'`);
   } else if (logical.has(kind)) {
@@ -174,6 +182,27 @@ function onPropertyAccessExpression(cx: FenceContext, node: Node, fn: FunctionDe
   }
   cx.report(node, Codes.UnsupportedExpression, `'${e.getText()}' is not supported; of properties only fields of tuples and objects, '.length' and the Math and Number constants are`);
   return false;
+}
+
+/**
+ * `k === undefined`, `k !== undefined`, `k ?? 1`: a test of an optional
+ * parameter, whose argument a call passes or leaves out, so the answer is
+ * known where the call is inlined.
+ */
+function checkUndefinedTest(cx: FenceContext, e: Node & { getLeft(): Node; getRight(): Node; getOperatorToken(): Node }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
+  const coalesce = e.getOperatorToken().getKind() === SyntaxKind.QuestionQuestionToken;
+  const tested = coalesce || !isUndefinedKeyword(e.getLeft()) ? e.getLeft() : e.getRight();
+  if (!Node.isIdentifier(tested)) {
+    cx.report(tested, Codes.UnsupportedExpression, `'${tested.getText()}' is tested for undefined; only an optional parameter or a variable can be`);
+    return;
+  }
+  cx.checkIdentifier(tested, fn, stack);
+  if (!coalesce) return;
+  if (!shapeAt(e.getRight())) {
+    cx.report(e.getRight(), Codes.UnsupportedType, `'??' gives a value of type '${e.getRight().getType().getText(e)}'; supported are ${SUPPORTED_TYPES}`);
+    return;
+  }
+  cx.visit(e.getRight(), fn, stack);
 }
 
 /** A name read in `fn`; `shorthand` is the `{ name }` property it appears in, if any. */

@@ -1,7 +1,8 @@
 /** The subset check of a function's signature: its parameters, destructuring patterns and result. */
 import { FunctionDeclaration, Node, SyntaxKind } from "ts-morph";
 import { Codes } from "../../diagnostics.js";
-import { shapeOf } from "../shape.js";
+import { parameterType, shapeOf } from "../shape.js";
+import { constantValue } from "../subset.js";
 import type { FenceContext } from "./context.js";
 
 export const SUPPORTED_TYPES = "number, boolean, number[], readonly number[], number[][], Float64Array, and tuples and objects of these";
@@ -19,15 +20,21 @@ export function checkSignature(cx: FenceContext, fn: FunctionDeclaration): void 
         "an exported function's parameters need names, so that the gradient can name them; destructure in the body (e.g. 'const { w, b } = model;')");
     } else if (p.isRestParameter()) {
       cx.report(p, Codes.UnsupportedFunction, "rest parameters are not supported");
-    } else if (p.hasInitializer() || p.hasQuestionToken()) {
-      cx.report(p, Codes.UnsupportedFunction, "optional and default parameters are not supported; pass every argument");
-    } else if (!shapeOf(p.getType(), p)) {
+    } else if (cx.entryFunctions.has(fn) && p.hasQuestionToken() && !p.hasInitializer()) {
+      cx.report(p, Codes.UnsupportedFunction,
+        `an exported function's optional parameter needs a default value, which its gradient's API repeats (e.g. '${p.getName()} = 1'); an optional parameter of a helper may be left out`);
+    } else if (cx.entryFunctions.has(fn) && p.hasInitializer() && constantValue(p.getInitializerOrThrow()) === undefined) {
+      cx.report(p.getInitializerOrThrow(), Codes.UnsupportedFunction,
+        "the default value of an exported function's parameter must be a constant (a number, a Math constant, a module-level constant or arithmetic of these), which its gradient's API repeats; compute other defaults in the body");
+    } else if (!shapeOf(parameterType(p), p)) {
       cx.report(p, Codes.UnsupportedType, p.getType().isAny()
         ? `parameter '${p.getName()}' has no type; annotate it: ${typeAdvice(p, p.getName())}`
         : `parameter '${p.getName()}' has type '${p.getType().getText(p)}'; supported are ${SUPPORTED_TYPES}`);
     } else if (!Node.isIdentifier(p.getNameNode())) {
       cx.checkPattern(p.getNameNode());
     }
+    const init = p.getInitializer();
+    if (init && !cx.entryFunctions.has(fn)) cx.visit(init, fn, [fn]);
   }
   const rt = fn.getReturnType();
   if (!shapeOf(rt, fn) && !rt.isVoid()) {

@@ -1,12 +1,13 @@
 /** The subset check of statements: one handler per kind, and the checks of assignments. */
-import { FunctionDeclaration, Node, SyntaxKind, VariableDeclarationKind } from "ts-morph";
+import { FunctionDeclaration, Node, SyntaxKind, type VariableDeclarationList } from "ts-morph";
 import { Codes } from "../../diagnostics.js";
 import { isAggregateNode } from "../resolve.js";
 import { shapeAt, shapeOf } from "../shape.js";
-import { arrayMethod, compoundAssignments, isArrayNode } from "../subset.js";
+import { arrayMethod, compoundAssignments, isArrayNode, isDirective } from "../subset.js";
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
 import { reportUnsupported } from "./unsupported.js";
+import { checkVar, isVar } from "./var.js";
 
 function onBlock(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
   return true;
@@ -29,11 +30,8 @@ function onForStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, s
   const loop = node.asKindOrThrow(SyntaxKind.ForStatement);
   const init = loop.getInitializer();
   if (init && Node.isVariableDeclarationList(init)) {
-    if (init.getDeclarationKind() === VariableDeclarationKind.Var) {
-      cx.report(init, Codes.UnsupportedStatement, "'var' is not supported; use 'let'");
-    } else {
-      init.getDeclarations().forEach((d) => cx.visit(d, fn, stack));
-    }
+    if (isVar(init)) checkVar(cx, init, fn);
+    init.getDeclarations().forEach((d) => cx.visit(d, fn, stack));
   } else if (init) {
     cx.checkExpressionStatement(init, fn, stack);
   }
@@ -65,10 +63,7 @@ function onReturnStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration
 
 function onVariableStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
   const list = node.asKindOrThrow(SyntaxKind.VariableStatement).getDeclarationList();
-  if (list.getDeclarationKind() === VariableDeclarationKind.Var) {
-    cx.report(node, Codes.UnsupportedStatement, "'var' is not supported; use 'let' or 'const'");
-    return false;
-  }
+  if (isVar(list)) checkVar(cx, list, fn);
   return true;
 }
 
@@ -100,6 +95,7 @@ function onVariableDeclaration(cx: FenceContext, node: Node, fn: FunctionDeclara
 }
 
 function onExpressionStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  if (isDirective(node)) return false;
   return cx.checkExpressionStatement(node.asKindOrThrow(SyntaxKind.ExpressionStatement).getExpression(), fn, stack);
   
 }
@@ -108,11 +104,11 @@ function onForOfStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration,
   const loop = node.asKindOrThrow(SyntaxKind.ForOfStatement);
   const init = loop.getInitializer();
   const decls = Node.isVariableDeclarationList(init) ? init.getDeclarations() : [];
-  if (loop.isAwaited() || decls.length !== 1 || !Node.isIdentifier(decls[0]!.getNameNode())
-    || (init as Node & { getDeclarationKind(): VariableDeclarationKind }).getDeclarationKind() === VariableDeclarationKind.Var) {
-    cx.report(init, Codes.UnsupportedStatement, "a 'for...of' loop needs one 'const' or 'let' variable");
+  if (loop.isAwaited() || decls.length !== 1 || !Node.isIdentifier(decls[0]!.getNameNode())) {
+    cx.report(init, Codes.UnsupportedStatement, "a 'for...of' loop needs one 'const', 'let' or 'var' variable");
     return false;
   }
+  if (isVar(init)) checkVar(cx, init as VariableDeclarationList, fn);
   if (!isArrayNode(loop.getExpression())) {
     cx.report(loop.getExpression(), Codes.UnsupportedType, "'for...of' is supported over arrays only");
     return false;
@@ -123,6 +119,11 @@ function onForOfStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration,
 }
 
 export function checkExpressionStatement(cx: FenceContext, e: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  while (Node.isParenthesizedExpression(e)) e = e.getExpression();
+  if (Node.isBinaryExpression(e) && e.getOperatorToken().getKind() === SyntaxKind.CommaToken) {
+    cx.checkExpressionStatement(e.getLeft(), fn, stack);
+    return cx.checkExpressionStatement(e.getRight(), fn, stack);
+  }
   if (Node.isBinaryExpression(e)) {
     const kind = e.getOperatorToken().getKind();
     if (kind === SyntaxKind.EqualsToken || compoundAssignments.has(kind)) {

@@ -1,63 +1,80 @@
 /** Assignments to variables, cells and array elements, and the array statements and copies. */
 import { Node, SyntaxKind, type Expression, ts } from "ts-morph";
-import { InternalError } from "../../diagnostics.js";
 import type { Value } from "../../ir/types.js";
 import { isAggregate, type Bound, type Cell, type Env } from "../aggregate.js";
-import { arrayMethod, compoundAssignments, literalType } from "../subset.js";
+import { arrayMethod, compoundAssignments, isAssignmentOperator, literalType } from "../subset.js";
 import { isAggregateNode } from "../resolve.js";
 import type { Lowerer } from "../lower.js";
-import { declarationOf, callsHelper, binaryPrimitive } from "./syntax.js";
+import { declarationOf, hasEffects, binaryPrimitive } from "./syntax.js";
 import { named } from "./cells.js";
 
-export function assignment(lw: Lowerer, e: Expression, env: Env) : void {
-  if (Node.isCallExpression(e) && arrayMethod(e)) {
+/**
+ * An expression run for its effects (an expression statement, a `for`
+ * initializer or incrementor, the left side of a comma): an assignment,
+ * `++`/`--`, a call, or a comma of these. Returns the expression's value.
+ */
+export function assignment(lw: Lowerer, e: Expression, env: Env) : Bound {
+  if (Node.isParenthesizedExpression(e)) return lw.assignment(e.getExpression(), env);
+  if (Node.isBinaryExpression(e) && e.getOperatorToken().getKind() === SyntaxKind.CommaToken) {
+    lw.assignment(e.getLeft(), env);
+    return lw.assignment(e.getRight(), env);
+  }
+  if (Node.isCallExpression(e) && arrayMethod(e) && ["push", "fill"].includes(arrayMethod(e)!)) {
     lw.arrayStatement(e, env);
-    return;
+    return lw.b.const(0);
   }
-  if (Node.isCallExpression(e)) {
-    lw.callExpression(e, env); // a void helper, called for what it writes
-    return;
-  }
-  const target = Node.isBinaryExpression(e) ? e.getLeft() : Node.isPrefixUnaryExpression(e) || Node.isPostfixUnaryExpression(e) ? e.getOperand() : undefined;
-  if (!target) throw new InternalError(`expression statement ${e.getKindName()} passed the fence`);
+  const target = Node.isBinaryExpression(e) && isAssignmentOperator(e.getOperatorToken().getKind()) ? e.getLeft()
+    : (Node.isPrefixUnaryExpression(e) || Node.isPostfixUnaryExpression(e)) && steps(e) ? e.getOperand() : undefined;
+  // Anything else is a value whose effects are its calls (a void helper, called for what it writes).
+  if (!target) return lw.bound(e, env);
   const partTarget = (Node.isPropertyAccessExpression(target) || Node.isElementAccessExpression(target)) && isAggregateNode(target.getExpression());
-  if (Node.isElementAccessExpression(target) && !partTarget) {
-    lw.elementAssignment(e, target, env);
-    return;
-  }
+  if (Node.isElementAccessExpression(target) && !partTarget) return lw.elementAssignment(e, target, env);
   // A variable, or a field or tuple element (a cell).
   const key: ts.Node | Cell = partTarget ? lw.cellOf(target as Node & { getExpression(): Node }, env) : declarationOf(target).compilerNode;
   const current = (): Value => (partTarget ? (env.get(key) as Value) : lw.read(target, env));
   let value: Bound;
+  let result: Bound | undefined;
   if (Node.isBinaryExpression(e)) {
     const op = compoundAssignments.get(e.getOperatorToken().getKind());
     const old = op !== undefined ? current() : undefined; // read before the right side runs, as JavaScript does
     value = lw.bound(e.getRight(), env);
     if (op !== undefined) value = lw.b.prim(binaryPrimitive.get(op)!, [old!, value as Value]);
   } else {
-    const step = (e as unknown as { getOperatorToken(): SyntaxKind }).getOperatorToken() === SyntaxKind.PlusPlusToken ? "add" : "sub";
-    value = lw.b.prim(step, [current(), lw.b.const(1)]);
+    const old = current();
+    value = lw.b.prim(steps(e)!, [old, lw.b.const(1)]);
+    if (Node.isPostfixUnaryExpression(e)) result = old; // `i++` is the value before the step
   }
-  env.set(key, isAggregate(value) ? value : named(value, partTarget ? (key as Cell).name : target.getText()));
+  const assigned = isAggregate(value) ? value : named(value, partTarget ? (key as Cell).name : target.getText());
+  env.set(key, assigned);
+  return result ?? assigned;
 }
 
-/** `a[i] = v`, `a[i] += v`, `a[i]++`: a store, after a load for the compound forms. */
-export function elementAssignment(lw: Lowerer, e: Expression, target: Node & { getExpression(): Node; getArgumentExpressionOrThrow(): Node }, env: Env) : void {
+/** For `++x`, `x--` and the like: the primitive of the step. */
+function steps(e: Node): "add" | "sub" | undefined {
+  const op = (e as unknown as { getOperatorToken(): SyntaxKind }).getOperatorToken();
+  return op === SyntaxKind.PlusPlusToken ? "add" : op === SyntaxKind.MinusMinusToken ? "sub" : undefined;
+}
+
+/** `a[i] = v`, `a[i] += v`, `a[i]++`: a store, after a load for the compound forms; the expression's value. */
+export function elementAssignment(lw: Lowerer, e: Expression, target: Node & { getExpression(): Node; getArgumentExpressionOrThrow(): Node }, env: Env) : Value {
   const b = lw.b;
   const array = lw.expr(target.getExpression(), env);
   const index = lw.expr(target.getArgumentExpressionOrThrow(), env);
   let value: Value;
+  let result: Value | undefined;
   if (Node.isBinaryExpression(e)) {
     const op = compoundAssignments.get(e.getOperatorToken().getKind());
     // JavaScript reads the element before the right side runs, which may write it (a helper call).
-    const old = op !== undefined && callsHelper(e.getRight()) ? b.prim("load", [array, index]) : undefined;
+    const old = op !== undefined && hasEffects(e.getRight()) ? b.prim("load", [array, index]) : undefined;
     value = lw.expr(e.getRight(), env);
     if (op !== undefined) value = b.prim(binaryPrimitive.get(op)!, [old ?? b.prim("load", [array, index]), value]);
   } else {
-    const step = (e as unknown as { getOperatorToken(): SyntaxKind }).getOperatorToken() === SyntaxKind.PlusPlusToken ? "add" : "sub";
-    value = b.prim(step, [b.prim("load", [array, index]), b.const(1)]);
+    const old = b.prim("load", [array, index]);
+    value = b.prim(steps(e)!, [old, b.const(1)]);
+    if (Node.isPostfixUnaryExpression(e)) result = old;
   }
   b.prim("store", [array, index, value]);
+  return result ?? value;
 }
 
 /** `a.push(v);` and `a.fill(v);`. */

@@ -10,8 +10,8 @@ import { parameterWrites } from "../writes.js";
 import { constantOf } from "../../ir/builder.js";
 import type { ExternalFunction, Primitive } from "../../ir/primitives.js";
 import { isArray, type Value } from "../../ir/types.js";
-import { build, cellsOf, isAggregate, type Aggregate, type Bound, type Env } from "../aggregate.js";
-import { arrayMethod } from "../subset.js";
+import { build, cellsOf, isAggregate, Undefined, type Aggregate, type Bound, type Env } from "../aggregate.js";
+import { arrayMethod, numberFunction } from "../subset.js";
 import { calleeFunction, isStopGradient } from "../resolve.js";
 import { ruleFor, type UserRule } from "../rules.js";
 import { leavesOf, shapeOf, type Shape } from "../shape.js";
@@ -72,7 +72,12 @@ export function inline(lw: Lowerer, fn: FunctionDeclaration, args: Bound[], call
   const env: Env = new Map();
   const shared = [...new Set(args.filter(isAggregate).flatMap(cellsOf))];
   for (const c of shared) env.set(c, callerEnv.get(c)!);
-  fn.getParameters().forEach((p, i) => lw.bindName(p.getNameNode(), p.compilerNode, args[i]!, env));
+  fn.getParameters().forEach((p, i) => {
+    // A left-out argument: the default value (which may read the parameters before it), or undefined.
+    const initializer = p.getInitializer();
+    const arg = i < args.length ? args[i]! : initializer ? lw.bound(initializer, env) : Undefined;
+    lw.bindName(p.getNameNode(), p.compilerNode, arg, env);
+  });
   const statements = fn.getBodyOrThrow().asKindOrThrow(SyntaxKind.Block).getStatements();
   const resultTypes = shape ? leavesOf(shape).map((l) => l.type) : [];
   /** What each way out returned (undefined for the end of a void function), for keeping aliases of a returned aggregate. */
@@ -124,6 +129,11 @@ export function callExpression(lw: Lowerer, call: Node & { getExpression(): Node
     const value = lw.expr(call.getArguments()[0]!, env);
     if (constantOf(value) !== 0) b.countedLoop(b.prim("len", [array]), (k) => b.prim("store", [array, k, value]));
     return array;
+  }
+  const number = numberFunction(call);
+  if (number) {
+    const arg = lw.expr(call.getArguments()[0]!, env);
+    return number === "tonumber" && arg.type === "f64" ? arg : b.prim(number, [arg]);
   }
   if (isStopGradient(call)) {
     // stopGradient(x): the same value, with no derivative flowing back through it.

@@ -10,8 +10,9 @@ import { InternalError } from "../../diagnostics.js";
 import { constantOf } from "../../ir/builder.js";
 import type { Type, Value } from "../../ir/types.js";
 import { unchangedResult } from "../../ir/walk.js";
-import { flatten, Unassigned, type Bound, type Cell, type Env } from "../aggregate.js";
+import { flatten, isMissing, Unassigned, type Bound, type Cell, type Env } from "../aggregate.js";
 import { locOf } from "../source.js";
+import { isDirective } from "../subset.js";
 import type { Lowerer } from "../lower.js";
 import { isLoop, hasReturn, mayExit } from "./syntax.js";
 import { keyName } from "./cells.js";
@@ -110,7 +111,7 @@ export function statement(lw: Lowerer, statement: Statement, env: Env) : void {
       lw.bindName(decl.getNameNode(), decl.compilerNode, init ? lw.initializer(decl.getNameNode(), init, env) : Unassigned, env);
     }
   } else if (Node.isExpressionStatement(statement)) {
-    lw.assignment(statement.getExpression(), env);
+    if (!isDirective(statement)) lw.assignment(statement.getExpression(), env);
   } else if (Node.isBlock(statement)) {
     for (const s of statement.getStatements()) lw.statement(s, env);
   } else if (Node.isIfStatement(statement)) {
@@ -142,7 +143,7 @@ export function plainIf(lw: Lowerer, statement: Node & { getExpression(): Expres
   for (const [key, before] of env) {
     const after = envs.map((e) => e.get(key)!);
     if (after.every((v) => v === before)) continue;
-    if (after.some((v) => v === Unassigned)) {
+    if (after.some(isMissing)) {
       env.set(key, Unassigned);
       continue;
     }

@@ -1,16 +1,16 @@
 /** Expressions: values, reads of variables and cells, operators, lazy `?:`, `&&` and `||`. */
-import { Node, SyntaxKind, ts } from "ts-morph";
+import { Node, SyntaxKind, ts, type Expression } from "ts-morph";
 import { Codes, InternalError } from "../../diagnostics.js";
 import { constantOf } from "../../ir/builder.js";
 import { namedConstant } from "../../ir/primitives.js";
 import { Structural, type Op, type Value } from "../../ir/types.js";
-import { flatten, isAggregate, Unassigned, type Bound, type Cell, type Env } from "../aggregate.js";
-import { isModuleConstant } from "../subset.js";
+import { flatten, isAggregate, isMissing, Unassigned, Undefined, type Bound, type Cell, type Env } from "../aggregate.js";
+import { comparisons, isAssignmentOperator, isModuleConstant, isUndefinedKeyword } from "../subset.js";
 import { declarationOf as resolvedDeclaration, isAggregateNode, partKeyOf } from "../resolve.js";
 import { leavesOf, shapeAt, type AggregateShape, type Shape } from "../shape.js";
 import { valueType } from "../source.js";
 import type { Lowerer } from "../lower.js";
-import { declarationOf, callsHelper, binaryPrimitive } from "./syntax.js";
+import { declarationOf, hasEffects, binaryPrimitive } from "./syntax.js";
 import { isCellKey, hintOf } from "./cells.js";
 
 /**
@@ -63,15 +63,22 @@ export function bound(lw: Lowerer, e: Node, env: Env) : Bound {
     if (c === undefined) throw new InternalError(`property ${e.getText()} passed the fence`);
     return b.const(c);
   }
+  if (isAssignmentExpression(e)) return lw.assignment(e as Expression, env);
   if (Node.isPrefixUnaryExpression(e)) {
     const operand = lw.expr(e.getOperand(), env);
     switch (e.getOperatorToken()) {
       case SyntaxKind.MinusToken: return b.neg(operand);
-      case SyntaxKind.PlusToken: return operand;
+      case SyntaxKind.PlusToken: return operand.type === "bool" ? b.prim("tonumber", [operand]) : operand;
       case SyntaxKind.ExclamationToken: return b.prim("not", [operand]);
+      case SyntaxKind.TildeToken: return b.prim("bnot", [operand]);
     }
   }
   if (Node.isBinaryExpression(e)) {
+    if (e.getOperatorToken().getKind() === SyntaxKind.CommaToken) {
+      lw.assignment(e.getLeft(), env);
+      return lw.bound(e.getRight(), env);
+    }
+    if (isUndefinedTest(e)) return undefinedTest(lw, e, env);
     const kind = binaryPrimitive.get(e.getOperatorToken().getKind());
     if (kind === "and" || kind === "or") return lw.logical(kind, e, env);
     if (kind) return lw.binaryChain(e, env);
@@ -85,6 +92,38 @@ export function bound(lw: Lowerer, e: Node, env: Env) : Bound {
   }
   if (Node.isCallExpression(e)) return lw.callExpression(e, env);
   throw new InternalError(`expression ${e.getKindName()} passed the fence`);
+}
+
+/** `k === undefined`, `undefined !== k`, `k ?? d`. */
+function isUndefinedTest(e: Node & { getLeft(): Node; getRight(): Node; getOperatorToken(): Node }): boolean {
+  const kind = e.getOperatorToken().getKind();
+  return kind === SyntaxKind.QuestionQuestionToken || (comparisons.has(kind) && (isUndefinedKeyword(e.getLeft()) || isUndefinedKeyword(e.getRight())));
+}
+
+/**
+ * A test of an optional parameter (or variable) for undefined, answered
+ * where the call is inlined: the argument is passed or left out. `k ?? d`
+ * evaluates `d` only when `k` is undefined.
+ */
+function undefinedTest(lw: Lowerer, e: Node & { getLeft(): Node; getRight(): Node; getOperatorToken(): Node }, env: Env): Bound {
+  const kind = e.getOperatorToken().getKind();
+  const coalesce = kind === SyntaxKind.QuestionQuestionToken;
+  const tested = coalesce || !isUndefinedKeyword(e.getLeft()) ? e.getLeft() : e.getRight();
+  const binding = env.get(declarationOf(tested).compilerNode);
+  if (binding === Unassigned) {
+    return lw.fail(tested, Codes.UnassignedVariable, `whether '${tested.getText()}' is undefined here depends on the path taken; give it a value on every path`);
+  }
+  const missing = binding === Undefined;
+  if (coalesce) return missing ? lw.bound(e.getRight(), env) : lw.identifier(tested, env);
+  const equal = kind === SyntaxKind.EqualsEqualsEqualsToken || kind === SyntaxKind.EqualsEqualsToken;
+  return lw.b.const(equal === missing);
+}
+
+/** `x = v`, `x += v`, `++x`, `x--`, read for their value. */
+function isAssignmentExpression(e: Node): boolean {
+  if (Node.isBinaryExpression(e)) return isAssignmentOperator(e.getOperatorToken().getKind());
+  if (!Node.isPrefixUnaryExpression(e) && !Node.isPostfixUnaryExpression(e)) return false;
+  return e.getOperatorToken() === SyntaxKind.PlusPlusToken || e.getOperatorToken() === SyntaxKind.MinusMinusToken;
 }
 
 /** A number, boolean or array expression. */
@@ -103,7 +142,8 @@ export function read(lw: Lowerer, id: Node, env: Env) : Value {
 
 export function readBound(lw: Lowerer, key: ts.Node | Cell, env: Env, at?: Node) : Bound {
   const bound = env.get(key);
-  if (bound !== undefined && bound !== Unassigned) return bound;
+  if (bound !== undefined && !isMissing(bound)) return bound;
+  if (bound === Undefined && at) return lw.fail(at, Codes.UnassignedVariable, `'${at.getText()}' is undefined here: the call leaves out its argument`);
   // Reads without a location are of loop state, which is checked to be assigned before the loop.
   if (!at) throw new InternalError(`${isCellKey(key) ? key.name : "loop state"} is read unassigned`);
   return lw.fail(at, Codes.UnassignedVariable, `'${at.getText()}' is read before it is assigned on every path`);
@@ -146,7 +186,7 @@ export function logical(lw: Lowerer, kind: "and" | "or", e: Node & { getLeft(): 
     const branches = kind === "and" ? [e.getRight(), b.const(false)] : [b.const(true), e.getRight()];
     return lw.conditional(left, branches, env, { kind: "value", type: "bool", text: "boolean" }) as Value;
   };
-  if (callsHelper(e.getRight())) return lazy();
+  if (hasEffects(e.getRight())) return lazy();
   const start = b.region.ops.length;
   const right = lw.expr(e.getRight(), env);
   if (b.region.ops.slice(start).some(readsMaybeMissingArray)) {

@@ -10,7 +10,7 @@ import { primitiveOf } from "../../ir/primitives.js";
 import type { Builder } from "../../ir/builder.js";
 import { Structural, type Op, type Region, type SourceLoc, type Type, type Value } from "../../ir/types.js";
 import { terminator, walkOps } from "../../ir/walk.js";
-import { build, flatten, isAggregate, Unassigned, type Aggregate, type Bound, type Cell, type Env } from "../aggregate.js";
+import { build, flatten, isAggregate, isMissing, Unassigned, type Aggregate, type Bound, type Cell, type Env } from "../aggregate.js";
 import { leavesOf, partName, type AggregateShape } from "../shape.js";
 import { locOf } from "../source.js";
 import type { Lowerer } from "../lower.js";
@@ -130,7 +130,7 @@ class LoopLowering {
     const { env, statement, lw } = this;
     const carried = carriedVariables(statement).filter((d) => env.has(d.compilerNode));
     for (const d of carried) {
-      if (env.get(d.compilerNode) === Unassigned) {
+      if (isMissing(env.get(d.compilerNode))) {
         lw.fail(d, Codes.UnassignedVariable, `'${variableName(d)}' must be assigned before the loop that assigns it`);
       }
     }
@@ -185,7 +185,7 @@ class LoopLowering {
       const before = new Map(inner);
       let cond: Value | undefined = this.iterated ? b.prim("lt", [state.index!, b.prim("len", [this.iterated])])
         : test && !rotated ? lw.expr(test, inner) : undefined;
-      if (test && !rotated && (writesMemory(condRegion) || [...before].some(([key, v]) => isCellKey(key) && inner.get(key) !== v))) {
+      if (test && !rotated && (writesMemory(condRegion) || [...before].some(([key, v]) => inner.get(key) !== v))) {
         throw new EffectfulCondition();
       }
       const and = (flag: Value | undefined) => {

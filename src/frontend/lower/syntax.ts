@@ -1,7 +1,7 @@
 /** Questions lowering asks of the syntax (does a statement return, which loop does a jump leave, which variables does a loop carry), answered once per node. */
 import { DoStatement, ForOfStatement, ForStatement, FunctionDeclaration, Node, SyntaxKind, WhileStatement, type Expression, ts } from "ts-morph";
 import { InternalError } from "../../diagnostics.js";
-import { compoundAssignments } from "../subset.js";
+import { compoundAssignments, isAssignmentOperator } from "../subset.js";
 import { calleeFunction, isAggregateNode } from "../resolve.js";
 
 export type LoopStatement = ForStatement | WhileStatement | DoStatement | ForOfStatement;
@@ -102,7 +102,7 @@ export function carriedVariables(loop: LoopStatement): Node[] {
   }
   if (Node.isForStatement(loop)) {
     const init = loop.getInitializer();
-    if (init && Node.isVariableDeclarationList(init)) for (const d of init.getDeclarations()) found.add(d);
+    if (init && Node.isVariableDeclarationList(init)) for (const d of init.getDeclarations()) found.add(d.getNameNode().getSymbol()?.getDeclarations()[0] ?? d);
   }
   return [...found];
 }
@@ -138,6 +138,15 @@ export const callsHelper = memoized((e: Node): boolean => {
   return calls.some((c) => calleeFunction(c.getExpression()) !== undefined);
 });
 
+/** Whether an expression assigns anything (`(t -= 1.5) * t`, `a[i++]`, `x = y = 0`) where it runs. */
+export const assignsIn = memoized((e: Node): boolean => [e, ...e.getDescendants()].some((d) =>
+  (Node.isBinaryExpression(d) && isAssignmentOperator(d.getOperatorToken().getKind()))
+  || ((Node.isPrefixUnaryExpression(d) || Node.isPostfixUnaryExpression(d))
+    && (d.getOperatorToken() === SyntaxKind.PlusPlusToken || d.getOperatorToken() === SyntaxKind.MinusMinusToken))));
+
+/** Whether evaluating an expression may change anything: it assigns or calls a function of the project. */
+export const hasEffects = (e: Node): boolean => callsHelper(e) || assignsIn(e);
+
 export const binaryPrimitive = new Map<SyntaxKind, string>([
   [SyntaxKind.PlusToken, "add"], [SyntaxKind.MinusToken, "sub"], [SyntaxKind.AsteriskToken, "mul"],
   [SyntaxKind.SlashToken, "div"], [SyntaxKind.PercentToken, "rem"], [SyntaxKind.AsteriskAsteriskToken, "pow"],
@@ -145,5 +154,7 @@ export const binaryPrimitive = new Map<SyntaxKind, string>([
   [SyntaxKind.GreaterThanEqualsToken, "ge"], [SyntaxKind.EqualsEqualsEqualsToken, "eq"],
   [SyntaxKind.EqualsEqualsToken, "eq"], [SyntaxKind.ExclamationEqualsEqualsToken, "ne"],
   [SyntaxKind.ExclamationEqualsToken, "ne"], [SyntaxKind.AmpersandAmpersandToken, "and"],
-  [SyntaxKind.BarBarToken, "or"],
+  [SyntaxKind.BarBarToken, "or"], [SyntaxKind.BarToken, "bor"], [SyntaxKind.AmpersandToken, "band"],
+  [SyntaxKind.CaretToken, "bxor"], [SyntaxKind.LessThanLessThanToken, "shl"], [SyntaxKind.GreaterThanGreaterThanToken, "shr"],
+  [SyntaxKind.GreaterThanGreaterThanGreaterThanToken, "ushr"],
 ]);
