@@ -81,7 +81,8 @@ export class ForwardSweep {
 
   /** Records the tangent of `copy`, the copy of `source`, when `source` is varied. */
   setTangent(source: Value, copy: Value, tangent: Value | undefined): void {
-    if (!tangent || !this.varied.has(source)) return;
+    // A constant's tangent is 0 (the builder shares constants: recording one would give it to every use).
+    if (!tangent || !this.varied.has(source) || copy.def?.kind === Structural.Const) return;
     if (tangent.nameKind === "temp" && tangent.def?.kind !== Structural.Const) {
       tangent.name = tangentName(copy);
       tangent.nameKind = "adjoint";

@@ -7,13 +7,15 @@
  * the tangents too (the printer counts a trip's pushes).
  */
 import { InternalError } from "../../diagnostics.js";
-import type { Op } from "../../ir/types.js";
+import { Structural, type Op, type Value } from "../../ir/types.js";
 import type { ForwardSweep } from "./sweep.js";
 
 /** The copies of ops that refer to each other: a push's pop, a stash's recall, a reserve's loop. */
 export class TapeLinks {
   /** A push or stash of the source -> its copy and the copy's tangent twin. */
   readonly copies = new Map<Op, { primal: Op; tangent?: Op }>();
+  /** A stash of the source -> what its recall reads: the copies' stashes, or values at hand everywhere (parameters, constants). */
+  readonly stashes = new Map<Op, { primal: Op | Value; tangent?: Op | Value }>();
   /** Copied reserves waiting for the copy of their loop. */
   private readonly reserves = new Map<Op, Op[]>();
 
@@ -51,20 +53,25 @@ export function forwardPop(t: ForwardSweep, op: Op): void {
   t.setTangent(source, value, tangent);
 }
 
+/** A value the whole function sees (a parameter or a constant) needs no stash: the recall reads it again. */
+const atHand = (v: Value) => !v.def || v.def.kind === Structural.Const;
+const stash = (t: ForwardSweep, v: Value): Op | Value => (atHand(v) ? v : t.b.stash(v));
+const recall = (t: ForwardSweep, s: Op | Value): Value => ("kind" in s ? t.b.recall(s) : s);
+
 export function forwardStash(t: ForwardSweep, op: Op): void {
   const v = t.get(op.operands[0]!);
-  const primal = t.b.stash(v);
-  const tangent = t.varied.has(op.operands[0]!) ? t.b.stash(t.tangentOrZero(v)) : undefined;
-  t.links.copies.set(op, { primal, ...(tangent ? { tangent } : {}) });
+  const primal = stash(t, v);
+  const tangent = t.varied.has(op.operands[0]!) ? stash(t, t.tangentOrZero(v)) : undefined;
+  t.links.stashes.set(op, { primal, ...(tangent ? { tangent } : {}) });
 }
 
 export function forwardRecall(t: ForwardSweep, op: Op): void {
-  const stashed = op.partner && t.links.copies.get(op.partner);
+  const stashed = op.partner && t.links.stashes.get(op.partner);
   if (!stashed) throw new InternalError("a recall without its stash");
   const source = op.results[0]!;
-  const value = t.b.recall(stashed.primal);
+  const value = recall(t, stashed.primal);
   t.mapping.set(source, value);
-  if (stashed.tangent) t.setTangent(source, value, t.b.recall(stashed.tangent));
+  if (stashed.tangent) t.setTangent(source, value, recall(t, stashed.tangent));
 }
 
 export function forwardReserve(t: ForwardSweep, op: Op): void {
