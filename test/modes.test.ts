@@ -18,6 +18,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import ts from "typescript";
 import { describe, expect, test } from "vitest";
 import { generate } from "../src/generate.js";
 import { differences } from "../src/verify/numeric.js";
@@ -44,6 +45,9 @@ function expectRounding(a: number, b: number, scale: number, label: string): voi
 /** |<a, b>|'s terms added up: the scale a dot product's rounding is relative to. */
 const magnitude = (a: number[], b: number[]) => a.reduce((s, x, i) => s + Math.abs(x * b[i]!), 0);
 
+/** Where a fixture's module with every derivative is written (ignored by git). */
+const modesFile = (fixture: ReturnType<typeof listFixtures>[number]) => join(fixture.sourceFile, "..", `.${basename(fixture.sourceFile, ".ts")}.modes.grad.ts`);
+
 /**
  * The fixture's module with every derivative. A function whose Hvp would
  * differentiate a call adgen cannot see into (a user rule's adjoint calling a
@@ -64,15 +68,27 @@ function loader(fixture: ReturnType<typeof listFixtures>[number], untraced: Set<
       result = await generate([{ path: fixture.input.path, text }], { derivatives: ALL });
     }
     expect(diagnosticLines(result.diagnostics)).toEqual([]);
-    const file = join(fixture.sourceFile, "..", `.${basename(fixture.sourceFile, ".ts")}.modes.grad.ts`);
+    const file = modesFile(fixture);
     writeFileSync(file, result.outputs[0]!.text);
     return importModule(file);
   })());
 }
 
+/** A derivative function a fixture's `@derivatives` tag leaves out is not there to check (the tag wins over the run's list). */
+function skippedByTag(m: Module, exported: string, name: string): boolean {
+  if (typeof m[exported] === "function") return false;
+  expect(tagged.has(name), `${exported} is missing, and ${name} has no @derivatives tag`).toBe(true);
+  return true;
+}
+const tagged = new Set<string>();
+
+const loads: { fixture: ReturnType<typeof listFixtures>[number]; load: () => Promise<Module> }[] = [];
+
 for (const fixture of listFixtures()) {
+  for (const m of fixture.input.text.matchAll(/@derivatives[^*]*\*\/\s*export function (\w+)/g)) tagged.add(m[1]!);
   const untraced = new Set<string>();
   const load = loader(fixture, untraced);
+  loads.push({ fixture, load });
   const source = await importModule(fixture.sourceFile);
   describe(fixture.path, () => {
     for (const fn of exportedFunctions(fixture)) {
@@ -87,6 +103,7 @@ for (const fixture of listFixtures()) {
         const differentiated = frozen?.(...args) ?? f;
         test(`${fn.name} sample ${i}: Jvp against numerical directional derivatives and the dot-product test`, { timeout: GENERATE_TIMEOUT_MS }, async () => {
           const m = await load();
+          if (skippedByTag(m, `${fn.name}Jvp`, fn.name)) return;
           const value = f(...structuredClone(args));
           const reverse = scalar ? m[`${fn.name}Grad`] as Fn : m[`${fn.name}Vjp`] as Fn;
           const w = scalar ? 1 : mapNumbers(seedLike(value), () => rand());
@@ -115,6 +132,7 @@ for (const fixture of listFixtures()) {
               expect(m[`${fn.name}Hvp`]).toBeUndefined();
               return;
             }
+            if (skippedByTag(m, `${fn.name}Hvp`, fn.name)) return;
             const gradOf = m[`${fn.name}Grad`] as Fn;
             const expected = gradOf(...args);
             const v = mapNumbers(expected.grad, () => rand()) as Record<string, Tree>;
@@ -132,6 +150,7 @@ for (const fixture of listFixtures()) {
             const [hvFlat, vFlat, wFlat] = [numbersOf(hv.hvp), numbersOf(v), numbersOf(w)];
             expectRounding(dot(hvFlat, wFlat), dot(vFlat, hw), magnitude(hvFlat, wFlat) + magnitude(vFlat, hw), "<H·v, w> against <v, H·w>");
 
+            if (skippedByTag(m, `${fn.name}Hessian`, fn.name)) return;
             const { value, grad, hessian } = (m[`${fn.name}Hessian`] as Fn)(...args) as { value: number; grad: Tree; hessian: number[][] };
             expect(Object.is(value, expected.value)).toBe(true);
             expect(unsigned(numbersOf(grad))).toStrictEqual(unsigned(numbersOf(expected.grad)));
@@ -147,6 +166,7 @@ for (const fixture of listFixtures()) {
         } else {
           test(`${fn.name} sample ${i}: Jacobian rows equal the VJPs of unit vectors, columns the Jvps`, { timeout: GENERATE_TIMEOUT_MS }, async () => {
             const m = await load();
+            if (skippedByTag(m, `${fn.name}Jacobian`, fn.name)) return;
             const value = f(...structuredClone(args));
             const { value: got, jacobian } = (m[`${fn.name}Jacobian`] as Fn)(...args) as { value: unknown; jacobian: number[][] };
             expect(got).toStrictEqual(value);
@@ -171,3 +191,14 @@ for (const fixture of listFixtures()) {
     }
   }, GENERATE_TIMEOUT_MS);
 }
+
+test("every generated module, in every mode, type-checks with strict: true and noUnusedLocals", async () => {
+  for (const { load } of loads) await load();
+  const files = loads.flatMap(({ fixture }) => [fixture.sourceFile, modesFile(fixture)]);
+  const program = ts.createProgram(files, {
+    strict: true, noUnusedLocals: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022, types: [], skipLibCheck: true,
+  });
+  const host = { getCanonicalFileName: (n: string) => n, getCurrentDirectory: () => process.cwd(), getNewLine: () => "\n" };
+  expect(ts.formatDiagnostics(ts.getPreEmitDiagnostics(program), host)).toBe("");
+}, 120_000);

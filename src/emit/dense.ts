@@ -175,7 +175,7 @@ export function emitJacobian(c: Compiled, ctx: EmitContext): Emitted {
     ` * mode) when n <= m, else m VJPs (reverse mode), whichever takes fewer sweeps.`,
     ` */`,
     `export function ${name}Jacobian(${sig.params}): { value: ${resultType}; jacobian: number[][] } {`,
-    `const ${tangent}: ${c.jvp!.signature![c.jvp!.signature!.length - 1]!.typeText} = ${inputZeros};`,
+    `const ${tangent}: ${nestedText(inputs.map((l) => l.path), inputs.map((l) => tsType(l.type)), ";")} = ${inputZeros};`,
     ...unitClosure(setTangent, tangent, inputs, L),
     `const ${n} = ${countText(tangent, inputs, L)};`,
     `if (${n} > 0) ${setTangent}(0, 1);`,
