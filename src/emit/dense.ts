@@ -17,6 +17,7 @@
  *   call's gradient is the one returned.
  */
 import { leavesOf, shapeText } from "../ir/shape.js";
+import { terminator } from "../ir/walk.js";
 import type { SourceParam, Type } from "../ir/types.js";
 import type { Compiled } from "../derivatives.js";
 import type { EmitContext } from "./gradient.js";
@@ -130,6 +131,14 @@ function localsOf(names: Names): Locals {
   return { k, i, to, row, s, column };
 }
 
+/** Whether the Jvp's one result tangent is a number[] it allocates itself (not an argument's array). */
+function freshArrayResult(c: Compiled): boolean {
+  const ret = c.jvp && terminator(c.jvp.body);
+  const tangents = ret?.operands.slice(ret.operands.length / 2) ?? [];
+  const kind = tangents[0]?.def?.kind;
+  return tangents.length === 1 && tangents[0]!.type === "f64[]" && (kind === "alloc" || kind === "empty");
+}
+
 /** The source parameters as the dense functions declare them, and their local names. */
 function signatureOf(c: Compiled, names: Names): { params: string; locals: string[]; local: (path: string[]) => string } {
   const sig: SourceParam[] = c.primal.signature ?? c.primal.params.map((p) => ({ name: p.name, typeText: p.typeText }));
@@ -163,6 +172,8 @@ export function emitJacobian(c: Compiled, ctx: EmitContext): Emitted {
   const outputs = outputLeaves(c);
   const valueLeaves = c.primal.resultShape ? leavesOf(c.primal.resultShape) : [{ path: [], type: c.primal.resultTypes[0]! }];
   const args = sig.locals.join(", ");
+  // A result that is one array the Jvp makes afresh is its own column; anything else is copied into one.
+  const columnOf = (tangentText: string) => (freshArrayResult(c) ? tangentText : flatText(tangentText, outputs));
   const resultType = c.primal.resultShape ? shapeText(c.primal.resultShape) : tsType(c.primal.resultTypes[0]!);
   const inputZeros = zerosOfInputs(inputs, sig.local, ids, helpers);
   const code = [
@@ -183,12 +194,12 @@ export function emitJacobian(c: Compiled, ctx: EmitContext): Emitted {
     `const ${m} = ${countText(`${first}.value`, outputs, L)};`,
     `if (${n} <= ${m}) {`,
     `// Forward mode: column k is J times the k-th unit vector.`,
-    `const ${columns}: number[][] = ${n} > 0 ? [${flatText(`${first}.tangent`, outputs)}] : [];`,
+    `const ${columns}: number[][] = ${n} > 0 ? [${columnOf(`${first}.tangent`)}] : [];`,
     `for (let ${k} = 1; ${k} < ${n}; ${k}++) {`,
     `${setTangent}(${k} - 1, 0);`,
     `${setTangent}(${k}, 1);`,
     `const ${jvp} = ${name}Jvp(${args}, ${tangent});`,
-    `${columns}.push(${flatText(`${jvp}.tangent`, outputs)});`,
+    `${columns}.push(${columnOf(`${jvp}.tangent`)});`,
     `}`,
     `return { value: ${first}.value, jacobian: Array.from({ length: ${m} }, (_, ${i}) => ${columns}.map((${L.column}) => ${L.column}[${i}]!)) };`,
     `}`,
@@ -226,6 +237,12 @@ export function emitHessian(c: Compiled, ctx: EmitContext): Emitted {
     return l.type === "f64" ? `${at} = 0;` : l.type === "f64[][]" ? `for (const ${row} of ${at}) ${row}.fill(0);` : `${at}.fill(0);`;
   });
   const call = (g: string) => `${name}HvpInto(${[...sig.locals, v, g, hvp].join(", ")})`;
+  // One array of numbers: each column gets a fresh zeroed buffer that becomes the Hessian's row (no copy).
+  const single = inputs.length === 1 && inputs[0]!.type === "f64[]" ? accessText([hvp, ...inputs[0]!.path]) : undefined;
+  if (single) helpers.add("zeroArray");
+  const column = single
+    ? [`${single} = ${ids.zeroArray}(${n});`, `${value} = ${call(`${k} === 0 ? ${grad} : ${scratch}`)};`, `${hessian}.push(${single});`]
+    : [...clear, `${value} = ${call(`${k} === 0 ? ${grad} : ${scratch}`)};`, `${hessian}.push(${flatText(hvp, inputs)});`];
   const code = [
     ...orderConstant(`${name}HessianLeaves`, `The rows and columns of \`${name}Hessian\`: the coordinates of these leaves of the parameters, in order.`, inputs.map((l) => accessText(l.path))),
     `/**`,
@@ -240,9 +257,7 @@ export function emitHessian(c: Compiled, ctx: EmitContext): Emitted {
     `let ${value} = ${n} > 0 ? 0 : ${call(grad)};`,
     `for (let ${k} = 0; ${k} < ${n}; ${k}++) {`,
     `${setV}(${k}, 1);`,
-    ...clear,
-    `${value} = ${call(`${k} === 0 ? ${grad} : ${scratch}`)};`,
-    `${hessian}.push(${flatText(hvp, inputs)});`,
+    ...column,
     `${setV}(${k}, 0);`,
     `}`,
     `return { value: ${value}, ${grad === "grad" ? "grad" : `grad: ${grad}`}, ${hessian === "hessian" ? "hessian" : `hessian: ${hessian}`} };`,

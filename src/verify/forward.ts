@@ -68,13 +68,13 @@ class Row {
   /** Two computations of one number that must agree to rounding. */
   agree(sample: number, what: string, a: number, b: number, scale: number): void {
     this.samples.add(sample);
-    if (!(absoluteError(a, b) <= roundingAllowed(scale)) && !this.problem) this.problem = `sample ${sample}: ${what}: ${a} and ${b} differ beyond rounding`;
+    if (!(absoluteError(a, b) <= roundingAllowed(scale)) && !this.problem) this.problem = `${this.label}: sample ${sample}: ${what}: ${a} and ${b} differ beyond rounding`;
   }
 
   report(): ParameterReport {
     const pass = this.maxErrorRatio <= 1 && !this.problem;
     return {
-      parameter: this.label, samples: this.samples.size, maxAbsError: this.maxAbsError, maxErrorRatio: this.maxErrorRatio,
+      parameter: this.label, derivative: true, samples: this.samples.size, maxAbsError: this.maxAbsError, maxErrorRatio: this.maxErrorRatio,
       ...(this.worst ? { worst: this.worst } : {}), ...(this.problem ? { problem: this.problem } : {}), pass,
     };
   }
