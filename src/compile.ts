@@ -7,7 +7,8 @@
  *     --(reverse mode, DCE)--> gradient IR --(emit)--> TypeScript
  */
 import path from "node:path";
-import type { FunctionDeclaration, SourceFile } from "ts-morph";
+import type { FunctionLike } from "./frontend/functions.js";
+import type { SourceFile } from "ts-morph";
 import { analyseActivity } from "./ad/activity.js";
 import { reverseMode } from "./ad/reverse/mode.js";
 import type { TapePolicy } from "./ad/reverse/tape-policy.js";
@@ -104,7 +105,7 @@ export function lowerEntry(sourcePath: string, entry: Entry, rules: Rules): Func
  * in parameter order: its `@wrt` list, or else `defaultWrt`. `adgen verify`
  * requires exactly these in `grad`.
  */
-export function differentiatedParameters(sourcePath: string, entry: FunctionDeclaration, primal: Func): string[] {
+export function differentiatedParameters(sourcePath: string, entry: FunctionLike, primal: Func): string[] {
   return explicitWrt(sourcePath, entry) ?? defaultWrt(primal);
 }
 

@@ -9,6 +9,8 @@ import { mlpLossGradHand } from "../hand/mlp.js";
 import { rosenbrockGradHand } from "../hand/rosenbrock.js";
 import { springChainGradHand } from "../hand/springs.js";
 import { logisticLoss } from "../logistic.js";
+import { logisticLossMethods } from "../logistic-methods.js";
+import { rosenbrockClosure } from "../rosenbrock-closure.js";
 import { lstmObjective } from "../lstm.js";
 import { mlpLoss } from "../mlp.js";
 import { rosenbrock } from "../rosenbrock.js";
@@ -27,7 +29,7 @@ import { type BenchCase, defineCase } from "./types.js";
 /** Async because Rose compiles to WebAssembly asynchronously. */
 export async function suite(): Promise<BenchCase[]> {
   const random = new Random(20240601);
-  return [await rosenbrockCase(random), await logisticCase(random), await mlpCase(random), await springsCase(random), await gmmCase(random), await baCase(random), await lstmCase(random)];
+  return [await rosenbrockCase(random), await logisticCase(random), await mlpCase(random), await springsCase(random), await gmmCase(random), await baCase(random), await lstmCase(random), methodsCase(new Random(20240601)), closureCase(new Random(20240601))];
 }
 
 async function rosenbrockCase(random: Random): Promise<BenchCase> {
@@ -166,4 +168,28 @@ async function lstmCase(random: Random): Promise<BenchCase> {
     hand: lstmObjectiveGradHand,
     rose: await lstmObjectiveGradRose(layers, b, c),
   });
+}
+
+/** The logistic loss written with reduce and a closure, on logistic's inputs (the same generator seed). */
+function methodsCase(random: Random): BenchCase {
+  const rows = 1000;
+  const features = 20;
+  const trueW = random.vector(features, -1, 1);
+  const X = random.matrix(rows, features, -1, 1);
+  const y = X.map((row) => (row.reduce((s, v, j) => s + v * trueW[j], 0) + random.uniform(-0.5, 0.5) > 0 ? 1 : -1));
+  return defineCase({
+    name: "logistic-methods",
+    size: `${rows} x ${features}`,
+    primal: logisticLossMethods,
+    parameters: ["w", "b", "X", "y", "lambda"],
+    args: [random.vector(features, -0.5, 0.5), 0.1, X, y, 0.01],
+    // The hand-written gradient of the loop version: what the methods cost over hand-scalarised code.
+    hand: logisticLossGradHand,
+  });
+}
+
+/** Rosenbrock written with a closure and forEach, on rosenbrock's inputs. */
+function closureCase(random: Random): BenchCase {
+  const n = 1000;
+  return defineCase({ name: "rosenbrock-closure", size: `n = ${n}`, primal: rosenbrockClosure, parameters: ["x"], args: [random.vector(n, -2, 2)], hand: rosenbrockGradHand });
 }

@@ -10,6 +10,7 @@
  * `record: false`.
  */
 import { Kind, mathPrimitives, type Op, type Region, type Value } from "./pipeline.js";
+import { primitiveOf } from "../ir/primitives.js";
 
 export type Runtime = number | boolean | number[] | Float64Array | number[][];
 
@@ -217,6 +218,9 @@ export class Evaluator {
       if (!fn) throw new EvaluationError(`cannot call ${kind.slice(5)}: explain could not load it`);
       return fn(...args) as Runtime;
     }
+    // Every other pure primitive computes what its row of the table says.
+    const row = primitiveOf(op);
+    if (row?.apply) return row.apply(...(args as (number | boolean)[]));
     throw new EvaluationError(`explain cannot evaluate the operation ${kind}`);
   }
 }

@@ -7,6 +7,7 @@
  * parts of the tree, not cells, so an object-typed field cannot be replaced
  * (its leaves can be written).
  */
+import type { FunctionLike } from "./functions.js";
 import type { ts } from "ts-morph";
 import type { Value } from "../ir/types.js";
 import { partKeys, partName, partShape, type AggregateShape, type Shape } from "./shape.js";
@@ -38,7 +39,15 @@ export type Bound = Value | Aggregate;
 export const Unassigned = Symbol("unassigned");
 /** Marks an optional parameter whose argument the call leaves out: surely `undefined`. */
 export const Undefined = Symbol("undefined");
-export type Binding = Bound | typeof Unassigned | typeof Undefined;
+/** A name holding a function (a parameter `f` of `integrate(f, a, b)`), known where the call is inlined. */
+export interface FunctionValue {
+  readonly function: FunctionLike;
+}
+export type Binding = Bound | FunctionValue | typeof Unassigned | typeof Undefined;
+
+export function isFunctionValue(b: Binding | undefined): b is FunctionValue {
+  return typeof b === "object" && b !== null && "function" in b;
+}
 /** Variables (by declaration node) and cells, to their current values. */
 export type Env = Map<ts.Node | Cell, Binding>;
 

@@ -7,12 +7,12 @@
  * and fence/expressions.ts, calls in fence/calls.ts, signatures in
  * fence/signature.ts.
  */
-import { FunctionDeclaration, Node, type SourceFile } from "ts-morph";
+import { Node, type SourceFile } from "ts-morph";
+import { boundFunction, functionName, hasBody, jsDocsOf, type FunctionLike } from "./functions.js";
 import { FenceContext } from "./fence/context.js";
 import { Codes, type Diagnostic } from "../diagnostics.js";
 import { findRules, isAdjoint, type Rules } from "./rules.js";
 import { leavesOf, shapeOf } from "./shape.js";
-import { scalarType } from "./source.js";
 
 export interface FenceResult {
   /** The exported functions to differentiate, in source order. */
@@ -32,13 +32,16 @@ export interface FenceResult {
 export function findEntries(sf: SourceFile): Entry[] {
   const entries: Entry[] = [];
   for (const [exportName, declarations] of sf.getExportedDeclarations()) {
-    for (const fn of declarations) {
+    for (const declaration of declarations) {
+      // An exported function declaration, or a `const` holding an arrow function or function expression.
+      const fn = Node.isFunctionDeclaration(declaration) ? declaration : boundFunction(declaration);
       // Functions re-exported from another file get their gradients beside that file.
-      if (!Node.isFunctionDeclaration(fn) || fn.getSourceFile() !== sf || !fn.hasBody() || isAdjoint(fn) || hasTag(fn, "adgen-ignore")) continue;
+      if (!fn || fn.getSourceFile() !== sf || !hasBody(fn) || (Node.isFunctionDeclaration(fn) && isAdjoint(fn)) || hasTag(fn, "adgen-ignore")) continue;
       // Booleans of a result (a flag beside the numbers) carry no derivative; a result of booleans only has none.
       const leaves = leavesOf(shapeOf(fn.getReturnType(), fn) ?? { kind: "tuple", items: [] });
       if (!leaves.some((leaf) => leaf.type !== "bool")) continue;
-      entries.push({ fn, exportName, name: exportName === "default" ? fn.getName() ?? "" : exportName });
+      const own = Node.isFunctionDeclaration(fn) ? fn.getName() ?? "" : functionName(fn);
+      entries.push({ fn, exportName, name: exportName === "default" ? own : exportName });
     }
   }
   return entries.sort((a, b) => a.fn.getStart() - b.fn.getStart());
@@ -50,7 +53,7 @@ export function findEntries(sf: SourceFile): Entry[] {
  * its own name (`export default function loss` gives `lossGrad`).
  */
 export interface Entry {
-  fn: FunctionDeclaration;
+  fn: FunctionLike;
   /** The name the gradient is named after. */
   name: string;
   /** The name the module exports it by ("default" for the default export). */
@@ -62,12 +65,12 @@ export interface Entry {
  * parameters): in a file matched by a glob, where other functions that cannot
  * be differentiated are skipped, such a function's diagnostics are errors.
  */
-export function isOptedIn(fn: FunctionDeclaration): boolean {
+export function isOptedIn(fn: FunctionLike): boolean {
   return hasTag(fn, "adgen") || hasTag(fn, "wrt");
 }
 
-function hasTag(fn: FunctionDeclaration, name: string): boolean {
-  return fn.getJsDocs().some((doc) => doc.getTags().some((tag) => tag.getTagName() === name));
+function hasTag(fn: FunctionLike, name: string): boolean {
+  return jsDocsOf(fn).some((doc) => doc.getTags().some((tag) => tag.getTagName() === name));
 }
 
 /** Checks `only` (the file's entries by default; when given, exported function expressions are not reported). */
@@ -80,16 +83,6 @@ export function fence(displayPath: string, sf: SourceFile, only?: Entry[]): Fenc
     if (!entry.name) {
       cx.report(entry.fn, Codes.UnsupportedFunction,
         "a default-exported function needs a name to differentiate it: its gradient is named after it ('export default function loss(...)' gives 'lossGrad')");
-    }
-  }
-  for (const statement of only ? [] : sf.getVariableStatements()) {
-    for (const decl of statement.getDeclarations()) {
-      const init = decl.getInitializer();
-      if (decl.isExported() && init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))
-        && scalarType(init.getReturnType()) === "f64") {
-        cx.report(decl.getNameNode(), Codes.UnsupportedFunction,
-          `'${decl.getName()}' is a function expression; write it as 'export function ${decl.getName()}(...)' to differentiate it`);
-      }
     }
   }
   for (const fn of cx.entryFunctions) cx.visitFunction(fn, []);

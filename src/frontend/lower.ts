@@ -5,7 +5,8 @@
  * branches may `return` takes the rest of the function into its branches,
  * so every early return becomes a value yielded by structured `if` ops.
  */
-import { FunctionDeclaration, Node, type Expression, type Statement, ts } from "ts-morph";
+import { Node, type Expression, type Statement, ts } from "ts-morph";
+import { functionName, type FunctionLike } from "./functions.js";
 import { DiagnosticError, InternalError, type Code } from "../diagnostics.js";
 import { Builder, emptyRegion } from "../ir/builder.js";
 import type { Primitive } from "../ir/primitives.js";
@@ -29,8 +30,8 @@ import type { LoopStatement } from "./lower/syntax.js";
  * become rule primitives, except with `plain` (an adjoint itself: its code is
  * run, never differentiated).
  */
-export function lowerFunction(displayPath: string, fn: FunctionDeclaration, rules: Rules = new Map(), plain = false,
-  name = fn.getName() ?? "default"): Func {
+export function lowerFunction(displayPath: string, fn: FunctionLike, rules: Rules = new Map(), plain = false,
+  name = functionName(fn)): Func {
   const body = emptyRegion(undefined);
   const b = new Builder(body);
   const env: Env = new Map();
@@ -64,7 +65,7 @@ export function lowerFunction(displayPath: string, fn: FunctionDeclaration, rule
   });
   const lowerer = new Lowerer(displayPath, b, rules, plain);
   const result = lowerer.call(fn, args, env);
-  if (!result) throw new InternalError(`entry ${fn.getName()} returns nothing`);
+  if (!result) throw new InternalError(`entry ${functionName(fn)} returns nothing`);
   const values = flatten(result, env);
   b.insert({ kind: Structural.Return, operands: values, results: [], regions: [], parent: undefined, loc: locOf(fn) });
   const resultShape = shapeOf(fn.getReturnType(), fn)!;
@@ -122,15 +123,18 @@ export class Lowerer {
   }
 
   /** Another function lowered on its own (a user rule's adjoint, run rather than differentiated, with `plain`). */
-  lowerStandalone(fn: FunctionDeclaration, plain: boolean): Func {
+  lowerStandalone(fn: FunctionLike, plain: boolean): Func {
     return lowerFunction(this.displayPath, fn, this.rules, plain);
   }
 
   // ---- each construct is lowered in its own module (lower/*.ts); these are its entry points
-  call(fn: FunctionDeclaration, args: Bound[], callerEnv: Env): Bound | undefined {
+  call(fn: FunctionLike, args: Binding[], callerEnv: Env): Bound | undefined {
     return calls.call(this, fn, args, callerEnv);
   }
-  inline(fn: FunctionDeclaration, args: Bound[], callerEnv: Env, shape: Shape | undefined): Bound | undefined {
+  callee(callee: Node, env: Env): FunctionLike | undefined {
+    return calls.callee(this, callee, env);
+  }
+  inline(fn: FunctionLike, args: Binding[], callerEnv: Env, shape: Shape | undefined): Bound | undefined {
     return calls.inline(this, fn, args, callerEnv, shape);
   }
   callExpression(call: Node & { getExpression(): Node; getArguments(): Node[] }, env: Env): Bound {
@@ -139,7 +143,7 @@ export class Lowerer {
   ruleCall(call: Node & { getExpression(): Node; getArguments(): Node[] }, rule: UserRule, env: Env): Value {
     return calls.ruleCall(this, call, rule, env);
   }
-  rulePrimitive(rule: UserRule, primal: FunctionDeclaration | undefined): Primitive {
+  rulePrimitive(rule: UserRule, primal: FunctionLike | undefined): Primitive {
     return calls.rulePrimitive(this, rule, primal);
   }
   externalCall(callee: Node): Primitive {

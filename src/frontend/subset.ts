@@ -132,6 +132,17 @@ export function arrayMethod(call: Node & { getExpression(): Node }): string | un
   return isArrayNode(target) || Node.isNewExpression(target) ? name : undefined;
 }
 
+/** Array methods that become loops (src/frontend/lower/methods.ts); those in `callbackMethods` take a function. */
+export const callbackMethods = new Set(["map", "forEach", "reduce", "reduceRight", "filter", "some", "every", "findIndex"]);
+const loopMethods = new Set([...callbackMethods, "indexOf", "includes", "concat", "reverse"]);
+
+/** The loop-lowered array method a call invokes (`xs.map(f)`, `xs.indexOf(v)`), if it is one. */
+export function loopMethod(call: Node & { getExpression(): Node }): string | undefined {
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee) || callee.hasQuestionDotToken()) return undefined;
+  return loopMethods.has(callee.getName()) && isArrayNode(callee.getExpression()) ? callee.getName() : undefined;
+}
+
 /** A module-level `const` with an initializer: its value is inlined where it is used. */
 export function isModuleConstant(decl: Node): boolean {
   if (!Node.isVariableDeclaration(decl)) return false;

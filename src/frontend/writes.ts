@@ -5,7 +5,8 @@
  * may be (part of) a parameter: the parameter itself, a row of it, an alias
  * through a variable, a branch or a loop, or a row of it kept in another array.
  */
-import type { FunctionDeclaration } from "ts-morph";
+
+import { functionName, type FunctionLike } from "./functions.js";
 import { aliasClasses } from "../ad/activity.js";
 import { Codes, type Diagnostic } from "../diagnostics.js";
 import { constantOf } from "../ir/builder.js";
@@ -14,7 +15,7 @@ import { isArray, Structural, type Func, type SourceLoc, type Value } from "../i
 import { terminator, walkOps } from "../ir/walk.js";
 import { displayPathOf } from "./source.js";
 
-export function parameterWrites(displayPath: string, fn: FunctionDeclaration, f: Func): Diagnostic[] {
+export function parameterWrites(displayPath: string, fn: FunctionLike, f: Func): Diagnostic[] {
   const origin = parameterOrigins(f);
   const diagnostics: Diagnostic[] = [];
   for (const op of walkOps(f.body)) {
@@ -86,7 +87,7 @@ function parameterOrigins(f: Func): Map<Value, Set<string>> {
 }
 
 /** ADG1012 for a write at `loc` into the parameter (or parameter's array) `name`, in the file the write is in. */
-function writeDiagnostic(displayPath: string, fn: FunctionDeclaration, loc: SourceLoc, name: string): Diagnostic {
+function writeDiagnostic(displayPath: string, fn: FunctionLike, loc: SourceLoc, name: string): Diagnostic {
   const own = fn.getSourceFile();
   // The write may be in a helper imported from another file: report it there.
   const file = loc.file ? own.getProject().getSourceFile(loc.file) ?? own : own;
@@ -94,8 +95,8 @@ function writeDiagnostic(displayPath: string, fn: FunctionDeclaration, loc: Sour
   return {
     code: Codes.ParameterWrite,
     message: name.includes(".") || name.includes("[")
-      ? `'${fn.getName()}' writes into its parameter's array '${name}'; the gradient must leave arguments unchanged, so copy the array first (e.g. 'const copy = ${name}.slice()')`
-      : `'${fn.getName()}' writes into its parameter '${name}'; the gradient must leave arguments unchanged, so copy the array first (e.g. 'const ${name}Copy = ${name}.slice()')`,
+      ? `'${functionName(fn)}' writes into its parameter's array '${name}'; the gradient must leave arguments unchanged, so copy the array first (e.g. 'const copy = ${name}.slice()')`
+      : `'${functionName(fn)}' writes into its parameter '${name}'; the gradient must leave arguments unchanged, so copy the array first (e.g. 'const ${name}Copy = ${name}.slice()')`,
     file: displayPathOf(displayPath, own.getFilePath(), file.getFilePath()),
     line: loc.line,
     column: loc.column,

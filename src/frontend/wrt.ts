@@ -1,12 +1,13 @@
 /** The `@wrt a, b` JSDoc tag: which parameters a gradient is taken with respect to. */
-import type { FunctionDeclaration } from "ts-morph";
+
+import { functionName, jsDocsOf, type FunctionLike } from "./functions.js";
 import { Codes, DiagnosticError, type Diagnostic } from "../diagnostics.js";
 import { shapeOf } from "./shape.js";
 import { diagnosticAt, valueType } from "./source.js";
 
 /** The parameter names the tag lists (in parameter order), or undefined when there is no tag. */
-export function explicitWrt(displayPath: string, fn: FunctionDeclaration): string[] | undefined {
-  const tags = fn.getJsDocs().flatMap((doc) => doc.getTags()).filter((t) => t.getTagName() === "wrt");
+export function explicitWrt(displayPath: string, fn: FunctionLike): string[] | undefined {
+  const tags = jsDocsOf(fn).flatMap((doc) => doc.getTags()).filter((t) => t.getTagName() === "wrt");
   if (tags.length === 0) return undefined;
   const diagnostics: Diagnostic[] = [];
   const names = new Set<string>();
@@ -19,7 +20,7 @@ export function explicitWrt(displayPath: string, fn: FunctionDeclaration): strin
     for (const name of listed) {
       const param = fn.getParameter(name);
       if (!param) {
-        diagnostics.push(diagnosticAt(displayPath, tag, Codes.BadWrt, `'@wrt' names '${name}', which is not a parameter of '${fn.getName()}'`));
+        diagnostics.push(diagnosticAt(displayPath, tag, Codes.BadWrt, `'@wrt' names '${name}', which is not a parameter of '${functionName(fn)}'`));
       } else if (!shapeOf(param.getType(), param) || valueType(param.getType()) === "bool") {
         diagnostics.push(diagnosticAt(displayPath, tag, Codes.BadWrt,
           `'@wrt' names '${name}', of type '${param.getType().getText(param)}', which cannot carry a derivative`));

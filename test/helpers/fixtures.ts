@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { Node, Project } from "ts-morph";
+import { ArrowFunction, FunctionDeclaration, FunctionExpression, Node, Project, SyntaxKind } from "ts-morph";
 import type { Diagnostic } from "../../src/diagnostics.js";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -68,15 +68,20 @@ export function exportedFunctions(fixture: Fixture): ExportedFunction[] {
   const project = new Project({ useInMemoryFileSystem: true });
   const source = project.createSourceFile(fixture.path, fixture.input.text);
   return [...source.getExportedDeclarations()]
-    .flatMap(([exportName, declarations]) => declarations.filter(Node.isFunctionDeclaration).map((fn) => ({ exportName, fn })))
+    .flatMap(([exportName, declarations]) => declarations.flatMap((d) => {
+      // A function declaration, or a `const` holding an arrow function or function expression.
+      if (Node.isFunctionDeclaration(d)) return [{ exportName, fn: d as FunctionDeclaration | ArrowFunction | FunctionExpression, docs: d.getJsDocs() }];
+      const init = Node.isVariableDeclaration(d) ? d.getInitializer() : undefined;
+      if (!init || !(Node.isArrowFunction(init) || Node.isFunctionExpression(init))) return [];
+      return [{ exportName, fn: init, docs: d.getFirstAncestorByKindOrThrow(SyntaxKind.VariableStatement).getJsDocs() }];
+    }))
     .sort((a, b) => a.fn.getStart() - b.fn.getStart())
-    .map(({ exportName, fn }) => {
-      const wrtTag = fn
-        .getJsDocs()
+    .map(({ exportName, fn, docs }) => {
+      const wrtTag = docs
         .flatMap((doc) => doc.getTags())
         .find((tag) => tag.getTagName() === "wrt");
       return {
-        name: exportName === "default" ? fn.getName() ?? "" : exportName,
+        name: exportName === "default" ? (Node.isArrowFunction(fn) ? "" : fn.getName() ?? "") : exportName,
         exportName,
         parameters: fn.getParameters().map((p) => ({ name: p.getName(), type: p.getTypeNode()?.getText() ?? p.getType().getText(p) })),
         returnType: fn.getReturnTypeNode()?.getText() ?? "",

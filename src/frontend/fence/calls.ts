@@ -1,15 +1,16 @@
 /** The subset check of calls: Math functions, functions of the project (checked where they are), user rules, array methods, recursion. */
-import { FunctionDeclaration, Node, SyntaxKind } from "ts-morph";
+import { Node, SyntaxKind } from "ts-morph";
+import { functionExpression, functionName, functionParameter, hasBody, isFunctionTyped, staticCallee, type FunctionLike } from "../functions.js";
 import { Codes } from "../../diagnostics.js";
 import { mathFunctions } from "../../ir/primitives.js";
-import { calleeFunction, isRelativeImport, isStopGradient } from "../resolve.js";
+import { isRelativeImport, isStopGradient } from "../resolve.js";
 import { ruleFor, type UserRule } from "../rules.js";
 import { shapeAt, shapeText } from "../shape.js";
-import { scalarType } from "../source.js";
-import { arrayMethod, numberFunction } from "../subset.js";
+import { scalarType, valueType } from "../source.js";
+import { arrayMethod, loopMethod, numberFunction } from "../subset.js";
 import type { FenceContext } from "./context.js";
 
-export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
+export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionLike, stack: FunctionLike[]): void {
   const callee = call.getExpression();
   const args = call.getArguments();
   if (call.getDescendantsOfKind(SyntaxKind.QuestionDotToken).some((t) => t.getParent() === call || t.getParent() === callee)) {
@@ -18,7 +19,9 @@ export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node
   }
   // A call adgen cannot make at all is the one root cause: its arguments are not looked at.
   if (!cx.rejectedCallee(call, fn, stack)) checkArguments(cx, args, fn, stack);
-  if (arrayMethod(call)) {
+  if (loopMethod(call)) {
+    checkLoopMethod(cx, call, loopMethod(call)!);
+  } else if (arrayMethod(call)) {
     cx.checkArrayMethod(call, fn, stack);
   } else if (numberFunction(call)) {
     checkNumberCall(cx, call);
@@ -35,14 +38,78 @@ export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node
   }
 }
 
-function checkArguments(cx: FenceContext, args: Node[], fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
+function checkArguments(cx: FenceContext, args: Node[], fn: FunctionLike, stack: FunctionLike[]): void {
   for (const a of args) {
-    if (Node.isSpreadElement(a)) cx.report(a, Codes.UnsupportedExpression, "spread arguments are not supported");
+    if (Node.isSpreadElement(a) && spreadsInto(a)) {
+      cx.expectArray(a.getExpression(), "spread");
+      cx.visit(a.getExpression(), fn, stack);
+    } else if (Node.isSpreadElement(a)) cx.report(a, Codes.UnsupportedExpression, "spread arguments are supported in Math.max and Math.min ('Math.max(...xs)') and array literals ('[...xs, v]')");
+    else if (isFunctionTyped(a)) checkFunctionArgument(cx, a, fn, stack);
     else {
       cx.visit(a, fn, stack);
       if (!shapeAt(a)) cx.report(a, Codes.UnsupportedType, `argument of type '${a.getType().getText(a)}' is not supported`);
     }
   }
+}
+
+/** Whether a spread argument is one adgen lowers: into Math.max or Math.min. */
+function spreadsInto(a: Node): boolean {
+  const call = a.getParentOrThrow();
+  const callee = (call as Node & { getExpression(): Node }).getExpression();
+  return Node.isPropertyAccessExpression(callee) && callee.getExpression().getText() === "Math" && ["max", "min"].includes(callee.getName());
+}
+
+/** What the array methods that become loops need: a known callback, reduce's initial value, results of the subset. */
+function checkLoopMethod(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, method: string): void {
+  const args = call.getArguments();
+  const target = (call.getExpression() as Node & { getExpression(): Node }).getExpression();
+  const say = (at: Node, message: string) => cx.report(at, Codes.UnsupportedExpression, message);
+  if (method === "reverse") {
+    if (args.length) say(call, "'reverse' takes no arguments");
+    return;
+  }
+  if (method === "concat") {
+    for (const a of args) if (!shapeAt(a) || (valueType(a.getType()) !== valueType(target.getType()) && scalarType(a.getType()) !== "f64")) say(a, "'concat' takes arrays of the same type and numbers");
+    return;
+  }
+  if (method === "indexOf" || method === "includes") {
+    if (args.length !== 1) say(call, `'${method}' is supported with one argument, the value to find`);
+    else if (scalarType(target.getType()) !== undefined || valueType(target.getType()) === "f64[][]") say(target, `'${method}' is supported on arrays of numbers`);
+    return;
+  }
+  const cb = args[0];
+  if (!cb || !(functionExpression(cb) || staticCallee(cb) || functionParameter(cb))) {
+    say(cb ?? call, `'${method}' needs a function here: an arrow function ('(x, i) => ...') or the name of one`);
+    return;
+  }
+  if ((method === "reduce" || method === "reduceRight") && args.length !== 2) {
+    say(call, `give '${method}' its initial value ('xs.${method}((acc, x) => acc + x, 0)'): without one it throws on an empty array`);
+    return;
+  }
+  if (method !== "reduce" && method !== "reduceRight" && args.length !== 1) say(args[1]!, `'${method}' is supported without a 'this' argument`);
+  const fnType = cb.getType().getCallSignatures()[0]?.getReturnType();
+  const wantsBool = ["filter", "some", "every", "findIndex"].includes(method);
+  if (fnType && wantsBool && scalarType(fnType) !== "bool") say(cb, `the function given to '${method}' must return a boolean (write the test out: 'x !== 0')`);
+  if (method === "map" && !["f64[]", "f64[][]"].includes(valueType(call.getType()) ?? "")) {
+    say(call, `'map' is supported where it gives numbers or arrays of numbers, not '${call.getType().getText(call)}'`);
+  }
+}
+
+/**
+ * A function passed to a function (`integrate((t) => t * t, 0, 1)`,
+ * `integrate(sq, 0, 1)`, or a parameter passed on): it is inlined where the
+ * callee calls it, so it must be known here; it is checked as a function
+ * called from `fn`.
+ */
+function checkFunctionArgument(cx: FenceContext, a: Node, fn: FunctionLike, stack: FunctionLike[]): void {
+  const target = functionExpression(a) ?? staticCallee(a);
+  if (target) {
+    if (!cx.checked.has(target)) cx.visitFunction(target, [...stack, fn]);
+    return;
+  }
+  if (functionParameter(a)) return; // passed on: checked where it is passed in
+  cx.report(a, Codes.UnsupportedExpression,
+    `'${a.getText()}' is a function that is only known when the code runs; pass a function by its name or write it here ('(x) => ...'), since calls are inlined where the code is compiled`);
 }
 
 function checkMathCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, name: string): void {
@@ -65,11 +132,17 @@ function checkNumberCall(cx: FenceContext, call: Node & { getExpression(): Node;
 }
 
 /** A call of a function: of the project (checked where it is, once), or one adgen cannot see into. */
-function checkFunctionCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
+function checkFunctionCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionLike, stack: FunctionLike[]): void {
   const callee = call.getExpression();
   const args = call.getArguments();
-  const decl = calleeFunction(callee);
-  if ((!decl || !decl.hasBody() || decl.getSourceFile().isDeclarationFile()) && [...stack, fn].some((f) => cx.adjoints.has(f))) {
+  if (functionParameter(callee)) return; // the function passed in is checked where it is passed
+  const decl = staticCallee(callee);
+  if (!decl && (Node.isCallExpression(callee) || Node.isParenthesizedExpression(callee) || Node.isConditionalExpression(callee))) {
+    cx.report(call, Codes.UnsupportedExpression,
+      `'${callee.getText()}' gives a function that is only known when the code runs; call a function by its name, since calls are inlined where the code is compiled`);
+    return;
+  }
+  if ((!decl || !hasBody(decl) || decl.getSourceFile().isDeclarationFile()) && [...stack, fn].some((f) => cx.adjoints.has(f))) {
     // An adjoint's code is run, not differentiated: it may call functions adgen cannot see into.
     if (scalarType(call.getType()) !== "f64") {
       cx.report(call, Codes.UnknownCall, `'${callee.getText()}' must return a number to be called from an adjoint`);
@@ -84,21 +157,22 @@ function checkFunctionCall(cx: FenceContext, call: Node & { getExpression(): Nod
       `cannot differentiate a call to '${callee.getText()}'${where}: only Math functions, functions of this file and functions imported by relative path ('./helpers.js') can be called, or give it an adjoint: ${ruleHint(callee.getText(), args.length)}`);
     return;
   }
-  if (!decl.hasBody()) {
-    cx.report(callee, Codes.UnknownCall, `'${decl.getName()}' is declared without a body, so it cannot be differentiated; give it an adjoint: ${ruleHint(callee.getText(), args.length)}`);
+  if (!hasBody(decl)) {
+    cx.report(callee, Codes.UnknownCall, `'${functionName(decl)}' is declared without a body, so it cannot be differentiated; give it an adjoint: ${ruleHint(callee.getText(), args.length)}`);
     return;
   }
   const at = stack.indexOf(decl);
   if (at >= 0) {
-    const cycle = [...stack.slice(at), decl].map((f) => f.getName()).join(" -> ");
+    const cycle = [...stack.slice(at), decl].map((f) => functionName(f)).join(" -> ");
     cx.report(call, Codes.Recursion, `recursion is not supported: ${cycle}`);
     return;
   }
+  if (args.some(Node.isSpreadElement)) return; // reported where the spread is
   const params = decl.getParameters();
   const required = params.filter((p) => !p.hasInitializer() && !p.hasQuestionToken()).length;
   if (args.length < required || args.length > params.length) {
     const takes = required === params.length ? `${required}` : `${required} to ${params.length}`;
-    cx.report(call, Codes.UnsupportedExpression, `'${decl.getName()}' takes ${takes} arguments, got ${args.length}`);
+    cx.report(call, Codes.UnsupportedExpression, `'${functionName(decl)}' takes ${takes} arguments, got ${args.length}`);
     return;
   }
   if (!cx.checked.has(decl)) {
@@ -110,19 +184,20 @@ function checkFunctionCall(cx: FenceContext, call: Node & { getExpression(): Nod
 }
 
 /** Whether checkCall rejects the callee itself: a Math function outside the subset, or a function adgen cannot see into and has no adjoint for. */
-export function rejectedCallee(cx: FenceContext, call: Node & { getExpression(): Node }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+export function rejectedCallee(cx: FenceContext, call: Node & { getExpression(): Node }, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const callee = call.getExpression();
-  if (arrayMethod(call) || numberFunction(call) || isStopGradient(call) || ruleFor(cx.rules, callee)) return false;
+  if (arrayMethod(call) || loopMethod(call) || numberFunction(call) || isStopGradient(call) || ruleFor(cx.rules, callee)) return false;
   if (Node.isPropertyAccessExpression(callee) && callee.getExpression().getText() === "Math") return !mathFunctions.has(callee.getName());
-  const decl = calleeFunction(callee);
-  const opaque = !decl || !decl.hasBody() || decl.getSourceFile().isDeclarationFile();
+  if (functionParameter(callee)) return false;
+  const decl = staticCallee(callee);
+  const opaque = !decl || !hasBody(decl) || decl.getSourceFile().isDeclarationFile();
   if (opaque && [...stack, fn].some((f) => cx.adjoints.has(f))) return false;
   const visible = decl && (decl.getSourceFile() === fn.getSourceFile() || isRelativeImport(callee));
   return opaque || !visible;
 }
 
 /** A call of a function with a user-defined adjoint: the adjoint's body is checked, and the function's own if adgen inlines it. */
-export function checkRuleCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, rule: UserRule, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
+export function checkRuleCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, rule: UserRule, fn: FunctionLike, stack: FunctionLike[]): void {
   const args = call.getArguments();
   if (args.length !== rule.arity) {
     cx.report(call, Codes.BadRule, `this call passes ${args.length} arguments; its adjoint '${rule.adjoint.getName()}' takes ${rule.arity} (then the value and its adjoint)`);
@@ -141,21 +216,21 @@ export function checkRuleCall(cx: FenceContext, call: Node & { getExpression(): 
     }
   }
   if (!cx.checked.has(rule.adjoint)) cx.visitFunction(rule.adjoint, stack);
-  const primal = calleeFunction(call.getExpression());
+  const primal = staticCallee(call.getExpression());
   const at = primal ? stack.indexOf(primal) : -1;
   if (at >= 0) {
     // The function's value is still computed by inlining it.
-    const cycle = [...stack.slice(at), primal!].map((f) => f.getName()).join(" -> ");
+    const cycle = [...stack.slice(at), primal!].map((f) => functionName(f)).join(" -> ");
     cx.report(call, Codes.Recursion, `recursion is not supported: ${cycle}`);
     return;
   }
-  if (primal?.hasBody() && !primal.getSourceFile().isDeclarationFile() && !stack.includes(primal) && !cx.checked.has(primal)) cx.visitFunction(primal, stack);
+  if (primal && hasBody(primal) && !primal.getSourceFile().isDeclarationFile() && !stack.includes(primal) && !cx.checked.has(primal)) cx.visitFunction(primal, stack);
 }
 
-export function findCycle(cx: FenceContext, fnDecl: FunctionDeclaration, stack: FunctionDeclaration[]): void {
+export function findCycle(cx: FenceContext, fnDecl: FunctionLike, stack: FunctionLike[]): void {
   for (const call of fnDecl.getDescendantsOfKind(SyntaxKind.CallExpression)) {
     const callee = call.getExpression();
-    const decl = calleeFunction(callee);
+    const decl = staticCallee(callee);
     if (decl && stack.includes(decl)) {
       cx.checkCall(call, fnDecl, [...stack, fnDecl]);
     }
@@ -163,7 +238,7 @@ export function findCycle(cx: FenceContext, fnDecl: FunctionDeclaration, stack: 
 }
 
 /** `a.push(v)` and `a.fill(v)` as statements, `a.slice()`, and `new Array(n).fill(v)`. */
-export function checkArrayMethod(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
+export function checkArrayMethod(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionLike, stack: FunctionLike[]): void {
   const method = arrayMethod(call)!;
   const target = (call.getExpression() as Node & { getExpression(): Node }).getExpression();
   const args = call.getArguments();
@@ -180,13 +255,14 @@ export function checkArrayMethod(cx: FenceContext, call: Node & { getExpression(
     cx.visit(args[0]!, fn, stack);
     return;
   }
-  const ok = method === "slice" ? args.length === 0 && !statement : statement && args.length === 1;
+  const ok = method === "slice" ? args.length <= 2 && !statement : statement && args.length === 1;
   if (!ok) {
     cx.report(call, Codes.UnsupportedExpression, method === "slice"
-      ? "only 'a.slice()' (a whole copy) is supported"
+      ? "'slice' takes a start and an end ('a.slice(1, -1)') and its result must be used"
       : `'${method}' is supported as a statement with one argument ('a.${method}(v);')`);
     return;
   }
+  if (method === "slice") for (const a of args) cx.expectType(a, "f64", "a 'slice' position");
   cx.visit(target, fn, stack);
   for (const a of args) cx.visit(a, fn, stack);
 }

@@ -7,8 +7,10 @@
  * modules, reached through the methods below, so that every module depends
  * on this class only as a type.
  */
-import { FunctionDeclaration, Node, SyntaxKind, type SourceFile } from "ts-morph";
-import type { Code, Diagnostic } from "../../diagnostics.js";
+import { Node, SyntaxKind, type SourceFile } from "ts-morph";
+import type { FunctionLike } from "../functions.js";
+import { Codes, type Code, type Diagnostic } from "../../diagnostics.js";
+import { isArrayNode } from "../subset.js";
 import type { Rules, UserRule } from "../rules.js";
 import { diagnosticAt } from "../source.js";
 import * as calls from "./calls.js";
@@ -18,20 +20,20 @@ import * as statements from "./statements.js";
 import { reportUnsupported } from "./unsupported.js";
 
 /** Checks one node; returns whether the nodes it holds are to be visited too. */
-export type Handler = (cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]) => boolean;
+export type Handler = (cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]) => boolean;
 
 const handlers: Partial<Record<SyntaxKind, Handler>> = { ...statements.statementHandlers, ...expressions.expressionHandlers };
 
 export class FenceContext {
   readonly diagnostics: Diagnostic[] = [];
   /** Functions whose code has been checked (each once, wherever it is called from). */
-  readonly checked = new Set<FunctionDeclaration>();
+  readonly checked = new Set<FunctionLike>();
   /** Module-level constants whose initialisers have been checked. */
   readonly checkedConstants = new Set<Node>();
   /** The user-defined adjoints' own functions: their code is run, not differentiated. */
-  readonly adjoints: Set<FunctionDeclaration>;
+  readonly adjoints: Set<FunctionLike>;
 
-  constructor(readonly displayPath: string, readonly sf: SourceFile, readonly rules: Rules, readonly entryFunctions: Set<FunctionDeclaration>) {
+  constructor(readonly displayPath: string, readonly sf: SourceFile, readonly rules: Rules, readonly entryFunctions: Set<FunctionLike>) {
     this.adjoints = new Set([...rules.values()].map((r) => r.adjoint));
   }
 
@@ -40,15 +42,17 @@ export class FenceContext {
   }
 
   /** Checks a function called along `stack` (its signature, then its code), once. */
-  visitFunction(fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
+  visitFunction(fn: FunctionLike, stack: FunctionLike[]): void {
     if (this.checked.has(fn)) return;
     this.checked.add(fn);
     this.checkSignature(fn);
-    fn.getBody()?.forEachChild((child) => this.visit(child, fn, [...stack, fn]));
+    const body = fn.getBody();
+    if (body && !Node.isBlock(body)) this.visit(body, fn, [...stack, fn]); // an arrow function's expression
+    else body?.forEachChild((child) => this.visit(child, fn, [...stack, fn]));
   }
 
   /** Checks a node and what it holds, with a work list (a sum of thousands of terms is thousands of levels deep). */
-  visit(root: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
+  visit(root: Node, fn: FunctionLike, stack: FunctionLike[]): void {
     const work = [root];
     while (work.length) {
       const node = work.pop()!;
@@ -67,20 +71,23 @@ export class FenceContext {
   }
 
   // ---- the checks of each module
-  checkSignature(fn: FunctionDeclaration): void {
+  checkSignature(fn: FunctionLike): void {
     signature.checkSignature(this, fn);
   }
   checkPattern(pattern: Node): void {
     signature.checkPattern(this, pattern);
   }
-  checkExpressionStatement(e: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  checkExpressionStatement(e: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
     return statements.checkExpressionStatement(this, e, fn, stack);
   }
-  checkAssignTarget(target: Node, fn: FunctionDeclaration): void {
+  checkAssignTarget(target: Node, fn: FunctionLike): void {
     statements.checkAssignTarget(this, target, fn);
   }
-  checkIdentifier(id: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[], shorthand?: Node): void {
+  checkIdentifier(id: Node, fn: FunctionLike, stack: FunctionLike[], shorthand?: Node): void {
     expressions.checkIdentifier(this, id, fn, stack, shorthand);
+  }
+  expectArray(node: Node, what: string): void {
+    if (!isArrayNode(node)) this.report(node, Codes.UnsupportedType, `${what} needs an array of the subset, not '${node.getType().getText(node)}'`);
   }
   expectType(node: Node, want: "f64" | "bool", what: string): void {
     expressions.expectType(this, node, want, what);
@@ -88,19 +95,19 @@ export class FenceContext {
   hasRule(node: Node): boolean {
     return expressions.hasRule(this, node);
   }
-  checkCall(call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
+  checkCall(call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionLike, stack: FunctionLike[]): void {
     calls.checkCall(this, call, fn, stack);
   }
-  rejectedCallee(call: Node & { getExpression(): Node }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+  rejectedCallee(call: Node & { getExpression(): Node }, fn: FunctionLike, stack: FunctionLike[]): boolean {
     return calls.rejectedCallee(this, call, fn, stack);
   }
-  checkRuleCall(call: Node & { getExpression(): Node; getArguments(): Node[] }, rule: UserRule, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
+  checkRuleCall(call: Node & { getExpression(): Node; getArguments(): Node[] }, rule: UserRule, fn: FunctionLike, stack: FunctionLike[]): void {
     calls.checkRuleCall(this, call, rule, fn, stack);
   }
-  findCycle(fnDecl: FunctionDeclaration, stack: FunctionDeclaration[]): void {
+  findCycle(fnDecl: FunctionLike, stack: FunctionLike[]): void {
     calls.findCycle(this, fnDecl, stack);
   }
-  checkArrayMethod(call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
+  checkArrayMethod(call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionLike, stack: FunctionLike[]): void {
     calls.checkArrayMethod(this, call, fn, stack);
   }
 }

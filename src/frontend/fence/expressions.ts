@@ -1,5 +1,6 @@
 /** The subset check of expressions: one handler per kind, names, and the types operators need. */
-import { FunctionDeclaration, Node, SyntaxKind, ts } from "ts-morph";
+import { Node, SyntaxKind, ts } from "ts-morph";
+import { boundFunction, isFunctionTyped, isLocalTo, type FunctionLike } from "../functions.js";
 import { Codes } from "../../diagnostics.js";
 import { namedConstant } from "../../ir/primitives.js";
 import { declarationOf, isAggregateNode, partKeyOf, shorthandDeclaration as shorthandDeclarationNode } from "../resolve.js";
@@ -10,15 +11,15 @@ import { arithmetic, bitwise, comparisons, compoundAssignments, isArrayNode, isM
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
 
-function onNumericLiteral(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onNumericLiteral(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   return false;
 }
 
-function onParenthesizedExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onParenthesizedExpression(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   return true;
 }
 
-function onConditionalExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onConditionalExpression(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   cx.expectType(node.asKindOrThrow(SyntaxKind.ConditionalExpression).getCondition(), "bool", "a '?:' condition");
   if (!shapeAt(node)) {
     cx.report(node, Codes.UnsupportedType, `a '?:' whose branches have type '${node.getType().getText(node)}'; both must have one type of the subset`);
@@ -27,18 +28,18 @@ function onConditionalExpression(cx: FenceContext, node: Node, fn: FunctionDecla
   return true;
 }
 
-function onAsExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onAsExpression(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const inner = (node as Node & { getExpression(): Node }).getExpression();
   cx.visit(inner, fn, stack);
   return false;
 }
 
-function onIdentifier(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onIdentifier(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   cx.checkIdentifier(node, fn, stack);
   return false;
 }
 
-function onPrefixUnaryExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onPrefixUnaryExpression(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const e = node.asKindOrThrow(SyntaxKind.PrefixUnaryExpression);
   const op = e.getOperatorToken();
   if (op === SyntaxKind.PlusPlusToken || op === SyntaxKind.MinusMinusToken) {
@@ -53,14 +54,14 @@ function onPrefixUnaryExpression(cx: FenceContext, node: Node, fn: FunctionDecla
   return true;
 }
 
-function onPostfixUnaryExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onPostfixUnaryExpression(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const e = node.asKindOrThrow(SyntaxKind.PostfixUnaryExpression);
   cx.checkAssignTarget(e.getOperand(), fn);
   cx.expectType(e.getOperand(), "f64", e.getOperatorToken() === SyntaxKind.PlusPlusToken ? "'++'" : "'--'");
   return false;
 }
 
-function onBinaryExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onBinaryExpression(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const e = node.asKindOrThrow(SyntaxKind.BinaryExpression);
   const op = e.getOperatorToken();
   const kind = op.getKind();
@@ -95,12 +96,12 @@ function onBinaryExpression(cx: FenceContext, node: Node, fn: FunctionDeclaratio
   return true;
 }
 
-function onCallExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onCallExpression(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   cx.checkCall(node.asKindOrThrow(SyntaxKind.CallExpression), fn, stack);
   return false;
 }
 
-function onElementAccessExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onElementAccessExpression(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const e = node.asKindOrThrow(SyntaxKind.ElementAccessExpression);
   if (e.hasQuestionDotToken()) {
     cx.report(node, Codes.UnsupportedExpression, "optional chaining ('?.') is not supported");
@@ -128,7 +129,7 @@ function onElementAccessExpression(cx: FenceContext, node: Node, fn: FunctionDec
   return false;
 }
 
-function onArrayLiteralExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onArrayLiteralExpression(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   if (shapeAt(node)?.kind === "tuple") {
     for (const element of node.asKindOrThrow(SyntaxKind.ArrayLiteralExpression).getElements()) {
       if (Node.isSpreadElement(element) || Node.isOmittedExpression(element)) cx.report(element, Codes.UnsupportedExpression, "a tuple literal needs every element written out");
@@ -137,6 +138,12 @@ function onArrayLiteralExpression(cx: FenceContext, node: Node, fn: FunctionDecl
     return false;
   }
   const t = literalType(node);
+  for (const element of node.asKindOrThrow(SyntaxKind.ArrayLiteralExpression).getElements()) {
+    if (Node.isSpreadElement(element)) {
+      cx.expectArray(element.getExpression(), "spread");
+      cx.visit(element.getExpression(), fn, stack);
+    }
+  }
   if (t !== "f64[]" && t !== "f64[][]") {
     cx.report(node, Codes.UnsupportedExpression, `an array literal of type '${node.getType().getText(node)}'; give it a number[] or number[][] type`);
     return false;
@@ -144,7 +151,7 @@ function onArrayLiteralExpression(cx: FenceContext, node: Node, fn: FunctionDecl
   return true;
 }
 
-function onNewExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onNewExpression(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const e = node.asKindOrThrow(SyntaxKind.NewExpression);
   const args = e.getArguments();
   if (e.getExpression().getText() === "Float64Array" && args.length === 1 && scalarType(args[0]!.getType()) === "f64") {
@@ -155,7 +162,7 @@ function onNewExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, 
   return false;
 }
 
-function onObjectLiteralExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onObjectLiteralExpression(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const shape = shapeAt(node);
   if (shape?.kind !== "object") {
     cx.report(node, Codes.UnsupportedType, `an object literal of type '${node.getType().getText(node)}'; give it a type whose fields are ${SUPPORTED_TYPES}`);
@@ -169,7 +176,7 @@ function onObjectLiteralExpression(cx: FenceContext, node: Node, fn: FunctionDec
   return false;
 }
 
-function onPropertyAccessExpression(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onPropertyAccessExpression(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const e = node.asKindOrThrow(SyntaxKind.PropertyAccessExpression);
   if (namedConstant(e.getExpression().getText(), e.getName()) !== undefined && !e.hasQuestionDotToken()) return false;
   if (isAggregateNode(e.getExpression()) && !e.hasQuestionDotToken()) {
@@ -189,7 +196,7 @@ function onPropertyAccessExpression(cx: FenceContext, node: Node, fn: FunctionDe
  * parameter, whose argument a call passes or leaves out, so the answer is
  * known where the call is inlined.
  */
-function checkUndefinedTest(cx: FenceContext, e: Node & { getLeft(): Node; getRight(): Node; getOperatorToken(): Node }, fn: FunctionDeclaration, stack: FunctionDeclaration[]): void {
+function checkUndefinedTest(cx: FenceContext, e: Node & { getLeft(): Node; getRight(): Node; getOperatorToken(): Node }, fn: FunctionLike, stack: FunctionLike[]): void {
   const coalesce = e.getOperatorToken().getKind() === SyntaxKind.QuestionQuestionToken;
   const tested = coalesce || !isUndefinedKeyword(e.getLeft()) ? e.getLeft() : e.getRight();
   if (!Node.isIdentifier(tested)) {
@@ -206,14 +213,14 @@ function checkUndefinedTest(cx: FenceContext, e: Node & { getLeft(): Node; getRi
 }
 
 /** A name read in `fn`; `shorthand` is the `{ name }` property it appears in, if any. */
-export function checkIdentifier(cx: FenceContext, id: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[], shorthand?: Node): void {
+export function checkIdentifier(cx: FenceContext, id: Node, fn: FunctionLike, stack: FunctionLike[], shorthand?: Node): void {
   const text = id.getText();
   if (text === "NaN" || text === "Infinity") return;
   const local = shorthand
     ? fn.getDescendants().find((d) => d.compilerNode === shorthandDeclarationNode(shorthand))
     : id.getSymbol()?.getDeclarations()[0];
   if (local && (Node.isParameterDeclaration(local) || Node.isVariableDeclaration(local) || Node.isBindingElement(local))
-    && local.getFirstAncestorByKind(SyntaxKind.FunctionDeclaration) === fn) return;
+    && isLocalTo(local, fn) && !boundFunction(local) && !isFunctionTyped(local)) return;
   const decl = shorthand ? undefined : declarationOf(id);
   if (decl && Node.isVariableDeclaration(decl) && isModuleConstant(decl)) {
     // Its initialiser is lowered where the constant is read: it must be in the subset too.
@@ -223,8 +230,8 @@ export function checkIdentifier(cx: FenceContext, id: Node, fn: FunctionDeclarat
     }
     return;
   }
-  if (decl && Node.isFunctionDeclaration(decl)) {
-    cx.report(id, Codes.UnsupportedExpression, `function '${text}' used as a value; functions can only be called`);
+  if (decl && (Node.isFunctionDeclaration(decl) || boundFunction(decl) || (Node.isParameterDeclaration(decl) && isFunctionTyped(decl)))) {
+    cx.report(id, Codes.UnsupportedExpression, `function '${text}' used as a value; a function can be called, or passed to a function that calls it`);
     return;
   }
   cx.report(id, Codes.UnknownName, decl || local
@@ -315,4 +322,6 @@ export const expressionHandlers: Partial<Record<SyntaxKind, Handler>> = {
   [SyntaxKind.NewExpression]: onNewExpression,
   [SyntaxKind.ObjectLiteralExpression]: onObjectLiteralExpression,
   [SyntaxKind.PropertyAccessExpression]: onPropertyAccessExpression,
+  // Checked by the array literal or call it is in.
+  [SyntaxKind.SpreadElement]: onNumericLiteral,
 };

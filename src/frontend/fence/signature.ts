@@ -1,5 +1,6 @@
 /** The subset check of a function's signature: its parameters, destructuring patterns and result. */
-import { FunctionDeclaration, Node, SyntaxKind } from "ts-morph";
+import { Node, SyntaxKind } from "ts-morph";
+import { functionName, functionNameNode, isFunctionTyped, type FunctionLike } from "../functions.js";
 import { Codes } from "../../diagnostics.js";
 import { parameterType, shapeOf } from "../shape.js";
 import { constantValue } from "../subset.js";
@@ -7,9 +8,9 @@ import type { FenceContext } from "./context.js";
 
 export const SUPPORTED_TYPES = "number, boolean, number[], readonly number[], number[][], Float64Array, and tuples and objects of these";
 
-export function checkSignature(cx: FenceContext, fn: FunctionDeclaration): void {
-  if (fn.isAsync() || fn.isGenerator()) {
-    cx.report(fn.getNameNode() ?? fn, Codes.UnsupportedFunction, `'${fn.getName()}' is ${fn.isAsync() ? "async" : "a generator"}; only plain synchronous functions can be differentiated`);
+export function checkSignature(cx: FenceContext, fn: FunctionLike): void {
+  if (fn.isAsync() || (!Node.isArrowFunction(fn) && fn.isGenerator())) {
+    cx.report(functionNameNode(fn), Codes.UnsupportedFunction, `'${functionName(fn)}' is ${fn.isAsync() ? "async" : "a generator"}; only plain synchronous functions can be differentiated`);
   }
   if (fn.getTypeParameters().length > 0) {
     cx.report(fn.getTypeParameters()[0]!, Codes.UnsupportedFunction, "generic functions are not supported");
@@ -26,6 +27,8 @@ export function checkSignature(cx: FenceContext, fn: FunctionDeclaration): void 
     } else if (cx.entryFunctions.has(fn) && p.hasInitializer() && constantValue(p.getInitializerOrThrow()) === undefined) {
       cx.report(p.getInitializerOrThrow(), Codes.UnsupportedFunction,
         "the default value of an exported function's parameter must be a constant (a number, a Math constant, a module-level constant or arithmetic of these), which its gradient's API repeats; compute other defaults in the body");
+    } else if (isFunctionTyped(p) && !cx.entryFunctions.has(fn)) {
+      // A function parameter: the function passed is checked where it is passed.
     } else if (!shapeOf(parameterType(p), p)) {
       cx.report(p, Codes.UnsupportedType, p.getType().isAny()
         ? `parameter '${p.getName()}' has no type; annotate it: ${typeAdvice(p, p.getName())}`
@@ -38,8 +41,8 @@ export function checkSignature(cx: FenceContext, fn: FunctionDeclaration): void 
   }
   const rt = fn.getReturnType();
   if (!shapeOf(rt, fn) && !rt.isVoid()) {
-    cx.report(fn.getReturnTypeNode() ?? fn.getNameNode() ?? fn, Codes.UnsupportedType,
-      `'${fn.getName()}' returns '${rt.getText(fn)}'; supported results are ${SUPPORTED_TYPES}, and void for helpers`);
+    cx.report(fn.getReturnTypeNode() ?? functionNameNode(fn), Codes.UnsupportedType,
+      `'${functionName(fn)}' returns '${rt.getText(fn)}'; supported results are ${SUPPORTED_TYPES}, and void for helpers`);
   }
 }
 

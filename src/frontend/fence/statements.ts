@@ -1,24 +1,24 @@
 /** The subset check of statements: one handler per kind, and the checks of assignments. */
-import { FunctionDeclaration, Node, SyntaxKind, type VariableDeclarationList } from "ts-morph";
+import { Node, SyntaxKind, type VariableDeclarationList } from "ts-morph";
+import { boundFunction, functionExpression, functionName, isLocalTo, type FunctionLike } from "../functions.js";
 import { Codes } from "../../diagnostics.js";
 import { isAggregateNode } from "../resolve.js";
 import { shapeAt, shapeOf } from "../shape.js";
 import { arrayMethod, compoundAssignments, isArrayNode, isDirective } from "../subset.js";
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
-import { reportUnsupported } from "./unsupported.js";
 import { checkVar, isVar } from "./var.js";
 
-function onBlock(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onBlock(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   return true;
 }
 
-function onIfStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onIfStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   cx.expectType(node.asKindOrThrow(SyntaxKind.IfStatement).getExpression(), "bool", "an 'if' condition");
   return true;
 }
 
-function onWhileStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onWhileStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const loop = node as Node & { getExpression(): Node; getStatement(): Node };
   cx.expectType(loop.getExpression(), "bool", "a loop condition");
   cx.visit(loop.getExpression(), fn, stack);
@@ -26,7 +26,7 @@ function onWhileStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration,
   return false;
 }
 
-function onForStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onForStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const loop = node.asKindOrThrow(SyntaxKind.ForStatement);
   const init = loop.getInitializer();
   if (init && Node.isVariableDeclarationList(init)) {
@@ -46,14 +46,14 @@ function onForStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, s
   return false;
 }
 
-function onBreakStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onBreakStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   if ((node as Node & { getLabel(): Node | undefined }).getLabel()) {
     cx.report(node, Codes.UnsupportedStatement, "labelled 'break' and 'continue' are not supported");
   }
   return false;
 }
 
-function onReturnStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onReturnStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   if (!node.asKindOrThrow(SyntaxKind.ReturnStatement).getExpression() && !fn.getReturnType().isVoid()) {
     cx.report(node, Codes.UnsupportedStatement, "'return' without a value; return a number");
     return false;
@@ -61,25 +61,29 @@ function onReturnStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration
   return true;
 }
 
-function onVariableStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onVariableStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const list = node.asKindOrThrow(SyntaxKind.VariableStatement).getDeclarationList();
   if (isVar(list)) checkVar(cx, list, fn);
   return true;
 }
 
-function onVariableDeclarationList(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onVariableDeclarationList(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   return true;
 }
 
-function onVariableDeclaration(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onVariableDeclaration(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const decl = node.asKindOrThrow(SyntaxKind.VariableDeclaration);
   if (!Node.isIdentifier(decl.getNameNode())) {
     if (!decl.getInitializer()) return false; // TypeScript reports the missing initializer
     cx.checkPattern(decl.getNameNode());
   }
-  const init0 = decl.getInitializer();
-  if (init0 && (Node.isArrowFunction(init0) || Node.isFunctionExpression(init0))) {
-    reportUnsupported(cx, init0);
+  const init0 = functionExpression(decl.getInitializer());
+  if (init0) {
+    // A local function: checked where it is called, like a function of the module.
+    if (!boundFunction(decl)) {
+      cx.report(decl.getNameNode(), Codes.UnsupportedExpression,
+        `'${decl.getName()}' holds a function and is assigned again, so which function a call runs is only known when the code runs; declare each function with its own 'const'`);
+    }
     return false;
   }
   const declared = Node.isIdentifier(decl.getNameNode()) ? shapeOf(decl.getType(), decl) : shapeAt(decl.getInitializerOrThrow());
@@ -94,13 +98,13 @@ function onVariableDeclaration(cx: FenceContext, node: Node, fn: FunctionDeclara
   return false;
 }
 
-function onExpressionStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onExpressionStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   if (isDirective(node)) return false;
   return cx.checkExpressionStatement(node.asKindOrThrow(SyntaxKind.ExpressionStatement).getExpression(), fn, stack);
   
 }
 
-function onForOfStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+function onForOfStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const loop = node.asKindOrThrow(SyntaxKind.ForOfStatement);
   const init = loop.getInitializer();
   const decls = Node.isVariableDeclarationList(init) ? init.getDeclarations() : [];
@@ -118,7 +122,7 @@ function onForOfStatement(cx: FenceContext, node: Node, fn: FunctionDeclaration,
   return false;
 }
 
-export function checkExpressionStatement(cx: FenceContext, e: Node, fn: FunctionDeclaration, stack: FunctionDeclaration[]): boolean {
+export function checkExpressionStatement(cx: FenceContext, e: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   while (Node.isParenthesizedExpression(e)) e = e.getExpression();
   if (Node.isBinaryExpression(e) && e.getOperatorToken().getKind() === SyntaxKind.CommaToken) {
     cx.checkExpressionStatement(e.getLeft(), fn, stack);
@@ -156,7 +160,7 @@ export function checkExpressionStatement(cx: FenceContext, e: Node, fn: Function
   return false;
 }
 
-export function checkAssignTarget(cx: FenceContext, target: Node, fn: FunctionDeclaration): void {
+export function checkAssignTarget(cx: FenceContext, target: Node, fn: FunctionLike): void {
   if ((Node.isPropertyAccessExpression(target) || Node.isElementAccessExpression(target)) && isAggregateNode(target.getExpression())) {
     cx.visit(target, fn, [fn]);
     if (isAggregateNode(target)) {
@@ -174,10 +178,15 @@ export function checkAssignTarget(cx: FenceContext, target: Node, fn: FunctionDe
     return;
   }
   const decl = target.getSymbol()?.getDeclarations()[0];
-  if (!decl || decl.getFirstAncestorByKind(SyntaxKind.FunctionDeclaration) !== fn
+  if (!decl || !isLocalTo(decl, fn)
     || !(Node.isVariableDeclaration(decl) || Node.isParameterDeclaration(decl) || Node.isBindingElement(decl))) {
-    cx.report(target, Codes.UnknownName, `'${target.getText()}' is not a local variable or parameter of '${fn.getName()}'; only those can be assigned`);
+    cx.report(target, Codes.UnknownName, `'${target.getText()}' is not a local variable or parameter of '${functionName(fn)}'; only those can be assigned`);
   }
+}
+
+/** A function declared inside a function: checked where it is called, like a closure. */
+function onNestedFunction(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
+  return false;
 }
 
 /** The statement handlers, by syntax kind. */
@@ -196,4 +205,5 @@ export const statementHandlers: Partial<Record<SyntaxKind, Handler>> = {
   [SyntaxKind.VariableDeclaration]: onVariableDeclaration,
   [SyntaxKind.ExpressionStatement]: onExpressionStatement,
   [SyntaxKind.ForOfStatement]: onForOfStatement,
+  [SyntaxKind.FunctionDeclaration]: onNestedFunction,
 };

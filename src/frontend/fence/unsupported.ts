@@ -19,15 +19,14 @@ const statementNames = new Map<SyntaxKind, string>([
   [SyntaxKind.TryStatement, "'try'"],
   [SyntaxKind.ThrowStatement, "'throw'"],
   [SyntaxKind.ClassDeclaration, "a class declaration"],
-  [SyntaxKind.FunctionDeclaration, "a nested function declaration"],
   [SyntaxKind.LabeledStatement, "a labelled statement"],
   [SyntaxKind.WithStatement, "'with'"],
   [SyntaxKind.DebuggerStatement, "'debugger'"],
 ]);
 
 const expressionNames = new Map<SyntaxKind, string>([
-  [SyntaxKind.ArrowFunction, "an arrow function (closure)"],
-  [SyntaxKind.FunctionExpression, "a function expression (closure)"],
+  [SyntaxKind.ArrowFunction, "a function used as a value here (returned, stored in an array or object, or chosen at run time)"],
+  [SyntaxKind.FunctionExpression, "a function used as a value here (returned, stored in an array or object, or chosen at run time)"],
   [SyntaxKind.StringLiteral, "a string value"],
   [SyntaxKind.NoSubstitutionTemplateLiteral, "a string value"],
   [SyntaxKind.TemplateExpression, "a template string"],

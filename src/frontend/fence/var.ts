@@ -6,7 +6,8 @@
  * value inside a loop, which keeps its value from one trip to the next), the
  * check says so and asks for a `let` where the variable's life begins.
  */
-import { FunctionDeclaration, Node, SyntaxKind, VariableDeclarationKind, type VariableDeclarationList } from "ts-morph";
+import { Node, SyntaxKind, VariableDeclarationKind, type VariableDeclarationList } from "ts-morph";
+import type { FunctionLike } from "../functions.js";
 import { Codes } from "../../diagnostics.js";
 import { isLoop } from "../lower/syntax.js";
 import type { FenceContext } from "./context.js";
@@ -25,7 +26,7 @@ function scopeOf(decl: Node): Node {
 }
 
 /** Checks the names a `var` list declares in `fn`: each once, at its first declaration. */
-export function checkVar(cx: FenceContext, list: VariableDeclarationList, fn: FunctionDeclaration): void {
+export function checkVar(cx: FenceContext, list: VariableDeclarationList, fn: FunctionLike): void {
   for (const decl of list.getDeclarations()) {
     const name = decl.getNameNode();
     const names = Node.isIdentifier(name) ? [name] : name.getDescendantsOfKind(SyntaxKind.Identifier);
@@ -39,7 +40,7 @@ export function checkVar(cx: FenceContext, list: VariableDeclarationList, fn: Fu
   }
 }
 
-function varProblem(declarations: Node[], symbol: NonNullable<ReturnType<Node["getSymbol"]>>, fn: FunctionDeclaration): { at: Node; message: string } | undefined {
+function varProblem(declarations: Node[], symbol: NonNullable<ReturnType<Node["getSymbol"]>>, fn: FunctionLike): { at: Node; message: string } | undefined {
   const name = symbol.getName();
   for (const d of declarations) {
     const loop = d.getAncestors().find((a) => a === fn || isLoop(a));

@@ -2,7 +2,7 @@
 import { Node, ts } from "ts-morph";
 import { Codes, InternalError } from "../../diagnostics.js";
 import type { Value } from "../../ir/types.js";
-import { build, isAggregate, isCell, isMissing, Unassigned, type Aggregate, type Binding, type Bound, type Cell, type Env } from "../aggregate.js";
+import { build, isAggregate, isCell, isFunctionValue, isMissing, Unassigned, type Aggregate, type Binding, type Bound, type Cell, type Env } from "../aggregate.js";
 import { partKeyOf, shorthandDeclaration } from "../resolve.js";
 import { partKeys, partName, partShape, shapeAt, shapeText, type AggregateShape } from "../shape.js";
 import type { Lowerer } from "../lower.js";
@@ -23,10 +23,10 @@ export function bindName(lw: Lowerer, name: Node, decl: ts.Node, value: Binding,
     // A `var` may declare its name twice: every declaration binds the first, which every use reads.
     const key = name.getSymbol()?.getDeclarations()[0]?.compilerNode ?? decl;
     if (value === Unassigned && key !== decl && env.get(key) !== undefined) return; // `var x;` again keeps x's value
-    env.set(key, isMissing(value) || isAggregate(value) ? value : named(value, name.getText()));
+    env.set(key, isMissing(value) || isAggregate(value) || isFunctionValue(value) ? value : named(value, name.getText()));
     return;
   }
-  if (isMissing(value)) throw new InternalError("a destructuring pattern without a value passed the fence");
+  if (isMissing(value) || isFunctionValue(value)) throw new InternalError("a destructuring pattern without a value passed the fence");
   if (Node.isObjectBindingPattern(name)) {
     for (const element of name.getElements()) {
       const key = element.getPropertyNameNode()?.getText() ?? element.getName();

@@ -7,6 +7,8 @@ import { isAggregateNode } from "../resolve.js";
 import type { Lowerer } from "../lower.js";
 import { declarationOf, hasEffects, binaryPrimitive } from "./syntax.js";
 import { named } from "./cells.js";
+import { appendAll } from "./methods.js";
+import { spreadItems } from "./arguments.js";
 
 /**
  * An expression run for its effects (an expression statement, a `for`
@@ -106,6 +108,11 @@ export function copy(lw: Lowerer, array: Value) : Value {
 /** An array literal: fresh memory filled element by element. */
 export function arrayLiteral(lw: Lowerer, e: Node & { getElements(): Node[] }, env: Env) : Value {
   const b = lw.b;
+  if (e.getElements().some(Node.isSpreadElement)) {
+    // `[...a, x]`: fresh memory, appended to in order.
+    const out = literalType(e) === "f64[][]" ? b.prim("nalloc", []) : b.prim("alloc", [b.const(0)]);
+    return appendAll(lw, out, spreadItems(lw, e.getElements(), env));
+  }
   const elements = e.getElements().map((x) => lw.expr(x, env));
   if (literalType(e) === "f64[][]") {
     const rows = b.prim("nalloc", []);

@@ -4,14 +4,15 @@
  * adgen cannot see into becomes an external call.
  */
 import path from "node:path";
-import { FunctionDeclaration, ImportDeclaration, Node, SyntaxKind } from "ts-morph";
+import { functionName, functionNameNode, hasBody, staticCallee, type FunctionLike } from "../functions.js";
+import { ImportDeclaration, Node, SyntaxKind, type Expression } from "ts-morph";
 import { Codes, DiagnosticError, InternalError } from "../../diagnostics.js";
 import { parameterWrites } from "../writes.js";
 import { constantOf } from "../../ir/builder.js";
 import type { ExternalFunction, Primitive } from "../../ir/primitives.js";
 import { isArray, type Value } from "../../ir/types.js";
-import { build, cellsOf, isAggregate, Undefined, type Aggregate, type Bound, type Env } from "../aggregate.js";
-import { arrayMethod, numberFunction } from "../subset.js";
+import { build, cellsOf, flatten, isAggregate, isFunctionValue, Undefined, type Aggregate, type Binding, type Bound, type Env } from "../aggregate.js";
+import { arrayMethod, loopMethod, numberFunction } from "../subset.js";
 import { calleeFunction, isStopGradient } from "../resolve.js";
 import { ruleFor, type UserRule } from "../rules.js";
 import { leavesOf, shapeOf, type Shape } from "../shape.js";
@@ -19,6 +20,9 @@ import { isRelativeSpecifier } from "../source.js";
 import type { Lowerer } from "../lower.js";
 import { endIsReachable } from "./syntax.js";
 import { markCopied } from "./cells.js";
+import { outerWrites } from "./captures.js";
+import * as methods from "./methods.js";
+import { argument, spreadItems } from "./arguments.js";
 import type {  Exits } from "./control.js";
 
 /**
@@ -58,7 +62,7 @@ export function externalFunction(callee: Node, entryPath: string): ExternalFunct
  * Aggregate arguments are shared with the caller: the callee sees the
  * caller's cells, and what it writes into them is the caller's afterwards.
  */
-export function call(lw: Lowerer, fn: FunctionDeclaration, args: Bound[], callerEnv: Env) : Bound | undefined {
+export function call(lw: Lowerer, fn: FunctionLike, args: Binding[], callerEnv: Env) : Bound | undefined {
   const shape = fn.getReturnType().isVoid() ? undefined : shapeOf(fn.getReturnType(), fn) ?? { kind: "value", type: "f64", text: "number" };
   lw.resultShapes.push(shape);
   try {
@@ -68,17 +72,19 @@ export function call(lw: Lowerer, fn: FunctionDeclaration, args: Bound[], caller
   }
 }
 
-export function inline(lw: Lowerer, fn: FunctionDeclaration, args: Bound[], callerEnv: Env, shape: Shape | undefined) : Bound | undefined {
-  const env: Env = new Map();
-  const shared = [...new Set(args.filter(isAggregate).flatMap(cellsOf))];
-  for (const c of shared) env.set(c, callerEnv.get(c)!);
+export function inline(lw: Lowerer, fn: FunctionLike, args: Binding[], callerEnv: Env, shape: Shape | undefined) : Bound | undefined {
+  // The callee sees what its caller sees: a closure reads the variables around it as they are at the call.
+  const env: Env = new Map(callerEnv);
+  const passed = args.filter(isFunctionValue).map((f) => f.function);
+  const outer = outerWrites(fn, callerEnv, (d) => fn.getAncestors().length < d.getAncestors().length && d.getAncestors().includes(fn), passed);
+  // What the call may change of its caller's: the cells of its tuple and object arguments, and what it writes outside itself.
+  const shared = [...new Set([...args.filter(isAggregate).flatMap(cellsOf), ...outer])];
   fn.getParameters().forEach((p, i) => {
     // A left-out argument: the default value (which may read the parameters before it), or undefined.
     const initializer = p.getInitializer();
     const arg = i < args.length ? args[i]! : initializer ? lw.bound(initializer, env) : Undefined;
     lw.bindName(p.getNameNode(), p.compilerNode, arg, env);
   });
-  const statements = fn.getBodyOrThrow().asKindOrThrow(SyntaxKind.Block).getStatements();
   const resultTypes = shape ? leavesOf(shape).map((l) => l.type) : [];
   /** What each way out returned (undefined for the end of a void function), for keeping aliases of a returned aggregate. */
   const returned: (Bound | undefined)[] = [];
@@ -95,10 +101,13 @@ export function inline(lw: Lowerer, fn: FunctionDeclaration, args: Bound[], call
       // A path that ends here without a return is one TypeScript proves unreachable
       // (a do...while whose body always returns) unless it reports the missing return itself.
       if (!endIsReachable(fn)) return withShared(resultTypes.map((t) => lw.placeholderOf(t)), exitEnv);
-      return lw.fail(fn.getNameNode() ?? fn, Codes.MissingReturn, `'${fn.getName()}' can reach its end without returning a value`);
+      return lw.fail(functionNameNode(fn), Codes.MissingReturn, `'${functionName(fn)}' can reach its end without returning a value`);
     },
   };
-  const out = lw.lowerRest({ statements, index: 0, next: undefined }, env, exits);
+  const body = fn.getBody();
+  const out = Node.isBlock(body)
+    ? lw.lowerRest({ statements: body.getStatements(), index: 0, next: undefined }, env, exits)
+    : expressionBody(lw, body as Expression, env, exits, shape);
   shared.forEach((c, i) => callerEnv.set(c, out[resultTypes.length + i]!));
   if (!shape) return undefined;
   const leaves = out.slice(0, resultTypes.length);
@@ -114,16 +123,46 @@ export function inline(lw: Lowerer, fn: FunctionDeclaration, args: Bound[], call
   for (const r of reused) markCopied(r);
   // A return from inside a loop passes through the loop's state: what it returned is not known here.
   const unknown = returned.some((r) => !isAggregate(r));
-  return build(shape, leaves, callerEnv, fn.getName() ?? "", reused.length || unknown ? { copied: true } : {});
+  return build(shape, leaves, callerEnv, functionName(fn), reused.length || unknown ? { copied: true } : {});
+}
+
+/** An arrow function's expression body (`(x) => x * x`): its value is what the call returns. */
+function expressionBody(lw: Lowerer, body: Expression, env: Env, exits: Exits, shape: Shape | undefined): Value[] {
+  const bound = lw.bound(body, env);
+  if (!shape) return exits.onEnd(env);
+  return exits.onReturn(flatten(bound, env), env, bound);
+}
+
+/** The function a call calls: one a parameter holds (known where the call is inlined), or a named one. */
+export function callee(lw: Lowerer, callee: Node, env: Env): FunctionLike | undefined {
+  if (Node.isIdentifier(callee)) {
+    const decl = callee.getSymbol()?.getDeclarations()[0];
+    const held = decl && env.get(decl.compilerNode);
+    if (isFunctionValue(held)) return held.function;
+  }
+  return staticCallee(callee);
 }
 
 export function callExpression(lw: Lowerer, call: Node & { getExpression(): Node; getArguments(): Node[] }, env: Env) : Bound {
   const callee = call.getExpression();
   const method = arrayMethod(call);
   const b = lw.b;
+  const listed = loopMethod(call);
+  if (listed === "concat" || listed === "reverse") {
+    const array = lw.expr((callee as Node & { getExpression(): Node }).getExpression(), env);
+    if (listed === "reverse") return methods.reverse(lw, array);
+    const out = array.type === "f64[][]" ? b.prim("nalloc", []) : b.prim("alloc", [b.const(0)]);
+    const items = call.getArguments().map((a) => {
+      const value = lw.expr(a, env);
+      return { value, spread: value.type === array.type };
+    });
+    return methods.appendAll(lw, out, [{ value: array, spread: true }, ...items]);
+  }
+  if (listed) return methods.callbackMethod(lw, call, listed, env);
   if (method) {
     const target = (callee as Node & { getExpression(): Node }).getExpression();
-    if (method === "slice") return lw.copy(lw.expr(target, env));
+    if (method === "slice" && call.getArguments().length === 0) return lw.copy(lw.expr(target, env));
+    if (method === "slice") return methods.slice(lw, lw.expr(target, env), call.getArguments().map((a) => lw.expr(a, env)));
     // new Array(n).fill(v)
     const array = b.prim("alloc", [lw.expr((target as Node & { getArguments(): Node[] }).getArguments()[0]!, env)]);
     const value = lw.expr(call.getArguments()[0]!, env);
@@ -148,8 +187,11 @@ export function callExpression(lw: Lowerer, call: Node & { getExpression(): Node
     return stop(arg);
   }
   if (Node.isPropertyAccessExpression(callee) && callee.getExpression().getText() === "Math") {
-    const args = call.getArguments().map((a) => lw.expr(a, env));
     const name = callee.getName();
+    if ((name === "max" || name === "min") && call.getArguments().some(Node.isSpreadElement)) {
+      return methods.spreadExtremum(lw, name, spreadItems(lw, call.getArguments(), env), env);
+    }
+    const args = call.getArguments().map((a) => lw.expr(a, env));
     if (name === "max" || name === "min") {
       if (args.length === 0) return b.const(name === "max" ? -Infinity : Infinity);
       return args.reduce((acc, v) => b.prim(name, [acc, v]));
@@ -158,9 +200,9 @@ export function callExpression(lw: Lowerer, call: Node & { getExpression(): Node
   }
   const rule = ruleFor(lw.rules, callee);
   if (rule) return lw.ruleCall(call, rule, env);
-  const args = call.getArguments().map((a) => lw.bound(a, env));
-  const decl = calleeFunction(callee);
-  if (lw.plain && (!decl || !decl.hasBody() || decl.getSourceFile().isDeclarationFile())) {
+  const args = call.getArguments().map((a) => argument(lw, a, env));
+  const decl = lw.callee(callee, env);
+  if (lw.plain && (!decl || !hasBody(decl) || decl.getSourceFile().isDeclarationFile())) {
     return b.prim(lw.externalCall(callee), args as Value[]); // an adjoint calling a function adgen cannot see into
   }
   if (!decl) throw new InternalError(`call ${callee.getText()} passed the fence`);
@@ -194,15 +236,15 @@ export function ruleCall(lw: Lowerer, call: Node & { getExpression(): Node; getA
 }
 
 /** The rule primitive of `rule`, lowering its adjoint the first time. */
-export function rulePrimitive(lw: Lowerer, rule: UserRule, primal: FunctionDeclaration | undefined) : Primitive {
+export function rulePrimitive(lw: Lowerer, rule: UserRule, primal: FunctionLike | undefined) : Primitive {
   let p = lw.rulePrimitives.get(rule);
   if (!p) {
-    if (primal?.hasBody() && !primal.getSourceFile().isDeclarationFile()) {
+    if (primal && hasBody(primal) && !primal.getSourceFile().isDeclarationFile()) {
       // An adjoint gives the derivative of the result only: the function may not also write into its arguments.
       const writes = parameterWrites(lw.displayPath, primal, lw.lowerStandalone(primal, true));
       if (writes.length) {
         throw new DiagnosticError(writes.map((d) => ({ ...d, code: Codes.BadRule,
-          message: `'${primal.getName()}' has an adjoint ('${rule.adjoint.getName()}') but writes into its argument; an adjoint describes the result only` })));
+          message: `'${functionName(primal)}' has an adjoint ('${rule.adjoint.getName()}') but writes into its argument; an adjoint describes the result only` })));
       }
     }
     const adjoint = lw.lowerStandalone(rule.adjoint, true);

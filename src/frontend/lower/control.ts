@@ -13,6 +13,7 @@ import { unchangedResult } from "../../ir/walk.js";
 import { flatten, isMissing, Unassigned, type Bound, type Cell, type Env } from "../aggregate.js";
 import { locOf } from "../source.js";
 import { isDirective } from "../subset.js";
+import { boundFunction } from "../functions.js";
 import type { Lowerer } from "../lower.js";
 import { isLoop, hasReturn, mayExit } from "./syntax.js";
 import { keyName } from "./cells.js";
@@ -107,6 +108,7 @@ export function statement(lw: Lowerer, statement: Statement, env: Env) : void {
   lw.b.loc = locOf(statement);
   if (Node.isVariableStatement(statement)) {
     for (const decl of statement.getDeclarations()) {
+      if (boundFunction(decl)) continue; // a local function: its calls are inlined where they are
       const init = decl.getInitializer();
       lw.bindName(decl.getNameNode(), decl.compilerNode, init ? lw.initializer(decl.getNameNode(), init, env) : Unassigned, env);
     }
@@ -118,7 +120,7 @@ export function statement(lw: Lowerer, statement: Statement, env: Env) : void {
     lw.plainIf(statement, env);
   } else if (isLoop(statement)) {
     lw.loop(statement, env);
-  } else if (!Node.isEmptyStatement(statement)) {
+  } else if (!Node.isEmptyStatement(statement) && !Node.isFunctionDeclaration(statement)) {
     throw new InternalError(`statement ${statement.getKindName()} passed the fence`);
   }
 }

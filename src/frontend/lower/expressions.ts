@@ -4,7 +4,7 @@ import { Codes, InternalError } from "../../diagnostics.js";
 import { constantOf } from "../../ir/builder.js";
 import { namedConstant } from "../../ir/primitives.js";
 import { Structural, type Op, type Value } from "../../ir/types.js";
-import { flatten, isAggregate, isMissing, Unassigned, Undefined, type Bound, type Cell, type Env } from "../aggregate.js";
+import { flatten, isAggregate, isFunctionValue, isMissing, Unassigned, Undefined, type Bound, type Cell, type Env } from "../aggregate.js";
 import { comparisons, isAssignmentOperator, isModuleConstant, isUndefinedKeyword } from "../subset.js";
 import { declarationOf as resolvedDeclaration, isAggregateNode, partKeyOf } from "../resolve.js";
 import { leavesOf, shapeAt, type AggregateShape, type Shape } from "../shape.js";
@@ -142,6 +142,7 @@ export function read(lw: Lowerer, id: Node, env: Env) : Value {
 
 export function readBound(lw: Lowerer, key: ts.Node | Cell, env: Env, at?: Node) : Bound {
   const bound = env.get(key);
+  if (isFunctionValue(bound)) return lw.fail(at ?? bound.function, Codes.UnsupportedExpression, `'${at?.getText() ?? "this"}' holds a function; a function can be called or passed to one, not used as a value`);
   if (bound !== undefined && !isMissing(bound)) return bound;
   if (bound === Undefined && at) return lw.fail(at, Codes.UnassignedVariable, `'${at.getText()}' is undefined here: the call leaves out its argument`);
   // Reads without a location are of loop state, which is checked to be assigned before the loop.

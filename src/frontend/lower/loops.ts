@@ -17,6 +17,7 @@ import type { Lowerer } from "../lower.js";
 import { type LoopStatement, hasReturn, hasBreak, statementCondition, carriedVariables, variableName, mayWriteCells } from "./syntax.js";
 import { named, isCellKey, markCopied } from "./cells.js";
 import type { Exits } from "./control.js";
+import { outerWrites } from "./captures.js";
 
 /** Thrown when a loop condition turns out to have effects: the loop is lowered again, rotated. */
 export class EffectfulCondition extends Error {}
@@ -134,11 +135,16 @@ class LoopLowering {
         lw.fail(d, Codes.UnassignedVariable, `'${variableName(d)}' must be assigned before the loop that assigns it`);
       }
     }
+    // Variables outside the loop that a function it calls assigns (a closure's `n++`).
+    const known = new Set(carried.map((d) => d.compilerNode));
+    const written = outerWrites(statement, env, (d) => d.getAncestors().includes(statement))
+      .filter((k): k is ts.Node => !isCellKey(k) && !known.has(k));
     return [
       ...carried.map((d) => {
         const bound = env.get(d.compilerNode) as Bound;
         return { key: d.compilerNode, name: variableName(d), ...(isAggregate(bound) ? { shape: bound.shape } : {}) };
       }),
+      ...written.map((key) => ({ key, name: (key as ts.VariableDeclaration).name.getText() })),
       ...(mayWriteCells(statement) ? [...env.keys()].filter(isCellKey).map((c) => ({ key: c, name: c.name })) : []),
     ];
   }

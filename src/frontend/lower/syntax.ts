@@ -1,8 +1,10 @@
 /** Questions lowering asks of the syntax (does a statement return, which loop does a jump leave, which variables does a loop carry), answered once per node. */
-import { DoStatement, ForOfStatement, ForStatement, FunctionDeclaration, Node, SyntaxKind, WhileStatement, type Expression, ts } from "ts-morph";
+import { DoStatement, ForOfStatement, ForStatement, Node, SyntaxKind, WhileStatement, type Expression, ts } from "ts-morph";
+import type { FunctionLike } from "../functions.js";
 import { InternalError } from "../../diagnostics.js";
 import { compoundAssignments, isAssignmentOperator } from "../subset.js";
-import { calleeFunction, isAggregateNode } from "../resolve.js";
+import { isAggregateNode } from "../resolve.js";
+import { functionExpression, functionParameter, staticCallee } from "../functions.js";
 
 export type LoopStatement = ForStatement | WhileStatement | DoStatement | ForOfStatement;
 
@@ -12,7 +14,7 @@ export function isLoop(statement: Node): statement is LoopStatement {
 }
 
 /** TypeScript's verdict: error 2366 ("lacks ending return statement") is reported for `fn`. */
-export function endIsReachable(fn: FunctionDeclaration): boolean {
+export function endIsReachable(fn: FunctionLike): boolean {
   const start = fn.getStart();
   const end = fn.getEnd();
   return fn.getSourceFile().getPreEmitDiagnostics()
@@ -135,7 +137,8 @@ export function mayWriteCells(loop: Node): boolean {
 /** Whether an expression calls a function of the project (which may write fields or arrays). */
 export const callsHelper = memoized((e: Node): boolean => {
   const calls = Node.isCallExpression(e) ? [e, ...e.getDescendantsOfKind(SyntaxKind.CallExpression)] : e.getDescendantsOfKind(SyntaxKind.CallExpression);
-  return calls.some((c) => calleeFunction(c.getExpression()) !== undefined);
+  return calls.some((c) => staticCallee(c.getExpression()) !== undefined || functionParameter(c.getExpression())
+    || c.getArguments().some((a) => functionExpression(a) !== undefined || staticCallee(a) !== undefined));
 });
 
 /** Whether an expression assigns anything (`(t -= 1.5) * t`, `a[i++]`, `x = y = 0`) where it runs. */

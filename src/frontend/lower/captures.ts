@@ -1,0 +1,81 @@
+/**
+ * What a call may change in its caller: the variables declared outside the
+ * function that it (or a function it calls, or a function passed to it)
+ * assigns, and the fields of tuples and objects declared outside it that it
+ * writes. Closures write their outer variables (`const bump = () => { n++; }`),
+ * so an inlined call yields these beside its result, and a loop that calls
+ * such a function carries them from trip to trip.
+ */
+import { Node, SyntaxKind, ts } from "ts-morph";
+import { cellsOf, isAggregate, isFunctionValue, isMissing, type Binding, type Cell, type Env } from "../aggregate.js";
+import { functionExpression, staticCallee, type FunctionLike } from "../functions.js";
+import { isAssignmentOperator } from "../subset.js";
+
+/** The assignment targets in a subtree: `x` of `x = ...`, `x += ...`, `x++`. */
+function assignmentTargets(root: Node): Node[] {
+  const targets: Node[] = [];
+  for (const d of root.getDescendants()) {
+    if (Node.isBinaryExpression(d) && isAssignmentOperator(d.getOperatorToken().getKind())) targets.push(d.getLeft());
+    else if ((Node.isPrefixUnaryExpression(d) || Node.isPostfixUnaryExpression(d))
+      && (d.getOperatorToken() === SyntaxKind.PlusPlusToken || d.getOperatorToken() === SyntaxKind.MinusMinusToken)) targets.push(d.getOperand());
+  }
+  return targets;
+}
+
+/** The identifier an assignment target is rooted in (`p` of `p.x[0]`), and whether it is the whole target. */
+function rootOf(target: Node): { id: Node; whole: boolean } | undefined {
+  let node = target;
+  while (Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node) || Node.isParenthesizedExpression(node) || Node.isNonNullExpression(node)) {
+    node = node.getExpression();
+  }
+  return Node.isIdentifier(node) ? { id: node, whole: node === target } : undefined;
+}
+
+/** The functions a subtree calls that are known: named ones, ones held by parameters (in `env`), and ones passed as arguments. */
+function calledFunctions(root: Node, env: Env): FunctionLike[] {
+  const found: FunctionLike[] = [];
+  for (const call of root.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    const callee = call.getExpression();
+    const held = Node.isIdentifier(callee) ? bindingOf(callee, env) : undefined;
+    const fn = isFunctionValue(held) ? held.function : staticCallee(callee);
+    if (fn) found.push(fn);
+    for (const a of call.getArguments()) {
+      const passed = functionExpression(a) ?? (Node.isIdentifier(a) ? (isFunctionValue(bindingOf(a, env)) ? (bindingOf(a, env) as { function: FunctionLike }).function : staticCallee(a)) : undefined);
+      if (passed) found.push(passed);
+    }
+  }
+  return found;
+}
+
+function bindingOf(id: Node, env: Env): Binding | undefined {
+  const decl = id.getSymbol()?.getDeclarations()[0];
+  return decl ? env.get(decl.compilerNode) : undefined;
+}
+
+/**
+ * The variables (declaration nodes) and cells that running `root` may
+ * change and that `env` holds, where `inside` tells the declarations that
+ * are `root`'s own. `extra` are functions passed in (a call's function
+ * arguments), which run as part of it.
+ */
+export function outerWrites(root: Node, env: Env, inside: (decl: Node) => boolean, extra: FunctionLike[] = []): (ts.Node | Cell)[] {
+  const keys = new Set<ts.Node | Cell>();
+  const seen = new Set<Node>();
+  const work: Node[] = [root, ...extra];
+  while (work.length) {
+    const node = work.pop()!;
+    if (seen.has(node)) continue;
+    seen.add(node);
+    for (const target of assignmentTargets(node)) {
+      const root = rootOf(target);
+      const decl = root?.id.getSymbol()?.getDeclarations()[0];
+      if (!root || !decl || inside(decl)) continue;
+      const bound = env.get(decl.compilerNode);
+      if (bound === undefined || isMissing(bound) || isFunctionValue(bound)) continue;
+      if (root.whole && !isAggregate(bound)) keys.add(decl.compilerNode);
+      else if (isAggregate(bound)) for (const c of cellsOf(bound)) keys.add(c);
+    }
+    work.push(...calledFunctions(node, env));
+  }
+  return [...keys];
+}

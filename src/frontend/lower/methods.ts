@@ -1,0 +1,198 @@
+/**
+ * Array methods with callbacks (`map`, `forEach`, `reduce`, `reduceRight`,
+ * `filter`, `some`, `every`, `findIndex`), searches (`indexOf`, `includes`),
+ * and `slice(a, b)`, `concat`, `reverse`, spread (`[...xs, v]`,
+ * `Math.max(...xs)`): each becomes a loop in the IR, the loop a user would
+ * write by hand, so fusion and taping apply to it as to theirs. The callback
+ * is inlined in the loop's body; the variables it assigns outside itself (a
+ * closure's `n++`) are the loop's state.
+ */
+import { Node, ts } from "ts-morph";
+import { InternalError } from "../../diagnostics.js";
+import type { Value } from "../../ir/types.js";
+import { isFunctionValue, type Bound, type Cell, type Env } from "../aggregate.js";
+import type { FunctionLike } from "../functions.js";
+import { valueType } from "../source.js";
+import type { Lowerer } from "../lower.js";
+import { outerWrites } from "./captures.js";
+import { argument } from "./arguments.js";
+import { keyName } from "./cells.js";
+
+type Call = Node & { getExpression(): Node; getArguments(): Node[] };
+
+/**
+ * A loop over k = 0 .. count-1 whose state is the counter, the variables
+ * and cells in `keys` (read and written through the environment), and
+ * `extra` values the body returns anew. With `stop`, the loop also ends
+ * once that extra value (a boolean) is true.
+ */
+function envLoop(lw: Lowerer, count: Value, keys: (ts.Node | Cell)[], env: Env, extra: Value[],
+  body: (k: Value, inner: Env, state: Value[]) => Value[], stop?: number): Value[] {
+  const b = lw.b;
+  const init = [b.const(0), ...keys.map((key) => env.get(key) as Value), ...extra];
+  const op = b.whileOp(init);
+  const [cond, loop] = op.regions as [NonNullable<typeof op.regions[0]>, NonNullable<typeof op.regions[0]>];
+  const name = (values: Value[]) => {
+    values[0]!.name = "k";
+    keys.forEach((key, i) => (values[i + 1]!.name = keyName(key)));
+  };
+  name(cond.args);
+  name(loop.args);
+  name(op.results);
+  const extraAt = 1 + keys.length;
+  b.inRegion(cond, () => {
+    let going = b.prim("lt", [cond.args[0]!, count]);
+    if (stop !== undefined) going = b.prim("and", [going, b.prim("not", [cond.args[extraAt + stop]!])]);
+    b.yield([going]);
+  });
+  b.inRegion(loop, () => {
+    const inner: Env = new Map(env);
+    keys.forEach((key, i) => inner.set(key, loop.args[i + 1]!));
+    const next = body(loop.args[0]!, inner, loop.args.slice(extraAt));
+    b.yield([b.add(loop.args[0]!, b.const(1)), ...keys.map((key) => inner.get(key) as Value), ...next]);
+  });
+  keys.forEach((key, i) => env.set(key, op.results[i + 1]!));
+  return op.results.slice(extraAt);
+}
+
+/** The callback a method is given, and what its calls may write outside it. */
+function callbackOf(lw: Lowerer, call: Call, env: Env): { fn: FunctionLike; keys: (ts.Node | Cell)[] } {
+  const cb = argument(lw, call.getArguments()[0]!, env);
+  if (!isFunctionValue(cb)) throw new InternalError(`callback of ${call.getText()} passed the fence`);
+  const fn = cb.function;
+  return { fn, keys: outerWrites(fn, env, (d) => d.getAncestors().includes(fn)) };
+}
+
+/** Calls the callback with (element, index, array), as many of them as it takes. */
+function callBack(lw: Lowerer, fn: FunctionLike, args: Value[], env: Env): Value {
+  const result = lw.call(fn, args.slice(0, Math.max(fn.getParameters().length, 1)), env);
+  return (result ?? lw.b.const(0)) as Value;
+}
+
+export function callbackMethod(lw: Lowerer, call: Call, method: string, env: Env): Bound {
+  const b = lw.b;
+  const array = lw.expr((call.getExpression() as Node & { getExpression(): Node }).getExpression(), env);
+  const n = b.prim("len", [array]);
+  const element = (k: Value) => b.prim("load", [array, k]);
+  if (method === "indexOf" || method === "includes") {
+    const wanted = lw.expr(call.getArguments()[0]!, env);
+    const [found, at] = envLoop(lw, n, [], env, [b.const(false), b.const(-1)], (k, _inner, [, at]) => {
+      const hit = b.prim("eq", [element(k), wanted]);
+      return [hit, b.select(hit, k, at!)];
+    }, 0);
+    return method === "includes" ? found! : at!;
+  }
+  const { fn, keys } = callbackOf(lw, call, env);
+  switch (method) {
+    case "forEach":
+      envLoop(lw, n, keys, env, [], (k, inner) => (callBack(lw, fn, [element(k), k, array], inner), []));
+      return b.const(0);
+    case "map": {
+      const rows = valueType(call.getType()) === "f64[][]";
+      const out = rows ? b.prim("nalloc", []) : b.prim("alloc", [n]);
+      envLoop(lw, n, keys, env, [], (k, inner) => {
+        const v = callBack(lw, fn, [element(k), k, array], inner);
+        b.prim(rows ? "append" : "store", [out, k, v]);
+        return [];
+      });
+      return out;
+    }
+    case "filter": {
+      const out = b.prim(array.type === "f64[][]" ? "nalloc" : "alloc", array.type === "f64[][]" ? [] : [b.const(0)]);
+      envLoop(lw, n, keys, env, [], (k, inner) => {
+        const v = element(k);
+        const keep = callBack(lw, fn, [v, k, array], inner);
+        const op = b.ifOp(keep, []);
+        b.inRegion(op.regions[0]!, () => {
+          b.prim("append", [out, b.prim("len", [out]), v]);
+          b.yield([]);
+        });
+        b.inRegion(op.regions[1]!, () => b.yield([]));
+        return [];
+      });
+      return out;
+    }
+    case "reduce":
+    case "reduceRight": {
+      const initial = lw.expr(call.getArguments()[1]!, env);
+      const [acc] = envLoop(lw, n, keys, env, [initial], (k, inner, [acc]) => {
+        const index = method === "reduce" ? k : b.prim("sub", [b.prim("sub", [n, k]), b.const(1)]);
+        return [callBack(lw, fn, [acc!, element(index), index, array], inner)];
+      });
+      return acc!;
+    }
+    case "some":
+    case "every":
+    case "findIndex": {
+      const [done, at] = envLoop(lw, n, keys, env, [b.const(false), b.const(-1)], (k, inner, [, at]) => {
+        const test = callBack(lw, fn, [element(k), k, array], inner);
+        const stops = method === "every" ? b.prim("not", [test]) : test;
+        return [stops, b.select(stops, k, at!)];
+      }, 0);
+      return method === "some" ? done! : method === "every" ? b.prim("not", [done!]) : at!;
+    }
+  }
+  throw new InternalError(`array method ${method} passed the fence`);
+}
+
+/** `a.slice(start, end)`: the elements from start up to end, negative positions counting from the end. */
+export function slice(lw: Lowerer, array: Value, args: Value[]): Value {
+  const b = lw.b;
+  const n = b.prim("len", [array]);
+  const position = (v: Value) => {
+    const t = b.prim("trunc", [v]);
+    return b.select(b.prim("lt", [t, b.const(0)]), b.prim("max", [b.add(n, t), b.const(0)]), b.prim("min", [t, n]));
+  };
+  const start = args[0] ? position(args[0]) : b.const(0);
+  const end = args[1] ? position(args[1]) : n;
+  const count = b.prim("max", [b.prim("sub", [end, start]), b.const(0)]);
+  if (array.type === "f64[][]") {
+    const rows = b.prim("nalloc", []);
+    b.countedLoop(count, (k) => b.prim("append", [rows, k, b.prim("load", [array, b.add(start, k)])]));
+    return rows;
+  }
+  const out = b.prim(array.type === "Float64Array" ? "falloc" : "alloc", [count]);
+  b.countedLoop(count, (k) => b.prim("store", [out, k, b.prim("load", [array, b.add(start, k)])]));
+  return out;
+}
+
+/** Appends the elements of `items` (arrays spread, values one by one) to `out`. */
+export function appendAll(lw: Lowerer, out: Value, items: { value: Value; spread: boolean }[]): Value {
+  const b = lw.b;
+  for (const { value, spread } of items) {
+    if (!spread) {
+      b.prim("append", [out, b.prim("len", [out]), value]);
+      continue;
+    }
+    b.countedLoop(b.prim("len", [value]), (k) => b.prim("append", [out, b.prim("len", [out]), b.prim("load", [value, k])]));
+  }
+  return out;
+}
+
+/** `a.reverse()`: in place, and the same array. */
+export function reverse(lw: Lowerer, array: Value): Value {
+  const b = lw.b;
+  const n = b.prim("len", [array]);
+  b.countedLoop(b.prim("floor", [b.div(n, b.const(2))]), (k) => {
+    const j = b.prim("sub", [b.prim("sub", [n, k]), b.const(1)]);
+    const front = b.prim("load", [array, k]);
+    const back = b.prim("load", [array, j]);
+    b.prim("store", [array, k, back]);
+    b.prim("store", [array, j, front]);
+  });
+  return array;
+}
+
+/** `Math.max(a, ...xs, b)` and `Math.min`: a fold over the values and the spread arrays' elements. */
+export function spreadExtremum(lw: Lowerer, name: "max" | "min", items: { value: Value; spread: boolean }[], env: Env): Value {
+  const b = lw.b;
+  let acc = b.const(name === "max" ? -Infinity : Infinity);
+  for (const { value, spread } of items) {
+    if (!spread) {
+      acc = b.prim(name, [acc, value]);
+      continue;
+    }
+    [acc] = envLoop(lw, b.prim("len", [value]), [], env, [acc], (k, _inner, [a]) => [b.prim(name, [a!, b.prim("load", [value, k])])]);
+  }
+  return acc;
+}
