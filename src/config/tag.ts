@@ -1,5 +1,5 @@
 /** The `@derivatives grad, hvp` JSDoc tag: which derivative functions one function gets (it wins over the run's list). */
-import type { FunctionDeclaration } from "ts-morph";
+import { functionName, jsDocsOf, type FunctionLike } from "../frontend/functions.js";
 import { Codes, DiagnosticError, type Diagnostic } from "../diagnostics.js";
 import { diagnosticAt } from "../frontend/source.js";
 import { applies, derivativeKinds, parseDerivatives, type DerivativeKind } from "./derivatives.js";
@@ -10,8 +10,8 @@ import { applies, derivativeKinds, parseDerivatives, type DerivativeKind } from 
  * function returning one number, a Hessian of a vector-valued one), is a
  * diagnostic at the tag.
  */
-export function taggedDerivatives(displayPath: string, fn: FunctionDeclaration, vectorValued: boolean): DerivativeKind[] | undefined {
-  const tags = fn.getJsDocs().flatMap((doc) => doc.getTags()).filter((t) => t.getTagName() === "derivatives");
+export function taggedDerivatives(displayPath: string, fn: FunctionLike, vectorValued: boolean): DerivativeKind[] | undefined {
+  const tags = jsDocsOf(fn).flatMap((doc) => doc.getTags()).filter((t) => t.getTagName() === "derivatives");
   if (tags.length === 0) return undefined;
   const diagnostics: Diagnostic[] = [];
   const kinds = new Set<DerivativeKind>();
@@ -26,8 +26,8 @@ export function taggedDerivatives(displayPath: string, fn: FunctionDeclaration, 
     for (const kind of parsed.kinds) {
       if (applies(kind, vectorValued)) kinds.add(kind);
       else diagnostics.push(diagnosticAt(displayPath, tag, Codes.BadDerivatives, vectorValued
-        ? `'${fn.getName()}' returns more than one number: it has a Jacobian, not a${kind === "hvp" ? " Hessian-vector product" : " Hessian"}`
-        : `'${fn.getName()}' returns one number: its Jacobian is its gradient ('grad')`));
+        ? `'${functionName(fn)}' returns more than one number: it has a Jacobian, not a${kind === "hvp" ? " Hessian-vector product" : " Hessian"}`
+        : `'${functionName(fn)}' returns one number: its Jacobian is its gradient ('grad')`));
     }
   }
   if (diagnostics.length) throw new DiagnosticError(diagnostics);
