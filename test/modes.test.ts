@@ -4,7 +4,8 @@
  * `fixtures/.<name>.modes.grad.ts`, ignored by git), and at each sample:
  *
  * - Jvp: the value is exactly the function's; J·u matches the numerical
- *   directional derivative along a random u; and the dot-product test
+ *   directional derivative along a random u (the sum of u_k times each
+ *   partial derivative by central differences); and the dot-product test
  *   <J·u, w> = <u, Jᵀ·w> against the gradient or VJP holds to rounding,
  *   far tighter than any numerical derivative.
  * - Hvp (functions returning a number): value and gradient are exactly
@@ -21,11 +22,11 @@ import { basename, join } from "node:path";
 import ts from "typescript";
 import { describe, expect, test } from "vitest";
 import { generate } from "../src/generate.js";
-import { differences } from "../src/verify/numeric.js";
+import { directional } from "../src/verify/forward.js";
 import { seedLike } from "../src/verify/vjp.js";
 import { expectGradClose } from "./oracle.js";
 import { diagnosticLines, exportedFunctions, importModule, listFixtures, type Module } from "./helpers/fixtures.js";
-import { argsAlong, dot, mapNumbers, numbersOf, random, unsigned, type Tree } from "../src/verify/trees.js";
+import { dot, mapNumbers, numbersOf, random, unsigned, type Tree } from "../src/verify/trees.js";
 
 const RTOL = 1e-6;
 /** Agreement "to rounding": relative to the sum of the magnitudes of the terms. */
@@ -116,7 +117,7 @@ for (const fixture of listFixtures()) {
           const jvp = (m[`${fn.name}Jvp`] as Fn)(...args, u);
           if (scalar) expect(Object.is(jvp.value, value), `value ${jvp.value}, f gives ${value}`).toBe(true);
           else expect(jvp.value).toStrictEqual(value);
-          const along = differences((s: number) => numbersOf(differentiated(...argsAlong(args, names, u, s))), [0], [0]);
+          const along = directional((...a) => numbersOf(differentiated(...a)), args, names, u);
           const ju = numbersOf(jvp.tangent);
           expect(ju.length).toBe(along.length);
           ju.forEach((x, k) => expectGradClose(x, along[k]!, { rtol: RTOL, label: `(J·u)[${k}]` }));
@@ -143,7 +144,7 @@ for (const fixture of listFixtures()) {
             expect(unsigned(numbersOf(hv.grad))).toStrictEqual(unsigned(numbersOf(expected.grad)));
             // With a stopGradient the Hvp is the frozen function's, whose gradient is not generated: symmetry checks it below.
             if (!frozen) {
-              const along = differences((s: number) => numbersOf(gradOf(...argsAlong(args, names, v, s)).grad), [0], [0]);
+              const along = directional((...a) => numbersOf(gradOf(...a).grad), args, names, v);
               numbersOf(hv.hvp).forEach((x, k) => expectGradClose(x, along[k]!, { rtol: RTOL, label: `(H·v)[${k}]` }));
             }
             const hw = numbersOf(hvpOf(...args, w).hvp);

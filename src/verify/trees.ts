@@ -26,16 +26,6 @@ export function mapNumbers(t: Tree, f: (x: number, k: number) => number): Tree {
   return visit(t);
 }
 
-/** The arguments moved along `direction` (a tree keyed by parameter name, in the shape of those arguments) by `s`. */
-export function argsAlong(args: unknown[], names: string[], direction: Record<string, Tree>, s: number): unknown[] {
-  return args.map((a, i) => {
-    const d = direction[names[i]!];
-    if (d === undefined) return structuredClone(a);
-    const steps = numbersOf(d);
-    return mapNumbers(a, (x, k) => x + s * steps[k]!);
-  });
-}
-
 export function dot(a: number[], b: number[]): number {
   if (a.length !== b.length) throw new Error(`dot of lengths ${a.length} and ${b.length}`);
   return a.reduce((s, x, i) => s + x * b[i]!, 0);
