@@ -3,6 +3,7 @@
  * closure, the way much numeric TypeScript is written: `reduce` for the
  * dot products, a local arrow for the margin loss. Compared with the loop
  * version in `npm run bench`.
+ * @wrt w, b
  */
 export function logisticLossMethods(w: readonly number[], b: number, X: number[][], y: readonly number[], lambda: number): number {
   const softplus = (m: number) => (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m)));

@@ -26,14 +26,14 @@ export function logisticLossGradInto(
   let i = 0;
   let db = 0;
   while (i < X.length) {
-    const row = X[i];
+    const row = X[i]!;
     let z = +b;
     let j = 0;
     while (j < w.length) {
-      z += w[j] * row[j];
+      z += w[j]! * row[j]!;
       j += 1;
     }
-    const t1 = y[i];
+    const t1 = y[i]!;
     const t2 = t1 * z;
     const m = -t2;
     const t3 = m > 0;
@@ -60,25 +60,25 @@ export function logisticLossGradInto(
       dm = (dLoss / (1 + t6)) * t6;
     }
     // reverse of line 12: const m = -y[i] * z;
-    let dz = (dt - dm) * t1;
+    const dz = (dt - dm) * t1;
     const t7 = Math.max(0, w.length);
     // reverse of line 11: for (let j = 0; j < w.length; j++) z += w[j] * row[j];
     let j_1 = t7;
     for (let k = t7; k > 0; k--) {
       j_1 -= 1;
-      const t8 = row[j_1];
-      dw[j_1] += dz * t8;
+      const t8 = row[j_1]!;
+      dw[j_1]! += dz * t8;
     }
     db += dz;
   }
   let norm2 = 0;
   let j_2 = 0;
   while (j_2 < w.length) {
-    const t9 = w[j_2];
+    const t9 = w[j_2]!;
     norm2 += t9 * t9;
     const j_3 = j_2 + 1;
     // reverse of line 16: for (let j = 0; j < w.length; j++) norm2 += w[j] * w[j];
-    dw[j_2] += 2 * (0.5 * lambda * t9);
+    dw[j_2]! += 2 * (0.5 * lambda * t9);
     j_2 = j_3;
   }
   const logisticLoss = loss / X.length + 0.5 * lambda * norm2;

@@ -32,13 +32,13 @@ export function lstmObjectiveGradInto(
   let j = 0;
   // tape: 1 array reference per trip, for the reverse sweep
   while (j < state.length) {
-    const t1 = state[j];
+    const t1 = state[j]!;
     const t2 = t1.length;
     const t3 = new Array<number>(t2).fill(0);
     const dt = pooledZeros(lstmObjectiveGradShadows, pooled++, t2);
     let k = 0;
     while (k < t2) {
-      t3[k] = t1[k];
+      t3[k] = t1[k]!;
       k += 1;
     }
     s.push(t3);
@@ -46,15 +46,15 @@ export function lstmObjectiveGradInto(
     j += 1;
     arrays.push(dt);
   }
-  const b = sequence[0].length;
+  const b = sequence[0]!.length;
   const ypred = new Array<number>(b).fill(0);
-  const dYpred = pooledZeros(lstmObjectiveGradShadows, pooled++, b);
+  const dYpred = pooledZeros(lstmObjectiveGradShadows, pooled, b);
   let total = 0;
   let count = 0;
   let t = 0;
   // tape: 4 numbers, 1 array reference per trip, for the reverse sweep
   while (t + 1 < sequence.length) {
-    const input = sequence[t];
+    const input = sequence[t]!;
     const b_1 = input.length;
     const t4 = dYpred.length;
     const t5 = b_1 - t4;
@@ -65,7 +65,7 @@ export function lstmObjectiveGradInto(
     }
     let i = 0;
     while (i < b_1) {
-      ypred[i] = input[i] * extraParams[0][i];
+      ypred[i] = input[i]! * extraParams[0]![i]!;
       i += 1;
     }
     let j_1 = 0;
@@ -74,13 +74,13 @@ export function lstmObjectiveGradInto(
     let trips = 0;
     // tape: 1 number, 3 array references per trip, for the reverse sweep
     while (j_1 < s.length) {
-      const weight = mainParams[j_1];
+      const weight = mainParams[j_1]!;
       const t6 = j_1 + 1;
-      const bias = mainParams[t6];
-      const hidden = s[j_1];
-      const dHidden = ds[j_1];
-      const cell = s[t6];
-      const dCell = ds[t6];
+      const bias = mainParams[t6]!;
+      const hidden = s[j_1]!;
+      const dHidden = ds[j_1]!;
+      const cell = s[t6]!;
+      const dCell = ds[t6]!;
       const b_2 = hidden.length;
       const t7 = dCell.length;
       const t8 = b_2 - t7;
@@ -94,24 +94,24 @@ export function lstmObjectiveGradInto(
       let i_1 = 0;
       // tape: 11 numbers per trip, for the reverse sweep
       while (i_1 < b_2) {
-        const t9 = xp[i_1];
-        const x = t9 * weight[i_1] + bias[i_1];
+        const t9 = xp[i_1]!;
+        const x = t9 * weight[i_1]! + bias[i_1]!;
         const t10 = Math.exp(-x);
         const forget = 1 / (1 + t10);
-        const t11 = hidden[i_1];
+        const t11 = hidden[i_1]!;
         const t12 = b_2 + i_1;
-        const x_1 = t11 * weight[t12] + bias[t12];
+        const x_1 = t11 * weight[t12]! + bias[t12]!;
         const t13 = Math.exp(-x_1);
         const ingate = 1 / (1 + t13);
         const t14 = 2 * b_2 + i_1;
-        const x_2 = t9 * weight[t14] + bias[t14];
+        const x_2 = t9 * weight[t14]! + bias[t14]!;
         const t15 = Math.exp(-x_2);
         const outgate = 1 / (1 + t15);
         const t16 = 3 * b_2 + i_1;
-        const change = Math.tanh(t11 * weight[t16] + bias[t16]);
-        const t17 = cell[i_1];
+        const change = Math.tanh(t11 * weight[t16]! + bias[t16]!);
+        const t17 = cell[i_1]!;
         cell[i_1] = t17 * forget + ingate * change;
-        const t18 = Math.tanh(cell[i_1]);
+        const t18 = Math.tanh(cell[i_1]!);
         hidden[i_1] = outgate * t18;
         i_1 += 1;
         tape[top++] = t9;
@@ -126,14 +126,14 @@ export function lstmObjectiveGradInto(
         tape[top++] = t17;
         tape[top++] = t18;
       }
-      xp = s[j_1];
+      xp = s[j_1]!;
       const j_2 = j_1 + 2;
       arrays.push(dXp);
       arrays.push(dHidden);
       arrays.push(dCell);
       if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
       tape[top++] = b_2;
-      dXp = ds[j_1];
+      dXp = ds[j_1]!;
       j_1 = j_2;
       trips += 1;
     }
@@ -149,17 +149,17 @@ export function lstmObjectiveGradInto(
     let i_2 = 0;
     // tape: 1 number per trip, for the reverse sweep
     while (i_2 < b_1) {
-      const t21 = xp[i_2];
-      ypred[i_2] = t21 * extraParams[1][i_2] + extraParams[2][i_2];
+      const t21 = xp[i_2]!;
+      ypred[i_2] = t21 * extraParams[1]![i_2]! + extraParams[2]![i_2]!;
       i_2 += 1;
       tape[top++] = t21;
     }
-    let mx = ypred[0];
+    let mx = ypred[0]!;
     let i_3 = 1;
     let trips_1 = 0;
     // tape: 2 numbers per trip, for the reverse sweep
     while (i_3 < ypred.length) {
-      const t22 = ypred[i_3];
+      const t22 = ypred[i_3]!;
       const mx_1 = Math.max(mx, t22);
       i_3 += 1;
       if (top + 2 > tape.length) valueTape = tape = growValues(tape, top + 2);
@@ -173,7 +173,7 @@ export function lstmObjectiveGradInto(
     let trips_2 = 0;
     // tape: 1 number per trip, for the reverse sweep
     while (i_4 < ypred.length) {
-      const t23 = Math.exp(ypred[i_4] - mx);
+      const t23 = Math.exp(ypred[i_4]! - mx);
       s_1 += t23;
       i_4 += 1;
       if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
@@ -182,10 +182,10 @@ export function lstmObjectiveGradInto(
     }
     const lse = Math.log(s_1) + mx;
     t += 1;
-    const goal = sequence[t];
+    const goal = sequence[t]!;
     let i_5 = 0;
     while (i_5 < b) {
-      total += goal[i_5] * (ypred[i_5] - lse);
+      total += goal[i_5]! * (ypred[i_5]! - lse);
       i_5 += 1;
     }
     count += b;
@@ -198,154 +198,154 @@ export function lstmObjectiveGradInto(
   }
   const lstmObjective = -total / count;
   // reverse of line 66: return -total / count;
-  let dTotal = -(1 / count);
+  const dTotal = -(1 / count);
   const t24 = Math.max(0, sequence.length - 1);
   // reverse of line 59: for (let t = 0; t + 1 < sequence.length; t++) {
   let t_1 = t24;
   for (let k_4 = t24; k_4 > 0; k_4--) {
     t_1 -= 1;
-    const trips_3 = tape[--top];
-    const trips_4 = tape[--top];
-    const trips_5 = tape[--top];
-    const s_2 = tape[--top];
+    const trips_3 = tape[--top]!;
+    const trips_4 = tape[--top]!;
+    const trips_5 = tape[--top]!;
+    const s_2 = tape[--top]!;
     const dXp_1 = arrays.pop() as number[];
-    const input_1 = sequence[t_1];
+    const input_1 = sequence[t_1]!;
     const b_3 = input_1.length;
     const t_2 = t_1 + 1;
-    const goal_1 = sequence[t_2];
+    const goal_1 = sequence[t_2]!;
     const t25 = Math.max(0, b);
     // reverse of line 63: for (let i = 0; i < b; i++) total += goal[i] * (ypred[i] - lse);
     let dLse = 0;
     let i_6 = t25;
     for (let k_5 = t25; k_5 > 0; k_5--) {
       i_6 -= 1;
-      const t26 = goal_1[i_6];
+      const t26 = goal_1[i_6]!;
       const dt_1 = dTotal * t26;
-      dYpred[i_6] += dt_1;
+      dYpred[i_6]! += dt_1;
       dLse -= dt_1;
     }
     // reverse of line 20: return Math.log(s) + mx;
-    let ds_1 = dLse / s_2;
+    const ds_1 = dLse / s_2;
     // reverse of line 19: for (let i = 0; i < v.length; i++) s += Math.exp(v[i] - mx);
     let dMx = dLse;
     let i_7 = trips_5;
     for (let k_6 = trips_5; k_6 > 0; k_6--) {
       i_7 -= 1;
-      const t27 = tape[--top];
+      const t27 = tape[--top]!;
       const dt_2 = ds_1 * t27;
-      dYpred[i_7] += dt_2;
+      dYpred[i_7]! += dt_2;
       dMx -= dt_2;
     }
     // reverse of line 17: for (let i = 1; i < v.length; i++) mx = Math.max(mx, v[i]);
     let i_8 = 1 + trips_4;
     for (let k_7 = trips_4; k_7 > 0; k_7--) {
       i_8 -= 1;
-      const t28 = tape[--top];
-      const mx_2 = tape[--top];
+      const t28 = tape[--top]!;
+      const mx_2 = tape[--top]!;
       const t29 = mx_2 >= t28;
-      dYpred[i_8] += t29 ? 0 : dMx;
+      dYpred[i_8]! += t29 ? 0 : dMx;
       dMx = t29 ? dMx : 0;
     }
     // reverse of line 16: let mx = v[0];
-    dYpred[0] += dMx;
+    dYpred[0]! += dMx;
     const t30 = Math.max(0, b_3);
     // reverse of line 48: for (let i = 0; i < b; i++) out[i] = xp[i] * extraParams[1][i] + extr...
     let i_9 = t30;
     for (let k_8 = t30; k_8 > 0; k_8--) {
       i_9 -= 1;
-      const t31 = tape[--top];
-      const dt_3 = dExtraParams[1];
-      const t32 = extraParams[1][i_9];
-      const dt_4 = dExtraParams[2];
-      const dt_5 = dYpred[i_9];
+      const t31 = tape[--top]!;
+      const dt_3 = dExtraParams[1]!;
+      const t32 = extraParams[1]![i_9]!;
+      const dt_4 = dExtraParams[2]!;
+      const dt_5 = dYpred[i_9]!;
       dYpred[i_9] = 0;
-      dt_4[i_9] += dt_5;
-      dt_3[i_9] += dt_5 * t31;
-      dXp_1[i_9] += dt_5 * t32;
+      dt_4[i_9]! += dt_5;
+      dt_3[i_9]! += dt_5 * t31;
+      dXp_1[i_9]! += dt_5 * t32;
     }
     // reverse of line 44: for (let j = 0; j < state.length; j += 2) {
     let j_3 = trips_3 * 2;
     for (let k_9 = trips_3; k_9 > 0; k_9--) {
       j_3 -= 2;
-      const b_4 = tape[--top];
+      const b_4 = tape[--top]!;
       const dCell_1 = arrays.pop() as number[];
       const dHidden_1 = arrays.pop() as number[];
       const dXp_2 = arrays.pop() as number[];
-      const weight_1 = mainParams[j_3];
-      const dWeight = dMainParams[j_3];
-      const dBias = dMainParams[j_3 + 1];
+      const weight_1 = mainParams[j_3]!;
+      const dWeight = dMainParams[j_3]!;
+      const dBias = dMainParams[j_3 + 1]!;
       const t33 = Math.max(0, b_4);
       // reverse of line 29: for (let i = 0; i < b; i++) {
       let i_10 = t33;
       for (let k_10 = t33; k_10 > 0; k_10--) {
         i_10 -= 1;
-        const t34 = tape[--top];
-        const t35 = tape[--top];
-        const change_1 = tape[--top];
-        const outgate_1 = tape[--top];
-        const t36 = tape[--top];
-        const ingate_1 = tape[--top];
-        const t37 = tape[--top];
-        const t38 = tape[--top];
-        const forget_1 = tape[--top];
-        const t39 = tape[--top];
-        const t40 = tape[--top];
-        const t41 = weight_1[i_10];
+        const t34 = tape[--top]!;
+        const t35 = tape[--top]!;
+        const change_1 = tape[--top]!;
+        const outgate_1 = tape[--top]!;
+        const t36 = tape[--top]!;
+        const ingate_1 = tape[--top]!;
+        const t37 = tape[--top]!;
+        const t38 = tape[--top]!;
+        const forget_1 = tape[--top]!;
+        const t39 = tape[--top]!;
+        const t40 = tape[--top]!;
+        const t41 = weight_1[i_10]!;
         const t42 = 1 + t39;
         const t43 = b_4 + i_10;
-        const t44 = weight_1[t43];
+        const t44 = weight_1[t43]!;
         const t45 = 1 + t37;
         const t46 = 2 * b_4 + i_10;
-        const t47 = weight_1[t46];
+        const t47 = weight_1[t46]!;
         const t48 = 1 + t36;
         const t49 = 3 * b_4 + i_10;
-        const t50 = weight_1[t49];
+        const t50 = weight_1[t49]!;
         // reverse of line 35: hidden[i] = outgate * Math.tanh(cell[i]);
-        const dt_6 = dHidden_1[i_10];
+        const dt_6 = dHidden_1[i_10]!;
         dHidden_1[i_10] = 0;
         const dOutgate = dt_6 * t34;
-        dCell_1[i_10] += dt_6 * outgate_1 * (1 - t34 * t34);
+        dCell_1[i_10]! += dt_6 * outgate_1 * (1 - t34 * t34);
         // reverse of line 34: cell[i] = cell[i] * forget + ingate * change;
-        const dt_7 = dCell_1[i_10];
+        const dt_7 = dCell_1[i_10]!;
         dCell_1[i_10] = 0;
         const dIngate = dt_7 * change_1;
         const dChange = dt_7 * ingate_1;
         const dForget = dt_7 * t35;
-        dCell_1[i_10] += dt_7 * forget_1;
+        dCell_1[i_10]! += dt_7 * forget_1;
         // reverse of line 33: const change = Math.tanh(hidden[i] * weight[3 * b + i] + bias[3 * b +...
         const dt_8 = dChange * (1 - change_1 * change_1);
-        dBias[t49] += dt_8;
+        dBias[t49]! += dt_8;
         const dt_9 = dt_8 * t50;
-        dWeight[t49] += dt_8 * t38;
+        dWeight[t49]! += dt_8 * t38;
         // reverse of line 12: return 1 / (1 + Math.exp(-x));
         const dx = (dOutgate / t48) * outgate_1 * t36;
         // reverse of line 32: const outgate = sigmoid(input[i] * weight[2 * b + i] + bias[2 * b + i]);
-        dBias[t46] += dx;
+        dBias[t46]! += dx;
         const dt_10 = dx * t47;
-        dWeight[t46] += dx * t40;
+        dWeight[t46]! += dx * t40;
         // reverse of line 12: return 1 / (1 + Math.exp(-x));
         const dx_1 = (dIngate / t45) * ingate_1 * t37;
         // reverse of line 31: const ingate = sigmoid(hidden[i] * weight[b + i] + bias[b + i]);
-        dBias[t43] += dx_1;
-        dWeight[t43] += dx_1 * t38;
-        dHidden_1[i_10] += dt_9 + dx_1 * t44;
+        dBias[t43]! += dx_1;
+        dWeight[t43]! += dx_1 * t38;
+        dHidden_1[i_10]! += dt_9 + dx_1 * t44;
         // reverse of line 12: return 1 / (1 + Math.exp(-x));
         const dx_2 = (dForget / t42) * forget_1 * t39;
         // reverse of line 30: const forget = sigmoid(input[i] * weight[i] + bias[i]);
-        dBias[i_10] += dx_2;
-        dWeight[i_10] += dx_2 * t40;
-        dXp_2[i_10] += dt_10 + dx_2 * t41;
+        dBias[i_10]! += dx_2;
+        dWeight[i_10]! += dx_2 * t40;
+        dXp_2[i_10]! += dt_10 + dx_2 * t41;
       }
     }
     // reverse of line 42: for (let i = 0; i < b; i++) out[i] = input[i] * extraParams[0][i];
     let i_11 = t30;
     for (let k_11 = t30; k_11 > 0; k_11--) {
       i_11 -= 1;
-      const t51 = input_1[i_11];
-      const dt_11 = dExtraParams[0];
-      const dt_12 = dYpred[i_11];
+      const t51 = input_1[i_11]!;
+      const dt_11 = dExtraParams[0]!;
+      const dt_12 = dYpred[i_11]!;
       dYpred[i_11] = 0;
-      dt_11[i_11] += dt_12 * t51;
+      dt_11[i_11]! += dt_12 * t51;
     }
   }
   const t52 = Math.max(0, state.length);
@@ -354,7 +354,7 @@ export function lstmObjectiveGradInto(
   for (let k_12 = t52; k_12 > 0; k_12--) {
     j_4 -= 1;
     const dt_13 = arrays.pop() as number[];
-    const t53 = Math.max(0, state[j_4].length);
+    const t53 = Math.max(0, state[j_4]!.length);
     let k_13 = t53;
     for (let k_14 = t53; k_14 > 0; k_14--) {
       k_13 -= 1;

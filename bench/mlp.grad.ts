@@ -38,7 +38,7 @@ export function mlpLossGradInto(
   let loss = 0;
   let n = 0;
   while (n < X.length) {
-    const x = X[n];
+    const x = X[n]!;
     const t1 = W1.length;
     const h = new Array<number>(t1).fill(0);
     const dh = pooledZeros(mlpLossGradShadows, pooled++, t1);
@@ -47,11 +47,11 @@ export function mlpLossGradInto(
     let i = 0;
     // tape: 1 number per trip, for the reverse sweep
     while (i < W1.length) {
-      const row = W1[i];
-      let s = b1[i];
+      const row = W1[i]!;
+      let s = b1[i]!;
       let j = 0;
       while (j < x.length) {
-        s += row[j] * x[j];
+        s += row[j]! * x[j]!;
         j += 1;
       }
       const t2 = Math.tanh(s);
@@ -59,7 +59,7 @@ export function mlpLossGradInto(
       i += 1;
       tape[top++] = t2;
     }
-    const label = labels[n];
+    const label = labels[n]!;
     const t3 = W2.length;
     const z = new Array<number>(t3).fill(0);
     const dz = pooledZeros(mlpLossGradShadows, pooled++, t3);
@@ -69,11 +69,11 @@ export function mlpLossGradInto(
     let c = 0;
     // tape: 2 numbers per trip, for the reverse sweep
     while (c < W2.length) {
-      const row_1 = W2[c];
-      let s_1 = b2[c];
+      const row_1 = W2[c]!;
+      let s_1 = b2[c]!;
       let j_1 = 0;
       while (j_1 < h.length) {
-        s_1 += row_1[j_1] * h[j_1];
+        s_1 += row_1[j_1]! * h[j_1]!;
         j_1 += 1;
       }
       z[c] = s_1;
@@ -89,27 +89,27 @@ export function mlpLossGradInto(
     let c_1 = 0;
     // tape: 1 number per trip, for the reverse sweep
     while (c_1 < z.length) {
-      const t4 = Math.exp(z[c_1] - m);
+      const t4 = Math.exp(z[c_1]! - m);
       sum += t4;
       c_1 += 1;
       tape[top++] = t4;
     }
-    loss += Math.log(sum) + m - z[label];
+    loss += Math.log(sum) + m - z[label]!;
     n += 1;
     // reverse of line 34: for (let n = 0; n < X.length; n++) {
     const dLoss = 1 / X.length;
     // reverse of line 28: return Math.log(sum) + m - z[label];
-    dz[label] -= dLoss;
-    let dSum = dLoss / sum;
+    dz[label]! -= dLoss;
+    const dSum = dLoss / sum;
     const t5 = Math.max(0, z.length);
     // reverse of line 27: for (let c = 0; c < z.length; c++) sum += Math.exp(z[c] - m);
     let dm = dLoss;
     let c_2 = t5;
     for (let k = t5; k > 0; k--) {
       c_2 -= 1;
-      const t6 = tape[--top];
+      const t6 = tape[--top]!;
       const dt = dSum * t6;
-      dz[c_2] += dt;
+      dz[c_2]! += dt;
       dm -= dt;
     }
     const t7 = Math.max(0, W2.length);
@@ -117,15 +117,15 @@ export function mlpLossGradInto(
     let c_3 = t7;
     for (let k_1 = t7; k_1 > 0; k_1--) {
       c_3 -= 1;
-      const s_2 = tape[--top];
-      const m_2 = tape[--top];
-      const row_2 = W2[c_3];
-      const dRow = dW2[c_3];
+      const s_2 = tape[--top]!;
+      const m_2 = tape[--top]!;
+      const row_2 = W2[c_3]!;
+      const dRow = dW2[c_3]!;
       // reverse of line 24: m = Math.max(m, s);
       const t8 = m_2 >= s_2;
       let ds = t8 ? 0 : dm;
       // reverse of line 23: z[c] = s;
-      const t9 = dz[c_3];
+      const t9 = dz[c_3]!;
       dz[c_3] = 0;
       ds += t9;
       const t10 = Math.max(0, h.length);
@@ -133,13 +133,13 @@ export function mlpLossGradInto(
       let j_2 = t10;
       for (let k_2 = t10; k_2 > 0; k_2--) {
         j_2 -= 1;
-        const t11 = row_2[j_2];
-        const t12 = h[j_2];
-        dh[j_2] += ds * t11;
-        dRow[j_2] += ds * t12;
+        const t11 = row_2[j_2]!;
+        const t12 = h[j_2]!;
+        dh[j_2]! += ds * t11;
+        dRow[j_2]! += ds * t12;
       }
       // reverse of line 21: let s = b[c];
-      dB2[c_3] += ds;
+      dB2[c_3]! += ds;
       dm = t8 ? dm : 0;
     }
     const t13 = Math.max(0, W1.length);
@@ -147,22 +147,22 @@ export function mlpLossGradInto(
     let i_1 = t13;
     for (let k_3 = t13; k_3 > 0; k_3--) {
       i_1 -= 1;
-      const t14 = tape[--top];
-      const dRow_1 = dW1[i_1];
+      const t14 = tape[--top]!;
+      const dRow_1 = dW1[i_1]!;
       // reverse of line 10: h[i] = Math.tanh(s);
-      const dt_1 = dh[i_1];
+      const dt_1 = dh[i_1]!;
       dh[i_1] = 0;
-      let ds_1 = dt_1 * (1 - t14 * t14);
+      const ds_1 = dt_1 * (1 - t14 * t14);
       const t15 = Math.max(0, x.length);
       // reverse of line 9: for (let j = 0; j < x.length; j++) s += row[j] * x[j];
       let j_3 = t15;
       for (let k_4 = t15; k_4 > 0; k_4--) {
         j_3 -= 1;
-        const t16 = x[j_3];
-        dRow_1[j_3] += ds_1 * t16;
+        const t16 = x[j_3]!;
+        dRow_1[j_3]! += ds_1 * t16;
       }
       // reverse of line 8: let s = b[i];
-      dB1[i_1] += ds_1;
+      dB1[i_1]! += ds_1;
     }
   }
   const mlpLoss = loss / X.length;

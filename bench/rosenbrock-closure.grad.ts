@@ -23,8 +23,8 @@ export function rosenbrockClosureGradInto(x: readonly number[], grad: { x: numbe
     let b = 0;
     let t5 = 0;
     if (t3) {
-      t4 = x[k];
-      a = x[t2] - t4 * t4;
+      t4 = x[k]!;
+      a = x[t2]! - t4 * t4;
       b = 1 - t4;
       t5 = 100 * a;
       rosenbrockClosure += t5 * a + b * b;
@@ -38,8 +38,8 @@ export function rosenbrockClosureGradInto(x: readonly number[], grad: { x: numbe
       const dt = -db;
       // reverse of line 7: const a = x[i + 1] - x[i] * x[i];
       const t6 = da * t4;
-      dx[k] += dt - t6 - t6;
-      dx[t2] += da;
+      dx[k]! += dt - t6 - t6;
+      dx[t2]! += da;
     }
     k = t2;
   }

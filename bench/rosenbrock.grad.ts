@@ -13,8 +13,8 @@ export function rosenbrockGradInto(x: readonly number[], grad: { x: number[] }):
   let i = 0;
   while (i + 1 < x.length) {
     const i_1 = i + 1;
-    const t1 = x[i];
-    const a = x[i_1] - t1 * t1;
+    const t1 = x[i]!;
+    const a = x[i_1]! - t1 * t1;
     const b = 1 - t1;
     const t2 = 100 * a;
     s += t2 * a + b * b;
@@ -25,8 +25,8 @@ export function rosenbrockGradInto(x: readonly number[], grad: { x: number[] }):
     const dt = -db;
     // reverse of line 5: const a = x[i + 1] - x[i] * x[i];
     const t3 = da * t1;
-    dx[i] += dt - t3 - t3;
-    dx[i_1] += da;
+    dx[i]! += dt - t3 - t3;
+    dx[i_1]! += da;
     i = i_1;
   }
   return s;

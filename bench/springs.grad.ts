@@ -42,7 +42,7 @@ export function springChainGradInto(
   const dx = pooledZeros(springChainGradShadows, pooled++, n);
   let k_1 = 0;
   while (k_1 < n) {
-    x[k_1] = x0[k_1];
+    x[k_1] = x0[k_1]!;
     k_1 += 1;
   }
   const t1 = v0.length;
@@ -50,11 +50,11 @@ export function springChainGradInto(
   const dv = pooledZeros(springChainGradShadows, pooled++, t1);
   let k_2 = 0;
   while (k_2 < t1) {
-    v[k_2] = v0[k_2];
+    v[k_2] = v0[k_2]!;
     k_2 += 1;
   }
   const force = new Array<number>(n).fill(0);
-  const dForce = pooledZeros(springChainGradShadows, pooled++, n);
+  const dForce = pooledZeros(springChainGradShadows, pooled, n);
   let step = 0;
   while (step < steps) {
     if (top + 3 * Math.max(0, n) > tape.length)
@@ -64,17 +64,17 @@ export function springChainGradInto(
     while (i < n) {
       let t2 = 0;
       if (i > 0) {
-        t2 = x[i - 1];
+        t2 = x[i - 1]!;
       }
-      const t3 = x[i];
+      const t3 = x[i]!;
       const dl = t2 - t3;
       const i_1 = i + 1;
       let t4 = 0;
       if (i_1 < n) {
-        t4 = x[i_1];
+        t4 = x[i_1]!;
       }
       const dr = t4 - t3;
-      force[i] = k * (dl + dr) + c * (dl * dl * dl + dr * dr * dr) - damping * v[i];
+      force[i] = k * (dl + dr) + c * (dl * dl * dl + dr * dr * dr) - damping * v[i]!;
       tape[top++] = t2;
       tape[top++] = t3;
       tape[top++] = t4;
@@ -89,8 +89,8 @@ export function springChainGradInto(
     }
     let i_2 = 0;
     while (i_2 < n) {
-      v[i_2] += dt * force[i_2];
-      x[i_2] += dt * v[i_2];
+      v[i_2]! += dt * force[i_2]!;
+      x[i_2]! += dt * v[i_2]!;
       i_2 += 1;
     }
     step += 1;
@@ -98,13 +98,13 @@ export function springChainGradInto(
   let loss = 0;
   let i_3 = 0;
   while (i_3 < n) {
-    const e = x[i_3] - target[i_3];
+    const e = x[i_3]! - target[i_3]!;
     loss += e * e;
     const i_4 = i_3 + 1;
     // reverse of line 35: loss += e * e;
     const de = 2 * e;
     // reverse of line 34: const e = x[i] - target[i];
-    dx[i_3] += de;
+    dx[i_3]! += de;
     i_3 = i_4;
   }
   const t7 = Math.max(0, Math.ceil(steps));
@@ -118,17 +118,17 @@ export function springChainGradInto(
     for (let k_5 = t8; k_5 > 0; k_5--) {
       i_5 -= 1;
       // reverse of line 29: x[i] += dt * v[i];
-      dv[i_5] += dx[i_5] * dt;
+      dv[i_5]! += dx[i_5]! * dt;
       // reverse of line 28: v[i] += dt * force[i];
-      dForce[i_5] += dv[i_5] * dt;
+      dForce[i_5]! += dv[i_5]! * dt;
     }
     // reverse of line 22: for (let i = 0; i < n; i++) {
     let i_6 = t8;
     for (let k_6 = t8; k_6 > 0; k_6--) {
       i_6 -= 1;
-      const t9 = tape[--top];
-      const t10 = tape[--top];
-      const t11 = tape[--top];
+      const t9 = tape[--top]!;
+      const t10 = tape[--top]!;
+      const t11 = tape[--top]!;
       const dl_1 = t11 - t10;
       const i_7 = i_6 + 1;
       const dr_1 = t9 - t10;
@@ -137,9 +137,9 @@ export function springChainGradInto(
       const t14 = dr_1 * dr_1;
       const t15 = t13 * dl_1 + t14 * dr_1;
       // reverse of line 25: force[i] = k * (dl + dr) + c * (dl * dl * dl + dr * dr * dr) - dampin...
-      const dt_1 = dForce[i_6];
+      const dt_1 = dForce[i_6]!;
       dForce[i_6] = 0;
-      dv[i_6] -= dt_1 * damping;
+      dv[i_6]! -= dt_1 * damping;
       const dt_2 = dt_1 * c;
       const t16 = dt_2 * dr_1 * dr_1;
       const t17 = dt_2 * dl_1 * dl_1;
@@ -149,13 +149,13 @@ export function springChainGradInto(
       // reverse of line 24: const dr = (i + 1 < n ? x[i + 1] : 0) - x[i];
       const dt_4 = -dDr;
       if (i_7 < n) {
-        dx[i_7] += dDr;
+        dx[i_7]! += dDr;
       }
       // reverse of line 23: const dl = (i > 0 ? x[i - 1] : 0) - x[i];
-      dx[i_6] += dt_4 - dDl;
+      dx[i_6]! += dt_4 - dDl;
       if (i_6 > 0) {
         const t18 = i_6 - 1;
-        dx[t18] += dDl;
+        dx[t18]! += dDl;
       }
       dk += dt_1 * t12;
       dc += dt_1 * t15;
@@ -166,18 +166,18 @@ export function springChainGradInto(
   let k_7 = t19;
   for (let k_8 = t19; k_8 > 0; k_8--) {
     k_7 -= 1;
-    const dt_5 = dv[k_7];
+    const dt_5 = dv[k_7]!;
     dv[k_7] = 0;
-    dV0[k_7] += dt_5;
+    dV0[k_7]! += dt_5;
   }
   const t20 = Math.max(0, n);
   // reverse of line 18: const x = x0.slice();
   let k_9 = t20;
   for (let k_10 = t20; k_10 > 0; k_10--) {
     k_9 -= 1;
-    const dt_6 = dx[k_9];
+    const dt_6 = dx[k_9]!;
     dx[k_9] = 0;
-    dX0[k_9] += dt_6;
+    dX0[k_9]! += dt_6;
   }
   grad.k += dk;
   grad.c += dc;

@@ -18,8 +18,8 @@ import { eliminateDeadCode } from "./opt/dce.js";
 export interface Compiled {
   primal: Func;
   gradient: Func;
-  /** The derivative functions asked for (by the run's list or the function's tag), before dependencies. */
-  asked: DerivativeKind[];
+  /** The derivative functions asked for (by the run's list or the function's tag), before dependencies; default the gradient alone. */
+  asked?: DerivativeKind[];
   jvp?: Func;
   hvp?: Func;
 }

@@ -44,6 +44,15 @@ export interface GenerateOptions {
    * (a Jacobian of a number, a Hessian of a vector) are left out for it.
    */
   derivatives?: readonly DerivativeKind[];
+  /**
+   * In an input named rather than matched: a function that cannot be
+   * differentiated is left out (listed in `skippedFunctions`, `named`) when
+   * another function of the file can be, so that one function out of reach
+   * does not cost the file its other gradients; when none can, the
+   * diagnostics are errors as usual. A function tagged `@adgen` or `@wrt` is
+   * never left out. The CLI's default (`--strict` turns it off).
+   */
+  partial?: boolean;
   /** Called as each input's turn comes (`done` inputs of `total` are finished): the CLI's progress line. */
   progress?: (done: number, total: number, sourcePath: string) => void;
 }
@@ -68,7 +77,7 @@ export interface GenerateResult {
   /** Per input: the project files it imports, directly or not (what a watcher must watch besides the input). */
   imports?: { sourcePath: string; files: string[] }[];
   /** Functions of `matched` inputs that were skipped because they cannot be differentiated, and why. */
-  skippedFunctions?: { sourcePath: string; name: string; diagnostics: Diagnostic[] }[];
+  skippedFunctions?: { sourcePath: string; name: string; diagnostics: Diagnostic[]; named?: boolean }[];
 }
 
 export { GENERATED_HEADER_PREFIX } from "./emit/module.js";
@@ -87,11 +96,16 @@ export async function generate(inputs: GenerateInput[], options: GenerateOptions
   const sources = preloadSources(inputs.map((input) => (typeof input === "string" ? { path: input } : input)));
   for (const [done, { path: sourcePath, text: sourceText }] of sources.entries()) {
     options.progress?.(done, sources.length, sourcePath);
-    const skipped: SkippedFunction[] | undefined = matched[done] ? [] : undefined;
+    const skipped: SkippedFunction[] | undefined = matched[done] || options.partial ? [] : undefined;
     const sf = loadSource(sourcePath, sourceText);
     result.imports!.push({ sourcePath, files: projectFiles(sf).slice(1).map((file) => file.getFilePath()) });
     const compiled = compileFile(sourcePath, sf, skipped, options.derivatives ? { derivatives: options.derivatives } : {});
-    for (const fn of skipped ?? []) result.skippedFunctions!.push({ sourcePath, ...fn });
+    if (!matched[done] && skipped?.length && !("diagnostics" in compiled) && compiled.functions === 0) {
+      // A named file none of whose functions can be differentiated: its diagnostics are errors.
+      result.diagnostics.push(...uniqueDiagnostics(skipped.flatMap((fn) => fn.diagnostics)));
+      continue;
+    }
+    for (const fn of skipped ?? []) result.skippedFunctions!.push({ sourcePath, ...fn, ...(matched[done] ? {} : { named: true }) });
     if ("diagnostics" in compiled) {
       result.diagnostics.push(...compiled.diagnostics);
       continue;
@@ -105,4 +119,15 @@ export async function generate(inputs: GenerateInput[], options: GenerateOptions
     result.outputs.push({ sourcePath, outputPath: outputPathFor(sourcePath), text });
   }
   return result;
+}
+
+/** Diagnostics without repeats (functions of one file that share a cause report it each). */
+function uniqueDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -106,6 +106,18 @@ describe("files the user names", () => {
     expect(run.stderr).not.toContain("mixed.ts");
   }, 60_000);
 
+  it("leave out a function that cannot be differentiated, with a warning, when the file's others can be (an error with --strict)", async () => {
+    const dir = inProject({ "mixed.ts": files["src/mixed.ts"] });
+    const run = await adgen(dir, ["mixed.ts"], { generate });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^warning: left out clampLabel of mixed\.ts: ADG1004 at mixed\.ts:6:\d+: /);
+    expect(read(dir, "mixed.grad.ts")).toContain("export function energyGrad");
+    expect(read(dir, "mixed.grad.ts")).not.toContain("clampLabel");
+    const strict = await adgen(dir, ["--strict", "mixed.ts"], { generate });
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/^mixed\.ts:6:\d+ - error ADG1004: /);
+  }, 60_000);
+
   it("leave out a function tagged @adgen-ignore", async () => {
     const source = "/** @adgen-ignore */\nexport function roundPrice(x: number): number {\n  return Number(x.toFixed(2));\n}\n\n" + files["src/loss.ts"];
     const dir = inProject({ "loss.ts": source });

@@ -15,6 +15,8 @@ export interface RunFlags {
   logLevel: LogLevel;
   /** false: one line per diagnostic (`--pretty false`). */
   pretty: boolean;
+  /** `--strict`: a function of a named file that cannot be differentiated is an error rather than left out. */
+  strict?: boolean;
   /** `--color` / `--no-color`; undefined leaves it to picocolors' detection. */
   color?: boolean;
   /** `-p`: the tsconfig.json (or its directory). */
@@ -191,6 +193,7 @@ interface RunOptionValues {
   logLevel?: LogLevel;
   quiet?: boolean;
   pretty: boolean;
+  strict?: boolean;
   color?: boolean;
   project?: string;
   config?: string;
@@ -219,6 +222,7 @@ function addRunOptions(program: Command): Command {
     .addOption(new Option("-w, --watch", "write the outputs, then regenerate them when an input or a file it imports changes, until stopped").conflicts(modes))
     .addOption(new Option("--log-level <level>", "what to print; debug also says why files and functions a glob matched were skipped").choices(LOG_LEVELS).conflicts("quiet"))
     .option("-q, --quiet", "print only warnings and errors (--log-level warn)")
+    .option("--strict", "a function of a named file that cannot be differentiated is an error, not left out with a warning")
     .addOption(new Option("--pretty <bool>", "false: one line per diagnostic, file(line,col): error ADGnnnn: message").argParser(boolean).default(true))
     .option("-p, --project <tsconfig>", "the tsconfig.json (or its directory) for module resolution, strict and the default files")
     .option("--config <file>", "the configuration file (default: adgen.config.ts or another, found from the working directory up)")
@@ -232,8 +236,8 @@ function runFlags(options: RunOptionValues): RunFlags {
   const mode = options.check ? "check" : options.listDifferent ? "list-different" : options.emitIr ? "emit-ir" : "write";
   const logLevel = options.logLevel ?? (options.quiet ? "warn" : "log");
   const { pretty, color, project, config, derivatives } = options;
-  return { mode, logLevel, pretty, watch: options.watch === true, ...(color === undefined ? {} : { color }), ...(project ? { project } : {}), ...(config ? { config } : {}),
-    ...(derivatives ? { derivatives } : {}) };
+  return { mode, logLevel, pretty, watch: options.watch === true, strict: options.strict === true, ...(color === undefined ? {} : { color }), ...(project ? { project } : {}),
+    ...(config ? { config } : {}), ...(derivatives ? { derivatives } : {}) };
 }
 
 /** `--pretty` alone means `--pretty true`, as for tsc. */

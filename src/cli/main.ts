@@ -30,7 +30,7 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<Exi
     const { flags } = invocation;
     if (flags.color !== undefined) cli.color = flags.color;
     const project = await openProject(flags, cli.cwd);
-    const options = { logLevel: flags.logLevel, pretty: flags.pretty, generate: project.generate };
+    const options = { logLevel: flags.logLevel, pretty: flags.pretty, generate: { ...project.generate, partial: !flags.strict } };
     if (flags.watch) return await watchUntilStopped(invocation.patterns, project, cli, options);
     inputs = await projectInputs(invocation.patterns, project, cli.cwd);
     return await run(inputs, flags.mode, cli, options);

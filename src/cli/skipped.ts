@@ -39,10 +39,12 @@ export async function withRegressions(result: GenerateResult): Promise<GenerateR
  */
 export function reportSkipped(inputs: RunInput[], result: GenerateResult, log: Log, io: CliIo): void {
   const matched = new Set(inputs.flatMap((input) => (typeof input !== "string" && input.matched ? [input.path] : [])));
-  for (const { sourcePath, name, diagnostics } of result.skippedFunctions ?? []) {
+  for (const { sourcePath, name, diagnostics, named } of result.skippedFunctions ?? []) {
     const d = diagnostics[0];
     const why = d ? `: ${d.code} at ${displayPath(d.file, io.cwd)}:${d.line}:${d.column}: ${d.message}` : "";
-    log.debug(`skipped ${name} in ${displayPath(sourcePath, io.cwd)}${why}`);
+    // Left out of a file the user named while its other functions were differentiated: a warning.
+    if (named) log.warn(`warning: left out ${name} of ${displayPath(sourcePath, io.cwd)}${why} (the file's other functions have their gradients; --strict makes this an error)`);
+    else log.debug(`skipped ${name} in ${displayPath(sourcePath, io.cwd)}${why}`);
   }
   for (const file of result.skipped) {
     const why = result.skippedFunctions?.some((fn) => fn.sourcePath === file) ? "no function can be differentiated" : "no exported function returns a number";

@@ -18,10 +18,9 @@ import { chooseInlined, effectiveReads } from "./inline.js";
 import { Liveness } from "./liveness.js";
 import { Names } from "./names.js";
 
+/** A variable of the generated code (the printer declares it `let` if it assigns it again, else `const`). */
 export interface Variable {
   name: string;
-  /** Written more than once: declared with `let`. */
-  reassigned: boolean;
 }
 
 export interface Allocation {
@@ -48,6 +47,8 @@ export interface Allocation {
    * declare before the op of the function body that holds the stash.
    */
   stashes: Map<Op, { variable: Variable; type: Type }[]>;
+  /** Where values are read, and which ops can run after which. */
+  liveness: Liveness;
 }
 
 /** Locals every generated function may declare, by their usual name. */
@@ -65,7 +66,7 @@ export function allocate(f: Func, moduleNames: Iterable<string> = []): Allocatio
   const variable = new Map<Value, Variable>();
   const paramNames = new Map<string, string>();
   for (const p of f.signature ?? f.params) paramNames.set(p.name, names.own(p.name));
-  for (const p of f.params) variable.set(p.value, { name: p.path ? names.own(p.name) : paramNames.get(p.name)!, reassigned: false });
+  for (const p of f.params) variable.set(p.value, { name: p.path ? names.own(p.name) : paramNames.get(p.name)! });
   const locals = Object.fromEntries(localNames.map((n) => [n, names.fresh(n)])) as Record<LocalName, string>;
   const gradName = names.fresh("grad");
   const stashes = stashVariables(f, inlined, variable);
@@ -75,7 +76,7 @@ export function allocate(f: Func, moduleNames: Iterable<string> = []): Allocatio
   // Declared in the order the branches compute them.
   for (const list of stashes.values()) list.sort((a, b) => liveness.index(a.value.def!) - liveness.index(b.value.def!));
   const { declarations, loopInits, repeatCounters } = allocator;
-  return { inlined, variable, declarations, loopInits, repeatCounters, gradName, paramNames, locals, names, stashes };
+  return { inlined, variable, declarations, loopInits, repeatCounters, gradName, paramNames, locals, names, stashes, liveness };
 }
 
 /** The walk that gives values their variables, in program order, with the variables' current holders in scope. */
@@ -137,11 +138,9 @@ class Allocator {
         && !definedInside(u, op));
       if (target && !claimed.has(target)) {
         claimed.add(target);
-        target.reassigned = true;
         this.variable.set(r, target);
       } else if (donor) {
         claimed.add(this.variable.get(donor)!);
-        this.variable.get(donor)!.reassigned = true;
         this.variable.set(r, this.variable.get(donor)!);
       } else {
         const x = this.fresh(r, new Map());
@@ -166,14 +165,8 @@ class Allocator {
       const x = this.variable.get(init);
       const reusable = x && !this.params.has(init) && sameName(init, r) && holders.get(x) === init
         && (this.live.reads.get(init) ?? []).every((at) => at === op || !this.live.reachable(op, at, init) && !this.live.insideOf(at, op));
-      let state: Variable;
-      if (reusable) {
-        state = x;
-        state.reassigned = true;
-      } else {
-        state = { name: this.names.fresh(r.name), reassigned: true };
-        inits.push({ variable: state, init });
-      }
+      const state = reusable ? x : { name: this.names.fresh(r.name) };
+      if (!reusable) inits.push({ variable: state, init });
       this.variable.set(r, state);
       for (const region of op.regions) this.variable.set(region.args[j]!, state);
     });
@@ -201,13 +194,12 @@ class Allocator {
   }
 
   private assign(v: Value, target: Variable, holders: Map<Variable, Value>): void {
-    target.reassigned = true;
     this.variable.set(v, target);
     holders.set(target, v);
   }
 
   private fresh(v: Value, holders: Map<Variable, Value>): Variable {
-    const x: Variable = { name: this.names.fresh(v.name), reassigned: false };
+    const x: Variable = { name: this.names.fresh(v.name) };
     this.variable.set(v, x);
     holders.set(x, v);
     return x;
@@ -233,7 +225,7 @@ function stashVariables(f: Func, inlined: Set<Value>, variable: Map<Value, Varia
     for (const op of [top, ...top.regions.flatMap((r) => [...walkOps(r)])]) {
       if (op.kind !== Structural.Stash) continue;
       const v = op.operands[0]!;
-      const x: Variable = { name: "", reassigned: true }; // named in program order by allocate's walk
+      const x: Variable = { name: "" }; // named in program order by allocate's walk
       if (!inlined.has(v)) variable.set(v, x);
       variable.set(op.partner!.results[0]!, x);
       stashes.set(top, [...(stashes.get(top) ?? []), { variable: x, type: v.type, value: v }]);

@@ -37,8 +37,8 @@ interface Leaf {
 export function denseNames(c: Compiled): string[] {
   const name = c.primal.name;
   return [
-    ...(c.asked.includes("jacobian") ? [`${name}Jacobian`, `${name}JacobianRows`, `${name}JacobianColumns`] : []),
-    ...(c.asked.includes("hessian") ? [`${name}Hessian`, `${name}HessianLeaves`] : []),
+    ...(c.asked?.includes("jacobian") ? [`${name}Jacobian`, `${name}JacobianRows`, `${name}JacobianColumns`] : []),
+    ...(c.asked?.includes("hessian") ? [`${name}Hessian`, `${name}HessianLeaves`] : []),
   ];
 }
 

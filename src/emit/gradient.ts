@@ -135,32 +135,44 @@ export function planBody(f: Func, ctx: EmitContext, spec: BodySpec): GradientPla
     vjp ? { valueCount, valuePaths } : undefined, ctx.sourceFile, spec.returnText);
   const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map(tapeOf));
   const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [`let ${tapes[kind].data} = ${tapes[kind].store};`, `let ${tapes[kind].top} = 0;`]));
-  if (pooled.size) prologue.push(`let ${allocation.locals.pooled} = 0;`);
   const sourceParams = f.signature ?? f.params;
   const localNames = sourceParams.map((p) => allocation.paramNames.get(p.name) ?? p.name);
   const owner = spec.owner;
   const poolDeclarations = [...new Set(pooled.values())].sort().map((kind) => kind === "f64"
     ? `/** Shadow arrays of ${owner}'s own arrays, kept between calls. */\nconst ${pools.f64}: number[][] = [];`
     : `/** Shadow arrays of ${owner}'s own Float64Arrays, kept between calls. */\nconst ${pools.floats}: Float64Array[] = [];`);
+  const statements = printer.body(f.body);
   // The leaves of tuple and object parameters the code reads, as variables.
   // (A parameter's gradient buffer is the caller's: its zeros do not read the parameter.)
-  const read = new Set(ops.filter((o) => !(o.kind === "zeros" && buffers.has(o.results[0]!))).flatMap((o) => o.operands));
-  const leaves = f.params.filter((p) => p.path && read.has(p.value))
+  const leaves = f.params.filter((p) => p.path && printer.reads(p.value))
     .map((p) => `const ${allocation.variable.get(p.value)!.name} = ${argumentText(p.path!)};`);
+  const unread = sourceParams.flatMap((s, i) => (f.params.some((p) => (p.path?.[0] ?? p.name) === s.name && printer.reads(p.value)) ? [] : [localNames[i]!]));
+  if (!vjp && !printer.readsGrad) unread.push(allocation.gradName);
   return {
     f, vjp, printer, ops, paths, gradValues, gradName: allocation.gradName, localNames, fresh,
     helpers: helpersUsed(ops, pushed, tapes, buffers, pooled, spec.wrapped?.(ret.operands) ?? []),
     params: sourceParams.map((p, i) => `${localNames[i]}: ${p.typeText}${"defaultText" in p && p.defaultText !== undefined ? ` = ${p.defaultText}` : ""}`).join(", "),
-    gradType: nestedText(paths, gradValues.map((g) => tsType(g.type)), ";"),
+    // An empty gradient's type says so (`{}` would admit any value but null and undefined).
+    gradType: paths.length ? nestedText(paths, gradValues.map((g) => tsType(g.type)), ";") : "Record<string, never>",
     valueType: f.resultShape ? shapeText(f.resultShape) : tsType(f.resultTypes[0]!),
     where: `\`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine})`,
     about: wrt.length ? `with respect to ${[...new Set(paths.map((p) => p[0]))].join(", ")}` : "(it depends on no parameter differentiably)",
-    body: [...leaves, ...prologue, ...printer.region(f.body), "}", ...poolDeclarations.flatMap((d) => ["", d])],
+    body: [...unreadParameters(unread), ...leaves, ...prologue, ...statements, "}", ...poolDeclarations.flatMap((d) => ["", d])],
     sourceText: (v) => {
       const p = f.params.find((q) => q.value === v);
       return p?.path ? argumentText(p.path) : printer.expr(v);
     },
   };
+}
+
+/**
+ * Parameters the sweeps never read (the value does not depend on them, or
+ * every derivative is 0 and `grad` is left as it is) are read with `void`,
+ * so that the function keeps the source's parameter names and still passes
+ * noUnusedParameters and no-unused-vars.
+ */
+function unreadParameters(names: string[]): string[] {
+  return names.length ? [`// Not read: ${names.join(", ")}.`, ...names.map((n) => `void ${n};`)] : [];
 }
 
 /** `<name>Vjp(...params, seed)`: the sweeps, returning the value and seed^T J. */

@@ -47,13 +47,16 @@ export class Liveness {
     return this.position.get(op)!.index;
   }
 
-  /** Whether the read `to` of `v` can run after `from`. */
-  reachable(from: Op, to: Op, v: Value): boolean {
+  /**
+   * Whether the read `to` of `v` can run after `from`; without `v`, whether
+   * op `to` can (as the read of a value from before every loop).
+   */
+  reachable(from: Op, to: Op, v?: Value): boolean {
     const p = this.position.get(from)!;
     const q = this.position.get(to)!;
     // A loop around both runs `to` again after `from`, for a value from outside the loop.
     for (const op of p.branches.keys()) {
-      if (isLoop(op) && q.branches.has(op) && !definedInside(v, op)) return true;
+      if (isLoop(op) && q.branches.has(op) && !(v && definedInside(v, op))) return true;
     }
     if (q.index <= p.index) return false;
     for (const [op, branch] of p.branches) {

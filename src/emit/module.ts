@@ -33,8 +33,8 @@ export function emitModule(compiled: Compiled[], fileName: string): string {
     if (hasGradient(c)) add(emitGradient(c.gradient, ctx));
     if (c.jvp) add(emitJvp(c.jvp, ctx));
     if (c.hvp) add(emitHvp(c.hvp, ctx));
-    if (c.asked.includes("jacobian")) add(emitJacobian(c, ctx));
-    if (c.asked.includes("hessian")) add(emitHessian(c, ctx));
+    if (c.asked?.includes("jacobian")) add(emitJacobian(c, ctx));
+    if (c.asked?.includes("hessian")) add(emitHessian(c, ctx));
   }
   const header = `${GENERATED_HEADER_PREFIX}${fileName}. DO NOT EDIT.`;
   // Declarations first, then functions, in a fixed order.
@@ -44,7 +44,7 @@ export function emitModule(compiled: Compiled[], fileName: string): string {
 }
 
 /** Whether a function's gradient (or VJP) is emitted: asked for, or needed by its Jacobian. */
-const hasGradient = (c: Compiled) => c.asked.includes("grad") || c.asked.includes("jacobian");
+const hasGradient = (c: Compiled) => !c.asked || c.asked.includes("grad") || c.asked.includes("jacobian");
 
 /** The registry of the module's top-level names: the API of every derivative function, the functions they call, helpers and pools. */
 function moduleNames(compiled: Compiled[]): ModuleNames {

@@ -10,7 +10,8 @@ import { literalText } from "../ir/literal.js";
 import { primitiveOf } from "../ir/primitives.js";
 import { isArray, Structural, type Func, type Op, type Region, type Type, type Value } from "../ir/types.js";
 import { terminator, walkOps } from "../ir/walk.js";
-import {  type Allocation, type Variable } from "./allocate.js";
+import type { Allocation, Variable } from "./allocate.js";
+import type { Liveness } from "./liveness.js";
 import type {  ModuleIdentifiers } from "./helpers.js";
 import type { ModuleNames } from "./module-names.js";
 import { accessText, nestedText } from "./structure.js";
@@ -26,11 +27,18 @@ export function zerosText(type: Type, a: string, n: ModuleIdentifiers): string {
 }
 
 
+/**
+ * A printed line, or the declaration of a variable with its first value,
+ * whose keyword is known only once the whole body is printed: `let` when a
+ * statement assigns the variable again, `const` otherwise.
+ */
+type Line = string | { declares: Variable; text: string };
+
 /** A stash's variable: numbers and booleans start from a placeholder, arrays are assigned before any read. */
-function stashDeclaration(name: string, type: Type): string {
-  if (type === "f64") return `let ${name} = 0;`;
-  if (type === "bool") return `let ${name} = false;`;
-  return `let ${name}!: ${tsType(type)};`;
+function stashDeclaration(x: Variable, type: Type): Line {
+  if (type === "f64") return { declares: x, text: `${x.name} = 0;` };
+  if (type === "bool") return { declares: x, text: `${x.name} = false;` };
+  return `let ${x.name}!: ${tsType(type)};`;
 }
 
 
@@ -46,6 +54,13 @@ export class Printer {
   private readonly params: Set<Value>;
   /** Loops a `reserve` made room for: their trips push without checking. */
   private readonly reservedLoops = new Set<Op>();
+  /** Variables a statement assigns after their declaration: declared with `let`. */
+  private readonly written = new Set<Variable>();
+  /** The parameters printed so far, and whether the caller's gradient buffers were. */
+  private readonly printedParams = new Set<Value>();
+  private printedGrad = false;
+  /** The pool slot each pooled shadow takes (see `poolSlots`). */
+  private readonly slots: Map<Op, string>;
 
   constructor(
     f: Func,
@@ -69,6 +84,7 @@ export class Printer {
       if (op.kind === Structural.Reserve) this.reservedLoops.add(op.partner!);
     }
     this.params = new Set(f.params.map((p) => p.value));
+    this.slots = poolSlots([...pooled.keys()].map((v) => v.def!), a.liveness, a.locals.pooled);
     this.predeclared = new Set([
       ...[...a.declarations.values()].flatMap((ds) => ds.map((d) => d.variable)),
       ...[...a.loopInits.values()].flatMap((ds) => ds.map((d) => d.variable)),
@@ -76,9 +92,16 @@ export class Printer {
     ]);
   }
 
+  /** The statements of a function body, each variable declared `const` unless something assigns it again. */
+  body(r: Region): string[] {
+    const counts = [...this.slots.values()].some((slot) => slot.endsWith("++"));
+    const lines = [...(counts ? [`let ${this.a.locals.pooled} = 0;`] : []), ...this.region(r)];
+    return lines.map((line) => (typeof line === "string" ? line : `${this.written.has(line.declares) ? "let" : "const"} ${line.text}`));
+  }
+
   /** The statements of a region; `group` is the source line (`groupOf`) whose reverse comment is already in force. */
-  region(r: Region, group?: string): string[] {
-    const out: string[] = [];
+  private region(r: Region, group?: string): Line[] {
+    const out: Line[] = [];
     for (let i = 0; i < r.ops.length; i++) {
       const op = r.ops[i]!;
       if (op.kind === Structural.Const || op.kind === Structural.Yield) continue;
@@ -101,7 +124,7 @@ export class Printer {
     return out;
   }
 
-  private statement(op: Op): string[] {
+  private statement(op: Op): Line[] {
     if (op.kind === Structural.Return) {
       if (this.returnText) return this.returnText(op.operands, (v) => this.expr(v));
       if (this.vjp) {
@@ -115,6 +138,7 @@ export class Printer {
       const [value, ...grads] = op.operands;
       const adds = grads.flatMap((g, i) => {
         if (isArray(g.type) || (g.def?.kind === Structural.Const && g.def.literal === 0)) return [];
+        this.printedGrad = true;
         return [`${accessText([this.a.gradName, ...this.gradPaths[i]!])} += ${this.expr(g)};`];
       });
       return [...adds, `return ${this.expr(value!)};`];
@@ -125,7 +149,9 @@ export class Printer {
       // The stashed value was computed straight into the stash's variable, unless it is an expression printed here.
       const slot = this.variableOf(op.partner!.results[0]!);
       const v = op.operands[0]!;
-      return this.a.variable.get(v) === slot ? [] : [`${slot.name} = ${this.expr(v)};`];
+      if (this.a.variable.get(v) === slot) return [];
+      this.written.add(slot);
+      return [`${slot.name} = ${this.expr(v)};`];
     }
     if (op.kind === Structural.If) return this.ifStatement(op);
     if (op.kind === Structural.While) return this.whileStatement(op);
@@ -135,19 +161,21 @@ export class Printer {
     if (this.buffers.has(v) && !this.usedBeforeReturn.has(v)) return [];
     const x = this.variableOf(v);
     if (!this.isFirstDefinition(x, v)) return [this.assignment(x, op)];
-    return [`${x.reassigned ? "let" : "const"} ${x.name} = ${this.rhs(op)};`];
+    return [{ declares: x, text: `${x.name} = ${this.rhs(op)};` }];
   }
 
   /** A store or a push: `a[i] = v`, `a[i] += v` when v adds to what a[i] holds, `a.push(v)`. */
   private effect(op: Op): string {
     const p = primitiveOf(op)!;
+    if (op.kind !== "store") return p.statement!(op.operands.map((x) => this.expr(x)));
     const [a, i, v] = op.operands as [Value, Value, Value];
     const d = v.def;
-    if (op.kind === "store" && d && this.a.inlined.has(v) && (d.kind === "add" || d.kind === "sub")) {
+    if (d && this.a.inlined.has(v) && (d.kind === "add" || d.kind === "sub")) {
       const [l, r] = d.operands as [Value, Value];
       const same = (x: Value) => x.def?.kind === "load" && this.a.inlined.has(x) && x.def.operands[0] === a && x.def.operands[1] === i;
-      if (same(l)) return `${this.expr(a)}[${this.expr(i)}] ${d.kind === "add" ? "+=" : "-="} ${this.expr(r)};`;
-      if (d.kind === "add" && same(r)) return `${this.expr(a)}[${this.expr(i)}] += ${this.expr(l)};`;
+      const element = elementRead(`${this.expr(a)}[${this.expr(i)}]`);
+      if (same(l)) return `${element} ${d.kind === "add" ? "+=" : "-="} ${this.expr(r)};`;
+      if (d.kind === "add" && same(r)) return `${element} += ${this.expr(l)};`;
     }
     return p.statement!(op.operands.map((x) => this.expr(x)));
   }
@@ -187,52 +215,61 @@ export class Printer {
    * same number): V8 may otherwise keep such state boxed and allocate a heap
    * number per trip (it did once the function called a tape's grow helper).
    */
-  private loopInits(op: Op): string[] {
+  private loopInits(op: Op): Line[] {
     return (this.a.loopInits.get(op) ?? []).map((d) => {
       const unboxed = d.init.type === "f64" && this.params.has(d.init) ? "+" : "";
-      return `let ${d.variable.name} = ${unboxed}${this.expr(d.init)};`;
+      return { declares: d.variable, text: `${d.variable.name} = ${unboxed}${this.expr(d.init)};` };
     });
   }
 
-  private whileStatement(op: Op): string[] {
+  private whileStatement(op: Op): Line[] {
     const [cond, body] = op.regions as [Region, Region];
     // A loop of the reverse sweep (a user rule's, a seed's) is under its own comment already.
     const group = op.reverse ? groupOf(op) : undefined;
     const condLines = this.region(cond, group);
-    const test = this.expr(terminator(cond).operands[0]!);
+    const test = terminator(cond).operands[0]!;
     const bodyLines = [...this.region(body, group), ...this.yieldAssignments(op, body, new Map())];
     const head = [...this.loopInits(op), ...tapeComment(body)];
-    if (condLines.length === 0) return [...head, `while (${test}) {`, ...bodyLines, "}"];
-    return [...head, "for (;;) {", ...condLines, `if (!(${test})) break;`, ...bodyLines, "}"];
+    if (condLines.length === 0) return [...head, `while (${this.expr(test)}) {`, ...bodyLines, "}"];
+    return [...head, "for (;;) {", ...condLines, `if (${this.negation(test)}) break;`, ...bodyLines, "}"];
   }
 
-  private repeatStatement(op: Op): string[] {
+  private repeatStatement(op: Op): Line[] {
     const body = op.regions[0]!;
     const k = this.a.repeatCounters.get(op)!;
     const group = groupOf(op);
+    const lines = [...this.region(body, group), ...this.yieldAssignments(op, body, new Map())];
     return [
       ...this.loopInits(op),
       `for (let ${k} = ${this.expr(op.operands[0]!)}; ${k} > 0; ${k}--) {`,
-      ...this.region(body, group),
-      ...this.yieldAssignments(op, body, new Map()),
+      // The trips' reverse may have come to nothing (its trip count is still computed, so the loop stays).
+      ...(lines.length ? lines : ["// nothing to reverse in these trips"]),
       "}",
     ];
   }
 
-  private ifStatement(op: Op): string[] {
-    const out: string[] = [];
+  private ifStatement(op: Op): Line[] {
+    const out: Line[] = [];
     for (const d of this.a.declarations.get(op) ?? []) {
-      out.push(d.init ? `let ${d.variable.name} = ${this.expr(d.init)};` : `let ${d.variable.name}: ${tsType(d.result.type)};`);
+      out.push(d.init ? { declares: d.variable, text: `${d.variable.name} = ${this.expr(d.init)};` } : `let ${d.variable.name}: ${tsType(d.result.type)};`);
     }
-    for (const { variable, type } of this.a.stashes.get(op) ?? []) out.push(stashDeclaration(variable.name, type));
+    for (const { variable, type } of this.a.stashes.get(op) ?? []) out.push(stashDeclaration(variable, type));
     const declared = new Map((this.a.declarations.get(op) ?? []).map((d) => [d.result, d.init]));
     const group = op.reverse ? groupOf(op) : undefined;
-    const branches = op.regions.map((region) => [...this.region(region, group), ...this.yieldAssignments(op, region, declared)]);
-    const cond = this.expr(op.operands[0]!);
+    const branch = (region: Region) => [...this.region(region, group), ...this.yieldAssignments(op, region, declared)];
+    const test = op.operands[0]!;
+    if (test.def?.kind === Structural.Const) {
+      // A condition folded to a constant: only the branch it takes, in a block of its own when
+      // it assigns variables declared here (so that their single assignment is not a `const`'s).
+      const taken = branch(op.regions[test.def.literal ? 0 : 1]!);
+      out.push(...(declared.size && taken.length ? ["{", ...taken, "}"] : taken));
+      return out;
+    }
+    const branches = op.regions.map(branch);
     if (branches[0]!.length === 0) {
-      out.push(`if (!(${cond})) {`, ...branches[1]!, "}");
+      out.push(`if (${this.negation(test)}) {`, ...branches[1]!, "}");
     } else {
-      out.push(`if (${cond}) {`, ...branches[0]!);
+      out.push(`if (${this.expr(test)}) {`, ...branches[0]!);
       if (branches[1]!.length) out.push("} else {", ...branches[1]!);
       out.push("}");
     }
@@ -244,7 +281,7 @@ export class Printer {
    * what the branch yields. Copies are ordered so that none overwrites a
    * variable a later copy still reads; a cycle (a swap) goes through a temporary.
    */
-  private yieldAssignments(op: Op, region: Region, declared: Map<Value, Value | undefined>): string[] {
+  private yieldAssignments(op: Op, region: Region, declared: Map<Value, Value | undefined>): Line[] {
     const pending: { target: Variable; source: Value; statement: string; reads: string[] }[] = [];
     terminator(region).operands.forEach((source, j) => {
       const result = op.results[j]!;
@@ -253,7 +290,7 @@ export class Printer {
       if (declared.get(result) === source) return; // the declaration's initial constant
       pending.push({ target, source, statement: this.store(target, source), reads: this.readsOf(source) });
     });
-    const out: string[] = [];
+    const out: Line[] = [];
     while (pending.length) {
       const free = pending.findIndex((c) => pending.every((o) => o === c || !o.reads.includes(c.target.name)));
       if (free >= 0) {
@@ -274,6 +311,7 @@ export class Printer {
   /** `x = <value>`, or `x += <rest>` when the value adds to what x holds. */
   private store(x: Variable, v: Value): string {
     if (this.a.inlined.has(v)) return this.assignment(x, v.def!);
+    this.written.add(x);
     return `${x.name} = ${this.expr(v)};`;
   }
 
@@ -284,6 +322,7 @@ export class Printer {
   }
 
   private assignment(x: Variable, op: Op): string {
+    this.written.add(x);
     const assign = compound.get(op.kind);
     if (assign) {
       const [l, r] = op.operands as [Value, Value];
@@ -314,22 +353,25 @@ export class Printer {
       const kind = tapeOf(op);
       if (kind === "ref") return `${this.module.names.identifiers.arrays}.pop() as ${tsType(op.results[0]!.type)}`;
       const t = this.module.tapes[kind];
-      return kind === "bool" ? `${t.data}[--${t.top}] === 1` : `${t.data}[--${t.top}]`;
+      return kind === "bool" ? `${t.data}[--${t.top}] === 1` : elementRead(`${t.data}[--${t.top}]`);
     }
     const pool = this.pooled.get(op.results[0]!);
     if (pool) {
       const n = op.kind === "zeros" ? `${this.expr(op.operands[0]!)}.length` : this.expr(op.operands[0]!);
       const { identifiers } = this.module.names;
       const { pools } = this.module;
-      const counter = `${this.a.locals.pooled}++`;
+      const counter = this.slots.get(op)!;
       return pool === "f64" ? `${identifiers.pooledZeros}(${pools.f64}, ${counter}, ${n})` : `${identifiers.pooledFloats}(${pools.floats}, ${counter}, ${n})`;
     }
     if (op.kind === "zeros") {
       const buffer = this.buffers.get(op.results[0]!);
+      if (buffer) this.printedGrad = true;
       return buffer ? accessText(buffer) : zerosText(op.results[0]!.type, this.expr(op.operands[0]!), this.module.names.identifiers);
     }
     const p = primitiveOf(op);
     if (!p) throw new InternalError(`cannot print op ${op.kind}`);
+    // An element read, asserted in range for noUncheckedIndexedAccess (see `elementRead`).
+    if (op.kind === "load") return elementRead(p.emit(op.operands.map((v) => this.expr(v))));
     if (p.external) return `${this.module.names.external(p.external)}(${op.operands.map((v) => this.expr(v)).join(", ")})`;
     if (op.kind === "eq" || op.kind === "ne") {
       // TypeScript narrows a variable through the tests before it (`0 !== x` leaves x: 0 in
@@ -341,6 +383,12 @@ export class Printer {
       return p.emit([text(a, b), text(b, a)]);
     }
     return p.emit(op.operands.map((v) => this.expr(v)));
+  }
+
+  /** `!(c)` for a test `c`, or `c` itself for a test that is `!c` (not `!!c`). */
+  private negation(test: Value): string {
+    const d = test.def;
+    return d?.kind === "not" && this.a.inlined.has(test) ? this.expr(d.operands[0]!) : `!(${this.expr(test)})`;
   }
 
   /** The module's helper identifiers, as this module spells them. */
@@ -355,10 +403,46 @@ export class Printer {
       return text.startsWith("-") ? `(${text})` : text;
     }
     if (this.a.inlined.has(v)) return `(${this.rhs(v.def!)})`;
+    if (this.params.has(v)) this.printedParams.add(v);
     return this.variableOf(v).name;
+  }
+
+  /** Whether the code printed so far reads parameter `v`. */
+  reads(v: Value): boolean {
+    return this.printedParams.has(v);
+  }
+
+  /** Whether the code printed so far reads the caller's gradient buffers. */
+  get readsGrad(): boolean {
+    return this.printedGrad;
   }
 }
 
+
+/**
+ * The pool slot of each pooled shadow, as printed: a call takes slots 0, 1,
+ * ... in the order it makes them (`pooled++`). A shadow after which no other
+ * can be made in the same call (none later, none in a loop around it) takes
+ * `pooled` without counting on, since nothing reads the count again; when
+ * that is every shadow, a call makes at most one and it takes slot 0.
+ */
+function poolSlots(ops: Op[], liveness: Liveness, counter: string): Map<Op, string> {
+  const counts = (op: Op) => ops.some((other) => liveness.reachable(op, other));
+  const anyCounts = ops.some(counts);
+  return new Map(ops.map((op) => [op, !anyCounts ? "0" : counts(op) ? `${counter}++` : counter]));
+}
+
+/**
+ * An element read as generated code prints it: `a[i]!`. Under
+ * noUncheckedIndexedAccess TypeScript types `a[i]` as possibly undefined;
+ * the `!` only asserts the type and changes no value. Every read generated
+ * code makes is in range wherever the source's own reads are: a shadow has
+ * its array's length (it grows with it, ad/bounds.ts), a row's shadow row
+ * its row's, and a tape pop reads what the forward sweep pushed. (A source
+ * that reads past the end reads `undefined` in the generated code too, as
+ * it does itself.)
+ */
+const elementRead = (text: string): string => `${text}!`;
 
 /**
  * Whether TypeScript may give a value a literal type: a constant, or a choice

@@ -299,6 +299,15 @@ export class Builder {
         return undefined;
       case "neg":
         return a.def?.kind === "neg" ? a.def.operands[0] : undefined;
+      // Booleans: `&&` and `||` are eager on operands without effects, so a constant decides or drops out.
+      case "and":
+        if (la === false || lb === false) return this.const(false);
+        return la === true ? b : lb === true ? a : undefined;
+      case "or":
+        if (la === true || lb === true) return this.const(true);
+        return la === false ? b : lb === false ? a : undefined;
+      case "not":
+        return a.def?.kind === "not" ? a.def.operands[0] : undefined;
       case "pow":
         return lb === 1 ? a : undefined;
       case "select": {

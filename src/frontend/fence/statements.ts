@@ -8,6 +8,8 @@ import { arrayMethod, compoundAssignments, isArrayNode, isDirective } from "../s
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
 import { checkVar, isVar } from "./var.js";
+import { ERROR_CLASSES } from "../../ir/primitives/throw.js";
+import { hasEffects, targetLoop } from "../lower/syntax.js";
 
 function onBlock(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   return true;
@@ -184,6 +186,49 @@ export function checkAssignTarget(cx: FenceContext, target: Node, fn: FunctionLi
   }
 }
 
+/**
+ * `throw new RangeError("...")`: the gradient throws where the function does.
+ * The error is one of the standard ones with a constant message (or none),
+ * so that the generated code can make the same one.
+ */
+function onThrowStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
+  const e = node.asKindOrThrow(SyntaxKind.ThrowStatement).getExpression();
+  const args = Node.isNewExpression(e) ? e.getArguments() : [];
+  const constant = (a: Node) => Node.isStringLiteral(a) || Node.isNoSubstitutionTemplateLiteral(a);
+  if (!Node.isNewExpression(e) || !ERROR_CLASSES.has(e.getExpression().getText()) || args.length > 1 || (args[0] && !constant(args[0]))) {
+    cx.report(e, Codes.UnsupportedStatement,
+      `'throw' is supported with a standard error and a constant message ('throw new RangeError("sigma must be positive")'), which the gradient throws at the same point`);
+  }
+  return false;
+}
+
+/**
+ * `switch` on a number: its cases' tests are numbers without effects, and a
+ * `break` of the switch only closes a case (one nested in an `if` inside a
+ * case would leave it early, which is not supported).
+ */
+function onSwitchStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
+  const s = node.asKindOrThrow(SyntaxKind.SwitchStatement);
+  cx.expectType(s.getExpression(), "f64", "a 'switch' value");
+  cx.visit(s.getExpression(), fn, stack);
+  for (const clause of s.getCaseBlock().getClauses()) {
+    if (Node.isCaseClause(clause)) {
+      const test = clause.getExpression();
+      cx.expectType(test, "f64", "a 'case' test");
+      if (hasEffects(test)) cx.report(test, Codes.UnsupportedExpression, "a 'case' test must not assign or call a function of the project");
+      cx.visit(test, fn, stack);
+    }
+    const statements = clause.getStatements();
+    for (const jump of clause.getDescendantsOfKind(SyntaxKind.BreakStatement)) {
+      if (targetLoop(jump) === s && jump !== statements[statements.length - 1]) {
+        cx.report(jump, Codes.UnsupportedStatement, "a 'break' that leaves a case early is not supported; end the case with it, or use an 'if' around the rest of the case");
+      }
+    }
+    statements.forEach((st) => cx.visit(st, fn, stack));
+  }
+  return false;
+}
+
 /** A function declared inside a function: checked where it is called, like a closure. */
 function onNestedFunction(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   return false;
@@ -206,4 +251,6 @@ export const statementHandlers: Partial<Record<SyntaxKind, Handler>> = {
   [SyntaxKind.ExpressionStatement]: onExpressionStatement,
   [SyntaxKind.ForOfStatement]: onForOfStatement,
   [SyntaxKind.FunctionDeclaration]: onNestedFunction,
+  [SyntaxKind.ThrowStatement]: onThrowStatement,
+  [SyntaxKind.SwitchStatement]: onSwitchStatement,
 };

@@ -15,9 +15,7 @@ export function reportUnsupported(cx: FenceContext, node: Node): void {
 
 const statementNames = new Map<SyntaxKind, string>([
   [SyntaxKind.ForInStatement, "a 'for...in' loop"],
-  [SyntaxKind.SwitchStatement, "'switch'"],
   [SyntaxKind.TryStatement, "'try'"],
-  [SyntaxKind.ThrowStatement, "'throw'"],
   [SyntaxKind.ClassDeclaration, "a class declaration"],
   [SyntaxKind.LabeledStatement, "a labelled statement"],
   [SyntaxKind.WithStatement, "'with'"],

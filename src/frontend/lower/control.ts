@@ -5,7 +5,7 @@
  * early return becomes a value yielded by structured `if` ops; an `if` that
  * cannot return merges the variables its branches assign.
  */
-import { Node, type Expression, type Statement, ts } from "ts-morph";
+import { Node, type Expression, type Statement, type SwitchStatement, ts } from "ts-morph";
 import { InternalError } from "../../diagnostics.js";
 import { constantOf } from "../../ir/builder.js";
 import type { Type, Value } from "../../ir/types.js";
@@ -13,9 +13,11 @@ import { unchangedResult } from "../../ir/walk.js";
 import { flatten, isMissing, Unassigned, type Bound, type Cell, type Env } from "../aggregate.js";
 import { locOf } from "../source.js";
 import { isDirective } from "../subset.js";
+import { throwPrimitive } from "../../ir/primitives/throw.js";
+import { leavesOf } from "../shape.js";
 import { boundFunction } from "../functions.js";
 import type { Lowerer } from "../lower.js";
-import { isLoop, hasReturn, mayExit } from "./syntax.js";
+import { isLoop, hasReturn, mayExit, switchArms, type SwitchArm } from "./syntax.js";
 import { keyName } from "./cells.js";
 
 /** The statements still to run: the rest of a block, then the rest of the enclosing blocks. */
@@ -50,6 +52,14 @@ export function lowerRest(lw: Lowerer, k: Continuation | undefined, env: Env, ex
     const statement = k.statements[k.index]!;
     const rest: Continuation = { statements: k.statements, index: k.index + 1, next: k.next };
     lw.b.loc = locOf(statement);
+    if (Node.isThrowStatement(statement)) {
+      // The function ends here: what the way out yields is never read.
+      const error = statement.getExpression() as unknown as Node & { getExpression(): Node; getArguments(): Node[] };
+      const message = error.getArguments()[0];
+      lw.b.prim(throwPrimitive(error.getExpression().getText(), message && (message.compilerNode as ts.StringLiteral).text), []);
+      const shape = lw.resultShapes[lw.resultShapes.length - 1];
+      return exits.onReturn(shape ? leavesOf(shape).map((l) => lw.placeholderOf(l.type)) : [], env, undefined);
+    }
     if (Node.isReturnStatement(statement)) {
       const e = statement.getExpression();
       const bound = e ? lw.bound(e, env) : undefined;
@@ -60,6 +70,9 @@ export function lowerRest(lw: Lowerer, k: Continuation | undefined, env: Env, ex
     if (Node.isBlock(statement)) {
       k = { statements: statement.getStatements(), index: 0, next: rest };
       continue;
+    }
+    if (Node.isSwitchStatement(statement) && mayExit(statement)) {
+      return switchWithExits(lw, statement, rest, env, exits);
     }
     if (Node.isIfStatement(statement) && mayExit(statement)) {
       const branches = [statement.getThenStatement(), statement.getElseStatement()];
@@ -120,6 +133,8 @@ export function statement(lw: Lowerer, statement: Statement, env: Env) : void {
     lw.plainIf(statement, env);
   } else if (isLoop(statement)) {
     lw.loop(statement, env);
+  } else if (Node.isSwitchStatement(statement)) {
+    plainSwitch(lw, statement, env);
   } else if (!Node.isEmptyStatement(statement) && !Node.isFunctionDeclaration(statement)) {
     throw new InternalError(`statement ${statement.getKindName()} passed the fence`);
   }
@@ -129,16 +144,24 @@ export function statement(lw: Lowerer, statement: Statement, env: Env) : void {
 export function plainIf(lw: Lowerer, statement: Node & { getExpression(): Expression; getThenStatement(): Statement; getElseStatement(): Statement | undefined }, env: Env) : void {
   const cond = lw.expr(statement.getExpression(), env);
   const branches = [statement.getThenStatement(), statement.getElseStatement()];
+  mergedIf(lw, cond, branches.map((branch) => (branchEnv: Env) => branch && lw.statement(branch, branchEnv)), env);
+}
+
+/**
+ * Two ways without exits, chosen by `cond` (decided here when it is a
+ * constant); the variables and cells either assigns are merged by the if
+ * op's results.
+ */
+export function mergedIf(lw: Lowerer, cond: Value, branches: ((env: Env) => void)[], env: Env): void {
   const known = constantOf(cond);
   if (known !== undefined) {
-    const taken = branches[known ? 0 : 1];
-    if (taken) lw.statement(taken, env);
+    branches[known ? 0 : 1]!(env);
     return;
   }
   const op = lw.b.ifOp(cond, []);
-  const envs = branches.map((branch, i) => {
+  const envs = branches.map((lowerBranch, i) => {
     const branchEnv: Env = new Map(env);
-    lw.b.inRegion(op.regions[i]!, () => branch && lw.statement(branch, branchEnv));
+    lw.b.inRegion(op.regions[i]!, () => lowerBranch(branchEnv));
     return branchEnv;
   });
   const merged: { key: ts.Node | Cell; values: Bound[] }[] = [];
@@ -171,4 +194,37 @@ export function plainIf(lw: Lowerer, statement: Node & { getExpression(): Expres
 export function placeholderOf(lw: Lowerer, type: Type) : Value {
   if (type === "f64" || type === "bool") return lw.b.const(type === "bool" ? false : 0);
   return lw.b.prim({ "f64[]": "empty", Float64Array: "fempty", "f64[][]": "nalloc" }[type], []);
+}
+
+/** Whether the switch's value matches one of a case's tests (each evaluated in order, as JavaScript does). */
+function matches(lw: Lowerer, value: Value, arm: SwitchArm, env: Env): Value {
+  return arm.tests.map((t) => lw.b.prim("eq", [value, lw.expr(t, env)])).reduce((a, b) => lw.b.prim("or", [a, b]));
+}
+
+/** A switch whose cases end in `break` (or fall through): a chain of merged ifs over its cases, then the default. */
+function plainSwitch(lw: Lowerer, s: SwitchStatement, env: Env): void {
+  const value = lw.expr(s.getExpression(), env);
+  const { cases, fallback } = switchArms(s);
+  const run = (arm: SwitchArm | undefined, armEnv: Env) => arm?.statements.forEach((st) => lw.statement(st, armEnv));
+  const chain = (i: number, armEnv: Env): void => {
+    if (i === cases.length) return run(fallback, armEnv);
+    mergedIf(lw, matches(lw, value, cases[i]!, armEnv), [(e) => run(cases[i], e), (e) => chain(i + 1, e)], armEnv);
+  };
+  chain(0, env);
+}
+
+/** A switch with a `return`, `throw` or `continue` in a case: each case continues with the statements after the switch. */
+function switchWithExits(lw: Lowerer, s: SwitchStatement, rest: Continuation, env: Env, exits: Exits): Value[] {
+  const value = lw.expr(s.getExpression(), env);
+  const { cases, fallback } = switchArms(s);
+  const run = (arm: SwitchArm | undefined, armEnv: Env) =>
+    lw.lowerRest(arm ? { statements: arm.statements, index: 0, next: rest } : rest, armEnv, exits);
+  const chain = (i: number, armEnv: Env): Value[] => {
+    if (i === cases.length) return run(fallback, armEnv);
+    const cond = matches(lw, value, cases[i]!, armEnv);
+    const known = constantOf(cond);
+    if (known !== undefined) return known ? run(cases[i], armEnv) : chain(i + 1, armEnv);
+    return lw.branch(cond, exits.types, [(e) => run(cases[i], e), (e) => chain(i + 1, e)], armEnv);
+  };
+  return chain(0, env);
 }

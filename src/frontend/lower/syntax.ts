@@ -1,5 +1,5 @@
 /** Questions lowering asks of the syntax (does a statement return, which loop does a jump leave, which variables does a loop carry), answered once per node. */
-import { DoStatement, ForOfStatement, ForStatement, Node, SyntaxKind, WhileStatement, type Expression, ts } from "ts-morph";
+import { DoStatement, ForOfStatement, ForStatement, Node, SyntaxKind, WhileStatement, type Expression, type Statement, type SwitchStatement, ts } from "ts-morph";
 import type { FunctionLike } from "../functions.js";
 import { InternalError } from "../../diagnostics.js";
 import { compoundAssignments, isAssignmentOperator } from "../subset.js";
@@ -45,6 +45,8 @@ export function memoized<T>(question: (node: Node) => T): (node: Node) => T {
 export interface Leaving {
   returns: boolean;
   jumps: number;
+  /** Of the jumps, the breaks (which end a switch's case rather than leave it). */
+  breaks: number;
 }
 
 export const leavingCache = new WeakMap<ts.Node, Leaving>();
@@ -52,14 +54,21 @@ export const leavingCache = new WeakMap<ts.Node, Leaving>();
 export function leaving(node: ts.Node): Leaving {
   const known = leavingCache.get(node);
   if (known) return known;
-  const found: Leaving = { returns: ts.isReturnStatement(node), jumps: ts.isBreakStatement(node) || ts.isContinueStatement(node) ? 1 : 0 };
+  // A `throw` leaves the function as a `return` does.
+  const found: Leaving = { returns: ts.isReturnStatement(node) || ts.isThrowStatement(node), jumps: ts.isBreakStatement(node) || ts.isContinueStatement(node) ? 1 : 0, breaks: ts.isBreakStatement(node) ? 1 : 0 };
   if (!ts.isFunctionLike(node)) {
     ts.forEachChild(node, (child) => {
       const inner = leaving(child);
       found.returns ||= inner.returns;
       found.jumps += inner.jumps;
+      found.breaks += inner.breaks;
     });
-    if (ts.isIterationStatement(node, false)) found.jumps = 0;
+    if (ts.isIterationStatement(node, false)) found.jumps = found.breaks = 0;
+    // A switch's own breaks end its case; its continues leave it.
+    if (ts.isSwitchStatement(node)) {
+      found.jumps -= found.breaks;
+      found.breaks = 0;
+    }
   }
   leavingCache.set(node, found);
   return found;
@@ -67,9 +76,43 @@ export function leaving(node: ts.Node): Leaving {
 
 export const hasReturn = (statement: Node): boolean => leaving(statement.compilerNode).returns;
 
-/** The loop a `break` or `continue` leaves or repeats. */
+/** The loop a `break` or `continue` leaves or repeats (or, for a `break`, the switch whose case it ends). */
 export function targetLoop(jump: Node): Node | undefined {
-  return jump.getFirstAncestor((a) => isLoop(a));
+  return jump.getFirstAncestor((a) => isLoop(a) || (Node.isBreakStatement(jump) && Node.isSwitchStatement(a)));
+}
+
+/** A case of a switch as it runs: the tests that enter it (none for default) and its statements through the fall-throughs, without the closing `break`. */
+export interface SwitchArm {
+  tests: Expression[];
+  statements: Statement[];
+}
+
+/** Whether control leaves a case at its end: a closing break, return, throw or continue. */
+function closes(statements: Statement[]): boolean {
+  const last = statements[statements.length - 1];
+  return !!last && (Node.isBreakStatement(last) || Node.isReturnStatement(last) || Node.isThrowStatement(last) || Node.isContinueStatement(last));
+}
+
+/** The cases of a switch, and its default, each with what runs once it is entered. */
+export function switchArms(s: SwitchStatement): { cases: SwitchArm[]; fallback?: SwitchArm } {
+  const clauses = s.getCaseBlock().getClauses();
+  const from = (i: number): Statement[] => {
+    const out: Statement[] = [];
+    for (let j = i; j < clauses.length; j++) {
+      const own = clauses[j]!.getStatements();
+      out.push(...own);
+      if (closes(own)) break;
+    }
+    const last = out[out.length - 1];
+    return last && Node.isBreakStatement(last) ? out.slice(0, -1) : out;
+  };
+  const cases: SwitchArm[] = [];
+  let fallback: SwitchArm | undefined;
+  clauses.forEach((clause, i) => {
+    if (Node.isDefaultClause(clause)) fallback = { tests: [], statements: from(i) };
+    else cases.push({ tests: [clause.getExpression()], statements: from(i) });
+  });
+  return { cases, ...(fallback ? { fallback } : {}) };
 }
 
 /** Whether `statement` contains a `break` of its own (not of a nested loop). */
