@@ -23,9 +23,9 @@ export function residualsVjp(
   let i = 0;
   // tape: 1 number, 1 index per trip, for the reverse sweep
   while (i < t.length) {
-    const t1 = Math.exp(-(p1 * t[i]));
+    const t1 = Math.exp(-(p1 * t[i]!));
     const t2 = r.length;
-    r.push(p0 * t1 + p2 - y[i]);
+    r.push(p0 * t1 + p2 - y[i]!);
     dr.push(0);
     i += 1;
     tape[top++] = t1;
@@ -34,7 +34,7 @@ export function residualsVjp(
   const t3 = seed.length;
   let k = 0;
   while (k < t3) {
-    dr[k] += seed[k];
+    dr[k]! += seed[k]!;
     k += 1;
   }
   const t4 = Math.max(0, t.length);
@@ -45,10 +45,10 @@ export function residualsVjp(
   let i_1 = t4;
   for (let k_1 = t4; k_1 > 0; k_1--) {
     i_1 -= 1;
-    const t5 = indices[--itop];
-    const t6 = tape[--top];
-    const t7 = t[i_1];
-    const dt = dr[t5];
+    const t5 = indices[--itop]!;
+    const t6 = tape[--top]!;
+    const t7 = t[i_1]!;
+    const dt = dr[t5]!;
     dP0 += dt * t6;
     dP1 -= dt * p0 * t6 * t7;
     dP2 += dt;
@@ -76,9 +76,9 @@ export function residualsJvp(
   const rDot = new Array<number>(0).fill(0);
   let i = 0;
   while (i < t.length) {
-    const t1 = t[i];
+    const t1 = t[i]!;
     const t2 = Math.exp(-(p1 * t1));
-    r.push(p0 * t2 + p2 - y[i]);
+    r.push(p0 * t2 + p2 - y[i]!);
     rDot.push(tangentP0 * t2 - p0 * (tangentP1 * t1 * t2) + tangentP2);
     i += 1;
   }
@@ -118,7 +118,6 @@ export function residualsJacobian(
       tangent.p[2] = to;
       return;
     }
-    k -= 1;
   };
   const n = 1 + 1 + 1;
   if (n > 0) setTangent(0, 1);
@@ -145,7 +144,6 @@ export function residualsJacobian(
       seed[k] = to;
       return;
     }
-    k -= seed.length;
   };
   const rows: number[][] = [];
   for (let i = 0; i < m; i++) {

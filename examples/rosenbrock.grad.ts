@@ -13,8 +13,8 @@ export function rosenbrockGradInto(x: number[], grad: { x: number[] }): number {
   let i = 0;
   while (i + 1 < x.length) {
     const i_1 = i + 1;
-    const t1 = x[i];
-    const a = x[i_1] - t1 * t1;
+    const t1 = x[i]!;
+    const a = x[i_1]! - t1 * t1;
     const b = 1 - t1;
     const t2 = 100 * a;
     s += t2 * a + b * b;
@@ -25,8 +25,8 @@ export function rosenbrockGradInto(x: number[], grad: { x: number[] }): number {
     const dt = -db;
     // reverse of line 5: const a = x[i + 1]! - x[i]! * x[i]!;
     const t3 = da * t1;
-    dx[i] += dt - t3 - t3;
-    dx[i_1] += da;
+    dx[i]! += dt - t3 - t3;
+    dx[i_1]! += da;
     i = i_1;
   }
   return s;
@@ -59,10 +59,10 @@ export function rosenbrockHvpInto(
   let i = 0;
   while (i + 1 < x.length) {
     const i_1 = i + 1;
-    const t1 = x[i];
-    const tDot = vX[i];
-    const a = x[i_1] - t1 * t1;
-    const aDot = vX[i_1] - (tDot * t1 + t1 * tDot);
+    const t1 = x[i]!;
+    const tDot = vX[i]!;
+    const a = x[i_1]! - t1 * t1;
+    const aDot = vX[i_1]! - (tDot * t1 + t1 * tDot);
     const b = 1 - t1;
     const t2 = 100 * a;
     const tDot_1 = 100 * aDot;
@@ -77,11 +77,11 @@ export function rosenbrockHvpInto(
     // reverse of line 5: const a = x[i + 1]! - x[i]! * x[i]!;
     const t3 = da * t1;
     const tDot_2 = daDot * t1 + da * tDot;
-    const tDot_3 = dxDot[i] + (dtDot - tDot_2 - tDot_2);
-    dx[i] += dt - t3 - t3;
+    const tDot_3 = dxDot[i]! + (dtDot - tDot_2 - tDot_2);
+    dx[i]! += dt - t3 - t3;
     dxDot[i] = tDot_3;
-    const tDot_4 = dxDot[i_1] + daDot;
-    dx[i_1] += da;
+    const tDot_4 = dxDot[i_1]! + daDot;
+    dx[i_1]! += da;
     dxDot[i_1] = tDot_4;
     i = i_1;
   }

@@ -106,12 +106,14 @@ function zerosOfInputs(inputs: Leaf[], local: (path: string[]) => string, ids: M
 function unitClosure(name: string, root: string, leaves: Leaf[], L: Locals): string[] {
   const { k, to, row } = L;
   const lines = [`const ${name} = (${k}: number, ${to}: number): void => {`];
-  for (const l of leaves) {
+  leaves.forEach((l, i) => {
     const at = accessText([root, ...l.path]);
-    if (l.type === "f64") lines.push(`if (${k} === 0) {`, `${at} = ${to};`, `return;`, `}`, `${k} -= 1;`);
+    // Past the last leaf there is nothing to count down to.
+    const last = i === leaves.length - 1;
+    if (l.type === "f64") lines.push(`if (${k} === 0) {`, `${at} = ${to};`, `return;`, `}`, ...(last ? [] : [`${k} -= 1;`]));
     else if (l.type === "f64[][]") lines.push(`for (const ${row} of ${at}) {`, `if (${k} < ${row}.length) {`, `${row}[${k}] = ${to};`, `return;`, `}`, `${k} -= ${row}.length;`, `}`);
-    else lines.push(`if (${k} < ${at}.length) {`, `${at}[${k}] = ${to};`, `return;`, `}`, `${k} -= ${at}.length;`);
-  }
+    else lines.push(`if (${k} < ${at}.length) {`, `${at}[${k}] = ${to};`, `return;`, `}`, ...(last ? [] : [`${k} -= ${at}.length;`]));
+  });
   lines.push(`};`);
   return lines;
 }
