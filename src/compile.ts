@@ -23,6 +23,7 @@ import { parameterWrites } from "./frontend/writes.js";
 import { printFunc } from "./ir/print.js";
 import type { Func } from "./ir/types.js";
 import { eliminateDeadCode, forwardInvariantLoopState } from "./opt/dce.js";
+import { dropStashesAtHand } from "./opt/stashes.js";
 
 /** How a file is compiled: the gradients' tape policy (the default's, unless a test asks for another). */
 export interface CompileOptions {
@@ -78,6 +79,7 @@ function differentiate(sourcePath: string, entry: Entry, rules: Rules, options: 
   const wrt = leavesOfParameters(primal, differentiatedParameters(sourcePath, entry.fn, primal));
   const gradient = reverseMode(primal, wrt, options.policy);
   eliminateDeadCode(gradient);
+  dropStashesAtHand(gradient);
   return { primal, gradient };
 }
 
