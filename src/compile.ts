@@ -27,6 +27,7 @@ import { applies, defaultDerivatives, withDependencies, type DerivativeKind } fr
 import { taggedDerivatives } from "./config/tag.js";
 import { forwardFunctions, type Compiled } from "./derivatives.js";
 import { isVectorValued } from "./ir/shape.js";
+import { dropStashesAtHand } from "./opt/stashes.js";
 
 /**
  * How a file is compiled: the gradients' tape policy (the default's, unless
@@ -88,6 +89,7 @@ function differentiate(sourcePath: string, entry: Entry, rules: Rules, options: 
   const wrt = leavesOfParameters(primal, differentiatedParameters(sourcePath, entry.fn, primal));
   const gradient = reverseMode(primal, wrt, options.policy);
   eliminateDeadCode(gradient);
+  dropStashesAtHand(gradient);
   const vector = isVectorValued(primal);
   const asked = taggedDerivatives(sourcePath, entry.fn, vector) ?? (options.derivatives ?? defaultDerivatives).filter((k) => applies(k, vector));
   return { primal, gradient, asked, ...forwardFunctions(sourcePath, primal, gradient, wrt, withDependencies(asked)) };

@@ -13,7 +13,7 @@
  * Liveness (liveness.ts) is exact for structured code.
  */
 import { Structural, type Func, type Op, type Type, type Value } from "../ir/types.js";
-import { definedInside, terminator, walkOps } from "../ir/walk.js";
+import { definedInside, terminator, walkOps, diverges } from "../ir/walk.js";
 import { chooseInlined, effectiveReads } from "./inline.js";
 import { Liveness } from "./liveness.js";
 import { Names } from "./names.js";
@@ -74,7 +74,9 @@ export function allocate(f: Func, moduleNames: Iterable<string> = []): Allocatio
   const allocator = new Allocator(f, inlined, liveness, names, variable);
   allocator.visit(f.body.ops, new Map(), undefined, undefined);
   // Declared in the order the branches compute them.
-  for (const list of stashes.values()) list.sort((a, b) => liveness.index(a.value.def!) - liveness.index(b.value.def!));
+  // (A parameter, defined by no op, comes first.)
+  const at = (v: Value) => (v.def ? liveness.index(v.def) : -1);
+  for (const list of stashes.values()) list.sort((a, b) => at(a.value) - at(b.value));
   const { declarations, loopInits, repeatCounters } = allocator;
   return { inlined, variable, declarations, loopInits, repeatCounters, gradName, paramNames, locals, names, stashes, liveness };
 }
@@ -144,7 +146,8 @@ class Allocator {
         this.variable.set(r, this.variable.get(donor)!);
       } else {
         const x = this.fresh(r, new Map());
-        declared.push({ variable: x, init: yields.find(isConst), result: r });
+        // (Not from a branch that throws: what it yields is never read.)
+        declared.push({ variable: x, init: yields.find((u, i) => isConst(u) && !diverges(op.regions[i]!)), result: r });
       }
     });
     this.declarations.set(op, declared);
@@ -163,7 +166,8 @@ class Allocator {
     op.results.forEach((r, j) => {
       const init = op.operands[offset + j]!;
       const x = this.variable.get(init);
-      const reusable = x && !this.params.has(init) && sameName(init, r) && holders.get(x) === init
+      // Not when a loop around this one runs it again from the same initial value (an inlined helper's parameter).
+      const reusable = x && !this.params.has(init) && sameName(init, r) && holders.get(x) === init && !this.live.reachable(op, op, init)
         && (this.live.reads.get(init) ?? []).every((at) => at === op || !this.live.reachable(op, at, init) && !this.live.insideOf(at, op));
       const state = reusable ? x : { name: this.names.fresh(r.name) };
       if (!reusable) inits.push({ variable: state, init });

@@ -66,9 +66,14 @@ export class Liveness {
     return true;
   }
 
-  /** Whether nothing reads `v` after `at` (reads by `at` itself, or inside `at`'s regions, do not count). */
+  /**
+   * Whether nothing reads `v` after `at` (reads by `at` itself, or inside
+   * `at`'s regions, do not count, unless a loop around `at` that `v` comes
+   * from outside of runs `at` again: then `v` is read again on its next trip).
+   */
   diesAt(v: Value, at: Op): boolean {
-    return (this.reads.get(v) ?? []).every((r) => r === at || !this.reachable(at, r, v) || this.insideOf(r, at));
+    const again = this.reachable(at, at, v);
+    return (this.reads.get(v) ?? []).every((r) => (!again && (r === at || this.insideOf(r, at))) || !this.reachable(at, r, v));
   }
 
   /** Whether op `r` is inside `at`'s regions. */

@@ -9,7 +9,7 @@ import { InternalError } from "../diagnostics.js";
 import { literalText } from "../ir/literal.js";
 import { primitiveOf } from "../ir/primitives.js";
 import { isArray, Structural, type Func, type Op, type Region, type Type, type Value } from "../ir/types.js";
-import { terminator, walkOps } from "../ir/walk.js";
+import { terminator, walkOps, diverges } from "../ir/walk.js";
 import type { Allocation, Variable } from "./allocate.js";
 import type { Liveness } from "./liveness.js";
 import type {  ModuleIdentifiers } from "./helpers.js";
@@ -35,7 +35,8 @@ export function zerosText(type: Type, a: string, n: ModuleIdentifiers): string {
 type Line = string | { declares: Variable; text: string };
 
 /** A stash's variable: numbers and booleans start from a placeholder, arrays are assigned before any read. */
-function stashDeclaration(x: Variable, type: Type): Line {
+function stashDeclaration(x: Variable, type: Type, bare = false): Line {
+  if (bare) return `let ${x.name}!: ${tsType(type)};`;
   if (type === "f64") return { declares: x, text: `${x.name} = 0;` };
   if (type === "bool") return { declares: x, text: `${x.name} = false;` };
   return `let ${x.name}!: ${tsType(type)};`;
@@ -253,7 +254,9 @@ export class Printer {
     for (const d of this.a.declarations.get(op) ?? []) {
       out.push(d.init ? { declares: d.variable, text: `${d.variable.name} = ${this.expr(d.init)};` } : `let ${d.variable.name}: ${tsType(d.result.type)};`);
     }
-    for (const { variable, type } of this.a.stashes.get(op) ?? []) out.push(stashDeclaration(variable, type));
+    // Beside a branch that throws, no path reads a stash's initial value (a lint would say so): none is given.
+    const bare = op.regions.some(diverges);
+    for (const { variable, type } of this.a.stashes.get(op) ?? []) out.push(stashDeclaration(variable, type, bare));
     const declared = new Map((this.a.declarations.get(op) ?? []).map((d) => [d.result, d.init]));
     const group = op.reverse ? groupOf(op) : undefined;
     const branch = (region: Region) => [...this.region(region, group), ...this.yieldAssignments(op, region, declared)];
@@ -282,6 +285,7 @@ export class Printer {
    * variable a later copy still reads; a cycle (a swap) goes through a temporary.
    */
   private yieldAssignments(op: Op, region: Region, declared: Map<Value, Value | undefined>): Line[] {
+    if (diverges(region)) return []; // after a throw: nothing it yields is read
     const pending: { target: Variable; source: Value; statement: string; reads: string[] }[] = [];
     terminator(region).operands.forEach((source, j) => {
       const result = op.results[j]!;

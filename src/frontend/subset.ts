@@ -97,6 +97,11 @@ export function constantValue(node: Node, seen: Set<Node> = new Set()): number |
   return undefined;
 }
 
+/** `Math`, the global (not a parameter or variable of that name). */
+export function isGlobalMath(node: Node): boolean {
+  return node.getText() === "Math" && (node.getSymbol()?.getDeclarations() ?? []).every((d) => d.getSourceFile().isDeclarationFile());
+}
+
 /** `undefined`, the global. */
 export function isUndefinedKeyword(node: Node): boolean {
   return Node.isIdentifier(node) && node.getText() === "undefined"

@@ -79,3 +79,8 @@ export function insideLoop(op: Op): boolean {
   for (let r = op.parent; r?.owner; r = r.owner.parent) if (r.owner.kind === Structural.While) return true;
   return false;
 }
+
+/** Whether a region ends by throwing (what it yields after the throw is never read). */
+export function diverges(region: Region): boolean {
+  return region.ops.some((op) => op.kind === "throw");
+}

@@ -7,7 +7,7 @@ import { isRelativeImport, isStopGradient } from "../resolve.js";
 import { ruleFor, type UserRule } from "../rules.js";
 import { shapeAt, shapeText } from "../shape.js";
 import { scalarType, valueType } from "../source.js";
-import { arrayMethod, loopMethod, numberFunction } from "../subset.js";
+import { arrayMethod, loopMethod, numberFunction, isGlobalMath } from "../subset.js";
 import type { FenceContext } from "./context.js";
 
 export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionLike, stack: FunctionLike[]): void {
@@ -25,7 +25,7 @@ export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node
     cx.checkArrayMethod(call, fn, stack);
   } else if (numberFunction(call)) {
     checkNumberCall(cx, call);
-  } else if (Node.isPropertyAccessExpression(callee) && callee.getExpression().getText() === "Math") {
+  } else if (Node.isPropertyAccessExpression(callee) && isGlobalMath(callee.getExpression())) {
     checkMathCall(cx, call, callee.getName());
   } else if (isStopGradient(call)) {
     const shape = args.length === 1 ? shapeAt(args[0]!) : undefined;
@@ -56,7 +56,7 @@ function checkArguments(cx: FenceContext, args: Node[], fn: FunctionLike, stack:
 function spreadsInto(a: Node): boolean {
   const call = a.getParentOrThrow();
   const callee = (call as Node & { getExpression(): Node }).getExpression();
-  return Node.isPropertyAccessExpression(callee) && callee.getExpression().getText() === "Math" && ["max", "min"].includes(callee.getName());
+  return Node.isPropertyAccessExpression(callee) && isGlobalMath(callee.getExpression()) && ["max", "min"].includes(callee.getName());
 }
 
 /** What the array methods that become loops need: a known callback, reduce's initial value, results of the subset. */
@@ -187,7 +187,7 @@ function checkFunctionCall(cx: FenceContext, call: Node & { getExpression(): Nod
 export function rejectedCallee(cx: FenceContext, call: Node & { getExpression(): Node }, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const callee = call.getExpression();
   if (arrayMethod(call) || loopMethod(call) || numberFunction(call) || isStopGradient(call) || ruleFor(cx.rules, callee)) return false;
-  if (Node.isPropertyAccessExpression(callee) && callee.getExpression().getText() === "Math") return !mathFunctions.has(callee.getName());
+  if (Node.isPropertyAccessExpression(callee) && isGlobalMath(callee.getExpression())) return !mathFunctions.has(callee.getName());
   if (functionParameter(callee)) return false;
   const decl = staticCallee(callee);
   const opaque = !decl || !hasBody(decl) || decl.getSourceFile().isDeclarationFile();

@@ -12,7 +12,7 @@ import { constantOf } from "../../ir/builder.js";
 import type { ExternalFunction, Primitive } from "../../ir/primitives.js";
 import { isArray, type Value } from "../../ir/types.js";
 import { build, cellsOf, flatten, isAggregate, isFunctionValue, Undefined, type Aggregate, type Binding, type Bound, type Env } from "../aggregate.js";
-import { arrayMethod, loopMethod, numberFunction } from "../subset.js";
+import { arrayMethod, loopMethod, numberFunction, isGlobalMath } from "../subset.js";
 import { calleeFunction, isStopGradient } from "../resolve.js";
 import { ruleFor, type UserRule } from "../rules.js";
 import { leavesOf, shapeOf, type Shape } from "../shape.js";
@@ -186,7 +186,7 @@ export function callExpression(lw: Lowerer, call: Node & { getExpression(): Node
     }, env, "", { copied: true, stopped: true });
     return stop(arg);
   }
-  if (Node.isPropertyAccessExpression(callee) && callee.getExpression().getText() === "Math") {
+  if (Node.isPropertyAccessExpression(callee) && isGlobalMath(callee.getExpression())) {
     const name = callee.getName();
     if ((name === "max" || name === "min") && call.getArguments().some(Node.isSpreadElement)) {
       return methods.spreadExtremum(lw, name, spreadItems(lw, call.getArguments(), env), env);

@@ -5,7 +5,7 @@ import { constantOf } from "../../ir/builder.js";
 import { namedConstant } from "../../ir/primitives.js";
 import { Structural, type Op, type Value } from "../../ir/types.js";
 import { flatten, isAggregate, isFunctionValue, isMissing, Unassigned, Undefined, type Bound, type Cell, type Env } from "../aggregate.js";
-import { comparisons, isAssignmentOperator, isModuleConstant, isUndefinedKeyword } from "../subset.js";
+import { comparisons, isAssignmentOperator, isModuleConstant, isUndefinedKeyword, isGlobalMath } from "../subset.js";
 import { declarationOf as resolvedDeclaration, isAggregateNode, partKeyOf } from "../resolve.js";
 import { leavesOf, shapeAt, type AggregateShape, type Shape } from "../shape.js";
 import { valueType } from "../source.js";
@@ -55,7 +55,7 @@ export function bound(lw: Lowerer, e: Node, env: Env) : Bound {
   }
   if (Node.isArrayLiteralExpression(e)) return lw.arrayLiteral(e, env);
   if (Node.isNewExpression(e)) return b.prim("falloc", [lw.expr(e.getArguments()[0]!, env)]);
-  if (Node.isPropertyAccessExpression(e) && e.getName() === "length" && e.getExpression().getText() !== "Math") {
+  if (Node.isPropertyAccessExpression(e) && e.getName() === "length" && !isGlobalMath(e.getExpression())) {
     return b.prim("len", [lw.expr(e.getExpression(), env)]);
   }
   if (Node.isPropertyAccessExpression(e)) {
