@@ -15,6 +15,8 @@ import { typeErrors } from "./fuzz/typecheck.js";
 const SEED = 20261127;
 const BATCH_SIZE = 10;
 const BATCHES = 25;
+/** Batches checked in every mode: a few, so that npm test stays short. */
+const MODE_BATCHES = 4;
 const TIMEOUT_MS = 300_000;
 
 test(
@@ -42,6 +44,22 @@ test(
     // Guards the fuzzer itself: programs depend on their parameters, and few inputs land on kinks.
     expect(totals.checked).toBeGreaterThan(BATCH_SIZE * BATCHES);
     expect(totals.skipped).toBeLessThan(totals.checked / 10);
+  },
+  TIMEOUT_MS,
+);
+
+test(
+  "random programs in forward mode and second order: Jvp by the dot-product test, Hvp against differences of the gradient",
+  async () => {
+    const totals = { checked: 0, skipped: 0 };
+    await fc.assert(
+      batchProperty(BATCH_SIZE, (_, report) => {
+        totals.checked += report.checked;
+        totals.skipped += report.skipped;
+      }, { modes: true }),
+      { seed: SEED + 1, numRuns: MODE_BATCHES },
+    );
+    expect(totals.checked).toBeGreaterThan(BATCH_SIZE * MODE_BATCHES);
   },
   TIMEOUT_MS,
 );

@@ -7,6 +7,8 @@
 import fc from "fast-check";
 import { generate } from "../../src/generate.js";
 import { checkInput, type GradFunction, type SourceFunction } from "./compare.js";
+import type { DerivativeKind } from "../../src/config/derivatives.js";
+import { checkModes } from "./modes.js";
 import { isKnown } from "./known-bugs.js";
 import { loadModule, type Module } from "./load.js";
 import { batchArbitrary } from "./programs.js";
@@ -37,8 +39,13 @@ export interface Report {
   generated?: string;
 }
 
-export async function checkFile(path: string, text: string, cases: Case[]): Promise<Report> {
-  const compiled = await compile(path, text);
+/** `modes`: also generate and check each entry's Jvp and Hvp (modes.ts). */
+export interface CheckOptions {
+  modes?: boolean;
+}
+
+export async function checkFile(path: string, text: string, cases: Case[], options: CheckOptions = {}): Promise<Report> {
+  const compiled = await compile(path, text, options.modes ? ["grad", "jvp", "hvp"] : undefined);
   const report: Report = { checked: 0, skipped: 0, failures: [], generated: compiled.generatedText };
   if ("failure" in compiled) {
     // A program adgen rejects may be the fuzzer's fault: one TypeScript rejects too.
@@ -58,6 +65,7 @@ export async function checkFile(path: string, text: string, cases: Case[]): Prom
     for (const input of inputs) {
       try {
         checkInput(f, g, entry, input, report);
+        if (options.modes) checkModes(g, compiled.generated[`${entry.name}Jvp`] as never, compiled.generated[`${entry.name}Hvp`] as never, entry, input, report);
       } catch (e) {
         report.failures.push({
           entry: entry.name,
@@ -71,8 +79,8 @@ export async function checkFile(path: string, text: string, cases: Case[]): Prom
 }
 
 /** The programs as one file, the way the fuzzer checks them. */
-export const checkPrograms = (programs: RenderedProgram[]): Promise<Report> =>
-  checkFile("fuzz/programs.ts", fileText(programs), programs);
+export const checkPrograms = (programs: RenderedProgram[], options: CheckOptions = {}): Promise<Report> =>
+  checkFile("fuzz/programs.ts", fileText(programs), programs, options);
 
 export const fileText = (programs: RenderedProgram[]): string => programs.map((p) => p.text).join("\n");
 
@@ -87,10 +95,11 @@ export const newFailures = (report: Report): Failure[] => report.failures.filter
 export function batchProperty(
   size: number,
   onReport: (programs: RenderedProgram[], report: Report) => void = () => {},
+  options: CheckOptions = {},
 ) {
   return fc.asyncProperty(batchArbitrary(size), async (shapes) => {
     const programs = renderBatch(shapes);
-    const report = await checkPrograms(programs);
+    const report = await checkPrograms(programs, options);
     onReport(programs, report);
     const failures = newFailures(report);
     if (failures.length > 0) throw new Error(describeFailures(fileText(programs), { ...report, failures }));
@@ -113,10 +122,10 @@ export const failureLines = (failures: Failure[]): string[] =>
 type Compiled =
   { source: Module; generated: Module; generatedText: string } | { failure: string; generatedText?: string };
 
-async function compile(path: string, text: string): Promise<Compiled> {
+async function compile(path: string, text: string, derivatives?: DerivativeKind[]): Promise<Compiled> {
   let result;
   try {
-    result = await generate([{ path, text }]);
+    result = await generate([{ path, text }], derivatives ? { derivatives } : {});
   } catch (e) {
     return { failure: `generate() threw: ${e instanceof Error ? e.stack : String(e)}` };
   }
