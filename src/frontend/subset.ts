@@ -2,6 +2,7 @@
 import { Node, SyntaxKind, VariableDeclarationKind } from "ts-morph";
 import { namedConstant } from "../ir/primitives.js";
 import { scalarType, valueType } from "./source.js";
+import { shapeOf, shapeText } from "./shape.js";
 
 export const arithmetic = new Set([
   SyntaxKind.PlusToken, SyntaxKind.MinusToken, SyntaxKind.AsteriskToken, SyntaxKind.SlashToken,
@@ -54,7 +55,11 @@ const numberFunctions = new Map([
  * TypeScript's own library, not a function of the project of that name.
  */
 export function numberFunction(call: Node & { getExpression(): Node }): string | undefined {
-  const callee = call.getExpression();
+  return numberFunctionNamed(call.getExpression());
+}
+
+/** The primitive of a global number function a node names (`Number.isFinite` passed to `every`), if it names one. */
+export function numberFunctionNamed(callee: Node): string | undefined {
   const primitive = numberFunctions.get(callee.getText());
   if (!primitive) return undefined;
   const root = Node.isPropertyAccessExpression(callee) ? callee.getExpression() : callee;
@@ -148,11 +153,17 @@ export function loopMethod(call: Node & { getExpression(): Node }): string | und
   return loopMethods.has(callee.getName()) && isArrayNode(callee.getExpression()) ? callee.getName() : undefined;
 }
 
-/** A module-level `const` with an initializer: its value is inlined where it is used. */
+/**
+ * A module-level `const` with an initializer, a number or a tuple or object
+ * of numbers (`const WHITE = { x: 95.047, y: 100, z: 108.883 }`): its value
+ * is inlined where it is used (a tuple or object as a fresh one each time:
+ * nothing may write its fields, since they belong to no function).
+ */
 export function isModuleConstant(decl: Node): boolean {
   if (!Node.isVariableDeclaration(decl)) return false;
   const statement = decl.getVariableStatement();
-  return !!statement && Node.isSourceFile(statement.getParent())
-    && statement.getDeclarationKind() === VariableDeclarationKind.Const
-    && decl.hasInitializer() && scalarType(decl.getType()) === "f64";
+  if (!statement || !Node.isSourceFile(statement.getParent()) || statement.getDeclarationKind() !== VariableDeclarationKind.Const || !decl.hasInitializer()) return false;
+  if (scalarType(decl.getType()) === "f64") return true;
+  const shape = shapeOf(decl.getType(), decl);
+  return !!shape && shape.kind !== "value" && !/\[\]|Float64Array|boolean/.test(shapeText(shape));
 }

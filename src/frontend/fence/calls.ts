@@ -7,7 +7,7 @@ import { isRelativeImport, isStopGradient } from "../resolve.js";
 import { ruleFor, type UserRule } from "../rules.js";
 import { shapeAt, shapeText } from "../shape.js";
 import { scalarType, valueType } from "../source.js";
-import { arrayMethod, loopMethod, numberFunction, isGlobalMath } from "../subset.js";
+import { arrayMethod, loopMethod, numberFunction, numberFunctionNamed, isGlobalMath } from "../subset.js";
 import type { FenceContext } from "./context.js";
 
 export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionLike, stack: FunctionLike[]): void {
@@ -44,6 +44,7 @@ function checkArguments(cx: FenceContext, args: Node[], fn: FunctionLike, stack:
       cx.expectArray(a.getExpression(), "spread");
       cx.visit(a.getExpression(), fn, stack);
     } else if (Node.isSpreadElement(a)) cx.report(a, Codes.UnsupportedExpression, "spread arguments are supported in Math.max and Math.min ('Math.max(...xs)') and array literals ('[...xs, v]')");
+    else if (isFunctionTyped(a) && numberFunctionNamed(a)) continue; // `xs.every(Number.isFinite)`: checked with its method
     else if (isFunctionTyped(a)) checkFunctionArgument(cx, a, fn, stack);
     else {
       cx.visit(a, fn, stack);
@@ -78,6 +79,7 @@ function checkLoopMethod(cx: FenceContext, call: Node & { getExpression(): Node;
     return;
   }
   const cb = args[0];
+  if (cb && numberFunctionNamed(cb) && numberFunctionNamed(cb) !== "tonumber" && ["filter", "some", "every", "findIndex"].includes(method)) return;
   if (!cb || !(functionExpression(cb) || staticCallee(cb) || functionParameter(cb))) {
     say(cb ?? call, `'${method}' needs a function here: an arrow function ('(x, i) => ...') or the name of one`);
     return;

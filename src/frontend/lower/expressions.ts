@@ -249,7 +249,9 @@ export function identifier(lw: Lowerer, id: Node, env: Env) : Bound {
     if (lw.constantsInProgress.has(decl)) lw.fail(id, Codes.UnknownName, `'${text}' is defined in terms of itself`);
     lw.constantsInProgress.add(decl);
     try {
-      return lw.expr(decl.asKindOrThrow(SyntaxKind.VariableDeclaration).getInitializerOrThrow(), new Map());
+      const init = decl.asKindOrThrow(SyntaxKind.VariableDeclaration).getInitializerOrThrow();
+      // A number needs no environment; a tuple or object's fields become cells of this one.
+      return isAggregateNode(init) ? lw.bound(init, env) : lw.expr(init, new Map());
     } finally {
       lw.constantsInProgress.delete(decl);
     }

@@ -13,6 +13,7 @@ import type { Value } from "../../ir/types.js";
 import { isFunctionValue, type Bound, type Cell, type Env } from "../aggregate.js";
 import type { FunctionLike } from "../functions.js";
 import { valueType } from "../source.js";
+import { numberFunctionNamed } from "../subset.js";
 import type { Lowerer } from "../lower.js";
 import { outerWrites } from "./captures.js";
 import { argument } from "./arguments.js";
@@ -55,16 +56,23 @@ function envLoop(lw: Lowerer, count: Value, keys: (ts.Node | Cell)[], env: Env, 
   return op.results.slice(extraAt);
 }
 
+/** A method's callback: a function of the source (inlined), or a number test (`Number.isFinite`). */
+type Callback = FunctionLike | { primitive: string };
+
 /** The callback a method is given, and what its calls may write outside it. */
-function callbackOf(lw: Lowerer, call: Call, env: Env): { fn: FunctionLike; keys: (ts.Node | Cell)[] } {
-  const cb = argument(lw, call.getArguments()[0]!, env);
+function callbackOf(lw: Lowerer, call: Call, env: Env): { fn: Callback; keys: (ts.Node | Cell)[] } {
+  const node = call.getArguments()[0]!;
+  const test = numberFunctionNamed(node);
+  if (test) return { fn: { primitive: test }, keys: [] };
+  const cb = argument(lw, node, env);
   if (!isFunctionValue(cb)) throw new InternalError(`callback of ${call.getText()} passed the fence`);
   const fn = cb.function;
   return { fn, keys: outerWrites(fn, env, (d) => d.getAncestors().includes(fn)) };
 }
 
 /** Calls the callback with (element, index, array), as many of them as it takes. */
-function callBack(lw: Lowerer, fn: FunctionLike, args: Value[], env: Env): Value {
+function callBack(lw: Lowerer, fn: Callback, args: Value[], env: Env): Value {
+  if ("primitive" in fn) return lw.b.prim(fn.primitive, [args[0]!]);
   const result = lw.call(fn, args.slice(0, Math.max(fn.getParameters().length, 1)), env);
   return (result ?? lw.b.const(0)) as Value;
 }
