@@ -11,6 +11,7 @@ import { suite } from "./harness/cases.js";
 import { checkCase } from "./harness/check.js";
 import { centralDifferences, numberSlots } from "./harness/fd.js";
 import { generateGradients } from "./harness/generate.js";
+import { curveFitJacobian, formatForward, forwardRows, hessianInHvps, jaxRows } from "./harness/forward.js";
 import { type CaseResult, formatTable, resultsJson, summarise } from "./harness/report.js";
 import { initTfjs } from "./harness/tfjs.js";
 import { estimate, measure, median, pairedRatio, type Subject, type TimingOptions } from "./harness/timing.js";
@@ -23,8 +24,14 @@ const FD_MEASURE_LIMIT_MS = 25;
 async function main(): Promise<void> {
   await initTfjs();
   // `npm run bench -- lstm ba` runs only the benchmarks named, skips compile times and leaves results.json alone.
+  // `npm run bench -- forward` runs only the forward-mode and second-order rows.
   const only = process.argv.slice(2);
-  const cases = (await suite()).filter((c) => only.length === 0 || only.includes(c.name));
+  const all = await suite();
+  if (only.length === 1 && only[0] === "forward") {
+    console.log(await forwardSection(all, []));
+    return;
+  }
+  const cases = all.filter((c) => only.length === 0 || only.includes(c.name));
   log("generating gradients with adgen ...");
   const failures = generateGradients(cases.map((c) => c.name));
   const results: Result[] = [];
@@ -39,12 +46,21 @@ async function main(): Promise<void> {
   for (const r of results) {
     if (r.into) console.log(`GradInto (into the caller's buffers), ${r.name}: ${r.into.overPrimal.toPrecision(3)} x primal, ${r.into.overGrad.toPrecision(3)} x Grad`);
   }
+  const forward = await forwardSection(cases, results);
+  console.log(`\n${forward}`);
   if (only.length > 0) return;
   log("compile time ...");
   const compileTimes = measureCompileTimesApart();
   console.log(`\n${formatCompileTimes(compileTimes)}`);
   const settings = { ...options, fdMeasureLimitMs: FD_MEASURE_LIMIT_MS };
   writeFileSync(new URL("results.json", import.meta.url), resultsJson(results, summary, date, settings, compileTimes));
+}
+
+/** The forward-mode and second-order rows (harness/forward.ts). */
+async function forwardSection(cases: readonly BenchCase[], results: readonly CaseResult[]): Promise<string> {
+  log("forward mode and second order ...");
+  const rows = await forwardRows(cases, options);
+  return formatForward(rows, await curveFitJacobian(options), await hessianInHvps(options), await jaxRows(options), results);
 }
 
 /** A result with adgen's `<name>GradInto` timed too: ratios to the primal and to `<name>Grad`. */

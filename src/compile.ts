@@ -23,11 +23,21 @@ import { parameterWrites } from "./frontend/writes.js";
 import { printFunc } from "./ir/print.js";
 import type { Func } from "./ir/types.js";
 import { eliminateDeadCode, forwardInvariantLoopState } from "./opt/dce.js";
+import { applies, defaultDerivatives, withDependencies, type DerivativeKind } from "./config/derivatives.js";
+import { taggedDerivatives } from "./config/tag.js";
+import { forwardFunctions, type Compiled } from "./derivatives.js";
+import { isVectorValued } from "./ir/shape.js";
 import { dropStashesAtHand } from "./opt/stashes.js";
 
-/** How a file is compiled: the gradients' tape policy (the default's, unless a test asks for another). */
+/**
+ * How a file is compiled: the gradients' tape policy (the default's, unless
+ * a test asks for another), and the derivative functions each function gets
+ * unless its `@derivatives` tag says otherwise (default `grad`; those that do
+ * not apply to a function are left out for it).
+ */
 export interface CompileOptions {
   policy?: TapePolicy;
+  derivatives?: readonly DerivativeKind[];
 }
 
 /**
@@ -53,7 +63,7 @@ export function compileFile(sourcePath: string, sf: SourceFile, skipped?: Skippe
   if (checked.diagnostics.length) return { diagnostics: checked.diagnostics };
 
   const diagnostics: Diagnostic[] = [];
-  const compiled: { primal: Func; gradient: Func }[] = [];
+  const compiled: Compiled[] = [];
   for (const entry of checked.entries) {
     try {
       compiled.push(differentiate(sourcePath, entry, checked.rules, options));
@@ -66,13 +76,13 @@ export function compileFile(sourcePath: string, sf: SourceFile, skipped?: Skippe
   if (diagnostics.length) return { diagnostics };
   return {
     code: emitModule(compiled, path.basename(sourcePath)),
-    ir: compiled.flatMap((c) => [printFunc(c.primal), printFunc(c.gradient)]).join("\n"),
+    ir: compiled.flatMap((c) => [c.primal, c.gradient, c.jvp, c.hvp].filter((f): f is Func => !!f).map(printFunc)).join("\n"),
     functions: compiled.length,
   };
 }
 
-/** The primal and gradient IR of one exported function (throws DiagnosticError). */
-function differentiate(sourcePath: string, entry: Entry, rules: Rules, options: CompileOptions): { primal: Func; gradient: Func } {
+/** The primal, gradient and forward-mode IR of one exported function (throws DiagnosticError). */
+function differentiate(sourcePath: string, entry: Entry, rules: Rules, options: CompileOptions): Compiled {
   const primal = lowerEntry(sourcePath, entry, rules);
   const writes = parameterWrites(sourcePath, entry.fn, primal);
   if (writes.length) throw new DiagnosticError(writes);
@@ -80,7 +90,9 @@ function differentiate(sourcePath: string, entry: Entry, rules: Rules, options: 
   const gradient = reverseMode(primal, wrt, options.policy);
   eliminateDeadCode(gradient);
   dropStashesAtHand(gradient);
-  return { primal, gradient };
+  const vector = isVectorValued(primal);
+  const asked = taggedDerivatives(sourcePath, entry.fn, vector) ?? (options.derivatives ?? defaultDerivatives).filter((k) => applies(k, vector));
+  return { primal, gradient, asked, ...forwardFunctions(sourcePath, primal, gradient, wrt, withDependencies(asked)) };
 }
 
 /** The primal IR of an entry function, as its gradient is built from it. Throws a DiagnosticError. */

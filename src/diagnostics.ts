@@ -50,6 +50,10 @@ export const Codes = {
   ParameterWrite: "ADG1012",
   /** A user-defined adjoint (`@adjoint f`) that does not fit the function it differentiates. */
   BadRule: "ADG1013",
+  /** `@derivatives` names something adgen does not generate, or a derivative the function does not have. */
+  BadDerivatives: "ADG1014",
+  /** A derivative asked for would pass through a function adgen cannot see into and no rule gives its derivative. */
+  NoDerivativeThrough: "ADG1015",
 } as const;
 
 export type Code = (typeof Codes)[keyof typeof Codes];

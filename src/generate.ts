@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import { compileFile } from "./compile.js";
+import type { DerivativeKind } from "./config/derivatives.js";
 import { readTsconfig } from "./config/tsconfig.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { formatOutput, type PrettierChoice } from "./format-output.js";
@@ -36,6 +37,13 @@ export interface GenerateOptions {
    * without one, adgen's own (NodeNext, strict).
    */
   tsconfig?: string;
+  /**
+   * The derivative functions each differentiated function gets (default
+   * `["grad"]`): `grad`, `jvp`, `hvp`, `jacobian`, `hessian`. A function's
+   * `@derivatives` tag wins for it; kinds that do not apply to a function
+   * (a Jacobian of a number, a Hessian of a vector) are left out for it.
+   */
+  derivatives?: readonly DerivativeKind[];
   /**
    * In an input named rather than matched: a function that cannot be
    * differentiated is left out (listed in `skippedFunctions`, `named`) when
@@ -91,7 +99,7 @@ export async function generate(inputs: GenerateInput[], options: GenerateOptions
     const skipped: SkippedFunction[] | undefined = matched[done] || options.partial ? [] : undefined;
     const sf = loadSource(sourcePath, sourceText);
     result.imports!.push({ sourcePath, files: projectFiles(sf).slice(1).map((file) => file.getFilePath()) });
-    const compiled = compileFile(sourcePath, sf, skipped);
+    const compiled = compileFile(sourcePath, sf, skipped, options.derivatives ? { derivatives: options.derivatives } : {});
     if (!matched[done] && skipped?.length && !("diagnostics" in compiled) && compiled.functions === 0) {
       // A named file none of whose functions can be differentiated: its diagnostics are errors.
       result.diagnostics.push(...uniqueDiagnostics(skipped.flatMap((fn) => fn.diagnostics)));

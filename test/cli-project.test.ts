@@ -136,7 +136,8 @@ describe("the configuration file", () => {
   }, 60_000);
 
   it.each([
-    ["adgen.config.json", '{ "derivatives": ["grad"] }', "adgen.config.json: unknown field 'derivatives'; adgen knows include, exclude, prettier, tsconfig"],
+    ["adgen.config.json", '{ "derivative": ["grad"] }', "adgen.config.json: unknown field 'derivative'; adgen knows include, exclude, prettier, tsconfig, derivatives"],
+    ["adgen.config.json", '{ "derivatives": ["grad", "jacobians"] }', `adgen.config.json: 'derivatives' must be a list of "grad", "jvp", "hvp", "jacobian", "hessian"`],
     ["adgen.config.json", '{ "include": "src/**/*.ts" }', "adgen.config.json: 'include' must be an array of globs"],
     ["adgen.config.json", '{ "prettier": true }', `adgen.config.json: 'prettier' must be "project", "defaults" or an object of prettier options`],
     ["adgen.config.ts", "export default { include: [ };\n", "cannot load the configuration file: "],

@@ -4,6 +4,7 @@ import { InternalError } from "../diagnostics.js";
 import { ExitCode } from "./exit.js";
 import type { Output } from "./io.js";
 import { LOG_LEVELS, type LogLevel } from "./log.js";
+import { derivativeKinds, parseDerivatives, type DerivativeKind } from "../config/derivatives.js";
 
 /** write the outputs; check (list stale ones and fail); list-different (print their paths and fail); emit-ir (print the IR). */
 export type Mode = "write" | "check" | "list-different" | "emit-ir";
@@ -24,6 +25,8 @@ export interface RunFlags {
   config?: string;
   /** `--watch`: regenerate on every change until stopped. */
   watch: boolean;
+  /** `--derivatives grad,hvp`: the derivative functions each function gets (else the configuration's, else grad). */
+  derivatives?: DerivativeKind[];
 }
 
 export interface VerifyFlags {
@@ -36,6 +39,8 @@ export interface VerifyFlags {
   size: number;
   /** Random samples per function. */
   samples: number;
+  /** `--derivatives`: what regenerating writes (else the configuration's, else grad). */
+  derivatives?: DerivativeKind[];
 }
 
 export interface ExplainFlags {
@@ -145,9 +150,12 @@ export function parseArgs(argv: string[], stdout: Output, stderr: Output): Invoc
     .option("--seed <n>", "seed of the random inputs and VJP seeds", integer, 1)
     .option("--size <n>", "length of random array inputs", positiveInteger, 5)
     .option("--samples <n>", "random samples per function without given samples", positiveInteger, 5)
+    .addOption(derivativesOption())
     .addHelpText("after", VERIFY_HELP_FOOTER)
     .action((patterns: string[], flags: VerifyFlags) => {
-      invocation = { kind: "verify", patterns, flags: { ...flags, json: flags.json ?? false } };
+      // Commander gives `--derivatives` after `verify` to the top-level option of that name.
+      const derivatives = flags.derivatives ?? (program.opts() as { derivatives?: DerivativeKind[] }).derivatives;
+      invocation = { kind: "verify", patterns, flags: { ...flags, json: flags.json ?? false, ...(derivatives ? { derivatives } : {}) } };
     });
 
   program
@@ -190,6 +198,18 @@ interface RunOptionValues {
   project?: string;
   config?: string;
   watch?: boolean;
+  derivatives?: DerivativeKind[];
+}
+
+/** `--derivatives grad,jvp,hvp,jacobian,hessian`: a list of kinds, checked as it is read. */
+function derivativesOption(): Option {
+  return new Option("--derivatives <list>", `the derivative functions to generate: ${derivativeKinds.join(", ")} (default grad; a @derivatives tag wins for its function)`)
+    .argParser((text: string) => {
+      const parsed = parseDerivatives(text);
+      if ("unknown" in parsed) throw new InvalidArgumentError(`'${parsed.unknown}' is not one of ${derivativeKinds.join(", ")}.`);
+      if (parsed.kinds.length === 0) throw new InvalidArgumentError("Expected a list such as grad,hvp.");
+      return parsed.kinds;
+    });
 }
 
 function addRunOptions(program: Command): Command {
@@ -206,6 +226,7 @@ function addRunOptions(program: Command): Command {
     .addOption(new Option("--pretty <bool>", "false: one line per diagnostic, file(line,col): error ADGnnnn: message").argParser(boolean).default(true))
     .option("-p, --project <tsconfig>", "the tsconfig.json (or its directory) for module resolution, strict and the default files")
     .option("--config <file>", "the configuration file (default: adgen.config.ts or another, found from the working directory up)")
+    .addOption(derivativesOption())
     .option("--color", "colour the output (as FORCE_COLOR)")
     .option("--no-color", "do not colour the output (as NO_COLOR)")
     .addHelpText("after", HELP_FOOTER);
@@ -214,8 +235,9 @@ function addRunOptions(program: Command): Command {
 function runFlags(options: RunOptionValues): RunFlags {
   const mode = options.check ? "check" : options.listDifferent ? "list-different" : options.emitIr ? "emit-ir" : "write";
   const logLevel = options.logLevel ?? (options.quiet ? "warn" : "log");
-  const { pretty, color, project, config } = options;
-  return { mode, logLevel, pretty, watch: options.watch === true, strict: options.strict === true, ...(color === undefined ? {} : { color }), ...(project ? { project } : {}), ...(config ? { config } : {}) };
+  const { pretty, color, project, config, derivatives } = options;
+  return { mode, logLevel, pretty, watch: options.watch === true, strict: options.strict === true, ...(color === undefined ? {} : { color }), ...(project ? { project } : {}),
+    ...(config ? { config } : {}), ...(derivatives ? { derivatives } : {}) };
 }
 
 /** `--pretty` alone means `--pretty true`, as for tsc. */

@@ -9,6 +9,7 @@ import type { AdgenConfig } from "../config/index.js";
 import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { findTsconfig, projectTsconfig, readTsconfig } from "../config/tsconfig.js";
 import type { GenerateOptions } from "../generate.js";
+import type { DerivativeKind } from "../config/derivatives.js";
 import { UsageError } from "./exit.js";
 import { displayPath } from "./format.js";
 import { type Input, isSource, resolveInputs } from "./inputs.js";
@@ -18,6 +19,8 @@ export interface ProjectFlags {
   project?: string;
   /** `--config`: the configuration file, instead of searching for one. */
   config?: string;
+  /** `--derivatives`: wins over the configuration's `derivatives`. */
+  derivatives?: DerivativeKind[];
 }
 
 export interface Project {
@@ -25,7 +28,7 @@ export interface Project {
   /** The tsconfig.json in use, if any. */
   tsconfig?: string;
   /** What generate() is given besides the inputs. */
-  generate: Pick<GenerateOptions, "prettier" | "tsconfig">;
+  generate: Pick<GenerateOptions, "prettier" | "tsconfig" | "derivatives">;
 }
 
 /** Loads the configuration and finds the tsconfig for a run in `cwd`. */
@@ -33,7 +36,9 @@ export async function openProject(flags: ProjectFlags, cwd: string): Promise<Pro
   const config = await loadConfig(cwd, flags.config);
   const tsconfig = chooseTsconfig(flags, config, cwd);
   const { prettier } = config.config;
-  return { config, ...(tsconfig ? { tsconfig } : {}), generate: { ...(prettier ? { prettier } : {}), ...(tsconfig ? { tsconfig } : {}) } };
+  const derivatives = flags.derivatives ?? config.config.derivatives;
+  return { config, ...(tsconfig ? { tsconfig } : {}),
+    generate: { ...(prettier ? { prettier } : {}), ...(tsconfig ? { tsconfig } : {}), ...(derivatives ? { derivatives } : {}) } };
 }
 
 function chooseTsconfig(flags: ProjectFlags, { config, dir }: LoadedConfig, cwd: string): string | undefined {

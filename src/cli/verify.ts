@@ -1,3 +1,4 @@
+import { loadConfig } from "../config/load.js";
 import { type FileReport, unverifiedFile, verifyFile } from "../verify/file.js";
 import type { VerifyFlags } from "./args.js";
 import { ExitCode } from "./exit.js";
@@ -15,7 +16,11 @@ import { formatJson, formatTable } from "./verify-output.js";
 export async function verify(inputs: string[], flags: VerifyFlags, io: CliIo): Promise<ExitCode> {
   const generationIo = flags.json ? { ...io, stdout: io.stderr } : io;
   const errors = new ErrorReport(generationIo);
-  const upToDate = flags.generate ? new Set(await regenerate(inputs, errors, generationIo)) : undefined;
+  // Regenerating writes what `adgen` would: the derivatives of --derivatives, else of the configuration.
+  const derivatives = flags.derivatives ?? (flags.generate ? (await loadConfig(io.cwd)).config.derivatives : undefined);
+  const upToDate = flags.generate
+    ? new Set(await regenerate(inputs, errors, generationIo, derivatives ? { generate: { derivatives } } : {}))
+    : undefined;
   errors.finish();
 
   const options = { rtol: flags.rtol, random: { seed: flags.seed, size: flags.size, count: flags.samples } };

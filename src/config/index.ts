@@ -7,6 +7,9 @@
  *   export default defineConfig({ include: ["src/**\/*.ts"], exclude: ["src/legacy/**"] });
  */
 import type { PrettierChoice } from "../format-output.js";
+import type { DerivativeKind } from "./derivatives.js";
+
+export type { DerivativeKind } from "./derivatives.js";
 
 export interface AdgenConfig {
   /**
@@ -30,6 +33,13 @@ export interface AdgenConfig {
    * directory up (`-p` on the command line overrides both).
    */
   tsconfig?: string | false;
+  /**
+   * The derivative functions each differentiated function gets: any of
+   * "grad", "jvp", "hvp", "jacobian", "hessian" (default ["grad"]). The
+   * command line's `--derivatives` wins over it, and a function's
+   * `@derivatives` tag over both.
+   */
+  derivatives?: DerivativeKind[];
 }
 
 /** Returns `config`: it only gives an adgen.config.ts its type. */

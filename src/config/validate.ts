@@ -1,8 +1,9 @@
 /** Checks a loaded configuration against AdgenConfig, naming the file and the field that is wrong. */
 import type { AdgenConfig } from "./index.js";
 import { ConfigError } from "./tsconfig.js";
+import { derivativeKinds, isDerivativeKind } from "./derivatives.js";
 
-const FIELDS = ["include", "exclude", "prettier", "tsconfig"];
+const FIELDS = ["include", "exclude", "prettier", "tsconfig", "derivatives"];
 
 export function validateConfig(value: unknown, file: string): AdgenConfig {
   const fail = (message: string): never => {
@@ -22,5 +23,9 @@ export function validateConfig(value: unknown, file: string): AdgenConfig {
   }
   const tsconfig = config.tsconfig;
   if (tsconfig !== undefined && tsconfig !== false && typeof tsconfig !== "string") fail("'tsconfig' must be a path or false");
+  const derivatives = config.derivatives;
+  if (derivatives !== undefined && !(Array.isArray(derivatives) && derivatives.length > 0 && derivatives.every((d) => typeof d === "string" && isDerivativeKind(d)))) {
+    fail(`'derivatives' must be a list of ${derivativeKinds.map((k) => `"${k}"`).join(", ")}`);
+  }
   return config as AdgenConfig;
 }

@@ -42,7 +42,7 @@ export function emitGradient(f: Func, ctx: EmitContext): { code: string; helpers
 }
 
 /** What the functions of one gradient are printed from. */
-interface GradientPlan {
+export interface GradientPlan {
   f: Func;
   vjp: boolean;
   printer: Printer;
@@ -64,24 +64,65 @@ interface GradientPlan {
   body: string[];
   /** A parameter's leaf as the wrapper reads it (`model.w`), or any other value as printed. */
   sourceText: (v: Value) => string;
+  /** Free names of the function for more buffers (`hvp`). */
+  fresh: (hint: string) => string;
+}
+
+/**
+ * How a derivative function's body is printed, beyond what every one shares:
+ * which of its returned values are derivatives (after `valueCount` values),
+ * which of them are the caller's buffers (by their path from a buffer name),
+ * and how the return reads. Grad, GradInto and Vjp use the defaults.
+ */
+export interface BodySpec {
+  vjp: boolean;
+  valueCount: number;
+  /** The function the pools belong to, for their comment. */
+  owner: string;
+  /** Returned values that are caller buffers, each with its access path (the buffer's name first). */
+  buffers?: (names: { gradName: string; fresh: (hint: string) => string }, returned: Value[]) => Map<Value, string[]>;
+  /** The return statement, given the returned values and how a value prints. */
+  returnText?: (operands: Value[], expr: (v: Value) => string) => string[];
+  /** The values a wrapper makes zeros for (they decide helpers). */
+  wrapped?: (returned: Value[]) => Value[];
 }
 
 function planOf(f: Func, ctx: EmitContext): GradientPlan {
   const vjp = isVectorValued(f);
   const valueCount = f.resultRoles.filter((r) => r.role === "value").length;
+  return planBody(f, ctx, {
+    vjp, valueCount, owner: vjp ? f.name : `${f.name}Into`,
+    buffers: ({ gradName }, returned) => {
+      const buffers = new Map<Value, string[]>();
+      if (vjp) return buffers;
+      const paths = derivativePaths(f, f.resultRoles.flatMap((r) => (r.role === "derivative" ? [r.param] : [])));
+      returned.slice(valueCount).forEach((g, i) => {
+        if (isArray(g.type) && g.def?.kind === "zeros") buffers.set(g, [gradName, ...paths[i]!]);
+      });
+      return buffers;
+    },
+    wrapped: (returned) => (vjp ? [] : returned.slice(valueCount)),
+  });
+}
+
+/** Each differentiated parameter's path in `grad`: its name, or the source parameter's name then fields. */
+export function derivativePaths(f: Func, wrt: string[]): string[][] {
+  return wrt.map((name) => f.params.find((p) => p.name === name)?.path ?? [name]);
+}
+
+export function planBody(f: Func, ctx: EmitContext, spec: BodySpec): GradientPlan {
+  const { vjp, valueCount } = spec;
   const wrt = f.resultRoles.flatMap((r) => (r.role === "derivative" ? [r.param] : []));
-  const paths = wrt.map((name) => f.params.find((p) => p.name === name)?.path ?? [name]);
+  const paths = derivativePaths(f, wrt);
   const allocation = allocate(f, ctx.names.all());
   const tapes = tapesOf(allocation.locals, ctx.names.identifiers);
   /** A parameter's leaf as generated code reads it: `model.w` with the parameter's name in the generated code. */
   const argumentText = (path: string[]) => accessText([allocation.paramNames.get(path[0]!) ?? path[0]!, ...path.slice(1)]);
   const ret = terminator(f.body);
-  const gradValues = ret.operands.slice(valueCount);
-  /** Shadows of array parameters, by their path in `grad` (GradInto only). */
-  const buffers = new Map<Value, string[]>();
-  gradValues.forEach((g, i) => {
-    if (!vjp && isArray(g.type) && g.def?.kind === "zeros") buffers.set(g, paths[i]!);
-  });
+  const gradValues = ret.operands.slice(valueCount, valueCount + wrt.length);
+  const fresh = (hint: string) => allocation.names.fresh(hint);
+  /** Shadows of array parameters, by their path from the buffer's name (the Into functions). */
+  const buffers = spec.buffers?.({ gradName: allocation.gradName, fresh }, ret.operands) ?? new Map<Value, string[]>();
   const ops = [...walkOps(f.body)];
   const pools = ctx.names.poolsOf(f.name);
   const returned = new Set(ret.operands);
@@ -91,12 +132,12 @@ function planOf(f: Func, ctx: EmitContext): GradientPlan {
   const valueShape = f.resultShape && f.resultShape.kind !== "value" ? f.resultShape : undefined;
   const valuePaths = valueShape ? leavesOf(valueShape).map((l) => l.path) : [];
   const printer = new Printer(f, allocation, { tapes, names: ctx.names, pools }, paths, buffers, pooled,
-    vjp ? { valueCount, valuePaths } : undefined, ctx.sourceFile);
+    vjp ? { valueCount, valuePaths } : undefined, ctx.sourceFile, spec.returnText);
   const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map(tapeOf));
   const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [`let ${tapes[kind].data} = ${tapes[kind].store};`, `let ${tapes[kind].top} = 0;`]));
   const sourceParams = f.signature ?? f.params;
   const localNames = sourceParams.map((p) => allocation.paramNames.get(p.name) ?? p.name);
-  const owner = vjp ? f.name : `${f.name}Into`;
+  const owner = spec.owner;
   const poolDeclarations = [...new Set(pooled.values())].sort().map((kind) => kind === "f64"
     ? `/** Shadow arrays of ${owner}'s own arrays, kept between calls. */\nconst ${pools.f64}: number[][] = [];`
     : `/** Shadow arrays of ${owner}'s own Float64Arrays, kept between calls. */\nconst ${pools.floats}: Float64Array[] = [];`);
@@ -108,8 +149,8 @@ function planOf(f: Func, ctx: EmitContext): GradientPlan {
   const unread = sourceParams.flatMap((s, i) => (f.params.some((p) => (p.path?.[0] ?? p.name) === s.name && printer.reads(p.value)) ? [] : [localNames[i]!]));
   if (!vjp && !printer.readsGrad) unread.push(allocation.gradName);
   return {
-    f, vjp, printer, ops, paths, gradValues, gradName: allocation.gradName, localNames,
-    helpers: helpersUsed(ops, pushed, tapes, buffers, pooled, vjp ? [] : gradValues),
+    f, vjp, printer, ops, paths, gradValues, gradName: allocation.gradName, localNames, fresh,
+    helpers: helpersUsed(ops, pushed, tapes, buffers, pooled, spec.wrapped?.(ret.operands) ?? []),
     params: sourceParams.map((p, i) => `${localNames[i]}: ${p.typeText}${"defaultText" in p && p.defaultText !== undefined ? ` = ${p.defaultText}` : ""}`).join(", "),
     // An empty gradient's type says so (`{}` would admit any value but null and undefined).
     gradType: paths.length ? nestedText(paths, gradValues.map((g) => tsType(g.type)), ";") : "Record<string, never>",
@@ -168,7 +209,7 @@ function gradFunctions(g: GradientPlan): string[] {
  * The module-level helpers the gradient's code calls: tapes, pools and
  * zeros. `wrapped` are the gradient values the `Grad` wrapper makes zeros for.
  */
-function helpersUsed(ops: Op[], pushed: Set<TapeKind>, tapes: Tapes, buffers: Map<Value, string[]>, pooled: Map<Value, "f64" | "floats">,
+export function helpersUsed(ops: Op[], pushed: Set<TapeKind>, tapes: Tapes, buffers: Map<Value, string[]>, pooled: Map<Value, "f64" | "floats">,
   wrapped: Value[]): Set<Helper> {
   const used = new Set<Helper>();
   for (const kind of pushed) {
@@ -186,7 +227,7 @@ function helpersUsed(ops: Op[], pushed: Set<TapeKind>, tapes: Tapes, buffers: Ma
 
 
 /** The imports and declarations the external functions called need. */
-function headersOf(ops: Op[], names: ModuleNames): Set<string> {
+export function headersOf(ops: Op[], names: ModuleNames): Set<string> {
   const headers = new Set<string>();
   for (const op of ops) {
     const fn = primitiveOf(op)?.external;

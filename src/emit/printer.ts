@@ -70,12 +70,15 @@ export class Printer {
     private readonly module: { tapes: Tapes; names: ModuleNames; pools: { f64: string; floats: string } },
     /** Each gradient entry's path in `grad`. */
     private readonly gradPaths: string[][],
+    /** Gradient buffers the caller passes, each with its access path (the buffer's name first). */
     private readonly buffers: Map<Value, string[]>,
     private readonly pooled: Map<Value, "f64" | "floats">,
     /** For a VJP: how many values the return starts with, and their paths in a tuple or object result. */
     private readonly vjp?: { valueCount: number; valuePaths: string[][] },
     /** The entry's file name: comments on lines of other files name theirs. */
     private readonly sourceFile = "",
+    /** How the return reads, when not as a gradient's or a VJP's (the forward-mode API). */
+    private readonly returnText?: (operands: Value[], expr: (v: Value) => string) => string[],
   ) {
     for (const op of walkOps(f.body)) {
       if (op.kind !== Structural.Return) for (const v of op.operands) this.usedBeforeReturn.add(v);
@@ -124,6 +127,7 @@ export class Printer {
 
   private statement(op: Op): Line[] {
     if (op.kind === Structural.Return) {
+      if (this.returnText) return this.returnText(op.operands, (v) => this.expr(v));
       if (this.vjp) {
         const { valueCount, valuePaths } = this.vjp;
         const values = op.operands.slice(0, valueCount).map((v) => this.expr(v));
@@ -366,7 +370,7 @@ export class Printer {
     if (op.kind === "zeros") {
       const buffer = this.buffers.get(op.results[0]!);
       if (buffer) this.printedGrad = true;
-      return buffer ? accessText([this.a.gradName, ...buffer]) : zerosText(op.results[0]!.type, this.expr(op.operands[0]!), this.module.names.identifiers);
+      return buffer ? accessText(buffer) : zerosText(op.results[0]!.type, this.expr(op.operands[0]!), this.module.names.identifiers);
     }
     const p = primitiveOf(op);
     if (!p) throw new InternalError(`cannot print op ${op.kind}`);

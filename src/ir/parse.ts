@@ -163,7 +163,8 @@ function results(text: string): { resultTypes: Type[]; resultRoles: ResultRole[]
   const entries = splitList(text.slice(1, -1)).map((e) => e.split(/:\s*/) as [string, string]);
   return {
     resultTypes: entries.map(([, t]) => typeOf(t)),
-    resultRoles: entries.map(([n]) => (n === "value" ? { role: "value" } : { role: "derivative", param: n })),
+    resultRoles: entries.map(([n]): ResultRole => (n === "value" ? { role: "value" }
+      : n.startsWith("tangent.") ? { role: "tangent", of: n.slice("tangent.".length) } : { role: "derivative", param: n })),
   };
 }
 

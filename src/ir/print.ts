@@ -23,7 +23,10 @@ export function printFunc(f: Func): string {
     return n;
   };
   const params = f.params.map((p) => `${name(p.value)}: ${p.type}`).join(", ");
-  const label = (i: number) => { const r = f.resultRoles[i]!; return r.role === "value" ? "value" : r.param; };
+  const label = (i: number) => {
+    const r = f.resultRoles[i]!;
+    return r.role === "value" ? "value" : r.role === "tangent" ? `tangent.${r.of}` : r.param;
+  };
   const results = f.resultRoles.length
     ? `(${f.resultTypes.map((t, i) => `${label(i)}: ${t}`).join(", ")})`
     : f.resultTypes.join(", ");

@@ -110,8 +110,12 @@ export interface SourceParam {
   defaultText?: string;
 }
 
-/** A result of a derivative function: a value of the function, or its derivative with respect to a parameter (leaf). */
-export type ResultRole = { role: "value" } | { role: "derivative"; param: string };
+/**
+ * A result of a derivative function: a value of the function, its
+ * derivative with respect to a parameter (leaf), or in forward mode the
+ * tangent of a value or of such a derivative (`of`: "value" or the parameter).
+ */
+export type ResultRole = { role: "value" } | { role: "derivative"; param: string } | { role: "tangent"; of: string };
 
 export interface Func {
   name: string;

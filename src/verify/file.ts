@@ -9,6 +9,7 @@ import { gradcheck, type GradientFunction } from "./gradcheck.js";
 import type { GradientIntoFunction } from "./gradinto.js";
 import { type RandomOptions, randomSamples } from "./random.js";
 import { vjpcheck, type VjpFunction } from "./vjp.js";
+import { type ForwardFunctions, withForwardChecks } from "./forward.js";
 import type { FunctionReport } from "./report.js";
 import { givenSamples, type Module, readSamplesJson, type SampleSource } from "./samples.js";
 import { readSignatures, type Signature } from "./signatures.js";
@@ -63,7 +64,7 @@ export async function verifyFile(sourcePath: string, options: VerifyOptions): Pr
   const generatedByAdgen = readFileSync(gradient, "utf8").startsWith(GENERATED_HEADER_PREFIX);
   const functions = signatures.map((signature) => verifyFunction(signature, { source, generated, json, options, generatedByAdgen }));
   for (const name of Object.keys(generated)) {
-    const primal = name.replace(/(Grad|GradInto|Vjp)$/, "");
+    const primal = name.replace(/(Grad|GradInto|Vjp|Jvp|Hvp|HvpInto|Jacobian|JacobianRows|JacobianColumns|Hessian|HessianLeaves)$/, "");
     if (primal !== name && !signatures.some((s) => s.name === primal)) {
       functions.push(notChecked(primal, options.rtol, `${name} has no differentiable function ${primal} in the source; ${path.basename(gradient)} is out of date`));
     }
@@ -89,9 +90,41 @@ function verifyFunction(signature: Signature, context: FileContext): VerifiedFun
   // The source's result says which derivative adgen makes; a module exporting the other kind is out of date.
   const expected = signature.vector ? `${name}Vjp` : `${name}Grad`;
   const derivative = generated[expected];
-  if (typeof derivative !== "function") return notChecked(name, options.rtol, `the gradient module exports no ${expected}; it is out of date`);
+  const forward = forwardFunctionsOf(generated, name);
+  // Without the gradient (generated with --derivatives that leave it out), the other derivatives are checked alone.
+  if (typeof derivative !== "function" && Object.keys(forward).length === 0) {
+    return notChecked(name, options.rtol, `the gradient module exports no ${expected}; it is out of date`);
+  }
   const given = givenSamples(name, source, json) ?? { source: "random" as const, ...randomSamples(name, signature.parameters, options.random) };
   if ("error" in given) return { ...notChecked(name, options.rtol, given.error), sampleSource: given.source };
+  const report = reverseReport(f as (...args: unknown[]) => unknown, derivative, given.samples, signature, context);
+  if (!signature.wrt) return { ...report, sampleSource: given.source };
+  const frozen = source[`${name}Frozen`] as ((...args: unknown[]) => (...args: unknown[]) => number) | undefined;
+  const checked = withForwardChecks(report, f as (...args: unknown[]) => unknown,
+    { ...forward, ...(typeof derivative === "function" ? { reverse: derivative as (...args: unknown[]) => unknown } : {}) }, given.samples, {
+      name, rtol: options.rtol, parameters: signature.parameters.map((p) => p.name), wrt: signature.wrt, vector: signature.vector, seed: options.random.seed,
+      ...(typeof frozen === "function" ? { frozen } : {}),
+    });
+  return { ...checked, sampleSource: given.source };
+}
+
+/** The Jvp, Hvp, Jacobian and Hessian the module exports for `name`. */
+function forwardFunctionsOf(generated: Module, name: string): ForwardFunctions {
+  const found: ForwardFunctions = {};
+  for (const [key, suffix] of [["jvp", "Jvp"], ["hvp", "Hvp"], ["hessian", "Hessian"], ["jacobian", "Jacobian"]] as const) {
+    const fn = generated[`${name}${suffix}`];
+    if (typeof fn === "function") found[key] = fn as (...args: unknown[]) => unknown;
+  }
+  return found;
+}
+
+/** The gradient's or VJP's check, or an empty report when the module has neither. */
+function reverseReport(f: (...args: unknown[]) => unknown, derivative: unknown, samples: unknown[][], signature: Signature, context: FileContext): FunctionReport {
+  const { source, generated, options } = context;
+  const { name } = signature;
+  if (typeof derivative !== "function") {
+    return { function: name, rtol: options.rtol, samples: samples.length, checked: 0, skipped: [], failures: [], parameters: [], pass: true };
+  }
   // `<name>Frozen(...sample)` returns the function to differentiate there: a number for Grad, the result's shape for Vjp.
   const frozen = source[`${name}Frozen`] as ((...args: unknown[]) => (...args: unknown[]) => number) | undefined;
   const common = {
@@ -102,19 +135,16 @@ function verifyFunction(signature: Signature, context: FileContext): VerifiedFun
     throwOnFailure: false,
     ...(typeof frozen === "function" ? { frozen } : {}),
   };
-  if (signature.vector) {
-    const report = vjpcheck(f as (...args: unknown[]) => unknown, derivative as VjpFunction<unknown[]>, given.samples, { ...common, seed: options.random.seed });
-    return { ...report, sampleSource: given.source };
-  }
+  if (signature.vector) return vjpcheck(f, derivative as VjpFunction<unknown[]>, samples, { ...common, seed: options.random.seed });
   const into = generated[`${name}GradInto`];
   const gradInto = typeof into === "function" ? { gradInto: into as GradientIntoFunction<unknown[]> } : {};
-  const report = gradcheck(f as (...args: unknown[]) => number, derivative as GradientFunction<unknown[]>, given.samples, { ...common, ...gradInto });
+  const report = gradcheck(f as (...args: unknown[]) => number, derivative as GradientFunction<unknown[]>, samples, { ...common, ...gradInto });
   // adgen writes GradInto beside every Grad; only a gradient file written by hand may lack it.
   if (typeof into !== "function" && context.generatedByAdgen) {
     report.failures.push({ message: `the gradient module exports no ${name}GradInto; it is out of date` });
     report.pass = false;
   }
-  return { ...report, sampleSource: given.source };
+  return report;
 }
 
 /** A function that fails before any sample is compared. */

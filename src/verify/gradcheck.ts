@@ -1,6 +1,7 @@
 /** Checking one gradient function against numerical differentiation of the function it differentiates. */
 import { deepEqual, formatCoordinate, sharedObject, valueAt } from "./coordinates.js";
 import { checkGradInto, type GradientIntoFunction } from "./gradinto.js";
+import { forwardOf, withForwardChecks } from "./forward.js";
 import { numericEstimate } from "./numeric.js";
 import { parameterNames } from "./parameters.js";
 import { components, presence, recordPresence } from "./presence.js";
@@ -39,6 +40,14 @@ export interface GradcheckOptions<A extends unknown[] = unknown[], G extends obj
    * gradient must match there (adgen's convention: export it as `<name>Frozen`).
    */
   frozen?: (...args: A) => (...args: A) => number;
+  /**
+   * The forward-mode functions to check beside the gradient (see
+   * forward.ts): `fJvp` (J·u numerically and the dot-product test with
+   * fGrad), `fHvp` (H·v against differences of its gradient), `fHessian`.
+   */
+  jvp?: (...args: any[]) => { value: number; tangent: number };
+  hvp?: (...args: any[]) => { value: number; grad: object; hvp: object };
+  hessian?: (...args: A) => { value: number; grad: object; hessian: number[][] };
 }
 
 /** What adgen generates for `f`: `fGrad(...args)` returning `{ value, grad }`, grad keyed by parameter name. */
@@ -72,7 +81,11 @@ export function gradcheck<A extends unknown[], G extends object = object>(
   const tally = new Tally(name, parameters, options.rtol ?? 1e-6);
   const subject = { f, fGrad, name, parameters, wrt: options.wrt, gradInto: options.gradInto, frozen: options.frozen, tally };
   samples.forEach((args, i) => checkSample(subject, args, i));
-  const report = tally.report(samples.length);
+  const report = withForwardChecks(tally.report(samples.length), f as (...args: unknown[]) => number,
+    { ...forwardOf(options), reverse: fGrad as unknown as (...args: unknown[]) => { value: number; grad: object } }, samples, {
+      name, rtol: options.rtol ?? 1e-6, parameters, vector: false, seed: 1,
+      ...(options.wrt ? { wrt: options.wrt } : {}), ...(options.frozen ? { frozen: options.frozen as (...args: unknown[]) => (...args: unknown[]) => number } : {}),
+    });
   if (!report.pass && options.throwOnFailure !== false) throw new GradcheckError(report);
   return report;
 }

@@ -28,6 +28,8 @@ export interface ParameterReport {
   worst?: WorstCoordinate;
   /** Set when `grad` leaves the parameter out and its numerical derivative was compared with 0. */
   leftOut?: boolean;
+  /** A row of another derivative function (`fJvp: J·u`, `fHessian`) rather than a parameter of grad. */
+  derivative?: boolean;
   /** Why the gradient component is wrong beyond its numbers, e.g. `sample 0: grad.w is the number 2, expected an array of length 3`. */
   problem?: string;
   pass: boolean;
@@ -75,7 +77,9 @@ export function parameterFailures(p: ParameterReport): string[] {
     lines.push(
       p.leftOut
         ? `grad.${p.parameter} is missing, but the function depends on ${p.parameter}: ${where}: numerical derivative ${worst.fd}; allowed ${formatError(worst.allowed)}`
-        : `grad.${p.parameter}: ${where}: gradient ${worst.ad}, numerical ${worst.fd}; ${errors}`,
+        : p.derivative
+          ? `${p.parameter}: ${where}: generated ${worst.ad}, numerical ${worst.fd}; ${errors}`
+          : `grad.${p.parameter}: ${where}: gradient ${worst.ad}, numerical ${worst.fd}; ${errors}`,
     );
   }
   if (p.problem) lines.push(p.problem);

@@ -12,6 +12,7 @@ import { type Component, components, type Presence, presence, recordPresence } f
 import { randomStream } from "./random.js";
 import type { FunctionReport } from "./report.js";
 import { type Seed, seedsFor } from "./seeds.js";
+import { forwardOf, withForwardChecks } from "./forward.js";
 import { attempt, type Comparison, copyArguments, Tally } from "./tally.js";
 
 /** Also here, where test suites have imported it from. */
@@ -20,7 +21,10 @@ export { seedLike } from "./seeds.js";
 /** What adgen generates for a vector-valued `f`: `fVjp(...args, seed)` returning `{ value, grad }`. */
 export type VjpFunction<A extends unknown[]> = (...args: [...A, unknown]) => { value: unknown; grad: object };
 
-export interface VjpcheckOptions<A extends unknown[] = unknown[]> extends Omit<GradcheckOptions<A>, "frozen"> {
+export interface VjpcheckOptions<A extends unknown[] = unknown[]> extends Omit<GradcheckOptions<A>, "frozen" | "jvp" | "hvp" | "hessian"> {
+  /** `fJvp` and `fJacobian`, checked beside the VJP (see forward.ts). */
+  jvp?: (...args: any[]) => { value: unknown; tangent: unknown };
+  jacobian?: (...args: A) => { value: unknown; jacobian: number[][] };
   /** The seed of the random VJP seeds (any integer; default 1), so that a run is reproducible. */
   seed?: number;
   /** For a function that calls `stopGradient`: `f` with the stopped values frozen at the sample (`<name>Frozen`). */
@@ -48,7 +52,11 @@ export function vjpcheck<A extends unknown[]>(
   const tally = new Tally(name, parameters, options.rtol ?? 1e-6);
   const subject: Subject<A> = { f, fVjp, name, parameters, wrt: options.wrt, frozen: options.frozen, tally, next: randomStream(`${name} seeds`, options.seed ?? 1) };
   samples.forEach((args, i) => checkSample(subject, args, i));
-  const report = tally.report(samples.length);
+  const report = withForwardChecks(tally.report(samples.length), f as (...args: unknown[]) => unknown,
+    { ...forwardOf(options), reverse: fVjp as unknown as (...args: unknown[]) => { value: unknown; grad: object } }, samples, {
+      name, rtol: options.rtol ?? 1e-6, parameters, vector: true, seed: options.seed ?? 1,
+      ...(options.wrt ? { wrt: options.wrt } : {}), ...(options.frozen ? { frozen: options.frozen as (...args: unknown[]) => (...args: unknown[]) => unknown } : {}),
+    });
   if (!report.pass && options.throwOnFailure !== false) throw new GradcheckError(report);
   return report;
 }

@@ -1,0 +1,84 @@
+/**
+ * The IR of every derivative function of one exported function: the
+ * gradient (reverse mode, always built: the Jacobian's rows and the Hvp come
+ * from it), and as asked, the Jvp (forward mode over the primal) and the Hvp
+ * (forward mode over the gradient: forward over reverse). The Jacobian and
+ * the Hessian have no IR of their own: they are loops of Jvp, VJP or Hvp
+ * calls (emit/dense.ts).
+ */
+import path from "node:path";
+import { forwardMode } from "./ad/forward/mode.js";
+import { UntracedCall } from "./ad/forward/sweep.js";
+import { Codes, DiagnosticError } from "./diagnostics.js";
+import type { DerivativeKind } from "./config/derivatives.js";
+import { nestedText } from "./emit/structure.js";
+import type { Func } from "./ir/types.js";
+import { eliminateDeadCode } from "./opt/dce.js";
+
+export interface Compiled {
+  primal: Func;
+  gradient: Func;
+  /** The derivative functions asked for (by the run's list or the function's tag), before dependencies; default the gradient alone. */
+  asked?: DerivativeKind[];
+  jvp?: Func;
+  hvp?: Func;
+}
+
+/** The parameter name `base`, or `base_` (and so on) when the function has one of that name. */
+function freeName(base: string, f: Func): string {
+  const taken = new Set([...f.params.map((p) => p.name), ...(f.signature ?? []).map((p) => p.name)]);
+  while (taken.has(base)) base += "_";
+  return base;
+}
+
+/** The type of a tangent in the shape of the gradient: `{ x: number[]; b: number }` (a bare type for one parameter). */
+function tangentType(f: Func, wrt: string[]): string {
+  const params = wrt.map((name) => f.params.find((p) => p.name === name)!);
+  return nestedText(params.map((p) => p.path ?? [p.name]), params.map((p) => p.typeText), ";");
+}
+
+/**
+ * The Jvp and Hvp asked for. Throws a DiagnosticError, located at the call,
+ * when one would differentiate through a function adgen cannot see into
+ * (a user-defined adjoint that calls one, differentiated again for the Hvp).
+ */
+export function forwardFunctions(sourcePath: string, primal: Func, gradient: Func, wrt: string[], kinds: Set<DerivativeKind>): Pick<Compiled, "jvp" | "hvp"> {
+  try {
+    return build(primal, gradient, wrt, kinds);
+  } catch (e) {
+    if (!(e instanceof UntracedCall)) throw e;
+    const loc = e.op.loc;
+    const file = loc?.file ? path.relative(path.dirname(path.resolve(sourcePath)), loc.file) : "";
+    const where = loc?.file && path.resolve(loc.file) !== path.resolve(sourcePath) ? path.join(path.dirname(sourcePath), file) : sourcePath;
+    throw new DiagnosticError([{
+      code: Codes.NoDerivativeThrough,
+      message: `the ${kinds.has("hvp") ? "Hessian-vector product" : "Jacobian-vector product"} of '${primal.name}' needs the derivative of '${e.callee}', which adgen cannot see into; give '${e.callee}' an '@adjoint' rule, or leave out ${kinds.has("hvp") ? "'hvp' and 'hessian'" : "'jvp' and 'jacobian'"}`,
+      file: where, line: loc?.line ?? primal.loc?.line ?? 1, column: loc?.column ?? 1, length: Math.max(1, loc?.text.length ?? 1), sourceLine: loc?.text ?? "",
+    }]);
+  }
+}
+
+function build(primal: Func, gradient: Func, wrt: string[], kinds: Set<DerivativeKind>): Pick<Compiled, "jvp" | "hvp"> {
+  const out: Pick<Compiled, "jvp" | "hvp"> = {};
+  if (kinds.has("jvp")) {
+    const values = gradient.resultRoles.filter((r) => r.role === "value").length;
+    out.jvp = forwardMode(primal, {
+      name: `${primal.name}Jvp`, wrt,
+      tangent: { name: freeName("tangent", primal), typeText: tangentType(primal, wrt) },
+      tangentsOf: [...Array(values).keys()],
+      roles: gradient.resultRoles.slice(0, values),
+    });
+    eliminateDeadCode(out.jvp);
+  }
+  if (kinds.has("hvp")) {
+    const hvp = forwardMode(gradient, {
+      name: `${primal.name}Hvp`, wrt,
+      tangent: { name: freeName("v", primal), typeText: tangentType(primal, wrt) },
+      tangentsOf: wrt.map((_, i) => 1 + i),
+      roles: gradient.resultRoles,
+    });
+    eliminateDeadCode(hvp);
+    out.hvp = hvp;
+  }
+  return out;
+}

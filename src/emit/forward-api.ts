@@ -1,0 +1,104 @@
+/**
+ * The forward-mode API functions around a forward-mode IR function's body:
+ * `<name>Jvp(...params, tangent)` -> `{ value, tangent }` (the Jacobian-
+ * vector product), and `<name>Hvp(...params, v)` -> `{ value, grad, hvp }`
+ * with `<name>HvpInto(...params, v, grad, hvp)`, which adds the gradient and
+ * the Hessian-vector product into the caller's buffers and returns the value
+ * (allocation-free after warm-up, for optimiser loops). The body is printed
+ * by printer.ts, as a gradient's is.
+ */
+import { isArray, type Func, type Value } from "../ir/types.js";
+import { leavesOf } from "../ir/shape.js";
+import { headersOf, planBody, type EmitContext } from "./gradient.js";
+import type { Helper } from "./helpers.js";
+import { zerosText } from "./printer.js";
+import { accessText, nestedText } from "./structure.js";
+
+export interface Emitted {
+  code: string;
+  helpers: Set<Helper>;
+  headers: Set<string>;
+}
+
+/** The result's leaves' paths in a tuple or object result ([] for one value). */
+function valuePathsOf(f: Func): string[][] {
+  return f.resultShape && f.resultShape.kind !== "value" ? leavesOf(f.resultShape).map((l) => l.path) : [];
+}
+
+/** `<name>Jvp(...params, tangent)`: one forward sweep, returning the value and J·tangent in the result's shape. */
+export function emitJvp(f: Func, ctx: EmitContext): Emitted {
+  const tangent = f.signature![f.signature!.length - 1]!.name;
+  const wrt = [...new Set(f.params.filter((p) => p.path?.[0] === tangent).map((p) => p.path![1]!))];
+  const wrtAbout = wrt.length ? `with respect to ${wrt.join(", ")}` : "(it depends on no parameter differentiably)";
+  const valuePaths = valuePathsOf(f);
+  const k = Math.max(1, valuePaths.length);
+  const shape = (texts: string[]) => (valuePaths.length ? nestedText(valuePaths, texts, ",") : texts[0]!);
+  const g = planBody(f, ctx, {
+    vjp: true, valueCount: k, owner: f.name,
+    returnText: (operands, expr) => {
+      const texts = operands.map(expr);
+      return [`return { value: ${shape(texts.slice(0, k))}, tangent: ${shape(texts.slice(k))} };`];
+    },
+  });
+  const code = [
+    `/**`,
+    ` * Value of ${g.where} and its Jacobian-vector product J·tangent ${wrtAbout}, by forward mode:`,
+    ` * one sweep with no tape. \`tangent\` has the shape of the gradient; the result's has the value's.`,
+    ` */`,
+    `export function ${f.name}(${g.params}): { value: ${g.valueType}; tangent: ${g.valueType} } {`,
+    ...g.body,
+  ];
+  return { code: code.join("\n"), helpers: g.helpers, headers: headersOf(g.ops, ctx.names) };
+}
+
+/**
+ * `<name>HvpInto(...params, v, grad, hvp)` with the sweeps (the forward
+ * sweep of the gradient's code) and `<name>Hvp(...params, v)`, a wrapper
+ * making zeroed buffers.
+ */
+export function emitHvp(f: Func, ctx: EmitContext): Emitted {
+  const m = f.resultRoles.filter((r) => r.role === "derivative").length;
+  let hvpName = "hvp";
+  let gradName = "grad";
+  const paths = f.resultRoles.slice(1, 1 + m).map((r) => (r.role === "derivative" ? f.params.find((p) => p.name === r.param)?.path ?? [r.param] : []));
+  const g = planBody(f, ctx, {
+    vjp: false, valueCount: 1, owner: `${f.name}Into`,
+    buffers: (names, returned) => {
+      hvpName = names.fresh("hvp");
+      gradName = names.gradName;
+      const buffers = new Map<Value, string[]>();
+      returned.slice(1).forEach((v, i) => {
+        if (isArray(v.type) && v.def?.kind === "zeros") buffers.set(v, [i < m ? gradName : hvpName, ...paths[i % m]!]);
+      });
+      return buffers;
+    },
+    wrapped: (returned) => returned.slice(1),
+    returnText: (operands, expr) => {
+      const adds = operands.slice(1).flatMap((v, i) => {
+        if (isArray(v.type) || (v.def?.kind === "const" && v.def.literal === 0)) return [];
+        return [`${accessText([i < m ? gradName : hvpName, ...paths[i % m]!])} += ${expr(v)};`];
+      });
+      return [...adds, `return ${expr(operands[0]!)};`];
+    },
+  });
+  const into = `${f.name}Into`;
+  const vName = f.signature![f.signature!.length - 1]!.name;
+  const zeroed = nestedText(g.paths, g.gradValues.map((v) => (isArray(v.type) ? zerosText(v.type, g.sourceText(v.def!.operands[0]!), g.printer.identifiers) : "0")), ",");
+  const grad = g.gradName;
+  const code = [
+    `/** Value, gradient and Hessian-vector product H·${vName} of ${g.where} ${g.about} (forward over reverse). */`,
+    `export function ${f.name}(${g.params}): { value: number; grad: ${g.gradType}; hvp: ${g.gradType} } {`,
+    `const ${grad}: ${g.gradType} = ${zeroed};`,
+    `const ${hvpName}: ${g.gradType} = ${zeroed};`,
+    `return { value: ${into}(${[...g.localNames, grad, hvpName].join(", ")}), ${grad === "grad" ? "grad" : `grad: ${grad}`}, ${hvpName === "hvp" ? "hvp" : `hvp: ${hvpName}`} };`,
+    "}",
+    "",
+    `/**`,
+    ` * Value of ${g.where}; adds its gradient ${g.about} into \`${grad}\` and the Hessian-vector`,
+    ` * product H·${vName} into \`${hvpName}\` (forward over reverse: the tangent of the gradient's sweeps).`,
+    ` */`,
+    `export function ${into}(${g.params}, ${grad}: ${g.gradType}, ${hvpName}: ${g.gradType}): number {`,
+    ...g.body,
+  ];
+  return { code: code.join("\n"), helpers: g.helpers, headers: headersOf(g.ops, ctx.names) };
+}
