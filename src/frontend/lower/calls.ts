@@ -143,35 +143,33 @@ export function callee(lw: Lowerer, callee: Node, env: Env): FunctionLike | unde
   return staticCallee(callee);
 }
 
-export function callExpression(lw: Lowerer, call: Node & { getExpression(): Node; getArguments(): Node[] }, env: Env) : Bound {
-  const callee = call.getExpression();
-  const method = arrayMethod(call);
+/** A call of an array method or `Array.from`, or `new Array(n).fill(v)`: the array it gives, if it is one. */
+function arrayCall(lw: Lowerer, call: Node & { getExpression(): Node; getArguments(): Node[] }, env: Env): Bound | undefined {
   const b = lw.b;
+  const target = () => (call.getExpression() as Node & { getExpression(): Node }).getExpression();
   const from = arrayFrom(call);
   if (from === "copy") return lw.copy(lw.expr(call.getArguments()[0]!, env));
   if (from === "generate") return methods.generated(lw, call, env);
   const listed = loopMethod(call);
-  if (listed === "concat" || listed === "reverse") {
-    const array = lw.expr((callee as Node & { getExpression(): Node }).getExpression(), env);
-    if (listed === "reverse") return methods.reverse(lw, array);
-    const out = array.type === "f64[][]" ? b.prim("nalloc", []) : b.prim("alloc", [b.const(0)]);
-    const items = call.getArguments().map((a) => {
-      const value = lw.expr(a, env);
-      return { value, spread: value.type === array.type };
-    });
-    return methods.appendAll(lw, out, [{ value: array, spread: true }, ...items]);
-  }
+  if (listed === "reverse") return methods.reverse(lw, lw.expr(target(), env));
+  if (listed === "concat") return methods.concat(lw, lw.expr(target(), env), call.getArguments(), env);
   if (listed) return methods.callbackMethod(lw, call, listed, env);
-  if (method) {
-    const target = (callee as Node & { getExpression(): Node }).getExpression();
-    if (method === "slice" && call.getArguments().length === 0) return lw.copy(lw.expr(target, env));
-    if (method === "slice") return methods.slice(lw, lw.expr(target, env), call.getArguments().map((a) => lw.expr(a, env)));
-    // new Array(n).fill(v)
-    const array = b.prim("alloc", [lw.expr((target as Node & { getArguments(): Node[] }).getArguments()[0]!, env)]);
-    const value = lw.expr(call.getArguments()[0]!, env);
-    if (constantOf(value) !== 0) b.countedLoop(b.prim("len", [array]), (k) => b.prim("store", [array, k, value]));
-    return array;
-  }
+  const method = arrayMethod(call);
+  if (!method) return undefined;
+  if (method === "slice" && call.getArguments().length === 0) return lw.copy(lw.expr(target(), env));
+  if (method === "slice") return methods.slice(lw, lw.expr(target(), env), call.getArguments().map((a) => lw.expr(a, env)));
+  // new Array(n).fill(v)
+  const array = b.prim("alloc", [lw.expr((target() as Node & { getArguments(): Node[] }).getArguments()[0]!, env)]);
+  const value = lw.expr(call.getArguments()[0]!, env);
+  if (constantOf(value) !== 0) b.countedLoop(b.prim("len", [array]), (k) => b.prim("store", [array, k, value]));
+  return array;
+}
+
+export function callExpression(lw: Lowerer, call: Node & { getExpression(): Node; getArguments(): Node[] }, env: Env) : Bound {
+  const callee = call.getExpression();
+  const b = lw.b;
+  const array = arrayCall(lw, call, env);
+  if (array) return array;
   const number = numberFunction(call);
   if (number) {
     const arg = lw.expr(call.getArguments()[0]!, env);

@@ -1,5 +1,5 @@
 /** Expressions: values, reads of variables and cells, operators, lazy `?:`, `&&` and `||`. */
-import { Node, SyntaxKind, ts, type Expression } from "ts-morph";
+import { Node, SyntaxKind, ts, type BinaryExpression, type Expression, type PrefixUnaryExpression } from "ts-morph";
 import { Codes, InternalError } from "../../diagnostics.js";
 import { constantOf } from "../../ir/builder.js";
 import { namedConstant } from "../../ir/primitives.js";
@@ -64,24 +64,10 @@ export function bound(lw: Lowerer, e: Node, env: Env) : Bound {
     return b.const(c);
   }
   if (isAssignmentExpression(e)) return lw.assignment(e as Expression, env);
-  if (Node.isPrefixUnaryExpression(e)) {
-    const operand = lw.expr(e.getOperand(), env);
-    switch (e.getOperatorToken()) {
-      case SyntaxKind.MinusToken: return b.neg(operand);
-      case SyntaxKind.PlusToken: return operand.type === "bool" ? b.prim("tonumber", [operand]) : operand;
-      case SyntaxKind.ExclamationToken: return b.prim("not", [operand]);
-      case SyntaxKind.TildeToken: return b.prim("bnot", [operand]);
-    }
-  }
+  if (Node.isPrefixUnaryExpression(e)) return unary(lw, e, env);
   if (Node.isBinaryExpression(e)) {
-    if (e.getOperatorToken().getKind() === SyntaxKind.CommaToken) {
-      lw.assignment(e.getLeft(), env);
-      return lw.bound(e.getRight(), env);
-    }
-    if (isUndefinedTest(e)) return undefinedTest(lw, e, env);
-    const kind = binaryPrimitive.get(e.getOperatorToken().getKind());
-    if (kind === "and" || kind === "or") return lw.logical(kind, e, env);
-    if (kind) return lw.binaryChain(e, env);
+    const value = binary(lw, e, env);
+    if (value) return value;
   }
   if (Node.isConditionalExpression(e)) {
     const cond = lw.expr(e.getCondition(), env);
@@ -92,6 +78,31 @@ export function bound(lw: Lowerer, e: Node, env: Env) : Bound {
   }
   if (Node.isCallExpression(e)) return lw.callExpression(e, env);
   throw new InternalError(`expression ${e.getKindName()} passed the fence`);
+}
+
+/** `-x`, `+x` (1 or 0 for a boolean), `!b`, `~n`. */
+function unary(lw: Lowerer, e: PrefixUnaryExpression, env: Env): Value {
+  const b = lw.b;
+  const operand = lw.expr(e.getOperand(), env);
+  switch (e.getOperatorToken()) {
+    case SyntaxKind.MinusToken: return b.neg(operand);
+    case SyntaxKind.PlusToken: return operand.type === "bool" ? b.prim("tonumber", [operand]) : operand;
+    case SyntaxKind.ExclamationToken: return b.prim("not", [operand]);
+    case SyntaxKind.TildeToken: return b.prim("bnot", [operand]);
+  }
+  throw new InternalError(`operator ${e.getOperatorToken()} passed the fence`);
+}
+
+/** A binary operator: the comma, a test for undefined, lazy `&&`/`||`, or arithmetic and comparisons down the left spine. */
+function binary(lw: Lowerer, e: BinaryExpression, env: Env): Bound | undefined {
+  if (e.getOperatorToken().getKind() === SyntaxKind.CommaToken) {
+    lw.assignment(e.getLeft(), env);
+    return lw.bound(e.getRight(), env);
+  }
+  if (isUndefinedTest(e)) return undefinedTest(lw, e, env);
+  const kind = binaryPrimitive.get(e.getOperatorToken().getKind());
+  if (kind === "and" || kind === "or") return lw.logical(kind, e, env);
+  return kind ? lw.binaryChain(e, env) : undefined;
 }
 
 /** `k === undefined`, `undefined !== k`, `k ?? d`. */

@@ -82,14 +82,7 @@ export function callbackMethod(lw: Lowerer, call: Call, method: string, env: Env
   const array = lw.expr((call.getExpression() as Node & { getExpression(): Node }).getExpression(), env);
   const n = b.prim("len", [array]);
   const element = (k: Value) => b.prim("load", [array, k]);
-  if (method === "indexOf" || method === "includes") {
-    const wanted = lw.expr(call.getArguments()[0]!, env);
-    const [found, at] = envLoop(lw, n, [], env, [b.const(false), b.const(-1)], (k, _inner, [, at]) => {
-      const hit = b.prim("eq", [element(k), wanted]);
-      return [hit, b.select(hit, k, at!)];
-    }, 0);
-    return method === "includes" ? found! : at!;
-  }
+  if (method === "indexOf" || method === "includes") return search(lw, array, method, lw.expr(call.getArguments()[0]!, env), env);
   const { fn, keys } = callbackOf(lw, call, env);
   switch (method) {
     case "forEach":
@@ -143,6 +136,16 @@ export function callbackMethod(lw: Lowerer, call: Call, method: string, env: Env
   throw new InternalError(`array method ${method} passed the fence`);
 }
 
+/** `a.indexOf(v)`, `a.includes(v)`: a loop that stops at the first element equal to `v`. */
+function search(lw: Lowerer, array: Value, method: "indexOf" | "includes", wanted: Value, env: Env): Value {
+  const b = lw.b;
+  const [found, at] = envLoop(lw, b.prim("len", [array]), [], env, [b.const(false), b.const(-1)], (k, _inner, [, at]) => {
+    const hit = b.prim("eq", [b.prim("load", [array, k]), wanted]);
+    return [hit, b.select(hit, k, at!)];
+  }, 0);
+  return method === "includes" ? found! : at!;
+}
+
 /** `a.slice(start, end)`: the elements from start up to end, negative positions counting from the end. */
 export function slice(lw: Lowerer, array: Value, args: Value[]): Value {
   const b = lw.b;
@@ -162,6 +165,17 @@ export function slice(lw: Lowerer, array: Value, args: Value[]): Value {
   const out = b.prim(array.type === "Float64Array" ? "falloc" : "alloc", [count]);
   b.countedLoop(count, (k) => b.prim("store", [out, k, b.prim("load", [array, b.add(start, k)])]));
   return out;
+}
+
+/** `a.concat(b, v, ...)`: a new array, the target's elements then each argument's (an array's elements, or a value). */
+export function concat(lw: Lowerer, array: Value, args: Node[], env: Env): Value {
+  const b = lw.b;
+  const out = array.type === "f64[][]" ? b.prim("nalloc", []) : b.prim("alloc", [b.const(0)]);
+  const items = args.map((a) => {
+    const value = lw.expr(a, env);
+    return { value, spread: value.type === array.type };
+  });
+  return appendAll(lw, out, [{ value: array, spread: true }, ...items]);
 }
 
 /** Appends the elements of `items` (arrays spread, values one by one) to `out`. */
