@@ -7,7 +7,7 @@ import { isRelativeImport, isStopGradient } from "../resolve.js";
 import { ruleFor, type UserRule } from "../rules.js";
 import { shapeAt, shapeText } from "../shape.js";
 import { scalarType, valueType } from "../source.js";
-import { arrayFrom, arrayMethod, loopMethod, numberFunction, numberFunctionNamed, isGlobalMath } from "../subset.js";
+import { arrayFrom, arrayMethod, isArrayNode, loopMethod, numberFunction, numberFunctionNamed, isGlobalMath } from "../subset.js";
 import type { FenceContext } from "./context.js";
 
 export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionLike, stack: FunctionLike[]): void {
@@ -163,6 +163,12 @@ function checkFunctionCall(cx: FenceContext, call: Node & { getExpression(): Nod
     return;
   }
   const visible = decl && (decl.getSourceFile() === fn.getSourceFile() || isRelativeImport(callee)) && !decl.getSourceFile().isDeclarationFile();
+  if (!decl && Node.isPropertyAccessExpression(callee) && isArrayNode(callee.getExpression())) {
+    // An array method adgen does not lower: an adjoint would not help, a loop or a supported method does.
+    const instead = ARRAY_ADVICE[callee.getName()] ?? "write the loop";
+    cx.report(callee, Codes.UnknownCall, `the array method '${callee.getName()}' is not supported; ${instead} (supported are map, forEach, reduce, reduceRight, filter, some, every, findIndex, indexOf, includes, slice, concat, reverse, push, fill)`);
+    return;
+  }
   if (!decl || !visible) {
     const where = Node.isIdentifier(callee) && callee.getSymbol()?.getDeclarations()[0]?.isKind(SyntaxKind.ImportSpecifier)
       ? " (it is imported from a package, not from a file of this project)" : "";
@@ -279,6 +285,23 @@ export function checkArrayMethod(cx: FenceContext, call: Node & { getExpression(
   cx.visit(target, fn, stack);
   for (const a of args) cx.visit(a, fn, stack);
 }
+
+/** What to write instead of an array method adgen does not lower. */
+const ARRAY_ADVICE: Record<string, string> = {
+  find: "use findIndex and read the element ('const i = xs.findIndex(f); ... xs[i]')",
+  findLast: "write the loop backwards",
+  findLastIndex: "write the loop backwards",
+  sort: "sort a copy with a loop, or pass the array sorted",
+  join: "strings carry no derivative; compute the numbers only",
+  flat: "write the nested loop",
+  flatMap: "write the nested loop",
+  lastIndexOf: "write the loop backwards",
+  at: "index with xs[xs.length - 1] or xs[i]",
+  splice: "build the new array with slice and concat",
+  pop: "read xs[xs.length - 1] and work on xs.slice(0, -1)",
+  shift: "read xs[0] and work on xs.slice(1)",
+  unshift: "build [v, ...xs]",
+};
 
 /** How to write an adjoint for `name`, for diagnostics. */
 function ruleHint(callee: string, arity: number): string {
