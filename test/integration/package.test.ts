@@ -16,9 +16,9 @@ const subpaths = Object.keys(manifest.exports).filter((key) => key !== "./packag
 describe("npm pack", () => {
   const listing = () => spawnSync("tar", ["tzf", tarball], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
 
-  it("holds dist/, the README, the LICENSE and package.json, and no sources, tests or fixtures", () => {
+  it("holds dist/, the command's launcher, the README, the LICENSE and package.json, and no sources, tests or fixtures", () => {
     const files = listing();
-    expect(files.filter((file) => !file.startsWith("package/dist/")).sort()).toEqual(["package/LICENSE", "package/README.md", "package/package.json"]);
+    expect(files.filter((file) => !file.startsWith("package/dist/")).sort()).toEqual(["package/LICENSE", "package/README.md", "package/bin/adgen.js", "package/package.json"]);
     expect(files.filter((file) => !/\.(js|d\.ts)$/.test(file) && file.startsWith("package/dist/"))).toEqual([]);
     for (const entry of Object.values(manifest.exports).flatMap((value) => (typeof value === "string" ? [] : Object.values(value as Record<string, string>)))) {
       expect(files).toContain(`package/${entry.replace(/^\.\//, "")}`);
