@@ -4,6 +4,7 @@ import { boundFunction, functionExpression, functionName, isLocalTo, type Functi
 import { Codes } from "../../diagnostics.js";
 import { isAggregateNode } from "../resolve.js";
 import { shapeAt, shapeOf } from "../shape.js";
+import { scalarType } from "../source.js";
 import { arrayMethod, compoundAssignments, isArrayNode, isDirective } from "../subset.js";
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
@@ -203,10 +204,13 @@ function onThrowStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack:
   const e = node.asKindOrThrow(SyntaxKind.ThrowStatement).getExpression();
   const args = Node.isNewExpression(e) ? e.getArguments() : [];
   const constant = (a: Node) => Node.isStringLiteral(a) || Node.isNoSubstitutionTemplateLiteral(a);
-  if (!Node.isNewExpression(e) || !ERROR_CLASSES.has(e.getExpression().getText()) || args.length > 1 || (args[0] && !constant(args[0]))) {
+  const numbers = (a: Node) => Node.isTemplateExpression(a) && a.getTemplateSpans().every((s) => scalarType(s.getExpression().getType()) === "f64");
+  if (!Node.isNewExpression(e) || !ERROR_CLASSES.has(e.getExpression().getText()) || args.length > 1 || (args[0] && !constant(args[0]) && !numbers(args[0]))) {
     cx.report(e, Codes.UnsupportedStatement,
-      `'throw' is supported with a standard error and a constant message ('throw new RangeError("sigma must be positive")'), which the gradient throws at the same point`);
+      "'throw' is supported with a standard error and a message that is a string or a template of numbers ('throw new RangeError(`bad label ${label}`)'), which the gradient throws at the same point");
+    return false;
   }
+  if (args[0] && Node.isTemplateExpression(args[0])) for (const s of args[0].getTemplateSpans()) cx.visit(s.getExpression(), fn, stack);
   return false;
 }
 

@@ -56,7 +56,13 @@ export function lowerRest(lw: Lowerer, k: Continuation | undefined, env: Env, ex
       // The function ends here: what the way out yields is never read.
       const error = statement.getExpression() as unknown as Node & { getExpression(): Node; getArguments(): Node[] };
       const message = error.getArguments()[0];
-      lw.b.prim(throwPrimitive(error.getExpression().getText(), message && (message.compilerNode as ts.StringLiteral).text), []);
+      if (message && Node.isTemplateExpression(message)) {
+        // A template message: its raw pieces around the numbers it shows, computed here.
+        const pieces = [message.getHead().compilerNode.rawText ?? "", ...message.getTemplateSpans().map((s) => (s.getLiteral().compilerNode as ts.TemplateMiddle).rawText ?? "")];
+        lw.b.prim(throwPrimitive(error.getExpression().getText(), { pieces }), message.getTemplateSpans().map((s) => lw.expr(s.getExpression(), env)));
+      } else {
+        lw.b.prim(throwPrimitive(error.getExpression().getText(), message && (message.compilerNode as ts.StringLiteral).text), []);
+      }
       const shape = lw.resultShapes[lw.resultShapes.length - 1];
       return exits.onReturn(shape ? leavesOf(shape).map((l) => lw.placeholderOf(l.type)) : [], env, undefined);
     }
