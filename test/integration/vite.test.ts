@@ -63,9 +63,23 @@ afterAll(async () => {
   for (const profile of profiles) rmSync(profile, { recursive: true, force: true });
 });
 
-/** The page's printed result, once it has run `runs` times. */
-async function result(tab: Page, runs: number): Promise<{ x: number; runs: number }> {
-  await tab.waitForFunction((n) => (document.getElementById("result")?.textContent ?? "").includes(`"runs":${n}`), runs, { timeout: 60_000 });
+/**
+ * The page's printed result, once it has run `runs` times. With `rewrite`
+ * (the edit that should make the update): on a loaded machine a file
+ * watcher may miss an edit made right after another, so the edit is made
+ * again, the same, when the update has not come within a while.
+ */
+async function result(tab: Page, runs: number, rewrite?: () => void): Promise<{ x: number; runs: number }> {
+  const ran = (timeout: number) => tab.waitForFunction((n) => (document.getElementById("result")?.textContent ?? "").includes(`"runs":${n}`), runs, { timeout });
+  for (let attempt = 0; rewrite && attempt < 3; attempt++) {
+    try {
+      await ran(15_000);
+      return JSON.parse((await tab.textContent("#result"))!) as { x: number; runs: number };
+    } catch {
+      rewrite();
+    }
+  }
+  await ran(60_000);
   return JSON.parse((await tab.textContent("#result"))!) as { x: number; runs: number };
 }
 
@@ -83,7 +97,7 @@ describe("adgen/vite", () => {
       expect((await result(tab, 1)).x).toBeCloseTo(-0.5, 10);
 
       writeLoss("x * x - x");
-      const updated = await result(tab, 2);
+      const updated = await result(tab, 2, () => writeLoss("x * x - x"));
       expect(updated).toEqual({ x: expect.closeTo(0.5, 10), runs: 2 });
 
       writeLoss("x * x - y");
@@ -91,11 +105,13 @@ describe("adgen/vite", () => {
       expect(await overlayText(tab)).toMatch(/loss\.ts:2:\d+ - error TS2304: Cannot find name 'y'/);
 
       // A file loss.ts imports is a dependency of the gradient module too.
-      writeFileSync(path.join(dir, "src/shift.ts"), "export function shift(k: number): number {\n  return 2 * k;\n}\n");
-      writeFileSync(path.join(dir, "src/loss.ts"), 'import { shift } from "./shift.js";\n\nexport function f(x: number): number {\n  return (x - shift(1)) * (x - shift(1));\n}\n');
-      expect(await result(tab, 3)).toEqual({ x: expect.closeTo(2, 10), runs: 3 });
-      writeFileSync(path.join(dir, "src/shift.ts"), "export function shift(k: number): number {\n  return 3 * k;\n}\n");
-      expect(await result(tab, 4)).toEqual({ x: expect.closeTo(3, 10), runs: 4 });
+      const shiftBy = (k: number) => writeFileSync(path.join(dir, "src/shift.ts"), `export function shift(k: number): number {\n  return ${k} * k;\n}\n`);
+      const lossWithShift = () => writeFileSync(path.join(dir, "src/loss.ts"), 'import { shift } from "./shift.js";\n\nexport function f(x: number): number {\n  return (x - shift(1)) * (x - shift(1));\n}\n');
+      shiftBy(2);
+      lossWithShift();
+      expect(await result(tab, 3, lossWithShift)).toEqual({ x: expect.closeTo(2, 10), runs: 3 });
+      shiftBy(3);
+      expect(await result(tab, 4, () => shiftBy(3))).toEqual({ x: expect.closeTo(3, 10), runs: 4 });
       expect(existsSync(path.join(dir, "src/loss.grad.ts"))).toBe(false);
       await tab.close();
     } finally {
