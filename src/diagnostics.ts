@@ -67,3 +67,14 @@ export class DiagnosticError extends Error {
 
 /** Thrown for a bug in adgen itself: the CLI reports it as an internal error (exit 2). */
 export class InternalError extends Error {}
+
+/** Diagnostics without repeats (two paths to one construct, or functions of a file that share a cause, report it each). */
+export function uniqueDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

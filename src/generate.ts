@@ -8,7 +8,7 @@ import path from "node:path";
 import { compileFile } from "./compile.js";
 import type { DerivativeKind } from "./config/derivatives.js";
 import { readTsconfig } from "./config/tsconfig.js";
-import type { Diagnostic } from "./diagnostics.js";
+import { uniqueDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { formatOutput, type PrettierChoice } from "./format-output.js";
 import type { SkippedFunction } from "./frontend/fence.js";
 import { loadSource, preloadSources, projectFiles, useCompilerOptions } from "./frontend/source.js";
@@ -119,15 +119,4 @@ export async function generate(inputs: GenerateInput[], options: GenerateOptions
     result.outputs.push({ sourcePath, outputPath: outputPathFor(sourcePath), text });
   }
   return result;
-}
-
-/** Diagnostics without repeats (functions of one file that share a cause report it each). */
-function uniqueDiagnostics(ds: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return ds.filter((d) => {
-    const key = `${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

@@ -10,7 +10,7 @@
 import { Node, type SourceFile } from "ts-morph";
 import { boundFunction, functionName, hasBody, jsDocsOf, type FunctionLike } from "./functions.js";
 import { FenceContext } from "./fence/context.js";
-import { Codes, type Diagnostic } from "../diagnostics.js";
+import { Codes, uniqueDiagnostics, type Diagnostic } from "../diagnostics.js";
 import { findRules, isAdjoint, type Rules } from "./rules.js";
 import { leavesOf, shapeOf } from "./shape.js";
 
@@ -87,7 +87,7 @@ export function fence(displayPath: string, sf: SourceFile, only?: Entry[]): Fenc
   }
   for (const fn of cx.entryFunctions) cx.visitFunction(fn, []);
   cx.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { entries, rules, diagnostics: dedupe(cx.diagnostics) };
+  return { entries, rules, diagnostics: uniqueDiagnostics(cx.diagnostics) };
 }
 
 /** A function of a file matched by a glob that was skipped: it cannot be differentiated, for these reasons. */
@@ -114,14 +114,3 @@ export function fenceMatched(displayPath: string, sf: SourceFile, skipped: Skipp
   });
   return fence(displayPath, sf, kept);
 }
-
-function dedupe(ds: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return ds.filter((d) => {
-    const key = `${d.line}:${d.column}:${d.code}:${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-

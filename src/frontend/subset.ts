@@ -102,15 +102,19 @@ export function constantValue(node: Node, seen: Set<Node> = new Set()): number |
   return undefined;
 }
 
+/** Whether a name is a global declared by declaration files only, not a parameter or variable of the source. */
+function declaredGlobal(node: Node): boolean {
+  return (node.getSymbol()?.getDeclarations() ?? []).every((d) => d.getSourceFile().isDeclarationFile());
+}
+
 /** `Math`, the global (not a parameter or variable of that name). */
 export function isGlobalMath(node: Node): boolean {
-  return node.getText() === "Math" && (node.getSymbol()?.getDeclarations() ?? []).every((d) => d.getSourceFile().isDeclarationFile());
+  return node.getText() === "Math" && declaredGlobal(node);
 }
 
 /** `undefined`, the global. */
 export function isUndefinedKeyword(node: Node): boolean {
-  return Node.isIdentifier(node) && node.getText() === "undefined"
-    && (node.getSymbol()?.getDeclarations() ?? []).every((d) => d.getSourceFile().isDeclarationFile());
+  return Node.isIdentifier(node) && node.getText() === "undefined" && declaredGlobal(node);
 }
 
 const reassignments = new WeakMap<Node, boolean>();
