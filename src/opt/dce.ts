@@ -18,11 +18,12 @@
  */
 import { primitiveOf } from "../ir/primitives.js";
 import { effectful, Structural, type Func, type Op, type Region, type Value } from "../ir/types.js";
-import { replaceUses, terminator, unchangedResult, useCounts, walkOps } from "../ir/walk.js";
+import { diverges, replaceUses, terminator, unchangedResult, useCounts, walkOps } from "../ir/walk.js";
 
 export function eliminateDeadCode(f: Func): void {
   for (let changed = true; changed; ) {
     changed = forwardUnchangedResults(f);
+    changed = foldConstantBranches(f) || changed;
     changed = markSweep(f) || changed;
     changed = dropUnreadTapeEntries(f) || changed;
     changed = dropIdleReserves(f) || changed;
@@ -48,6 +49,27 @@ function dropIdleReserves(f: Func): boolean {
   });
   f.body.ops = visit(f.body.ops);
   return dropped;
+}
+
+/**
+ * An `if` whose condition has become a constant (forwardUnchangedResults
+ * finds many) is the branch it takes: that branch's ops move to the enclosing
+ * region and the `if`'s results are what it yields. What the other branch
+ * did, and loop state only it changed, then go as dead code. A branch that
+ * throws stays where it is (the printer prints it alone).
+ */
+function foldConstantBranches(f: Func): boolean {
+  const constant = (op: Op) => op.kind === Structural.If && op.operands[0]!.def?.kind === Structural.Const;
+  const taken = (op: Op) => op.regions[op.operands[0]!.def!.literal ? 0 : 1]!;
+  const folded = [...walkOps(f.body)].filter((op) => constant(op) && !diverges(taken(op)));
+  for (const op of folded) {
+    const end = terminator(taken(op));
+    op.results.forEach((r, j) => replaceUses(f.body, r, end.operands[j]!));
+    const moved = taken(op).ops.filter((o) => o !== end);
+    for (const o of moved) o.parent = op.parent;
+    op.parent!.ops.splice(op.parent!.ops.indexOf(op), 1, ...moved);
+  }
+  return folded.length > 0;
 }
 
 const isLoop = (op: Op) => op.kind === Structural.While || op.kind === Structural.Repeat;
