@@ -114,7 +114,10 @@ function withoutNegativeZero(grad: Record<string, unknown>): Record<string, unkn
 
 const describeArgs = (args: unknown[]): string => args.map(String).join(", ");
 
-for (const fixture of listFixtures()) {
+// `ONLY=truthiness npx vitest run test/fixtures.test.ts` checks the fixtures whose file name contains `truthiness`.
+const only = process.env.ONLY;
+
+for (const fixture of listFixtures().filter((f) => only === undefined || f.path.includes(only))) {
   const source = await importModule(fixture.sourceFile);
   const functions = exportedFunctions(fixture);
   let loading: Promise<Module> | undefined;

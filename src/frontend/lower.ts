@@ -182,6 +182,10 @@ export class Lowerer {
   expr(e: Node, env: Env): Value {
     return expressions.expr(this, e, env);
   }
+  /** A condition: a boolean, or a number tested as JavaScript does (neither 0 nor NaN). */
+  condition(e: Node, env: Env): Value {
+    return expressions.truthy(this, expressions.expr(this, e, env));
+  }
   read(id: Node, env: Env): Value {
     return expressions.read(this, id, env);
   }

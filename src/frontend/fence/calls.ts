@@ -95,8 +95,12 @@ function checkLoopMethod(cx: FenceContext, call: Node & { getExpression(): Node;
     say(cb ?? call, `'${method}' needs a function here: an arrow function ('(x, i) => ...') or the name of one`);
     return;
   }
-  if ((method === "reduce" || method === "reduceRight") && args.length !== 2) {
-    say(call, `give '${method}' its initial value ('xs.${method}((acc, x) => acc + x, 0)'): without one it throws on an empty array`);
+  if ((method === "reduce" || method === "reduceRight") && args.length > 2) {
+    say(args[2]!, `'${method}' takes a function and an initial value`);
+    return;
+  }
+  if ((method === "reduce" || method === "reduceRight") && args.length === 1 && valueType(target.getType()) !== "f64[]") {
+    say(call, `without an initial value, '${method}' is supported on arrays of numbers; give one ('rows.${method}((acc, row) => acc + row[0], 0)')`);
     return;
   }
   if (method !== "reduce" && method !== "reduceRight" && args.length !== 1) say(args[1]!, `'${method}' is supported without a 'this' argument`);

@@ -89,7 +89,7 @@ export class FenceContext {
   expectArray(node: Node, what: string): void {
     if (!isArrayNode(node)) this.report(node, Codes.UnsupportedType, `${what} needs an array of the subset, not '${node.getType().getText(node)}'`);
   }
-  expectType(node: Node, want: "f64" | "bool", what: string): void {
+  expectType(node: Node, want: expressions.Wanted, what: string): void {
     expressions.expectType(this, node, want, what);
   }
   hasRule(node: Node): boolean {

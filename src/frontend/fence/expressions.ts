@@ -20,7 +20,7 @@ function onParenthesizedExpression(cx: FenceContext, node: Node, fn: FunctionLik
 }
 
 function onConditionalExpression(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
-  cx.expectType(node.asKindOrThrow(SyntaxKind.ConditionalExpression).getCondition(), "bool", "a '?:' condition");
+  cx.expectType(node.asKindOrThrow(SyntaxKind.ConditionalExpression).getCondition(), "condition", "a '?:' condition");
   if (!shapeAt(node)) {
     cx.report(node, Codes.UnsupportedType, `a '?:' whose branches have type '${node.getType().getText(node)}'; both must have one type of the subset`);
     return false;
@@ -47,7 +47,7 @@ function onPrefixUnaryExpression(cx: FenceContext, node: Node, fn: FunctionLike,
     cx.expectType(e.getOperand(), "f64", op === SyntaxKind.PlusPlusToken ? "'++'" : "'--'");
     return false;
   }
-  if (op === SyntaxKind.ExclamationToken) cx.expectType(e.getOperand(), "bool", "'!'");
+  if (op === SyntaxKind.ExclamationToken) cx.expectType(e.getOperand(), "condition", "'!'");
   else if (op === SyntaxKind.TildeToken) cx.expectType(e.getOperand(), "f64", "bitwise '~'");
   else if (op === SyntaxKind.PlusToken && scalarType(e.getOperand().getType()) === "bool") return true; // `+(a < b)`: 1 or 0
   else cx.expectType(e.getOperand(), "f64", `unary '${op === SyntaxKind.MinusToken ? "-" : "+"}'`);
@@ -80,8 +80,10 @@ function onBinaryExpression(cx: FenceContext, node: Node, fn: FunctionLike, stac
     cx.expectType(e.getLeft(), "f64", `'${op.getText()}'`);
     cx.expectType(e.getRight(), "f64", `'${op.getText()}'`);
   } else if (logical.has(kind)) {
-    cx.expectType(e.getLeft(), "bool", `'${op.getText()}'`);
-    cx.expectType(e.getRight(), "bool", `'${op.getText()}'`);
+    // `a || b` of numbers is a number (`period || 0.3`); otherwise both sides are booleans.
+    const operands = scalarType(e.getType()) === "f64" ? "f64" : "bool";
+    cx.expectType(e.getLeft(), operands, `'${op.getText()}'`);
+    cx.expectType(e.getRight(), operands, `'${op.getText()}'`);
   } else if (comparisons.has(kind)) {
     const l = scalarType(e.getLeft().getType());
     const r = scalarType(e.getRight().getType());
@@ -239,16 +241,19 @@ export function checkIdentifier(cx: FenceContext, id: Node, fn: FunctionLike, st
     : `cannot find name '${text}'`);
 }
 
-export function expectType(cx: FenceContext, node: Node, want: "f64" | "bool", what: string): void {
-  if (want === "f64" && arithmeticResult(node)) return;
+/** What an operand must be: a number, a boolean, or a condition (either: a number tests as JavaScript's truthiness). */
+export type Wanted = "f64" | "bool" | "condition";
+
+export function expectType(cx: FenceContext, node: Node, want: Wanted, what: string): void {
+  if (want !== "bool" && arithmeticResult(node)) return;
   // An untyped parameter or variable is reported where it is declared, once, not at every use.
   if (Node.isIdentifier(node) && node.getType().isAny() && declaredHere(node)) return;
   // TypeScript narrows an operand that cannot run (`flag || flag` inside `if (flag)`) to never.
   if (node.getType().isNever()) return;
   const got = cx.hasRule(node) ? "f64" : scalarType(node.getType());
-  if (got !== want) {
-    cx.report(node, Codes.UnsupportedOperator,
-      `${what} needs ${want === "f64" ? "a number" : "a boolean"} operand, not '${node.getType().getText(node)}'`);
+  if (got !== want && !(want === "condition" && (got === "bool" || got === "f64"))) {
+    const needed = { f64: "a number", bool: "a boolean", condition: "a boolean or number" }[want];
+    cx.report(node, Codes.UnsupportedOperator, `${what} needs ${needed} operand, not '${node.getType().getText(node)}'`);
   }
 }
 

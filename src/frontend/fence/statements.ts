@@ -17,13 +17,13 @@ function onBlock(cx: FenceContext, node: Node, fn: FunctionLike, stack: Function
 }
 
 function onIfStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
-  cx.expectType(node.asKindOrThrow(SyntaxKind.IfStatement).getExpression(), "bool", "an 'if' condition");
+  cx.expectType(node.asKindOrThrow(SyntaxKind.IfStatement).getExpression(), "condition", "an 'if' condition");
   return true;
 }
 
 function onWhileStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const loop = node as Node & { getExpression(): Node; getStatement(): Node };
-  cx.expectType(loop.getExpression(), "bool", "a loop condition");
+  cx.expectType(loop.getExpression(), "condition", "a loop condition");
   cx.visit(loop.getExpression(), fn, stack);
   cx.visit(loop.getStatement(), fn, stack);
   return false;
@@ -40,7 +40,7 @@ function onForStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: F
   }
   const cond = loop.getCondition();
   if (cond) {
-    cx.expectType(cond, "bool", "a loop condition");
+    cx.expectType(cond, "condition", "a loop condition");
     cx.visit(cond, fn, stack);
   }
   const inc = loop.getIncrementor();

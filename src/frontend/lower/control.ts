@@ -82,7 +82,7 @@ export function lowerRest(lw: Lowerer, k: Continuation | undefined, env: Env, ex
     }
     if (Node.isIfStatement(statement) && mayExit(statement)) {
       const branches = [statement.getThenStatement(), statement.getElseStatement()];
-      const cond = lw.expr(statement.getExpression(), env);
+      const cond = lw.condition(statement.getExpression(), env);
       const known = constantOf(cond);
       if (known !== undefined) {
         const taken = branches[known ? 0 : 1];
@@ -148,7 +148,7 @@ export function statement(lw: Lowerer, statement: Statement, env: Env) : void {
 
 /** An `if` without returns: the variables either branch assigns are merged by the if op's results. */
 export function plainIf(lw: Lowerer, statement: Node & { getExpression(): Expression; getThenStatement(): Statement; getElseStatement(): Statement | undefined }, env: Env) : void {
-  const cond = lw.expr(statement.getExpression(), env);
+  const cond = lw.condition(statement.getExpression(), env);
   const branches = [statement.getThenStatement(), statement.getElseStatement()];
   mergedIf(lw, cond, branches.map((branch) => (branchEnv: Env) => branch && lw.statement(branch, branchEnv)), env);
 }

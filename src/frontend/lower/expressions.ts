@@ -70,7 +70,7 @@ export function bound(lw: Lowerer, e: Node, env: Env) : Bound {
     if (value) return value;
   }
   if (Node.isConditionalExpression(e)) {
-    const cond = lw.expr(e.getCondition(), env);
+    const cond = lw.condition(e.getCondition(), env);
     const branches = [e.getWhenTrue(), e.getWhenFalse()];
     const known = constantOf(cond);
     if (known !== undefined) return lw.bound(branches[known ? 0 : 1]!, env);
@@ -87,7 +87,7 @@ function unary(lw: Lowerer, e: PrefixUnaryExpression, env: Env): Value {
   switch (e.getOperatorToken()) {
     case SyntaxKind.MinusToken: return b.neg(operand);
     case SyntaxKind.PlusToken: return operand.type === "bool" ? b.prim("tonumber", [operand]) : operand;
-    case SyntaxKind.ExclamationToken: return b.prim("not", [operand]);
+    case SyntaxKind.ExclamationToken: return b.prim("not", [truthy(lw, operand)]);
     case SyntaxKind.TildeToken: return b.prim("bnot", [operand]);
   }
   throw new InternalError(`operator ${e.getOperatorToken()} passed the fence`);
@@ -128,6 +128,13 @@ function undefinedTest(lw: Lowerer, e: Node & { getLeft(): Node; getRight(): Nod
   if (coalesce) return missing ? lw.bound(e.getRight(), env) : lw.identifier(tested, env);
   const equal = kind === SyntaxKind.EqualsEqualsEqualsToken || kind === SyntaxKind.EqualsEqualsToken;
   return lw.b.const(equal === missing);
+}
+
+/** A value as a condition: a boolean as it is, a number by JavaScript's truthiness (neither 0 nor NaN). */
+export function truthy(lw: Lowerer, v: Value): Value {
+  if (v.type !== "f64") return v;
+  const b = lw.b;
+  return b.prim("and", [b.prim("ne", [v, b.const(0)]), b.prim("not", [b.prim("isnan", [v])])]);
 }
 
 /** `x = v`, `x += v`, `++x`, `x--`, read for their value. */
@@ -194,6 +201,11 @@ export function binaryChain(lw: Lowerer, e: Node & { getLeft(): Node }, env: Env
 export function logical(lw: Lowerer, kind: "and" | "or", e: Node & { getLeft(): Node; getRight(): Node }, env: Env) : Value {
   const b = lw.b;
   const left = lw.expr(e.getLeft(), env);
+  if (left.type === "f64") {
+    // Of numbers (`period || 0.3`): the left one when it decides, else the right one, evaluated only then.
+    const branches = kind === "and" ? [e.getRight(), left] : [left, e.getRight()];
+    return lw.conditional(truthy(lw, left), branches, env, { kind: "value", type: "f64", text: "number" }) as Value;
+  }
   const lazy = () => {
     const branches = kind === "and" ? [e.getRight(), b.const(false)] : [b.const(true), e.getRight()];
     return lw.conditional(left, branches, env, { kind: "value", type: "bool", text: "boolean" }) as Value;

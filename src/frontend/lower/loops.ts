@@ -190,7 +190,7 @@ class LoopLowering {
       const state = this.at(condRegion.args);
       const before = new Map(inner);
       let cond: Value | undefined = this.iterated ? b.prim("lt", [state.index!, b.prim("len", [this.iterated])])
-        : test && !rotated ? lw.expr(test, inner) : undefined;
+        : test && !rotated ? lw.condition(test, inner) : undefined;
       if (test && !rotated && (writesMemory(condRegion) || [...before].some(([key, v]) => inner.get(key) !== v))) {
         throw new EffectfulCondition();
       }
@@ -224,7 +224,7 @@ class LoopLowering {
       if (rotated && test && !Node.isDoStatement(statement)) {
         // A rotated while or for tests its condition first: false leaves as a break does.
         b.loc = locOf(test);
-        const going = lw.expr(test, inner);
+        const going = lw.condition(test, inner);
         values = lw.branch(going, exits.types, [trip, (exitEnv) => this.next(exitEnv, state, { broken: true })], inner);
       } else {
         values = trip(inner);
@@ -248,7 +248,7 @@ class LoopLowering {
       if (rotated && test && Node.isDoStatement(statement)) {
         // A rotated do ... while tests its condition after each trip: false leaves as a break does.
         b.loc = locOf(test);
-        return this.next(inner, state, { broken: b.prim("not", [lw.expr(test, inner)]) });
+        return this.next(inner, state, { broken: b.prim("not", [lw.condition(test, inner)]) });
       }
       return this.next(inner, state, {});
     };

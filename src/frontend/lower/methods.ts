@@ -10,6 +10,7 @@
 import { Node, ts } from "ts-morph";
 import { InternalError } from "../../diagnostics.js";
 import type { Value } from "../../ir/types.js";
+import { throwPrimitive } from "../../ir/primitives/throw.js";
 import { isFunctionValue, type Bound, type Cell, type Env } from "../aggregate.js";
 import type { FunctionLike } from "../functions.js";
 import { valueType } from "../source.js";
@@ -115,9 +116,12 @@ export function callbackMethod(lw: Lowerer, call: Call, method: string, env: Env
     }
     case "reduce":
     case "reduceRight": {
-      const initial = lw.expr(call.getArguments()[1]!, env);
-      const [acc] = envLoop(lw, n, keys, env, [initial], (k, inner, [acc]) => {
-        const index = method === "reduce" ? k : b.prim("sub", [b.prim("sub", [n, k]), b.const(1)]);
+      // Without an initial value, the first element (the last for reduceRight) is one, and the trips are one fewer.
+      const given = call.getArguments().length > 1;
+      const initial = given ? lw.expr(call.getArguments()[1]!, env) : firstElement(lw, array, n, method);
+      const trips = given ? n : b.prim("sub", [n, b.const(1)]);
+      const [acc] = envLoop(lw, trips, keys, env, [initial], (k, inner, [acc]) => {
+        const index = method === "reduce" ? (given ? k : b.prim("add", [k, b.const(1)])) : b.prim("sub", [b.prim("sub", [trips, k]), b.const(1)]);
         return [callBack(lw, fn, [acc!, element(index), index, array], inner)];
       });
       return acc!;
@@ -134,6 +138,18 @@ export function callbackMethod(lw: Lowerer, call: Call, method: string, env: Env
     }
   }
   throw new InternalError(`array method ${method} passed the fence`);
+}
+
+/** The element `reduce` without an initial value starts from, after throwing as JavaScript does on an empty array. */
+function firstElement(lw: Lowerer, array: Value, n: Value, method: "reduce" | "reduceRight"): Value {
+  const b = lw.b;
+  const guard = b.ifOp(b.prim("eq", [n, b.const(0)]), []);
+  b.inRegion(guard.regions[0]!, () => {
+    b.prim(throwPrimitive("TypeError", "Reduce of empty array with no initial value"), []);
+    b.yield([]);
+  });
+  b.inRegion(guard.regions[1]!, () => b.yield([]));
+  return b.prim("load", [array, method === "reduce" ? b.const(0) : b.prim("sub", [n, b.const(1)])]);
 }
 
 /** `a.indexOf(v)`, `a.includes(v)`: a loop that stops at the first element equal to `v`. */
