@@ -59,7 +59,7 @@ const rejected: Rejected[] = [
   { name: "template string", code: Codes.UnsupportedExpression, source: entry(["return `a${x}` === `a1` ? x : 0;"]), at: "`a${x}`" },
   { name: "array of strings", code: Codes.UnsupportedType, source: entry(["const names = [\"a\", \"b\"];", "return x;"]), at: "names =" },
   { name: "new Array without a type", code: Codes.UnsupportedType, source: entry(["const zs = new Array(3).fill(0);", "return x;"]), at: "zs =" },
-  { name: "reduce without an initial value", code: Codes.UnsupportedExpression, source: entry(["return xs.reduce((a, b) => a + b);"], "xs: number[]"), at: "xs.reduce", message: "its initial value" },
+  { name: "reduce of rows without an initial value", code: Codes.UnsupportedExpression, source: entry(["return xs.reduce((a, b) => a)[0];"], "xs: number[][]"), at: "xs.reduce", message: "without an initial value" },
   { name: "filter with a number test", code: Codes.UnsupportedExpression, source: entry(["return xs.filter((v) => v).length;"], "xs: number[]"), at: "(v) => v", message: "must return a boolean" },
   { name: "Math as a value", code: Codes.UnsupportedType, source: entry(["const m = Math;", "return x;"]), at: "m =" },
   { name: "object literal with a spread", code: Codes.UnsupportedExpression, source: entry(["const p = { v: x, w: x };", "const q = { ...p, v: 2 };", "return q.v;"]), at: "...p" },
@@ -168,7 +168,7 @@ const rejected: Rejected[] = [
   // ADG1010: operators outside the subset at the operator; operand type errors at the operand.
   { name: "in", code: Codes.UnsupportedOperator, source: entry(["return x in Math ? 1 : 0;"]), at: "in Math" },
   { name: "instanceof", code: "TS2358", source: entry(["return x instanceof Number ? 1 : 0;"]), at: "x instanceof" },
-  { name: "&& on numbers", code: Codes.UnsupportedOperator, source: entry(["return x && 1;"]), at: "x && 1" },
+  { name: "&& of a comparison and a number", code: Codes.UnsupportedOperator, source: entry(["if (x > 1 && x) return 1;", "return 0;"]), at: "x) return", message: "needs a boolean operand, not 'number'" },
 
   // ADG1011: helper shapes that cannot be inlined, at the parameter.
   { name: "an exported function's default computed from a parameter", code: Codes.UnsupportedFunction, source: lines("export function f(x: number, k = x * 2): number {", "  return k * x;", "}"), at: "x * 2", message: "must be a constant" },

@@ -251,10 +251,17 @@ export function expectType(cx: FenceContext, node: Node, want: Wanted, what: str
   // TypeScript narrows an operand that cannot run (`flag || flag` inside `if (flag)`) to never.
   if (node.getType().isNever()) return;
   const got = cx.hasRule(node) ? "f64" : scalarType(node.getType());
+  // `x > 0 && x` (a number or false) is reported at its operands, once.
+  if (got === undefined && isLogical(node)) return;
   if (got !== want && !(want === "condition" && (got === "bool" || got === "f64"))) {
     const needed = { f64: "a number", bool: "a boolean", condition: "a boolean or number" }[want];
     cx.report(node, Codes.UnsupportedOperator, `${what} needs ${needed} operand, not '${node.getType().getText(node)}'`);
   }
+}
+
+function isLogical(node: Node): boolean {
+  while (Node.isParenthesizedExpression(node)) node = node.getExpression();
+  return Node.isBinaryExpression(node) && logical.has(node.getOperatorToken().getKind());
 }
 
 /** Whether an expression is a call of a function with a user-defined adjoint (which returns a number). */
