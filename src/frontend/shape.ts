@@ -57,5 +57,5 @@ export function shapeAt(node: Node): Shape | undefined {
 
 /** A parameter's type inside its function: an optional one's without `undefined` (a left-out argument is known where the call is). */
 export function parameterType(p: ParameterDeclaration): TsType {
-  return p.hasQuestionToken() ? p.getType().getNonNullableType() : p.getType();
+  return p.hasQuestionToken() || p.hasInitializer() ? p.getType().getNonNullableType() : p.getType();
 }

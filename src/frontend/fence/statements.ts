@@ -1,9 +1,9 @@
 /** The subset check of statements: one handler per kind, and the checks of assignments. */
-import { Node, SyntaxKind, type VariableDeclarationList } from "ts-morph";
+import { Node, SyntaxKind, type VariableDeclaration, type VariableDeclarationList } from "ts-morph";
 import { boundFunction, functionExpression, functionName, isLocalTo, type FunctionLike } from "../functions.js";
 import { Codes } from "../../diagnostics.js";
 import { isAggregateNode } from "../resolve.js";
-import { shapeAt, shapeOf } from "../shape.js";
+import { shapeAt, shapeOf, type Shape } from "../shape.js";
 import { scalarType } from "../source.js";
 import { arrayMethod, compoundAssignments, isArrayNode, isDirective } from "../subset.js";
 import type { FenceContext, Handler } from "./context.js";
@@ -74,6 +74,23 @@ function onVariableDeclarationList(cx: FenceContext, node: Node, fn: FunctionLik
   return true;
 }
 
+/**
+ * `let x, v;` in JavaScript: no type and no value, so TypeScript types it by
+ * what is assigned to it. When every assignment gives a value of one type
+ * (a number, a boolean), that is its type.
+ */
+function assignedShape(decl: VariableDeclaration): Shape | undefined {
+  if (decl.getTypeNode() || decl.hasInitializer() || !decl.getType().isAny()) return undefined;
+  const symbol = decl.getSymbol();
+  const scope = decl.getFirstAncestor((a) => Node.isBlock(a) || Node.isSourceFile(a));
+  const assigned = (scope?.getDescendantsOfKind(SyntaxKind.BinaryExpression) ?? []).filter((e) =>
+    e.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isIdentifier(e.getLeft()) && e.getLeft().getSymbol() === symbol);
+  const shapes = assigned.map((e) => shapeAt(e.getRight()));
+  const first = shapes[0];
+  if (!first || first.kind !== "value" || !shapes.every((s) => s?.kind === "value" && s.type === first.type)) return undefined;
+  return first;
+}
+
 function onVariableDeclaration(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const decl = node.asKindOrThrow(SyntaxKind.VariableDeclaration);
   if (!Node.isIdentifier(decl.getNameNode())) {
@@ -89,7 +106,7 @@ function onVariableDeclaration(cx: FenceContext, node: Node, fn: FunctionLike, s
     }
     return false;
   }
-  const declared = Node.isIdentifier(decl.getNameNode()) ? shapeOf(decl.getType(), decl) : shapeAt(decl.getInitializerOrThrow());
+  const declared = Node.isIdentifier(decl.getNameNode()) ? shapeOf(decl.getType(), decl) ?? assignedShape(decl) : shapeAt(decl.getInitializerOrThrow());
   if (!declared) {
     const hint = decl.getType().getText(decl) === "any[]" ? " (annotate it, e.g. 'const a: number[] = new Array(n).fill(0)')" : "";
     cx.report(decl.getNameNode(), Codes.UnsupportedType,
