@@ -55,7 +55,7 @@ const rejected: Rejected[] = [
   { name: "labelled statement", code: Codes.UnsupportedStatement, source: entry(["done: if (x > 0) {", "  x = 1;", "}", "return x;"]), at: "done:" },
 
   // ADG1002: expressions outside the subset, at the expression.
-  { name: "string literal", code: Codes.UnsupportedExpression, source: entry(['return "ab" < "b" ? x : 0;']), at: '"ab"' },
+  { name: "string literals ordered", code: Codes.UnsupportedOperator, source: entry(['return "ab" < "b" ? x : 0;']), at: '"ab" < "b"' },
   { name: "template string", code: Codes.UnsupportedExpression, source: entry(["return `a${x}` === `a1` ? x : 0;"]), at: "`a${x}`" },
   { name: "array of strings", code: Codes.UnsupportedType, source: entry(["const names = [\"a\", \"b\"];", "return x;"]), at: "names =" },
   { name: "new Array without a type", code: Codes.UnsupportedType, source: entry(["const zs = new Array(3).fill(0);", "return x;"]), at: "zs =" },
@@ -158,7 +158,7 @@ const rejected: Rejected[] = [
   { name: "module constant from Math.random", code: Codes.UnknownCall, source: lines("const R = Math.random();", entry(["return x * R;"])), at: "Math.random" },
   { name: "module constant from Date.now", code: Codes.UnknownCall, source: lines("const T = Date.now();", entry(["return x * T;"])), at: "Date.now" },
   { name: "module constant from parseFloat", code: Codes.UnknownCall, source: lines('const P = parseFloat("2");', entry(["return x * P;"])), at: "parseFloat" },
-  { name: "module constant from a string", code: Codes.UnsupportedExpression, source: lines('const S = +"2";', entry(["return x * S;"])), at: '"2"' },
+  { name: "module constant from a string", code: Codes.UnsupportedOperator, source: lines('const S = +"2";', entry(["return x * S;"])), at: '"2"', message: "needs a number operand" },
   // TypeScript's own errors, in adgen's format with TypeScript's code.
   { name: "undeclared identifier", code: "TS2304", source: entry(["return x * k;"]), at: "k;", message: "Cannot find name 'k'" },
   { name: "parameter redeclared in the body", code: "TS2300", source: entry(["const x = 2;", "return x;"]), at: "x = 2" },
@@ -168,6 +168,9 @@ const rejected: Rejected[] = [
   // ADG1010: operators outside the subset at the operator; operand type errors at the operand.
   { name: "in", code: Codes.UnsupportedOperator, source: entry(["return x in Math ? 1 : 0;"]), at: "in Math" },
   { name: "instanceof", code: "TS2358", source: entry(["return x instanceof Number ? 1 : 0;"]), at: "x instanceof" },
+  { name: "a string-literal parameter of an exported function", code: Codes.UnsupportedType, source: entry(['return k === "a" ? x : 2 * x;'], 'x: number, k: "a" | "b"'), at: 'k: "a"', message: "holds strings" },
+  { name: "strings ordered", code: Codes.UnsupportedOperator, source: lines('function g(x: number): "a" | "b" {', '  return x > 0 ? "a" : "b";', "}", entry(['return g(x) < "b" ? x : 0;'])), at: 'g(x) < "b"', message: "'===' and '!==' only" },
+  { name: "a string-literal value in arithmetic", code: Codes.UnsupportedOperator, source: lines('function g(x: number): "a" | "b" {', '  return x > 0 ? "a" : "b";', "}", entry(["return x * +g(x);"])), at: "g(x);", message: "needs a number operand" },
   { name: "&& of a comparison and a number", code: Codes.UnsupportedOperator, source: entry(["if (x > 1 && x) return 1;", "return 0;"]), at: "x) return", message: "needs a boolean operand, not 'number'" },
 
   // ADG1011: helper shapes that cannot be inlined, at the parameter.

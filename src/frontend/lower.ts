@@ -108,6 +108,12 @@ function leafParameterNames(names: string[], shapes: Shape[]): string[][] {
  */
 export class Lowerer {
   readonly constantsInProgress = new Set<Node>();
+  /** The number each string of a string-literal type stands for in this function, in the order they are met. */
+  private readonly stringCodes = new Map<string, number>();
+  stringCode(text: string): number {
+    if (!this.stringCodes.has(text)) this.stringCodes.set(text, this.stringCodes.size);
+    return this.stringCodes.get(text)!;
+  }
   /** The result shape of each function being inlined, innermost last (undefined for void). */
   readonly resultShapes: (Shape | undefined)[] = [];
 

@@ -287,10 +287,21 @@ export function scalarType(t: TsType): Type | undefined {
   return undefined;
 }
 
+/**
+ * A string literal or a union of them (`"under" | "over"`): inside the
+ * function such a value is a number, a code for each string, compared with
+ * `===` and `switch` (lower/expressions.ts). It is never a number to
+ * arithmetic: scalarType does not take it.
+ */
+export function isStringLiterals(t: TsType): boolean {
+  return t.isStringLiteral() || (t.isUnion() && t.getUnionTypes().every((u) => u.isStringLiteral()));
+}
+
 /** The IR type of a TypeScript type, arrays included, or undefined when it is outside the subset. */
 export function valueType(t: TsType): Type | undefined {
   const scalar = scalarType(t);
   if (scalar) return scalar;
+  if (isStringLiterals(t)) return "f64";
   if (t.getSymbol()?.getName() === "Float64Array") return "Float64Array";
   const element = arrayElement(t);
   if (!element) return undefined;
@@ -312,6 +323,7 @@ function arrayElement(t: TsType): TsType | undefined {
 export function typeText(t: TsType): string {
   const scalar = scalarType(t);
   if (scalar) return scalar === "f64" ? "number" : "boolean";
+  if (isStringLiterals(t)) return (t.isUnion() ? t.getUnionTypes() : [t]).map((u) => u.getText()).join(" | ");
   if (t.getSymbol()?.getName() === "Float64Array") return "Float64Array";
   const element = arrayElement(t);
   if (!element) return t.getText();

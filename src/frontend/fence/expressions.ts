@@ -6,7 +6,7 @@ import { namedConstant } from "../../ir/primitives.js";
 import { declarationOf, isAggregateNode, partKeyOf, shorthandDeclaration as shorthandDeclarationNode } from "../resolve.js";
 import { ruleFor } from "../rules.js";
 import { shapeAt, shapeOf } from "../shape.js";
-import { scalarType } from "../source.js";
+import { isStringLiterals, scalarType } from "../source.js";
 import { arithmetic, bitwise, comparisons, compoundAssignments, isArrayNode, isModuleConstant, isUndefinedKeyword, literalType, logical } from "../subset.js";
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
@@ -88,7 +88,10 @@ function onBinaryExpression(cx: FenceContext, node: Node, fn: FunctionLike, stac
     const l = scalarType(e.getLeft().getType());
     const r = scalarType(e.getRight().getType());
     const unreachable = e.getLeft().getType().isNever() || e.getRight().getType().isNever();
-    if (!unreachable && (!l || l !== r)) {
+    const strings = isStringLiterals(e.getLeft().getType()) && isStringLiterals(e.getRight().getType());
+    if (strings && !equalities.has(kind)) {
+      cx.report(node, Codes.UnsupportedOperator, `'${op.getText()}' orders strings; strings of a string-literal type can be compared with '===' and '!==' only`);
+    } else if (!unreachable && !strings && (!l || l !== r)) {
       cx.report(node, Codes.UnsupportedOperator, `'${op.getText()}' compares values of different or unsupported types`);
     }
   } else {
@@ -241,6 +244,8 @@ export function checkIdentifier(cx: FenceContext, id: Node, fn: FunctionLike, st
     : `cannot find name '${text}'`);
 }
 
+const equalities = new Set([SyntaxKind.EqualsEqualsEqualsToken, SyntaxKind.ExclamationEqualsEqualsToken, SyntaxKind.EqualsEqualsToken, SyntaxKind.ExclamationEqualsToken]);
+
 /** What an operand must be: a number, a boolean, or a condition (either: a number tests as JavaScript's truthiness). */
 export type Wanted = "f64" | "bool" | "condition";
 
@@ -316,6 +321,8 @@ function declaredHere(id: Node): boolean {
 /** The expression handlers, by syntax kind. */
 export const expressionHandlers: Partial<Record<SyntaxKind, Handler>> = {
   [SyntaxKind.NumericLiteral]: onNumericLiteral,
+  // A string is a value of a string-literal type: only comparisons and switch read it (isStringLiterals).
+  [SyntaxKind.StringLiteral]: onNumericLiteral,
   [SyntaxKind.TrueKeyword]: onNumericLiteral,
   [SyntaxKind.FalseKeyword]: onNumericLiteral,
   [SyntaxKind.ParenthesizedExpression]: onParenthesizedExpression,

@@ -2,7 +2,7 @@
 import { Node, SyntaxKind } from "ts-morph";
 import { functionName, functionNameNode, isFunctionTyped, type FunctionLike } from "../functions.js";
 import { Codes } from "../../diagnostics.js";
-import { parameterType, shapeOf } from "../shape.js";
+import { leavesOf, parameterType, shapeOf, type Shape } from "../shape.js";
 import { constantValue } from "../subset.js";
 import type { FenceContext } from "./context.js";
 
@@ -31,6 +31,8 @@ export function checkSignature(cx: FenceContext, fn: FunctionLike): void {
       // A placeholder nothing reads: the `_` of `Array.from({ length: n }, (_, i) => ...)`.
     } else if (isFunctionTyped(p) && !cx.entryFunctions.has(fn)) {
       // A function parameter: the function passed is checked where it is passed.
+    } else if (cx.entryFunctions.has(fn) && holdsStrings(shapeOf(parameterType(p), p))) {
+      cx.report(p, Codes.UnsupportedType, `parameter '${p.getName()}' holds strings ('${p.getType().getText(p)}'); an exported function takes numbers and booleans (a string-literal type is supported inside it, for its locals and helpers)`);
     } else if (!shapeOf(parameterType(p), p)) {
       cx.report(p, Codes.UnsupportedType, p.getType().isAny()
         ? `parameter '${p.getName()}' has no type; annotate it: ${typeAdvice(p, p.getName())}`
@@ -42,10 +44,17 @@ export function checkSignature(cx: FenceContext, fn: FunctionLike): void {
     if (init && !cx.entryFunctions.has(fn)) cx.visit(init, fn, [fn]);
   }
   const rt = fn.getReturnType();
-  if (!shapeOf(rt, fn) && !rt.isVoid()) {
+  if (cx.entryFunctions.has(fn) && holdsStrings(shapeOf(rt, fn))) {
+    cx.report(fn.getReturnTypeNode() ?? functionNameNode(fn), Codes.UnsupportedType, `'${functionName(fn)}' returns strings ('${rt.getText(fn)}'); an exported function returns numbers and booleans`);
+  } else if (!shapeOf(rt, fn) && !rt.isVoid()) {
     cx.report(fn.getReturnTypeNode() ?? functionNameNode(fn), Codes.UnsupportedType,
       `'${functionName(fn)}' returns '${rt.getText(fn)}'; supported results are ${SUPPORTED_TYPES}, and void for helpers`);
   }
+}
+
+/** Whether a shape has a leaf of a string-literal type (its text is the quoted union). */
+function holdsStrings(shape: Shape | undefined): boolean {
+  return !!shape && leavesOf(shape).some((leaf) => leaf.text.includes('"'));
 }
 
 /** Whether a parameter's name is read in its function. */

@@ -4,7 +4,7 @@ import { boundFunction, functionExpression, functionName, isLocalTo, type Functi
 import { Codes } from "../../diagnostics.js";
 import { isAggregateNode } from "../resolve.js";
 import { shapeAt, shapeOf, type Shape } from "../shape.js";
-import { scalarType } from "../source.js";
+import { isStringLiterals, scalarType } from "../source.js";
 import { arrayMethod, compoundAssignments, isArrayNode, isDirective } from "../subset.js";
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
@@ -238,12 +238,13 @@ function onThrowStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack:
  */
 function onSwitchStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const s = node.asKindOrThrow(SyntaxKind.SwitchStatement);
-  cx.expectType(s.getExpression(), "f64", "a 'switch' value");
+  const strings = isStringLiterals(s.getExpression().getType());
+  if (!strings) cx.expectType(s.getExpression(), "f64", "a 'switch' value");
   cx.visit(s.getExpression(), fn, stack);
   for (const clause of s.getCaseBlock().getClauses()) {
     if (Node.isCaseClause(clause)) {
       const test = clause.getExpression();
-      cx.expectType(test, "f64", "a 'case' test");
+      if (!strings || !isStringLiterals(test.getType())) cx.expectType(test, "f64", "a 'case' test");
       if (hasEffects(test)) cx.report(test, Codes.UnsupportedExpression, "a 'case' test must not assign or call a function of the project");
       cx.visit(test, fn, stack);
     }

@@ -32,6 +32,7 @@ export function bound(lw: Lowerer, e: Node, env: Env) : Bound {
   // The compiler's normalised text ("0x10" -> "16", "1_000" -> "1000"); ts-morph's
   // getLiteralValue() reads "1e-15" as 1.
   if (Node.isNumericLiteral(e)) return b.const(Number(e.compilerNode.text));
+  if (Node.isStringLiteral(e)) return b.const(lw.stringCode(e.getLiteralValue()));
   if (Node.isTrueLiteral(e)) return b.const(true);
   if (Node.isFalseLiteral(e)) return b.const(false);
   if (Node.isParenthesizedExpression(e) || Node.isAsExpression(e) || Node.isNonNullExpression(e)
