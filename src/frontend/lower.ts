@@ -128,14 +128,14 @@ export class Lowerer {
   }
 
   // ---- each construct is lowered in its own module (lower/*.ts); these are its entry points
-  call(fn: FunctionLike, args: Binding[], callerEnv: Env): Bound | undefined {
-    return calls.call(this, fn, args, callerEnv);
+  call(fn: FunctionLike, args: Binding[], callerEnv: Env, receiver?: Aggregate): Bound | undefined {
+    return calls.call(this, fn, args, callerEnv, receiver);
   }
   callee(callee: Node, env: Env): FunctionLike | undefined {
     return calls.callee(this, callee, env);
   }
-  inline(fn: FunctionLike, args: Binding[], callerEnv: Env, shape: Shape | undefined): Bound | undefined {
-    return calls.inline(this, fn, args, callerEnv, shape);
+  inline(fn: FunctionLike, args: Binding[], callerEnv: Env, shape: Shape | undefined, receiver?: Aggregate): Bound | undefined {
+    return calls.inline(this, fn, args, callerEnv, shape, receiver);
   }
   callExpression(call: Node & { getExpression(): Node; getArguments(): Node[] }, env: Env): Bound {
     return calls.callExpression(this, call, env);
