@@ -129,6 +129,10 @@ function checkFunctionArgument(cx: FenceContext, a: Node, fn: FunctionLike, stac
     return;
   }
   if (functionParameter(a)) return; // passed on: checked where it is passed in
+  if (methodOf(a)) {
+    cx.report(a, Codes.UnsupportedExpression, `method '${a.getText()}' passed as a value loses its object; pass a function that calls it ('(v) => ${a.getText()}(v)')`);
+    return;
+  }
   cx.report(a, Codes.UnsupportedExpression,
     `'${a.getText()}' is a function that is only known when the code runs; pass a function by its name or write it here ('(x) => ...'), since calls are inlined where the code is compiled`);
 }

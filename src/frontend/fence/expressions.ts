@@ -11,7 +11,7 @@ import { arithmetic, bitwise, comparisons, compoundAssignments, isArrayNode, isM
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
 import { constructedClass } from "../classes.js";
-import { checkMemberRead, checkNew, onThis } from "./classes.js";
+import { checkMemberRead, checkNew, classTypeReason, onThis } from "./classes.js";
 
 function onNumericLiteral(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   return false;
@@ -193,6 +193,11 @@ function onPropertyAccessExpression(cx: FenceContext, node: Node, fn: FunctionLi
   }
   if (e.getName() === "length" && isArrayNode(e.getExpression()) && !e.hasQuestionDotToken()) {
     cx.visit(e.getExpression(), fn, stack);
+    return false;
+  }
+  const reason = classTypeReason(e.getExpression().getType(), e);
+  if (reason) {
+    cx.report(e.getExpression(), Codes.UnsupportedType, reason);
     return false;
   }
   cx.report(node, Codes.UnsupportedExpression, `'${e.getText()}' is not supported; of properties only fields of tuples and objects, '.length' and the Math and Number constants are`);
