@@ -24,6 +24,7 @@ import {
   importModule,
   listFixtures,
   repoRoot,
+  sourceFunction,
   type ExportedFunction,
   type Module,
 } from "./helpers/fixtures.js";
@@ -145,7 +146,7 @@ for (const fixture of listFixtures()) {
     for (const fn of functions) {
       const samples = source[`${fn.name}Samples`] as unknown[][] | undefined;
       if (samples === undefined) continue;
-      const f = source[fn.exportName] as SourceFunction;
+      const f = sourceFunction(source, fn) as SourceFunction;
       // With a stopGradient: the function whose derivative the gradient is, with the stopped values frozen at a sample.
       const frozen = source[`${fn.name}Frozen`] as ((...args: unknown[]) => SourceFunction) | undefined;
       const differentiated = (args: unknown[]): SourceFunction => frozen?.(...args) ?? f;

@@ -133,3 +133,11 @@ export function constructorFieldTarget(target: Node): boolean {
   return Node.isPropertyAccessExpression(target) && Node.isThisExpression(target.getExpression())
     && Node.isConstructorDeclaration(thisOwner(target.getExpression()));
 }
+
+/** The name of a differentiated method's receiver in its gradient's API: `self`, or `self_1`, ... when a parameter has that name. */
+export function receiverName(member: ClassMember): string {
+  const taken = new Set(member.getParameters().map((p) => p.getName()));
+  let name = "self";
+  for (let i = 1; taken.has(name); i++) name = `self_${i}`;
+  return name;
+}
