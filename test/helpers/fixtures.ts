@@ -91,6 +91,7 @@ function memberFunctions(source: SourceFile): ExportedFunction[] {
       const returnType = member.getReturnTypeNode()?.getText() ?? "";
       if (!(tagged || (all && /^(number|\[.*\])$/.test(returnType)))) return [];
       const className = cls.getName()!;
+      const wrt = member.getJsDocs().flatMap((doc) => doc.getTags()).find((tag) => tag.getTagName() === "wrt")?.getCommentText()?.split(/[\s,]+/).filter(Boolean);
       const self = member.isStatic() ? [] : [{ name: "self", type: className }];
       return [{
         name: `${className}${member.getName().charAt(0).toUpperCase()}${member.getName().slice(1)}`,
@@ -98,6 +99,7 @@ function memberFunctions(source: SourceFile): ExportedFunction[] {
         parameters: [...self, ...member.getParameters().map((p) => ({ name: p.getName(), type: p.getTypeNode()?.getText() ?? p.getType().getText(p) }))],
         returnType,
         member: { className, name: member.getName(), getter: Node.isGetAccessorDeclaration(member), isStatic: member.isStatic() },
+        ...(wrt ? { wrt } : {}),
       }];
     });
   });
