@@ -71,7 +71,7 @@ export function lowerFunction(displayPath: string, fn: FunctionLike, rules: Rule
   b.insert({ kind: Structural.Return, operands: values, results: [], regions: [], parent: undefined, loc: locOf(fn) });
   const resultShape = shapeOf(fn.getReturnType(), fn)!;
   return {
-    name, params, signature, body, resultTypes: values.map((v) => v.type), resultRoles: [],
+    name, ...(isClassMember(fn) ? { sourceName: functionName(fn) } : {}), params, signature, body, resultTypes: values.map((v) => v.type), resultRoles: [],
     resultShape, loc: locOf(fn),
   };
 }
