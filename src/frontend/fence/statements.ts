@@ -8,7 +8,7 @@ import { scalarType } from "../source.js";
 import { arrayMethod, compoundAssignments, isArrayNode, isDirective } from "../subset.js";
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
-import { constructorFieldTarget } from "../classes.js";
+import { constructorFieldTarget, hasReceiver, methodOf } from "../classes.js";
 import { classTypeReason } from "./classes.js";
 import { checkVar, isVar } from "./var.js";
 import { ERROR_CLASSES } from "../../ir/primitives/throw.js";
@@ -157,7 +157,9 @@ export function checkExpressionStatement(cx: FenceContext, e: Node, fn: Function
   if (Node.isCallExpression(e)) {
     const before = cx.diagnostics.length;
     cx.checkCall(e, fn, stack);
-    if (cx.diagnostics.length > before || e.getReturnType().isVoid()) return false;
+    // A method may be called for what it does to its object (`v.translate(1, 0);` returning `this`).
+    const method = methodOf(e.getExpression());
+    if (cx.diagnostics.length > before || e.getReturnType().isVoid() || (method && hasReceiver(method))) return false;
     cx.report(e, Codes.UnsupportedStatement, "a call whose result is unused has no effect in differentiable code; remove it or use its value");
     return false;
   }
