@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { generate } from "../src/generate.js";
 import { seedLike } from "../src/verify/vjp.js";
+import { copyOf } from "../src/verify/coordinates.js";
 import { expectGradClose, numericEstimate, numericJacobianColumn, weightedSum } from "./oracle.js";
 import {
   diagnosticLines,
@@ -23,6 +24,7 @@ import {
   importModule,
   listFixtures,
   repoRoot,
+  sourceFunction,
   type ExportedFunction,
   type Module,
 } from "./helpers/fixtures.js";
@@ -147,7 +149,7 @@ for (const fixture of listFixtures().filter((f) => only === undefined || f.path.
     for (const fn of functions) {
       const samples = source[`${fn.name}Samples`] as unknown[][] | undefined;
       if (samples === undefined) continue;
-      const f = source[fn.exportName] as SourceFunction;
+      const f = sourceFunction(source, fn) as SourceFunction;
       // With a stopGradient: the function whose derivative the gradient is, with the stopped values frozen at a sample.
       const frozen = source[`${fn.name}Frozen`] as ((...args: unknown[]) => SourceFunction) | undefined;
       const differentiated = (args: unknown[]): SourceFunction => frozen?.(...args) ?? f;
@@ -162,7 +164,7 @@ for (const fixture of listFixtures().filter((f) => only === undefined || f.path.
         samples.forEach((args, i) => {
           describe(`sample ${i} (${describeArgs(args)})`, () => {
             test("value is exactly f's, arguments are unchanged, grad holds the differentiable parameters", async () => {
-              const before = structuredClone(args);
+              const before = copyOf(args);
               const { value, grad } = gradFunction(await loadGenerated(), fn.name)(...args);
               expect(args).toStrictEqual(before);
               const expected = f(...args);
@@ -175,7 +177,7 @@ for (const fixture of listFixtures().filter((f) => only === undefined || f.path.
               const generated = await loadGenerated();
               const { grad } = gradFunction(generated, fn.name)(...args);
               const buffers = buffersFor(fn, args, Object.keys(grad), 0);
-              const before = structuredClone(args);
+              const before = copyOf(args);
               const value = intoFunction(generated, fn.name)(...args, buffers);
               expect(args).toStrictEqual(before);
               const expected = f(...args);
@@ -253,9 +255,9 @@ function describeVjp(fn: ExportedFunction, f: VectorFunction, samples: unknown[]
       test(`sample ${i} (${describeArgs(args)}): value is exactly f's, grad is seed^T J`, async () => {
         const vjp = (await loadGenerated())[`${fn.name}Vjp`] as VjpFunction;
         expect(typeof vjp).toBe("function");
-        const expected = f(...structuredClone(args));
+        const expected = f(...copyOf(args));
         const seed = seedLike(expected);
-        const before = structuredClone(args);
+        const before = copyOf(args);
         const { value, grad } = vjp(...args, seed);
         expect(args).toStrictEqual(before);
         expect(value).toStrictEqual(expected);

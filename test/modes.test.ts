@@ -24,8 +24,9 @@ import { describe, expect, test } from "vitest";
 import { generate } from "../src/generate.js";
 import { directional } from "../src/verify/forward.js";
 import { seedLike } from "../src/verify/vjp.js";
+import { copyOf } from "../src/verify/coordinates.js";
 import { expectGradClose } from "./oracle.js";
-import { diagnosticLines, exportedFunctions, importModule, listFixtures, type Module } from "./helpers/fixtures.js";
+import { diagnosticLines, exportedFunctions, importModule, listFixtures, sourceFunction, type Module } from "./helpers/fixtures.js";
 import { dot, mapNumbers, numbersOf, random, unsigned, type Tree } from "../src/verify/trees.js";
 
 const RTOL = 1e-6;
@@ -95,7 +96,7 @@ for (const fixture of listFixtures()) {
     for (const fn of exportedFunctions(fixture)) {
       const samples = source[`${fn.name}Samples`] as unknown[][] | undefined;
       if (!samples) continue;
-      const f = source[fn.exportName] as Fn;
+      const f = sourceFunction(source, fn) as Fn;
       const frozen = source[`${fn.name}Frozen`] as ((...args: unknown[]) => Fn) | undefined;
       const names = fn.parameters.map((p) => p.name);
       const scalar = fn.returnType === "number";
@@ -105,7 +106,7 @@ for (const fixture of listFixtures()) {
         test(`${fn.name} sample ${i}: Jvp against numerical directional derivatives and the dot-product test`, { timeout: GENERATE_TIMEOUT_MS }, async () => {
           const m = await load();
           if (skippedByTag(m, `${fn.name}Jvp`, fn.name)) return;
-          const value = f(...structuredClone(args));
+          const value = f(...copyOf(args));
           const reverse = scalar ? m[`${fn.name}Grad`] as Fn : m[`${fn.name}Vjp`] as Fn;
           const w = scalar ? 1 : mapNumbers(seedLike(value), () => rand());
           const { grad } = scalar ? reverse(...args) : reverse(...args, w);
@@ -168,7 +169,7 @@ for (const fixture of listFixtures()) {
           test(`${fn.name} sample ${i}: Jacobian rows equal the VJPs of unit vectors, columns the Jvps`, { timeout: GENERATE_TIMEOUT_MS }, async () => {
             const m = await load();
             if (skippedByTag(m, `${fn.name}Jacobian`, fn.name)) return;
-            const value = f(...structuredClone(args));
+            const value = f(...copyOf(args));
             const { value: got, jacobian } = (m[`${fn.name}Jacobian`] as Fn)(...args) as { value: unknown; jacobian: number[][] };
             expect(got).toStrictEqual(value);
             const seed = seedLike(value);

@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, test } from "vitest";
 import { gradcheck, GradcheckError, type GradientFunction, type GradientIntoFunction, vjpcheck, type VjpFunction } from "../src/verify/index.js";
 import { parameterNames } from "../src/verify/parameters.js";
-import { readSignatures } from "../src/verify/signatures.js";
+import { readSignatures, sourceCallable } from "../src/verify/signatures.js";
 
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 /** `fixtures/*.ts` beside their generated modules. */
@@ -42,9 +42,10 @@ describe("on the fixtures' generated gradients", () => {
       const signatures = readSignatures(path.join(repoRoot, fixture));
       for (const name of names) {
         const samples = source[`${name}Samples`] as unknown[][];
-        const exportName = signatures.find((signature) => signature.name === name)?.exportName ?? name;
-        const f = source[exportName] as (...args: unknown[]) => number;
-        const parameters = parameterNames(f)!;
+        const signature = signatures.find((s) => s.name === name)!;
+        const f = sourceCallable(source, signature) as (...args: unknown[]) => number;
+        // A method of a class takes its receiver first; its parameters are the signature's.
+        const parameters = signature.member ? signature.parameters.map((p) => p.name) : parameterNames(f)!;
         const frozen = source[`${name}Frozen`] as ((...args: unknown[]) => (...args: unknown[]) => number) | undefined;
         // What adgen differentiates, as adgen verify reads it from the source with the compiler.
         const wrt = signatures.find((signature) => signature.name === name)!.wrt!;

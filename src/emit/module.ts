@@ -29,7 +29,7 @@ export function emitModule(compiled: Compiled[], fileName: string): string {
     for (const h of emitted.headers) headers.add(h);
   };
   for (const c of compiled) {
-    const ctx: EmitContext = { primalName: c.primal.name, sourceFile: fileName, sourceLine: c.primal.loc?.line ?? 1, names };
+    const ctx: EmitContext = { primalName: c.primal.sourceName ?? c.primal.name, sourceFile: fileName, sourceLine: c.primal.loc?.line ?? 1, names };
     if (hasGradient(c)) add(emitGradient(c.gradient, ctx));
     if (c.jvp) add(emitJvp(c.jvp, ctx));
     if (c.hvp) add(emitHvp(c.hvp, ctx));

@@ -3,6 +3,7 @@
  * adjoints the backward pass reaches at the inputs must be what
  * `<f>Grad(...args).grad` (or `<f>Vjp(...args, ones)`) computes, to rounding.
  */
+import { copyOf } from "../verify/coordinates.js";
 import type { Runtime } from "./evaluate.js";
 import { gradientEntry, parameterLabel } from "./inputs.js";
 import type { Module } from "./load.js";
@@ -48,7 +49,7 @@ export function checkGradient(fn: CompiledFunction, args: unknown[], value: unkn
   const gradFn = generated[name];
   if (typeof gradFn !== "function") throw new Error(`the generated module has no ${name}`);
   const extra = fn.vectorValued ? [onesLike(value)] : [];
-  const { grad } = (gradFn as (...a: unknown[]) => { grad: Record<string, unknown> })(...structuredClone(args), ...extra);
+  const { grad } = (gradFn as (...a: unknown[]) => { grad: Record<string, unknown> })(...copyOf(args), ...extra);
   const parameters = fn.primal.params.flatMap((p, i): ParameterCheck[] => {
     const mine = explained[i];
     if (mine === undefined) return [];

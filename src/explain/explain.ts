@@ -3,6 +3,7 @@
  * point, its trace (the primitive operations run there), the backward pass
  * over it, the picture model, and the check against the generated gradient.
  */
+import { copyOf } from "../verify/coordinates.js";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { backwardPass, type BackwardPass } from "./backward.js";
@@ -74,7 +75,7 @@ export async function explain(sourcePath: string, options: ExplainOptions = {}):
     const externals = await loadExternals(sourcePath, externalCalls(fn.primal));
     const { trace, backward } = runAt(fn, args, externals);
     const graph = buildGraph(fn, trace, backward, compiled.scopes, { unroll: options.unroll ?? 0, expand: options.expand ?? "auto" });
-    const value = (module[fn.exportName] as (...a: unknown[]) => unknown)(...structuredClone(args));
+    const value = (module[fn.exportName] as (...a: unknown[]) => unknown)(...copyOf(args));
     const shown = fn.primal.params.map((_, i) => graph.inputs.find((s) => s.param === i)?.total);
     const check = checkGradient(fn, args, value, shown, generated.module);
     return { explanation: { sourcePath, fn, args, trace, backward, graph, check, module } };
@@ -107,7 +108,7 @@ function pointOf(fn: CompiledFunction, module: Module, options: ExplainOptions):
   if (options.sample !== undefined && !list?.[index]) {
     throw new ExplainError(`${fn.name}Samples has no sample ${index}${list ? ` (it has ${list.length})` : " (the source exports no samples)"}`);
   }
-  const sample = list?.[index] ? structuredClone(list[index]) : undefined;
+  const sample = list?.[index] ? copyOf(list[index]) : undefined;
   if (options.at !== undefined) return parseAt(options.at, fn.parameterNames, sample);
   if (!sample) throw new ExplainError(`give the point with --at (e.g. --at ${fn.parameterNames.map((n) => `${n}=1`).join(",")}); the source exports no ${fn.name}Samples`);
   return sample;

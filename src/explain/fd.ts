@@ -7,6 +7,7 @@
  * (4 D(h/2) - D(h)) / 3 at h^4. Each has a best h, and none reaches what the
  * gradient gets in one sweep for all inputs.
  */
+import { copyOf } from "../verify/coordinates.js";
 import { InputError, parameterLabel } from "./inputs.js";
 import type { Explanation } from "./explain.js";
 import type { Runtime } from "./evaluate.js";
@@ -61,7 +62,7 @@ export function stepStudy(e: Explanation, input: string | undefined): FdStudy {
   const exact = elementOf(generated ?? e.graph.inputs.find((s) => s.param === coordinate.param)!.total, coordinate.element);
   const f = e.module[e.fn.exportName] as (...a: unknown[]) => unknown;
   const at = (h: number): number => {
-    const args = structuredClone(e.args);
+    const args = copyOf(e.args);
     const keys = [...coordinate.keys];
     const last = keys.pop()!;
     const holder = keys.reduce<any>((v, k) => v[k], args[coordinate.arg]);

@@ -10,6 +10,7 @@
  * ranges of the helper functions that were inlined, and the generated
  * gradient module's text (for the check).
  */
+import { isClassMember } from "../frontend/functions.js";
 import { SyntaxKind, type FunctionDeclaration, type SourceFile } from "ts-morph";
 import { DiagnosticError, type Diagnostic } from "../diagnostics.js";
 import { fence } from "../frontend/fence.js";
@@ -73,7 +74,8 @@ export function compileSource(displayPath: string, text?: string): CompiledSourc
   if (checked.diagnostics.length) return { diagnostics: checked.diagnostics };
   const functions: CompiledFunction[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const entry of checked.entries) {
+  // `adgen explain` shows functions; methods of classes are not among them yet.
+  for (const entry of checked.entries.filter((e) => !isClassMember(e.fn))) {
     try {
       const primal = lowerFunction(displayPath, entry.fn, checked.rules, false, entry.name);
       forwardInvariantLoopState(primal);

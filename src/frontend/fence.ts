@@ -7,7 +7,7 @@
  * and fence/expressions.ts, calls in fence/calls.ts, signatures in
  * fence/signature.ts.
  */
-import { Node, type SourceFile } from "ts-morph";
+import { Node, SyntaxKind, type ClassDeclaration, type SourceFile } from "ts-morph";
 import { boundFunction, functionName, hasBody, jsDocsOf, type FunctionLike } from "./functions.js";
 import { FenceContext } from "./fence/context.js";
 import { Codes, uniqueDiagnostics, type Diagnostic } from "../diagnostics.js";
@@ -33,18 +33,45 @@ export function findEntries(sf: SourceFile): Entry[] {
   const entries: Entry[] = [];
   for (const [exportName, declarations] of sf.getExportedDeclarations()) {
     for (const declaration of declarations) {
+      if (Node.isClassDeclaration(declaration) && declaration.getSourceFile() === sf) {
+        entries.push(...memberEntries(declaration, exportName));
+        continue;
+      }
       // An exported function declaration, or a `const` holding an arrow function or function expression.
       const fn = Node.isFunctionDeclaration(declaration) ? declaration : boundFunction(declaration);
       // Functions re-exported from another file get their gradients beside that file.
       if (!fn || fn.getSourceFile() !== sf || !hasBody(fn) || (Node.isFunctionDeclaration(fn) && isAdjoint(fn)) || hasTag(fn, "adgen-ignore")) continue;
       // Booleans of a result (a flag beside the numbers) carry no derivative; a result of booleans only has none.
-      const leaves = leavesOf(shapeOf(fn.getReturnType(), fn) ?? { kind: "tuple", items: [] });
-      if (!leaves.some((leaf) => leaf.type !== "bool")) continue;
+      if (!hasNumbers(fn)) continue;
       const own = Node.isFunctionDeclaration(fn) ? fn.getName() ?? "" : functionName(fn);
       entries.push({ fn, exportName, name: exportName === "default" ? own : exportName });
     }
   }
   return entries.sort((a, b) => a.fn.getStart() - b.fn.getStart());
+}
+
+/** Whether a function's result has a number to differentiate (booleans beside numbers carry no derivative). */
+function hasNumbers(fn: FunctionLike): boolean {
+  const leaves = leavesOf(shapeOf(fn.getReturnType(), fn) ?? { kind: "tuple", items: [] });
+  return leaves.some((leaf) => leaf.type !== "bool");
+}
+
+/**
+ * The methods and getters of an exported class that ask to be differentiated
+ * (`@adgen` on the member, or on the class for all its public ones returning
+ * numbers): `Vec3.dot` gives `Vec3DotGrad(self, o)`, a static method
+ * `Vec3.from` gives `Vec3FromGrad(t)` (classes.ts).
+ */
+function memberEntries(cls: ClassDeclaration, exportName: string): Entry[] {
+  const all = cls.getJsDocs().some((doc) => doc.getTags().some((tag) => tag.getTagName() === "adgen"));
+  const className = exportName === "default" ? cls.getName() ?? "" : exportName;
+  return cls.getMembers().flatMap((member): Entry[] => {
+    if (!(Node.isMethodDeclaration(member) || Node.isGetAccessorDeclaration(member)) || !member.hasBody()) return [];
+    if (member.hasModifier(SyntaxKind.PrivateKeyword) || member.hasModifier(SyntaxKind.ProtectedKeyword) || member.getName().startsWith("#")) return [];
+    if (!(all ? hasNumbers(member) : hasTag(member, "adgen")) || hasTag(member, "adgen-ignore")) return [];
+    const name = `${className}${member.getName().charAt(0).toUpperCase()}${member.getName().slice(1)}`;
+    return [{ fn: member, exportName, name }];
+  });
 }
 
 /**

@@ -5,13 +5,19 @@
  * Every call is inlined, so a function value is fine wherever the function
  * it holds is known where the code is compiled.
  */
-import { ArrowFunction, FunctionDeclaration, FunctionExpression, Node, SyntaxKind, VariableDeclarationKind, type JSDoc } from "ts-morph";
+import { ArrowFunction, ConstructorDeclaration, FunctionDeclaration, FunctionExpression, GetAccessorDeclaration, MethodDeclaration, Node, SyntaxKind, VariableDeclarationKind, type JSDoc } from "ts-morph";
 import { calleeFunction, declarationOf } from "./resolve.js";
 
-export type FunctionLike = FunctionDeclaration | ArrowFunction | FunctionExpression;
+/** A function with code: declarations, arrow functions and function expressions, and a class's methods, getters and constructor (`src/frontend/classes.ts`). */
+export type FunctionLike = FunctionDeclaration | ArrowFunction | FunctionExpression | ClassMember;
+export type ClassMember = MethodDeclaration | GetAccessorDeclaration | ConstructorDeclaration;
 
 export function isFunctionLike(node: Node | undefined): node is FunctionLike {
-  return !!node && (Node.isFunctionDeclaration(node) || Node.isArrowFunction(node) || Node.isFunctionExpression(node));
+  return !!node && (Node.isFunctionDeclaration(node) || Node.isArrowFunction(node) || Node.isFunctionExpression(node) || isClassMember(node));
+}
+
+export function isClassMember(node: Node | undefined): node is ClassMember {
+  return !!node && (Node.isMethodDeclaration(node) || Node.isGetAccessorDeclaration(node) || Node.isConstructorDeclaration(node));
 }
 
 /** The function an expression is, through parentheses, `as` and `satisfies`. */
@@ -38,6 +44,10 @@ export function boundFunction(decl: Node | undefined): ArrowFunction | FunctionE
 
 /** The name a function is known by: its own, or the variable's it is bound to, or the parameter's it is passed as. */
 export function functionName(fn: FunctionLike): string {
+  if (isClassMember(fn)) {
+    const owner = fn.getParentIfKind(SyntaxKind.ClassDeclaration)?.getName() ?? "(anonymous class)";
+    return Node.isConstructorDeclaration(fn) ? `new ${owner}` : `${owner}.${fn.getName()}`;
+  }
   if (Node.isFunctionDeclaration(fn) || Node.isFunctionExpression(fn)) {
     const own = fn.getName();
     if (own) return own;
@@ -61,6 +71,7 @@ export function isLocalTo(decl: Node, fn: FunctionLike): boolean {
 
 /** Where a diagnostic about a function points: its name, or the variable's it is bound to, or the function itself. */
 export function functionNameNode(fn: FunctionLike): Node {
+  if (isClassMember(fn)) return Node.isConstructorDeclaration(fn) ? fn.getFirstChildByKind(SyntaxKind.ConstructorKeyword) ?? fn : fn.getNameNode();
   if (Node.isFunctionDeclaration(fn) || Node.isFunctionExpression(fn)) {
     const own = fn.getNameNode();
     if (own) return own;
@@ -101,7 +112,7 @@ export function functionParameter(callee: Node): boolean {
 
 /** A function's JSDoc: a declaration's own, or the comment on the statement that binds it (`/** @adgen *\/ export const f = ...`). */
 export function jsDocsOf(fn: FunctionLike): JSDoc[] {
-  if (Node.isFunctionDeclaration(fn)) return fn.getJsDocs();
+  if (Node.isFunctionDeclaration(fn) || isClassMember(fn)) return fn.getJsDocs();
   const statement = fn.getFirstAncestorByKind(SyntaxKind.VariableStatement);
   return statement ? statement.getJsDocs() : [];
 }

@@ -5,8 +5,9 @@
  * branches may `return` takes the rest of the function into its branches,
  * so every early return becomes a value yielded by structured `if` ops.
  */
-import { Node, type Expression, type Statement, ts } from "ts-morph";
-import { functionName, type FunctionLike } from "./functions.js";
+import { Node, SyntaxKind, type Expression, type Statement, ts } from "ts-morph";
+import { functionName, isClassMember, type FunctionLike } from "./functions.js";
+import { hasReceiver, receiverName } from "./classes.js";
 import { DiagnosticError, InternalError, type Code } from "../diagnostics.js";
 import { Builder, emptyRegion } from "../ir/builder.js";
 import type { Primitive } from "../ir/primitives.js";
@@ -36,43 +37,55 @@ export function lowerFunction(displayPath: string, fn: FunctionLike, rules: Rule
   const b = new Builder(body);
   const env: Env = new Map();
   const params: Param[] = [];
-  const shapes = fn.getParameters().map((p) => {
+  // A method's receiver comes first, as a parameter of its own (`self`, see receiverName).
+  const receiver = receiverOf(fn);
+  const sources = [...(receiver ? [receiver] : []), ...fn.getParameters().map((p) => {
     const shape = shapeOf(parameterType(p), p);
     if (!shape) throw new InternalError(`parameter ${p.getName()} passed the fence with an unsupported type`);
-    return shape;
-  });
-  const names = leafParameterNames(fn.getParameters().map((p) => p.getName()), shapes);
-  const args = fn.getParameters().map((p, i) => {
-    const shape = shapes[i]!;
+    const initializer = p.getInitializer();
+    const value = initializer && constantValue(initializer);
+    return { name: p.getName(), shape, typeText: typeText(p.getType()), ...(value !== undefined ? { defaultText: numberText(value) } : {}) };
+  })];
+  const names = leafParameterNames(sources.map((p) => p.name), sources.map((p) => p.shape));
+  const args = sources.map((p, i) => {
+    const shape = p.shape;
     const values = leavesOf(shape).map((leaf, j) => {
       const name = names[i]![j]!;
       const value = b.argument(body, leaf.type, name, "source");
       body.args.push(value);
       const aggregate = shape.kind !== "value";
-      params.push({ name, type: leaf.type, value, typeText: aggregate ? leaf.text : typeText(p.getType()), ...(aggregate ? { path: [p.getName(), ...leaf.path] } : {}) });
+      params.push({ name, type: leaf.type, value, typeText: aggregate ? leaf.text : p.typeText, ...(aggregate ? { path: [p.name, ...leaf.path] } : {}) });
       return value;
     });
-    return build(shape, values, env, p.getName(), { parameter: p.getName() });
+    return build(shape, values, env, p.name, { parameter: p.name });
   });
-  const signature = fn.getParameters().map((p, i) => {
-    const initializer = p.getInitializer();
-    const value = initializer && constantValue(initializer);
-    return {
-      name: p.getName(),
-      typeText: shapes[i]!.kind === "value" ? typeText(p.getType()) : shapeText(shapes[i]!),
-      ...(value !== undefined ? { defaultText: numberText(value) } : {}),
-    };
-  });
+  const signature = sources.map((p) => ({
+    name: p.name,
+    typeText: p.shape.kind === "value" ? p.typeText : shapeText(p.shape),
+    ...(p.defaultText !== undefined ? { defaultText: p.defaultText } : {}),
+  }));
   const lowerer = new Lowerer(displayPath, b, rules, plain);
-  const result = lowerer.call(fn, args, env);
+  const result = receiver ? lowerer.call(fn, args.slice(1), env, args[0] as Aggregate) : lowerer.call(fn, args, env);
   if (!result) throw new InternalError(`entry ${functionName(fn)} returns nothing`);
   const values = flatten(result, env);
   b.insert({ kind: Structural.Return, operands: values, results: [], regions: [], parent: undefined, loc: locOf(fn) });
   const resultShape = shapeOf(fn.getReturnType(), fn)!;
   return {
-    name, params, signature, body, resultTypes: values.map((v) => v.type), resultRoles: [],
+    name, ...(isClassMember(fn) ? { sourceName: functionName(fn) } : {}), params, signature, body, resultTypes: values.map((v) => v.type), resultRoles: [],
     resultShape, loc: locOf(fn),
   };
+}
+
+/**
+ * The receiver of a method or getter differentiated on its own: a first
+ * parameter named `self` (or the next free name), of its class's fields.
+ */
+function receiverOf(fn: FunctionLike): { name: string; shape: Shape; typeText: string; defaultText?: string } | undefined {
+  if (!isClassMember(fn) || !hasReceiver(fn)) return undefined;
+  const cls = fn.getParentIfKindOrThrow(SyntaxKind.ClassDeclaration);
+  const shape = shapeOf(cls.getType(), cls);
+  if (!shape) throw new InternalError(`class ${cls.getName()} passed the fence with an unsupported type`);
+  return { name: receiverName(fn), shape, typeText: shapeText(shape) };
 }
 
 /** A number as TypeScript reads it back exactly. */
@@ -134,14 +147,14 @@ export class Lowerer {
   }
 
   // ---- each construct is lowered in its own module (lower/*.ts); these are its entry points
-  call(fn: FunctionLike, args: Binding[], callerEnv: Env): Bound | undefined {
-    return calls.call(this, fn, args, callerEnv);
+  call(fn: FunctionLike, args: Binding[], callerEnv: Env, receiver?: Aggregate): Bound | undefined {
+    return calls.call(this, fn, args, callerEnv, receiver);
   }
   callee(callee: Node, env: Env): FunctionLike | undefined {
     return calls.callee(this, callee, env);
   }
-  inline(fn: FunctionLike, args: Binding[], callerEnv: Env, shape: Shape | undefined): Bound | undefined {
-    return calls.inline(this, fn, args, callerEnv, shape);
+  inline(fn: FunctionLike, args: Binding[], callerEnv: Env, shape: Shape | undefined, receiver?: Aggregate): Bound | undefined {
+    return calls.inline(this, fn, args, callerEnv, shape, receiver);
   }
   callExpression(call: Node & { getExpression(): Node; getArguments(): Node[] }, env: Env): Bound {
     return calls.callExpression(this, call, env);

@@ -9,6 +9,7 @@
 import { Node, ts, type ParameterDeclaration, type Type as TsType } from "ts-morph";
 import { type AggregateShape, leavesOf, partKeys, partName, partShape, shapeText } from "../ir/shape.js";
 import type { Shape } from "../ir/types.js";
+import { classOf, instanceProperties, instanceType } from "./classes.js";
 import { typeText, valueType } from "./source.js";
 
 export type { AggregateShape, Shape };
@@ -19,6 +20,7 @@ const MAX_DEPTH = 8;
 
 /** The shape of a TypeScript type, or undefined when it is outside the subset. `at` locates property types. */
 export function shapeOf(t: TsType, at: Node, depth = 0): Shape | undefined {
+  t = instanceType(t);
   const type = valueType(t);
   if (type) return { kind: "value", type, text: typeText(t) };
   if (depth > MAX_DEPTH) return undefined;
@@ -34,8 +36,10 @@ export function shapeOf(t: TsType, at: Node, depth = 0): Shape | undefined {
     || t.getStringIndexType() || t.getNumberIndexType()) {
     return undefined;
   }
-  const properties = t.getProperties();
-  if (properties.length === 0) return undefined;
+  // A class instance: its fields (not its methods and getters), or nothing when the class is outside the subset.
+  const cls = classOf(t);
+  const properties = cls ? instanceProperties(t, cls) : t.getProperties();
+  if (!properties?.length) return undefined;
   const fields: { name: string; shape: Shape }[] = [];
   for (const p of properties) {
     const name = p.getName();

@@ -1,6 +1,7 @@
 /** The `@wrt a, b` JSDoc tag: which parameters a gradient is taken with respect to. */
 
-import { functionName, jsDocsOf, type FunctionLike } from "./functions.js";
+import { functionName, isClassMember, jsDocsOf, type FunctionLike } from "./functions.js";
+import { hasReceiver, receiverName } from "./classes.js";
 import { Codes, DiagnosticError, type Diagnostic } from "../diagnostics.js";
 import { shapeOf } from "./shape.js";
 import { diagnosticAt, valueType } from "./source.js";
@@ -11,6 +12,7 @@ export function explicitWrt(displayPath: string, fn: FunctionLike): string[] | u
   if (tags.length === 0) return undefined;
   const diagnostics: Diagnostic[] = [];
   const names = new Set<string>();
+  const receiver = isClassMember(fn) && hasReceiver(fn) ? receiverName(fn) : undefined;
   for (const tag of tags) {
     const text = tag.getCommentText() ?? "";
     const listed = text.split(/[\s,]+/).filter(Boolean);
@@ -19,7 +21,9 @@ export function explicitWrt(displayPath: string, fn: FunctionLike): string[] | u
     }
     for (const name of listed) {
       const param = fn.getParameter(name);
-      if (!param) {
+      if (!param && receiver === name) {
+        names.add(name); // a method's receiver (`@wrt self`)
+      } else if (!param) {
         diagnostics.push(diagnosticAt(displayPath, tag, Codes.BadWrt, `'@wrt' names '${name}', which is not a parameter of '${functionName(fn)}'`));
       } else if (!shapeOf(param.getType(), param) || valueType(param.getType()) === "bool") {
         diagnostics.push(diagnosticAt(displayPath, tag, Codes.BadWrt,
@@ -30,6 +34,6 @@ export function explicitWrt(displayPath: string, fn: FunctionLike): string[] | u
     }
   }
   if (diagnostics.length) throw new DiagnosticError(diagnostics);
-  return fn.getParameters().map((p) => p.getName()).filter((n) => names.has(n));
+  return [...(receiver ? [receiver] : []), ...fn.getParameters().map((p) => p.getName())].filter((n) => names.has(n));
 }
 

@@ -119,6 +119,8 @@ export type ResultRole = { role: "value" } | { role: "derivative"; param: string
 
 export interface Func {
   name: string;
+  /** The name as the source writes it, where it differs (`Vec2.dot` for `Vec2Dot`): for doc comments. */
+  sourceName?: string;
   params: Param[];
   body: Region;
   /** The type of each value the `return` op returns. */

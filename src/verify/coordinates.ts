@@ -32,9 +32,23 @@ export function valueAt(root: unknown, path: Coordinate): unknown {
   return value;
 }
 
+/**
+ * A deep copy of arguments: arrays (plain and typed), and objects with their
+ * prototype, so that an instance of a class stays one (its methods work on
+ * the copy), which `structuredClone` does not keep.
+ */
+export function copyOf<T>(root: T): T {
+  if (ArrayBuffer.isView(root)) return (root as unknown as { slice(): T }).slice();
+  if (Array.isArray(root)) return root.map((item: unknown) => copyOf(item)) as T;
+  if (typeof root !== "object" || root === null) return root;
+  const copy = Object.create(Object.getPrototypeOf(root) as object | null) as Record<string, unknown>;
+  for (const [key, item] of Object.entries(root)) copy[key] = copyOf(item);
+  return copy as T;
+}
+
 /** A deep copy of `root` with the number at `path` replaced. */
 export function withValueAt<T>(root: T, path: Coordinate, value: number): T {
-  const copy = structuredClone(root);
+  const copy = copyOf(root);
   const container = valueAt(copy, path.slice(0, -1)) as unknown as Record<string | number, unknown>;
   container[path[path.length - 1]!] = value;
   return copy;

@@ -12,7 +12,7 @@ import { vjpcheck, type VjpFunction } from "./vjp.js";
 import { type ForwardFunctions, withForwardChecks } from "./forward.js";
 import type { FunctionReport } from "./report.js";
 import { givenSamples, type Module, readSamplesJson, type SampleSource } from "./samples.js";
-import { readSignatures, type Signature } from "./signatures.js";
+import { readSignatures, sourceCallable, type Signature } from "./signatures.js";
 
 export interface VerifyOptions {
   rtol: number;
@@ -85,7 +85,7 @@ interface FileContext {
 function verifyFunction(signature: Signature, context: FileContext): VerifiedFunction {
   const { source, generated, json, options } = context;
   const { name } = signature;
-  const f = source[signature.exportName];
+  const f = sourceCallable(source, signature);
   if (typeof f !== "function") return notChecked(name, options.rtol, `the source module exports no function ${signature.exportName}`);
   // The source's result says which derivative adgen makes; a module exporting the other kind is out of date.
   const expected = signature.vector ? `${name}Vjp` : `${name}Grad`;

@@ -12,7 +12,7 @@
  * - `<name>Jacobian`: value exactly the function's; J·u against the
  *   numerical derivative along u.
  */
-import { deepEqual, numberPaths } from "./coordinates.js";
+import { deepEqual, numberPaths, copyOf } from "./coordinates.js";
 import { absoluteError, allowedError, differences, errorRatio, type Estimate, weightedSum } from "./numeric.js";
 import type { FunctionReport, ParameterReport, SampleNote } from "./report.js";
 import { seedLike } from "./seeds.js";
@@ -89,7 +89,7 @@ export function forwardcheck(f: Fn, fns: ForwardFunctions, samples: unknown[][],
   samples.forEach((args, sample) => {
     let value: unknown;
     try {
-      value = f(...structuredClone(args));
+      value = f(...copyOf(args));
     } catch {
       return;
     }
@@ -148,7 +148,7 @@ export function directional(g: (...args: unknown[]) => number[], args: unknown[]
       sums = sums ? sums.map((s, i) => weightedSum([s, term[i]!], [1, 1])) : term;
     });
   }
-  return sums ?? g(...structuredClone(args)).map(() => ({ value: 0, error: 0, scale: 0 }));
+  return sums ?? g(...copyOf(args)).map(() => ({ value: 0, error: 0, scale: 0 }));
 }
 
 function along(g: (...args: unknown[]) => number[], at: AtSample, u: Record<string, Tree>): Estimate[] {
@@ -219,7 +219,7 @@ function checkJacobian(jacobianOf: Fn, at: AtSample, row: Row): void {
 export function withForwardChecks(report: FunctionReport, f: Fn, fns: ForwardFunctions, samples: readonly unknown[][],
   options: Omit<ForwardcheckOptions, "wrt"> & { wrt?: readonly string[] }): FunctionReport {
   if (!fns.jvp && !fns.hvp && !fns.hessian && !fns.jacobian) return report;
-  const wrt = options.wrt ?? Object.keys(samples[0] && fns.reverse ? (options.vector ? fns.reverse(...samples[0], seedLike(f(...structuredClone(samples[0])))) : fns.reverse(...samples[0])).grad : {});
+  const wrt = options.wrt ?? Object.keys(samples[0] && fns.reverse ? (options.vector ? fns.reverse(...samples[0], seedLike(f(...copyOf(samples[0])))) : fns.reverse(...samples[0])).grad : {});
   const checked = forwardcheck(f, fns, samples as unknown[][], { ...options, wrt });
   return {
     ...report,

@@ -1,5 +1,5 @@
 /** Checking one gradient function against numerical differentiation of the function it differentiates. */
-import { deepEqual, formatCoordinate, sharedObject, valueAt } from "./coordinates.js";
+import { deepEqual, formatCoordinate, sharedObject, valueAt, copyOf } from "./coordinates.js";
 import { checkGradInto, type GradientIntoFunction } from "./gradinto.js";
 import { forwardOf, withForwardChecks } from "./forward.js";
 import { numericEstimate } from "./numeric.js";
@@ -106,7 +106,7 @@ function checkSample<A extends unknown[]>(s: Subject<A>, args: A, sample: number
   const { tally, name } = s;
   const before = copyArguments(tally, args, s.parameters, name, sample);
   if (!before) return;
-  const value = attempt(() => s.f(...structuredClone(args)));
+  const value = attempt(() => s.f(...copyOf(args)));
   if ("error" in value) return tally.skip(sample, `${name} throws: ${value.error}`);
   if (!Number.isFinite(value.result)) return tally.skip(sample, `non-finite value ${value.result}`);
 
@@ -119,7 +119,7 @@ function checkSample<A extends unknown[]>(s: Subject<A>, args: A, sample: number
     const compared = Object.fromEntries(found.compared.map((parameter) => [parameter, grad[parameter]]));
     checkGradInto(tally, { into: s.gradInto, name, args, before, value: value.result, buffers, grad: compared }, sample);
   }
-  const differentiated = s.frozen ? attempt(() => s.frozen!(...structuredClone(args))) : { result: s.f };
+  const differentiated = s.frozen ? attempt(() => s.frozen!(...copyOf(args))) : { result: s.f };
   if ("error" in differentiated) return tally.skip(sample, `${name}Frozen throws: ${differentiated.error}`);
   const comparisons: Comparison[] = [];
   for (const c of components(s.parameters, before, found)) {

@@ -1,5 +1,7 @@
 /** The exported functions adgen differentiates, with their parameter types, read with the compiler's front end. */
-import type { Type } from "ts-morph";
+import { isClassMember } from "../frontend/functions.js";
+import { Node, type Type } from "ts-morph";
+import { hasReceiver, receiverName } from "../frontend/classes.js";
 import { DiagnosticError } from "../diagnostics.js";
 import { fence, findEntries, type Entry } from "../frontend/fence.js";
 import type { Rules } from "../frontend/rules.js";
@@ -22,6 +24,8 @@ export interface Signature {
    * outside the subset); grad's keys are then checked numerically instead.
    */
   wrt?: string[];
+  /** For a method or getter of a class (`Vec2.dot`, named `Vec2Dot`): where it is; its receiver is the first parameter. */
+  member?: { className: string; name: string; getter: boolean; isStatic: boolean };
 }
 
 /** One entry per function that gets a gradient. */
@@ -32,14 +36,31 @@ export function readSignatures(sourcePath: string): Signature[] {
   return findEntries(sf).map((entry) => {
     const { fn } = entry;
     const wrt = rules && differentiated(sourcePath, entry, rules);
+    const member = isClassMember(fn) && !Node.isConstructorDeclaration(fn) ? fn : undefined;
+    // A method's receiver comes first, as in its gradient (an object of the class's fields: given samples only).
+    const self = member && hasReceiver(member) ? [{ name: receiverName(member), type: inputType(member.getParentOrThrow().getType(), entry.exportName) }] : [];
     return {
       name: entry.name,
       exportName: entry.exportName,
-      parameters: fn.getParameters().map((p) => ({ name: p.getName(), type: inputType(p.getType(), p.getTypeNode()?.getText()) })),
+      ...(member ? { member: { className: entry.exportName, name: member.getName(), getter: Node.isGetAccessorDeclaration(member), isStatic: !hasReceiver(member) } } : {}),
+      parameters: [...self, ...fn.getParameters().map((p) => ({ name: p.getName(), type: inputType(p.getType(), p.getTypeNode()?.getText()) }))],
       vector: valueType(fn.getReturnType()) !== "f64",
       ...(wrt ? { wrt } : {}),
     };
   });
+}
+
+/**
+ * The source function a signature is: the export itself, or for a member of
+ * a class a function taking the receiver first (`(self, o) => self.dot(o)`).
+ */
+export function sourceCallable(source: Record<string, unknown>, signature: Signature): unknown {
+  const m = signature.member;
+  if (!m) return source[signature.exportName];
+  const cls = source[m.className] as Record<string, unknown> | undefined;
+  if (typeof cls !== "function") return undefined;
+  if (m.isStatic) return (...args: unknown[]) => (cls[m.name] as (...a: unknown[]) => unknown)(...args);
+  return (self: Record<string, unknown>, ...args: unknown[]) => (m.getter ? self[m.name] : (self[m.name] as (...a: unknown[]) => unknown)(...args));
 }
 
 /** What `generate` differentiates `fn` with respect to, or undefined when it cannot compile it. */

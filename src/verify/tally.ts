@@ -1,4 +1,5 @@
 /** The comparisons of one check, sample by sample, gathered into a FunctionReport. */
+import { copyOf } from "./coordinates.js";
 import { absoluteError, allowedError, errorRatio, type Estimate } from "./numeric.js";
 import type { FunctionReport, ParameterReport, SampleNote } from "./report.js";
 
@@ -100,7 +101,7 @@ export class Tally {
 export function copyArguments<A extends unknown[]>(tally: Tally, args: A, parameters: readonly string[], name: string, sample: number): A | undefined {
   if (!Array.isArray(args)) return tally.fail(sample, "is not an argument list");
   if (args.length !== parameters.length) return tally.fail(sample, `has ${args.length} arguments; ${name} has ${parameters.length} parameters`);
-  const copy = attempt(() => structuredClone(args));
+  const copy = attempt(() => copyOf(args));
   if ("error" in copy) return tally.fail(sample, `cannot be copied: ${copy.error}`);
   return copy.result;
 }

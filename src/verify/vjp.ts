@@ -4,7 +4,7 @@
  * exactly, and seed^T J for each of several seeds that cannot alias
  * (seeds.ts).
  */
-import { deepEqual, firstDifference, formatCoordinate, leaves, sharedObject, valueAt } from "./coordinates.js";
+import { deepEqual, firstDifference, formatCoordinate, leaves, sharedObject, valueAt, copyOf } from "./coordinates.js";
 import { GradcheckError, type GradcheckOptions } from "./gradcheck.js";
 import { type Estimate, numericJacobianColumn, weightedSum } from "./numeric.js";
 import { parameterNames } from "./parameters.js";
@@ -83,7 +83,7 @@ function checkSample<A extends unknown[]>(s: Subject<A>, args: A, sample: number
   const { tally, name } = s;
   const before = copyArguments(tally, args, s.parameters, name, sample);
   if (!before) return;
-  const expected = attempt(() => s.f(...structuredClone(args)));
+  const expected = attempt(() => s.f(...copyOf(args)));
   if ("error" in expected) return tally.skip(sample, `${name} throws: ${expected.error}`);
   const outputs = leaves(expected.result);
   if (!outputs.every(Number.isFinite)) return tally.skip(sample, `non-finite value ${outputs.find((v) => !Number.isFinite(v))}`);
@@ -99,7 +99,7 @@ function checkSample<A extends unknown[]>(s: Subject<A>, args: A, sample: number
     valueFailed ||= difference !== undefined;
     calls.push({ seed, grad: returned.grad });
   }
-  const differentiated = s.frozen ? attempt(() => s.frozen!(...structuredClone(args))) : { result: s.f };
+  const differentiated = s.frozen ? attempt(() => s.frozen!(...copyOf(args))) : { result: s.f };
   if ("error" in differentiated) return tally.skip(sample, `${name}Frozen throws: ${differentiated.error}`);
   const comparisons: Comparison[] = [];
   for (const c of sharedComponents(s, before, calls, sample)) {
@@ -129,7 +129,7 @@ function compare(c: Component, call: Call, column: readonly Estimate[], sample: 
  */
 function callVjp<A extends unknown[]>(s: Subject<A>, args: A, before: A, seed: Seed, sample: number): { value: unknown; grad: Record<string, unknown> } | undefined {
   const { tally } = s;
-  const given = structuredClone(seed.value);
+  const given = copyOf(seed.value);
   const returned = attempt(() => s.fVjp(...args, given));
   if ("error" in returned) return tally.fail(sample, `the VJP throws with seed ${seed.label}: ${returned.error}`);
   if (!deepEqual(args, before)) return tally.fail(sample, `the VJP changed its arguments (seed ${seed.label})`);

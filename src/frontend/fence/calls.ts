@@ -9,12 +9,18 @@ import { shapeAt, shapeText } from "../shape.js";
 import { scalarType, valueType } from "../source.js";
 import { arrayFrom, arrayMethod, isArrayNode, loopMethod, numberFunction, numberFunctionNamed, isGlobalMath } from "../subset.js";
 import type { FenceContext } from "./context.js";
+import { methodOf } from "../classes.js";
+import { checkMethodCall } from "./classes.js";
 
 export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionLike, stack: FunctionLike[]): void {
   const callee = call.getExpression();
   const args = call.getArguments();
   if (call.getDescendantsOfKind(SyntaxKind.QuestionDotToken).some((t) => t.getParent() === call || t.getParent() === callee)) {
     cx.report(call, Codes.UnsupportedExpression, "optional chaining ('?.') is not supported");
+    return;
+  }
+  if (methodOf(callee)) {
+    checkMethodCall(cx, call, fn, stack);
     return;
   }
   // A call adgen cannot make at all is the one root cause: its arguments are not looked at.
@@ -40,7 +46,7 @@ export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node
   }
 }
 
-function checkArguments(cx: FenceContext, args: Node[], fn: FunctionLike, stack: FunctionLike[]): void {
+export function checkArguments(cx: FenceContext, args: Node[], fn: FunctionLike, stack: FunctionLike[]): void {
   for (const a of args) {
     if (Node.isSpreadElement(a) && spreadsInto(a)) {
       cx.expectArray(a.getExpression(), "spread");
@@ -49,8 +55,10 @@ function checkArguments(cx: FenceContext, args: Node[], fn: FunctionLike, stack:
     else if (isFunctionTyped(a) && numberFunctionNamed(a)) continue; // `xs.every(Number.isFinite)`: checked with its method
     else if (isFunctionTyped(a)) checkFunctionArgument(cx, a, fn, stack);
     else {
+      const before = cx.diagnostics.length;
       cx.visit(a, fn, stack);
-      if (!shapeAt(a)) cx.report(a, Codes.UnsupportedType, `argument of type '${a.getType().getText(a)}' is not supported`);
+      // An argument reported already (a `new` of a class outside the subset) is not reported again.
+      if (!shapeAt(a) && cx.diagnostics.length === before) cx.report(a, Codes.UnsupportedType, `argument of type '${a.getType().getText(a)}' is not supported`);
     }
   }
 }
@@ -125,6 +133,10 @@ function checkFunctionArgument(cx: FenceContext, a: Node, fn: FunctionLike, stac
     return;
   }
   if (functionParameter(a)) return; // passed on: checked where it is passed in
+  if (methodOf(a)) {
+    cx.report(a, Codes.UnsupportedExpression, `method '${a.getText()}' passed as a value loses its object; pass a function that calls it ('(v) => ${a.getText()}(v)')`);
+    return;
+  }
   cx.report(a, Codes.UnsupportedExpression,
     `'${a.getText()}' is a function that is only known when the code runs; pass a function by its name or write it here ('(x) => ...'), since calls are inlined where the code is compiled`);
 }
@@ -253,7 +265,7 @@ export function checkRuleCall(cx: FenceContext, call: Node & { getExpression(): 
 export function findCycle(cx: FenceContext, fnDecl: FunctionLike, stack: FunctionLike[]): void {
   for (const call of fnDecl.getDescendantsOfKind(SyntaxKind.CallExpression)) {
     const callee = call.getExpression();
-    const decl = staticCallee(callee);
+    const decl = staticCallee(callee) ?? methodOf(callee);
     if (decl && stack.includes(decl)) {
       cx.checkCall(call, fnDecl, [...stack, fnDecl]);
     }

@@ -30,6 +30,8 @@ export class FenceContext {
   readonly checked = new Set<FunctionLike>();
   /** Module-level constants whose initialisers have been checked. */
   readonly checkedConstants = new Set<Node>();
+  /** Classes whose field initialisers have been checked. */
+  readonly checkedClasses = new Set<Node>();
   /** The user-defined adjoints' own functions: their code is run, not differentiated. */
   readonly adjoints: Set<FunctionLike>;
 
@@ -106,6 +108,9 @@ export class FenceContext {
   }
   findCycle(fnDecl: FunctionLike, stack: FunctionLike[]): void {
     calls.findCycle(this, fnDecl, stack);
+  }
+  checkArguments(args: Node[], fn: FunctionLike, stack: FunctionLike[]): void {
+    calls.checkArguments(this, args, fn, stack);
   }
   checkArrayMethod(call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionLike, stack: FunctionLike[]): void {
     calls.checkArrayMethod(this, call, fn, stack);

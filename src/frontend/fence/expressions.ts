@@ -10,6 +10,8 @@ import { isStringLiterals, scalarType } from "../source.js";
 import { arithmetic, bitwise, comparisons, compoundAssignments, isArrayNode, isModuleConstant, isUndefinedKeyword, literalType, logical } from "../subset.js";
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
+import { constructedClass } from "../classes.js";
+import { checkMemberRead, checkNew, classTypeReason, onThis } from "./classes.js";
 
 function onNumericLiteral(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   return false;
@@ -159,6 +161,11 @@ function onArrayLiteralExpression(cx: FenceContext, node: Node, fn: FunctionLike
 function onNewExpression(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const e = node.asKindOrThrow(SyntaxKind.NewExpression);
   const args = e.getArguments();
+  const cls = constructedClass(e);
+  if (cls) {
+    checkNew(cx, e, cls, fn, stack);
+    return false;
+  }
   if (e.getExpression().getText() === "Float64Array" && args.length === 1 && scalarType(args[0]!.getType()) === "f64") {
     cx.visit(args[0]!, fn, stack);
     return false;
@@ -184,12 +191,18 @@ function onObjectLiteralExpression(cx: FenceContext, node: Node, fn: FunctionLik
 function onPropertyAccessExpression(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const e = node.asKindOrThrow(SyntaxKind.PropertyAccessExpression);
   if (namedConstant(e.getExpression().getText(), e.getName()) !== undefined && !e.hasQuestionDotToken()) return false;
+  if (checkMemberRead(cx, e, fn, stack)) return false;
   if (isAggregateNode(e.getExpression()) && !e.hasQuestionDotToken()) {
     cx.visit(e.getExpression(), fn, stack);
     return false;
   }
   if (e.getName() === "length" && isArrayNode(e.getExpression()) && !e.hasQuestionDotToken()) {
     cx.visit(e.getExpression(), fn, stack);
+    return false;
+  }
+  const reason = classTypeReason(e.getExpression().getType(), e);
+  if (reason) {
+    cx.report(e.getExpression(), Codes.UnsupportedType, reason);
     return false;
   }
   cx.report(node, Codes.UnsupportedExpression, `'${e.getText()}' is not supported; of properties only fields of tuples and objects, '.length' and the Math and Number constants are`);
@@ -341,6 +354,7 @@ export const expressionHandlers: Partial<Record<SyntaxKind, Handler>> = {
   [SyntaxKind.NewExpression]: onNewExpression,
   [SyntaxKind.ObjectLiteralExpression]: onObjectLiteralExpression,
   [SyntaxKind.PropertyAccessExpression]: onPropertyAccessExpression,
+  [SyntaxKind.ThisKeyword]: onThis,
   // Checked by the array literal or call it is in.
   [SyntaxKind.SpreadElement]: onNumericLiteral,
 };

@@ -5,12 +5,14 @@ import { Codes } from "../../diagnostics.js";
 import { leavesOf, parameterType, shapeOf, type Shape } from "../shape.js";
 import { constantValue } from "../subset.js";
 import type { FenceContext } from "./context.js";
+import { classTypeReason } from "./classes.js";
 
 export const SUPPORTED_TYPES = "number, boolean, number[], readonly number[], number[][], Float64Array, and tuples and objects of these";
 
 export function checkSignature(cx: FenceContext, fn: FunctionLike): void {
-  if (fn.isAsync() || (!Node.isArrowFunction(fn) && fn.isGenerator())) {
-    cx.report(functionNameNode(fn), Codes.UnsupportedFunction, `'${functionName(fn)}' is ${fn.isAsync() ? "async" : "a generator"}; only plain synchronous functions can be differentiated`);
+  const async = "isAsync" in fn && fn.isAsync();
+  if (async || ("isGenerator" in fn && fn.isGenerator())) {
+    cx.report(functionNameNode(fn), Codes.UnsupportedFunction, `'${functionName(fn)}' is ${async ? "async" : "a generator"}; only plain synchronous functions can be differentiated`);
   }
   if (fn.getTypeParameters().length > 0) {
     cx.report(fn.getTypeParameters()[0]!, Codes.UnsupportedFunction, "generic functions are not supported");
@@ -36,7 +38,7 @@ export function checkSignature(cx: FenceContext, fn: FunctionLike): void {
     } else if (!shapeOf(parameterType(p), p)) {
       cx.report(p, Codes.UnsupportedType, p.getType().isAny()
         ? `parameter '${p.getName()}' has no type; annotate it: ${typeAdvice(p, p.getName())}`
-        : `parameter '${p.getName()}' has type '${p.getType().getText(p)}'; supported are ${SUPPORTED_TYPES}`);
+        : `parameter '${p.getName()}' has type '${p.getType().getText(p)}'; ${classTypeReason(p.getType(), p) ?? `supported are ${SUPPORTED_TYPES}`}`);
     } else if (!Node.isIdentifier(p.getNameNode())) {
       cx.checkPattern(p.getNameNode());
     }
@@ -46,7 +48,7 @@ export function checkSignature(cx: FenceContext, fn: FunctionLike): void {
   const rt = fn.getReturnType();
   if (cx.entryFunctions.has(fn) && holdsStrings(shapeOf(rt, fn))) {
     cx.report(fn.getReturnTypeNode() ?? functionNameNode(fn), Codes.UnsupportedType, `'${functionName(fn)}' returns strings ('${rt.getText(fn)}'); an exported function returns numbers and booleans`);
-  } else if (!shapeOf(rt, fn) && !rt.isVoid()) {
+  } else if (!shapeOf(rt, fn) && !rt.isVoid() && !Node.isConstructorDeclaration(fn)) {
     cx.report(fn.getReturnTypeNode() ?? functionNameNode(fn), Codes.UnsupportedType,
       `'${functionName(fn)}' returns '${rt.getText(fn)}'; supported results are ${SUPPORTED_TYPES}, and void for helpers`);
   }

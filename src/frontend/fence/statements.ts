@@ -8,6 +8,8 @@ import { isStringLiterals, scalarType } from "../source.js";
 import { arrayMethod, compoundAssignments, isArrayNode, isDirective } from "../subset.js";
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
+import { constructorFieldTarget, hasReceiver, methodOf } from "../classes.js";
+import { classTypeReason } from "./classes.js";
 import { checkVar, isVar } from "./var.js";
 import { ERROR_CLASSES } from "../../ir/primitives/throw.js";
 import { hasEffects, targetLoop } from "../lower/syntax.js";
@@ -110,7 +112,7 @@ function onVariableDeclaration(cx: FenceContext, node: Node, fn: FunctionLike, s
   if (!declared) {
     const hint = decl.getType().getText(decl) === "any[]" ? " (annotate it, e.g. 'const a: number[] = new Array(n).fill(0)')" : "";
     cx.report(decl.getNameNode(), Codes.UnsupportedType,
-      `'${decl.getName()}' has type '${decl.getType().getText(decl)}'; supported are ${SUPPORTED_TYPES}${hint}`);
+      `'${decl.getName()}' has type '${decl.getType().getText(decl)}'; ${classTypeReason(decl.getType(), decl) ?? `supported are ${SUPPORTED_TYPES}${hint}`}`);
     return false;
   }
   const init = decl.getInitializer();
@@ -172,7 +174,9 @@ export function checkExpressionStatement(cx: FenceContext, e: Node, fn: Function
   if (Node.isCallExpression(e)) {
     const before = cx.diagnostics.length;
     cx.checkCall(e, fn, stack);
-    if (cx.diagnostics.length > before || e.getReturnType().isVoid()) return false;
+    // A method may be called for what it does to its object (`v.translate(1, 0);` returning `this`).
+    const method = methodOf(e.getExpression());
+    if (cx.diagnostics.length > before || e.getReturnType().isVoid() || (method && hasReceiver(method))) return false;
     cx.report(e, Codes.UnsupportedStatement, "a call whose result is unused has no effect in differentiable code; remove it or use its value");
     return false;
   }
@@ -191,7 +195,9 @@ export function checkAssignTarget(cx: FenceContext, target: Node, fn: FunctionLi
   }
   if ((Node.isPropertyAccessExpression(target) || Node.isElementAccessExpression(target)) && isAggregateNode(target.getExpression())) {
     cx.visit(target, fn, [fn]);
-    if (isAggregateNode(target)) {
+    // A constructor gives a field holding an object its object (`this.position = position`).
+    if (isAggregateNode(target) && !(constructorFieldTarget(target) && target.getParent() && Node.isBinaryExpression(target.getParent()!)
+      && target.getParentOrThrow().asKindOrThrow(SyntaxKind.BinaryExpression).getOperatorToken().getKind() === SyntaxKind.EqualsToken)) {
       cx.report(target, Codes.UnsupportedExpression,
         `'${target.getText()}' is a tuple or object; assign its fields one by one, or assign a new object to the variable that holds '${target.getExpression().getText()}'`);
     }

@@ -1,7 +1,9 @@
 /** Assignments to variables, cells and array elements, and the array statements and copies. */
-import { Node, SyntaxKind, type ArrayLiteralExpression, type Expression, ts } from "ts-morph";
+import { Node, SyntaxKind, type ArrayLiteralExpression, type BinaryExpression, type Expression, type PropertyAccessExpression, ts } from "ts-morph";
 import type { Value } from "../../ir/types.js";
-import { isAggregate, type Bound, type Cell, type Env } from "../aggregate.js";
+import { isAggregate, type Aggregate, type Bound, type Cell, type Env } from "../aggregate.js";
+import { constructorFieldTarget } from "../classes.js";
+import * as classes from "./classes.js";
 import { arrayMethod, compoundAssignments, isAssignmentOperator, literalType } from "../subset.js";
 import { isAggregateNode } from "../resolve.js";
 import type { Lowerer } from "../lower.js";
@@ -34,6 +36,7 @@ export function assignment(lw: Lowerer, e: Expression, env: Env) : Bound {
   if (!target) return lw.bound(e, env);
   const partTarget = (Node.isPropertyAccessExpression(target) || Node.isElementAccessExpression(target)) && isAggregateNode(target.getExpression());
   if (Node.isElementAccessExpression(target) && !partTarget) return lw.elementAssignment(e, target, env);
+  if (partTarget && Node.isBinaryExpression(e) && constructorFieldTarget(target) && isAggregateNode(target)) return fieldObject(lw, e, target as PropertyAccessExpression, env);
   // A variable, or a field or tuple element (a cell).
   const key: ts.Node | Cell = partTarget ? lw.cellOf(target as Node & { getExpression(): Node }, env) : declarationOf(target).compilerNode;
   const current = (): Value => (partTarget ? (env.get(key) as Value) : lw.read(target, env));
@@ -151,4 +154,12 @@ export function arrayLiteral(lw: Lowerer, e: Node & { getElements(): Node[] }, e
   const array = b.prim("alloc", [b.const(elements.length)]);
   elements.forEach((x, i) => b.prim("store", [array, b.const(i), x]));
   return array;
+}
+
+/** `this.position = position` in a constructor: the field takes the object's numbers (classes.ts). */
+function fieldObject(lw: Lowerer, e: BinaryExpression, target: PropertyAccessExpression, env: Env): Bound {
+  const value = lw.bound(e.getRight(), env);
+  const receiver = lw.bound(target.getExpression(), env) as Aggregate;
+  classes.setField(lw, receiver, target.getName(), value, env, !Node.isNewExpression(e.getRight()));
+  return value;
 }

@@ -14,6 +14,7 @@ import { isArray, type Value } from "../../ir/types.js";
 import { build, cellsOf, flatten, isAggregate, isFunctionValue, Undefined, type Aggregate, type Binding, type Bound, type Env } from "../aggregate.js";
 import { arrayFrom, arrayMethod, loopMethod, numberFunction, isGlobalMath } from "../subset.js";
 import { calleeFunction, isStopGradient } from "../resolve.js";
+import { methodOf } from "../classes.js";
 import { ruleFor, type UserRule } from "../rules.js";
 import { leavesOf, shapeOf, type Shape } from "../shape.js";
 import { isRelativeSpecifier } from "../source.js";
@@ -22,6 +23,7 @@ import { endIsReachable } from "./syntax.js";
 import { markCopied } from "./cells.js";
 import { outerWrites } from "./captures.js";
 import * as methods from "./methods.js";
+import * as classes from "./classes.js";
 import { argument, spreadItems } from "./arguments.js";
 import type {  Exits } from "./control.js";
 
@@ -62,29 +64,30 @@ export function externalFunction(callee: Node, entryPath: string): ExternalFunct
  * Aggregate arguments are shared with the caller: the callee sees the
  * caller's cells, and what it writes into them is the caller's afterwards.
  */
-export function call(lw: Lowerer, fn: FunctionLike, args: Binding[], callerEnv: Env) : Bound | undefined {
-  const shape = fn.getReturnType().isVoid() ? undefined : shapeOf(fn.getReturnType(), fn) ?? { kind: "value", type: "f64", text: "number" };
+export function call(lw: Lowerer, fn: FunctionLike, args: Binding[], callerEnv: Env, receiver?: Aggregate) : Bound | undefined {
+  const shape = fn.getReturnType().isVoid() || Node.isConstructorDeclaration(fn) ? undefined : shapeOf(fn.getReturnType(), fn) ?? { kind: "value", type: "f64", text: "number" };
   lw.resultShapes.push(shape);
   try {
-    return lw.inline(fn, args, callerEnv, shape);
+    return lw.inline(fn, args, callerEnv, shape, receiver);
   } finally {
     lw.resultShapes.pop();
   }
 }
 
-export function inline(lw: Lowerer, fn: FunctionLike, args: Binding[], callerEnv: Env, shape: Shape | undefined) : Bound | undefined {
+export function inline(lw: Lowerer, fn: FunctionLike, args: Binding[], callerEnv: Env, shape: Shape | undefined, receiver?: Aggregate) : Bound | undefined {
   // The callee sees what its caller sees: a closure reads the variables around it as they are at the call.
   const env: Env = new Map(callerEnv);
   const passed = args.filter(isFunctionValue).map((f) => f.function);
   const outer = outerWrites(fn, callerEnv, (d) => fn.getAncestors().length < d.getAncestors().length && d.getAncestors().includes(fn), passed);
-  // What the call may change of its caller's: the cells of its tuple and object arguments, and what it writes outside itself.
-  const shared = [...new Set([...args.filter(isAggregate).flatMap(cellsOf), ...outer])];
+  // What the call may change of its caller's: the cells of its tuple and object arguments (and of a method's receiver), and what it writes outside itself.
+  const shared = [...new Set([...(receiver ? cellsOf(receiver) : []), ...args.filter(isAggregate).flatMap(cellsOf), ...outer])];
   fn.getParameters().forEach((p, i) => {
     // A left-out argument: the default value (which may read the parameters before it), or undefined.
     const initializer = p.getInitializer();
     const arg = i < args.length ? args[i]! : initializer ? lw.bound(initializer, env) : Undefined;
     lw.bindName(p.getNameNode(), p.compilerNode, arg, env);
   });
+  classes.bindReceiver(lw, fn, receiver, env);
   const resultTypes = shape ? leavesOf(shape).map((l) => l.type) : [];
   /** What each way out returned (undefined for the end of a void function), for keeping aliases of a returned aggregate. */
   const returned: (Bound | undefined)[] = [];
@@ -168,6 +171,8 @@ function arrayCall(lw: Lowerer, call: Node & { getExpression(): Node; getArgumen
 export function callExpression(lw: Lowerer, call: Node & { getExpression(): Node; getArguments(): Node[] }, env: Env) : Bound {
   const callee = call.getExpression();
   const b = lw.b;
+  const method = methodOf(callee);
+  if (method) return classes.methodCall(lw, call, method, env);
   const array = arrayCall(lw, call, env);
   if (array) return array;
   const number = numberFunction(call);

@@ -10,6 +10,7 @@ import { Node, SyntaxKind, ts } from "ts-morph";
 import { cellsOf, isAggregate, isFunctionValue, isMissing, type Binding, type Cell, type Env } from "../aggregate.js";
 import { functionExpression, staticCallee, type FunctionLike } from "../functions.js";
 import { isAssignmentOperator } from "../subset.js";
+import { constructedClass, constructorOf, getterOf, hasReceiver, methodOf, thisOwner } from "../classes.js";
 
 /** The assignment targets in a subtree: `x` of `x = ...`, `x += ...`, `x++`. */
 function assignmentTargets(root: Node): Node[] {
@@ -21,6 +22,8 @@ function assignmentTargets(root: Node): Node[] {
     }
     else if ((Node.isPrefixUnaryExpression(d) || Node.isPostfixUnaryExpression(d))
       && (d.getOperatorToken() === SyntaxKind.PlusPlusToken || d.getOperatorToken() === SyntaxKind.MinusMinusToken)) targets.push(d.getOperand());
+    // A method may write its receiver's fields (`p.move(dt)`).
+    else if (Node.isCallExpression(d) && methodOf(d.getExpression()) && hasReceiver(methodOf(d.getExpression())!)) targets.push(d.getExpression());
   }
   return targets;
 }
@@ -31,7 +34,7 @@ function rootOf(target: Node): { id: Node; whole: boolean } | undefined {
   while (Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node) || Node.isParenthesizedExpression(node) || Node.isNonNullExpression(node)) {
     node = node.getExpression();
   }
-  return Node.isIdentifier(node) ? { id: node, whole: node === target } : undefined;
+  return Node.isIdentifier(node) || Node.isThisExpression(node) ? { id: node, whole: node === target } : undefined;
 }
 
 /** The functions a subtree calls that are known: named ones, ones held by parameters (in `env`), and ones passed as arguments. */
@@ -40,12 +43,21 @@ function calledFunctions(root: Node, env: Env): FunctionLike[] {
   for (const call of root.getDescendantsOfKind(SyntaxKind.CallExpression)) {
     const callee = call.getExpression();
     const held = Node.isIdentifier(callee) ? bindingOf(callee, env) : undefined;
-    const fn = isFunctionValue(held) ? held.function : staticCallee(callee);
+    const fn = isFunctionValue(held) ? held.function : staticCallee(callee) ?? methodOf(callee);
     if (fn) found.push(fn);
     for (const a of call.getArguments()) {
       const passed = functionExpression(a) ?? (Node.isIdentifier(a) ? (isFunctionValue(bindingOf(a, env)) ? (bindingOf(a, env) as { function: FunctionLike }).function : staticCallee(a)) : undefined);
       if (passed) found.push(passed);
     }
+  }
+  for (const e of root.getDescendantsOfKind(SyntaxKind.NewExpression)) {
+    const cls = constructedClass(e);
+    const ctor = cls && constructorOf(cls);
+    if (ctor) found.push(ctor);
+  }
+  for (const e of root.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)) {
+    const getter = getterOf(e);
+    if (getter) found.push(getter);
   }
   return found;
 }
@@ -71,7 +83,8 @@ export function outerWrites(root: Node, env: Env, inside: (decl: Node) => boolea
     seen.add(node);
     for (const target of assignmentTargets(node)) {
       const root = rootOf(target);
-      const decl = root?.id.getSymbol()?.getDeclarations()[0];
+      // `this` inside a method belongs to the method (or, in an arrow function, to the method around it).
+      const decl = root && Node.isThisExpression(root.id) ? thisOwner(root.id) : root?.id.getSymbol()?.getDeclarations()[0];
       if (!root || !decl || inside(decl)) continue;
       const bound = env.get(decl.compilerNode);
       if (bound === undefined || isMissing(bound) || isFunctionValue(bound)) continue;

@@ -12,6 +12,8 @@ import { valueType } from "../source.js";
 import type { Lowerer } from "../lower.js";
 import { declarationOf, hasEffects, binaryPrimitive } from "./syntax.js";
 import { isCellKey, hintOf } from "./cells.js";
+import * as classes from "./classes.js";
+import { constructedClass, getterOf } from "../classes.js";
 
 /**
  * Whether an op reads an element or the length of an array value that may be
@@ -40,6 +42,8 @@ export function bound(lw: Lowerer, e: Node, env: Env) : Bound {
     return lw.bound(e.getExpression(), env);
   }
   if (Node.isIdentifier(e)) return lw.identifier(e, env);
+  if (Node.isThisExpression(e)) return classes.thisValue(lw, e, env);
+  if (Node.isPropertyAccessExpression(e) && getterOf(e)) return classes.getterRead(lw, e, env);
   if ((Node.isPropertyAccessExpression(e) || Node.isElementAccessExpression(e)) && isAggregateNode(e.getExpression())) {
     const key = partKeyOf(e);
     const base = lw.bound(e.getExpression(), env);
@@ -55,6 +59,7 @@ export function bound(lw: Lowerer, e: Node, env: Env) : Bound {
     return b.prim("load", [lw.expr(e.getExpression(), env), lw.expr(e.getArgumentExpressionOrThrow(), env)]);
   }
   if (Node.isArrayLiteralExpression(e)) return lw.arrayLiteral(e, env);
+  if (Node.isNewExpression(e) && constructedClass(e)) return classes.construct(lw, e, env);
   if (Node.isNewExpression(e)) return b.prim("falloc", [lw.expr(e.getArguments()[0]!, env)]);
   if (Node.isPropertyAccessExpression(e) && e.getName() === "length" && !isGlobalMath(e.getExpression())) {
     return b.prim("len", [lw.expr(e.getExpression(), env)]);

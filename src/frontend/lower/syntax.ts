@@ -5,6 +5,7 @@ import { InternalError } from "../../diagnostics.js";
 import { compoundAssignments, isAssignmentOperator } from "../subset.js";
 import { isAggregateNode } from "../resolve.js";
 import { functionExpression, functionParameter, staticCallee } from "../functions.js";
+import { constructedClass, methodOf } from "../classes.js";
 
 export type LoopStatement = ForStatement | WhileStatement | DoStatement | ForOfStatement;
 
@@ -182,8 +183,10 @@ export function mayWriteCells(loop: Node): boolean {
 /** Whether an expression calls a function of the project (which may write fields or arrays). */
 export const callsHelper = memoized((e: Node): boolean => {
   const calls = Node.isCallExpression(e) ? [e, ...e.getDescendantsOfKind(SyntaxKind.CallExpression)] : e.getDescendantsOfKind(SyntaxKind.CallExpression);
-  return calls.some((c) => staticCallee(c.getExpression()) !== undefined || functionParameter(c.getExpression())
-    || c.getArguments().some((a) => functionExpression(a) !== undefined || staticCallee(a) !== undefined));
+  const news = Node.isNewExpression(e) ? [e, ...e.getDescendantsOfKind(SyntaxKind.NewExpression)] : e.getDescendantsOfKind(SyntaxKind.NewExpression);
+  return calls.some((c) => staticCallee(c.getExpression()) !== undefined || methodOf(c.getExpression()) !== undefined || functionParameter(c.getExpression())
+    || c.getArguments().some((a) => functionExpression(a) !== undefined || staticCallee(a) !== undefined))
+    || news.some((n) => constructedClass(n) !== undefined);
 });
 
 /** Whether an expression assigns anything (`(t -= 1.5) * t`, `a[i++]`, `x = y = 0`) where it runs. */
