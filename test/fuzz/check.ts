@@ -16,6 +16,7 @@ import type { ProgramShape } from "./shapes.js";
 import { renderBatch, renderProgram, type EntrySignature, type RenderedProgram } from "./render.js";
 import { runChecks } from "./sandbox.js";
 import { typeErrors } from "./typecheck.js";
+import { FUZZED_DERIVATIVES } from "./modes.js";
 
 /** An exported function of the file and the arguments to check it at. */
 export interface Case {
@@ -57,6 +58,8 @@ export interface Timing {
 /** What a file is held to beyond the numeric check. */
 export interface CheckOptions {
   expect?: Expectation;
+  /** Generate `<name>Jvp` and `<name>Hvp` too and check them (modes.ts). */
+  modes?: boolean;
 }
 
 export async function checkFile(path: string, text: string, cases: Case[], options: CheckOptions = {}): Promise<Report> {
@@ -76,7 +79,7 @@ export async function checkFile(path: string, text: string, cases: Case[], optio
     report.failures.push({ message: blame + compiled.failure });
     return report;
   }
-  const result = await runChecks(text, compiled.generatedText, cases);
+  const result = await runChecks(text, compiled.generatedText, cases, options.modes === true);
   report.checked += result.checked;
   report.skipped += result.skipped;
   report.failures.push(...result.failures);
@@ -89,7 +92,8 @@ export async function checkFile(path: string, text: string, cases: Case[], optio
  */
 export async function checkPrograms(programs: RenderedProgram[]): Promise<Report> {
   const together = programs.filter((p) => !p.alone);
-  const reports = together.length > 0 ? [await checkFile("fuzz/programs.ts", fileText(together), together)] : [];
+  // The programs of the supported subset are checked in every mode; those checked alone (large ones, expected diagnostics) by their gradient.
+  const reports = together.length > 0 ? [await checkFile("fuzz/programs.ts", fileText(together), together, { modes: true })] : [];
   const timings: Timing[] = [];
   for (const p of programs.filter((q) => q.alone)) {
     const report = await checkFile(`fuzz/${p.entry.name}.ts`, p.text, [p], { expect: p.expect });
@@ -181,10 +185,10 @@ interface Accepted {
 
 type Compiled = Accepted | { failure: string; generatedText?: string } | { rejected: true; generatedText?: undefined };
 
-async function compile(path: string, text: string, { expect }: CheckOptions): Promise<Compiled> {
+async function compile(path: string, text: string, { expect, modes }: CheckOptions): Promise<Compiled> {
   let result;
   try {
-    result = await generate([{ path, text }]);
+    result = await generate([{ path, text }], modes ? { derivatives: FUZZED_DERIVATIVES } : {});
   } catch (e) {
     return { failure: `generate() threw: ${e instanceof Error ? e.stack : String(e)}` };
   }

@@ -56,10 +56,10 @@ describe("the expected-outcome check", () => {
 
 test("the sandbox stops a gradient that never returns and names it", async () => {
   const generated = "export function fGrad(x: number) {\n  for (;;) x += 1;\n}\n";
-  const result = await runChecks(source, generated, cases, 2000);
+  const result = await runChecks(source, generated, cases, false, 2000);
   expect(result.failures).toEqual([{ entry: "f", input: [1.5], message: "the gradient was stopped: it did not return within 2 s" }]);
   // The next job gets a new runner.
-  const next = await runChecks(source, "export function fGrad(x: number) {\n  return { value: x * x, grad: { x: 2 * x } };\n}\n", cases);
+  const next = await runChecks(source, "export function fGrad(x: number) {\n  return { value: x * x, grad: { x: 2 * x } };\n}\n", cases, false);
   expect(next).toEqual({ checked: 1, skipped: 0, failures: [] });
 }, 60_000);
 

@@ -18,7 +18,7 @@ export type GradFunction = (...args: unknown[]) => { value: number; grad: Record
 const isAggregateParameter = (p: Parameter): boolean => p.type !== "number" && p.type !== "boolean";
 
 /** What a check is running: the source, the gradient, or the oracle (the source near the input). */
-export type Stage = "source" | "gradient" | "oracle";
+export type Stage = "source" | "gradient" | "oracle" | "modes";
 
 export function checkInput(
   f: SourceFunction,

@@ -8,12 +8,15 @@
 import type { Case, Failure } from "./check.js";
 import { checkInput, type GradFunction, type SourceFunction, type Stage } from "./compare.js";
 import { loadModule } from "./load.js";
+import { checkModes } from "./modes.js";
 
 export interface Job {
   id: number;
   source: string;
   generated: string;
   cases: Case[];
+  /** The module has `<name>Jvp` and `<name>Hvp` too (modes.ts). */
+  modes: boolean;
 }
 
 export interface JobResult {
@@ -54,7 +57,12 @@ async function run(job: Job, progress: (p: Progress) => void): Promise<JobResult
     }
     for (const input of inputs) {
       try {
+        const skipped = result.skipped;
         checkInput(f, g, entry, input, result, (stage) => progress({ entry: entry.name, input, stage }));
+        if (job.modes && result.failures.length === 0) {
+          progress({ entry: entry.name, input, stage: "modes" });
+          result.failures.push(...checkModes(f, g, generated, entry, input, result.skipped > skipped));
+        }
       } catch (e) {
         result.failures.push({ entry: entry.name, input, message: `threw ${e instanceof Error ? e.stack : String(e)}` });
       }

@@ -27,7 +27,7 @@ function start(): ChildProcess {
 }
 
 /** Checks `cases` of the source and generated modules in the child; a timeout becomes a failure of the call it stopped. */
-export function runChecks(source: string, generated: string, cases: Case[], timeoutMs = RUN_TIMEOUT_MS): Promise<JobResult> {
+export function runChecks(source: string, generated: string, cases: Case[], modes: boolean, timeoutMs = RUN_TIMEOUT_MS): Promise<JobResult> {
   child ??= start();
   const current = child;
   const id = nextId++;
@@ -56,12 +56,12 @@ export function runChecks(source: string, generated: string, cases: Case[], time
     current.on("exit", exited);
     current.ref();
     current.channel?.ref();
-    current.send({ id, source, generated, cases });
+    current.send({ id, source, generated, cases, modes });
   });
 }
 
 function stopped(at: Progress | undefined, why: string) {
   if (!at) return { message: `checking stopped before its first call: ${why}` };
-  const what = { source: "the source", gradient: "the gradient", oracle: "the source near this input (the oracle)" }[at.stage];
+  const what = { source: "the source", gradient: "the gradient", oracle: "the source near this input (the oracle)", modes: "the Jvp or Hvp" }[at.stage];
   return { entry: at.entry, input: at.input, message: `${what} was stopped: ${why}` };
 }
