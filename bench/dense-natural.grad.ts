@@ -28,7 +28,6 @@ export function denseNaturalGradInto(
   Y: number[][],
   grad: { W: number[][]; b: number[]; V: number[][]; c: number[] },
 ): number {
-  let pooled = 0;
   const dW = grad.W;
   const db = grad.b;
   const dV = grad.V;
@@ -49,104 +48,66 @@ export function denseNaturalGradInto(
     const w_2 = W[2]!;
     const dw_2 = dW[2]!;
     const t6 = Math.tanh(w_2[0]! * t1 + w_2[1]! * t2 + w_2[2]! * t3 + b[2]!);
-    const h = new Array<number>(3).fill(0);
-    const dh = pooledZeros(denseNaturalGradShadows, pooled++, 3);
-    h[0] = t4;
-    h[1] = t5;
-    h[2] = t6;
     const w_3 = V[0]!;
     const dw_3 = dV[0]!;
     const t7 = w_3[0]!;
-    const t8 = h[0]!;
-    const t9 = w_3[1]!;
-    const t10 = h[1]!;
-    const t11 = w_3[2]!;
-    const t12 = h[2]!;
+    const t8 = w_3[1]!;
+    const t9 = w_3[2]!;
     const w_4 = V[1]!;
     const dw_4 = dV[1]!;
-    const t13 = w_4[0]!;
-    const t14 = w_4[1]!;
-    const t15 = w_4[2]!;
-    const t16 = t13 * t8 + t14 * t10 + t15 * t12 + c[1]!;
-    const y = new Array<number>(2).fill(0);
-    const dy = pooledZeros(denseNaturalGradShadows, pooled++, 2);
-    y[0] = t7 * t8 + t9 * t10 + t11 * t12 + c[0]!;
-    y[1] = t16;
+    const t10 = w_4[0]!;
+    const t11 = w_4[1]!;
+    const t12 = w_4[2]!;
     const target = Y[i]!;
-    const t17 = y[1]! - target[1]!;
-    const e = new Array<number>(2).fill(0);
-    const de = pooledZeros(denseNaturalGradShadows, pooled++, 2);
-    e[0] = y[0]! - target[0]!;
-    e[1] = t17;
-    const t18 = e[0]!;
-    const t19 = e[1]!;
-    loss += t18 * t18 + t19 * t19;
+    const t13 = t7 * t4 + t8 * t5 + t9 * t6 + c[0]! - target[0]!;
+    const t14 = t10 * t4 + t11 * t5 + t12 * t6 + c[1]! - target[1]!;
+    loss += t13 * t13 + t14 * t14;
     i += 1;
     // reverse of line 26: for (let i = 0; i < X.length; i++) {
     const dLoss = 1 / X.length;
     // reverse of line 29: loss += e[0] * e[0] + e[1] * e[1];
-    de[1]! += 2 * (dLoss * t19);
-    de[0]! += 2 * (dLoss * t18);
-    // reverse of line 20: return [y[0] - target[0], y[1] - target[1]];
-    const dt = de[1]!;
-    de[1] = 0;
-    const dt_1 = de[0]!;
-    de[0] = 0;
-    dy[1]! += dt;
-    dy[0]! += dt_1;
+    const dt = 2 * (dLoss * t14);
+    const dt_1 = 2 * (dLoss * t13);
     // reverse of line 16: return [dot3(V[0], h) + c[0], dot3(V[1], h) + c[1]];
-    const dt_2 = dy[1]!;
-    dy[1] = 0;
-    const dt_3 = dy[0]!;
-    dy[0] = 0;
-    dc[1]! += dt_2;
+    dc[1]! += dt;
     // reverse of line 8: return w[0] * x[0] + w[1] * x[1] + w[2] * x[2];
-    dw_4[2]! += dt_2 * t12;
-    dw_4[1]! += dt_2 * t10;
-    dw_4[0]! += dt_2 * t8;
+    dw_4[2]! += dt * t6;
+    dw_4[1]! += dt * t5;
+    dw_4[0]! += dt * t4;
     // reverse of line 16: return [dot3(V[0], h) + c[0], dot3(V[1], h) + c[1]];
-    dc[0]! += dt_3;
+    dc[0]! += dt_1;
     // reverse of line 8: return w[0] * x[0] + w[1] * x[1] + w[2] * x[2];
-    dh[2]! += dt_2 * t15 + dt_3 * t11;
-    dw_3[2]! += dt_3 * t12;
-    dh[1]! += dt_2 * t14 + dt_3 * t9;
-    dw_3[1]! += dt_3 * t10;
-    dh[0]! += dt_2 * t13 + dt_3 * t7;
-    dw_3[0]! += dt_3 * t8;
+    let dt_2 = dt * t12 + dt_1 * t9;
+    dw_3[2]! += dt_1 * t6;
+    let dt_3 = dt * t11 + dt_1 * t8;
+    dw_3[1]! += dt_1 * t5;
+    let dt_4 = dt * t10 + dt_1 * t7;
+    dw_3[0]! += dt_1 * t4;
     // reverse of line 12: return [Math.tanh(dot3(W[0], x) + b[0]), Math.tanh(dot3(W[1], x) + b[...
-    let dt_4 = dh[2]!;
-    dh[2] = 0;
-    let dt_5 = dh[1]!;
-    dh[1] = 0;
-    let dt_6 = dh[0]!;
-    dh[0] = 0;
-    dt_4 *= 1 - t6 * t6;
-    db[2]! += dt_4;
+    dt_2 *= 1 - t6 * t6;
+    db[2]! += dt_2;
     // reverse of line 8: return w[0] * x[0] + w[1] * x[1] + w[2] * x[2];
-    dw_2[2]! += dt_4 * t3;
-    dw_2[1]! += dt_4 * t2;
-    dw_2[0]! += dt_4 * t1;
+    dw_2[2]! += dt_2 * t3;
+    dw_2[1]! += dt_2 * t2;
+    dw_2[0]! += dt_2 * t1;
     // reverse of line 12: return [Math.tanh(dot3(W[0], x) + b[0]), Math.tanh(dot3(W[1], x) + b[...
-    dt_5 *= 1 - t5 * t5;
-    db[1]! += dt_5;
+    dt_3 *= 1 - t5 * t5;
+    db[1]! += dt_3;
     // reverse of line 8: return w[0] * x[0] + w[1] * x[1] + w[2] * x[2];
-    dw_1[2]! += dt_5 * t3;
-    dw_1[1]! += dt_5 * t2;
-    dw_1[0]! += dt_5 * t1;
+    dw_1[2]! += dt_3 * t3;
+    dw_1[1]! += dt_3 * t2;
+    dw_1[0]! += dt_3 * t1;
     // reverse of line 12: return [Math.tanh(dot3(W[0], x) + b[0]), Math.tanh(dot3(W[1], x) + b[...
-    dt_6 *= 1 - t4 * t4;
-    db[0]! += dt_6;
+    dt_4 *= 1 - t4 * t4;
+    db[0]! += dt_4;
     // reverse of line 8: return w[0] * x[0] + w[1] * x[1] + w[2] * x[2];
-    dw[2]! += dt_6 * t3;
-    dw[1]! += dt_6 * t2;
-    dw[0]! += dt_6 * t1;
+    dw[2]! += dt_4 * t3;
+    dw[1]! += dt_4 * t2;
+    dw[0]! += dt_4 * t1;
   }
   const denseNatural = loss / X.length;
   return denseNatural;
 }
-
-/** Shadow arrays of denseNaturalGradInto's own arrays, kept between calls. */
-const denseNaturalGradShadows: number[][] = [];
 
 /** Zeros kept between calls, for `zeroArray` to copy from (grown on demand). */
 let zeroSource: number[] = [];
@@ -166,13 +127,6 @@ function zeroArray(n: number): number[] {
     zeroSource = new Array<number>(Math.max(n, 2 * zeroSource.length)).fill(0.5).fill(0);
   }
   return zeroSource.slice(0, n);
-}
-
-/** Zeros for `n` numbers: the array of `slot` in `pool` (kept between calls), made or remade when its length differs. */
-function pooledZeros(pool: number[][], slot: number, n: number): number[] {
-  const a = pool[slot];
-  if (a !== undefined && a.length === n) return a.fill(0);
-  return (pool[slot] = zeroArray(n));
 }
 
 /** Zeros in the shape of a matrix given as rows. */

@@ -21,57 +21,44 @@ export function ikNaturalGradInto(
 ): number {
   let tape = valueTape;
   let top = 0;
-  let pooled = 0;
   const dTheta = grad.theta;
   let energy = 0;
   let t = 0;
   while (t < theta.length) {
     const theta_1 = theta[t]!;
     const dTheta_1 = dTheta[t]!;
-    const p = new Array<number>(2).fill(0);
-    const dp = pooledZeros(ikNaturalGradShadows, pooled++, 2);
-    p[0] = 0;
-    p[1] = 0;
     if (top + Math.max(0, theta_1.length) > tape.length)
       valueTape = tape = growValues(tape, top + Math.max(0, theta_1.length));
     let angle = 0;
     let j = 0;
-    // tape: 1 number, 1 array reference per trip, for the reverse sweep
+    let p0 = 0;
+    let p1 = 0;
+    // tape: 1 number per trip, for the reverse sweep
     while (j < theta_1.length) {
       const angle_1 = angle + theta_1[j]!;
       const length = L[j]!;
-      const link = new Array<number>(2).fill(0);
-      const dLink = pooledZeros(ikNaturalGradShadows, pooled++, 2);
-      link[0] = length * Math.cos(angle_1);
-      link[1] = length * Math.sin(angle_1);
-      p[0]! += link[0]!;
-      p[1]! += link[1]!;
       j += 1;
-      arrays.push(dLink);
       tape[top++] = angle;
       angle = angle_1;
+      p0 += length * Math.cos(angle_1);
+      p1 += length * Math.sin(angle_1);
     }
     const b = targets[t]!;
-    const t1 = p[1]! - b[1]!;
-    const e = new Array<number>(2).fill(0);
-    const de = pooledZeros(ikNaturalGradShadows, pooled++, 2);
-    e[0] = p[0]! - b[0]!;
-    e[1] = t1;
-    const t2 = e[0]!;
-    const t3 = e[1]!;
-    energy += t2 * t2 + t3 * t3;
+    const t1 = p0 - b[0]!;
+    const t2 = p1 - b[1]!;
+    energy += t1 * t1 + t2 * t2;
     if (t > 0) {
       let j_1 = 0;
       while (j_1 < L.length) {
         const dt = dTheta[t]!;
-        const t4 = t - 1;
-        const dt_1 = dTheta[t4]!;
-        const d = theta[t]![j_1]! - theta[t4]![j_1]!;
-        const t5 = smooth * d;
-        energy += t5 * d;
+        const t3 = t - 1;
+        const dt_1 = dTheta[t3]!;
+        const d = theta[t]![j_1]! - theta[t3]![j_1]!;
+        const t4 = smooth * d;
+        energy += t4 * d;
         const j_2 = j_1 + 1;
         // reverse of line 38: energy += smooth * d * d;
-        const dd = t5 + d * smooth;
+        const dd = t4 + d * smooth;
         // reverse of line 37: const d = theta[t][j] - theta[t - 1][j];
         dt_1[j_1]! -= dd;
         dt[j_1]! += dd;
@@ -80,53 +67,30 @@ export function ikNaturalGradInto(
     }
     t += 1;
     // reverse of line 34: energy += e[0] * e[0] + e[1] * e[1];
-    de[1]! += 2 * (1 * t3);
-    de[0]! += 2 * (1 * t2);
-    // reverse of line 26: return [a[0] - b[0], a[1] - b[1]];
-    const dt_2 = de[1]!;
-    de[1] = 0;
-    const dt_3 = de[0]!;
-    de[0] = 0;
-    dp[1]! += dt_2;
-    dp[0]! += dt_3;
-    const t6 = Math.max(0, theta_1.length);
+    const dt_2 = 2 * (1 * t2);
+    const dt_3 = 2 * (1 * t1);
+    const t5 = Math.max(0, theta_1.length);
     // reverse of line 16: for (let j = 0; j < theta.length; j++) {
     let dAngle = 0;
-    let j_3 = t6;
-    for (let k = t6; k > 0; k--) {
+    const dP0 = dt_3;
+    const dP1 = dt_2;
+    let j_3 = t5;
+    for (let k = t5; k > 0; k--) {
       j_3 -= 1;
-      const dLink_1 = arrays.pop() as number[];
       let angle_2 = tape[--top]!;
       angle_2 += theta_1[j_3]!;
       const length_1 = L[j_3]!;
-      // reverse of line 20: p[1] += link[1];
-      dLink_1[1]! += dp[1]!;
-      // reverse of line 19: p[0] += link[0];
-      dLink_1[0]! += dp[0]!;
       // reverse of line 9: return [length * Math.cos(angle), length * Math.sin(angle)];
-      const dt_4 = dLink_1[1]!;
-      dLink_1[1] = 0;
-      const dt_5 = dLink_1[0]!;
-      dLink_1[0] = 0;
-      dAngle = dAngle + dt_4 * length_1 * Math.cos(angle_2) - dt_5 * length_1 * Math.sin(angle_2);
+      dAngle = dAngle + dP1 * length_1 * Math.cos(angle_2) - dP0 * length_1 * Math.sin(angle_2);
       // reverse of line 17: angle += theta[j];
       dTheta_1[j_3]! += dAngle;
     }
-    // reverse of line 14: const p = [0, 0];
-    dp[1] = 0;
-    dp[0] = 0;
   }
   return energy;
 }
 
-/** Shadow arrays of ikNaturalGradInto's own arrays, kept between calls. */
-const ikNaturalGradShadows: number[][] = [];
-
 /** The value tape, kept between calls (a call works on a local reference to it). */
 let valueTape: Float64Array = new Float64Array(1024);
-
-/** Array references recorded by loop bodies, kept between calls (empty between calls). */
-const arrays: (number[] | number[][] | Float64Array)[] = [];
 
 /** A copy of the value tape with room for at least `need` entries. */
 function growValues(tape: Float64Array, need: number): Float64Array {
@@ -153,13 +117,6 @@ function zeroArray(n: number): number[] {
     zeroSource = new Array<number>(Math.max(n, 2 * zeroSource.length)).fill(0.5).fill(0);
   }
   return zeroSource.slice(0, n);
-}
-
-/** Zeros for `n` numbers: the array of `slot` in `pool` (kept between calls), made or remade when its length differs. */
-function pooledZeros(pool: number[][], slot: number, n: number): number[] {
-  const a = pool[slot];
-  if (a !== undefined && a.length === n) return a.fill(0);
-  return (pool[slot] = zeroArray(n));
 }
 
 /** Zeros in the shape of a matrix given as rows. */
