@@ -36,30 +36,27 @@ export function determinantGradInto(A: number[][], grad: { A: number[][] }): num
   let k_1 = 0;
   // tape: 2 numbers, 1 array reference per trip, for the reverse sweep
   while (k_1 < n) {
+    const t4 = a[k_1]!;
     const dt_1 = da[k_1]!;
-    const pivot = a[k_1]![k_1]!;
+    const pivot = t4[k_1]!;
     const det_1 = det * pivot;
     const i_1 = k_1 + 1;
     let i_2 = i_1;
     // tape: 1 number, 1 array reference per trip, for the reverse sweep
     while (i_2 < n) {
+      const t5 = a[i_2]!;
       const dt_2 = da[i_2]!;
-      const factor = a[i_2]![k_1]! / pivot;
+      const factor = t5[k_1]! / pivot;
       if (top + Math.max(0, n - i_1) > tape.length)
         valueTape = tape = growValues(tape, top + Math.max(0, n - i_1));
       let j = i_1;
-      // tape: 1 number, 2 array references per trip, for the reverse sweep
+      // tape: 1 number per trip, for the reverse sweep
       while (j < n) {
-        const t4 = a[i_2]!;
-        const dt_3 = da[i_2]!;
-        const dt_4 = da[k_1]!;
-        const t5 = a[k_1]![j]!;
-        t4[j]! -= factor * t5;
-        dt_3[j] = 0;
+        const t6 = t4[j]!;
+        t5[j]! -= factor * t6;
+        dt_2[j] = 0;
         j += 1;
-        arrays.push(dt_3);
-        arrays.push(dt_4);
-        tape[top++] = t5;
+        tape[top++] = t6;
       }
       i_2 += 1;
       arrays.push(dt_2);
@@ -73,60 +70,58 @@ export function determinantGradInto(A: number[][], grad: { A: number[][] }): num
     det = det_1;
     k_1 = i_1;
   }
-  const t6 = Math.max(0, n);
+  const t7 = Math.max(0, n);
   // reverse of line 12: for (let k = 0; k < n; k++) {
   let dDet = 1;
-  let k_2 = t6;
-  for (let k_3 = t6; k_3 > 0; k_3--) {
+  let k_2 = t7;
+  for (let k_3 = t7; k_3 > 0; k_3--) {
     k_2 -= 1;
     const pivot_1 = tape[--top]!;
-    const dt_5 = arrays.pop() as number[];
+    const dt_3 = arrays.pop() as number[];
     const det_2 = tape[--top]!;
     const i_3 = k_2 + 1;
-    const t7 = Math.max(0, n - i_3);
-    const t8 = i_3 + t7;
+    const t8 = Math.max(0, n - i_3);
+    const t9 = i_3 + t8;
     // reverse of line 15: for (let i = k + 1; i < n; i++) {
     let dPivot = 0;
-    for (let k_4 = t7; k_4 > 0; k_4--) {
+    for (let k_4 = t8; k_4 > 0; k_4--) {
       const factor_1 = tape[--top]!;
-      const dt_6 = arrays.pop() as number[];
+      const dt_4 = arrays.pop() as number[];
       // reverse of line 17: for (let j = k + 1; j < n; j++) {
       let dFactor = 0;
-      let j_1 = t8;
-      for (let k_5 = t7; k_5 > 0; k_5--) {
+      let j_1 = t9;
+      for (let k_5 = t8; k_5 > 0; k_5--) {
         j_1 -= 1;
-        const t9 = tape[--top]!;
-        const dt_7 = arrays.pop() as number[];
-        const dt_8 = arrays.pop() as number[];
+        const t10 = tape[--top]!;
         // reverse of line 18: a[i][j] -= factor * a[k][j];
-        const dt_9 = dt_8[j_1]!;
-        dt_7[j_1]! -= dt_9 * factor_1;
-        dFactor -= dt_9 * t9;
+        const dt_5 = dt_4[j_1]!;
+        dt_3[j_1]! -= dt_5 * factor_1;
+        dFactor -= dt_5 * t10;
       }
       // reverse of line 16: const factor = a[i][k] / pivot;
-      const dt_10 = dFactor / pivot_1;
-      dt_6[k_2]! += dt_10;
-      dPivot -= dt_10 * factor_1;
+      const dt_6 = dFactor / pivot_1;
+      dt_4[k_2]! += dt_6;
+      dPivot -= dt_6 * factor_1;
     }
     // reverse of line 14: det *= pivot;
     dPivot += dDet * det_2;
     // reverse of line 13: const pivot = a[k][k];
-    dt_5[k_2]! += dPivot;
+    dt_3[k_2]! += dPivot;
     dDet *= pivot_1;
   }
   // reverse of line 10: for (let i = 0; i < n; i++) a.push(A[i].slice());
-  let i_4 = t6;
-  for (let k_6 = t6; k_6 > 0; k_6--) {
+  let i_4 = t7;
+  for (let k_6 = t7; k_6 > 0; k_6--) {
     i_4 -= 1;
-    const dt_11 = arrays.pop() as number[];
-    const dt_12 = dA[i_4]!;
-    const t10 = Math.max(0, A[i_4]!.length);
-    let k_7 = t10;
-    for (let k_8 = t10; k_8 > 0; k_8--) {
+    const dt_7 = arrays.pop() as number[];
+    const dt_8 = dA[i_4]!;
+    const t11 = Math.max(0, A[i_4]!.length);
+    let k_7 = t11;
+    for (let k_8 = t11; k_8 > 0; k_8--) {
       k_7 -= 1;
-      const dt_13 = dt_11[k_7]!;
-      dt_11[k_7] = 0;
-      dt_12[k_7]! += dt_13;
+      const dt_9 = dt_7[k_7]!;
+      dt_7[k_7] = 0;
+      dt_8[k_7]! += dt_9;
     }
   }
   return det;

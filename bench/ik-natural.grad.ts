@@ -48,17 +48,18 @@ export function ikNaturalGradInto(
     const t2 = p1 - b[1]!;
     energy += t1 * t1 + t2 * t2;
     if (t > 0) {
+      const t3 = theta[t]!;
+      const dt = dTheta[t]!;
       let j_1 = 0;
       while (j_1 < L.length) {
-        const dt = dTheta[t]!;
-        const t3 = t - 1;
-        const dt_1 = dTheta[t3]!;
-        const d = theta[t]![j_1]! - theta[t3]![j_1]!;
-        const t4 = smooth * d;
-        energy += t4 * d;
+        const t4 = t - 1;
+        const dt_1 = dTheta[t4]!;
+        const d = t3[j_1]! - theta[t4]![j_1]!;
+        const t5 = smooth * d;
+        energy += t5 * d;
         const j_2 = j_1 + 1;
         // reverse of line 38: energy += smooth * d * d;
-        const dd = t4 + d * smooth;
+        const dd = t5 + d * smooth;
         // reverse of line 37: const d = theta[t][j] - theta[t - 1][j];
         dt_1[j_1]! -= dd;
         dt[j_1]! += dd;
@@ -69,13 +70,13 @@ export function ikNaturalGradInto(
     // reverse of line 34: energy += e[0] * e[0] + e[1] * e[1];
     const dt_2 = 2 * (1 * t2);
     const dt_3 = 2 * (1 * t1);
-    const t5 = Math.max(0, theta_1.length);
+    const t6 = Math.max(0, theta_1.length);
     // reverse of line 16: for (let j = 0; j < theta.length; j++) {
     let dAngle = 0;
     const dP0 = dt_3;
     const dP1 = dt_2;
-    let j_3 = t5;
-    for (let k = t5; k > 0; k--) {
+    let j_3 = t6;
+    for (let k = t6; k > 0; k--) {
       j_3 -= 1;
       let angle_2 = tape[--top]!;
       angle_2 += theta_1[j_3]!;

@@ -48,17 +48,18 @@ export function ikGradInto(
     const ey = py - t2[1]!;
     energy += ex * ex + ey * ey;
     if (t > 0) {
+      const t3 = theta[t]!;
+      const dt = dTheta[t]!;
       let j_1 = 0;
       while (j_1 < L.length) {
-        const dt = dTheta[t]!;
-        const t3 = t - 1;
-        const dt_1 = dTheta[t3]!;
-        const d = theta[t]![j_1]! - theta[t3]![j_1]!;
-        const t4 = smooth * d;
-        energy += t4 * d;
+        const t4 = t - 1;
+        const dt_1 = dTheta[t4]!;
+        const d = t3[j_1]! - theta[t4]![j_1]!;
+        const t5 = smooth * d;
+        energy += t5 * d;
         const j_2 = j_1 + 1;
         // reverse of line 22: energy += smooth * d * d;
-        const dd = t4 + d * smooth;
+        const dd = t5 + d * smooth;
         // reverse of line 21: const d = theta[t][j] - theta[t - 1][j];
         dt_1[j_1]! -= dd;
         dt[j_1]! += dd;
@@ -69,21 +70,21 @@ export function ikGradInto(
     // reverse of line 18: energy += ex * ex + ey * ey;
     const dEy = 2 * (1 * ey);
     const dEx = 2 * (1 * ex);
-    const t5 = Math.max(0, angles.length);
+    const t6 = Math.max(0, angles.length);
     // reverse of line 11: for (let j = 0; j < angles.length; j++) {
     let dAngle = 0;
     const dPx = dEx;
     const dPy = dEy;
-    let j_3 = t5;
-    for (let k = t5; k > 0; k--) {
+    let j_3 = t6;
+    for (let k = t6; k > 0; k--) {
       j_3 -= 1;
       let angle_2 = tape[--top]!;
       angle_2 += angles[j_3]!;
-      const t6 = L[j_3]!;
+      const t7 = L[j_3]!;
       // reverse of line 14: py += L[j] * Math.sin(angle);
-      dAngle += dPy * t6 * Math.cos(angle_2);
+      dAngle += dPy * t7 * Math.cos(angle_2);
       // reverse of line 13: px += L[j] * Math.cos(angle);
-      dAngle -= dPx * t6 * Math.sin(angle_2);
+      dAngle -= dPx * t7 * Math.sin(angle_2);
       // reverse of line 12: angle += angles[j];
       dAngles[j_3]! += dAngle;
     }

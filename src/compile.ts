@@ -29,6 +29,7 @@ import { forwardFunctions, type Compiled } from "./derivatives.js";
 import { isVectorValued } from "./ir/shape.js";
 import { dropStashesAtHand } from "./opt/stashes.js";
 import { scalarizeArrays } from "./opt/scalarize.js";
+import { hoistInvariantRows } from "./opt/hoist.js";
 
 /**
  * How a file is compiled: the gradients' tape policy (the default's, unless
@@ -100,6 +101,7 @@ function differentiate(sourcePath: string, entry: Entry, rules: Rules, options: 
 export function lowerEntry(sourcePath: string, entry: Entry, rules: Rules): Func {
   const primal = lowerFunction(sourcePath, entry.fn, rules, false, entry.name);
   scalarizeArrays(primal);
+  hoistInvariantRows(primal);
   forwardInvariantLoopState(primal);
   return primal;
 }
