@@ -28,10 +28,6 @@ export function baObjectiveGradInto(
   const dCams = grad.cams;
   const dX = grad.X;
   const dw = grad.w;
-  const proj = new Array<number>(2).fill(0);
-  const dProj = pooledZeros(baObjectiveGradShadows, 0, 2);
-  proj[0] = 0;
-  proj[1] = 0;
   let loss = 0;
   let i = 0;
   while (i < obs.length) {
@@ -95,17 +91,14 @@ export function baObjectiveGradInto(
     const distortion = 1 + t10 * rsq + t12 * rsq;
     const t13 = cam[6]!;
     const t14 = t13 * u;
-    proj[0] = t14 * distortion + cam[7]!;
-    const t15 = cam[6]!;
-    const t16 = t15 * v;
-    proj[1] = t16 * distortion + cam[8]!;
-    const t17 = w[i]!;
-    const t18 = feats[i]!;
-    const t19 = proj[0]! - t18[0]!;
-    const ex = t17 * t19;
-    const t20 = proj[1]! - t18[1]!;
-    const ey = t17 * t20;
-    const ew = 1 - t17 * t17;
+    const t15 = t13 * v;
+    const t16 = w[i]!;
+    const t17 = feats[i]!;
+    const t18 = t14 * distortion + cam[7]! - t17[0]!;
+    const ex = t16 * t18;
+    const t19 = t15 * distortion + cam[8]! - t17[1]!;
+    const ey = t16 * t19;
+    const ew = 1 - t16 * t16;
     loss += ex * ex + ey * ey + ew * ew;
     const i_1 = i + 1;
     // reverse of line 62: loss += ex * ex + ey * ey + ew * ew;
@@ -113,39 +106,35 @@ export function baObjectiveGradInto(
     const dEy = 2 * ey;
     const dEx = 2 * ex;
     // reverse of line 61: const ew = 1 - w[i] * w[i];
-    const t21 = 2 * (dEw * t17);
+    const t20 = 2 * (dEw * t16);
     // reverse of line 60: const ey = w[i] * (proj[1] - feats[i][1]);
-    const dt = dEy * t20 - t21;
-    dProj[1]! += dEy * t17;
+    const dt = dEy * t16;
+    const dt_1 = dEy * t19 - t20;
     // reverse of line 59: const ex = w[i] * (proj[0] - feats[i][0]);
-    dProj[0]! += dEx * t17;
-    dw[i]! += dt + dEx * t19;
+    const dt_2 = dEx * t16;
+    dw[i]! += dt_1 + dEx * t18;
     // reverse of line 46: out[1] = cam[6] * v * distortion + cam[8];
-    const dt_1 = dProj[1]!;
-    dProj[1] = 0;
-    dCam[8]! += dt_1;
-    const dt_2 = dt_1 * distortion;
-    let dDistortion = dt_1 * t16;
-    const dv = dt_2 * t15;
-    dCam[6]! += dt_2 * v;
+    dCam[8]! += dt;
+    const dt_3 = dt * distortion;
+    let dDistortion = dt * t15;
+    const dt_4 = dt_3 * v;
+    const dv = dt_3 * t13;
     // reverse of line 45: out[0] = cam[6] * u * distortion + cam[7];
-    const dt_3 = dProj[0]!;
-    dProj[0] = 0;
-    dCam[7]! += dt_3;
-    const dt_4 = dt_3 * distortion;
-    dDistortion += dt_3 * t14;
-    const du = dt_4 * t13;
-    dCam[6]! += dt_4 * u;
+    dCam[7]! += dt_2;
+    const dt_5 = dt_2 * distortion;
+    dDistortion += dt_2 * t14;
+    const du = dt_5 * t13;
+    dCam[6]! += dt_4 + dt_5 * u;
     // reverse of line 44: const distortion = 1 + cam[9] * rsq + cam[10] * rsq * rsq;
-    const dt_5 = dDistortion * rsq;
-    dCam[10]! += dt_5 * rsq;
-    const dRsq = dDistortion * t12 + dt_5 * t11 + dDistortion * t10;
-    dCam[9]! += dt_5;
+    const dt_6 = dDistortion * rsq;
+    dCam[10]! += dt_6 * rsq;
+    const dRsq = dDistortion * t12 + dt_6 * t11 + dDistortion * t10;
+    dCam[9]! += dt_6;
     // reverse of line 43: const rsq = u * u + v * v;
-    const t22 = dRsq * v;
-    const dv_1 = dv + t22 + t22;
-    const t23 = dRsq * u;
-    const du_1 = du + t23 + t23;
+    const t21 = dRsq * v;
+    const dv_1 = dv + t21 + t21;
+    const t22 = dRsq * u;
+    const du_1 = du + t22 + t22;
     // reverse of line 42: const v = yc / zc;
     const dYc = dv_1 / zc;
     let dZc = -(dYc * v);
@@ -164,42 +153,42 @@ export function baObjectiveGradInto(
       // reverse of line 34: zc = pz * cost + (w0 * py - w1 * px) * sint + w2 * tmp;
       let dW2 = dZc * tmp;
       let dTmp = dZc * w2;
-      const dt_6 = dZc * sint;
+      const dt_7 = dZc * sint;
       let dSint = dZc * t9;
-      const t24 = dt_6 * px;
-      const t25 = dt_6 * w1;
-      let dW0 = dt_6 * py;
-      let dPy_1 = dt_6 * w0;
+      const t23 = dt_7 * px;
+      const t24 = dt_7 * w1;
+      let dW0 = dt_7 * py;
+      let dPy_1 = dt_7 * w0;
       let dPz_1 = dZc * cost;
       let dCost = dZc * pz;
       // reverse of line 33: yc = py * cost + (w2 * px - w0 * pz) * sint + w1 * tmp;
-      let dW1 = dYc * tmp - t24;
+      let dW1 = dYc * tmp - t23;
       dTmp += dYc * w1;
-      const dt_7 = dYc * sint;
+      const dt_8 = dYc * sint;
       dSint += dYc * t8;
-      dW0 -= dt_7 * pz;
-      dPz_1 -= dt_7 * w0;
-      dW2 += dt_7 * px;
-      let dPx_1 = dt_7 * w2 - t25;
+      dW0 -= dt_8 * pz;
+      dPz_1 -= dt_8 * w0;
+      dW2 += dt_8 * px;
+      let dPx_1 = dt_8 * w2 - t24;
       dPy_1 += dYc * cost;
       dCost += dYc * py;
       // reverse of line 32: xc = px * cost + (w1 * pz - w2 * py) * sint + w0 * tmp;
       dW0 += dXc * tmp;
       dTmp += dXc * w0;
-      const dt_8 = dXc * sint;
+      const dt_9 = dXc * sint;
       dSint += dXc * t7;
-      dW2 -= dt_8 * py;
-      dPy_1 -= dt_8 * w2;
-      dW1 += dt_8 * pz;
-      dPz_1 += dt_8 * w1;
+      dW2 -= dt_9 * py;
+      dPy_1 -= dt_9 * w2;
+      dW1 += dt_9 * pz;
+      dPz_1 += dt_9 * w1;
       dPx_1 += dXc * cost;
       dCost += dXc * px;
       // reverse of line 31: const tmp = (w0 * px + w1 * py + w2 * pz) * (1 - cost);
-      const dt_9 = dTmp * t6;
+      const dt_10 = dTmp * t6;
       dCost -= dTmp * t5;
-      dW2 += dt_9 * pz;
-      dW1 += dt_9 * py;
-      dW0 += dt_9 * px;
+      dW2 += dt_10 * pz;
+      dW1 += dt_10 * py;
+      dW0 += dt_10 * px;
       // reverse of line 30: const w2 = r2 / theta;
       dR2 = dW2 / theta;
       let dTheta = -(dR2 * w2);
@@ -213,35 +202,35 @@ export function baObjectiveGradInto(
       dTheta += dSint * Math.cos(theta);
       // reverse of line 26: const cost = Math.cos(theta);
       dTheta -= dCost * Math.sin(theta);
-      dPx = dPx_1 + dt_9 * w0;
-      dPy = dPy_1 + dt_9 * w1;
-      dPz = dPz_1 + dt_9 * w2;
+      dPx = dPx_1 + dt_10 * w0;
+      dPy = dPy_1 + dt_10 * w1;
+      dPz = dPz_1 + dt_10 * w2;
       dSqtheta = dTheta / (2 * theta);
     } else {
       // reverse of line 39: zc = pz + (r0 * py - r1 * px);
-      const t26 = dZc * px;
-      const t27 = dZc * r1;
+      const t25 = dZc * px;
+      const t26 = dZc * r1;
       const dR0_1 = dZc * py;
       let dPy_2 = dZc * r0;
       // reverse of line 38: yc = py + (r2 * px - r0 * pz);
       dPy_2 += dYc;
       const dPz_2 = dZc - dYc * r0;
       const dR2_1 = dYc * px;
-      const dPx_2 = dYc * r2 - t27;
+      const dPx_2 = dYc * r2 - t26;
       dPx = dPx_2 + dXc;
       dPy = dPy_2 - dXc * r2;
       dPz = dPz_2 + dXc * r1;
       dR0 = dR0_1 - dYc * pz;
-      dR1 = dXc * pz - t26;
+      dR1 = dXc * pz - t25;
       dR2 = dR2_1 - dXc * py;
     }
     // reverse of line 20: const sqtheta = r0 * r0 + r1 * r1 + r2 * r2;
-    const t28 = dSqtheta * r2;
-    const dR2_2 = dR2 + t28 + t28;
-    const t29 = dSqtheta * r1;
-    const dR1_1 = dR1 + t29 + t29;
-    const t30 = dSqtheta * r0;
-    const dR0_2 = dR0 + t30 + t30;
+    const t27 = dSqtheta * r2;
+    const dR2_2 = dR2 + t27 + t27;
+    const t28 = dSqtheta * r1;
+    const dR1_1 = dR1 + t28 + t28;
+    const t29 = dSqtheta * r0;
+    const dR0_2 = dR0 + t29 + t29;
     // reverse of line 19: const r2 = cam[2];
     dCam[2]! += dR2_2;
     // reverse of line 18: const r1 = cam[1];
@@ -259,14 +248,8 @@ export function baObjectiveGradInto(
     dX_1[0]! += dPx;
     i = i_1;
   }
-  // reverse of line 55: const proj = [0, 0];
-  dProj[1] = 0;
-  dProj[0] = 0;
   return loss;
 }
-
-/** Shadow arrays of baObjectiveGradInto's own arrays, kept between calls. */
-const baObjectiveGradShadows: number[][] = [];
 
 /** Zeros kept between calls, for `zeroArray` to copy from (grown on demand). */
 let zeroSource: number[] = [];
@@ -286,13 +269,6 @@ function zeroArray(n: number): number[] {
     zeroSource = new Array<number>(Math.max(n, 2 * zeroSource.length)).fill(0.5).fill(0);
   }
   return zeroSource.slice(0, n);
-}
-
-/** Zeros for `n` numbers: the array of `slot` in `pool` (kept between calls), made or remade when its length differs. */
-function pooledZeros(pool: number[][], slot: number, n: number): number[] {
-  const a = pool[slot];
-  if (a !== undefined && a.length === n) return a.fill(0);
-  return (pool[slot] = zeroArray(n));
 }
 
 /** Zeros in the shape of a matrix given as rows. */

@@ -44,16 +44,17 @@ export function gmmObjectiveGradInto(
   while (k < K) {
     const qdiag = new Array<number>(d).fill(0);
     const dQdiag = pooledZeros(gmmObjectiveGradShadows, pooled++, d);
+    const t1 = icf[k]!;
     if (top + Math.max(0, d) > tape.length)
       valueTape = tape = growValues(tape, top + Math.max(0, d));
     let j = 0;
     // tape: 1 number per trip, for the reverse sweep
     while (j < d) {
-      const t1 = Math.exp(icf[k]![j]!);
-      qdiag[j] = t1;
-      sumQs[k]! += icf[k]![j]!;
+      const t2 = Math.exp(t1[j]!);
+      qdiag[j] = t2;
+      sumQs[k]! += t1[j]!;
       j += 1;
-      tape[top++] = t1;
+      tape[top++] = t2;
     }
     qdiags.push(qdiag);
     dQdiags.push(dQdiag);
@@ -70,21 +71,23 @@ export function gmmObjectiveGradInto(
   let i = 0;
   // tape: 3 numbers per trip, for the reverse sweep
   while (i < x.length) {
+    const t3 = x[i]!;
     let k_1 = 0;
     // tape: 2 numbers per trip, for the reverse sweep
     while (k_1 < K) {
+      const t4 = means[k_1]!;
       let j_1 = 0;
       while (j_1 < d) {
-        centred[j_1] = x[i]![j_1]! - means[k_1]![j_1]!;
+        centred[j_1] = t3[j_1]! - t4[j_1]!;
         j_1 += 1;
       }
       const qdiag_1 = qdiags[k_1]!;
       const icfRow = icf[k_1]!;
       const d_1 = centred.length;
-      const t2 = dQCentred.length;
-      const t3 = d_1 - t2;
+      const t5 = dQCentred.length;
+      const t6 = d_1 - t5;
       let k_2 = 0;
-      while (k_2 < t3) {
+      while (k_2 < t6) {
         dQCentred.push(0);
         k_2 += 1;
       }
@@ -93,10 +96,10 @@ export function gmmObjectiveGradInto(
       let i_1 = 0;
       // tape: 1 number per trip, for the reverse sweep
       while (i_1 < d_1) {
-        const t4 = centred[i_1]!;
-        qCentred[i_1] = qdiag_1[i_1]! * t4;
+        const t7 = centred[i_1]!;
+        qCentred[i_1] = qdiag_1[i_1]! * t7;
         i_1 += 1;
-        tape[top++] = t4;
+        tape[top++] = t7;
       }
       if (top + 2 * Math.max(0, d_1) > tape.length)
         valueTape = tape = growValues(tape, top + 2 * Math.max(0, d_1));
@@ -105,7 +108,7 @@ export function gmmObjectiveGradInto(
       // tape: 2 numbers per trip, for the reverse sweep
       while (i_2 < d_1) {
         const j_2 = i_2 + 1;
-        const t5 = centred[i_2]!;
+        const t8 = centred[i_2]!;
         let j_3 = j_2;
         let l_1 = l;
         while (j_3 < d_1) {
@@ -115,7 +118,7 @@ export function gmmObjectiveGradInto(
           j_3 += 1;
         }
         tape[top++] = l;
-        tape[top++] = t5;
+        tape[top++] = t8;
         i_2 = j_2;
         l = l_1;
       }
@@ -124,11 +127,11 @@ export function gmmObjectiveGradInto(
       let trips = 0;
       // tape: 1 number per trip, for the reverse sweep
       while (i_3 < qCentred.length) {
-        const t6 = qCentred[i_3]!;
-        s += t6 * t6;
+        const t9 = qCentred[i_3]!;
+        s += t9 * t9;
         i_3 += 1;
         if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
-        tape[top++] = t6;
+        tape[top++] = t9;
         trips += 1;
       }
       mainTerm[k_1] = alphas[k_1]! + sumQs[k_1]! - 0.5 * s;
@@ -142,12 +145,12 @@ export function gmmObjectiveGradInto(
     let trips_1 = 0;
     // tape: 2 numbers per trip, for the reverse sweep
     while (i_4 < mainTerm.length) {
-      const t7 = mainTerm[i_4]!;
-      const mx_1 = Math.max(mx, t7);
+      const t10 = mainTerm[i_4]!;
+      const mx_1 = Math.max(mx, t10);
       i_4 += 1;
       if (top + 2 > tape.length) valueTape = tape = growValues(tape, top + 2);
       tape[top++] = mx;
-      tape[top++] = t7;
+      tape[top++] = t10;
       mx = mx_1;
       trips_1 += 1;
     }
@@ -156,11 +159,11 @@ export function gmmObjectiveGradInto(
     let trips_2 = 0;
     // tape: 1 number per trip, for the reverse sweep
     while (i_5 < mainTerm.length) {
-      const t8 = Math.exp(mainTerm[i_5]! - mx);
-      s_1 += t8;
+      const t11 = Math.exp(mainTerm[i_5]! - mx);
+      s_1 += t11;
       i_5 += 1;
       if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
-      tape[top++] = t8;
+      tape[top++] = t11;
       trips_2 += 1;
     }
     slse += Math.log(s_1) + mx;
@@ -173,37 +176,38 @@ export function gmmObjectiveGradInto(
   let prior = 0;
   let k_3 = 0;
   while (k_3 < K) {
+    const t12 = icf[k_3]!;
+    const dt = dIcf[k_3]!;
     let lowerSq = 0;
     let j_4 = d;
     while (j_4 < icf[k_3]!.length) {
-      const dt = dIcf[k_3]!;
-      const t9 = icf[k_3]![j_4]!;
-      lowerSq += t9 * t9;
+      const t13 = t12[j_4]!;
+      lowerSq += t13 * t13;
       const j_5 = j_4 + 1;
       // reverse of line 65: for (let j = d; j < icf[k].length; j++) lowerSq += icf[k][j] * icf[k]...
-      dt[j_4]! += 2 * (0.5 * gamma * gamma * t9);
+      dt[j_4]! += 2 * (0.5 * gamma * gamma * t13);
       j_4 = j_5;
     }
-    const t10 = 0.5 * gamma * gamma;
+    const t14 = 0.5 * gamma * gamma;
     const v = qdiags[k_3]!;
     const dv = dQdiags[k_3]!;
     let s_2 = 0;
     let i_6 = 0;
     while (i_6 < v.length) {
-      const t11 = v[i_6]!;
-      s_2 += t11 * t11;
+      const t15 = v[i_6]!;
+      s_2 += t15 * t15;
       const i_7 = i_6 + 1;
       // reverse of line 9: for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-      dv[i_6]! += 2 * (t10 * t11);
+      dv[i_6]! += 2 * (t14 * t15);
       i_6 = i_7;
     }
-    prior += t10 * (s_2 + lowerSq) - m * sumQs[k_3]!;
+    prior += t14 * (s_2 + lowerSq) - m * sumQs[k_3]!;
     const k_4 = k_3 + 1;
     // reverse of line 66: prior += 0.5 * gamma * gamma * (sqnorm(qdiags[k]) + lowerSq) - m * su...
     dSumQs[k_3]! -= m;
     k_3 = k_4;
   }
-  const t12 = x.length;
+  const t16 = x.length;
   let mx_2 = alphas[0]!;
   if (top + Math.max(0, alphas.length - 1) > tape.length)
     valueTape = tape = growValues(tape, top + Math.max(0, alphas.length - 1));
@@ -221,45 +225,45 @@ export function gmmObjectiveGradInto(
   let i_9 = 0;
   // tape: 1 number per trip, for the reverse sweep
   while (i_9 < alphas.length) {
-    const t13 = Math.exp(alphas[i_9]! - mx_2);
-    s_3 += t13;
+    const t17 = Math.exp(alphas[i_9]! - mx_2);
+    s_3 += t17;
     i_9 += 1;
-    tape[top++] = t13;
+    tape[top++] = t17;
   }
-  const gmmObjective = slse - t12 * (Math.log(s_3) + mx_2) + prior;
+  const gmmObjective = slse - t16 * (Math.log(s_3) + mx_2) + prior;
   // reverse of line 68: return slse - x.length * logsumexp(alphas) + prior;
-  const dt_1 = -t12;
+  const dt_1 = -t16;
   // reverse of line 18: return Math.log(s) + mx;
   const ds = dt_1 / s_3;
-  const t14 = Math.max(0, alphas.length);
+  const t18 = Math.max(0, alphas.length);
   // reverse of line 17: for (let i = 0; i < v.length; i++) s += Math.exp(v[i] - mx);
   let dMx = dt_1;
-  let i_10 = t14;
-  for (let k_5 = t14; k_5 > 0; k_5--) {
+  let i_10 = t18;
+  for (let k_5 = t18; k_5 > 0; k_5--) {
     i_10 -= 1;
-    const t15 = tape[--top]!;
-    const dt_2 = ds * t15;
+    const t19 = tape[--top]!;
+    const dt_2 = ds * t19;
     dAlphas[i_10]! += dt_2;
     dMx -= dt_2;
   }
-  const t16 = Math.max(0, alphas.length - 1);
-  const t17 = 1 + t16;
+  const t20 = Math.max(0, alphas.length - 1);
+  const t21 = 1 + t20;
   // reverse of line 15: for (let i = 1; i < v.length; i++) mx = Math.max(mx, v[i]);
-  let i_11 = t17;
-  for (let k_6 = t16; k_6 > 0; k_6--) {
+  let i_11 = t21;
+  for (let k_6 = t20; k_6 > 0; k_6--) {
     i_11 -= 1;
     const mx_4 = tape[--top]!;
-    const t18 = alphas[i_11]!;
-    const t19 = mx_4 >= t18;
-    dAlphas[i_11]! += t19 ? 0 : dMx;
-    dMx = t19 ? dMx : 0;
+    const t22 = alphas[i_11]!;
+    const t23 = mx_4 >= t22;
+    dAlphas[i_11]! += t23 ? 0 : dMx;
+    dMx = t23 ? dMx : 0;
   }
   // reverse of line 14: let mx = v[0];
   dAlphas[0]! += dMx;
-  const t20 = Math.max(0, x.length);
+  const t24 = Math.max(0, x.length);
   // reverse of line 53: for (let i = 0; i < x.length; i++) {
   const dSlse = 1;
-  for (let k_7 = t20; k_7 > 0; k_7--) {
+  for (let k_7 = t24; k_7 > 0; k_7--) {
     const trips_3 = tape[--top]!;
     const trips_4 = tape[--top]!;
     const s_4 = tape[--top]!;
@@ -270,8 +274,8 @@ export function gmmObjectiveGradInto(
     let i_12 = trips_4;
     for (let k_8 = trips_4; k_8 > 0; k_8--) {
       i_12 -= 1;
-      const t21 = tape[--top]!;
-      const dt_3 = ds_1 * t21;
+      const t25 = tape[--top]!;
+      const dt_3 = ds_1 * t25;
       dMainTerm[i_12]! += dt_3;
       dMx_1 -= dt_3;
     }
@@ -279,105 +283,105 @@ export function gmmObjectiveGradInto(
     let i_13 = 1 + trips_3;
     for (let k_9 = trips_3; k_9 > 0; k_9--) {
       i_13 -= 1;
-      const t22 = tape[--top]!;
+      const t26 = tape[--top]!;
       const mx_5 = tape[--top]!;
-      const t23 = mx_5 >= t22;
-      dMainTerm[i_13]! += t23 ? 0 : dMx_1;
-      dMx_1 = t23 ? dMx_1 : 0;
+      const t27 = mx_5 >= t26;
+      dMainTerm[i_13]! += t27 ? 0 : dMx_1;
+      dMx_1 = t27 ? dMx_1 : 0;
     }
     // reverse of line 14: let mx = v[0];
     dMainTerm[0]! += dMx_1;
-    const t24 = Math.max(0, K);
+    const t28 = Math.max(0, K);
     // reverse of line 54: for (let k = 0; k < K; k++) {
-    let k_10 = t24;
-    for (let k_11 = t24; k_11 > 0; k_11--) {
+    let k_10 = t28;
+    for (let k_11 = t28; k_11 > 0; k_11--) {
       k_10 -= 1;
       const trips_5 = tape[--top]!;
       const d_2 = tape[--top]!;
+      const dt_4 = dMeans[k_10]!;
       const qdiag_2 = qdiags[k_10]!;
       const dQdiag_1 = dQdiags[k_10]!;
       const icfRow_1 = icf[k_10]!;
       const dIcfRow = dIcf[k_10]!;
       // reverse of line 57: mainTerm[k] = alphas[k] + sumQs[k] - 0.5 * sqnorm(qCentred);
-      const dt_4 = dMainTerm[k_10]!;
+      const dt_5 = dMainTerm[k_10]!;
       dMainTerm[k_10] = 0;
-      const ds_2 = -(dt_4 * 0.5);
+      const ds_2 = -(dt_5 * 0.5);
       // reverse of line 9: for (let i = 0; i < v.length; i++) s += v[i] * v[i];
       let i_14 = trips_5;
       for (let k_12 = trips_5; k_12 > 0; k_12--) {
         i_14 -= 1;
-        const t25 = tape[--top]!;
-        dQCentred[i_14]! += 2 * (ds_2 * t25);
+        const t29 = tape[--top]!;
+        dQCentred[i_14]! += 2 * (ds_2 * t29);
       }
       // reverse of line 57: mainTerm[k] = alphas[k] + sumQs[k] - 0.5 * sqnorm(qCentred);
-      dSumQs[k_10]! += dt_4;
-      dAlphas[k_10]! += dt_4;
-      const t26 = Math.max(0, d_2);
+      dSumQs[k_10]! += dt_5;
+      dAlphas[k_10]! += dt_5;
+      const t30 = Math.max(0, d_2);
       // reverse of line 26: for (let i = 0; i < d; i++) {
-      let i_15 = t26;
-      for (let k_13 = t26; k_13 > 0; k_13--) {
+      let i_15 = t30;
+      for (let k_13 = t30; k_13 > 0; k_13--) {
         i_15 -= 1;
-        const t27 = tape[--top]!;
+        const t31 = tape[--top]!;
         const l_2 = tape[--top]!;
         const j_6 = i_15 + 1;
-        const t28 = Math.max(0, d_2 - j_6);
-        const t29 = j_6 + t28;
-        const t30 = l_2 + t28;
+        const t32 = Math.max(0, d_2 - j_6);
+        const t33 = j_6 + t32;
+        const t34 = l_2 + t32;
         // reverse of line 27: for (let j = i + 1; j < d; j++) {
-        let j_7 = t29;
-        let l_3 = t30;
-        for (let k_14 = t28; k_14 > 0; k_14--) {
+        let j_7 = t33;
+        let l_3 = t34;
+        for (let k_14 = t32; k_14 > 0; k_14--) {
           j_7 -= 1;
           l_3 -= 1;
-          const t31 = icfRow_1[l_3]!;
+          const t35 = icfRow_1[l_3]!;
           // reverse of line 28: out[j] += icfRow[l] * v[i];
-          const dt_5 = dQCentred[j_7]!;
-          dCentred[i_15]! += dt_5 * t31;
-          dIcfRow[l_3]! += dt_5 * t27;
+          const dt_6 = dQCentred[j_7]!;
+          dCentred[i_15]! += dt_6 * t35;
+          dIcfRow[l_3]! += dt_6 * t31;
         }
       }
       // reverse of line 24: for (let i = 0; i < d; i++) out[i] = qdiag[i] * v[i];
-      let i_16 = t26;
-      for (let k_15 = t26; k_15 > 0; k_15--) {
+      let i_16 = t30;
+      for (let k_15 = t30; k_15 > 0; k_15--) {
         i_16 -= 1;
-        const t32 = tape[--top]!;
-        const t33 = qdiag_2[i_16]!;
-        const dt_6 = dQCentred[i_16]!;
+        const t36 = tape[--top]!;
+        const t37 = qdiag_2[i_16]!;
+        const dt_7 = dQCentred[i_16]!;
         dQCentred[i_16] = 0;
-        dCentred[i_16]! += dt_6 * t33;
-        dQdiag_1[i_16]! += dt_6 * t32;
+        dCentred[i_16]! += dt_7 * t37;
+        dQdiag_1[i_16]! += dt_7 * t36;
       }
-      const t34 = Math.max(0, d);
+      const t38 = Math.max(0, d);
       // reverse of line 55: for (let j = 0; j < d; j++) centred[j] = x[i][j] - means[k][j];
-      let j_8 = t34;
-      for (let k_16 = t34; k_16 > 0; k_16--) {
+      let j_8 = t38;
+      for (let k_16 = t38; k_16 > 0; k_16--) {
         j_8 -= 1;
-        const dt_7 = dMeans[k_10]!;
         const dt_8 = dCentred[j_8]!;
         dCentred[j_8] = 0;
-        dt_7[j_8]! -= dt_8;
+        dt_4[j_8]! -= dt_8;
       }
     }
   }
-  const t35 = Math.max(0, K);
+  const t39 = Math.max(0, K);
   // reverse of line 40: for (let k = 0; k < K; k++) {
-  let k_17 = t35;
-  for (let k_18 = t35; k_18 > 0; k_18--) {
+  let k_17 = t39;
+  for (let k_18 = t39; k_18 > 0; k_18--) {
     k_17 -= 1;
     const dQdiag_2 = arrays.pop() as number[];
-    const t36 = Math.max(0, d);
+    const dt_9 = dIcf[k_17]!;
+    const t40 = Math.max(0, d);
     // reverse of line 42: for (let j = 0; j < d; j++) {
-    let j_9 = t36;
-    for (let k_19 = t36; k_19 > 0; k_19--) {
+    let j_9 = t40;
+    for (let k_19 = t40; k_19 > 0; k_19--) {
       j_9 -= 1;
-      const t37 = tape[--top]!;
-      const dt_9 = dIcf[k_17]!;
+      const t41 = tape[--top]!;
       // reverse of line 44: sumQs[k] += icf[k][j];
       dt_9[j_9]! += dSumQs[k_17]!;
       // reverse of line 43: qdiag[j] = Math.exp(icf[k][j]);
       const dt_10 = dQdiag_2[j_9]!;
       dQdiag_2[j_9] = 0;
-      dt_9[j_9]! += dt_10 * t37;
+      dt_9[j_9]! += dt_10 * t41;
     }
   }
   return gmmObjective;

@@ -49,6 +49,8 @@ export function lstmObjectiveGradInto(
   const b = sequence[0]!.length;
   const ypred = new Array<number>(b).fill(0);
   const dYpred = pooledZeros(lstmObjectiveGradShadows, pooled, b);
+  const t4 = extraParams[0]!;
+  const dt_1 = dExtraParams[0]!;
   let total = 0;
   let count = 0;
   let t = 0;
@@ -56,16 +58,16 @@ export function lstmObjectiveGradInto(
   while (t + 1 < sequence.length) {
     const input = sequence[t]!;
     const b_1 = input.length;
-    const t4 = dYpred.length;
-    const t5 = b_1 - t4;
+    const t5 = dYpred.length;
+    const t6 = b_1 - t5;
     let k_1 = 0;
-    while (k_1 < t5) {
+    while (k_1 < t6) {
       dYpred.push(0);
       k_1 += 1;
     }
     let i = 0;
     while (i < b_1) {
-      ypred[i] = input[i]! * extraParams[0]![i]!;
+      ypred[i] = input[i]! * t4[i]!;
       i += 1;
     }
     let j_1 = 0;
@@ -75,17 +77,17 @@ export function lstmObjectiveGradInto(
     // tape: 1 number, 3 array references per trip, for the reverse sweep
     while (j_1 < s.length) {
       const weight = mainParams[j_1]!;
-      const t6 = j_1 + 1;
-      const bias = mainParams[t6]!;
+      const t7 = j_1 + 1;
+      const bias = mainParams[t7]!;
       const hidden = s[j_1]!;
       const dHidden = ds[j_1]!;
-      const cell = s[t6]!;
-      const dCell = ds[t6]!;
+      const cell = s[t7]!;
+      const dCell = ds[t7]!;
       const b_2 = hidden.length;
-      const t7 = dCell.length;
-      const t8 = b_2 - t7;
+      const t8 = dCell.length;
+      const t9 = b_2 - t8;
       let k_2 = 0;
-      while (k_2 < t8) {
+      while (k_2 < t9) {
         dCell.push(0);
         k_2 += 1;
       }
@@ -94,37 +96,37 @@ export function lstmObjectiveGradInto(
       let i_1 = 0;
       // tape: 11 numbers per trip, for the reverse sweep
       while (i_1 < b_2) {
-        const t9 = xp[i_1]!;
-        const x = t9 * weight[i_1]! + bias[i_1]!;
-        const t10 = Math.exp(-x);
-        const forget = 1 / (1 + t10);
-        const t11 = hidden[i_1]!;
-        const t12 = b_2 + i_1;
-        const x_1 = t11 * weight[t12]! + bias[t12]!;
-        const t13 = Math.exp(-x_1);
-        const ingate = 1 / (1 + t13);
-        const t14 = 2 * b_2 + i_1;
-        const x_2 = t9 * weight[t14]! + bias[t14]!;
-        const t15 = Math.exp(-x_2);
-        const outgate = 1 / (1 + t15);
-        const t16 = 3 * b_2 + i_1;
-        const change = Math.tanh(t11 * weight[t16]! + bias[t16]!);
-        const t17 = cell[i_1]!;
-        cell[i_1] = t17 * forget + ingate * change;
-        const t18 = Math.tanh(cell[i_1]!);
-        hidden[i_1] = outgate * t18;
+        const t10 = xp[i_1]!;
+        const x = t10 * weight[i_1]! + bias[i_1]!;
+        const t11 = Math.exp(-x);
+        const forget = 1 / (1 + t11);
+        const t12 = hidden[i_1]!;
+        const t13 = b_2 + i_1;
+        const x_1 = t12 * weight[t13]! + bias[t13]!;
+        const t14 = Math.exp(-x_1);
+        const ingate = 1 / (1 + t14);
+        const t15 = 2 * b_2 + i_1;
+        const x_2 = t10 * weight[t15]! + bias[t15]!;
+        const t16 = Math.exp(-x_2);
+        const outgate = 1 / (1 + t16);
+        const t17 = 3 * b_2 + i_1;
+        const change = Math.tanh(t12 * weight[t17]! + bias[t17]!);
+        const t18 = cell[i_1]!;
+        cell[i_1] = t18 * forget + ingate * change;
+        const t19 = Math.tanh(cell[i_1]!);
+        hidden[i_1] = outgate * t19;
         i_1 += 1;
-        tape[top++] = t9;
         tape[top++] = t10;
-        tape[top++] = forget;
         tape[top++] = t11;
-        tape[top++] = t13;
+        tape[top++] = forget;
+        tape[top++] = t12;
+        tape[top++] = t14;
         tape[top++] = ingate;
-        tape[top++] = t15;
+        tape[top++] = t16;
         tape[top++] = outgate;
         tape[top++] = change;
-        tape[top++] = t17;
         tape[top++] = t18;
+        tape[top++] = t19;
       }
       xp = s[j_1]!;
       const j_2 = j_1 + 2;
@@ -137,10 +139,10 @@ export function lstmObjectiveGradInto(
       j_1 = j_2;
       trips += 1;
     }
-    const t19 = dYpred.length;
-    const t20 = b_1 - t19;
+    const t20 = dYpred.length;
+    const t21 = b_1 - t20;
     let k_3 = 0;
-    while (k_3 < t20) {
+    while (k_3 < t21) {
       dYpred.push(0);
       k_3 += 1;
     }
@@ -149,22 +151,22 @@ export function lstmObjectiveGradInto(
     let i_2 = 0;
     // tape: 1 number per trip, for the reverse sweep
     while (i_2 < b_1) {
-      const t21 = xp[i_2]!;
-      ypred[i_2] = t21 * extraParams[1]![i_2]! + extraParams[2]![i_2]!;
+      const t22 = xp[i_2]!;
+      ypred[i_2] = t22 * extraParams[1]![i_2]! + extraParams[2]![i_2]!;
       i_2 += 1;
-      tape[top++] = t21;
+      tape[top++] = t22;
     }
     let mx = ypred[0]!;
     let i_3 = 1;
     let trips_1 = 0;
     // tape: 2 numbers per trip, for the reverse sweep
     while (i_3 < ypred.length) {
-      const t22 = ypred[i_3]!;
-      const mx_1 = Math.max(mx, t22);
+      const t23 = ypred[i_3]!;
+      const mx_1 = Math.max(mx, t23);
       i_3 += 1;
       if (top + 2 > tape.length) valueTape = tape = growValues(tape, top + 2);
       tape[top++] = mx;
-      tape[top++] = t22;
+      tape[top++] = t23;
       mx = mx_1;
       trips_1 += 1;
     }
@@ -173,11 +175,11 @@ export function lstmObjectiveGradInto(
     let trips_2 = 0;
     // tape: 1 number per trip, for the reverse sweep
     while (i_4 < ypred.length) {
-      const t23 = Math.exp(ypred[i_4]! - mx);
-      s_1 += t23;
+      const t24 = Math.exp(ypred[i_4]! - mx);
+      s_1 += t24;
       i_4 += 1;
       if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
-      tape[top++] = t23;
+      tape[top++] = t24;
       trips_2 += 1;
     }
     const lse = Math.log(s_1) + mx;
@@ -199,10 +201,10 @@ export function lstmObjectiveGradInto(
   const lstmObjective = -total / count;
   // reverse of line 66: return -total / count;
   const dTotal = -(1 / count);
-  const t24 = Math.max(0, sequence.length - 1);
+  const t25 = Math.max(0, sequence.length - 1);
   // reverse of line 59: for (let t = 0; t + 1 < sequence.length; t++) {
-  let t_1 = t24;
-  for (let k_4 = t24; k_4 > 0; k_4--) {
+  let t_1 = t25;
+  for (let k_4 = t25; k_4 > 0; k_4--) {
     t_1 -= 1;
     const trips_3 = tape[--top]!;
     const trips_4 = tape[--top]!;
@@ -213,16 +215,16 @@ export function lstmObjectiveGradInto(
     const b_3 = input_1.length;
     const t_2 = t_1 + 1;
     const goal_1 = sequence[t_2]!;
-    const t25 = Math.max(0, b);
+    const t26 = Math.max(0, b);
     // reverse of line 63: for (let i = 0; i < b; i++) total += goal[i] * (ypred[i] - lse);
     let dLse = 0;
-    let i_6 = t25;
-    for (let k_5 = t25; k_5 > 0; k_5--) {
+    let i_6 = t26;
+    for (let k_5 = t26; k_5 > 0; k_5--) {
       i_6 -= 1;
-      const t26 = goal_1[i_6]!;
-      const dt_1 = dTotal * t26;
-      dYpred[i_6]! += dt_1;
-      dLse -= dt_1;
+      const t27 = goal_1[i_6]!;
+      const dt_2 = dTotal * t27;
+      dYpred[i_6]! += dt_2;
+      dLse -= dt_2;
     }
     // reverse of line 20: return Math.log(s) + mx;
     const ds_1 = dLse / s_2;
@@ -231,37 +233,37 @@ export function lstmObjectiveGradInto(
     let i_7 = trips_5;
     for (let k_6 = trips_5; k_6 > 0; k_6--) {
       i_7 -= 1;
-      const t27 = tape[--top]!;
-      const dt_2 = ds_1 * t27;
-      dYpred[i_7]! += dt_2;
-      dMx -= dt_2;
+      const t28 = tape[--top]!;
+      const dt_3 = ds_1 * t28;
+      dYpred[i_7]! += dt_3;
+      dMx -= dt_3;
     }
     // reverse of line 17: for (let i = 1; i < v.length; i++) mx = Math.max(mx, v[i]);
     let i_8 = 1 + trips_4;
     for (let k_7 = trips_4; k_7 > 0; k_7--) {
       i_8 -= 1;
-      const t28 = tape[--top]!;
+      const t29 = tape[--top]!;
       const mx_2 = tape[--top]!;
-      const t29 = mx_2 >= t28;
-      dYpred[i_8]! += t29 ? 0 : dMx;
-      dMx = t29 ? dMx : 0;
+      const t30 = mx_2 >= t29;
+      dYpred[i_8]! += t30 ? 0 : dMx;
+      dMx = t30 ? dMx : 0;
     }
     // reverse of line 16: let mx = v[0];
     dYpred[0]! += dMx;
-    const t30 = Math.max(0, b_3);
+    const t31 = Math.max(0, b_3);
     // reverse of line 48: for (let i = 0; i < b; i++) out[i] = xp[i] * extraParams[1][i] + extr...
-    let i_9 = t30;
-    for (let k_8 = t30; k_8 > 0; k_8--) {
+    let i_9 = t31;
+    for (let k_8 = t31; k_8 > 0; k_8--) {
       i_9 -= 1;
-      const t31 = tape[--top]!;
-      const dt_3 = dExtraParams[1]!;
-      const t32 = extraParams[1]![i_9]!;
-      const dt_4 = dExtraParams[2]!;
-      const dt_5 = dYpred[i_9]!;
+      const t32 = tape[--top]!;
+      const dt_4 = dExtraParams[1]!;
+      const t33 = extraParams[1]![i_9]!;
+      const dt_5 = dExtraParams[2]!;
+      const dt_6 = dYpred[i_9]!;
       dYpred[i_9] = 0;
-      dt_4[i_9]! += dt_5;
-      dt_3[i_9]! += dt_5 * t31;
-      dXp_1[i_9]! += dt_5 * t32;
+      dt_5[i_9]! += dt_6;
+      dt_4[i_9]! += dt_6 * t32;
+      dXp_1[i_9]! += dt_6 * t33;
     }
     // reverse of line 44: for (let j = 0; j < state.length; j += 2) {
     let j_3 = trips_3 * 2;
@@ -274,89 +276,88 @@ export function lstmObjectiveGradInto(
       const weight_1 = mainParams[j_3]!;
       const dWeight = dMainParams[j_3]!;
       const dBias = dMainParams[j_3 + 1]!;
-      const t33 = Math.max(0, b_4);
+      const t34 = Math.max(0, b_4);
       // reverse of line 29: for (let i = 0; i < b; i++) {
-      let i_10 = t33;
-      for (let k_10 = t33; k_10 > 0; k_10--) {
+      let i_10 = t34;
+      for (let k_10 = t34; k_10 > 0; k_10--) {
         i_10 -= 1;
-        const t34 = tape[--top]!;
         const t35 = tape[--top]!;
+        const t36 = tape[--top]!;
         const change_1 = tape[--top]!;
         const outgate_1 = tape[--top]!;
-        const t36 = tape[--top]!;
-        const ingate_1 = tape[--top]!;
         const t37 = tape[--top]!;
+        const ingate_1 = tape[--top]!;
         const t38 = tape[--top]!;
-        const forget_1 = tape[--top]!;
         const t39 = tape[--top]!;
+        const forget_1 = tape[--top]!;
         const t40 = tape[--top]!;
-        const t41 = weight_1[i_10]!;
-        const t42 = 1 + t39;
-        const t43 = b_4 + i_10;
-        const t44 = weight_1[t43]!;
-        const t45 = 1 + t37;
-        const t46 = 2 * b_4 + i_10;
-        const t47 = weight_1[t46]!;
-        const t48 = 1 + t36;
-        const t49 = 3 * b_4 + i_10;
-        const t50 = weight_1[t49]!;
+        const t41 = tape[--top]!;
+        const t42 = weight_1[i_10]!;
+        const t43 = 1 + t40;
+        const t44 = b_4 + i_10;
+        const t45 = weight_1[t44]!;
+        const t46 = 1 + t38;
+        const t47 = 2 * b_4 + i_10;
+        const t48 = weight_1[t47]!;
+        const t49 = 1 + t37;
+        const t50 = 3 * b_4 + i_10;
+        const t51 = weight_1[t50]!;
         // reverse of line 35: hidden[i] = outgate * Math.tanh(cell[i]);
-        const dt_6 = dHidden_1[i_10]!;
+        const dt_7 = dHidden_1[i_10]!;
         dHidden_1[i_10] = 0;
-        const dOutgate = dt_6 * t34;
-        dCell_1[i_10]! += dt_6 * outgate_1 * (1 - t34 * t34);
+        const dOutgate = dt_7 * t35;
+        dCell_1[i_10]! += dt_7 * outgate_1 * (1 - t35 * t35);
         // reverse of line 34: cell[i] = cell[i] * forget + ingate * change;
-        const dt_7 = dCell_1[i_10]!;
+        const dt_8 = dCell_1[i_10]!;
         dCell_1[i_10] = 0;
-        const dIngate = dt_7 * change_1;
-        const dChange = dt_7 * ingate_1;
-        const dForget = dt_7 * t35;
-        dCell_1[i_10]! += dt_7 * forget_1;
+        const dIngate = dt_8 * change_1;
+        const dChange = dt_8 * ingate_1;
+        const dForget = dt_8 * t36;
+        dCell_1[i_10]! += dt_8 * forget_1;
         // reverse of line 33: const change = Math.tanh(hidden[i] * weight[3 * b + i] + bias[3 * b +...
-        const dt_8 = dChange * (1 - change_1 * change_1);
-        dBias[t49]! += dt_8;
-        const dt_9 = dt_8 * t50;
-        dWeight[t49]! += dt_8 * t38;
+        const dt_9 = dChange * (1 - change_1 * change_1);
+        dBias[t50]! += dt_9;
+        const dt_10 = dt_9 * t51;
+        dWeight[t50]! += dt_9 * t39;
         // reverse of line 12: return 1 / (1 + Math.exp(-x));
-        const dx = (dOutgate / t48) * outgate_1 * t36;
+        const dx = (dOutgate / t49) * outgate_1 * t37;
         // reverse of line 32: const outgate = sigmoid(input[i] * weight[2 * b + i] + bias[2 * b + i]);
-        dBias[t46]! += dx;
-        const dt_10 = dx * t47;
-        dWeight[t46]! += dx * t40;
+        dBias[t47]! += dx;
+        const dt_11 = dx * t48;
+        dWeight[t47]! += dx * t41;
         // reverse of line 12: return 1 / (1 + Math.exp(-x));
-        const dx_1 = (dIngate / t45) * ingate_1 * t37;
+        const dx_1 = (dIngate / t46) * ingate_1 * t38;
         // reverse of line 31: const ingate = sigmoid(hidden[i] * weight[b + i] + bias[b + i]);
-        dBias[t43]! += dx_1;
-        dWeight[t43]! += dx_1 * t38;
-        dHidden_1[i_10]! += dt_9 + dx_1 * t44;
+        dBias[t44]! += dx_1;
+        dWeight[t44]! += dx_1 * t39;
+        dHidden_1[i_10]! += dt_10 + dx_1 * t45;
         // reverse of line 12: return 1 / (1 + Math.exp(-x));
-        const dx_2 = (dForget / t42) * forget_1 * t39;
+        const dx_2 = (dForget / t43) * forget_1 * t40;
         // reverse of line 30: const forget = sigmoid(input[i] * weight[i] + bias[i]);
         dBias[i_10]! += dx_2;
-        dWeight[i_10]! += dx_2 * t40;
-        dXp_2[i_10]! += dt_10 + dx_2 * t41;
+        dWeight[i_10]! += dx_2 * t41;
+        dXp_2[i_10]! += dt_11 + dx_2 * t42;
       }
     }
     // reverse of line 42: for (let i = 0; i < b; i++) out[i] = input[i] * extraParams[0][i];
-    let i_11 = t30;
-    for (let k_11 = t30; k_11 > 0; k_11--) {
+    let i_11 = t31;
+    for (let k_11 = t31; k_11 > 0; k_11--) {
       i_11 -= 1;
-      const t51 = input_1[i_11]!;
-      const dt_11 = dExtraParams[0]!;
+      const t52 = input_1[i_11]!;
       const dt_12 = dYpred[i_11]!;
       dYpred[i_11] = 0;
-      dt_11[i_11]! += dt_12 * t51;
+      dt_1[i_11]! += dt_12 * t52;
     }
   }
-  const t52 = Math.max(0, state.length);
+  const t53 = Math.max(0, state.length);
   // reverse of line 54: for (let j = 0; j < state.length; j++) s.push(state[j].slice());
-  let j_4 = t52;
-  for (let k_12 = t52; k_12 > 0; k_12--) {
+  let j_4 = t53;
+  for (let k_12 = t53; k_12 > 0; k_12--) {
     j_4 -= 1;
     const dt_13 = arrays.pop() as number[];
-    const t53 = Math.max(0, state[j_4]!.length);
-    let k_13 = t53;
-    for (let k_14 = t53; k_14 > 0; k_14--) {
+    const t54 = Math.max(0, state[j_4]!.length);
+    let k_13 = t54;
+    for (let k_14 = t54; k_14 > 0; k_14--) {
       k_13 -= 1;
       dt_13[k_13] = 0;
     }

@@ -28,6 +28,8 @@ import { taggedDerivatives } from "./config/tag.js";
 import { forwardFunctions, type Compiled } from "./derivatives.js";
 import { isVectorValued } from "./ir/shape.js";
 import { dropStashesAtHand } from "./opt/stashes.js";
+import { scalarizeArrays } from "./opt/scalarize.js";
+import { hoistInvariantRows } from "./opt/hoist.js";
 
 /**
  * How a file is compiled: the gradients' tape policy (the default's, unless
@@ -98,6 +100,8 @@ function differentiate(sourcePath: string, entry: Entry, rules: Rules, options: 
 /** The primal IR of an entry function, as its gradient is built from it. Throws a DiagnosticError. */
 export function lowerEntry(sourcePath: string, entry: Entry, rules: Rules): Func {
   const primal = lowerFunction(sourcePath, entry.fn, rules, false, entry.name);
+  scalarizeArrays(primal);
+  hoistInvariantRows(primal);
   forwardInvariantLoopState(primal);
   return primal;
 }

@@ -3,7 +3,8 @@
  * allocates nothing, while `<name>Grad` allocates its result; on a function
  * whose primal allocates arrays, GradInto allocates only what the primal does
  * (the shadows come from pools). Measured on the Rosenbrock,
- * logistic-regression and mass-spring benchmarks (the last with 100 steps instead of 1000), in a
+ * logistic-regression and mass-spring benchmarks (the last with 100 steps instead of 1000), and on
+ * the natural-style ones (ba-natural, dense-natural, ik-natural, at small sizes), in a
  * separate Node process (test/helpers/heap-driver.mjs) started with
  * --expose-gc and a large fixed new space, from the heap bytes each call
  * leaves behind. No timing is involved.
@@ -113,3 +114,38 @@ test("springChainGradInto (bench/springs.ts) allocates what the primal allocates
   // (measured: primal 2.6 kB, Grad 4.4 kB, GradInto 2.6 kB per call; 5.1 kB without the pools).
   expect(into.bytesPerCall - primal.bytesPerCall).toBeLessThan((grad.bytesPerCall - primal.bytesPerCall) / 10);
 }, 60_000);
+
+/** Rows of reproducible numbers, each scaled and shifted. */
+const rows = (n: number, width: number, phase: number, scale = 1, shift = 0): number[][] =>
+  Array.from({ length: n }, (_, i) => vector(width, phase + width * i).map((v) => scale * v + shift));
+
+/**
+ * Natural-style benchmarks: helpers taking and returning small arrays. Their arrays become numbers
+ * (opt/scalarize.ts), so GradInto allocates nothing at all, where the primal may allocate its literals.
+ */
+const naturalCases = [
+  {
+    file: "ba-natural",
+    name: "baNatural",
+    args: () => {
+      // Camera 0 has no rotation (the other branch of Rodrigues' formula); points 6-10 in front.
+      const cams = rows(3, 11, 0, 0.2).map((row, i) => row.map((v, j) => (j < 3 && i === 0 ? 0 : j === 6 ? 1 + 0.1 * v : v)));
+      const X = rows(12, 3, 5).map(([x, y, z]) => [x!, y!, 8 + z!]);
+      const obs = Array.from({ length: 24 }, (_, k) => [k % 3, k % 12]);
+      return [cams, X, vector(24, 3).map((v) => 1 + 0.3 * v), obs, rows(24, 2, 7, 0.5)];
+    },
+  },
+  { file: "dense-natural", name: "denseNatural", args: () => [rows(3, 3, 0), vector(3, 1), rows(2, 3, 2), vector(2, 3), rows(50, 3, 4), rows(50, 2, 5)] },
+  { file: "ik-natural", name: "ikNatural", args: () => [rows(20, 6, 0), vector(6, 1).map((v) => 1 + 0.4 * v), rows(20, 2, 2, 3), 0.1] },
+];
+
+for (const c of naturalCases) {
+  test(`${c.name}GradInto (bench/${c.file}.ts) allocates nothing after warm-up, no more than its function`, async () => {
+    await generatedModule(c.file);
+    const { into, grad, primal, gradientEntries } = measure(c.file, c.name, c.args());
+    expect(grad.bytesPerCall).toBeGreaterThan(8 * gradientEntries);
+    expect(into.bytesPerCall).toBeLessThan(NEARLY_NOTHING);
+    expect(into.bytesPerCall).toBeLessThanOrEqual(Math.max(primal.bytesPerCall, 0) + NEARLY_NOTHING);
+    expect(into.collections).toBe(0);
+  }, 60_000);
+}

@@ -1,5 +1,14 @@
 /** The benchmark suite: each source in bench/ with its inputs, hand-written, TensorFlow.js and Rose gradients. */
 import { baObjective } from "../ba.js";
+import { baNatural } from "../ba-natural.js";
+import { dense } from "../dense.js";
+import { denseNatural } from "../dense-natural.js";
+import { determinant } from "../det.js";
+import { ik } from "../ik.js";
+import { ikNatural } from "../ik-natural.js";
+import { denseGradHand } from "../hand/dense.js";
+import { determinantGradHand } from "../hand/det.js";
+import { ikGradHand } from "../hand/ik.js";
 import { gmmObjective } from "../gmm.js";
 import { baObjectiveGradHand } from "../hand/ba.js";
 import { gmmObjectiveGradHand } from "../hand/gmm.js";
@@ -29,7 +38,65 @@ import { type BenchCase, defineCase } from "./types.js";
 /** Async because Rose compiles to WebAssembly asynchronously. */
 export async function suite(): Promise<BenchCase[]> {
   const random = new Random(20240601);
-  return [await rosenbrockCase(random), await logisticCase(random), await mlpCase(random), await springsCase(random), await gmmCase(random), await baCase(random), await lstmCase(random), methodsCase(new Random(20240601)), closureCase(new Random(20240601))];
+  const cases = [await rosenbrockCase(random), await logisticCase(random), await mlpCase(random), await springsCase(random), await gmmCase(random), await baCase(random), await lstmCase(random), methodsCase(new Random(20240601)), closureCase(new Random(20240601))];
+  return [...cases, ...naturalCases(cases.find((c) => c.name === "ba")!.args)];
+}
+
+/**
+ * Benchmarks written the way vector code is usually written (helpers taking and returning small arrays,
+ * `number[][]` matrices), each beside a version with the numbers spelled out where there is one.
+ * Natural-style bundle adjustment runs on ba's own inputs.
+ */
+function naturalCases(baArgs: unknown[]): BenchCase[] {
+  const random = new Random(20261202);
+  const [cams, X, w, obs, feats] = baArgs as [number[][], number[][], number[], number[][], number[][]];
+  const ba = defineCase({
+    name: "ba-natural",
+    size: `${cams.length} cameras, ${X.length} points, ${obs.length} observations`,
+    primal: baNatural,
+    parameters: ["cams", "X", "w", "obs", "feats"],
+    args: [cams, X, w, obs, feats],
+    hand: baObjectiveGradHand,
+  });
+  return [ba, detCase(random), ...denseCases(random), ...ikCases(random)];
+}
+
+/** A 30 x 30 matrix near the identity times 2, so that elimination without pivoting is well conditioned. */
+function detCase(random: Random): BenchCase {
+  const n = 30;
+  const A = random.matrix(n, n, -0.3, 0.3);
+  for (let i = 0; i < n; i++) A[i][i] += 2;
+  return defineCase({ name: "det", size: `${n} x ${n}`, primal: determinant, parameters: ["A"], args: [A], hand: determinantGradHand });
+}
+
+function denseCases(random: Random): BenchCase[] {
+  const batch = 1000;
+  const args: [number[][], number[], number[][], number[], number[][], number[][]] = [
+    random.matrix(3, 3, -1, 1),
+    random.vector(3, -0.5, 0.5),
+    random.matrix(2, 3, -1, 1),
+    random.vector(2, -0.5, 0.5),
+    random.matrix(batch, 3, -1, 1),
+    random.matrix(batch, 2, -1, 1),
+  ];
+  const parameters: [string, string, string, string, string, string] = ["W", "b", "V", "c", "X", "Y"];
+  const size = `3-3-2, batch ${batch}`;
+  return [
+    defineCase({ name: "dense", size, primal: dense, parameters, args, hand: denseGradHand }),
+    defineCase({ name: "dense-natural", size, primal: denseNatural, parameters, args, hand: denseGradHand }),
+  ];
+}
+
+function ikCases(random: Random): BenchCase[] {
+  const poses = 200;
+  const joints = 6;
+  const args: [number[][], number[], number[][], number] = [random.matrix(poses, joints, -1, 1), random.vector(joints, 0.5, 1.5), random.matrix(poses, 2, -3, 3), 0.1];
+  const parameters: [string, string, string, string] = ["theta", "L", "targets", "smooth"];
+  const size = `${joints} joints, ${poses} poses`;
+  return [
+    defineCase({ name: "ik", size, primal: ik, parameters, args, hand: ikGradHand }),
+    defineCase({ name: "ik-natural", size, primal: ikNatural, parameters, args, hand: ikGradHand }),
+  ];
 }
 
 async function rosenbrockCase(random: Random): Promise<BenchCase> {

@@ -14,7 +14,6 @@ import { isClassMember } from "../frontend/functions.js";
 import { SyntaxKind, type FunctionDeclaration, type SourceFile } from "ts-morph";
 import { DiagnosticError, type Diagnostic } from "../diagnostics.js";
 import { fence } from "../frontend/fence.js";
-import { lowerFunction } from "../frontend/lower.js";
 import { calleeFunction } from "../frontend/resolve.js";
 import { loadSource, projectFiles, syntaxDiagnostics } from "../frontend/source.js";
 import { generate } from "../generate.js";
@@ -23,7 +22,7 @@ import { mathFunctions, primitiveOf, type ExternalFunction } from "../ir/primiti
 import { userRuleReverse } from "../ad/user-rules.js";
 import { isVectorValued } from "../ir/shape.js";
 import { isArray, Structural, type Func, type Op, type Region, type Value } from "../ir/types.js";
-import { forwardInvariantLoopState } from "../opt/dce.js";
+import { lowerEntry } from "../compile.js";
 
 export type { Diagnostic } from "../diagnostics.js";
 export type { Func, Op, Param, Region, SourceLoc, Type, Value } from "../ir/types.js";
@@ -77,8 +76,7 @@ export function compileSource(displayPath: string, text?: string): CompiledSourc
   // `adgen explain` shows functions; methods of classes are not among them yet.
   for (const entry of checked.entries.filter((e) => !isClassMember(e.fn))) {
     try {
-      const primal = lowerFunction(displayPath, entry.fn, checked.rules, false, entry.name);
-      forwardInvariantLoopState(primal);
+      const primal = lowerEntry(displayPath, entry, checked.rules);
       functions.push({
         name: primal.name,
         exportName: entry.exportName,
