@@ -139,7 +139,7 @@ export function primitiveInfo(op: Op): PrimitiveInfo | undefined {
 function externalHeader(fn: ExternalFunction): string {
   const { source, hint } = fn;
   if (source.kind === "declare") return source.text;
-  if (source.kind === "global") return "";
+  if (source.kind === "global" || source.kind === "recursive") return "";
   return `import { ${source.exported === hint ? hint : `${source.exported} as ${hint}`} } from "${source.module}";`;
 }
 

@@ -19,6 +19,8 @@ import { leavesOf, shapeOf, type Shape } from "../shape.js";
 import { isRelativeSpecifier } from "../source.js";
 import type { Lowerer } from "../lower.js";
 import { endIsReachable } from "./syntax.js";
+import { onCycle } from "../recursion.js";
+import { recursiveCall } from "./recursive.js";
 import { markCopied } from "./cells.js";
 import { outerWrites } from "./captures.js";
 import * as methods from "./methods.js";
@@ -207,6 +209,7 @@ export function callExpression(lw: Lowerer, call: Node & { getExpression(): Node
     return b.prim(lw.externalCall(callee), args as Value[]); // an adjoint calling a function adgen cannot see into
   }
   if (!decl) throw new InternalError(`call ${callee.getText()} passed the fence`);
+  if (onCycle(decl)) return recursiveCall(lw, decl, args);
   const loc = b.loc;
   const result = lw.call(decl, args, env);
   b.loc = loc;
