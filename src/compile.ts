@@ -78,7 +78,8 @@ export function compileFile(sourcePath: string, sf: SourceFile, skipped?: Skippe
   if (diagnostics.length) return { diagnostics };
   return {
     code: emitModule(compiled, path.basename(sourcePath), units),
-    ir: compiled.flatMap((c) => [c.primal, c.gradient, c.jvp, c.hvp].filter((f): f is Func => !!f).map(printFunc)).join("\n"),
+    ir: [...compiled.flatMap((c) => [c.primal, c.gradient, c.jvp, c.hvp].filter((f): f is Func => !!f)), ...[...units.values()].map((u) => u.gradient)]
+      .map(printFunc).join("\n"),
     functions: compiled.length,
   };
 }
