@@ -243,7 +243,7 @@ export function checkRuleCall(cx: FenceContext, call: Node & { getExpression(): 
   if (at >= 0) {
     // The function's value is still computed by inlining it.
     const cycle = [...stack.slice(at), primal!].map((f) => functionName(f)).join(" -> ");
-    cx.report(call, Codes.Recursion, `recursion is not supported: ${cycle}`);
+    cx.report(call, Codes.Recursion, `'${functionName(primal!)}' is recursive and has an adjoint ('${rule.adjoint.getName()}'), whose value would be computed by inlining it; leave out the '@adjoint' rule, since a recursive function of numbers is differentiated on its own (${cycle})`);
     return;
   }
   if (primal && hasBody(primal) && !primal.getSourceFile().isDeclarationFile() && !stack.includes(primal) && !cx.checked.has(primal)) cx.visitFunction(primal, stack);
