@@ -18,7 +18,7 @@ export function partialsPrimitive(m: number): Primitive {
   let p = byCount.get(m);
   if (!p) {
     p = {
-      name: "partials", arity: 2 * m + 1, resultType: "f64", emit: (a) => a[0]!,
+      name: "partials", arity: 2 * m + 1, resultType: "f64", emit: (a) => a[0]!, apply: (v) => v,
       // y = f(a_1..a_m) with df/da_i = p_i: da_i += dy * p_i.
       adjoint: (b, x, _y, dy, need) => x.map((_, k) => (k > m && need[k] ? b.mul(dy, x[k - m]!) : undefined)),
       // dy = sum_i p_i * da_i.
