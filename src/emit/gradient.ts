@@ -137,7 +137,7 @@ export function planBody(f: Func, ctx: EmitContext, spec: BodySpec): GradientPla
   const printer = new Printer(f, allocation, { tapes, names: ctx.names, pools }, paths, buffers, pooled,
     vjp ? { valueCount, valuePaths } : undefined, ctx.sourceFile, spec.returnText);
   const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map(tapeOf));
-  const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [`let ${tapes[kind].data} = ${spec.reentrant ? `new ${tapes[kind].array}(64)` : tapes[kind].store};`, `let ${tapes[kind].top} = 0;`]));
+  const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [spec.reentrant ? `let ${tapes[kind].data}: ${tapes[kind].array} = new ${tapes[kind].array}(64);` : `let ${tapes[kind].data} = ${tapes[kind].store};`, `let ${tapes[kind].top} = 0;`]));
   const sourceParams = f.signature ?? f.params;
   const localNames = sourceParams.map((p) => allocation.paramNames.get(p.name) ?? p.name);
   const owner = spec.owner;
