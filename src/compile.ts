@@ -30,6 +30,7 @@ import { isVectorValued } from "./ir/shape.js";
 import { dropStashesAtHand } from "./opt/stashes.js";
 import { scalarizeArrays } from "./opt/scalarize.js";
 import { hoistInvariantRows } from "./opt/hoist.js";
+import { compileRecursive, type RecursiveUnit } from "./recursive.js";
 
 /**
  * How a file is compiled: the gradients' tape policy (the default's, unless
@@ -66,9 +67,10 @@ export function compileFile(sourcePath: string, sf: SourceFile, skipped?: Skippe
 
   const diagnostics: Diagnostic[] = [];
   const compiled: Compiled[] = [];
+  const units = new Map<string, RecursiveUnit>();
   for (const entry of checked.entries) {
     try {
-      compiled.push(differentiate(sourcePath, entry, checked.rules, options));
+      compiled.push(differentiate(sourcePath, entry, checked.rules, options, units));
     } catch (e) {
       if (!(e instanceof DiagnosticError)) throw e;
       if (skipped && !isOptedIn(entry.fn)) skipped.push({ name: entry.name, diagnostics: e.diagnostics });
@@ -77,14 +79,15 @@ export function compileFile(sourcePath: string, sf: SourceFile, skipped?: Skippe
   }
   if (diagnostics.length) return { diagnostics };
   return {
-    code: emitModule(compiled, path.basename(sourcePath)),
-    ir: compiled.flatMap((c) => [c.primal, c.gradient, c.jvp, c.hvp].filter((f): f is Func => !!f).map(printFunc)).join("\n"),
+    code: emitModule(compiled, path.basename(sourcePath), units),
+    ir: [...compiled.flatMap((c) => [c.primal, c.gradient, c.jvp, c.hvp].filter((f): f is Func => !!f)), ...[...units.values()].map((u) => u.gradient)]
+      .map(printFunc).join("\n"),
     functions: compiled.length,
   };
 }
 
 /** The primal, gradient and forward-mode IR of one exported function (throws DiagnosticError). */
-function differentiate(sourcePath: string, entry: Entry, rules: Rules, options: CompileOptions): Compiled {
+function differentiate(sourcePath: string, entry: Entry, rules: Rules, options: CompileOptions, units: Map<string, RecursiveUnit>): Compiled {
   const primal = lowerEntry(sourcePath, entry, rules);
   const writes = parameterWrites(sourcePath, entry.fn, primal);
   if (writes.length) throw new DiagnosticError(writes);
@@ -94,7 +97,9 @@ function differentiate(sourcePath: string, entry: Entry, rules: Rules, options: 
   dropStashesAtHand(gradient);
   const vector = isVectorValued(primal);
   const asked = taggedDerivatives(sourcePath, entry.fn, vector) ?? (options.derivatives ?? defaultDerivatives).filter((k) => applies(k, vector));
-  return { primal, gradient, asked, ...forwardFunctions(sourcePath, primal, gradient, wrt, withDependencies(asked)) };
+  const forward = forwardFunctions(sourcePath, primal, gradient, wrt, withDependencies(asked));
+  compileRecursive(sourcePath, [gradient, ...(forward.jvp ? [forward.jvp] : [])], rules, units, options.policy);
+  return { primal, gradient, asked, ...forward };
 }
 
 /** The primal IR of an entry function, as its gradient is built from it. Throws a DiagnosticError. */

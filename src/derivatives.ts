@@ -14,6 +14,7 @@ import type { DerivativeKind } from "./config/derivatives.js";
 import { nestedText } from "./emit/structure.js";
 import type { Func } from "./ir/types.js";
 import { eliminateDeadCode } from "./opt/dce.js";
+import { recursiveCalls } from "./recursive.js";
 
 export interface Compiled {
   primal: Func;
@@ -52,7 +53,9 @@ export function forwardFunctions(sourcePath: string, primal: Func, gradient: Fun
     const where = loc?.file && path.resolve(loc.file) !== path.resolve(sourcePath) ? path.join(path.dirname(sourcePath), file) : sourcePath;
     throw new DiagnosticError([{
       code: Codes.NoDerivativeThrough,
-      message: `the ${kinds.has("hvp") ? "Hessian-vector product" : "Jacobian-vector product"} of '${primal.name}' needs the derivative of '${e.callee}', which adgen cannot see into; give '${e.callee}' an '@adjoint' rule, or leave out ${kinds.has("hvp") ? "'hvp' and 'hessian'" : "'jvp' and 'jacobian'"}`,
+      message: e.recursive
+        ? `the Hessian-vector product of '${primal.name}' needs the second derivatives of '${e.callee}', which is recursive: a recursive function is compiled on its own with its first derivatives only; leave out 'hvp' and 'hessian', or write the recursion as a loop`
+        : `the ${kinds.has("hvp") ? "Hessian-vector product" : "Jacobian-vector product"} of '${primal.name}' needs the derivative of '${e.callee}', which adgen cannot see into; give '${e.callee}' an '@adjoint' rule, or leave out ${kinds.has("hvp") ? "'hvp' and 'hessian'" : "'jvp' and 'jacobian'"}`,
       file: where, line: loc?.line ?? primal.loc?.line ?? 1, column: loc?.column ?? 1, length: Math.max(1, loc?.text.length ?? 1), sourceLine: loc?.text ?? "",
     }]);
   }
@@ -71,6 +74,9 @@ function build(primal: Func, gradient: Func, wrt: string[], kinds: Set<Derivativ
     eliminateDeadCode(out.jvp);
   }
   if (kinds.has("hvp")) {
+    // The partial derivatives a recursive function's calls return have no derivatives of their own.
+    const recursive = recursiveCalls(gradient)[0];
+    if (recursive) throw new UntracedCall(recursive, recursive.results[0]!.name, true);
     const hvp = forwardMode(gradient, {
       name: `${primal.name}Hvp`, wrt,
       tangent: { name: freeName("v", primal), typeText: tangentType(primal, wrt) },

@@ -126,21 +126,34 @@ const rejected: Rejected[] = [
   { name: "console.log", code: Codes.UnknownCall, source: entry(["console.log(x);", "return x;"]), at: "console.log" },
   { name: "Math.random", code: Codes.UnknownCall, source: entry(["return x * Math.random();"]), at: "Math.random" },
 
-  // ADG1005: recursion, at the call that closes the cycle; the message names the cycle.
-  { name: "direct recursion", code: Codes.Recursion, source: entry(["if (x < 1) {", "  return x;", "}", "return f(x / 2);"]), at: "f(x / 2)", message: "f -> f" },
+  // ADG1005: recursion that cannot be compiled on its own, at what stops it; the message names the cycle.
   {
-    name: "mutual recursion",
+    name: "recursion over an array",
+    code: Codes.Recursion,
+    source: lines("function total(v: number[], i: number): number {", "  return i < v.length ? v[i] + total(v, i + 1) : 0;", "}", entry(["return total([x, 2 * x], 0);"])),
+    at: "v: number[]",
+    message: "takes numbers and booleans: pass the elements it needs as numbers, or write the recursion as a loop (total -> total)",
+  },
+  {
+    name: "recursive local function",
+    code: Codes.Recursion,
+    source: entry(["const half = (y: number): number => (y < 1 ? y : half(y / 2));", "return half(x);"]),
+    at: "(y: number): number =>",
+    message: "declare it at module level",
+  },
+  {
+    name: "mutual recursion returning an array",
     code: Codes.Recursion,
     source: lines(
       "export function f(x: number): number {",
-      "  return x < 1 ? x : g(x / 2);",
+      "  return x < 1 ? x : g(x / 2)[0];",
       "}",
-      "function g(y: number): number {",
-      "  return f(y - 1);",
+      "function g(y: number): number[] {",
+      "  return [f(y - 1)];",
       "}",
     ),
-    at: "f(y - 1)",
-    message: "f -> g -> f",
+    at: "function g",
+    message: "'g' is recursive and returns 'number[]'",
   },
 
   // ADG1006: bad @wrt, at the tag; the message names the offending name.

@@ -12,7 +12,7 @@ import type { Helper } from "./helpers.js";
 import type { ModuleNames } from "./module-names.js";
 import { accessText, nestedText } from "./structure.js";
 import { Printer, zerosText } from "./printer.js";
-import { tapeOf, tapesOf, type TapeKind, type Tapes } from "./tapes.js";
+import { ownTapes, tapeOf, tapesOf, type TapeKind, type Tapes } from "./tapes.js";
 import { tsType } from "./ts-types.js";
 
 export interface EmitContext {
@@ -85,6 +85,8 @@ export interface BodySpec {
   returnText?: (operands: Value[], expr: (v: Value) => string) => string[];
   /** The values a wrapper makes zeros for (they decide helpers). */
   wrapped?: (returned: Value[]) => Value[];
+  /** A function its own forward sweep may call again (a recursive one's): its tapes are its own, and it keeps no pools between calls. */
+  reentrant?: true;
 }
 
 function planOf(f: Func, ctx: EmitContext): GradientPlan {
@@ -115,7 +117,8 @@ export function planBody(f: Func, ctx: EmitContext, spec: BodySpec): GradientPla
   const wrt = f.resultRoles.flatMap((r) => (r.role === "derivative" ? [r.param] : []));
   const paths = derivativePaths(f, wrt);
   const allocation = allocate(f, ctx.names.all());
-  const tapes = tapesOf(allocation.locals, ctx.names.identifiers);
+  const moduleTapes = tapesOf(allocation.locals, ctx.names.identifiers);
+  const tapes = spec.reentrant ? ownTapes(moduleTapes) : moduleTapes;
   /** A parameter's leaf as generated code reads it: `model.w` with the parameter's name in the generated code. */
   const argumentText = (path: string[]) => accessText([allocation.paramNames.get(path[0]!) ?? path[0]!, ...path.slice(1)]);
   const ret = terminator(f.body);
@@ -126,7 +129,7 @@ export function planBody(f: Func, ctx: EmitContext, spec: BodySpec): GradientPla
   const ops = [...walkOps(f.body)];
   const pools = ctx.names.poolsOf(f.name);
   const returned = new Set(ret.operands);
-  const pooled = new Map(ops.filter((o) => isPooledShadow(o, buffers) && !returned.has(o.results[0]!))
+  const pooled = new Map(ops.filter((o) => !spec.reentrant && isPooledShadow(o, buffers) && !returned.has(o.results[0]!))
     .map((o) => [o.results[0]!, o.results[0]!.type === "Float64Array" ? "floats" as const : "f64" as const]));
   // A vector-valued function's value has the shape of its result.
   const valueShape = f.resultShape && f.resultShape.kind !== "value" ? f.resultShape : undefined;
@@ -134,7 +137,7 @@ export function planBody(f: Func, ctx: EmitContext, spec: BodySpec): GradientPla
   const printer = new Printer(f, allocation, { tapes, names: ctx.names, pools }, paths, buffers, pooled,
     vjp ? { valueCount, valuePaths } : undefined, ctx.sourceFile, spec.returnText);
   const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map(tapeOf));
-  const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [`let ${tapes[kind].data} = ${tapes[kind].store};`, `let ${tapes[kind].top} = 0;`]));
+  const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [spec.reentrant ? `let ${tapes[kind].data}: ${tapes[kind].array} = new ${tapes[kind].array}(64);` : `let ${tapes[kind].data} = ${tapes[kind].store};`, `let ${tapes[kind].top} = 0;`]));
   const sourceParams = f.signature ?? f.params;
   const localNames = sourceParams.map((p) => allocation.paramNames.get(p.name) ?? p.name);
   const owner = spec.owner;

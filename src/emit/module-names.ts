@@ -32,7 +32,7 @@ export class ModuleNames {
     for (const name of api) this.taken.add(name);
     for (const fn of externals) {
       if (this.externals.has(fn.key)) continue;
-      const fixed = fn.source.kind !== "import";
+      const fixed = fn.source.kind === "declare" || fn.source.kind === "global";
       if (fixed && (this.taken.has(fn.hint))) this.clashes.push(fn);
       this.externals.set(fn.key, fixed ? this.claim(fn.hint) : this.fresh(fn.hint));
     }

@@ -22,23 +22,36 @@ export interface Tape {
   /** The local position. */
   top: string;
   grow: string;
-  /** The module declarations it needs: the tape and its grow function. */
-  helpers: [Helper, Helper];
+  /** The module declarations it needs: the tape and its grow function (the grow function alone for a tape of the function's own). */
+  helpers: Helper[];
+  /** The typed array it is. */
+  array: "Float64Array" | "Int32Array" | "Uint8Array";
 }
 export type Tapes = Readonly<Record<"f64" | "i32" | "bool", Tape>>;
 
 /** How a function spells its tapes: its own locals, the module's variables and helpers. */
 export function tapesOf(locals: Allocation["locals"], n: ModuleIdentifiers): Tapes {
   return {
-    f64: { data: locals.tape, store: n.valueTape, top: locals.top, grow: n.growValues, helpers: ["growValues", "tapeValues"] },
-    i32: { data: locals.indices, store: n.indexTape, top: locals.itop, grow: n.growIndices, helpers: ["growIndices", "tapeIndices"] },
-    bool: { data: locals.decisions, store: n.decisionTape, top: locals.dtop, grow: n.growDecisions, helpers: ["growDecisions", "tapeDecisions"] },
+    f64: { data: locals.tape, store: n.valueTape, top: locals.top, grow: n.growValues, helpers: ["growValues", "tapeValues"], array: "Float64Array" },
+    i32: { data: locals.indices, store: n.indexTape, top: locals.itop, grow: n.growIndices, helpers: ["growIndices", "tapeIndices"], array: "Int32Array" },
+    bool: { data: locals.decisions, store: n.decisionTape, top: locals.dtop, grow: n.growDecisions, helpers: ["growDecisions", "tapeDecisions"], array: "Uint8Array" },
   };
+}
+
+/**
+ * Tapes that are the function's own arrays, not the module's: for a
+ * function a call in its own forward sweep may run again (a recursive
+ * function's), which would write over the module's tape under its caller.
+ */
+export function ownTapes(tapes: Tapes): Tapes {
+  const own = (t: Tape): Tape => ({ ...t, store: t.data, helpers: [t.helpers[0]!] });
+  return { f64: own(tapes.f64), i32: own(tapes.i32), bool: own(tapes.bool) };
 }
 
 /** Grows a tape (in the call and between calls) when it has less room than `need` entries. */
 export function roomOn(t: Tape, need: string): string {
-  return `if (${need} > ${t.data}.length) ${t.store} = ${t.data} = ${t.grow}(${t.data}, ${need});`;
+  const target = t.store === t.data ? t.data : `${t.store} = ${t.data}`;
+  return `if (${need} > ${t.data}.length) ${target} = ${t.grow}(${t.data}, ${need});`;
 }
 
 /** References to arrays a loop body makes (rows, fresh arrays), for its reverse, go on a plain array of references. */

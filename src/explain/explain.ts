@@ -12,7 +12,7 @@ import { checkGradient, type GradientCheck } from "./check.js";
 import { buildGraph, type Expand, type ExplainGraph } from "./graph.js";
 import { InputError, irArguments, parseAt } from "./inputs.js";
 import { importGenerated, importSource, loadExternals, LoadError, type Module } from "./load.js";
-import { compileSource, externalCalls, gradientModuleText, type CompiledFunction, type Diagnostic } from "./pipeline.js";
+import { compileSource, externalCalls, gradientModuleText, recursiveFunctions, type CompiledFunction, type Diagnostic } from "./pipeline.js";
 
 export interface ExplainOptions {
   /** The function to explain; by default the only (or first) differentiable one. */
@@ -56,10 +56,16 @@ function gradientModule(sourcePath: string, text: string): Promise<{ module: Mod
   const key = `${path.resolve(sourcePath)}\0${text}`;
   let found = gradientModules.get(key);
   if (!found) {
-    found = gradientModuleText(sourcePath, text).then(async (g) => ("diagnostics" in g ? g : { module: await importGenerated(sourcePath, g.text) }));
+    found = gradientModuleText(sourcePath, text).then(async (g) => ("diagnostics" in g ? g : { module: await importGenerated(sourcePath, withLocalExports(g.text)) }));
     gradientModules.set(key, found);
   }
   return found;
+}
+
+/** The module's text with its functions that are not exported (a recursive function's `<name>Partials`) exported too, for explain to call. */
+function withLocalExports(text: string): string {
+  const local = [...text.matchAll(/^function (\w+)\(/gm)].map((m) => m[1]!);
+  return local.length ? `${text}\nexport { ${local.join(", ")} };\n` : text;
 }
 
 export async function explain(sourcePath: string, options: ExplainOptions = {}): Promise<ExplainResult> {
@@ -72,7 +78,8 @@ export async function explain(sourcePath: string, options: ExplainOptions = {}):
   try {
     const module = await importSource(sourcePath);
     const args = pointOf(fn, module, options);
-    const externals = await loadExternals(sourcePath, externalCalls(fn.primal));
+    const externals = new Map(await loadExternals(sourcePath, externalCalls(fn.primal)));
+    for (const [key, name] of recursiveFunctions(fn.primal)) externals.set(key, generated.module[name] as (...args: unknown[]) => unknown);
     const { trace, backward } = runAt(fn, args, externals);
     const graph = buildGraph(fn, trace, backward, compiled.scopes, { unroll: options.unroll ?? 0, expand: options.expand ?? "auto" });
     const value = (module[fn.exportName] as (...a: unknown[]) => unknown)(...copyOf(args));

@@ -139,7 +139,7 @@ export function primitiveInfo(op: Op): PrimitiveInfo | undefined {
 function externalHeader(fn: ExternalFunction): string {
   const { source, hint } = fn;
   if (source.kind === "declare") return source.text;
-  if (source.kind === "global") return "";
+  if (source.kind === "global" || source.kind === "recursive") return "";
   return `import { ${source.exported === hint ? hint : `${source.exported} as ${hint}`} } from "${source.module}";`;
 }
 
@@ -214,7 +214,7 @@ export function externalCalls(f: Func): Map<string, { name: string; header: stri
     for (const op of opsOf(r)) {
       const info = primitiveInfo(op);
       const fn = primitiveOf(op)?.external;
-      if (fn && info?.external !== undefined) found.set(fn.key, { name: fn.hint, header: info.external });
+      if (fn && fn.source.kind !== "recursive" && info?.external !== undefined) found.set(fn.key, { name: fn.hint, header: info.external });
       if (info?.userRule) {
         const t = ruleTemplate(op);
         if (t) visit(t.region);
@@ -222,5 +222,15 @@ export function externalCalls(f: Func): Map<string, { name: string; header: stri
     }
   };
   visit(f.body);
+  return found;
+}
+
+/** The recursive functions `f` calls (compiled on their own as functions of the generated module), by key: their names there. */
+export function recursiveFunctions(f: Func): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const op of opsOf(f.body)) {
+    const fn = primitiveOf(op)?.external;
+    if (fn?.source.kind === "recursive") found.set(fn.key, fn.hint);
+  }
   return found;
 }

@@ -269,8 +269,8 @@ export class Builder {
 
   private simplify(kind: string, x: Value[]): Value | undefined {
     const lit = x.map(constantOf);
-    const p = primitive(kind)!;
-    if (p.folds && p.apply && lit.every((l) => l !== undefined)) return this.const(p.apply(...(lit as (number | boolean)[])));
+    const p = primitive(kind);
+    if (p?.folds && p.apply && lit.every((l) => l !== undefined)) return this.const(p.apply(...(lit as (number | boolean)[])));
     const [a, b] = x as [Value, Value];
     const [la, lb] = lit;
     switch (kind) {

@@ -77,9 +77,12 @@ export interface ExternalFunction {
    * How the generated module gets it: an import (`module` relative to the
    * generated file, `exported` its exported name or "default"), a declaration
    * repeated from the source (`text` declares the function named `hint`), or
-   * a global (nothing to do; its name cannot change).
+   * a global (nothing to do; its name cannot change), or a recursive
+   * function of the project, which the generated module defines
+   * (`declaration` is its source, a ts-morph function; see frontend/recursion.ts).
    */
-  source: { kind: "import"; module: string; exported: string } | { kind: "declare"; text: string } | { kind: "global" };
+  source: { kind: "import"; module: string; exported: string } | { kind: "declare"; text: string } | { kind: "global" }
+    | { kind: "recursive"; declaration: object };
 }
 
 /**

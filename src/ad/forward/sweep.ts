@@ -25,7 +25,7 @@ import type { Varied } from "./varied.js";
  * call one: its tangent is a second derivative nobody gave).
  */
 export class UntracedCall extends Error {
-  constructor(readonly op: Op, readonly callee: string) {
+  constructor(readonly op: Op, readonly callee: string, readonly recursive = false) {
     super(`no tangent through ${callee}`);
   }
 }

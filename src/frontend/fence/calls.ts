@@ -4,6 +4,7 @@ import { functionExpression, functionName, functionParameter, hasBody, isFunctio
 import { Codes } from "../../diagnostics.js";
 import { mathFunctions } from "../../ir/primitives.js";
 import { isRelativeImport, isStopGradient } from "../resolve.js";
+import { recursionProblem } from "../recursion.js";
 import { ruleFor, type UserRule } from "../rules.js";
 import { shapeAt, shapeText } from "../shape.js";
 import { scalarType, valueType } from "../source.js";
@@ -198,8 +199,10 @@ function checkFunctionCall(cx: FenceContext, call: Node & { getExpression(): Nod
   }
   const at = stack.indexOf(decl);
   if (at >= 0) {
-    const cycle = [...stack.slice(at), decl].map((f) => functionName(f)).join(" -> ");
-    cx.report(call, Codes.Recursion, `recursion is not supported: ${cycle}`);
+    // A cycle: its functions are compiled on their own (frontend/recursion.ts), if they can be.
+    const cycle = [...stack.slice(at), decl];
+    const problem = cycle.map(recursionProblem).find((p) => p);
+    if (problem) cx.report(problem.at, Codes.Recursion, `${problem.message} (${cycle.map((f) => functionName(f)).join(" -> ")})`);
     return;
   }
   if (args.some(Node.isSpreadElement)) return; // reported where the spread is
@@ -256,7 +259,7 @@ export function checkRuleCall(cx: FenceContext, call: Node & { getExpression(): 
   if (at >= 0) {
     // The function's value is still computed by inlining it.
     const cycle = [...stack.slice(at), primal!].map((f) => functionName(f)).join(" -> ");
-    cx.report(call, Codes.Recursion, `recursion is not supported: ${cycle}`);
+    cx.report(call, Codes.Recursion, `'${functionName(primal!)}' is recursive and has an adjoint ('${rule.adjoint.getName()}'), whose value would be computed by inlining it; leave out the '@adjoint' rule, since a recursive function of numbers is differentiated on its own (${cycle})`);
     return;
   }
   if (primal && hasBody(primal) && !primal.getSourceFile().isDeclarationFile() && !stack.includes(primal) && !cx.checked.has(primal)) cx.visitFunction(primal, stack);

@@ -20,6 +20,8 @@ import { leavesOf, shapeOf, type Shape } from "../shape.js";
 import { isRelativeSpecifier } from "../source.js";
 import type { Lowerer } from "../lower.js";
 import { endIsReachable } from "./syntax.js";
+import { onCycle, recursionProblem } from "../recursion.js";
+import { recursiveCall } from "./recursive.js";
 import { markCopied } from "./cells.js";
 import { outerWrites } from "./captures.js";
 import * as methods from "./methods.js";
@@ -212,6 +214,8 @@ export function callExpression(lw: Lowerer, call: Node & { getExpression(): Node
     return b.prim(lw.externalCall(callee), args as Value[]); // an adjoint calling a function adgen cannot see into
   }
   if (!decl) throw new InternalError(`call ${callee.getText()} passed the fence`);
+  // A function on a cycle is compiled on its own (the subset check has rejected those that cannot be).
+  if (onCycle(decl) && !recursionProblem(decl)) return recursiveCall(lw, decl, args);
   const loc = b.loc;
   const result = lw.call(decl, args, env);
   b.loc = loc;
