@@ -13,6 +13,7 @@ import type { Primitive } from "../ir/primitives.js";
 import { Structural, type Func, type Op, type Param, type Type, type Value } from "../ir/types.js";
 import { build, flatten, type Aggregate, type Binding, type Bound, type Cell, type Env } from "./aggregate.js";
 import type { Rules, UserRule } from "./rules.js";
+import { recordsDepth } from "../ir/shape.js";
 import { leavesOf, parameterType, partName, shapeOf, shapeText, type AggregateShape, type Shape } from "./shape.js";
 import { constantValue } from "./subset.js";
 import { diagnosticAt, locOf, typeText } from "./source.js";
@@ -49,7 +50,9 @@ export function lowerFunction(displayPath: string, fn: FunctionLike, rules: Rule
       const value = b.argument(body, leaf.type, name, "source");
       body.args.push(value);
       const aggregate = shape.kind !== "value";
-      params.push({ name, type: leaf.type, value, typeText: aggregate ? leaf.text : typeText(p.getType()), ...(aggregate ? { path: [p.getName(), ...leaf.path] } : {}) });
+      const depth = recordsDepth(shape, leaf.path);
+      params.push({ name, type: leaf.type, value, typeText: aggregate ? leaf.text : typeText(p.getType()), ...(aggregate ? { path: [p.getName(), ...leaf.path] } : {}),
+        ...(depth !== undefined ? { element: depth + 1 } : {}) });
       return value;
     });
     return build(shape, values, env, p.getName(), { parameter: p.getName() });

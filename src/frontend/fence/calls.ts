@@ -7,7 +7,8 @@ import { isRelativeImport, isStopGradient } from "../resolve.js";
 import { ruleFor, type UserRule } from "../rules.js";
 import { shapeAt, shapeText } from "../shape.js";
 import { scalarType, valueType } from "../source.js";
-import { arrayFrom, arrayMethod, isArrayNode, loopMethod, numberFunction, numberFunctionNamed, isGlobalMath } from "../subset.js";
+import { arrayFrom, arrayMethod, isArrayNode, isRecordsNode, loopMethod, numberFunction, numberFunctionNamed, isGlobalMath } from "../subset.js";
+import { recordsMethodProblem } from "../records.js";
 import type { FenceContext } from "./context.js";
 
 export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionLike, stack: FunctionLike[]): void {
@@ -76,6 +77,11 @@ function checkLoopMethod(cx: FenceContext, call: Node & { getExpression(): Node;
   const args = call.getArguments();
   const target = (call.getExpression() as Node & { getExpression(): Node }).getExpression();
   const say = (at: Node, message: string) => cx.report(at, Codes.UnsupportedExpression, message);
+  const problem = isRecordsNode(target) ? recordsMethodProblem(method) : undefined;
+  if (problem) {
+    say(call.getExpression(), problem);
+    return;
+  }
   if (method === "reverse") {
     if (args.length) say(call, "'reverse' takes no arguments");
     return;
@@ -103,7 +109,7 @@ function checkLoopMethod(cx: FenceContext, call: Node & { getExpression(): Node;
   const fnType = cb.getType().getCallSignatures()[0]?.getReturnType();
   const wantsBool = ["filter", "some", "every", "findIndex"].includes(method);
   if (fnType && wantsBool && scalarType(fnType) !== "bool") say(cb, `the function given to '${method}' must return a boolean (write the test out: 'x !== 0')`);
-  if (method === "map" && !["f64[]", "f64[][]"].includes(valueType(call.getType()) ?? "")) {
+  if (method === "map" && !["f64[]", "f64[][]"].includes(valueType(call.getType()) ?? "") && !isRecordsNode(call)) {
     say(call, `'map' is supported where it gives numbers or arrays of numbers, not '${call.getType().getText(call)}'`);
   }
 }
@@ -272,6 +278,10 @@ export function checkArrayMethod(cx: FenceContext, call: Node & { getExpression(
     cx.expectType(args[0]!, "f64", "the fill value");
     cx.visit(n[0]!, fn, stack);
     cx.visit(args[0]!, fn, stack);
+    return;
+  }
+  if (method === "fill" && isRecordsNode(target)) {
+    cx.report(call, Codes.UnsupportedExpression, recordsMethodProblem(method)!);
     return;
   }
   const ok = method === "slice" ? args.length <= 2 && !statement : statement && args.length === 1;

@@ -130,9 +130,10 @@ function onElementAccessExpression(cx: FenceContext, node: Node, fn: FunctionLik
 }
 
 function onArrayLiteralExpression(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
-  if (shapeAt(node)?.kind === "tuple") {
+  const shape = shapeAt(node);
+  if (shape?.kind === "tuple" || shape?.kind === "records") {
     for (const element of node.asKindOrThrow(SyntaxKind.ArrayLiteralExpression).getElements()) {
-      if (Node.isSpreadElement(element) || Node.isOmittedExpression(element)) cx.report(element, Codes.UnsupportedExpression, "a tuple literal needs every element written out");
+      if (Node.isSpreadElement(element) || Node.isOmittedExpression(element)) cx.report(element, Codes.UnsupportedExpression, `${shape.kind === "tuple" ? "a tuple literal" : "an array literal of tuples or objects"} needs every element written out`);
       else cx.visit(element, fn, stack);
     }
     return false;

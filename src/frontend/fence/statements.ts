@@ -5,7 +5,7 @@ import { Codes } from "../../diagnostics.js";
 import { isAggregateNode } from "../resolve.js";
 import { shapeAt, shapeOf } from "../shape.js";
 import { scalarType } from "../source.js";
-import { arrayMethod, compoundAssignments, isArrayNode, isDirective } from "../subset.js";
+import { arrayMethod, compoundAssignments, isArrayNode, isDirective, isRecordsNode } from "../subset.js";
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
 import { checkVar, isVar } from "./var.js";
@@ -111,10 +111,12 @@ function onForOfStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack:
   const loop = node.asKindOrThrow(SyntaxKind.ForOfStatement);
   const init = loop.getInitializer();
   const decls = Node.isVariableDeclarationList(init) ? init.getDeclarations() : [];
-  if (loop.isAwaited() || decls.length !== 1 || !Node.isIdentifier(decls[0]!.getNameNode())) {
-    cx.report(init, Codes.UnsupportedStatement, "a 'for...of' loop needs one 'const', 'let' or 'var' variable");
+  const pattern = decls.length === 1 && !Node.isIdentifier(decls[0]!.getNameNode()) && isRecordsNode(loop.getExpression());
+  if (loop.isAwaited() || decls.length !== 1 || (!Node.isIdentifier(decls[0]!.getNameNode()) && !pattern)) {
+    cx.report(init, Codes.UnsupportedStatement, "a 'for...of' loop needs one 'const', 'let' or 'var' variable (or a destructuring pattern over an array of tuples or objects)");
     return false;
   }
+  if (pattern) cx.checkPattern(decls[0]!.getNameNode());
   if (isVar(init)) checkVar(cx, init as VariableDeclarationList, fn);
   if (!isArrayNode(loop.getExpression())) {
     cx.report(loop.getExpression(), Codes.UnsupportedType, "'for...of' is supported over arrays only");

@@ -67,6 +67,10 @@ export function cellOf(lw: Lowerer, target: Node & { getExpression(): Node }, en
     lw.fail(target, Codes.UnsupportedExpression,
       `'${target.getExpression().getText()}' is stopGradient's argument or result, which JavaScript shares and adgen copies; build a new object from its fields instead of writing one`);
   }
+  if (part.element !== undefined) {
+    lw.fail(target, Codes.UnsupportedExpression,
+      `'${target.getExpression().getText()}' holds an element of '${part.element}', whose fields adgen keeps in arrays of their own, so a write through it would not reach the array; write the element itself ('${part.element}[i]${/^\d/.test(key!) ? `[${key}]` : `.${key}`} = ...') or assign a new object`);
+  }
   if (part.copied) {
     lw.fail(target, Codes.UnsupportedExpression,
       `'${target.getExpression().getText()}' may share its fields with another variable after a branch, loop or helper with several returns; assign a new object or tuple instead of writing one field`);

@@ -12,7 +12,7 @@ import { constantOf } from "../../ir/builder.js";
 import type { ExternalFunction, Primitive } from "../../ir/primitives.js";
 import { isArray, type Value } from "../../ir/types.js";
 import { build, cellsOf, flatten, isAggregate, isFunctionValue, Undefined, type Aggregate, type Binding, type Bound, type Env } from "../aggregate.js";
-import { arrayFrom, arrayMethod, loopMethod, numberFunction, isGlobalMath } from "../subset.js";
+import { isRecordsNode, arrayFrom, arrayMethod, loopMethod, numberFunction, isGlobalMath } from "../subset.js";
 import { calleeFunction, isStopGradient } from "../resolve.js";
 import { ruleFor, type UserRule } from "../rules.js";
 import { leavesOf, shapeOf, type Shape } from "../shape.js";
@@ -22,6 +22,7 @@ import { endIsReachable } from "./syntax.js";
 import { markCopied } from "./cells.js";
 import { outerWrites } from "./captures.js";
 import * as methods from "./methods.js";
+import { recordsOf } from "./records.js";
 import { argument, spreadItems } from "./arguments.js";
 import type {  Exits } from "./control.js";
 
@@ -148,6 +149,11 @@ function arrayCall(lw: Lowerer, call: Node & { getExpression(): Node; getArgumen
   const b = lw.b;
   const target = () => (call.getExpression() as Node & { getExpression(): Node }).getExpression();
   const from = arrayFrom(call);
+  const copied = from === "copy" ? call.getArguments()[0]! : arrayMethod(call) === "slice" ? target() : undefined;
+  if (copied && isRecordsNode(copied)) {
+    // A copy or a slice of an array of tuples or objects: each leaf's array alike.
+    return methods.sliceRecords(lw, recordsOf(lw, copied, env), from ? [] : call.getArguments().map((a) => lw.expr(a, env)), env);
+  }
   if (from === "copy") return lw.copy(lw.expr(call.getArguments()[0]!, env));
   if (from === "generate") return methods.generated(lw, call, env);
   const listed = loopMethod(call);

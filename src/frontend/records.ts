@@ -1,0 +1,64 @@
+/**
+ * Arrays of tuples and objects (`Point[]`, `[number, number][]`,
+ * `readonly { time: number; value: number }[]`): their shape, and the
+ * questions the subset check and lowering ask of them. Such an array exists
+ * only in the frontend, as one array per leaf of its element (structure of
+ * arrays: `points` is `points.x: number[]` and `points.y: number[]`, one
+ * length); an element read is the tuple or object of the leaves' reads.
+ */
+import type { Type as TsType } from "ts-morph";
+import { leavesOf, type AggregateShape } from "../ir/shape.js";
+import type { Shape } from "../ir/types.js";
+
+export type RecordsShape = Extract<Shape, { kind: "records" }>;
+
+/** The element type of `T[]`, `readonly T[]`, `Array<T>` or `ReadonlyArray<T>`. */
+function elementType(t: TsType): TsType | undefined {
+  if (t.isArray()) return t.getArrayElementType();
+  const name = t.getSymbol()?.getName();
+  if (name === "ReadonlyArray" || name === "Array") return t.getTypeArguments()[0];
+  return undefined;
+}
+
+/** Whether `t` is spelled readonly (`readonly T[]`, `ReadonlyArray<T>`). */
+function isReadonly(t: TsType): boolean {
+  return t.getSymbol()?.getName() === "ReadonlyArray";
+}
+
+/**
+ * The shape of an array whose elements are tuples or objects of numbers
+ * (nested ones too), given how to shape the element type; undefined for
+ * anything else (an array of numbers is a value, not records).
+ */
+export function recordsShape(t: TsType, shapeOfElement: (element: TsType) => Shape | undefined): RecordsShape | undefined {
+  const element = elementType(t);
+  if (!element) return undefined;
+  const shape = shapeOfElement(element);
+  if (!shape || shape.kind === "value" || shape.kind === "records") return undefined;
+  if (!leavesOf(shape).every((l) => l.type === "f64")) return undefined;
+  return { kind: "records", element: shape, readonly: isReadonly(t) };
+}
+
+export function isRecords(s: Shape | undefined): s is RecordsShape {
+  return s?.kind === "records";
+}
+
+/** The element's shape of an array of records. */
+export function elementOf(s: RecordsShape): AggregateShape {
+  return s.element;
+}
+
+/** The array methods lowered over arrays of tuples and objects (frontend/lower/records.ts). */
+export const recordsMethods = new Set(["map", "forEach", "reduce", "reduceRight", "filter", "some", "every", "findIndex", "slice", "push"]);
+
+/** Why a method is not lowered over an array of tuples or objects, and what to write instead. */
+export function recordsMethodProblem(method: string): string | undefined {
+  if (recordsMethods.has(method)) return undefined;
+  const instead = method === "indexOf" || method === "includes" ? "compare the fields in a loop or with findIndex" : "write the loop over the elements";
+  return `'${method}' is not supported on an array of tuples or objects; ${instead} (supported there are ${[...recordsMethods].join(", ")})`;
+}
+
+/** What to write for an array whose elements are outside what `recordsShape` takes, for diagnostics. */
+export const RECORDS_ADVICE = "an array's elements may be numbers, number arrays, or tuples and objects whose fields are numbers (nested tuples and objects of numbers too)";
+
+
