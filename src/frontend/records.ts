@@ -7,6 +7,10 @@
  * length); an element read is the tuple or object of the leaves' reads.
  */
 import type { Type as TsType } from "ts-morph";
+import { Codes, type Diagnostic } from "../diagnostics.js";
+import type { Func } from "../ir/types.js";
+import { functionName, type FunctionLike } from "./functions.js";
+import { diagnosticAt } from "./source.js";
 import { leavesOf, type AggregateShape } from "../ir/shape.js";
 import type { Shape } from "../ir/types.js";
 
@@ -62,3 +66,17 @@ export function recordsMethodProblem(method: string): string | undefined {
 export const RECORDS_ADVICE = "an array's elements may be numbers, number arrays, or tuples and objects whose fields are numbers (nested tuples and objects of numbers too)";
 
 
+
+/**
+ * The Jacobian and the Hessian are loops over the coordinates of the
+ * parameters' leaves (emit/dense.ts), which do not yet walk the elements of
+ * an array of tuples or objects: asking for them is one diagnostic on the
+ * parameter (the gradient, Jvp and Hvp are generated).
+ */
+export function denseDiagnostics(displayPath: string, fn: FunctionLike, primal: Func, asked: readonly string[]): Diagnostic[] {
+  const dense = asked.filter((k) => k === "jacobian" || k === "hessian");
+  if (dense.length === 0) return [];
+  const names = new Set(primal.params.filter((p) => p.element !== undefined).map((p) => p.path![0]!));
+  return fn.getParameters().filter((p) => names.has(p.getName())).map((p) => diagnosticAt(displayPath, p, Codes.BadDerivatives,
+    `the ${dense.join(" and ")} of '${functionName(fn)}', which takes an array of tuples or objects ('${p.getName()}'), are not supported yet; ask for grad, jvp or hvp ('@derivatives grad, jvp, hvp'), or pass the fields as number arrays`));
+}
