@@ -7,6 +7,7 @@ import { partKeyOf, shorthandDeclaration } from "../resolve.js";
 import { partKeys, partName, partShape, shapeAt, shapeText, type AggregateShape } from "../shape.js";
 import type { Lowerer } from "../lower.js";
 import { named, markCopied, hintOf } from "./cells.js";
+import { elementAt, isRecordsBound } from "./records.js";
 
 /** A declaration's value; `const [a, b] = [x, y]` binds the elements directly, with no array in between. */
 export function initializer(lw: Lowerer, name: Node, init: Node, env: Env) : Bound {
@@ -37,12 +38,19 @@ export function bindName(lw: Lowerer, name: Node, decl: ts.Node, value: Binding,
   if (Node.isArrayBindingPattern(name)) {
     name.getElements().forEach((element, i) => {
       if (!Node.isBindingElement(element)) return; // a hole: `const [, b] = t`
-      const part = isAggregate(value) ? lw.part(value, String(i), env) : lw.b.prim("load", [value, lw.b.const(i)]);
+      const part = isRecordsBound(value) ? elementAt(lw, value, lw.b.const(i), env, "", sourceOf(name))
+        : isAggregate(value) ? lw.part(value, String(i), env) : lw.b.prim("load", [value, lw.b.const(i)]);
       lw.bindName(element.getNameNode(), element.compilerNode, part, env);
     });
     return;
   }
   throw new InternalError(`binding ${name.getKindName()} passed the fence`);
+}
+
+/** The array a pattern takes apart (`pts` of `const [a, b] = pts`), for diagnostics. */
+function sourceOf(pattern: Node): string {
+  const parent = pattern.getParent();
+  return (parent && Node.isVariableDeclaration(parent) ? parent.getInitializer()?.getText() : undefined) ?? "the array";
 }
 
 /** The part `key` of an aggregate: a cell's current value, or a nested aggregate. */

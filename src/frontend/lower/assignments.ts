@@ -64,7 +64,8 @@ function destructuringAssignment(lw: Lowerer, targets: ArrayLiteralExpression, r
   const value = lw.bound(right, env);
   targets.getElements().forEach((target, i) => {
     if (Node.isOmittedExpression(target)) return;
-    const part = isAggregate(value) ? lw.part(value, String(i), env) : lw.b.prim("load", [value, lw.b.const(i)]);
+    const part = records.isRecordsBound(value) ? records.elementAt(lw, value, lw.b.const(i), env, "", right.getText())
+      : isAggregate(value) ? lw.part(value, String(i), env) : lw.b.prim("load", [value, lw.b.const(i)]);
     assignTo(lw, target, part, env);
   });
   return value;
