@@ -61,14 +61,14 @@ function loader(fixture: ReturnType<typeof listFixtures>[number], untraced: Set<
   let loading: Promise<Module> | undefined;
   return () => (loading ??= (async () => {
     let result = await generate([fixture.input], { derivatives: ALL });
-    const records = (d: { code: string; message: string }) => d.code === "ADG1014" && d.message.includes("takes an array of tuples or objects");
+    const records = (d: { code: string; message: string }) => d.code === "ADG1014" && /(takes|returns) an array of tuples or objects/.test(d.message);
     if (result.diagnostics.length && result.diagnostics.every((d) => d.code === "ADG1015" || records(d))) {
       let text = fixture.input.text;
       for (const d of result.diagnostics) {
-        const name = /of '(\w+)'(?: needs|, which takes)/.exec(d.message)![1]!;
+        const name = /of '(\w+)'(?: needs|, which (?:takes|returns))/.exec(d.message)![1]!;
         if (records(d)) tagged.add(name);
         else untraced.add(name);
-        const kinds = records(d) ? "grad, jvp, hvp" : "grad, jvp";
+        const kinds = records(d) && d.message.includes("takes") ? "grad, jvp, hvp" : "grad, jvp";
         text = text.replace(new RegExp(`^export function ${name}\\b`, "m"), `/** @derivatives ${kinds} */\nexport function ${name}`);
       }
       result = await generate([{ path: fixture.input.path, text }], { derivatives: ALL });

@@ -10,9 +10,9 @@
 import { isArray, type Func, type Value } from "../ir/types.js";
 import { leavesOf } from "../ir/shape.js";
 import { headersOf, planBody, zeroedText, type EmitContext } from "./gradient.js";
-import { elementOf, groupAdds, grouped } from "./records.js";
+import { elementOf, groupAdds, grouped, resultText } from "./records.js";
 import type { Helper } from "./helpers.js";
-import { accessText, nestedText } from "./structure.js";
+import { accessText } from "./structure.js";
 
 export interface Emitted {
   code: string;
@@ -32,7 +32,7 @@ export function emitJvp(f: Func, ctx: EmitContext): Emitted {
   const wrtAbout = wrt.length ? `with respect to ${wrt.join(", ")}` : "(it depends on no parameter differentiably)";
   const valuePaths = valuePathsOf(f);
   const k = Math.max(1, valuePaths.length);
-  const shape = (texts: string[]) => (valuePaths.length ? nestedText(valuePaths, texts, ",") : texts[0]!);
+  const shape = (texts: string[]) => (valuePaths.length ? resultText(f.resultShape, valuePaths, texts) : texts[0]!);
   const g = planBody(f, ctx, {
     vjp: true, valueCount: k, owner: f.name,
     returnText: (operands, expr) => {

@@ -14,8 +14,8 @@ import type { Allocation, Variable } from "./allocate.js";
 import type { Liveness } from "./liveness.js";
 import type {  ModuleIdentifiers } from "./helpers.js";
 import type { ModuleNames } from "./module-names.js";
-import { accessText, nestedText } from "./structure.js";
-import { elementOf, groupAdds, grouped, groupValue, nestedEntries, type Entry } from "./records.js";
+import { accessText } from "./structure.js";
+import { elementOf, groupAdds, grouped, groupValue, nestedEntries, resultText, type Entry } from "./records.js";
 import { roomOn, tapeComment, tapeOf, type Tapes } from "./tapes.js";
 import { tsType } from "./ts-types.js";
 
@@ -63,6 +63,7 @@ export class Printer {
   private printedGrad = false;
   /** For each gradient entry of a leaf of an array of tuples or objects: where its path leaves the array (emit/records.ts). */
   private readonly gradElements: (number | undefined)[];
+  private readonly resultShape: Func["resultShape"];
   /** The pool slot each pooled shadow takes (see `poolSlots`). */
   private readonly slots: Map<Op, string>;
 
@@ -88,6 +89,7 @@ export class Printer {
       if (op.kind === Structural.Reserve) this.reservedLoops.add(op.partner!);
     }
     this.params = new Set(f.params.map((p) => p.value));
+    this.resultShape = f.resultShape;
     this.gradElements = f.resultRoles.flatMap((r) => (r.role === "derivative" ? [elementOf(f.params, r.param)] : []));
     this.slots = poolSlots([...pooled.keys()].map((v) => v.def!), a.liveness, a.locals.pooled);
     this.predeclared = new Set([
@@ -141,7 +143,7 @@ export class Printer {
       if (this.vjp) {
         const { valueCount, valuePaths } = this.vjp;
         const values = op.operands.slice(0, valueCount).map((v) => this.expr(v));
-        const value = valuePaths.length ? nestedText(valuePaths, values, ",") : values[0]!;
+        const value = valuePaths.length ? resultText(this.resultShape, valuePaths, values) : values[0]!;
         const grad = nestedEntries(this.gradEntries(op.operands.slice(valueCount)), groupValue, ",");
         return [`return { value: ${value}, grad: ${grad} };`];
       }

@@ -7,7 +7,8 @@
  * into the parameter's shape: `Grad` makes `points.map(() => ({ x: 0, y: 0 }))`,
  * `GradInto` adds each leaf's adjoints into the caller's elements.
  */
-import type { Param } from "../ir/types.js";
+import { recordsDepth } from "../ir/shape.js";
+import type { Param, Shape } from "../ir/types.js";
 import { accessText, nestedText } from "./structure.js";
 
 /** A parameter leaf as generated code reads it: `model.w`, or a leaf of an array of tuples or objects as an array of its own. */
@@ -63,6 +64,8 @@ export function grouped(entries: Entry[], text: (g: Group) => string): { paths: 
 /** `nestedText` of the entries, each array of records given by `text(group)`. */
 export function nestedEntries(entries: Entry[], text: (g: Group) => string, sep: "," | ";"): string {
   const { paths, texts } = grouped(entries, text);
+  // A whole value that is an array of tuples or objects (a result `Point[]`) is its group's text.
+  if (paths.length === 1 && paths[0]!.length === 0) return texts[0]!;
   return nestedText(paths, texts, sep);
 }
 
@@ -94,4 +97,10 @@ export function groupAdds(buffer: string[], g: Group): string[] {
 /** The `element` of the parameter leaf a gradient entry is for. */
 export function elementOf(params: Param[], name: string): number | undefined {
   return params.find((p) => p.name === name)?.element;
+}
+
+/** A tuple or object result from its leaves' texts, an array of tuples or objects among them built element by element. */
+export function resultText(shape: Shape | undefined, paths: string[][], texts: string[]): string {
+  const entries = paths.map((path, i) => ({ path, element: shape && recordsDepth(shape, path), text: texts[i]! }));
+  return nestedEntries(entries, groupValue, ",");
 }

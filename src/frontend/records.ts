@@ -77,6 +77,10 @@ export function denseDiagnostics(displayPath: string, fn: FunctionLike, primal: 
   const dense = asked.filter((k) => k === "jacobian" || k === "hessian");
   if (dense.length === 0) return [];
   const names = new Set(primal.params.filter((p) => p.element !== undefined).map((p) => p.path![0]!));
+  if (primal.resultShape && JSON.stringify(primal.resultShape).includes('"records"')) {
+    return [diagnosticAt(displayPath, fn.getReturnTypeNode() ?? fn, Codes.BadDerivatives,
+      `the ${dense.join(" and ")} of '${functionName(fn)}', which returns an array of tuples or objects, are not supported yet; ask for grad and jvp ('@derivatives grad, jvp')`)];
+  }
   return fn.getParameters().filter((p) => names.has(p.getName())).map((p) => diagnosticAt(displayPath, p, Codes.BadDerivatives,
     `the ${dense.join(" and ")} of '${functionName(fn)}', which takes an array of tuples or objects ('${p.getName()}'), are not supported yet; ask for grad, jvp or hvp ('@derivatives grad, jvp, hvp'), or pass the fields as number arrays`));
 }
