@@ -94,7 +94,7 @@ const rejected: Rejected[] = [
   { name: "function with an adjoint writing its argument", code: Codes.BadRule, source: lines("function normalise(v: number[]): number {", "  v[0] = v[0] / 2;", "  return v[0];", "}", "/** @adjoint normalise */", "export function normaliseAdjoint(v: number[], value: number, dvalue: number): { v: number[] } {", "  return { v: [dvalue / 2] };", "}", entry(["return normalise([x, x]);"])), at: "v[0] = v[0] / 2" },
   { name: "adjoint writing its argument", code: Codes.ParameterWrite, source: lines("function total(v: number[]): number {", "  return v[0] + v[1];", "}", "/** @adjoint total */", "export function totalAdjoint(v: number[], value: number, dvalue: number): { v: number[] } {", "  v[0] = dvalue;", "  return { v: [dvalue, dvalue] };", "}", entry(["return total([x, x]);"])), at: "v[0] = dvalue" },
   { name: "optional field", code: Codes.UnsupportedType, source: entry(["return p.v ?? 0;"], "p: { v?: number }"), at: "p: { v?" },
-  { name: "array of objects", code: Codes.UnsupportedType, source: entry(["return p[0].v;"], "p: { v: number }[]"), at: "p: { v" },
+  { name: "array of objects with an optional field", code: Codes.UnsupportedType, source: entry(["return p[0].v;"], "p: { v: number; w?: number }[]"), at: "p: { v", message: "no optional fields" },
   {
     name: "string result of a function that a differentiated one calls",
     code: Codes.UnsupportedType,

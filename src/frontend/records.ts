@@ -62,8 +62,21 @@ export function recordsMethodProblem(method: string): string | undefined {
   return `'${method}' is not supported on an array of tuples or objects; ${instead} (supported there are ${[...recordsMethods].join(", ")})`;
 }
 
-/** What to write for an array whose elements are outside what `recordsShape` takes, for diagnostics. */
-export const RECORDS_ADVICE = "an array's elements may be numbers, number arrays, or tuples and objects whose fields are numbers (nested tuples and objects of numbers too)";
+/**
+ * For a type that is an array (or an array of arrays) of tuples or objects
+ * outside the subset: what its elements may be, for ADG1003; else undefined.
+ */
+export function recordsAdvice(t: TsType): string | undefined {
+  let element = elementType(t);
+  let depth = 1;
+  while (element && elementType(element)) {
+    element = elementType(element);
+    depth++;
+  }
+  if (!element || !(element.isObject() || element.isTuple()) || element.getCallSignatures().length) return undefined;
+  if (depth > 1) return "an array of arrays of tuples or objects is not supported; pass one array of tuples or objects per row, or flatten the rows into one";
+  return "an array's tuples or objects may have only number fields (nested tuples and objects of numbers too), each required: no optional fields, booleans or arrays in them";
+}
 
 
 

@@ -119,6 +119,7 @@ function onElementAccessExpression(cx: FenceContext, node: Node, fn: FunctionLik
     return false;
   }
   if (!isArrayNode(e.getExpression())) {
+    if (declaredUnsupported(e)) return false; // reported where it is declared
     cx.report(node, Codes.UnsupportedExpression, `'${e.getText()}': element access is supported on arrays of numbers and tuples only`);
     return false;
   }
@@ -188,8 +189,23 @@ function onPropertyAccessExpression(cx: FenceContext, node: Node, fn: FunctionLi
     cx.visit(e.getExpression(), fn, stack);
     return false;
   }
+  if (declaredUnsupported(e)) return false; // reported where it is declared
   cx.report(node, Codes.UnsupportedExpression, `'${e.getText()}' is not supported; of properties only fields of tuples and objects, '.length' and the Math and Number constants are`);
   return false;
+}
+
+/**
+ * Whether an access (`pts[0].x`) starts from a parameter or variable of this
+ * program whose type is outside the subset: that is reported once, where it
+ * is declared, not at every use.
+ */
+function declaredUnsupported(e: Node): boolean {
+  let root = e;
+  while (Node.isPropertyAccessExpression(root) || Node.isElementAccessExpression(root)) root = root.getExpression();
+  if (!Node.isIdentifier(root)) return false;
+  const decl = root.getSymbol()?.getDeclarations()[0];
+  if (!decl || decl.getSourceFile().isDeclarationFile() || !(Node.isParameterDeclaration(decl) || Node.isVariableDeclaration(decl))) return false;
+  return !shapeOf(decl.getType(), decl) && !decl.getType().getCallSignatures().length;
 }
 
 /**

@@ -4,9 +4,10 @@ import { functionName, functionNameNode, isFunctionTyped, type FunctionLike } fr
 import { Codes } from "../../diagnostics.js";
 import { parameterType, shapeOf } from "../shape.js";
 import { constantValue } from "../subset.js";
+import { recordsAdvice } from "../records.js";
 import type { FenceContext } from "./context.js";
 
-export const SUPPORTED_TYPES = "number, boolean, number[], readonly number[], number[][], Float64Array, and tuples and objects of these";
+export const SUPPORTED_TYPES = "number, boolean, number[], readonly number[], number[][], Float64Array, tuples and objects of these, and arrays of tuples and objects of numbers";
 
 export function checkSignature(cx: FenceContext, fn: FunctionLike): void {
   if (fn.isAsync() || (!Node.isArrowFunction(fn) && fn.isGenerator())) {
@@ -32,9 +33,10 @@ export function checkSignature(cx: FenceContext, fn: FunctionLike): void {
     } else if (isFunctionTyped(p) && !cx.entryFunctions.has(fn)) {
       // A function parameter: the function passed is checked where it is passed.
     } else if (!shapeOf(parameterType(p), p)) {
+      const records = recordsAdvice(parameterType(p));
       cx.report(p, Codes.UnsupportedType, p.getType().isAny()
         ? `parameter '${p.getName()}' has no type; annotate it: ${typeAdvice(p, p.getName())}`
-        : `parameter '${p.getName()}' has type '${p.getType().getText(p)}'; supported are ${SUPPORTED_TYPES}`);
+        : `parameter '${p.getName()}' has type '${p.getType().getText(p)}'; ${records ?? `supported are ${SUPPORTED_TYPES}`}`);
     } else if (!Node.isIdentifier(p.getNameNode())) {
       cx.checkPattern(p.getNameNode());
     }

@@ -6,6 +6,7 @@ import { isAggregateNode } from "../resolve.js";
 import { shapeAt, shapeOf } from "../shape.js";
 import { scalarType } from "../source.js";
 import { arrayMethod, compoundAssignments, isArrayNode, isDirective, isRecordsNode } from "../subset.js";
+import { recordsAdvice } from "../records.js";
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
 import { checkVar, isVar } from "./var.js";
@@ -92,8 +93,9 @@ function onVariableDeclaration(cx: FenceContext, node: Node, fn: FunctionLike, s
   const declared = Node.isIdentifier(decl.getNameNode()) ? shapeOf(decl.getType(), decl) : shapeAt(decl.getInitializerOrThrow());
   if (!declared) {
     const hint = decl.getType().getText(decl) === "any[]" ? " (annotate it, e.g. 'const a: number[] = new Array(n).fill(0)')" : "";
+    const records = recordsAdvice(decl.getType());
     cx.report(decl.getNameNode(), Codes.UnsupportedType,
-      `'${decl.getName()}' has type '${decl.getType().getText(decl)}'; supported are ${SUPPORTED_TYPES}${hint}`);
+      `'${decl.getName()}' has type '${decl.getType().getText(decl)}'; ${records ?? `supported are ${SUPPORTED_TYPES}${hint}`}`);
     return false;
   }
   const init = decl.getInitializer();

@@ -80,7 +80,7 @@ function assignTo(lw: Lowerer, target: Node, value: Bound, env: Env): void {
   }
   if (Node.isElementAccessExpression(target) && isRecordsNode(target.getExpression())) {
     const array = records.recordsOf(lw, target.getExpression(), env);
-    records.storeElement(lw, array, lw.expr(target.getArgumentExpressionOrThrow(), env), value, env, target.getExpression().getText());
+    records.storeElement(lw, array, lw.expr(target.getArgumentExpressionOrThrow(), env), value, env, target.getExpression().getText(), target);
     return;
   }
   const partTarget = (Node.isPropertyAccessExpression(target) || Node.isElementAccessExpression(target)) && isAggregateNode(target.getExpression());
@@ -107,7 +107,7 @@ export function elementAssignment(lw: Lowerer, e: Expression, target: Node & { g
     const array = records.recordsOf(lw, target.getExpression(), env);
     const index = lw.expr(target.getArgumentExpressionOrThrow(), env);
     const value = lw.bound((e as BinaryExpression).getRight(), env);
-    records.storeElement(lw, array, index, value, env, target.getExpression().getText());
+    records.storeElement(lw, array, index, value, env, target.getExpression().getText(), e);
     return b.const(0);
   }
   const array = lw.expr(target.getExpression(), env);
@@ -146,7 +146,7 @@ export function arrayStatement(lw: Lowerer, call: Node & { getExpression(): Node
   const b = lw.b;
   const target = (call.getExpression() as Node & { getExpression(): Node }).getExpression();
   if (isRecordsNode(target)) {
-    records.push(lw, records.recordsOf(lw, target, env), lw.bound(call.getArguments()[0]!, env), env, target.getText());
+    records.push(lw, records.recordsOf(lw, target, env), lw.bound(call.getArguments()[0]!, env), env, target.getText(), call);
     return;
   }
   const array = lw.expr(target, env);

@@ -22,7 +22,7 @@ import { endIsReachable } from "./syntax.js";
 import { markCopied } from "./cells.js";
 import { outerWrites } from "./captures.js";
 import * as methods from "./methods.js";
-import { recordsOf } from "./records.js";
+import { noteShared, recordsOf } from "./records.js";
 import { argument, spreadItems } from "./arguments.js";
 import type {  Exits } from "./control.js";
 
@@ -151,7 +151,8 @@ function arrayCall(lw: Lowerer, call: Node & { getExpression(): Node; getArgumen
   const from = arrayFrom(call);
   const copied = from === "copy" ? call.getArguments()[0]! : arrayMethod(call) === "slice" ? target() : undefined;
   if (copied && isRecordsNode(copied)) {
-    // A copy or a slice of an array of tuples or objects: each leaf's array alike.
+    // A copy or a slice of an array of tuples or objects: each leaf's array alike (JavaScript's shares the elements).
+    noteShared(lw, call);
     return methods.sliceRecords(lw, recordsOf(lw, copied, env), from ? [] : call.getArguments().map((a) => lw.expr(a, env)), env);
   }
   if (from === "copy") return lw.copy(lw.expr(call.getArguments()[0]!, env));

@@ -161,7 +161,7 @@ function recordsMethod(lw: Lowerer, call: Call, method: string, env: Env): Bound
       const out = isRecords(shape) ? allocate(lw, shape, n, env, "") : b.prim(valueType(call.getType()) === "f64[][]" ? "nalloc" : "alloc", [n]);
       envLoop(lw, n, keys, env, [], (k, inner) => {
         const v = callBack(lw, fn, [element(k, inner), k, array], inner) as Bound;
-        if (isRecordsBound(out)) storeElement(lw, out, k, v, inner, "the array 'map' makes");
+        if (isRecordsBound(out)) storeElement(lw, out, k, v, inner, "the array 'map' makes", call);
         else b.prim(out.type === "f64[][]" ? "append" : "store", [out, k, v as Value]);
         return [];
       });
@@ -172,7 +172,7 @@ function recordsMethod(lw: Lowerer, call: Call, method: string, env: Env): Bound
       envLoop(lw, n, keys, env, [], (k, inner) => {
         const v = element(k, inner);
         const op = b.ifOp(callBack(lw, fn, [v, k, array], inner), []);
-        b.inRegion(op.regions[0]!, () => (push(lw, out, v, inner, "the array 'filter' makes"), b.yield([])));
+        b.inRegion(op.regions[0]!, () => (push(lw, out, v, inner, "the array 'filter' makes", call), b.yield([])));
         b.inRegion(op.regions[1]!, () => b.yield([]));
         return [];
       });
