@@ -284,11 +284,14 @@ export function checkArrayMethod(cx: FenceContext, call: Node & { getExpression(
     cx.report(call, Codes.UnsupportedExpression, recordsMethodProblem(method)!);
     return;
   }
-  const ok = method === "slice" ? args.length <= 2 && !statement : statement && args.length === 1;
+  // `push` gives the new length, as a value too (`xs.forEach((x) => out.push(2 * x))`), when it pushes onto a variable.
+  const ok = method === "slice" ? args.length <= 2 && !statement
+    : method === "push" ? args.length === 1 && (statement || Node.isIdentifier(target)) : statement && args.length === 1;
   if (!ok) {
     cx.report(call, Codes.UnsupportedExpression, method === "slice"
       ? "'slice' takes a start and an end ('a.slice(1, -1)') and its result must be used"
-      : `'${method}' is supported as a statement with one argument ('a.${method}(v);')`);
+      : method === "push" ? "'push' is supported with one argument ('a.push(v)'), and as a value only onto a variable"
+        : `'${method}' is supported as a statement with one argument ('a.${method}(v);')`);
     return;
   }
   if (method === "slice") for (const a of args) cx.expectType(a, "f64", "a 'slice' position");

@@ -173,7 +173,8 @@ function onObjectLiteralExpression(cx: FenceContext, node: Node, fn: FunctionLik
   for (const prop of node.asKindOrThrow(SyntaxKind.ObjectLiteralExpression).getProperties()) {
     if (Node.isPropertyAssignment(prop) && Node.isIdentifier(prop.getNameNode())) cx.visit(prop.getInitializerOrThrow(), fn, stack);
     else if (Node.isShorthandPropertyAssignment(prop)) cx.checkIdentifier(prop.getNameNode(), fn, stack, prop);
-    else cx.report(prop, Codes.UnsupportedExpression, "an object literal takes 'name: value' and 'name' fields only (no spread, methods, accessors or computed names)");
+    else if (Node.isSpreadAssignment(prop) && shapeOf(prop.getExpression().getType(), prop)?.kind === "object") cx.visit(prop.getExpression(), fn, stack);
+    else cx.report(prop, Codes.UnsupportedExpression, "an object literal takes 'name: value', 'name' and '...object' fields only (no methods, accessors or computed names)");
   }
   return false;
 }

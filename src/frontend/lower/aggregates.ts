@@ -96,6 +96,11 @@ export function objectLiteral(lw: Lowerer, e: Node & { getProperties(): Node[] }
       const decl = shorthandDeclaration(prop);
       if (!decl) throw new InternalError(`shorthand property ${prop.getName()} passed the fence unresolved`);
       given.set(prop.getName(), lw.readBound(decl, env, prop));
+    } else if (Node.isSpreadAssignment(prop)) {
+      // `{ ...p, x: 1 }`: p's fields (a nested object shared, as JavaScript's shallow copy), later ones replacing them.
+      const base = lw.bound(prop.getExpression(), env);
+      if (!isAggregate(base)) throw new InternalError(`spread of ${prop.getExpression().getText()} passed the fence`);
+      for (const key of partKeys(base.shape)) given.set(key, lw.part(base, key, env));
     } else {
       throw new InternalError(`object literal member ${prop.getKindName()} passed the fence`);
     }

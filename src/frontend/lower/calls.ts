@@ -22,7 +22,7 @@ import { endIsReachable } from "./syntax.js";
 import { markCopied } from "./cells.js";
 import { outerWrites } from "./captures.js";
 import * as methods from "./methods.js";
-import { noteShared, recordsOf } from "./records.js";
+import { lengthOf, noteShared, recordsOf } from "./records.js";
 import { argument, spreadItems } from "./arguments.js";
 import type {  Exits } from "./control.js";
 
@@ -163,6 +163,11 @@ function arrayCall(lw: Lowerer, call: Node & { getExpression(): Node; getArgumen
   if (listed) return methods.callbackMethod(lw, call, listed, env);
   const method = arrayMethod(call);
   if (!method) return undefined;
+  if (method === "push") {
+    // As a value (`(x) => out.push(x)`): the push, then the new length, as JavaScript gives.
+    lw.arrayStatement(call, env);
+    return isRecordsNode(target()) ? lengthOf(lw, recordsOf(lw, target(), env), env) : b.prim("len", [lw.expr(target(), env)]);
+  }
   if (method === "slice" && call.getArguments().length === 0) return lw.copy(lw.expr(target(), env));
   if (method === "slice") return methods.slice(lw, lw.expr(target(), env), call.getArguments().map((a) => lw.expr(a, env)));
   // new Array(n).fill(v)
