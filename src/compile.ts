@@ -20,6 +20,7 @@ import type { Rules } from "./frontend/rules.js";
 import { isScript, syntaxDiagnostics, typeErrors } from "./frontend/source.js";
 import { explicitWrt } from "./frontend/wrt.js";
 import { parameterWrites } from "./frontend/writes.js";
+import { denseDiagnostics } from "./frontend/records.js";
 import { printFunc } from "./ir/print.js";
 import type { Func } from "./ir/types.js";
 import { eliminateDeadCode, forwardInvariantLoopState } from "./opt/dce.js";
@@ -97,6 +98,8 @@ function differentiate(sourcePath: string, entry: Entry, rules: Rules, options: 
   dropStashesAtHand(gradient);
   const vector = isVectorValued(primal);
   const asked = taggedDerivatives(sourcePath, entry.fn, vector) ?? (options.derivatives ?? defaultDerivatives).filter((k) => applies(k, vector));
+  const dense = denseDiagnostics(sourcePath, entry.fn, primal, asked);
+  if (dense.length) throw new DiagnosticError(dense);
   const forward = forwardFunctions(sourcePath, primal, gradient, wrt, withDependencies(asked));
   compileRecursive(sourcePath, [gradient, ...(forward.jvp ? [forward.jvp] : [])], rules, units, options.policy);
   return { primal, gradient, asked, ...forward };

@@ -11,7 +11,7 @@ import { forwardMode } from "./ad/forward/mode.js";
 import { UntracedCall } from "./ad/forward/sweep.js";
 import { Codes, DiagnosticError } from "./diagnostics.js";
 import type { DerivativeKind } from "./config/derivatives.js";
-import { nestedText } from "./emit/structure.js";
+import { groupType, nestedEntries } from "./emit/records.js";
 import type { Func } from "./ir/types.js";
 import { eliminateDeadCode } from "./opt/dce.js";
 import { recursiveCalls } from "./recursive.js";
@@ -35,7 +35,7 @@ function freeName(base: string, f: Func): string {
 /** The type of a tangent in the shape of the gradient: `{ x: number[]; b: number }` (a bare type for one parameter). */
 function tangentType(f: Func, wrt: string[]): string {
   const params = wrt.map((name) => f.params.find((p) => p.name === name)!);
-  return nestedText(params.map((p) => p.path ?? [p.name]), params.map((p) => p.typeText), ";");
+  return nestedEntries(params.map((p) => ({ path: p.path ?? [p.name], element: p.element, text: p.typeText })), groupType, ";");
 }
 
 /**

@@ -86,7 +86,8 @@ const PRESET = 0.5;
  * is taken for an object).
  */
 function differentiable(fn: ExportedFunction): string[] {
-  return fn.wrt ?? fn.parameters.filter((p) => /^(number|(readonly )?\(?(readonly )?number\[\]\)?(\[\])?|Float64Array|\[.*\]|[A-Z]\w*)$/.test(p.type) && p.type !== "Float64Array[]").map((p) => p.name);
+  // number, number[], rows, Float64Array, tuples, named types, and arrays of tuples and named types (`Point[]`, `ReadonlyArray<Pair>`).
+  return fn.wrt ?? fn.parameters.filter((p) => /^(number|(readonly )?\(?(readonly )?number\[\]\)?(\[\])?|Float64Array|\[.*\]|[A-Z]\w*|(readonly )?(\[.*\]|[A-Z]\w*)\[\]|(Readonly)?Array<[A-Z]\w*>)$/.test(p.type) && p.type !== "Float64Array[]").map((p) => p.name);
 }
 
 type Key = number | string;

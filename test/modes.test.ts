@@ -54,18 +54,23 @@ const modesFile = (fixture: ReturnType<typeof listFixtures>[number]) => join(fix
  * The fixture's module with every derivative. A function whose Hvp would
  * differentiate a call adgen cannot see into (a user rule's adjoint calling a
  * library) is an ADG1015 diagnostic: such functions are tagged
- * `@derivatives grad, jvp` and the file generated again, and are listed.
+ * `@derivatives grad, jvp` and the file generated again, and are listed. So
+ * are functions taking an array of tuples or objects, whose Jacobian and
+ * Hessian are an ADG1014 diagnostic: they are tagged `@derivatives grad, jvp, hvp`.
  */
 function loader(fixture: ReturnType<typeof listFixtures>[number], untraced: Set<string>): () => Promise<Module> {
   let loading: Promise<Module> | undefined;
   return () => (loading ??= (async () => {
     let result = await generate([fixture.input], { derivatives: ALL });
-    if (result.diagnostics.length && result.diagnostics.every((d) => d.code === "ADG1015")) {
+    const records = (d: { code: string; message: string }) => d.code === "ADG1014" && /(takes|returns) an array of tuples or objects/.test(d.message);
+    if (result.diagnostics.length && result.diagnostics.every((d) => d.code === "ADG1015" || records(d))) {
       let text = fixture.input.text;
       for (const d of result.diagnostics) {
-        const name = /of '(\w+)' needs/.exec(d.message)![1]!;
-        untraced.add(name);
-        text = text.replace(new RegExp(`^export function ${name}\\b`, "m"), `/** @derivatives grad, jvp */\nexport function ${name}`);
+        const name = /of '(\w+)'(?: needs|, which (?:takes|returns))/.exec(d.message)![1]!;
+        if (records(d)) tagged.add(name);
+        else untraced.add(name);
+        const kinds = records(d) && d.message.includes("takes") ? "grad, jvp, hvp" : "grad, jvp";
+        text = text.replace(new RegExp(`^export function ${name}\\b`, "m"), `/** @derivatives ${kinds} */\nexport function ${name}`);
       }
       result = await generate([{ path: fixture.input.path, text }], { derivatives: ALL });
     }

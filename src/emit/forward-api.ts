@@ -9,10 +9,10 @@
  */
 import { isArray, type Func, type Value } from "../ir/types.js";
 import { leavesOf } from "../ir/shape.js";
-import { headersOf, planBody, type EmitContext } from "./gradient.js";
+import { headersOf, planBody, zeroedText, type EmitContext } from "./gradient.js";
+import { elementOf, groupAdds, grouped, resultText } from "./records.js";
 import type { Helper } from "./helpers.js";
-import { zerosText } from "./printer.js";
-import { accessText, nestedText } from "./structure.js";
+import { accessText } from "./structure.js";
 
 export interface Emitted {
   code: string;
@@ -32,7 +32,7 @@ export function emitJvp(f: Func, ctx: EmitContext): Emitted {
   const wrtAbout = wrt.length ? `with respect to ${wrt.join(", ")}` : "(it depends on no parameter differentiably)";
   const valuePaths = valuePathsOf(f);
   const k = Math.max(1, valuePaths.length);
-  const shape = (texts: string[]) => (valuePaths.length ? nestedText(valuePaths, texts, ",") : texts[0]!);
+  const shape = (texts: string[]) => (valuePaths.length ? resultText(f.resultShape, valuePaths, texts) : texts[0]!);
   const g = planBody(f, ctx, {
     vjp: true, valueCount: k, owner: f.name,
     returnText: (operands, expr) => {
@@ -61,6 +61,9 @@ export function emitHvp(f: Func, ctx: EmitContext): Emitted {
   let hvpName = "hvp";
   let gradName = "grad";
   const paths = f.resultRoles.slice(1, 1 + m).map((r) => (r.role === "derivative" ? f.params.find((p) => p.name === r.param)?.path ?? [r.param] : []));
+  const wrt = f.resultRoles.slice(1, 1 + m).map((r) => (r.role === "derivative" ? r.param : ""));
+  // Leaves of arrays of tuples or objects have shadows of their own, added into the caller's elements at the end (emit/records.ts).
+  const elements = wrt.map((name) => elementOf(f.params, name));
   const g = planBody(f, ctx, {
     vjp: false, valueCount: 1, owner: `${f.name}Into`,
     buffers: (names, returned) => {
@@ -68,7 +71,7 @@ export function emitHvp(f: Func, ctx: EmitContext): Emitted {
       gradName = names.gradName;
       const buffers = new Map<Value, string[]>();
       returned.slice(1).forEach((v, i) => {
-        if (isArray(v.type) && v.def?.kind === "zeros") buffers.set(v, [i < m ? gradName : hvpName, ...paths[i % m]!]);
+        if (isArray(v.type) && v.def?.kind === "zeros" && elements[i % m] === undefined) buffers.set(v, [i < m ? gradName : hvpName, ...paths[i % m]!]);
       });
       return buffers;
     },
@@ -78,12 +81,16 @@ export function emitHvp(f: Func, ctx: EmitContext): Emitted {
         if (isArray(v.type) || (v.def?.kind === "const" && v.def.literal === 0)) return [];
         return [`${accessText([i < m ? gradName : hvpName, ...paths[i % m]!])} += ${expr(v)};`];
       });
-      return [...adds, `return ${expr(operands[0]!)};`];
+      const records = [gradName, hvpName].flatMap((buffer, half) => {
+        const entries = operands.slice(1 + half * m, 1 + (half + 1) * m).flatMap((v, i) => (elements[i] === undefined ? [] : [{ path: paths[i]!, element: elements[i], text: expr(v) }]));
+        return grouped(entries, (group) => groupAdds([buffer, ...group.array], group).join("\n")).texts.flatMap((t) => t.split("\n"));
+      });
+      return [...adds, ...records, `return ${expr(operands[0]!)};`];
     },
   });
   const into = `${f.name}Into`;
   const vName = f.signature![f.signature!.length - 1]!.name;
-  const zeroed = nestedText(g.paths, g.gradValues.map((v) => (isArray(v.type) ? zerosText(v.type, g.sourceText(v.def!.operands[0]!), g.printer.identifiers) : "0")), ",");
+  const zeroed = zeroedText(g, wrt);
   const grad = g.gradName;
   const code = [
     `/** Value, gradient and Hessian-vector product H·${vName} of ${g.where} ${g.about} (forward over reverse). */`,

@@ -10,7 +10,7 @@ import { isVectorValued, leavesOf, shapeText } from "../ir/shape.js";
 import { allocate } from "./allocate.js";
 import type { Helper } from "./helpers.js";
 import type { ModuleNames } from "./module-names.js";
-import { accessText, nestedText } from "./structure.js";
+import { elementOf, groupType, groupZeros, leafText, nestedEntries, type Entry } from "./records.js";
 import { Printer, zerosText } from "./printer.js";
 import { ownTapes, tapeOf, tapesOf, type TapeKind, type Tapes } from "./tapes.js";
 import { tsType } from "./ts-types.js";
@@ -66,6 +66,21 @@ export interface GradientPlan {
   sourceText: (v: Value) => string;
   /** Free names of the function for more buffers (`hvp`). */
   fresh: (hint: string) => string;
+  /** A parameter's part as the wrapper reads it, by its path (`points`, `model.points`). */
+  arrayText: (path: string[]) => string;
+}
+
+/** The gradient entries for `wrt` with `texts`, marked where a leaf is of an array of tuples or objects (emit/records.ts). */
+export function entriesOf(f: Func, wrt: string[], texts: string[]): Entry[] {
+  const paths = derivativePaths(f, wrt);
+  return wrt.map((name, i) => ({ path: paths[i]!, element: elementOf(f.params, name), text: texts[i]! }));
+}
+
+/** The zeroed buffers `Grad` passes: zeros shaped like each parameter, arrays of tuples or objects element by element. */
+export function zeroedText(g: GradientPlan, wrt: string[]): string {
+  const texts = g.gradValues.map((v, i) => (isArray(v.type) && elementOf(g.f.params, wrt[i]!) === undefined
+    ? zerosText(v.type, g.sourceText(v.def!.operands[0]!), g.printer.identifiers) : "0"));
+  return nestedEntries(entriesOf(g.f, wrt, texts), (group) => groupZeros(g.arrayText(group.array), group), ",");
 }
 
 /**
@@ -97,9 +112,12 @@ function planOf(f: Func, ctx: EmitContext): GradientPlan {
     buffers: ({ gradName }, returned) => {
       const buffers = new Map<Value, string[]>();
       if (vjp) return buffers;
-      const paths = derivativePaths(f, f.resultRoles.flatMap((r) => (r.role === "derivative" ? [r.param] : [])));
+      const wrt = f.resultRoles.flatMap((r) => (r.role === "derivative" ? [r.param] : []));
+      const paths = derivativePaths(f, wrt);
+      const elements = wrt.map((name) => elementOf(f.params, name));
       returned.slice(valueCount).forEach((g, i) => {
-        if (isArray(g.type) && g.def?.kind === "zeros") buffers.set(g, [gradName, ...paths[i]!]);
+        // A leaf of an array of tuples or objects has a shadow of its own, added into the caller's elements at the end.
+        if (isArray(g.type) && g.def?.kind === "zeros" && elements[i] === undefined) buffers.set(g, [gradName, ...paths[i]!]);
       });
       return buffers;
     },
@@ -120,7 +138,7 @@ export function planBody(f: Func, ctx: EmitContext, spec: BodySpec): GradientPla
   const moduleTapes = tapesOf(allocation.locals, ctx.names.identifiers);
   const tapes = spec.reentrant ? ownTapes(moduleTapes) : moduleTapes;
   /** A parameter's leaf as generated code reads it: `model.w` with the parameter's name in the generated code. */
-  const argumentText = (path: string[]) => accessText([allocation.paramNames.get(path[0]!) ?? path[0]!, ...path.slice(1)]);
+  const argumentText = (path: string[], element?: number) => leafText([allocation.paramNames.get(path[0]!) ?? path[0]!, ...path.slice(1)], element);
   const ret = terminator(f.body);
   const gradValues = ret.operands.slice(valueCount, valueCount + wrt.length);
   const fresh = (hint: string) => allocation.names.fresh(hint);
@@ -148,7 +166,7 @@ export function planBody(f: Func, ctx: EmitContext, spec: BodySpec): GradientPla
   // The leaves of tuple and object parameters the code reads, as variables.
   // (A parameter's gradient buffer is the caller's: its zeros do not read the parameter.)
   const leaves = f.params.filter((p) => p.path && printer.reads(p.value))
-    .map((p) => `const ${allocation.variable.get(p.value)!.name} = ${argumentText(p.path!)};`);
+    .map((p) => `const ${allocation.variable.get(p.value)!.name} = ${argumentText(p.path!, p.element)};`);
   const unread = sourceParams.flatMap((s, i) => (f.params.some((p) => (p.path?.[0] ?? p.name) === s.name && printer.reads(p.value)) ? [] : [localNames[i]!]));
   if (!vjp && !printer.readsGrad) unread.push(allocation.gradName);
   return {
@@ -156,15 +174,16 @@ export function planBody(f: Func, ctx: EmitContext, spec: BodySpec): GradientPla
     helpers: helpersUsed(ops, pushed, tapes, buffers, pooled, spec.wrapped?.(ret.operands) ?? []),
     params: sourceParams.map((p, i) => `${localNames[i]}: ${p.typeText}${"defaultText" in p && p.defaultText !== undefined ? ` = ${p.defaultText}` : ""}`).join(", "),
     // An empty gradient's type says so (`{}` would admit any value but null and undefined).
-    gradType: paths.length ? nestedText(paths, gradValues.map((g) => tsType(g.type)), ";") : "Record<string, never>",
+    gradType: paths.length ? nestedEntries(entriesOf(f, wrt, gradValues.map((g) => tsType(g.type))), groupType, ";") : "Record<string, never>",
     valueType: f.resultShape ? shapeText(f.resultShape) : tsType(f.resultTypes[0]!),
     where: `\`${ctx.primalName}\` (${ctx.sourceFile}:${ctx.sourceLine})`,
     about: wrt.length ? `with respect to ${[...new Set(paths.map((p) => p[0]))].join(", ")}` : "(it depends on no parameter differentiably)",
     body: [...unreadParameters(unread), ...leaves, ...prologue, ...statements, "}", ...poolDeclarations.flatMap((d) => ["", d])],
     sourceText: (v) => {
       const p = f.params.find((q) => q.value === v);
-      return p?.path ? argumentText(p.path) : printer.expr(v);
+      return p?.path ? argumentText(p.path, p.element) : printer.expr(v);
     },
+    arrayText: (path) => argumentText(path),
   };
 }
 
@@ -191,7 +210,7 @@ function vjpFunction(g: GradientPlan): string[] {
 function gradFunctions(g: GradientPlan): string[] {
   const { f, gradName: grad } = g;
   const into = `${f.name}Into`;
-  const zeroed = nestedText(g.paths, g.gradValues.map((v) => (isArray(v.type) ? zerosText(v.type, g.sourceText(v.def!.operands[0]!), g.printer.identifiers) : "0")), ",");
+  const zeroed = zeroedText(g, f.resultRoles.flatMap((r) => (r.role === "derivative" ? [r.param] : [])));
   return [
     `/** Value and gradient of ${g.where} ${g.about}. */`,
     `export function ${f.name}(${g.params}): { value: ${g.valueType}; grad: ${g.gradType} } {`,

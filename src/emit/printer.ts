@@ -14,7 +14,8 @@ import type { Allocation, Variable } from "./allocate.js";
 import type { Liveness } from "./liveness.js";
 import type {  ModuleIdentifiers } from "./helpers.js";
 import type { ModuleNames } from "./module-names.js";
-import { accessText, nestedText } from "./structure.js";
+import { accessText } from "./structure.js";
+import { elementOf, groupAdds, grouped, groupValue, nestedEntries, resultText, type Entry } from "./records.js";
 import { roomOn, tapeComment, tapeOf, type Tapes } from "./tapes.js";
 import { tsType } from "./ts-types.js";
 
@@ -60,6 +61,9 @@ export class Printer {
   /** The parameters printed so far, and whether the caller's gradient buffers were. */
   private readonly printedParams = new Set<Value>();
   private printedGrad = false;
+  /** For each gradient entry of a leaf of an array of tuples or objects: where its path leaves the array (emit/records.ts). */
+  private readonly gradElements: (number | undefined)[];
+  private readonly resultShape: Func["resultShape"];
   /** The pool slot each pooled shadow takes (see `poolSlots`). */
   private readonly slots: Map<Op, string>;
 
@@ -85,6 +89,8 @@ export class Printer {
       if (op.kind === Structural.Reserve) this.reservedLoops.add(op.partner!);
     }
     this.params = new Set(f.params.map((p) => p.value));
+    this.resultShape = f.resultShape;
+    this.gradElements = f.resultRoles.flatMap((r) => (r.role === "derivative" ? [elementOf(f.params, r.param)] : []));
     this.slots = poolSlots([...pooled.keys()].map((v) => v.def!), a.liveness, a.locals.pooled);
     this.predeclared = new Set([
       ...[...a.declarations.values()].flatMap((ds) => ds.map((d) => d.variable)),
@@ -125,14 +131,20 @@ export class Printer {
     return out;
   }
 
+  /** The gradient entries of returned values, for emit/records.ts. */
+  private gradEntries(grads: Value[], recordsOnly = false): Entry[] {
+    return grads.flatMap((g, i) => (recordsOnly && this.gradElements[i] === undefined ? []
+      : [{ path: this.gradPaths[i]!, element: this.gradElements[i], text: this.expr(g) }]));
+  }
+
   private statement(op: Op): Line[] {
     if (op.kind === Structural.Return) {
       if (this.returnText) return this.returnText(op.operands, (v) => this.expr(v));
       if (this.vjp) {
         const { valueCount, valuePaths } = this.vjp;
         const values = op.operands.slice(0, valueCount).map((v) => this.expr(v));
-        const value = valuePaths.length ? nestedText(valuePaths, values, ",") : values[0]!;
-        const grad = nestedText(this.gradPaths, op.operands.slice(valueCount).map((g) => this.expr(g)), ",");
+        const value = valuePaths.length ? resultText(this.resultShape, valuePaths, values) : values[0]!;
+        const grad = nestedEntries(this.gradEntries(op.operands.slice(valueCount)), groupValue, ",");
         return [`return { value: ${value}, grad: ${grad} };`];
       }
       // Array adjoints were added into the caller's arrays in place; numbers are added here.
@@ -142,7 +154,10 @@ export class Printer {
         this.printedGrad = true;
         return [`${accessText([this.a.gradName, ...this.gradPaths[i]!])} += ${this.expr(g)};`];
       });
-      return [...adds, `return ${this.expr(value!)};`];
+      // Arrays of tuples or objects: their leaves' adjoints added into the caller's elements.
+      const groups = grouped(this.gradEntries(grads, true), (g) => groupAdds([this.a.gradName, ...g.array], g).join("\n")).texts;
+      if (groups.length) this.printedGrad = true;
+      return [...adds, ...groups.flatMap((t) => t.split("\n")), `return ${this.expr(value!)};`];
     }
     if (op.kind === Structural.Reserve) return this.reserve(op);
     if (op.kind === Structural.Recall) return [];

@@ -18,11 +18,18 @@ function at(value: unknown, keys: string[]): unknown {
   return keys.reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], value);
 }
 
+/** The leaf `path` of an argument; a leaf of an array of tuples or objects (`element`) as the array of that field of each element. */
+function leafAt(value: unknown, path: string[], element: number | undefined): unknown {
+  if (element === undefined) return at(value, path);
+  const array = at(value, path.slice(0, element));
+  return Array.isArray(array) ? array.map((e) => at(e, path.slice(element))) : undefined;
+}
+
 /** One runtime value per IR parameter, from the source's arguments. */
 export function irArguments(f: Func, parameterNames: string[], args: unknown[]): Runtime[] {
   return f.params.map((p) => {
     const index = parameterNames.indexOf(p.path?.[0] ?? p.name);
-    const value = at(args[index], p.path?.slice(1) ?? []);
+    const value = leafAt(args[index], p.path?.slice(1) ?? [], p.element === undefined ? undefined : p.element - 1);
     if (value === undefined) throw new InputError(`no value for ${parameterLabel(p)}`);
     return value as Runtime;
   });
@@ -30,7 +37,7 @@ export function irArguments(f: Func, parameterNames: string[], args: unknown[]):
 
 /** A parameter's entry in a generated `grad` object (`grad.x`, `grad.model.w`), if it has one. */
 export function gradientEntry(grad: Record<string, unknown>, p: Param): unknown {
-  return at(grad, p.path ?? [p.name]);
+  return leafAt(grad, p.path ?? [p.name], p.element);
 }
 
 export class InputError extends Error {}

@@ -23,6 +23,8 @@ export interface Cell {
    * either would be lost on the other and is rejected.
    */
   copied?: boolean;
+  /** The cell is of a copy of an element of this array of tuples or objects (`const p = pts[i]`): writing it would not reach the array. */
+  element?: string;
   /** The copy was made by `stopGradient` (its argument and its result no longer share fields). */
   stopped?: boolean;
 }

@@ -14,6 +14,7 @@ import type { Primitive } from "../ir/primitives.js";
 import { Structural, type Func, type Op, type Param, type Type, type Value } from "../ir/types.js";
 import { build, flatten, type Aggregate, type Binding, type Bound, type Cell, type Env } from "./aggregate.js";
 import type { Rules, UserRule } from "./rules.js";
+import { recordsDepth } from "../ir/shape.js";
 import { leavesOf, parameterType, partName, shapeOf, shapeText, type AggregateShape, type Shape } from "./shape.js";
 import { constantValue } from "./subset.js";
 import { diagnosticAt, locOf, typeText } from "./source.js";
@@ -54,7 +55,9 @@ export function lowerFunction(displayPath: string, fn: FunctionLike, rules: Rule
       const value = b.argument(body, leaf.type, name, "source");
       body.args.push(value);
       const aggregate = shape.kind !== "value";
-      params.push({ name, type: leaf.type, value, typeText: aggregate ? leaf.text : p.typeText, ...(aggregate ? { path: [p.name, ...leaf.path] } : {}) });
+      const depth = recordsDepth(shape, leaf.path);
+      params.push({ name, type: leaf.type, value, typeText: aggregate ? leaf.text : p.typeText, ...(aggregate ? { path: [p.name, ...leaf.path] } : {}),
+        ...(depth !== undefined ? { element: depth + 1 } : {}) });
       return value;
     });
     return build(shape, values, env, p.name, { parameter: p.name });

@@ -68,10 +68,10 @@ function namespaceOf(node: Node): ImportDeclaration | undefined {
   return decl && Node.isNamespaceImport(decl) ? decl.getFirstAncestorByKind(SyntaxKind.ImportDeclaration) : undefined;
 }
 
-/** Whether an expression's type is a tuple or object of the subset (not a number, boolean or array). */
+/** Whether an expression's type is a tuple or object of the subset (not a number, boolean or array, nor an array of these). */
 export function isAggregateNode(node: Node): boolean {
   const shape = shapeOf(node.getType(), node);
-  return !!shape && shape.kind !== "value";
+  return !!shape && shape.kind !== "value" && shape.kind !== "records";
 }
 
 /** The part key of `p.name` or `t[0]` on an aggregate: the field name, or the tuple index as text. */

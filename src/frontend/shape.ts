@@ -11,6 +11,7 @@ import { type AggregateShape, leavesOf, partKeys, partName, partShape, shapeText
 import type { Shape } from "../ir/types.js";
 import { classOf, instanceProperties, instanceType } from "./classes.js";
 import { typeText, valueType } from "./source.js";
+import { recordsShape } from "./records.js";
 
 export type { AggregateShape, Shape };
 export { leavesOf, partKeys, partName, partShape, shapeText };
@@ -32,6 +33,8 @@ export function shapeOf(t: TsType, at: Node, depth = 0): Shape | undefined {
     const items = elements.map((e) => shapeOf(e, at, depth + 1));
     return items.every((s): s is Shape => s !== undefined) && items.length > 0 ? { kind: "tuple", items } : undefined;
   }
+  const records = recordsShape(t, (element) => shapeOf(element, at, depth + 1));
+  if (records) return records;
   if (!t.isObject() || t.isArray() || t.getCallSignatures().length || t.getConstructSignatures().length
     || t.getStringIndexType() || t.getNumberIndexType()) {
     return undefined;

@@ -148,10 +148,15 @@ export function literalType(node: Node): ReturnType<typeof valueType> {
   return contextual ? valueType(contextual) : undefined;
 }
 
-/** Whether an expression is an array of the subset. */
+/** Whether an expression is an array of the subset (of numbers, rows, or tuples and objects: frontend/records.ts). */
 export function isArrayNode(node: Node): boolean {
   const t = valueType(node.getType());
-  return t !== undefined && t !== "f64" && t !== "bool";
+  return (t !== undefined && t !== "f64" && t !== "bool") || isRecordsNode(node);
+}
+
+/** Whether an expression is an array of tuples or objects (frontend/records.ts). */
+export function isRecordsNode(node: Node): boolean {
+  return shapeOf(node.getType(), node)?.kind === "records";
 }
 
 /** The array method a call invokes (`push`, `fill`, `slice`), if it is one. */

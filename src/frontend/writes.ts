@@ -18,10 +18,16 @@ import { displayPathOf } from "./source.js";
 export function parameterWrites(displayPath: string, fn: FunctionLike, f: Func): Diagnostic[] {
   const origin = parameterOrigins(f);
   const diagnostics: Diagnostic[] = [];
+  const reported = new Set<string>();
   for (const op of walkOps(f.body)) {
     if (op.kind !== "store" && op.kind !== "append") continue;
     const names = [...(origin.get(op.operands[0]!) ?? [])];
-    if (names.length > 0 && op.loc) diagnostics.push(writeDiagnostic(displayPath, fn, op.loc, names[0]!));
+    // One write of an element of an array of tuples or objects writes each leaf's array: one diagnostic.
+    const key = op.loc && `${op.loc.file}:${op.loc.line}:${op.loc.column}:${names[0]}`;
+    if (names.length > 0 && op.loc && !reported.has(key!)) {
+      reported.add(key!);
+      diagnostics.push(writeDiagnostic(displayPath, fn, op.loc, names[0]!));
+    }
   }
   return diagnostics;
 }
@@ -60,7 +66,8 @@ function parameterOrigins(f: Func): Map<Value, Set<string>> {
     m.set(v, set);
   };
   // A leaf of a tuple or object parameter is named as the source reads it (`t[0]`, `model.w`).
-  for (const p of f.params) if (isArray(p.type)) add(origin, p.value, new Set([p.path ? accessText(p.path) : p.name]));
+  // A leaf's array of an array of tuples or objects is named by that array, marked with a trailing "[]".
+  for (const p of f.params) if (isArray(p.type)) add(origin, p.value, new Set([p.element !== undefined ? `${accessText(p.path!.slice(0, p.element))}[]` : p.path ? accessText(p.path) : p.name]));
   const ops = walkOps(f.body);
   while (changed) {
     changed = false;
@@ -94,7 +101,9 @@ function writeDiagnostic(displayPath: string, fn: FunctionLike, loc: SourceLoc, 
   const sourceLine = file.getFullText().split(/\r?\n/)[loc.line - 1] ?? "";
   return {
     code: Codes.ParameterWrite,
-    message: name.includes(".") || name.includes("[")
+    message: name.endsWith("[]")
+      ? `'${functionName(fn)}' writes into its parameter '${name.slice(0, -2)}' or its elements; the gradient must leave arguments unchanged, so build a new array of new objects first (push '{ x: p.x, ... }' for each element p) and change that`
+      : name.includes(".") || name.includes("[")
       ? `'${functionName(fn)}' writes into its parameter's array '${name}'; the gradient must leave arguments unchanged, so copy the array first (e.g. 'const copy = ${name}.slice()')`
       : `'${functionName(fn)}' writes into its parameter '${name}'; the gradient must leave arguments unchanged, so copy the array first (e.g. 'const ${name}Copy = ${name}.slice()')`,
     file: displayPathOf(displayPath, own.getFilePath(), file.getFilePath()),

@@ -90,16 +90,24 @@ export interface Param {
   typeText: string;
   /** For a leaf of a tuple or object parameter: its path from the source parameter, e.g. ["model", "w"]. */
   path?: string[];
+  /**
+   * For a leaf of an array of tuples or objects (one array per leaf): how many
+   * keys of `path` lead to the array, the rest being the element's (["points", "x"], 1).
+   */
+  element?: number;
 }
 
 /**
  * The structure of a source parameter or result: a value (one IR value), or
- * a tuple or object of such (several IR values, its leaves, in order).
+ * a tuple or object of such (several IR values, its leaves, in order), or an
+ * array of tuples or objects of numbers (`records`), which is one array per
+ * leaf of its element (structure of arrays: `points.x`, `points.y`).
  */
 export type Shape =
   | { kind: "value"; type: Type; text: string }
   | { kind: "tuple"; items: Shape[] }
-  | { kind: "object"; fields: { name: string; shape: Shape }[] };
+  | { kind: "object"; fields: { name: string; shape: Shape }[] }
+  | { kind: "records"; element: Exclude<Shape, { kind: "value" | "records" }>; readonly: boolean };
 
 /** A parameter as the source declares it; aggregate parameters have several IR params (leaves). */
 export interface SourceParam {

@@ -93,5 +93,5 @@ function tangentParameter(b: Builder, body: Region, p: Param, base: string, take
   while (taken.includes(name)) name += "_";
   taken.push(name);
   const value = argument(b, body, p.type, name);
-  return { name, type: p.type, value, typeText: p.typeText, path: [base, ...path] };
+  return { name, type: p.type, value, typeText: p.typeText, path: [base, ...path], ...(p.element !== undefined ? { element: p.element + 1 } : {}) };
 }

@@ -6,7 +6,7 @@
  * reverse sweep (reverse/sweep.ts) then visits its ops backwards.
  */
 import { Builder, emptyRegion } from "../../ir/builder.js";
-import { isVectorValued, leavesOf, partName, shapeText } from "../../ir/shape.js";
+import { recordsDepth, isVectorValued, leavesOf, partName, shapeText } from "../../ir/shape.js";
 import { isArray, Structural, type Func, type Param, type Region, type Shape, type Value } from "../../ir/types.js";
 import { analyseActivity } from "../activity.js";
 import { addInto } from "../arrays.js";
@@ -97,7 +97,9 @@ function seedParameters(b: Builder, body: Region, shape: Shape, name: string, ta
     taken.push(leafName);
     const value = b.argument(body, leaf.type, leafName, "source");
     body.args.push(value);
-    return { name: leafName, type: leaf.type, value, typeText: leaf.text, ...(leaf.path.length ? { path: [name, ...leaf.path] } : {}) };
+    const depth = recordsDepth(shape, leaf.path);
+    return { name: leafName, type: leaf.type, value, typeText: leaf.text, ...(leaf.path.length ? { path: [name, ...leaf.path] } : {}),
+      ...(depth !== undefined ? { element: depth + 1 } : {}) };
   });
 }
 

@@ -8,7 +8,8 @@ import { recursionProblem } from "../recursion.js";
 import { ruleFor, type UserRule } from "../rules.js";
 import { shapeAt, shapeText } from "../shape.js";
 import { scalarType, valueType } from "../source.js";
-import { arrayFrom, arrayMethod, isArrayNode, loopMethod, numberFunction, numberFunctionNamed, isGlobalMath } from "../subset.js";
+import { arrayFrom, arrayMethod, isArrayNode, isRecordsNode, loopMethod, numberFunction, numberFunctionNamed, isGlobalMath } from "../subset.js";
+import { recordsMethodProblem } from "../records.js";
 import type { FenceContext } from "./context.js";
 import { methodOf } from "../classes.js";
 import { checkMethodCall } from "./classes.js";
@@ -85,6 +86,11 @@ function checkLoopMethod(cx: FenceContext, call: Node & { getExpression(): Node;
   const args = call.getArguments();
   const target = (call.getExpression() as Node & { getExpression(): Node }).getExpression();
   const say = (at: Node, message: string) => cx.report(at, Codes.UnsupportedExpression, message);
+  const problem = isRecordsNode(target) ? recordsMethodProblem(method) : undefined;
+  if (problem) {
+    say(call.getExpression(), problem);
+    return;
+  }
   if (method === "reverse") {
     if (args.length) say(call, "'reverse' takes no arguments");
     return;
@@ -116,7 +122,7 @@ function checkLoopMethod(cx: FenceContext, call: Node & { getExpression(): Node;
   const fnType = cb.getType().getCallSignatures()[0]?.getReturnType();
   const wantsBool = ["filter", "some", "every", "findIndex"].includes(method);
   if (fnType && wantsBool && scalarType(fnType) !== "bool") say(cb, `the function given to '${method}' must return a boolean (write the test out: 'x !== 0')`);
-  if (method === "map" && !["f64[]", "f64[][]"].includes(valueType(call.getType()) ?? "")) {
+  if (method === "map" && !["f64[]", "f64[][]"].includes(valueType(call.getType()) ?? "") && !isRecordsNode(call)) {
     say(call, `'map' is supported where it gives numbers or arrays of numbers, not '${call.getType().getText(call)}'`);
   }
 }
@@ -293,11 +299,18 @@ export function checkArrayMethod(cx: FenceContext, call: Node & { getExpression(
     cx.visit(args[0]!, fn, stack);
     return;
   }
-  const ok = method === "slice" ? args.length <= 2 && !statement : statement && args.length === 1;
+  if (method === "fill" && isRecordsNode(target)) {
+    cx.report(call, Codes.UnsupportedExpression, recordsMethodProblem(method)!);
+    return;
+  }
+  // `push` gives the new length, as a value too (`xs.forEach((x) => out.push(2 * x))`), when it pushes onto a variable.
+  const ok = method === "slice" ? args.length <= 2 && !statement
+    : method === "push" ? args.length === 1 && (statement || Node.isIdentifier(target)) : statement && args.length === 1;
   if (!ok) {
     cx.report(call, Codes.UnsupportedExpression, method === "slice"
       ? "'slice' takes a start and an end ('a.slice(1, -1)') and its result must be used"
-      : `'${method}' is supported as a statement with one argument ('a.${method}(v);')`);
+      : method === "push" ? "'push' is supported with one argument ('a.push(v)'), and as a value only onto a variable"
+        : `'${method}' is supported as a statement with one argument ('a.${method}(v);')`);
     return;
   }
   if (method === "slice") for (const a of args) cx.expectType(a, "f64", "a 'slice' position");

@@ -10,7 +10,7 @@
 import { Node, SyntaxKind, type SourceFile } from "ts-morph";
 import type { FunctionLike } from "../functions.js";
 import { Codes, type Code, type Diagnostic } from "../../diagnostics.js";
-import { isArrayNode } from "../subset.js";
+import { isArrayNode, isRecordsNode } from "../subset.js";
 import type { Rules, UserRule } from "../rules.js";
 import { diagnosticAt } from "../source.js";
 import * as calls from "./calls.js";
@@ -90,6 +90,7 @@ export class FenceContext {
   }
   expectArray(node: Node, what: string): void {
     if (!isArrayNode(node)) this.report(node, Codes.UnsupportedType, `${what} needs an array of the subset, not '${node.getType().getText(node)}'`);
+    else if (what === "spread" && isRecordsNode(node)) this.report(node, Codes.UnsupportedExpression, `spread of an array of tuples or objects ('${node.getText()}') is not supported; write the loop that pushes its elements`);
   }
   expectType(node: Node, want: expressions.Wanted, what: string): void {
     expressions.expectType(this, node, want, what);

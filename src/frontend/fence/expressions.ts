@@ -126,6 +126,7 @@ function onElementAccessExpression(cx: FenceContext, node: Node, fn: FunctionLik
     return false;
   }
   if (!isArrayNode(e.getExpression())) {
+    if (declaredUnsupported(e)) return false; // reported where it is declared
     cx.report(node, Codes.UnsupportedExpression, `'${e.getText()}': element access is supported on arrays of numbers and tuples only`);
     return false;
   }
@@ -137,9 +138,10 @@ function onElementAccessExpression(cx: FenceContext, node: Node, fn: FunctionLik
 }
 
 function onArrayLiteralExpression(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
-  if (shapeAt(node)?.kind === "tuple") {
+  const shape = shapeAt(node);
+  if (shape?.kind === "tuple" || shape?.kind === "records") {
     for (const element of node.asKindOrThrow(SyntaxKind.ArrayLiteralExpression).getElements()) {
-      if (Node.isSpreadElement(element) || Node.isOmittedExpression(element)) cx.report(element, Codes.UnsupportedExpression, "a tuple literal needs every element written out");
+      if (Node.isSpreadElement(element) || Node.isOmittedExpression(element)) cx.report(element, Codes.UnsupportedExpression, `${shape.kind === "tuple" ? "a tuple literal" : "an array literal of tuples or objects"} needs every element written out`);
       else cx.visit(element, fn, stack);
     }
     return false;
@@ -183,7 +185,8 @@ function onObjectLiteralExpression(cx: FenceContext, node: Node, fn: FunctionLik
   for (const prop of node.asKindOrThrow(SyntaxKind.ObjectLiteralExpression).getProperties()) {
     if (Node.isPropertyAssignment(prop) && Node.isIdentifier(prop.getNameNode())) cx.visit(prop.getInitializerOrThrow(), fn, stack);
     else if (Node.isShorthandPropertyAssignment(prop)) cx.checkIdentifier(prop.getNameNode(), fn, stack, prop);
-    else cx.report(prop, Codes.UnsupportedExpression, "an object literal takes 'name: value' and 'name' fields only (no spread, methods, accessors or computed names)");
+    else if (Node.isSpreadAssignment(prop) && shapeOf(prop.getExpression().getType(), prop)?.kind === "object") cx.visit(prop.getExpression(), fn, stack);
+    else cx.report(prop, Codes.UnsupportedExpression, "an object literal takes 'name: value', 'name' and '...object' fields only (no methods, accessors or computed names)");
   }
   return false;
 }
@@ -200,6 +203,7 @@ function onPropertyAccessExpression(cx: FenceContext, node: Node, fn: FunctionLi
     cx.visit(e.getExpression(), fn, stack);
     return false;
   }
+  if (declaredUnsupported(e)) return false; // reported where it is declared
   const reason = classTypeReason(e.getExpression().getType(), e);
   if (reason) {
     cx.report(e.getExpression(), Codes.UnsupportedType, reason);
@@ -207,6 +211,20 @@ function onPropertyAccessExpression(cx: FenceContext, node: Node, fn: FunctionLi
   }
   cx.report(node, Codes.UnsupportedExpression, `'${e.getText()}' is not supported; of properties only fields of tuples and objects, '.length' and the Math and Number constants are`);
   return false;
+}
+
+/**
+ * Whether an access (`pts[0].x`) starts from a parameter or variable of this
+ * program whose type is outside the subset: that is reported once, where it
+ * is declared, not at every use.
+ */
+function declaredUnsupported(e: Node): boolean {
+  let root = e;
+  while (Node.isPropertyAccessExpression(root) || Node.isElementAccessExpression(root)) root = root.getExpression();
+  if (!Node.isIdentifier(root)) return false;
+  const decl = root.getSymbol()?.getDeclarations()[0];
+  if (!decl || decl.getSourceFile().isDeclarationFile() || !(Node.isParameterDeclaration(decl) || Node.isVariableDeclaration(decl))) return false;
+  return !shapeOf(decl.getType(), decl) && !decl.getType().getCallSignatures().length;
 }
 
 /**

@@ -4,10 +4,11 @@ import { functionName, functionNameNode, isFunctionTyped, type FunctionLike } fr
 import { Codes } from "../../diagnostics.js";
 import { leavesOf, parameterType, shapeOf, type Shape } from "../shape.js";
 import { constantValue } from "../subset.js";
+import { recordsAdvice } from "../records.js";
 import type { FenceContext } from "./context.js";
 import { classTypeReason } from "./classes.js";
 
-export const SUPPORTED_TYPES = "number, boolean, number[], readonly number[], number[][], Float64Array, and tuples and objects of these";
+export const SUPPORTED_TYPES = "number, boolean, number[], readonly number[], number[][], Float64Array, tuples and objects of these, and arrays of tuples and objects of numbers";
 
 export function checkSignature(cx: FenceContext, fn: FunctionLike): void {
   const async = "isAsync" in fn && fn.isAsync();
@@ -36,9 +37,10 @@ export function checkSignature(cx: FenceContext, fn: FunctionLike): void {
     } else if (cx.entryFunctions.has(fn) && holdsStrings(shapeOf(parameterType(p), p))) {
       cx.report(p, Codes.UnsupportedType, `parameter '${p.getName()}' holds strings ('${p.getType().getText(p)}'); an exported function takes numbers and booleans (a string-literal type is supported inside it, for its locals and helpers)`);
     } else if (!shapeOf(parameterType(p), p)) {
+      const records = recordsAdvice(parameterType(p));
       cx.report(p, Codes.UnsupportedType, p.getType().isAny()
         ? `parameter '${p.getName()}' has no type; annotate it: ${typeAdvice(p, p.getName())}`
-        : `parameter '${p.getName()}' has type '${p.getType().getText(p)}'; ${classTypeReason(p.getType(), p) ?? `supported are ${SUPPORTED_TYPES}`}`);
+        : `parameter '${p.getName()}' has type '${p.getType().getText(p)}'; ${classTypeReason(p.getType(), p) ?? records ?? `supported are ${SUPPORTED_TYPES}`}`);
     } else if (!Node.isIdentifier(p.getNameNode())) {
       cx.checkPattern(p.getNameNode());
     }

@@ -5,7 +5,8 @@ import { Codes } from "../../diagnostics.js";
 import { isAggregateNode } from "../resolve.js";
 import { shapeAt, shapeOf, type Shape } from "../shape.js";
 import { isStringLiterals, scalarType } from "../source.js";
-import { arrayMethod, compoundAssignments, isArrayNode, isDirective } from "../subset.js";
+import { arrayMethod, compoundAssignments, isArrayNode, isDirective, isRecordsNode } from "../subset.js";
+import { recordsAdvice } from "../records.js";
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
 import { constructorFieldTarget, hasReceiver, methodOf } from "../classes.js";
@@ -111,8 +112,9 @@ function onVariableDeclaration(cx: FenceContext, node: Node, fn: FunctionLike, s
   const declared = Node.isIdentifier(decl.getNameNode()) ? shapeOf(decl.getType(), decl) ?? assignedShape(decl) : shapeAt(decl.getInitializerOrThrow());
   if (!declared) {
     const hint = decl.getType().getText(decl) === "any[]" ? " (annotate it, e.g. 'const a: number[] = new Array(n).fill(0)')" : "";
+    const records = recordsAdvice(decl.getType());
     cx.report(decl.getNameNode(), Codes.UnsupportedType,
-      `'${decl.getName()}' has type '${decl.getType().getText(decl)}'; ${classTypeReason(decl.getType(), decl) ?? `supported are ${SUPPORTED_TYPES}${hint}`}`);
+      `'${decl.getName()}' has type '${decl.getType().getText(decl)}'; ${classTypeReason(decl.getType(), decl) ?? records ?? `supported are ${SUPPORTED_TYPES}${hint}`}`);
     return false;
   }
   const init = decl.getInitializer();
@@ -130,10 +132,12 @@ function onForOfStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack:
   const loop = node.asKindOrThrow(SyntaxKind.ForOfStatement);
   const init = loop.getInitializer();
   const decls = Node.isVariableDeclarationList(init) ? init.getDeclarations() : [];
-  if (loop.isAwaited() || decls.length !== 1 || !Node.isIdentifier(decls[0]!.getNameNode())) {
-    cx.report(init, Codes.UnsupportedStatement, "a 'for...of' loop needs one 'const', 'let' or 'var' variable");
+  const pattern = decls.length === 1 && !Node.isIdentifier(decls[0]!.getNameNode()) && isRecordsNode(loop.getExpression());
+  if (loop.isAwaited() || decls.length !== 1 || (!Node.isIdentifier(decls[0]!.getNameNode()) && !pattern)) {
+    cx.report(init, Codes.UnsupportedStatement, "a 'for...of' loop needs one 'const', 'let' or 'var' variable (or a destructuring pattern over an array of tuples or objects)");
     return false;
   }
+  if (pattern) cx.checkPattern(decls[0]!.getNameNode());
   if (isVar(init)) checkVar(cx, init as VariableDeclarationList, fn);
   if (!isArrayNode(loop.getExpression())) {
     cx.report(loop.getExpression(), Codes.UnsupportedType, "'for...of' is supported over arrays only");

@@ -7,6 +7,7 @@ import { partKeyOf, shorthandDeclaration } from "../resolve.js";
 import { partKeys, partName, partShape, shapeAt, shapeText, type AggregateShape } from "../shape.js";
 import type { Lowerer } from "../lower.js";
 import { named, markCopied, hintOf } from "./cells.js";
+import { elementAt, isRecordsBound } from "./records.js";
 
 /** A declaration's value; `const [a, b] = [x, y]` binds the elements directly, with no array in between. */
 export function initializer(lw: Lowerer, name: Node, init: Node, env: Env) : Bound {
@@ -37,12 +38,19 @@ export function bindName(lw: Lowerer, name: Node, decl: ts.Node, value: Binding,
   if (Node.isArrayBindingPattern(name)) {
     name.getElements().forEach((element, i) => {
       if (!Node.isBindingElement(element)) return; // a hole: `const [, b] = t`
-      const part = isAggregate(value) ? lw.part(value, String(i), env) : lw.b.prim("load", [value, lw.b.const(i)]);
+      const part = isRecordsBound(value) ? elementAt(lw, value, lw.b.const(i), env, "", sourceOf(name))
+        : isAggregate(value) ? lw.part(value, String(i), env) : lw.b.prim("load", [value, lw.b.const(i)]);
       lw.bindName(element.getNameNode(), element.compilerNode, part, env);
     });
     return;
   }
   throw new InternalError(`binding ${name.getKindName()} passed the fence`);
+}
+
+/** The array a pattern takes apart (`pts` of `const [a, b] = pts`), for diagnostics. */
+function sourceOf(pattern: Node): string {
+  const parent = pattern.getParent();
+  return (parent && Node.isVariableDeclaration(parent) ? parent.getInitializer()?.getText() : undefined) ?? "the array";
 }
 
 /** The part `key` of an aggregate: a cell's current value, or a nested aggregate. */
@@ -67,6 +75,10 @@ export function cellOf(lw: Lowerer, target: Node & { getExpression(): Node }, en
     lw.fail(target, Codes.UnsupportedExpression,
       `'${target.getExpression().getText()}' is stopGradient's argument or result, which JavaScript shares and adgen copies; build a new object from its fields instead of writing one`);
   }
+  if (part.element !== undefined) {
+    lw.fail(target, Codes.UnsupportedExpression,
+      `'${target.getExpression().getText()}' holds an element of '${part.element}', whose fields adgen keeps in arrays of their own, so a write through it would not reach the array; write the element itself ('${part.element}[i]${/^\d/.test(key!) ? `[${key}]` : `.${key}`} = ...') or assign a new object`);
+  }
   if (part.copied) {
     lw.fail(target, Codes.UnsupportedExpression,
       `'${target.getExpression().getText()}' may share its fields with another variable after a branch, loop or helper with several returns; assign a new object or tuple instead of writing one field`);
@@ -84,6 +96,11 @@ export function objectLiteral(lw: Lowerer, e: Node & { getProperties(): Node[] }
       const decl = shorthandDeclaration(prop);
       if (!decl) throw new InternalError(`shorthand property ${prop.getName()} passed the fence unresolved`);
       given.set(prop.getName(), lw.readBound(decl, env, prop));
+    } else if (Node.isSpreadAssignment(prop)) {
+      // `{ ...p, x: 1 }`: p's fields (a nested object shared, as JavaScript's shallow copy), later ones replacing them.
+      const base = lw.bound(prop.getExpression(), env);
+      if (!isAggregate(base)) throw new InternalError(`spread of ${prop.getExpression().getText()} passed the fence`);
+      for (const key of partKeys(base.shape)) given.set(key, lw.part(base, key, env));
     } else {
       throw new InternalError(`object literal member ${prop.getKindName()} passed the fence`);
     }

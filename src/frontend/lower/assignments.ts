@@ -4,13 +4,14 @@ import type { Value } from "../../ir/types.js";
 import { isAggregate, type Aggregate, type Bound, type Cell, type Env } from "../aggregate.js";
 import { constructorFieldTarget } from "../classes.js";
 import * as classes from "./classes.js";
-import { arrayMethod, compoundAssignments, isAssignmentOperator, literalType } from "../subset.js";
+import { arrayMethod, compoundAssignments, isAssignmentOperator, isRecordsNode, literalType } from "../subset.js";
 import { isAggregateNode } from "../resolve.js";
 import type { Lowerer } from "../lower.js";
 import { declarationOf, hasEffects, binaryPrimitive } from "./syntax.js";
 import { named } from "./cells.js";
 import { appendAll } from "./methods.js";
 import { spreadItems } from "./arguments.js";
+import * as records from "./records.js";
 
 /**
  * An expression run for its effects (an expression statement, a `for`
@@ -34,6 +35,7 @@ export function assignment(lw: Lowerer, e: Expression, env: Env) : Bound {
     : (Node.isPrefixUnaryExpression(e) || Node.isPostfixUnaryExpression(e)) && steps(e) ? e.getOperand() : undefined;
   // Anything else is a value whose effects are its calls (a void helper, called for what it writes).
   if (!target) return lw.bound(e, env);
+  if (records.isFieldTarget(target)) return fieldAssignment(lw, e, target, env);
   const partTarget = (Node.isPropertyAccessExpression(target) || Node.isElementAccessExpression(target)) && isAggregateNode(target.getExpression());
   if (Node.isElementAccessExpression(target) && !partTarget) return lw.elementAssignment(e, target, env);
   if (partTarget && Node.isBinaryExpression(e) && constructorFieldTarget(target) && isAggregateNode(target)) return fieldObject(lw, e, target as PropertyAccessExpression, env);
@@ -65,7 +67,8 @@ function destructuringAssignment(lw: Lowerer, targets: ArrayLiteralExpression, r
   const value = lw.bound(right, env);
   targets.getElements().forEach((target, i) => {
     if (Node.isOmittedExpression(target)) return;
-    const part = isAggregate(value) ? lw.part(value, String(i), env) : lw.b.prim("load", [value, lw.b.const(i)]);
+    const part = records.isRecordsBound(value) ? records.elementAt(lw, value, lw.b.const(i), env, "", right.getText())
+      : isAggregate(value) ? lw.part(value, String(i), env) : lw.b.prim("load", [value, lw.b.const(i)]);
     assignTo(lw, target, part, env);
   });
   return value;
@@ -73,6 +76,16 @@ function destructuringAssignment(lw: Lowerer, targets: ArrayLiteralExpression, r
 
 /** Stores `value` in a target: a variable, an array element, or a field or tuple element. */
 function assignTo(lw: Lowerer, target: Node, value: Bound, env: Env): void {
+  if (records.isFieldTarget(target)) {
+    const { column, index } = records.fieldTarget(lw, target, env)!;
+    lw.b.prim("store", [column, index, value as Value]);
+    return;
+  }
+  if (Node.isElementAccessExpression(target) && isRecordsNode(target.getExpression())) {
+    const array = records.recordsOf(lw, target.getExpression(), env);
+    records.storeElement(lw, array, lw.expr(target.getArgumentExpressionOrThrow(), env), value, env, target.getExpression().getText(), target);
+    return;
+  }
   const partTarget = (Node.isPropertyAccessExpression(target) || Node.isElementAccessExpression(target)) && isAggregateNode(target.getExpression());
   if (Node.isElementAccessExpression(target) && !partTarget) {
     const array = lw.expr(target.getExpression(), env);
@@ -92,8 +105,28 @@ function steps(e: Node): "add" | "sub" | undefined {
 /** `a[i] = v`, `a[i] += v`, `a[i]++`: a store, after a load for the compound forms; the expression's value. */
 export function elementAssignment(lw: Lowerer, e: Expression, target: Node & { getExpression(): Node; getArgumentExpressionOrThrow(): Node }, env: Env) : Value {
   const b = lw.b;
+  if (isRecordsNode(target.getExpression())) {
+    // `pts[i] = { x, y }` (TypeScript allows only `=` on an element that is an object).
+    const array = records.recordsOf(lw, target.getExpression(), env);
+    const index = lw.expr(target.getArgumentExpressionOrThrow(), env);
+    const value = lw.bound((e as BinaryExpression).getRight(), env);
+    records.storeElement(lw, array, index, value, env, target.getExpression().getText(), e);
+    return b.const(0);
+  }
   const array = lw.expr(target.getExpression(), env);
   const index = lw.expr(target.getArgumentExpressionOrThrow(), env);
+  return elementUpdate(lw, e, array, index, env);
+}
+
+/** `pts[i].x = v`, `pts[i].x += v`, `pts[i][0]++`: the same on the leaf's array. */
+function fieldAssignment(lw: Lowerer, e: Expression, target: Node, env: Env): Value {
+  const { column, index } = records.fieldTarget(lw, target, env)!;
+  return elementUpdate(lw, e, column, index, env);
+}
+
+/** A store into `array[index]`, after a load for the compound forms; the expression's value. */
+function elementUpdate(lw: Lowerer, e: Expression, array: Value, index: Value, env: Env): Value {
+  const b = lw.b;
   let value: Value;
   let result: Value | undefined;
   if (Node.isBinaryExpression(e)) {
@@ -114,7 +147,12 @@ export function elementAssignment(lw: Lowerer, e: Expression, target: Node & { g
 /** `a.push(v);` and `a.fill(v);`. */
 export function arrayStatement(lw: Lowerer, call: Node & { getExpression(): Node; getArguments(): Node[] }, env: Env) : void {
   const b = lw.b;
-  const array = lw.expr((call.getExpression() as Node & { getExpression(): Node }).getExpression(), env);
+  const target = (call.getExpression() as Node & { getExpression(): Node }).getExpression();
+  if (isRecordsNode(target)) {
+    records.push(lw, records.recordsOf(lw, target, env), lw.bound(call.getArguments()[0]!, env), env, target.getText(), call);
+    return;
+  }
+  const array = lw.expr(target, env);
   const value = lw.expr(call.getArguments()[0]!, env);
   if (arrayMethod(call) === "push") {
     b.prim("append", [array, b.prim("len", [array]), value]);

@@ -12,7 +12,7 @@ import { constantOf } from "../../ir/builder.js";
 import type { ExternalFunction, Primitive } from "../../ir/primitives.js";
 import { isArray, type Value } from "../../ir/types.js";
 import { build, cellsOf, flatten, isAggregate, isFunctionValue, Undefined, type Aggregate, type Binding, type Bound, type Env } from "../aggregate.js";
-import { arrayFrom, arrayMethod, loopMethod, numberFunction, isGlobalMath } from "../subset.js";
+import { isRecordsNode, arrayFrom, arrayMethod, loopMethod, numberFunction, isGlobalMath } from "../subset.js";
 import { calleeFunction, isStopGradient } from "../resolve.js";
 import { methodOf } from "../classes.js";
 import { ruleFor, type UserRule } from "../rules.js";
@@ -26,6 +26,7 @@ import { markCopied } from "./cells.js";
 import { outerWrites } from "./captures.js";
 import * as methods from "./methods.js";
 import * as classes from "./classes.js";
+import { lengthOf, noteShared, recordsOf } from "./records.js";
 import { argument, spreadItems } from "./arguments.js";
 import type {  Exits } from "./control.js";
 
@@ -153,6 +154,12 @@ function arrayCall(lw: Lowerer, call: Node & { getExpression(): Node; getArgumen
   const b = lw.b;
   const target = () => (call.getExpression() as Node & { getExpression(): Node }).getExpression();
   const from = arrayFrom(call);
+  const copied = from === "copy" ? call.getArguments()[0]! : arrayMethod(call) === "slice" ? target() : undefined;
+  if (copied && isRecordsNode(copied)) {
+    // A copy or a slice of an array of tuples or objects: each leaf's array alike (JavaScript's shares the elements).
+    noteShared(lw, call);
+    return methods.sliceRecords(lw, recordsOf(lw, copied, env), from ? [] : call.getArguments().map((a) => lw.expr(a, env)), env);
+  }
   if (from === "copy") return lw.copy(lw.expr(call.getArguments()[0]!, env));
   if (from === "generate") return methods.generated(lw, call, env);
   const listed = loopMethod(call);
@@ -161,6 +168,11 @@ function arrayCall(lw: Lowerer, call: Node & { getExpression(): Node; getArgumen
   if (listed) return methods.callbackMethod(lw, call, listed, env);
   const method = arrayMethod(call);
   if (!method) return undefined;
+  if (method === "push") {
+    // As a value (`(x) => out.push(x)`): the push, then the new length, as JavaScript gives.
+    lw.arrayStatement(call, env);
+    return isRecordsNode(target()) ? lengthOf(lw, recordsOf(lw, target(), env), env) : b.prim("len", [lw.expr(target(), env)]);
+  }
   if (method === "slice" && call.getArguments().length === 0) return lw.copy(lw.expr(target(), env));
   if (method === "slice") return methods.slice(lw, lw.expr(target(), env), call.getArguments().map((a) => lw.expr(a, env)));
   // new Array(n).fill(v)

@@ -5,7 +5,7 @@ import { constantOf } from "../../ir/builder.js";
 import { namedConstant } from "../../ir/primitives.js";
 import { Structural, type Op, type Value } from "../../ir/types.js";
 import { flatten, isAggregate, isFunctionValue, isMissing, Unassigned, Undefined, type Bound, type Cell, type Env } from "../aggregate.js";
-import { comparisons, isAssignmentOperator, isModuleConstant, isUndefinedKeyword, isGlobalMath } from "../subset.js";
+import { comparisons, isAssignmentOperator, isModuleConstant, isUndefinedKeyword, isGlobalMath, isRecordsNode } from "../subset.js";
 import { declarationOf as resolvedDeclaration, isAggregateNode, partKeyOf } from "../resolve.js";
 import { leavesOf, shapeAt, type AggregateShape, type Shape } from "../shape.js";
 import { valueType } from "../source.js";
@@ -14,6 +14,7 @@ import { declarationOf, hasEffects, binaryPrimitive } from "./syntax.js";
 import { isCellKey, hintOf } from "./cells.js";
 import * as classes from "./classes.js";
 import { constructedClass, getterOf } from "../classes.js";
+import * as records from "./records.js";
 
 /**
  * Whether an op reads an element or the length of an array value that may be
@@ -55,12 +56,17 @@ export function bound(lw: Lowerer, e: Node, env: Env) : Bound {
     const parts = e.getElements().map((x) => lw.bound(x, env));
     return lw.assemble(shapeAt(e) as AggregateShape, (key) => parts[Number(key)]!, env, hintOf(e));
   }
+  if (Node.isElementAccessExpression(e) && isRecordsNode(e.getExpression())) return records.elementRead(lw, e, env);
+  if (Node.isArrayLiteralExpression(e) && shapeAt(e)?.kind === "records") return records.literal(lw, e, env);
   if (Node.isElementAccessExpression(e)) {
     return b.prim("load", [lw.expr(e.getExpression(), env), lw.expr(e.getArgumentExpressionOrThrow(), env)]);
   }
   if (Node.isArrayLiteralExpression(e)) return lw.arrayLiteral(e, env);
   if (Node.isNewExpression(e) && constructedClass(e)) return classes.construct(lw, e, env);
   if (Node.isNewExpression(e)) return b.prim("falloc", [lw.expr(e.getArguments()[0]!, env)]);
+  if (Node.isPropertyAccessExpression(e) && e.getName() === "length" && isRecordsNode(e.getExpression())) {
+    return records.lengthOf(lw, records.recordsOf(lw, e.getExpression(), env), env);
+  }
   if (Node.isPropertyAccessExpression(e) && e.getName() === "length" && !isGlobalMath(e.getExpression())) {
     return b.prim("len", [lw.expr(e.getExpression(), env)]);
   }

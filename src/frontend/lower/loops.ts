@@ -18,6 +18,7 @@ import { type LoopStatement, hasReturn, hasBreak, statementCondition, carriedVar
 import { named, isCellKey, markCopied } from "./cells.js";
 import type { Exits } from "./control.js";
 import { outerWrites } from "./captures.js";
+import { elementAt, isRecordsBound, lengthOf } from "./records.js";
 
 /** Thrown when a loop condition turns out to have effects: the loop is lowered again, rotated. */
 export class EffectfulCondition extends Error {}
@@ -88,7 +89,7 @@ class LoopLowering {
   private readonly b: Builder;
   private readonly loc: SourceLoc;
   private readonly test: Expression | undefined;
-  private readonly iterated: Value | undefined;
+  private readonly iterated: Bound | undefined;
   private readonly slots: Slot[];
   private readonly flags: { broken: boolean; returned: boolean; first: boolean };
   private readonly init: Value[] = [];
@@ -99,7 +100,7 @@ class LoopLowering {
   constructor(private readonly lw: Lowerer, private readonly statement: LoopStatement, private readonly env: Env, private readonly rotated: boolean) {
     const b = (this.b = lw.b);
     this.loc = locOf(statement);
-    this.iterated = Node.isForOfStatement(statement) ? lw.expr(statement.getExpression(), env) : undefined;
+    this.iterated = Node.isForOfStatement(statement) ? lw.bound(statement.getExpression(), env) : undefined;
     b.loc = this.loc;
     this.slots = this.stateSlots();
     this.test = Node.isForOfStatement(statement) ? undefined : statementCondition(statement);
@@ -149,6 +150,11 @@ class LoopLowering {
     ];
   }
 
+  /** The number of elements `for...of` runs over (an array of tuples or objects: its leaves' length). */
+  private iteratedLength(env: Env): Value {
+    return isRecordsBound(this.iterated) ? lengthOf(this.lw, this.iterated, env) : this.b.prim("len", [this.iterated as Value]);
+  }
+
   /** The state's values under the names: flags after the carried state. */
   private at(values: Value[]) {
     let i = this.stateCount;
@@ -189,7 +195,7 @@ class LoopLowering {
       const inner = this.bind(condRegion);
       const state = this.at(condRegion.args);
       const before = new Map(inner);
-      let cond: Value | undefined = this.iterated ? b.prim("lt", [state.index!, b.prim("len", [this.iterated])])
+      let cond: Value | undefined = this.iterated ? b.prim("lt", [state.index!, this.iteratedLength(inner)])
         : test && !rotated ? lw.condition(test, inner) : undefined;
       if (test && !rotated && (writesMemory(condRegion) || [...before].some(([key, v]) => inner.get(key) !== v))) {
         throw new EffectfulCondition();
@@ -217,7 +223,13 @@ class LoopLowering {
       const inner = this.bind(bodyRegion);
       if (Node.isForOfStatement(statement)) {
         const decl = (statement.getInitializer() as Node & { getDeclarations(): Node[] }).getDeclarations()[0]!;
-        inner.set(decl.compilerNode, named(b.prim("load", [this.iterated!, state.index!]), variableName(decl)));
+        if (isRecordsBound(this.iterated)) {
+          const name = (decl as Node & { getNameNode(): Node }).getNameNode();
+          const element = elementAt(lw, this.iterated, state.index!, inner, Node.isIdentifier(name) ? variableName(decl) : "", statement.getExpression().getText());
+          lw.bindName(name, decl.compilerNode, element, inner);
+        } else {
+          inner.set(decl.compilerNode, named(b.prim("load", [this.iterated as Value, state.index!]), variableName(decl)));
+        }
       }
       const trip = (tripEnv: Env) => lw.lowerRest({ statements: [statement.getStatement()], index: 0, next: undefined }, tripEnv, exits);
       let values: Value[];

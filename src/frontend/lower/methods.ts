@@ -11,14 +11,17 @@ import { Node, ts } from "ts-morph";
 import { InternalError } from "../../diagnostics.js";
 import type { Value } from "../../ir/types.js";
 import { throwPrimitive } from "../../ir/primitives/throw.js";
-import { isFunctionValue, type Bound, type Cell, type Env } from "../aggregate.js";
+import { build, flatten, isFunctionValue, type Bound, type Cell, type Env } from "../aggregate.js";
+import { isRecords, type RecordsShape } from "../records.js";
+import { shapeAt } from "../shape.js";
 import type { FunctionLike } from "../functions.js";
 import { valueType } from "../source.js";
-import { numberFunctionNamed } from "../subset.js";
+import { isRecordsNode, numberFunctionNamed } from "../subset.js";
 import type { Lowerer } from "../lower.js";
 import { outerWrites } from "./captures.js";
 import { argument } from "./arguments.js";
 import { keyName } from "./cells.js";
+import { allocate, elementAt, isRecordsBound, lengthOf, push, storeElement, type Records } from "./records.js";
 
 type Call = Node & { getExpression(): Node; getArguments(): Node[] };
 
@@ -72,15 +75,17 @@ function callbackOf(lw: Lowerer, call: Call, env: Env): { fn: Callback; keys: (t
 }
 
 /** Calls the callback with (element, index, array), as many of them as it takes. */
-function callBack(lw: Lowerer, fn: Callback, args: Value[], env: Env): Value {
-  if ("primitive" in fn) return lw.b.prim(fn.primitive, [args[0]!]);
+function callBack(lw: Lowerer, fn: Callback, args: Bound[], env: Env): Value {
+  if ("primitive" in fn) return lw.b.prim(fn.primitive, [args[0] as Value]);
   const result = lw.call(fn, args.slice(0, Math.max(fn.getParameters().length, 1)), env);
   return (result ?? lw.b.const(0)) as Value;
 }
 
 export function callbackMethod(lw: Lowerer, call: Call, method: string, env: Env): Bound {
+  const target = (call.getExpression() as Node & { getExpression(): Node }).getExpression();
+  if (isRecordsNode(target) || isRecordsNode(call)) return recordsMethod(lw, call, method, env);
   const b = lw.b;
-  const array = lw.expr((call.getExpression() as Node & { getExpression(): Node }).getExpression(), env);
+  const array = lw.expr(target, env);
   const n = b.prim("len", [array]);
   const element = (k: Value) => b.prim("load", [array, k]);
   if (method === "indexOf" || method === "includes") return search(lw, array, method, lw.expr(call.getArguments()[0]!, env), env);
@@ -150,6 +155,74 @@ function firstElement(lw: Lowerer, array: Value, n: Value, method: "reduce" | "r
   });
   b.inRegion(guard.regions[1]!, () => b.yield([]));
   return b.prim("load", [array, method === "reduce" ? b.const(0) : b.prim("sub", [n, b.const(1)])]);
+}
+
+/**
+ * The callback methods over an array of tuples or objects, or `map` giving
+ * one: the same loops over elements that are tuples or objects (the leaves'
+ * reads), the results made and pushed leaf by leaf (lower/records.ts).
+ */
+function recordsMethod(lw: Lowerer, call: Call, method: string, env: Env): Bound {
+  const b = lw.b;
+  const target = (call.getExpression() as Node & { getExpression(): Node }).getExpression();
+  const source = target.getText();
+  const array = lw.bound(target, env);
+  const n = isRecordsBound(array) ? lengthOf(lw, array, env) : b.prim("len", [array as Value]);
+  // Each trip reads the leaves' arrays as they are in its environment (loop state, when the callback writes).
+  const element = (k: Value, inner: Env): Bound => (isRecordsBound(array) ? elementAt(lw, array, k, inner, "", source) : b.prim("load", [array as Value, k]));
+  const { fn, keys } = callbackOf(lw, call, env);
+  const shape = shapeAt(call);
+  switch (method) {
+    case "map": {
+      const out = isRecords(shape) ? allocate(lw, shape, n, env, "") : b.prim(valueType(call.getType()) === "f64[][]" ? "nalloc" : "alloc", [n]);
+      envLoop(lw, n, keys, env, [], (k, inner) => {
+        const v = callBack(lw, fn, [element(k, inner), k, array], inner) as Bound;
+        if (isRecordsBound(out)) storeElement(lw, out, k, v, inner, "the array 'map' makes", call);
+        else b.prim(out.type === "f64[][]" ? "append" : "store", [out, k, v as Value]);
+        return [];
+      });
+      return out;
+    }
+    case "filter": {
+      const out = allocate(lw, shape as RecordsShape, b.const(0), env, "");
+      envLoop(lw, n, keys, env, [], (k, inner) => {
+        const v = element(k, inner);
+        const op = b.ifOp(callBack(lw, fn, [v, k, array], inner), []);
+        b.inRegion(op.regions[0]!, () => (push(lw, out, v, inner, "the array 'filter' makes", call), b.yield([])));
+        b.inRegion(op.regions[1]!, () => b.yield([]));
+        return [];
+      });
+      return out;
+    }
+    case "forEach":
+      envLoop(lw, n, keys, env, [], (k, inner) => (callBack(lw, fn, [element(k, inner), k, array], inner), []));
+      return b.const(0);
+    case "reduce":
+    case "reduceRight": {
+      const [acc] = envLoop(lw, n, keys, env, [lw.expr(call.getArguments()[1]!, env)], (k, inner, [acc]) => {
+        const index = method === "reduce" ? k : b.prim("sub", [b.prim("sub", [n, k]), b.const(1)]);
+        return [callBack(lw, fn, [acc!, element(index, inner), index, array], inner)];
+      });
+      return acc!;
+    }
+    case "some":
+    case "every":
+    case "findIndex": {
+      const [done, at] = envLoop(lw, n, keys, env, [b.const(false), b.const(-1)], (k, inner, [, at]) => {
+        const test = callBack(lw, fn, [element(k, inner), k, array], inner);
+        const stops = method === "every" ? b.prim("not", [test]) : test;
+        return [stops, b.select(stops, k, at!)];
+      }, 0);
+      return method === "some" ? done! : method === "every" ? b.prim("not", [done!]) : at!;
+    }
+  }
+  throw new InternalError(`array method ${method} over an array of tuples or objects passed the fence`);
+}
+
+/** `a.slice(start, end)` of an array of tuples or objects: each leaf's array sliced alike. */
+export function sliceRecords(lw: Lowerer, array: Records, args: Value[], env: Env): Records {
+  const columns = flatten(array, env).map((column) => slice(lw, column, args));
+  return build(array.shape, columns, env, "") as Records;
 }
 
 /** `a.indexOf(v)`, `a.includes(v)`: a loop that stops at the first element equal to `v`. */
