@@ -219,7 +219,7 @@ function sameName(a: Value, b: Value): boolean {
 
 /**
  * One variable per stash, shared by the stashed value (unless it is printed
- * inside the stash) and its recall, declared before the op of the function
+ * inside the stash, or computed before that op) and its recall, declared before the op of the function
  * body that holds the stash: the branch assigns it where it computes the
  * value, and the reverse branch reads it.
  */
@@ -230,7 +230,8 @@ function stashVariables(f: Func, inlined: Set<Value>, variable: Map<Value, Varia
       if (op.kind !== Structural.Stash) continue;
       const v = op.operands[0]!;
       const x: Variable = { name: "" }; // named in program order by allocate's walk
-      if (!inlined.has(v)) variable.set(v, x);
+      // A value from before that op is assigned to it at the stash (its own variable is declared earlier).
+      if (!inlined.has(v) && definedInside(v, top)) variable.set(v, x);
       variable.set(op.partner!.results[0]!, x);
       stashes.set(top, [...(stashes.get(top) ?? []), { variable: x, type: v.type, value: v }]);
     }
