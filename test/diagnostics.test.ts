@@ -195,6 +195,7 @@ const rejected: Rejected[] = [
   { name: "a string-literal parameter of an exported function", code: Codes.UnsupportedType, source: entry(['return k === "a" ? x : 2 * x;'], 'x: number, k: "a" | "b"'), at: 'k: "a"', message: "holds strings" },
   { name: "strings ordered", code: Codes.UnsupportedOperator, source: lines('function g(x: number): "a" | "b" {', '  return x > 0 ? "a" : "b";', "}", entry(['return g(x) < "b" ? x : 0;'])), at: 'g(x) < "b"', message: "'===' and '!==' only" },
   { name: "a string-literal value in arithmetic", code: Codes.UnsupportedOperator, source: lines('function g(x: number): "a" | "b" {', '  return x > 0 ? "a" : "b";', "}", entry(["return x * +g(x);"])), at: "g(x);", message: "needs a number operand" },
+  { name: "a module-level table the file writes", code: Codes.UnknownName, source: lines("const T = [1, 2];", entry(["T[0] = x;", "return x;"])), at: "T[0]", message: "copy it in the function" },
   { name: "&& of a comparison and a number", code: Codes.UnsupportedOperator, source: entry(["if (x > 1 && x) return 1;", "return 0;"]), at: "x) return", message: "needs a boolean operand, not 'number'" },
 
   // ADG1011: helper shapes that cannot be inlined, at the parameter.

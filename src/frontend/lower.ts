@@ -124,6 +124,8 @@ function leafParameterNames(names: string[], shapes: Shape[]): string[][] {
  */
 export class Lowerer {
   readonly constantsInProgress = new Set<Node>();
+  /** The arrays of module-level tables of numbers this function has made (lower/expressions.ts moduleArray). */
+  readonly moduleArrays = new Map<Node, Value>();
   /** The number each string of a string-literal type stands for in this function, in the order they are met. */
   private readonly stringCodes = new Map<string, number>();
   stringCode(text: string): number {

@@ -1,5 +1,5 @@
 /** Facts about the subset that the check and lowering read alike: operator kinds, array methods, module constants, literal types. */
-import { Node, SyntaxKind, VariableDeclarationKind } from "ts-morph";
+import { Node, SyntaxKind, VariableDeclarationKind, type VariableDeclaration } from "ts-morph";
 import { namedConstant } from "../ir/primitives.js";
 import { scalarType, valueType } from "./source.js";
 import { shapeOf, shapeText } from "./shape.js";
@@ -120,6 +120,42 @@ export function isUndefinedKeyword(node: Node): boolean {
 const reassignments = new WeakMap<Node, boolean>();
 
 /** Whether a variable is assigned anywhere in its file after its declaration (`x = ...`, `x += ...`, `x++`). */
+/**
+ * A module-level table of numbers (`const LANCZOS = [676.52, -1259.13, ...]`,
+ * a `number[]` array literal) that the file only reads: every use is an
+ * element read, `.length`, a method that does not write (`forEach`, `map`,
+ * `reduce`, `slice`, ...), a `for...of` or a spread. Lowering makes it once
+ * per function (lower/expressions.ts moduleArray).
+ */
+export function isModuleArray(decl: VariableDeclaration): boolean {
+  const init = decl.getInitializer();
+  if (!init || !Node.isArrayLiteralExpression(init) || valueType(decl.getType()) !== "f64[]") return false;
+  const known = readOnlyArrays.get(decl);
+  if (known !== undefined) return known;
+  const symbol = decl.getNameNode().getSymbol();
+  const uses = decl.getSourceFile().getDescendantsOfKind(SyntaxKind.Identifier).filter((id) => id !== decl.getNameNode() && id.getSymbol() === symbol);
+  const answer = init.getElements().every((e) => constantValue(e) !== undefined) && uses.every(readsOnly);
+  readOnlyArrays.set(decl, answer);
+  return answer;
+}
+
+const readOnlyArrays = new WeakMap<Node, boolean>();
+const readingMethods = new Set(["length", "forEach", "map", "reduce", "reduceRight", "filter", "some", "every", "find", "findIndex", "indexOf", "includes", "slice", "concat"]);
+
+/** Whether a use of an array only reads it. */
+function readsOnly(id: Node): boolean {
+  const parent = id.getParentOrThrow();
+  if (Node.isElementAccessExpression(parent) && parent.getExpression() === id) {
+    const outer = parent.getParentOrThrow();
+    const written = (Node.isBinaryExpression(outer) && outer.getLeft() === parent && isAssignmentOperator(outer.getOperatorToken().getKind()))
+      || ((Node.isPrefixUnaryExpression(outer) || Node.isPostfixUnaryExpression(outer)) && (outer.getOperatorToken() === SyntaxKind.PlusPlusToken || outer.getOperatorToken() === SyntaxKind.MinusMinusToken));
+    return !written;
+  }
+  if (Node.isPropertyAccessExpression(parent) && parent.getExpression() === id) return readingMethods.has(parent.getName());
+  if (Node.isForOfStatement(parent) && parent.getExpression() === id) return true;
+  return Node.isSpreadElement(parent);
+}
+
 function assignedAgain(decl: Node & { getNameNode(): Node }): boolean {
   const known = reassignments.get(decl);
   if (known !== undefined) return known;
@@ -208,6 +244,7 @@ export function isModuleConstant(decl: Node): boolean {
   // A module-level `var` or `let` that nothing assigns again (as JavaScript often declares its constants) is one too.
   if (statement.getDeclarationKind() !== VariableDeclarationKind.Const && assignedAgain(decl)) return false;
   if (scalarType(decl.getType()) === "f64") return true;
+  if (isModuleArray(decl)) return true;
   const shape = shapeOf(decl.getType(), decl);
   return !!shape && shape.kind !== "value" && !/\[\]|Float64Array|boolean/.test(shapeText(shape));
 }

@@ -6,7 +6,7 @@ import { namedConstant } from "../../ir/primitives.js";
 import { declarationOf, isAggregateNode, partKeyOf, shorthandDeclaration as shorthandDeclarationNode } from "../resolve.js";
 import { ruleFor } from "../rules.js";
 import { shapeAt, shapeOf } from "../shape.js";
-import { isStringLiterals, scalarType } from "../source.js";
+import { isStringLiterals, scalarType, valueType } from "../source.js";
 import { arithmetic, bitwise, comparisons, compoundAssignments, isArrayNode, isModuleConstant, isUndefinedKeyword, literalType, logical } from "../subset.js";
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
@@ -268,6 +268,10 @@ export function checkIdentifier(cx: FenceContext, id: Node, fn: FunctionLike, st
   }
   if (decl && (Node.isFunctionDeclaration(decl) || boundFunction(decl) || (Node.isParameterDeclaration(decl) && isFunctionTyped(decl)))) {
     cx.report(id, Codes.UnsupportedExpression, `function '${text}' used as a value; a function can be called, or passed to a function that calls it`);
+    return;
+  }
+  if (decl && Node.isVariableDeclaration(decl) && Node.isSourceFile(decl.getVariableStatement()?.getParent()) && valueType(decl.getType()) === "f64[]") {
+    cx.report(id, Codes.UnknownName, `'${text}' is a module-level array that the file writes or passes to a function; a table of numbers is supported where the file only reads it (elements, '.length', 'forEach', 'map', 'reduce', 'for...of'): to change it, copy it in the function ('const t = [...${text}]')`);
     return;
   }
   cx.report(id, Codes.UnknownName, decl || local

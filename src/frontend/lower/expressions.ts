@@ -5,7 +5,7 @@ import { constantOf } from "../../ir/builder.js";
 import { namedConstant } from "../../ir/primitives.js";
 import { Structural, type Op, type Value } from "../../ir/types.js";
 import { flatten, isAggregate, isFunctionValue, isMissing, Unassigned, Undefined, type Bound, type Cell, type Env } from "../aggregate.js";
-import { comparisons, isAssignmentOperator, isModuleConstant, isUndefinedKeyword, isGlobalMath, isRecordsNode } from "../subset.js";
+import { comparisons, isAssignmentOperator, isModuleArray, isModuleConstant, isUndefinedKeyword, isGlobalMath, isRecordsNode } from "../subset.js";
 import { declarationOf as resolvedDeclaration, isAggregateNode, partKeyOf } from "../resolve.js";
 import { leavesOf, shapeAt, type AggregateShape, type Shape } from "../shape.js";
 import { valueType } from "../source.js";
@@ -285,6 +285,7 @@ export function identifier(lw: Lowerer, id: Node, env: Env) : Bound {
     lw.constantsInProgress.add(decl);
     try {
       const init = decl.asKindOrThrow(SyntaxKind.VariableDeclaration).getInitializerOrThrow();
+      if (isModuleArray(decl.asKindOrThrow(SyntaxKind.VariableDeclaration))) return moduleArray(lw, decl, init);
       // A number needs no environment; a tuple or object's fields become cells of this one.
       return isAggregateNode(init) ? lw.bound(init, env) : lw.expr(init, new Map());
     } finally {
@@ -294,4 +295,39 @@ export function identifier(lw: Lowerer, id: Node, env: Env) : Bound {
   if (text === "NaN") return lw.b.const(NaN);
   if (text === "Infinity") return lw.b.const(Infinity);
   return lw.fail(id, Codes.UnassignedVariable, `'${text}' is read before it is declared or assigned`);
+}
+
+/**
+ * A module-level table of numbers, made once per function: its array is
+ * built where the function starts (before the statement of the function body
+ * that first reads it, which is as good: it reads nothing), and every read
+ * shares it. Nothing writes it (subset.ts isModuleArray).
+ */
+function moduleArray(lw: Lowerer, decl: Node, init: Node): Value {
+  const made = lw.moduleArrays.get(decl);
+  if (made) return made;
+  const b = lw.b;
+  const here = b.region;
+  let body = here;
+  let top: Op | undefined;
+  while (body.owner) {
+    top = body.owner;
+    body = body.owner.parent!;
+  }
+  const before = new Set(body.ops);
+  b.region = body;
+  let array: Value;
+  try {
+    array = lw.expr(init, new Map());
+  } finally {
+    b.region = here;
+  }
+  if (top) {
+    // Built at the end of the body, it moves before the statement being lowered.
+    const added = body.ops.filter((op) => !before.has(op));
+    body.ops = body.ops.filter((op) => before.has(op));
+    body.ops.splice(body.ops.indexOf(top), 0, ...added);
+  }
+  lw.moduleArrays.set(decl, array);
+  return array;
 }
