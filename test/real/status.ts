@@ -73,6 +73,11 @@ export function strayDiagnostics(file: CorpusFile, fn: CorpusFunction, judgement
 
 /** The functions whose reached code holds the diagnostic. */
 export function attribute(file: CorpusFile, d: Diagnostic): CorpusFunction[] {
+  // A rule for exported functions only (ADG1011: an optional parameter without a default) concerns the function it is on, not its callers.
+  if (d.code === "ADG1011") {
+    const own = file.functions.filter((fn) => contains(file, [fn.node], d.line, d.column));
+    if (own.length > 0) return own;
+  }
   return file.functions.filter((fn) => contains(file, reach(file, fn), d.line, d.column));
 }
 
