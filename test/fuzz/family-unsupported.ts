@@ -82,7 +82,7 @@ const CONSTRUCTS: Construct[] = [
   { lines: (q) => [`const q1 = [${q}, 1] as const;`, `${q} += q1[0];`], outcome: "either" },
   { lines: (q) => [`const q1 = { a: ${q} };`, "delete (q1 as { a?: number }).a;"] },
   { lines: (q) => [`const q1 = [${q}];`, "q1.length = 0;"] },
-  { lines: (q, f) => [`${q} = ${f}_r(${q});`], module: (f) => [`function ${f}_r(t: number): number {`, `  return t > 1 ? ${f}_r(t / 2) : t;`, "}"] },
+  { lines: (q, f) => [`${q} = ${f}_r(${q});`], module: (f) => [`function ${f}_r(t: number): number {`, `  return t > 1 ? ${f}_r(t / 2) : t;`, "}"], outcome: "either" },
   { lines: (q, f) => [`${q} = ${f}_o(${q});`], module: (f) => [`function ${f}_o(t: number, u?: number): number {`, "  return t * (u ?? 1);", "}"], outcome: "either" },
   { lines: (q, f) => [`${q} = ${f}_d(${q});`], module: (f) => [`function ${f}_d(t: number, u = 2): number {`, "  return t * u;", "}"], outcome: "either" },
   { lines: (q, f) => [`${q} = ${f}_g(${q});`], module: (f) => [`function ${f}_g<T>(t: T): T {`, "  return t;", "}"] },
