@@ -225,11 +225,17 @@ export function sliceRecords(lw: Lowerer, array: Records, args: Value[], env: En
   return build(array.shape, columns, env, "") as Records;
 }
 
-/** `a.indexOf(v)`, `a.includes(v)`: a loop that stops at the first element equal to `v`. */
+/**
+ * `a.indexOf(v)`, `a.includes(v)`: a loop that stops at the first element
+ * equal to `v`, by `===` for indexOf and by SameValueZero for includes (which
+ * finds NaN: `[NaN].includes(NaN)` is true, `[NaN].indexOf(NaN)` is -1).
+ */
 function search(lw: Lowerer, array: Value, method: "indexOf" | "includes", wanted: Value, env: Env): Value {
   const b = lw.b;
   const [found, at] = envLoop(lw, b.prim("len", [array]), [], env, [b.const(false), b.const(-1)], (k, _inner, [, at]) => {
-    const hit = b.prim("eq", [b.prim("load", [array, k]), wanted]);
+    const x = b.prim("load", [array, k]);
+    const equal = b.prim("eq", [x, wanted]);
+    const hit = method === "includes" ? b.prim("or", [equal, b.prim("and", [b.prim("ne", [x, x]), b.prim("ne", [wanted, wanted])])]) : equal;
     return [hit, b.select(hit, k, at!)];
   }, 0);
   return method === "includes" ? found! : at!;
