@@ -9,6 +9,8 @@ import { compileFile } from "./compile.js";
 import type { DerivativeKind } from "./config/derivatives.js";
 import { readTsconfig } from "./config/tsconfig.js";
 import { uniqueDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { toJavaScript } from "./emit/javascript.js";
+import { moduleFormatOf } from "./frontend/commonjs.js";
 import { formatOutput, type PrettierChoice } from "./format-output.js";
 import type { SkippedFunction } from "./frontend/fence.js";
 import { loadSource, preloadSources, projectFiles, useCompilerOptions } from "./frontend/source.js";
@@ -82,10 +84,19 @@ export interface GenerateResult {
 
 export { GENERATED_HEADER_PREFIX } from "./emit/module.js";
 
-/** `dir/loss.ts` -> `dir/loss.grad.ts`, `loss.mts` -> `loss.grad.mts`, `loss.cts` -> `loss.grad.cts`. */
+/**
+ * `dir/loss.ts` -> `dir/loss.grad.ts`, `loss.mts` -> `loss.grad.mts`, `loss.cts` -> `loss.grad.cts`;
+ * a JavaScript source's gradient is JavaScript: `loss.js` -> `loss.grad.js`, `.mjs` -> `.grad.mjs`, `.cjs` -> `.grad.cjs`.
+ */
 export function outputPathFor(sourcePath: string): string {
   const ext = path.extname(sourcePath);
-  return `${sourcePath.slice(0, sourcePath.length - ext.length)}.grad${ext === ".mts" || ext === ".cts" ? ext : ".ts"}`;
+  const kept = [".mts", ".cts", ".js", ".mjs", ".cjs"].includes(ext) ? ext : ".ts";
+  return `${sourcePath.slice(0, sourcePath.length - ext.length)}.grad${kept}`;
+}
+
+/** Whether a source is JavaScript, so that its gradient module is too. */
+function isJavaScript(sourcePath: string): boolean {
+  return /\.[mc]?js$/.test(sourcePath);
 }
 
 /** Differentiate the exported number-returning functions of each input. Never touches the disk except to read inputs. */
@@ -115,7 +126,8 @@ export async function generate(inputs: GenerateInput[], options: GenerateOptions
       result.skipped.push(sourcePath);
       continue;
     }
-    const text = await formatOutput(compiled.code, outputPathFor(sourcePath), options.prettier);
+    const code = isJavaScript(sourcePath) ? toJavaScript(compiled.code, moduleFormatOf(sf)) : compiled.code;
+    const text = await formatOutput(code, outputPathFor(sourcePath), options.prettier);
     result.outputs.push({ sourcePath, outputPath: outputPathFor(sourcePath), text });
   }
   return result;

@@ -132,7 +132,9 @@ describe(".mts and .cts inputs", () => {
 
   it("skips generated and declaration files of every extension", async () => {
     const dir = tempProject({ "a.grad.mts": "", "b.d.cts": "", "c.d.ts": "" });
-    expect(await adgen(dir, ["*.*ts"])).toEqual({ code: 2, stdout: "", stderr: "adgen: error: no input files (*.grad.ts and *.d.ts files are skipped)\n" });
+    expect(await adgen(dir, ["*.*ts"])).toEqual({ code: 2, stdout: "", stderr: "adgen: error: no input files (*.grad.ts, *.grad.js and *.d.ts files are skipped)\n" });
+    const js = tempProject({ "a.grad.js": "", "b.grad.mjs": "", "c.grad.cjs": "" });
+    expect(await adgen(js, ["*.*js"])).toEqual({ code: 2, stdout: "", stderr: "adgen: error: no input files (*.grad.ts, *.grad.js and *.d.ts files are skipped)\n" });
   });
 });
 

@@ -224,8 +224,8 @@ describe("usage errors: one line on stderr, exit 2", () => {
     { name: "a missing file", argv: ["nope.ts"], stderr: "adgen: error: file not found: nope.ts\n" },
     { name: "a glob matching nothing", argv: ["src/**/*.ts"], stderr: "adgen: error: no files match src/**/*.ts\n" },
     { name: "a directory", argv: ["."], stderr: "adgen: error: . is a directory; pass files or a glob such as './*.ts'\n" },
-    { name: "a file that is not TypeScript", argv: ["notes.md"], stderr: "adgen: error: not a .ts, .mts or .cts file: notes.md\n" },
-    { name: "only generated files", argv: ["seed.grad.ts"], stderr: "adgen: error: no input files (*.grad.ts and *.d.ts files are skipped)\n" },
+    { name: "a file that is not TypeScript", argv: ["notes.md"], stderr: "adgen: error: not a .ts, .mts, .cts, .js, .mjs or .cjs file: notes.md\n" },
+    { name: "only generated files", argv: ["seed.grad.ts"], stderr: "adgen: error: no input files (*.grad.ts, *.grad.js and *.d.ts files are skipped)\n" },
     { name: "--check with --emit-ir", argv: ["--check", "--emit-ir", "seed.ts"], stderr: "adgen: error: option '--check' cannot be used with option '--emit-ir'\n" },
     { name: "verify with an unknown flag", argv: ["verify", "--seeds", "3", "seed.ts"], stderr: "adgen: error: unknown option '--seeds' (Did you mean --seed?)\n" },
   ])("$name", async ({ argv, stderr }) => {

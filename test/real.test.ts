@@ -75,7 +75,7 @@ function describeVerdicts(file: CorpusFile, load: () => Promise<Exports>, expect
       if (!UPDATE) expect(comparable(judgement.verdict), JSON.stringify(judgement.verdict)).toEqual(comparable(expected(fn.name)));
       if (judgement.output !== undefined) {
         const { f, samples } = loaded(await load(), fn);
-        checkGradient(fn, f, samples, await importGenerated(`${file.path.replace(/\W/g, "_")}.${fn.name}`, judgement.output));
+        checkGradient(fn, f, samples, await importGenerated(`${file.path.replace(/\W/g, "_")}.${fn.name}`, judgement.output, judgement.extension));
       }
     }, GENERATE_TIMEOUT_MS);
   }

@@ -70,7 +70,9 @@ whose content would not change are left untouched, and an existing
 <name>.grad.ts that adgen did not generate is never overwritten.
 
 Inputs are .ts, .mts and .cts files; <name>.mts gives <name>.grad.mts and
-<name>.cts gives <name>.grad.cts. In a file a glob (or the configuration's
+<name>.cts gives <name>.grad.cts. JavaScript inputs (.js, .mjs, .cjs, typed
+by JSDoc) give JavaScript beside them: <name>.js gives <name>.grad.js, in
+the source's module format (ES module or CommonJS). In a file a glob (or the configuration's
 include, or the tsconfig) matched, functions that cannot be differentiated
 are skipped unless tagged @adgen or @wrt; in a named file they are errors.
 --emit-ir prints the IR and writes no files; --check, --list-different,

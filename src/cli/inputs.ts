@@ -25,7 +25,7 @@ export async function resolveInputs(patterns: string[], cwd: string): Promise<In
       if (isSource(file)) files.set(file, (files.get(file) ?? true) && matched);
     }
   }
-  if (files.size === 0) throw new UsageError("no input files (*.grad.ts and *.d.ts files are skipped)");
+  if (files.size === 0) throw new UsageError("no input files (*.grad.ts, *.grad.js and *.d.ts files are skipped)");
   return [...files].map(([path, matched]) => ({ path, matched }));
 }
 
@@ -34,7 +34,7 @@ async function expand(pattern: string, cwd: string): Promise<{ paths: string[]; 
   const literal = path.resolve(cwd, pattern);
   const stats = await stat(literal).catch(() => undefined);
   if (stats?.isFile()) {
-    if (!SOURCE.test(literal)) throw new UsageError(`not a .ts, .mts or .cts file: ${pattern}`);
+    if (!SOURCE.test(literal)) throw new UsageError(`not a .ts, .mts, .cts, .js, .mjs or .cjs file: ${pattern}`);
     return { paths: [literal], matched: false };
   }
   if (stats?.isDirectory()) throw new UsageError(`${pattern} is a directory; pass files or a glob such as '${pattern}/*.ts'`);
@@ -45,9 +45,9 @@ async function expand(pattern: string, cwd: string): Promise<{ paths: string[]; 
   return { paths: matches.map((match) => path.resolve(match)).sort(), matched: true };
 }
 
-const SOURCE = /\.[mc]?ts$/;
+const SOURCE = /\.[mc]?[tj]s$/;
 
-/** A TypeScript source adgen may compile: not a generated `.grad.*ts` or a declaration `.d.*ts` file. */
+/** A TypeScript or JavaScript source adgen may compile: not a generated `.grad.*` or a declaration `.d.*ts` file. */
 export function isSource(file: string): boolean {
-  return SOURCE.test(file) && !/\.(grad|d)\.[mc]?ts$/.test(file);
+  return SOURCE.test(file) && !/\.grad\.[mc]?[tj]s$/.test(file) && !/\.d\.[mc]?ts$/.test(file);
 }

@@ -8,6 +8,7 @@
  * fence/signature.ts.
  */
 import { Node, SyntaxKind, type ClassDeclaration, type SourceFile } from "ts-morph";
+import { commonJsFunction } from "./commonjs.js";
 import { boundFunction, functionName, hasBody, jsDocsOf, type FunctionLike } from "./functions.js";
 import { FenceContext } from "./fence/context.js";
 import { Codes, uniqueDiagnostics, type Diagnostic } from "../diagnostics.js";
@@ -38,7 +39,8 @@ export function findEntries(sf: SourceFile): Entry[] {
         continue;
       }
       // An exported function declaration, or a `const` holding an arrow function or function expression.
-      const fn = Node.isFunctionDeclaration(declaration) ? declaration : boundFunction(declaration);
+      // In a CommonJS module, a property of `module.exports` or `exports` naming or holding a function.
+      const fn = Node.isFunctionDeclaration(declaration) ? declaration : boundFunction(declaration) ?? commonJsFunction(declaration);
       // Functions re-exported from another file get their gradients beside that file.
       if (!fn || fn.getSourceFile() !== sf || !hasBody(fn) || (Node.isFunctionDeclaration(fn) && isAdjoint(fn)) || hasTag(fn, "adgen-ignore")) continue;
       // Booleans of a result (a flag beside the numbers) carry no derivative; a result of booleans only has none.

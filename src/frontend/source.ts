@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Node, Project, ts, type SourceFile, type Type as TsType } from "ts-morph";
+import { isCommonJs } from "./commonjs.js";
 import { Codes, type Code, type Diagnostic } from "../diagnostics.js";
 import type { SourceLoc, Type } from "../ir/types.js";
 
@@ -106,7 +107,8 @@ export function isScript(sf: SourceFile): boolean {
 /** An ES module, or a CommonJS one (`module.exports = ...`, `exports.f = ...`). */
 function isModule(sf: SourceFile): boolean {
   const node = sf.compilerNode as ts.SourceFile & { commonJsModuleIndicator?: ts.Node };
-  return ts.isExternalModule(node) || node.commonJsModuleIndicator !== undefined;
+  // The binder sets the indicator only once the file is bound; the syntax says it before.
+  return ts.isExternalModule(node) || node.commonJsModuleIndicator !== undefined || isCommonJs(sf);
 }
 
 /** The project's file at `absolute` holding `text`: the one already there when its text is the same (keeping the program), else a new version. */

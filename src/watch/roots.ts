@@ -25,10 +25,10 @@ function globBase(pattern: string, dir: string): string {
 
 const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git"]);
 
-/** Directories (but node_modules and .git) and TypeScript files, not adgen's own outputs. */
+/** Directories (but node_modules and .git) and TypeScript and JavaScript files, not adgen's own outputs. */
 export function isWatched(file: string, stats?: Stats): boolean {
   if (file.split(/[\\/]/).some((part) => SKIPPED_DIRECTORIES.has(part))) return false;
-  if (/\.grad\.[mc]?ts$/.test(file)) return false;
+  if (/\.grad\.[mc]?[tj]s$/.test(file)) return false;
   if (!stats || stats.isDirectory()) return true;
-  return /\.[mc]?ts$/.test(file);
+  return /\.[mc]?[tj]s$/.test(file);
 }

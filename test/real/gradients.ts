@@ -18,12 +18,15 @@ import { differentiatedCoordinates, scalarised, type AnyFunction } from "./numer
 const RTOL = 1e-6;
 let scratch: string | undefined;
 
-/** Writes a generated module to a scratch directory and imports it. */
-export async function importGenerated(name: string, text: string): Promise<Exports> {
+/** Writes a generated module (`extension` as its output path has it) to a scratch directory and imports it. */
+export async function importGenerated(name: string, text: string, extension = ".ts"): Promise<Exports> {
   scratch ??= mkdtempSync(join(tmpdir(), "adgen-real-"));
-  const file = join(scratch, `${name}.grad.ts`);
+  // The scratch directory has no package.json to say what a `.js` holds: it is named for its format.
+  if (extension === ".js") extension = /^exports\./m.test(text) ? ".cjs" : ".mjs";
+  const file = join(scratch, `${name}.grad${extension}`);
   writeFileSync(file, text);
-  return (await import(pathToFileURL(file).href)) as Exports;
+  const module = (await import(pathToFileURL(file).href)) as Exports;
+  return extension === ".cjs" ? ((module.default as Exports | undefined) ?? module) : module;
 }
 
 type Derivative = (...args: unknown[]) => { value: unknown; grad: Record<string, unknown> };

@@ -12,7 +12,7 @@
  * accepted: the attribution is checked both ways.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { extname, join } from "node:path";
 import type { Diagnostic } from "../../src/diagnostics.js";
 import { generate } from "../../src/generate.js";
 import { contains, corpusDir, isolate, reach, type CorpusFile, type CorpusFunction } from "./corpus.js";
@@ -29,6 +29,8 @@ export interface Judgement {
   diagnostics: Diagnostic[];
   /** The generated module's text, when accepted. */
   output?: string;
+  /** Its file extension (`.ts`; `.js`, `.mjs` or `.cjs`, JavaScript, for a JavaScript source). */
+  extension?: string;
 }
 
 export const statusFile = join(corpusDir, "STATUS.json");
@@ -47,7 +49,8 @@ async function run(path: string, text: string): Promise<Judgement> {
       return { verdict: { status: "rejected", codes, first: describeDiagnostic(diagnostics[0]!) }, diagnostics };
     }
     if (result.outputs.length === 0) return { verdict: { status: "skipped" }, diagnostics };
-    return { verdict: { status: "accepted" }, diagnostics, output: result.outputs[0]!.text };
+    const { text: output, outputPath } = result.outputs[0]!;
+    return { verdict: { status: "accepted" }, diagnostics, output, extension: extname(outputPath) };
   } catch (e) {
     const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     return { verdict: { status: "crashed", error: error.split("\n")[0]! }, diagnostics: [] };
