@@ -241,13 +241,18 @@ function search(lw: Lowerer, array: Value, method: "indexOf" | "includes", wante
   return method === "includes" ? found! : at!;
 }
 
-/** `a.slice(start, end)`: the elements from start up to end, negative positions counting from the end. */
+/**
+ * `a.slice(start, end)`: the elements from start up to end, negative positions
+ * counting from the end; a position is truncated towards zero, and NaN is 0,
+ * as JavaScript's ToIntegerOrInfinity has it.
+ */
 export function slice(lw: Lowerer, array: Value, args: Value[]): Value {
   const b = lw.b;
   const n = b.prim("len", [array]);
   const position = (v: Value) => {
     const t = b.prim("trunc", [v]);
-    return b.select(b.prim("lt", [t, b.const(0)]), b.prim("max", [b.add(n, t), b.const(0)]), b.prim("min", [t, n]));
+    const clamped = b.select(b.prim("lt", [t, b.const(0)]), b.prim("max", [b.add(n, t), b.const(0)]), b.prim("min", [t, n]));
+    return b.select(b.prim("ne", [t, t]), b.const(0), clamped);
   };
   const start = args[0] ? position(args[0]) : b.const(0);
   const end = args[1] ? position(args[1]) : n;
