@@ -319,11 +319,17 @@ export function spreadExtremum(lw: Lowerer, name: "max" | "min", items: { value:
   return acc;
 }
 
-/** `Array.from({ length: n }, (_, i) => v)`: n numbers, each the function of its index (its first argument is undefined: a 0 nothing reads). */
+/**
+ * `Array.from({ length: n }, (_, i) => v)`: n numbers, each the function of
+ * its index (its first argument is undefined: a 0 nothing reads). The length
+ * is JavaScript's ToLength of n: truncated, NaN and negative lengths 0
+ * (`{ length: 2.5 }` gives 2 elements, where `new Array(2.5)` would throw).
+ */
 export function generated(lw: Lowerer, call: Call, env: Env): Value {
   const b = lw.b;
   const source = call.getArguments()[0] as Node & { getProperties(): (Node & { getInitializerOrThrow(): Node })[] };
-  const n = lw.expr(source.getProperties()[0]!.getInitializerOrThrow(), env);
+  const length = b.prim("trunc", [lw.expr(source.getProperties()[0]!.getInitializerOrThrow(), env)]);
+  const n = b.select(b.prim("ne", [length, length]), b.const(0), b.prim("max", [length, b.const(0)]));
   const cb = argument(lw, call.getArguments()[1]!, env);
   if (!isFunctionValue(cb)) throw new InternalError(`the function of ${call.getText()} passed the fence`);
   const fn = cb.function;
