@@ -10,7 +10,10 @@
  * prescribe there. `<f>Frozen(...sample)` gives, for a function with a
  * stopGradient, the function to differentiate instead: `f` with the stopped
  * values frozen at the sample. A vector-valued `<f>` has `<f>Vjp`, checked
- * against a numerical Jacobian.
+ * against a numerical Jacobian. At values where JavaScript's semantics are
+ * easy to get wrong (NaN, -0, fractions, negatives), put in each number of
+ * the first sample in turn, the value is exactly f's or the error f throws
+ * (`<f>Edges = false` for a function that does not return there).
  */
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -117,6 +120,19 @@ function withoutNegativeZero(grad: Record<string, unknown>): Record<string, unkn
 
 const describeArgs = (args: unknown[]): string => args.map(String).join(", ");
 
+/** Values where JavaScript's semantics are easy to get wrong: NaN, signed zeros, fractions, negatives. */
+const EDGES = [NaN, 0, -0, 2.5, -1.5, -3];
+
+/** What a call gives: its value (as a string that tells NaN, -0 and 0 apart) or the error it throws. */
+function outcome(call: () => number): string {
+  try {
+    const value = call();
+    return Object.is(value, -0) ? "-0" : String(value);
+  } catch (e) {
+    return e instanceof Error ? `${e.constructor.name}: ${e.message}` : `thrown ${String(e)}`;
+  }
+}
+
 // `ONLY=truthiness npx vitest run test/fixtures.test.ts` checks the fixtures whose file name contains `truthiness`.
 const only = process.env.ONLY;
 
@@ -216,6 +232,25 @@ for (const fixture of listFixtures().filter((f) => only === undefined || f.path.
             });
           });
         });
+
+        // `<f>Edges = false` for a function that does not return at such values (an iteration that diverges).
+        if (source[`${fn.name}Edges`] !== false) {
+          test(`at edge values of its inputs (${EDGES.map(String).join(", ")}), the value is exactly f's or the same error`, async () => {
+            const grad = gradFunction(await loadGenerated(), fn.name);
+            const args = samples[0]!;
+            for (const [index, { name }] of fn.parameters.entries()) {
+              for (const path of coordinates(args[index])) {
+                for (const edge of EDGES) {
+                  const edged = copyOf(args);
+                  if (path.length === 0) edged[index] = edge;
+                  else (at(edged[index], path.slice(0, -1)) as Record<Key, unknown>)[path.at(-1)!] = edge;
+                  const label = `${name}${pathText(path)} = ${edge}`;
+                  expect(outcome(() => grad(...copyOf(edged)).value), label).toStrictEqual(outcome(() => f(...copyOf(edged))));
+                }
+              }
+            }
+          });
+        }
 
         const kinks = source[`${fn.name}Kinks`] as Kink[] | undefined;
         kinks?.forEach((kink, i) => {
