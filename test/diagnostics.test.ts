@@ -60,6 +60,8 @@ const rejected: Rejected[] = [
   { name: "array of strings", code: Codes.UnsupportedType, source: entry(["const names = [\"a\", \"b\"];", "return x;"]), at: "names =" },
   { name: "new Array without a type", code: Codes.UnsupportedType, source: entry(["const zs = new Array(3).fill(0);", "return x;"]), at: "zs =" },
   { name: "reduce of rows without an initial value", code: Codes.UnsupportedExpression, source: entry(["return xs.reduce((a, b) => a)[0];"], "xs: number[][]"), at: "xs.reduce", message: "without an initial value" },
+  { name: "reduce to a tuple", code: Codes.UnsupportedExpression, source: entry(["const r = xs.reduce((a, v): [number, number] => [a[0] + v, a[1] * v], [0, 1] as [number, number]);", "return r[0] + r[1];"], "xs: number[]"), at: "xs.reduce", message: "write the loop" },
+  { name: "reduce of records to an object", code: Codes.UnsupportedExpression, source: entry(["const r = ps.reduce((a, p) => ({ s: a.s + p.x }), { s: 0 });", "return r.s;"], "ps: { x: number }[]"), at: "ps.reduce", message: "accumulator is a number, a boolean or an array" },
   { name: "filter with a number test", code: Codes.UnsupportedExpression, source: entry(["return xs.filter((v) => v).length;"], "xs: number[]"), at: "(v) => v", message: "must return a boolean" },
   { name: "Math as a value", code: Codes.UnsupportedType, source: entry(["const m = Math;", "return x;"]), at: "m =" },
   { name: "object literal with a computed name", code: Codes.UnsupportedExpression, source: entry(["const q = { [\"v\"]: x };", "return q.v;"]), at: "[\"v\"]" },

@@ -78,6 +78,8 @@ const FAMILY_MARKS: Record<string, { text?: RegExp; report?: (r: Report) => bool
   constants: { text: /const f\d_K\d = (Number\.|Math\.|Infinity|NaN|-0\b|\S+\(|f\d_K)/ },
   large: { report: (r) => (r.timings ?? []).length === FAMILY_BATCH },
   unsupported: { report: (r) => r.rejected > 0 },
+  // A class, a local arrow function or a switch on a string-literal type.
+  features: { text: /(class f\d_|=> |case ")/ },
 };
 const FAMILY_BATCH = 4;
 const FAMILY_SEED = 20261202;

@@ -45,7 +45,7 @@ export function isAssignmentOperator(kind: SyntaxKind): boolean {
 
 /** The number tests and conversions of the subset, by how the source calls them, and the primitive each is. */
 const numberFunctions = new Map([
-  ["isNaN", "isnan"], ["isFinite", "isfinite"], ["Number.isNaN", "isnan"], ["Number.isFinite", "isfinite"],
+  ["isNaN", "isnanvalue"], ["isFinite", "isfinite"], ["Number.isNaN", "isnan"], ["Number.isFinite", "isfinite"],
   ["Number.isInteger", "isinteger"], ["Number", "tonumber"],
 ]);
 

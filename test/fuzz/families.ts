@@ -22,12 +22,18 @@
  * - `unsupported`: base programs with one construct adgen rejects; they pass
  *   only with a located diagnostic on the construct (family-unsupported.ts,
  *   outcome.ts).
+ * - `features`: the newer constructs, several to a program: closures,
+ *   functions passed to helpers, classes, arrays of objects and tuples,
+ *   recursion, string-literal types and `switch`, numbers as conditions,
+ *   module-level tables, assignments as values, `var`, loop conditions with
+ *   effects, with names the generated module uses (family-features.ts).
  */
 import fc from "fast-check";
 import type { EntryShape, ProgramShape } from "./shapes.js";
 import { expressionArbitraries, inputsArbitrary, programArbitrary, statementArbitrary } from "./programs.js";
 import { effectHelperArbitrary, effectLoops } from "./family-conditions.js";
 import { constantsArbitrary } from "./family-constants.js";
+import { featuresArbitrary } from "./family-features.js";
 import { largeArbitrary } from "./family-large.js";
 import { NAME_CHOICES } from "./family-names.js";
 import { unsupportedArbitrary } from "./family-unsupported.js";
@@ -95,6 +101,17 @@ export const families: Family[] = [
       tagged(
         "unsupported",
         fc.tuple(programArbitrary(), unsupportedArbitrary).map(([program, unsupported]) => ({ ...program, unsupported })),
+      ),
+  },
+  {
+    name: "features",
+    weight: 4,
+    program: () =>
+      tagged(
+        "features",
+        fc
+          .record({ features: featuresArbitrary, inputs: inputsArbitrary })
+          .map(({ features, inputs }) => ({ constants: [], helpers: [], entry: emptyEntry, inputs, features })),
       ),
   },
 ];

@@ -19,6 +19,10 @@
  *   chains and deep nesting, each compiled alone and timed;
  * - `unsupported` (2): one construct adgen rejects, which passes only with a
  *   located diagnostic.
+ * - `features` (4): the newer constructs, several to a program (closures,
+ *   functions as arguments, classes, arrays of objects and tuples, recursion,
+ *   string-literal types, numbers as conditions, tables, assignments as
+ *   values, `var`, loop conditions with effects), with generated names.
  *
  * On a failure fast-check shrinks the failing batch; the smallest failing
  * program is printed and kept as a regression fixture in fixtures/fuzz/,

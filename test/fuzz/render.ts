@@ -21,6 +21,7 @@ import { indent, renderStatements, returnStatement } from "./render-stmt.js";
 import { FunctionScope, type Callable, type Constant, type Variable } from "./scope.js";
 import { renderEffectHelper } from "./family-conditions.js";
 import { renderModuleConstants, type ModuleConstants } from "./family-constants.js";
+import { renderFeatures } from "./family-features.js";
 import { renderLarge } from "./family-large.js";
 import { ProgramNames, settle } from "./family-names.js";
 import { unsupportedConstruct } from "./family-unsupported.js";
@@ -81,6 +82,7 @@ export function renderBatch(shapes: ProgramShape[]): RenderedProgram[] {
  */
 export function renderProgram(shape: ProgramShape, name = "f", taken = new Set<string>([name])): RenderedProgram {
   if (shape.large) return renderLarge(shape.large, name, shape.inputs);
+  if (shape.features) return renderFeatures(shape.features, name, shape.inputs);
   const names = shape.names && new ProgramNames(shape.names, name, taken);
   const lines: string[] = [...typeDeclarations(name), ""];
   const types: Record<AggregateKind, string> = { P: `${name}_P`, S: `${name}_S`, N: `${name}_N` };

@@ -200,6 +200,14 @@ export interface ProgramShape {
   large?: LargeShape;
   /** A construct adgen rejects, put first in the entry (family `unsupported`, family-unsupported.ts). */
   unsupported?: { construct: number };
+  /** Snippets of the newer constructs (family `features`, family-features.ts) instead of helpers and entry. */
+  features?: FeaturesShape;
+}
+
+/** Snippets, each a kind (family-features.ts `SNIPPET_KINDS`) with its forms and constants (hundredths), cycled; `names` choose the running number's and counters' names. */
+export interface FeaturesShape {
+  snippets: { kind: number; forms: number[]; constants: number[] }[];
+  names: number[];
 }
 
 /** A module constant: `kind` chooses the family of initializers, `form` one of them, `operands` earlier constants. */

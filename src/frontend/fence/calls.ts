@@ -118,6 +118,10 @@ function checkLoopMethod(cx: FenceContext, call: Node & { getExpression(): Node;
     say(call, `without an initial value, '${method}' is supported on arrays of numbers; give one ('rows.${method}((acc, row) => acc + row[0], 0)')`);
     return;
   }
+  if ((method === "reduce" || method === "reduceRight") && !valueType(call.getType())) {
+    say(call, `'${method}' is supported where the accumulator is a number, a boolean or an array, not '${call.getType().getText(call)}'; for a tuple or an object, write the loop ('let acc = ...; for (const v of xs) acc = ...')`);
+    return;
+  }
   if (method !== "reduce" && method !== "reduceRight" && args.length !== 1) say(args[1]!, `'${method}' is supported without a 'this' argument`);
   const fnType = cb.getType().getCallSignatures()[0]?.getReturnType();
   const wantsBool = ["filter", "some", "every", "findIndex"].includes(method);

@@ -142,11 +142,13 @@ function undefinedTest(lw: Lowerer, e: Node & { getLeft(): Node; getRight(): Nod
   return lw.b.const(equal === missing);
 }
 
-/** A value as a condition: a boolean as it is, a number by JavaScript's truthiness (neither 0 nor NaN). */
+/**
+ * A value as a condition: a boolean as it is, a number by JavaScript's
+ * truthiness (neither 0 nor NaN, nor `undefined`, which an element read past
+ * the end of an array is).
+ */
 export function truthy(lw: Lowerer, v: Value): Value {
-  if (v.type !== "f64") return v;
-  const b = lw.b;
-  return b.prim("and", [b.prim("ne", [v, b.const(0)]), b.prim("not", [b.prim("isnan", [v])])]);
+  return v.type === "f64" ? lw.b.prim("truthy", [v]) : v;
 }
 
 /** `x = v`, `x += v`, `++x`, `x--`, read for their value. */
