@@ -191,13 +191,13 @@ export class Lowerer {
   placeholderOf(type: Type): Value {
     return control.placeholderOf(this, type);
   }
-  loop(statement: LoopStatement, env: Env): { returned: Value; values: Value[] } | undefined {
+  loop(statement: LoopStatement, env: Env): loops.LoopOutcome {
     return loops.loop(this, statement, env);
   }
   loopInitializer(statement: LoopStatement, env: Env): void {
     loops.loopInitializer(this, statement, env);
   }
-  loopOp(statement: LoopStatement, env: Env, rotated: boolean): { returned: Value; values: Value[] } | undefined {
+  loopOp(statement: LoopStatement, env: Env, rotated: boolean): loops.LoopOutcome {
     return loops.loopOp(this, statement, env, rotated);
   }
   bound(e: Node, env: Env): Bound {

@@ -13,7 +13,7 @@ import { constructorFieldTarget, hasReceiver, methodOf } from "../classes.js";
 import { classTypeReason } from "./classes.js";
 import { checkVar, isVar } from "./var.js";
 import { ERROR_CLASSES } from "../../ir/primitives/throw.js";
-import { hasEffects, targetLoop } from "../lower/syntax.js";
+import { hasEffects, isLoop, targetLoop } from "../lower/syntax.js";
 
 function onBlock(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   return true;
@@ -52,10 +52,19 @@ function onForStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: F
   return false;
 }
 
+/** `break` and `continue`, labelled or not: a label names a loop (the labelled statement's check says so). */
 function onBreakStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
-  if ((node as Node & { getLabel(): Node | undefined }).getLabel()) {
-    cx.report(node, Codes.UnsupportedStatement, "labelled 'break' and 'continue' are not supported");
+  return false;
+}
+
+/** A label on a loop, which its `break` and `continue` name; a label on anything else is not supported. */
+function onLabeledStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
+  const labelled = node.asKindOrThrow(SyntaxKind.LabeledStatement);
+  if (!isLoop(labelled.getStatement())) {
+    cx.report(node, Codes.UnsupportedStatement, `a label on a statement other than a loop ('${labelled.getLabel().getText()}:'); label the loop that 'break ${labelled.getLabel().getText()}' leaves, or write the block as an 'if'`);
+    return false;
   }
+  cx.visit(labelled.getStatement(), fn, stack);
   return false;
 }
 
@@ -284,6 +293,7 @@ export const statementHandlers: Partial<Record<SyntaxKind, Handler>> = {
   [SyntaxKind.ForStatement]: onForStatement,
   [SyntaxKind.BreakStatement]: onBreakStatement,
   [SyntaxKind.ContinueStatement]: onBreakStatement,
+  [SyntaxKind.LabeledStatement]: onLabeledStatement,
   [SyntaxKind.ReturnStatement]: onReturnStatement,
   [SyntaxKind.VariableStatement]: onVariableStatement,
   [SyntaxKind.VariableDeclarationList]: onVariableDeclarationList,
