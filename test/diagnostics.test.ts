@@ -52,6 +52,8 @@ const rejected: Rejected[] = [
   { name: "throw of a value", code: Codes.UnsupportedStatement, source: entry(["if (x < 0) {", "  throw x;", "}", "return x;"]), at: "x;\n  }", message: "a standard error and a message that is a string or a template of numbers" },
   { name: "class declaration", code: Codes.UnsupportedStatement, source: entry(["class Box {}", "return x;"]), at: "class" },
   { name: "labelled statement", code: Codes.UnsupportedStatement, source: entry(["done: if (x > 0) {", "  x = 1;", "}", "return x;"]), at: "done:", message: "label the loop" },
+  { name: "find on rows", code: Codes.UnsupportedExpression, source: entry(["return m.find((row) => row[0] > x) === undefined ? 0 : 1;"], "x: number, m: number[][]"), at: "m.find((row)", message: "is tested for undefined" },
+  { name: "optional array local", code: Codes.UnsupportedType, source: entry(["let a: number[] | undefined;", "if (x > 0) a = [x];", "return a ? a[0] : 0;"]), at: "a: number[]", message: "'a' has type 'number[] | undefined'" },
   { name: "break out of a labelled block", code: Codes.UnsupportedStatement, source: entry(["done: {", "  if (x > 0) break done;", "  x = 1;", "}", "return x;"]), at: "done:", message: "a label on a statement other than a loop" },
 
   // ADG1002: expressions outside the subset, at the expression.

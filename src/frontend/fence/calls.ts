@@ -105,7 +105,7 @@ function checkLoopMethod(cx: FenceContext, call: Node & { getExpression(): Node;
     return;
   }
   const cb = args[0];
-  if (cb && numberFunctionNamed(cb) && numberFunctionNamed(cb) !== "tonumber" && ["filter", "some", "every", "findIndex"].includes(method)) return;
+  if (cb && numberFunctionNamed(cb) && numberFunctionNamed(cb) !== "tonumber" && ["filter", "some", "every", "findIndex", "find"].includes(method)) return;
   if (!cb || !(functionExpression(cb) || staticCallee(cb) || functionParameter(cb))) {
     say(cb ?? call, `'${method}' needs a function here: an arrow function ('(x, i) => ...') or the name of one`);
     return;
@@ -120,7 +120,8 @@ function checkLoopMethod(cx: FenceContext, call: Node & { getExpression(): Node;
   }
   if (method !== "reduce" && method !== "reduceRight" && args.length !== 1) say(args[1]!, `'${method}' is supported without a 'this' argument`);
   const fnType = cb.getType().getCallSignatures()[0]?.getReturnType();
-  const wantsBool = ["filter", "some", "every", "findIndex"].includes(method);
+  const wantsBool = ["filter", "some", "every", "findIndex", "find"].includes(method);
+  if (method === "find" && valueType(target.getType()) !== "f64[]") say(call, "'find' is supported on arrays of numbers (its result a number or undefined); on other arrays use findIndex and read the element");
   if (fnType && wantsBool && scalarType(fnType) !== "bool") say(cb, `the function given to '${method}' must return a boolean (write the test out: 'x !== 0')`);
   if (method === "map" && !["f64[]", "f64[][]"].includes(valueType(call.getType()) ?? "") && !isRecordsNode(call)) {
     say(call, `'map' is supported where it gives numbers or arrays of numbers, not '${call.getType().getText(call)}'`);
@@ -189,7 +190,7 @@ function checkFunctionCall(cx: FenceContext, call: Node & { getExpression(): Nod
   if (!decl && Node.isPropertyAccessExpression(callee) && isArrayNode(callee.getExpression())) {
     // An array method adgen does not lower: an adjoint would not help, a loop or a supported method does.
     const instead = ARRAY_ADVICE[callee.getName()] ?? "write the loop";
-    cx.report(callee, Codes.UnknownCall, `the array method '${callee.getName()}' is not supported; ${instead} (supported are map, forEach, reduce, reduceRight, filter, some, every, findIndex, indexOf, includes, slice, concat, reverse, push, fill)`);
+    cx.report(callee, Codes.UnknownCall, `the array method '${callee.getName()}' is not supported; ${instead} (supported are map, forEach, reduce, reduceRight, filter, some, every, find, findIndex, indexOf, includes, slice, concat, reverse, push, fill)`);
     return;
   }
   if (!decl || !visible) {
@@ -320,7 +321,6 @@ export function checkArrayMethod(cx: FenceContext, call: Node & { getExpression(
 
 /** What to write instead of an array method adgen does not lower. */
 const ARRAY_ADVICE: Record<string, string> = {
-  find: "use findIndex and read the element ('const i = xs.findIndex(f); ... xs[i]')",
   findLast: "write the loop backwards",
   findLastIndex: "write the loop backwards",
   sort: "sort a copy with a loop, or pass the array sorted",

@@ -12,7 +12,8 @@ import type { Type, Value } from "../../ir/types.js";
 import { unchangedResult } from "../../ir/walk.js";
 import { flatten, isMissing, Unassigned, type Bound, type Cell, type Env } from "../aggregate.js";
 import { locOf } from "../source.js";
-import { isDirective } from "../subset.js";
+import { isDirective, isUndefinedKeyword } from "../subset.js";
+import { optionalLocal } from "../optional.js";
 import { throwPrimitive } from "../../ir/primitives/throw.js";
 import { leavesOf } from "../shape.js";
 import { boundFunction } from "../functions.js";
@@ -150,7 +151,9 @@ export function statement(lw: Lowerer, statement: Statement, env: Env) : void {
     for (const decl of statement.getDeclarations()) {
       if (boundFunction(decl)) continue; // a local function: its calls are inlined where they are
       const init = decl.getInitializer();
-      lw.bindName(decl.getNameNode(), decl.compilerNode, init ? lw.initializer(decl.getNameNode(), init, env) : Unassigned, env);
+      // `let best: T | undefined = undefined` is `let best: T | undefined`.
+      const none = !init || (isUndefinedKeyword(init) && optionalLocal(decl.getNameNode()));
+      lw.bindName(decl.getNameNode(), decl.compilerNode, none ? Unassigned : lw.initializer(decl.getNameNode(), init, env), env);
     }
   } else if (Node.isExpressionStatement(statement)) {
     if (!isDirective(statement)) lw.assignment(statement.getExpression(), env);

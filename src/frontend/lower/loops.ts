@@ -158,7 +158,10 @@ class LoopLowering {
         const bound = env.get(d.compilerNode) as Bound;
         return { key: d.compilerNode, name: variableName(d), ...(isAggregate(bound) ? { shape: bound.shape } : {}) };
       }),
-      ...written.map((key) => ({ key, name: (key as ts.VariableDeclaration).name.getText() })),
+      ...written.map((key) => {
+        const bound = env.get(key) as Bound;
+        return { key, name: (key as ts.VariableDeclaration).name.getText(), ...(isAggregate(bound) ? { shape: bound.shape } : {}) };
+      }),
       ...(mayWriteCells(statement) ? [...env.keys()].filter(isCellKey).map((c) => ({ key: c, name: c.name })) : []),
     ];
   }
