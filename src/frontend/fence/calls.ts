@@ -50,10 +50,12 @@ export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node
 
 export function checkArguments(cx: FenceContext, args: Node[], fn: FunctionLike, stack: FunctionLike[]): void {
   for (const a of args) {
-    if (Node.isSpreadElement(a) && spreadsInto(a)) {
+    if (Node.isSpreadElement(a) && spreadsTuple(cx, a)) {
+      cx.visit(a.getExpression(), fn, stack);
+    } else if (Node.isSpreadElement(a) && spreadsInto(a)) {
       cx.expectArray(a.getExpression(), "spread");
       cx.visit(a.getExpression(), fn, stack);
-    } else if (Node.isSpreadElement(a)) cx.report(a, Codes.UnsupportedExpression, "spread arguments are supported in Math.max and Math.min ('Math.max(...xs)') and array literals ('[...xs, v]')");
+    } else if (Node.isSpreadElement(a)) cx.report(a, Codes.UnsupportedExpression, "spread arguments are supported in Math.max and Math.min ('Math.max(...xs)'), array literals ('[...xs, v]'), and, of a tuple, in calls of Math functions and of functions of the project ('f(...p)' with 'p: [number, number]')");
     else if (isFunctionTyped(a) && numberFunctionNamed(a)) continue; // `xs.every(Number.isFinite)`: checked with its method
     else if (isFunctionTyped(a)) checkFunctionArgument(cx, a, fn, stack);
     else {
@@ -72,6 +74,16 @@ function checkArrayFrom(cx: FenceContext, call: Node & { getExpression(): Node; 
   cx.expectType(length, "f64", "an array length");
   cx.visit(length, fn, stack);
   if (valueType(call.getType()) !== "f64[]") cx.report(call, Codes.UnsupportedExpression, `'Array.from' is supported where it gives numbers, not '${call.getType().getText(call)}'`);
+}
+
+/** Whether a spread argument is a tuple's elements passed to a Math function or a function of the project (`hypot(...p)`, `f(...p)`). */
+function spreadsTuple(cx: FenceContext, a: Node & { getExpression(): Node }): boolean {
+  if (shapeAt(a.getExpression())?.kind !== "tuple") return false;
+  const call = a.getParentOrThrow();
+  if (!Node.isCallExpression(call)) return false;
+  const callee = call.getExpression();
+  if (Node.isPropertyAccessExpression(callee) && isGlobalMath(callee.getExpression())) return true;
+  return staticCallee(callee) !== undefined && methodOf(callee) === undefined && ruleFor(cx.rules, callee) === undefined;
 }
 
 /** Whether a spread argument is one adgen lowers: into Math.max or Math.min. */

@@ -27,7 +27,7 @@ import { outerWrites } from "./captures.js";
 import * as methods from "./methods.js";
 import * as classes from "./classes.js";
 import { lengthOf, noteShared, recordsOf } from "./records.js";
-import { argument, spreadItems } from "./arguments.js";
+import { callArguments, spreadItems, spreadsTuple } from "./arguments.js";
 import type {  Exits } from "./control.js";
 
 /**
@@ -221,10 +221,11 @@ export function callExpression(lw: Lowerer, call: Node & { getExpression(): Node
   }
   if (Node.isPropertyAccessExpression(callee) && isGlobalMath(callee.getExpression())) {
     const name = callee.getName();
-    if ((name === "max" || name === "min") && call.getArguments().some(Node.isSpreadElement)) {
+    const tuples = spreadsTuple(call.getArguments());
+    if ((name === "max" || name === "min") && !tuples && call.getArguments().some(Node.isSpreadElement)) {
       return methods.spreadExtremum(lw, name, spreadItems(lw, call.getArguments(), env), env);
     }
-    const args = call.getArguments().map((a) => lw.expr(a, env));
+    const args = tuples ? callArguments(lw, call.getArguments(), env) as Value[] : call.getArguments().map((a) => lw.expr(a, env));
     if (name === "max" || name === "min") {
       if (args.length === 0) return b.const(name === "max" ? -Infinity : Infinity);
       return args.reduce((acc, v) => b.prim(name, [acc, v]));
@@ -233,7 +234,7 @@ export function callExpression(lw: Lowerer, call: Node & { getExpression(): Node
   }
   const rule = ruleFor(lw.rules, callee);
   if (rule) return lw.ruleCall(call, rule, env);
-  const args = call.getArguments().map((a) => argument(lw, a, env));
+  const args = callArguments(lw, call.getArguments(), env);
   const decl = lw.callee(callee, env);
   if (lw.plain && (!decl || !hasBody(decl) || decl.getSourceFile().isDeclarationFile())) {
     return b.prim(lw.externalCall(callee), args as Value[]); // an adjoint calling a function adgen cannot see into
