@@ -33,7 +33,6 @@ const rejected: Rejected[] = [
 
   // ADG1001: statements outside the subset, at the statement.
   { name: "for...in loop", code: Codes.UnsupportedStatement, source: entry(["let s = 0;", "for (const k in Math) {", "  s += x;", "}", "return s;"]), at: "for (" },
-  { name: "labelled break", code: Codes.UnsupportedStatement, source: entry(["outer: while (x > 1) {", "  x = x / 2;", "  break outer;", "}", "return x;"]), at: "outer:" },
   { name: "var read after its loop", code: Codes.UnsupportedStatement, source: entry(["let s = 0;", "for (var i = 0; i < 3; i++) {", "  s += x;", "}", "return s * i;"]), at: "i;", message: "declare it with 'let i' before the loop" },
   { name: "var without a value in a loop", code: Codes.UnsupportedStatement, source: entry(["let s = 0;", "for (let i = 0; i < 3; i++) {", "  var t: number;", "  if (i === 0) t = x;", "  s += t!;", "}", "return s;"]), at: "t: number", message: "keeps its value from one trip to the next" },
   { name: "loop variable unassigned before the loop", code: Codes.UnassignedVariable, source: entry(["let s: number;", "for (let i = 0; i < 3; i++) {", "  s = x;", "}", "return x;"]), at: "s: number" },
@@ -52,7 +51,10 @@ const rejected: Rejected[] = [
   { name: "try/catch", code: Codes.UnsupportedStatement, source: entry(["try {", "  return x;", "} catch {", "  return 0;", "}"]), at: "try" },
   { name: "throw of a value", code: Codes.UnsupportedStatement, source: entry(["if (x < 0) {", "  throw x;", "}", "return x;"]), at: "x;\n  }", message: "a standard error and a message that is a string or a template of numbers" },
   { name: "class declaration", code: Codes.UnsupportedStatement, source: entry(["class Box {}", "return x;"]), at: "class" },
-  { name: "labelled statement", code: Codes.UnsupportedStatement, source: entry(["done: if (x > 0) {", "  x = 1;", "}", "return x;"]), at: "done:" },
+  { name: "labelled statement", code: Codes.UnsupportedStatement, source: entry(["done: if (x > 0) {", "  x = 1;", "}", "return x;"]), at: "done:", message: "label the loop" },
+  { name: "find on rows", code: Codes.UnsupportedExpression, source: entry(["return m.find((row) => row[0] > x) === undefined ? 0 : 1;"], "x: number, m: number[][]"), at: "m.find((row)", message: "is tested for undefined" },
+  { name: "optional array local", code: Codes.UnsupportedType, source: entry(["let a: number[] | undefined;", "if (x > 0) a = [x];", "return a ? a[0] : 0;"]), at: "a: number[]", message: "'a' has type 'number[] | undefined'" },
+  { name: "break out of a labelled block", code: Codes.UnsupportedStatement, source: entry(["done: {", "  if (x > 0) break done;", "  x = 1;", "}", "return x;"]), at: "done:", message: "a label on a statement other than a loop" },
 
   // ADG1002: expressions outside the subset, at the expression.
   { name: "string literals ordered", code: Codes.UnsupportedOperator, source: entry(['return "ab" < "b" ? x : 0;']), at: '"ab" < "b"' },
@@ -75,7 +77,7 @@ const rejected: Rejected[] = [
   { name: "typeof", code: Codes.UnsupportedExpression, source: entry(['return typeof x === "number" ? x : 0;']), at: "typeof" },
   { name: "optional chaining", code: Codes.UnsupportedExpression, source: entry(["return Math?.sqrt(x);"]), at: "Math?.sqrt" },
   { name: "this", code: Codes.UnsupportedExpression, source: entry(["return x + (this as unknown as number);"]), at: "this" },
-  { name: "spread into a helper", code: Codes.UnsupportedExpression, source: lines("function sum2(a: number, b: number): number {", "  return a + b;", "}", entry(["const t: [number, number] = [x, 1];", "return sum2(...t);"])), at: "...t", message: "Math.max" },
+  { name: "spread of an array into Math.hypot", code: Codes.UnsupportedExpression, source: entry(["const t = [x, 1];", "return Math.hypot(...t);"]), at: "...t", message: "of a tuple, in calls of Math functions" },
 
   // Classes outside the subset: one diagnostic each, saying what to write instead.
   { name: "class that extends another", code: Codes.UnsupportedType, source: lines("class A {", "  constructor(public v: number) {}", "}", "class B extends A {", "  constructor(v: number) {", "    super(v);", "  }", "}", entry(["return 2 * new B(x).v;"])), at: "new B", message: "classes that extend another are not supported" },

@@ -12,7 +12,7 @@ import { DiagnosticError, InternalError, type Code } from "../diagnostics.js";
 import { Builder, emptyRegion } from "../ir/builder.js";
 import type { Primitive } from "../ir/primitives.js";
 import { Structural, type Func, type Op, type Param, type Type, type Value } from "../ir/types.js";
-import { build, flatten, type Aggregate, type Binding, type Bound, type Cell, type Env } from "./aggregate.js";
+import { build, flatten, isAggregate, type Aggregate, type Binding, type Bound, type Cell, type Env } from "./aggregate.js";
 import type { Rules, UserRule } from "./rules.js";
 import { recordsDepth } from "../ir/shape.js";
 import { leavesOf, parameterType, partName, shapeOf, shapeText, type AggregateShape, type Shape } from "./shape.js";
@@ -21,6 +21,7 @@ import { diagnosticAt, locOf, typeText } from "./source.js";
 import * as calls from "./lower/calls.js";
 import * as control from "./lower/control.js";
 import * as loops from "./lower/loops.js";
+import * as optionals from "./lower/optional.js";
 import * as expressions from "./lower/expressions.js";
 import * as assignments from "./lower/assignments.js";
 import * as aggregates from "./lower/aggregates.js";
@@ -191,13 +192,13 @@ export class Lowerer {
   placeholderOf(type: Type): Value {
     return control.placeholderOf(this, type);
   }
-  loop(statement: LoopStatement, env: Env): { returned: Value; values: Value[] } | undefined {
+  loop(statement: LoopStatement, env: Env): loops.LoopOutcome {
     return loops.loop(this, statement, env);
   }
   loopInitializer(statement: LoopStatement, env: Env): void {
     loops.loopInitializer(this, statement, env);
   }
-  loopOp(statement: LoopStatement, env: Env, rotated: boolean): { returned: Value; values: Value[] } | undefined {
+  loopOp(statement: LoopStatement, env: Env, rotated: boolean): loops.LoopOutcome {
     return loops.loopOp(this, statement, env, rotated);
   }
   bound(e: Node, env: Env): Bound {
@@ -208,7 +209,10 @@ export class Lowerer {
   }
   /** A condition: a boolean, or a number tested as JavaScript does (neither 0 nor NaN). */
   condition(e: Node, env: Env): Value {
-    return expressions.truthy(this, expressions.expr(this, e, env));
+    const bound = this.bound(e, env);
+    if (optionals.isOptional(bound)) return optionals.truth(this, bound, env);
+    if (isAggregate(bound)) throw new InternalError(`'${e.getText()}' is an aggregate where a condition is expected`);
+    return expressions.truthy(this, bound);
   }
   read(id: Node, env: Env): Value {
     return expressions.read(this, id, env);

@@ -221,7 +221,7 @@ export function arrayFrom(call: Node & { getExpression(): Node; getArguments(): 
 }
 
 /** Array methods that become loops (src/frontend/lower/methods.ts); those in `callbackMethods` take a function. */
-export const callbackMethods = new Set(["map", "forEach", "reduce", "reduceRight", "filter", "some", "every", "findIndex"]);
+export const callbackMethods = new Set(["map", "forEach", "reduce", "reduceRight", "filter", "some", "every", "findIndex", "find"]);
 const loopMethods = new Set([...callbackMethods, "indexOf", "includes", "concat", "reverse"]);
 
 /** The loop-lowered array method a call invokes (`xs.map(f)`, `xs.indexOf(v)`), if it is one. */

@@ -50,10 +50,12 @@ export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node
 
 export function checkArguments(cx: FenceContext, args: Node[], fn: FunctionLike, stack: FunctionLike[]): void {
   for (const a of args) {
-    if (Node.isSpreadElement(a) && spreadsInto(a)) {
+    if (Node.isSpreadElement(a) && spreadsTuple(cx, a)) {
+      cx.visit(a.getExpression(), fn, stack);
+    } else if (Node.isSpreadElement(a) && spreadsInto(a)) {
       cx.expectArray(a.getExpression(), "spread");
       cx.visit(a.getExpression(), fn, stack);
-    } else if (Node.isSpreadElement(a)) cx.report(a, Codes.UnsupportedExpression, "spread arguments are supported in Math.max and Math.min ('Math.max(...xs)') and array literals ('[...xs, v]')");
+    } else if (Node.isSpreadElement(a)) cx.report(a, Codes.UnsupportedExpression, "spread arguments are supported in Math.max and Math.min ('Math.max(...xs)'), array literals ('[...xs, v]'), and, of a tuple, in calls of Math functions and of functions of the project ('f(...p)' with 'p: [number, number]')");
     else if (isFunctionTyped(a) && numberFunctionNamed(a)) continue; // `xs.every(Number.isFinite)`: checked with its method
     else if (isFunctionTyped(a)) checkFunctionArgument(cx, a, fn, stack);
     else {
@@ -72,6 +74,16 @@ function checkArrayFrom(cx: FenceContext, call: Node & { getExpression(): Node; 
   cx.expectType(length, "f64", "an array length");
   cx.visit(length, fn, stack);
   if (valueType(call.getType()) !== "f64[]") cx.report(call, Codes.UnsupportedExpression, `'Array.from' is supported where it gives numbers, not '${call.getType().getText(call)}'`);
+}
+
+/** Whether a spread argument is a tuple's elements passed to a Math function or a function of the project (`hypot(...p)`, `f(...p)`). */
+function spreadsTuple(cx: FenceContext, a: Node & { getExpression(): Node }): boolean {
+  if (shapeAt(a.getExpression())?.kind !== "tuple") return false;
+  const call = a.getParentOrThrow();
+  if (!Node.isCallExpression(call)) return false;
+  const callee = call.getExpression();
+  if (Node.isPropertyAccessExpression(callee) && isGlobalMath(callee.getExpression())) return true;
+  return staticCallee(callee) !== undefined && methodOf(callee) === undefined && ruleFor(cx.rules, callee) === undefined;
 }
 
 /** Whether a spread argument is one adgen lowers: into Math.max or Math.min. */
@@ -105,7 +117,7 @@ function checkLoopMethod(cx: FenceContext, call: Node & { getExpression(): Node;
     return;
   }
   const cb = args[0];
-  if (cb && numberFunctionNamed(cb) && numberFunctionNamed(cb) !== "tonumber" && ["filter", "some", "every", "findIndex"].includes(method)) return;
+  if (cb && numberFunctionNamed(cb) && numberFunctionNamed(cb) !== "tonumber" && ["filter", "some", "every", "findIndex", "find"].includes(method)) return;
   if (!cb || !(functionExpression(cb) || staticCallee(cb) || functionParameter(cb))) {
     say(cb ?? call, `'${method}' needs a function here: an arrow function ('(x, i) => ...') or the name of one`);
     return;
@@ -124,7 +136,8 @@ function checkLoopMethod(cx: FenceContext, call: Node & { getExpression(): Node;
   }
   if (method !== "reduce" && method !== "reduceRight" && args.length !== 1) say(args[1]!, `'${method}' is supported without a 'this' argument`);
   const fnType = cb.getType().getCallSignatures()[0]?.getReturnType();
-  const wantsBool = ["filter", "some", "every", "findIndex"].includes(method);
+  const wantsBool = ["filter", "some", "every", "findIndex", "find"].includes(method);
+  if (method === "find" && valueType(target.getType()) !== "f64[]") say(call, "'find' is supported on arrays of numbers (its result a number or undefined); on other arrays use findIndex and read the element");
   if (fnType && wantsBool && scalarType(fnType) !== "bool") say(cb, `the function given to '${method}' must return a boolean (write the test out: 'x !== 0')`);
   if (method === "map" && !["f64[]", "f64[][]"].includes(valueType(call.getType()) ?? "") && !isRecordsNode(call)) {
     say(call, `'map' is supported where it gives numbers or arrays of numbers, not '${call.getType().getText(call)}'`);
@@ -193,7 +206,7 @@ function checkFunctionCall(cx: FenceContext, call: Node & { getExpression(): Nod
   if (!decl && Node.isPropertyAccessExpression(callee) && isArrayNode(callee.getExpression())) {
     // An array method adgen does not lower: an adjoint would not help, a loop or a supported method does.
     const instead = ARRAY_ADVICE[callee.getName()] ?? "write the loop";
-    cx.report(callee, Codes.UnknownCall, `the array method '${callee.getName()}' is not supported; ${instead} (supported are map, forEach, reduce, reduceRight, filter, some, every, findIndex, indexOf, includes, slice, concat, reverse, push, fill)`);
+    cx.report(callee, Codes.UnknownCall, `the array method '${callee.getName()}' is not supported; ${instead} (supported are map, forEach, reduce, reduceRight, filter, some, every, find, findIndex, indexOf, includes, slice, concat, reverse, push, fill)`);
     return;
   }
   if (!decl || !visible) {
@@ -324,7 +337,6 @@ export function checkArrayMethod(cx: FenceContext, call: Node & { getExpression(
 
 /** What to write instead of an array method adgen does not lower. */
 const ARRAY_ADVICE: Record<string, string> = {
-  find: "use findIndex and read the element ('const i = xs.findIndex(f); ... xs[i]')",
   findLast: "write the loop backwards",
   findLastIndex: "write the loop backwards",
   sort: "sort a copy with a loop, or pass the array sorted",

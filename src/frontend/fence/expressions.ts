@@ -8,6 +8,7 @@ import { ruleFor } from "../rules.js";
 import { shapeAt, shapeOf } from "../shape.js";
 import { isStringLiterals, scalarType, valueType } from "../source.js";
 import { arithmetic, bitwise, comparisons, compoundAssignments, isArrayNode, isModuleConstant, isUndefinedKeyword, literalType, logical } from "../subset.js";
+import { mayBeUndefined, optionalLocal } from "../optional.js";
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
 import { constructedClass } from "../classes.js";
@@ -290,6 +291,8 @@ export function expectType(cx: FenceContext, node: Node, want: Wanted, what: str
   if (Node.isIdentifier(node) && node.getType().isAny() && declaredHere(node)) return;
   // TypeScript narrows an operand that cannot run (`flag || flag` inside `if (flag)`) to never.
   if (node.getType().isNever()) return;
+  // An optional local tested as a condition (`if (best)`): defined, and truthy.
+  if (want === "condition" && optionalLocal(unparenthesized(node)) && mayBeUndefined(node)) return;
   const got = cx.hasRule(node) ? "f64" : scalarType(node.getType());
   // `x > 0 && x` (a number or false) is reported at its operands, once.
   if (got === undefined && isLogical(node)) return;
@@ -297,6 +300,11 @@ export function expectType(cx: FenceContext, node: Node, want: Wanted, what: str
     const needed = { f64: "a number", bool: "a boolean", condition: "a boolean or number" }[want];
     cx.report(node, Codes.UnsupportedOperator, `${what} needs ${needed} operand, not '${node.getType().getText(node)}'`);
   }
+}
+
+function unparenthesized(node: Node): Node {
+  while (Node.isParenthesizedExpression(node)) node = node.getExpression();
+  return node;
 }
 
 function isLogical(node: Node): boolean {

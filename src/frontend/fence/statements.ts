@@ -5,7 +5,7 @@ import { Codes } from "../../diagnostics.js";
 import { isAggregateNode } from "../resolve.js";
 import { shapeAt, shapeOf, type Shape } from "../shape.js";
 import { isStringLiterals, scalarType } from "../source.js";
-import { arrayMethod, compoundAssignments, isArrayNode, isDirective, isRecordsNode } from "../subset.js";
+import { arrayMethod, compoundAssignments, isArrayNode, isDirective, isRecordsNode, isUndefinedKeyword } from "../subset.js";
 import { recordsAdvice } from "../records.js";
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
@@ -13,7 +13,8 @@ import { constructorFieldTarget, hasReceiver, methodOf } from "../classes.js";
 import { classTypeReason } from "./classes.js";
 import { checkVar, isVar } from "./var.js";
 import { ERROR_CLASSES } from "../../ir/primitives/throw.js";
-import { hasEffects, targetLoop } from "../lower/syntax.js";
+import { hasEffects, isLoop, targetLoop } from "../lower/syntax.js";
+import { optionalInner, optionalLocal } from "../optional.js";
 
 function onBlock(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   return true;
@@ -52,10 +53,19 @@ function onForStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: F
   return false;
 }
 
+/** `break` and `continue`, labelled or not: a label names a loop (the labelled statement's check says so). */
 function onBreakStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
-  if ((node as Node & { getLabel(): Node | undefined }).getLabel()) {
-    cx.report(node, Codes.UnsupportedStatement, "labelled 'break' and 'continue' are not supported");
+  return false;
+}
+
+/** A label on a loop, which its `break` and `continue` name; a label on anything else is not supported. */
+function onLabeledStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
+  const labelled = node.asKindOrThrow(SyntaxKind.LabeledStatement);
+  if (!isLoop(labelled.getStatement())) {
+    cx.report(node, Codes.UnsupportedStatement, `a label on a statement other than a loop ('${labelled.getLabel().getText()}:'); label the loop that 'break ${labelled.getLabel().getText()}' leaves, or write the block as an 'if'`);
+    return false;
   }
+  cx.visit(labelled.getStatement(), fn, stack);
   return false;
 }
 
@@ -109,7 +119,9 @@ function onVariableDeclaration(cx: FenceContext, node: Node, fn: FunctionLike, s
     }
     return false;
   }
-  const declared = Node.isIdentifier(decl.getNameNode()) ? shapeOf(decl.getType(), decl) ?? assignedShape(decl) : shapeAt(decl.getInitializerOrThrow());
+  const declared = Node.isIdentifier(decl.getNameNode())
+    ? shapeOf(decl.getType(), decl) ?? assignedShape(decl) ?? (optionalLocal(decl.getNameNode()) && optionalInner(decl.getType(), decl))
+    : shapeAt(decl.getInitializerOrThrow());
   if (!declared) {
     const hint = decl.getType().getText(decl) === "any[]" ? " (annotate it, e.g. 'const a: number[] = new Array(n).fill(0)')" : "";
     const records = recordsAdvice(decl.getType());
@@ -118,7 +130,7 @@ function onVariableDeclaration(cx: FenceContext, node: Node, fn: FunctionLike, s
     return false;
   }
   const init = decl.getInitializer();
-  if (init) cx.visit(init, fn, stack);
+  if (init && !(isUndefinedKeyword(init) && optionalLocal(decl.getNameNode()))) cx.visit(init, fn, stack);
   return false;
 }
 
@@ -159,6 +171,8 @@ export function checkExpressionStatement(cx: FenceContext, e: Node, fn: Function
     if (kind === SyntaxKind.EqualsToken || compoundAssignments.has(kind)) {
       cx.checkAssignTarget(e.getLeft(), fn);
       if (compoundAssignments.has(kind)) cx.expectType(e.getLeft(), "f64", `'${e.getOperatorToken().getText()}'`);
+      // `best = undefined` clears an optional local.
+      if (kind === SyntaxKind.EqualsToken && isUndefinedKeyword(e.getRight()) && optionalLocal(e.getLeft())) return false;
       cx.visit(e.getRight(), fn, stack);
       return false;
     }
@@ -284,6 +298,7 @@ export const statementHandlers: Partial<Record<SyntaxKind, Handler>> = {
   [SyntaxKind.ForStatement]: onForStatement,
   [SyntaxKind.BreakStatement]: onBreakStatement,
   [SyntaxKind.ContinueStatement]: onBreakStatement,
+  [SyntaxKind.LabeledStatement]: onLabeledStatement,
   [SyntaxKind.ReturnStatement]: onReturnStatement,
   [SyntaxKind.VariableStatement]: onVariableStatement,
   [SyntaxKind.VariableDeclarationList]: onVariableDeclarationList,

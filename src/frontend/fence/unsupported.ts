@@ -17,7 +17,6 @@ const statementNames = new Map<SyntaxKind, string>([
   [SyntaxKind.ForInStatement, "a 'for...in' loop"],
   [SyntaxKind.TryStatement, "'try'"],
   [SyntaxKind.ClassDeclaration, "a class declared inside a function (declare it at the top level of the module)"],
-  [SyntaxKind.LabeledStatement, "a labelled statement"],
   [SyntaxKind.WithStatement, "'with'"],
   [SyntaxKind.DebuggerStatement, "'debugger'"],
 ]);

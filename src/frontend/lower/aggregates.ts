@@ -5,6 +5,8 @@ import type { Value } from "../../ir/types.js";
 import { build, isAggregate, isCell, isFunctionValue, isMissing, Unassigned, type Aggregate, type Binding, type Bound, type Cell, type Env } from "../aggregate.js";
 import { partKeyOf, shorthandDeclaration } from "../resolve.js";
 import { partKeys, partName, partShape, shapeAt, shapeText, type AggregateShape } from "../shape.js";
+import { optionalLocal } from "../optional.js";
+import * as optionals from "./optional.js";
 import type { Lowerer } from "../lower.js";
 import { named, markCopied, hintOf } from "./cells.js";
 import { elementAt, isRecordsBound } from "./records.js";
@@ -24,6 +26,8 @@ export function bindName(lw: Lowerer, name: Node, decl: ts.Node, value: Binding,
     // A `var` may declare its name twice: every declaration binds the first, which every use reads.
     const key = name.getSymbol()?.getDeclarations()[0]?.compilerNode ?? decl;
     if (value === Unassigned && key !== decl && env.get(key) !== undefined) return; // `var x;` again keeps x's value
+    const optionalDecl = optionalLocal(name);
+    if (optionalDecl) value = optionals.declared(lw, optionalDecl, value, env, name.getText());
     env.set(key, isMissing(value) || isAggregate(value) || isFunctionValue(value) ? value : named(value, name.getText()));
     return;
   }

@@ -1,11 +1,13 @@
 /** Assignments to variables, cells and array elements, and the array statements and copies. */
 import { Node, SyntaxKind, type ArrayLiteralExpression, type BinaryExpression, type Expression, type PropertyAccessExpression, ts } from "ts-morph";
 import type { Value } from "../../ir/types.js";
-import { isAggregate, type Aggregate, type Bound, type Cell, type Env } from "../aggregate.js";
+import { isAggregate, Unassigned, type Aggregate, type Bound, type Cell, type Env } from "../aggregate.js";
 import { constructorFieldTarget } from "../classes.js";
 import * as classes from "./classes.js";
-import { arrayMethod, compoundAssignments, isAssignmentOperator, isRecordsNode, literalType } from "../subset.js";
+import { arrayMethod, compoundAssignments, isAssignmentOperator, isRecordsNode, isUndefinedKeyword, literalType } from "../subset.js";
 import { isAggregateNode } from "../resolve.js";
+import { optionalLocal } from "../optional.js";
+import * as optionals from "./optional.js";
 import type { Lowerer } from "../lower.js";
 import { declarationOf, hasEffects, binaryPrimitive } from "./syntax.js";
 import { named } from "./cells.js";
@@ -47,7 +49,8 @@ export function assignment(lw: Lowerer, e: Expression, env: Env) : Bound {
   if (Node.isBinaryExpression(e)) {
     const op = compoundAssignments.get(e.getOperatorToken().getKind());
     const old = op !== undefined ? current() : undefined; // read before the right side runs, as JavaScript does
-    value = lw.bound(e.getRight(), env);
+    const decl = op === undefined && !partTarget && isUndefinedKeyword(e.getRight()) ? optionalLocal(target) : undefined;
+    value = decl ? optionals.declared(lw, decl, Unassigned, env, target.getText()) as Bound : lw.bound(e.getRight(), env);
     if (op !== undefined) value = lw.b.prim(binaryPrimitive.get(op)!, [old!, value as Value]);
   } else {
     const old = current();
@@ -55,7 +58,7 @@ export function assignment(lw: Lowerer, e: Expression, env: Env) : Bound {
     if (Node.isPostfixUnaryExpression(e)) result = old; // `i++` is the value before the step
   }
   const assigned = isAggregate(value) ? value : named(value, partTarget ? (key as Cell).name : target.getText());
-  env.set(key, assigned);
+  env.set(key, partTarget ? assigned : toVariable(lw, target, assigned, env));
   return result ?? assigned;
 }
 
@@ -93,7 +96,14 @@ function assignTo(lw: Lowerer, target: Node, value: Bound, env: Env): void {
     return;
   }
   const key: ts.Node | Cell = partTarget ? lw.cellOf(target as Node & { getExpression(): Node }, env) : declarationOf(target).compilerNode;
-  env.set(key, isAggregate(value) ? value : named(value, partTarget ? (key as Cell).name : target.getText()));
+  const assigned = isAggregate(value) ? value : named(value, partTarget ? (key as Cell).name : target.getText());
+  env.set(key, partTarget ? assigned : toVariable(lw, target, assigned, env));
+}
+
+/** What a variable holds once `value` is assigned to it: an optional local holds it as a value that is there. */
+function toVariable(lw: Lowerer, target: Node, value: Bound, env: Env): Bound {
+  const decl = optionalLocal(target);
+  return decl ? optionals.declared(lw, decl, value, env, target.getText()) as Bound : value;
 }
 
 /** For `++x`, `x--` and the like: the primitive of the step. */

@@ -22,12 +22,12 @@ import type { Lowerer } from "../lower.js";
 import { endIsReachable } from "./syntax.js";
 import { onCycle, recursionProblem } from "../recursion.js";
 import { recursiveCall } from "./recursive.js";
-import { markCopied } from "./cells.js";
+import { keyName, markCopied } from "./cells.js";
 import { outerWrites } from "./captures.js";
 import * as methods from "./methods.js";
 import * as classes from "./classes.js";
 import { lengthOf, noteShared, recordsOf } from "./records.js";
-import { argument, spreadItems } from "./arguments.js";
+import { callArguments, spreadItems, spreadsTuple } from "./arguments.js";
 import type {  Exits } from "./control.js";
 
 /**
@@ -94,9 +94,16 @@ export function inline(lw: Lowerer, fn: FunctionLike, args: Binding[], callerEnv
   const resultTypes = shape ? leavesOf(shape).map((l) => l.type) : [];
   /** What each way out returned (undefined for the end of a void function), for keeping aliases of a returned aggregate. */
   const returned: (Bound | undefined)[] = [];
-  const withShared = (values: Value[], exitEnv: Env): Value[] => [...values, ...shared.map((c) => exitEnv.get(c) as Value)];
+  // A variable the call assigns whole may hold a tuple or object (an optional local): it passes its leaves, and the caller gets a copy.
+  const sharedLeaves = (exitEnv: Env): Value[] => shared.flatMap((c) => {
+    const bound = exitEnv.get(c) as Bound;
+    if (isAggregate(bound)) markCopied(bound);
+    return flatten(bound, exitEnv);
+  });
+  const widths = shared.map((c) => flatten(callerEnv.get(c) as Bound, callerEnv).length);
+  const withShared = (values: Value[], exitEnv: Env): Value[] => [...values, ...sharedLeaves(exitEnv)];
   const exits: Exits = {
-    types: [...resultTypes, ...shared.map((c) => (callerEnv.get(c) as Value).type)],
+    types: [...resultTypes, ...shared.flatMap((c) => flatten(callerEnv.get(c) as Bound, callerEnv).map((v) => v.type))],
     onReturn: (values, exitEnv, bound) => {
       returned.push(bound);
       return withShared(values ?? [], exitEnv);
@@ -114,7 +121,13 @@ export function inline(lw: Lowerer, fn: FunctionLike, args: Binding[], callerEnv
   const out = Node.isBlock(body)
     ? lw.lowerRest({ statements: body.getStatements(), index: 0, next: undefined }, env, exits)
     : expressionBody(lw, body as Expression, env, exits, shape);
-  shared.forEach((c, i) => callerEnv.set(c, out[resultTypes.length + i]!));
+  let at = resultTypes.length;
+  shared.forEach((c, i) => {
+    const part = out.slice(at, at + widths[i]!);
+    at += widths[i]!;
+    const before = callerEnv.get(c);
+    callerEnv.set(c, isAggregate(before) ? build(before.shape, part, callerEnv, keyName(c), { copied: true }) : part[0]!);
+  });
   if (!shape) return undefined;
   const leaves = out.slice(0, resultTypes.length);
   if (shape.kind === "value") return leaves[0]!;
@@ -208,10 +221,11 @@ export function callExpression(lw: Lowerer, call: Node & { getExpression(): Node
   }
   if (Node.isPropertyAccessExpression(callee) && isGlobalMath(callee.getExpression())) {
     const name = callee.getName();
-    if ((name === "max" || name === "min") && call.getArguments().some(Node.isSpreadElement)) {
+    const tuples = spreadsTuple(call.getArguments());
+    if ((name === "max" || name === "min") && !tuples && call.getArguments().some(Node.isSpreadElement)) {
       return methods.spreadExtremum(lw, name, spreadItems(lw, call.getArguments(), env), env);
     }
-    const args = call.getArguments().map((a) => lw.expr(a, env));
+    const args = tuples ? callArguments(lw, call.getArguments(), env) as Value[] : call.getArguments().map((a) => lw.expr(a, env));
     if (name === "max" || name === "min") {
       if (args.length === 0) return b.const(name === "max" ? -Infinity : Infinity);
       return args.reduce((acc, v) => b.prim(name, [acc, v]));
@@ -220,7 +234,7 @@ export function callExpression(lw: Lowerer, call: Node & { getExpression(): Node
   }
   const rule = ruleFor(lw.rules, callee);
   if (rule) return lw.ruleCall(call, rule, env);
-  const args = call.getArguments().map((a) => argument(lw, a, env));
+  const args = callArguments(lw, call.getArguments(), env);
   const decl = lw.callee(callee, env);
   if (lw.plain && (!decl || !hasBody(decl) || decl.getSourceFile().isDeclarationFile())) {
     return b.prim(lw.externalCall(callee), args as Value[]); // an adjoint calling a function adgen cannot see into

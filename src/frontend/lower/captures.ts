@@ -88,7 +88,8 @@ export function outerWrites(root: Node, env: Env, inside: (decl: Node) => boolea
       if (!root || !decl || inside(decl)) continue;
       const bound = env.get(decl.compilerNode);
       if (bound === undefined || isMissing(bound) || isFunctionValue(bound)) continue;
-      if (root.whole && !isAggregate(bound)) keys.add(decl.compilerNode);
+      // A variable assigned whole (a tuple or object too: `previous = [x, y]`) is carried as a variable.
+      if (root.whole) keys.add(decl.compilerNode);
       else if (isAggregate(bound)) for (const c of cellsOf(bound)) keys.add(c);
     }
     work.push(...calledFunctions(node, env));

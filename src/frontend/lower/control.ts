@@ -12,12 +12,14 @@ import type { Type, Value } from "../../ir/types.js";
 import { unchangedResult } from "../../ir/walk.js";
 import { flatten, isMissing, Unassigned, type Bound, type Cell, type Env } from "../aggregate.js";
 import { locOf } from "../source.js";
-import { isDirective } from "../subset.js";
+import { isDirective, isUndefinedKeyword } from "../subset.js";
+import { optionalLocal } from "../optional.js";
 import { throwPrimitive } from "../../ir/primitives/throw.js";
 import { leavesOf } from "../shape.js";
 import { boundFunction } from "../functions.js";
 import type { Lowerer } from "../lower.js";
-import { isLoop, hasReturn, mayExit, switchArms, type SwitchArm } from "./syntax.js";
+import { isLoop, mayExit, switchArms, type SwitchArm } from "./syntax.js";
+import type { LoopOutcome } from "./loops.js";
 import { keyName } from "./cells.js";
 
 /** The statements still to run: the rest of a block, then the rest of the enclosing blocks. */
@@ -34,8 +36,9 @@ export interface Exits {
   onReturn(values: Value[] | undefined, env: Env, bound?: Bound): Value[];
   /** Control reaches the end of the code being lowered. */
   onEnd(env: Env): Value[];
-  onBreak?: (env: Env) => Value[];
-  onContinue?: (env: Env) => Value[];
+  /** `jump`: the `break` or `continue` (a labelled one may be to an enclosing loop). */
+  onBreak?: (env: Env, jump: Node) => Value[];
+  onContinue?: (env: Env, jump: Node) => Value[];
 }
 
 /**
@@ -71,8 +74,13 @@ export function lowerRest(lw: Lowerer, k: Continuation | undefined, env: Env, ex
       const bound = e ? lw.bound(e, env) : undefined;
       return exits.onReturn(bound && flatten(bound, env), env, bound);
     }
-    if (Node.isBreakStatement(statement)) return exits.onBreak!(env);
-    if (Node.isContinueStatement(statement)) return exits.onContinue!(env);
+    if (Node.isBreakStatement(statement)) return exits.onBreak!(env, statement);
+    if (Node.isContinueStatement(statement)) return exits.onContinue!(env, statement);
+    if (Node.isLabeledStatement(statement)) {
+      // The subset check admits labels on loops only: the loop is the statement, its label what its jumps name.
+      k = { statements: [statement.getStatement()], index: 0, next: rest };
+      continue;
+    }
     if (Node.isBlock(statement)) {
       k = { statements: statement.getStatements(), index: 0, next: rest };
       continue;
@@ -92,16 +100,30 @@ export function lowerRest(lw: Lowerer, k: Continuation | undefined, env: Env, ex
       return lw.branch(cond, exits.types, branches.map((branch) => (branchEnv: Env) =>
         lw.lowerRest(branch ? { statements: [branch], index: 0, next: rest } : rest, branchEnv, exits)), env);
     }
-    if (isLoop(statement) && hasReturn(statement)) {
-      const { returned, values } = lw.loop(statement, env)!;
-      return lw.branch(returned, exits.types, [
-        (branchEnv) => exits.onReturn(values, branchEnv),
-        (branchEnv) => lw.lowerRest(rest, branchEnv, exits),
-      ], env);
+    if (isLoop(statement) && mayExit(statement)) {
+      return loopExits(lw, lw.loop(statement, env), rest, env, exits);
     }
     lw.statement(statement, env);
     k = rest;
   }
+}
+
+/**
+ * After a loop that can return or take a labelled jump to an enclosing loop:
+ * each flag, in turn, leaves the way it was set; with none set, the rest runs.
+ */
+function loopExits(lw: Lowerer, outcome: LoopOutcome, rest: Continuation, env: Env, exits: Exits): Value[] {
+  const ways = [
+    ...(outcome.returned ? [{ flag: outcome.returned, leave: (e: Env) => exits.onReturn(outcome.values, e) }] : []),
+    ...outcome.escaped.map(({ flag, escape }) => ({
+      flag,
+      leave: (e: Env) => (escape.kind === "break" ? exits.onBreak! : exits.onContinue!)(e, escape.jump),
+    })),
+  ];
+  const chain = (i: number, chainEnv: Env): Value[] => i === ways.length
+    ? lw.lowerRest(rest, chainEnv, exits)
+    : lw.branch(ways[i]!.flag, exits.types, [ways[i]!.leave, (e) => chain(i + 1, e)], chainEnv);
+  return chain(0, env);
 }
 
 /**
@@ -129,7 +151,9 @@ export function statement(lw: Lowerer, statement: Statement, env: Env) : void {
     for (const decl of statement.getDeclarations()) {
       if (boundFunction(decl)) continue; // a local function: its calls are inlined where they are
       const init = decl.getInitializer();
-      lw.bindName(decl.getNameNode(), decl.compilerNode, init ? lw.initializer(decl.getNameNode(), init, env) : Unassigned, env);
+      // `let best: T | undefined = undefined` is `let best: T | undefined`.
+      const none = !init || (isUndefinedKeyword(init) && optionalLocal(decl.getNameNode()));
+      lw.bindName(decl.getNameNode(), decl.compilerNode, none ? Unassigned : lw.initializer(decl.getNameNode(), init, env), env);
     }
   } else if (Node.isExpressionStatement(statement)) {
     if (!isDirective(statement)) lw.assignment(statement.getExpression(), env);
@@ -137,6 +161,8 @@ export function statement(lw: Lowerer, statement: Statement, env: Env) : void {
     for (const s of statement.getStatements()) lw.statement(s, env);
   } else if (Node.isIfStatement(statement)) {
     lw.plainIf(statement, env);
+  } else if (Node.isLabeledStatement(statement)) {
+    lw.statement(statement.getStatement(), env);
   } else if (isLoop(statement)) {
     lw.loop(statement, env);
   } else if (Node.isSwitchStatement(statement)) {

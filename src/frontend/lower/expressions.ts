@@ -4,7 +4,10 @@ import { Codes, InternalError } from "../../diagnostics.js";
 import { constantOf } from "../../ir/builder.js";
 import { namedConstant } from "../../ir/primitives.js";
 import { Structural, type Op, type Value } from "../../ir/types.js";
-import { flatten, isAggregate, isFunctionValue, isMissing, Unassigned, Undefined, type Bound, type Cell, type Env } from "../aggregate.js";
+import { flatten, isAggregate, isFunctionValue, isMissing, Unassigned, Undefined, type Aggregate, type Bound, type Cell, type Env } from "../aggregate.js";
+import { mayBeUndefined } from "../optional.js";
+import * as optionals from "./optional.js";
+import { isOptional } from "./optional.js";
 import { comparisons, isAssignmentOperator, isModuleArray, isModuleConstant, isUndefinedKeyword, isGlobalMath, isRecordsNode } from "../subset.js";
 import { declarationOf as resolvedDeclaration, isAggregateNode, partKeyOf } from "../resolve.js";
 import { leavesOf, shapeAt, type AggregateShape, type Shape } from "../shape.js";
@@ -95,11 +98,11 @@ export function bound(lw: Lowerer, e: Node, env: Env) : Bound {
 /** `-x`, `+x` (1 or 0 for a boolean), `!b`, `~n`. */
 function unary(lw: Lowerer, e: PrefixUnaryExpression, env: Env): Value {
   const b = lw.b;
+  if (e.getOperatorToken() === SyntaxKind.ExclamationToken) return b.prim("not", [lw.condition(e.getOperand(), env)]);
   const operand = lw.expr(e.getOperand(), env);
   switch (e.getOperatorToken()) {
     case SyntaxKind.MinusToken: return b.neg(operand);
     case SyntaxKind.PlusToken: return operand.type === "bool" ? b.prim("tonumber", [operand]) : operand;
-    case SyntaxKind.ExclamationToken: return b.prim("not", [truthy(lw, operand)]);
     case SyntaxKind.TildeToken: return b.prim("bnot", [operand]);
   }
   throw new InternalError(`operator ${e.getOperatorToken()} passed the fence`);
@@ -136,10 +139,24 @@ function undefinedTest(lw: Lowerer, e: Node & { getLeft(): Node; getRight(): Nod
   if (binding === Unassigned) {
     return lw.fail(tested, Codes.UnassignedVariable, `whether '${tested.getText()}' is undefined here depends on the path taken; give it a value on every path`);
   }
+  if (isOptional(binding)) return optionalTest(lw, e, binding, env);
   const missing = binding === Undefined;
   if (coalesce) return missing ? lw.bound(e.getRight(), env) : lw.identifier(tested, env);
   const equal = kind === SyntaxKind.EqualsEqualsEqualsToken || kind === SyntaxKind.EqualsEqualsToken;
   return lw.b.const(equal === missing);
+}
+
+/** `best === undefined`, `best ?? d` of an optional local: its flag, or its value or `d` (evaluated only when it is undefined). */
+function optionalTest(lw: Lowerer, e: Node & { getRight(): Node; getOperatorToken(): Node }, o: Aggregate, env: Env): Bound {
+  const kind = e.getOperatorToken().getKind();
+  const present = optionals.presentOf(lw, o, env);
+  if (kind !== SyntaxKind.QuestionQuestionToken) {
+    const equal = kind === SyntaxKind.EqualsEqualsEqualsToken || kind === SyntaxKind.EqualsEqualsToken;
+    return equal ? lw.b.prim("not", [present]) : present;
+  }
+  const shape = shapeAt(e) ?? { kind: "value", type: valueType(e.getType()) ?? "f64", text: "" };
+  // The value part may be a tuple or object: `conditional` takes it as it takes a computed branch.
+  return lw.conditional(present, [optionals.valueOf(lw, o, env) as Value, e.getRight()], env, shape);
 }
 
 /**
@@ -175,6 +192,8 @@ export function read(lw: Lowerer, id: Node, env: Env) : Value {
 export function readBound(lw: Lowerer, key: ts.Node | Cell, env: Env, at?: Node) : Bound {
   const bound = env.get(key);
   if (isFunctionValue(bound)) return lw.fail(at ?? bound.function, Codes.UnsupportedExpression, `'${at?.getText() ?? "this"}' holds a function; a function can be called or passed to one, not used as a value`);
+  // An optional local where TypeScript has narrowed it to its value (`if (best) ... best[0]`, `best!`).
+  if (isOptional(bound) && at && !mayBeUndefined(at)) return optionals.valueOf(lw, bound, env);
   if (bound !== undefined && !isMissing(bound)) return bound;
   if (bound === Undefined && at) return lw.fail(at, Codes.UnassignedVariable, `'${at.getText()}' is undefined here: the call leaves out its argument`);
   // Reads without a location are of loop state, which is checked to be assigned before the loop.

@@ -1,11 +1,12 @@
 /**
  * Loops become `while` ops whose state is the variables the loop assigns,
- * plus a flag for `break`, a flag and a value for `return`, and a first-trip
- * flag for `do ... while`; a loop whose condition has effects is lowered
+ * plus a flag for `break`, a flag and a value for `return`, a flag for each
+ * labelled jump to an enclosing loop, and a first-trip flag for
+ * `do ... while`; a loop whose condition has effects is lowered
  * rotated (see `loop`).
  */
 import { Node, type Expression, ts } from "ts-morph";
-import { Codes } from "../../diagnostics.js";
+import { Codes, InternalError } from "../../diagnostics.js";
 import { primitiveOf } from "../../ir/primitives.js";
 import type { Builder } from "../../ir/builder.js";
 import { Structural, type Op, type Region, type SourceLoc, type Type, type Value } from "../../ir/types.js";
@@ -14,11 +15,21 @@ import { build, flatten, isAggregate, isMissing, Unassigned, type Aggregate, typ
 import { leavesOf, partName, type AggregateShape } from "../shape.js";
 import { locOf } from "../source.js";
 import type { Lowerer } from "../lower.js";
-import { type LoopStatement, hasReturn, hasBreak, statementCondition, carriedVariables, variableName, mayWriteCells } from "./syntax.js";
+import { type LoopStatement, type Escape, hasReturn, hasBreak, statementCondition, carriedVariables, variableName, mayWriteCells, escapesOf, targetLoop } from "./syntax.js";
 import { named, isCellKey, markCopied } from "./cells.js";
 import type { Exits } from "./control.js";
 import { outerWrites } from "./captures.js";
 import { elementAt, isRecordsBound, lengthOf } from "./records.js";
+
+/**
+ * How a loop was left: when it can return, the return flag and value; for
+ * each labelled jump to an enclosing loop, the flag that it was taken.
+ */
+export interface LoopOutcome {
+  returned?: Value;
+  values: Value[];
+  escaped: { flag: Value; escape: Escape }[];
+}
 
 /** Thrown when a loop condition turns out to have effects: the loop is lowered again, rotated. */
 export class EffectfulCondition extends Error {}
@@ -39,7 +50,7 @@ export function writesMemory(r: Region): boolean {
  * the break flag when it is false. A pure condition stays in the condition
  * region, where the reverse sweep need not look.
  */
-export function loop(lw: Lowerer, statement: LoopStatement, env: Env) : { returned: Value; values: Value[] } | undefined {
+export function loop(lw: Lowerer, statement: LoopStatement, env: Env) : LoopOutcome {
   lw.loopInitializer(statement, env);
   const region = lw.b.region;
   const attempt = region.ops.length;
@@ -70,7 +81,7 @@ export function loopInitializer(lw: Lowerer, statement: LoopStatement, env: Env)
   }
 }
 
-export function loopOp(lw: Lowerer, statement: LoopStatement, env: Env, rotated: boolean): { returned: Value; values: Value[] } | undefined {
+export function loopOp(lw: Lowerer, statement: LoopStatement, env: Env, rotated: boolean): LoopOutcome {
   const loop = new LoopLowering(lw, statement, env, rotated);
   loop.lowerCondition();
   loop.lowerBody();
@@ -78,7 +89,7 @@ export function loopOp(lw: Lowerer, statement: LoopStatement, env: Env, rotated:
 }
 
 type Slot = { key: ts.Node | Cell; name: string; shape?: AggregateShape };
-type Change = { broken?: boolean | Value; returned?: boolean; values?: Value[] };
+type Change = { broken?: boolean | Value; returned?: boolean; values?: Value[]; escape?: Escape };
 
 /**
  * One loop's lowering: the layout of its state (the carried variables, an
@@ -91,7 +102,7 @@ class LoopLowering {
   private readonly test: Expression | undefined;
   private readonly iterated: Bound | undefined;
   private readonly slots: Slot[];
-  private readonly flags: { broken: boolean; returned: boolean; first: boolean };
+  private readonly flags: { broken: boolean; returned: boolean; first: boolean; escapes: Escape[] };
   private readonly init: Value[] = [];
   private readonly stateCount: number;
   private readonly resultTypes: Type[];
@@ -109,6 +120,7 @@ class LoopLowering {
       broken: hasBreak(statement) || (rotated && this.test !== undefined),
       returned: hasReturn(statement),
       first: Node.isDoStatement(statement) && !rotated,
+      escapes: escapesOf(statement),
     };
     this.init.push(...this.slots.flatMap((slot) => flatten(env.get(slot.key) as Bound, env)));
     const names = this.slots.flatMap((slot) => slot.shape ? leavesOf(slot.shape).map((l) => l.path.reduce(partName, slot.name)) : [slot.name]);
@@ -120,6 +132,7 @@ class LoopLowering {
     if (this.flags.returned) flag(b.const(false), "returned");
     for (const t of this.resultTypes) flag(lw.placeholderOf(t), "result");
     if (this.flags.first) flag(b.const(true), "first");
+    for (const _ of this.flags.escapes) flag(b.const(false), "escaped");
     if (this.iterated) flag(b.const(0), "k");
     this.op = b.whileOp(this.init);
     for (const values of [this.op.results, ...this.op.regions.map((r) => r.args)]) {
@@ -145,7 +158,10 @@ class LoopLowering {
         const bound = env.get(d.compilerNode) as Bound;
         return { key: d.compilerNode, name: variableName(d), ...(isAggregate(bound) ? { shape: bound.shape } : {}) };
       }),
-      ...written.map((key) => ({ key, name: (key as ts.VariableDeclaration).name.getText() })),
+      ...written.map((key) => {
+        const bound = env.get(key) as Bound;
+        return { key, name: (key as ts.VariableDeclaration).name.getText(), ...(isAggregate(bound) ? { shape: bound.shape } : {}) };
+      }),
       ...(mayWriteCells(statement) ? [...env.keys()].filter(isCellKey).map((c) => ({ key: c, name: c.name })) : []),
     ];
   }
@@ -162,7 +178,10 @@ class LoopLowering {
     const returned = this.flags.returned ? values[i++] : undefined;
     const result = values.slice(i, i + this.resultTypes.length);
     i += this.resultTypes.length;
-    return { broken, returned, result, first: this.flags.first ? values[i++] : undefined, index: this.iterated ? values[i++] : undefined };
+    const first = this.flags.first ? values[i++] : undefined;
+    const escaped = values.slice(i, i + this.flags.escapes.length);
+    i += this.flags.escapes.length;
+    return { broken, returned, result, first, escaped, index: this.iterated ? values[i++] : undefined };
   }
 
   /** Binds the carried state to `values` in `target`; aggregates become fresh copies. */
@@ -208,6 +227,7 @@ class LoopLowering {
       if (state.first) cond = b.prim("or", [state.first, cond!]);
       and(state.returned);
       and(state.broken);
+      state.escaped.forEach(and);
       b.loc = this.loc;
       b.yield([cond ?? b.const(true)]);
     });
@@ -246,7 +266,11 @@ class LoopLowering {
     });
   }
 
-  /** The ways out of a trip: its end and `continue` step to the next trip, `break` and `return` set their flags. */
+  /**
+   * The ways out of a trip: its end and `continue` step to the next trip,
+   * `break` and `return` set their flags, and so does a labelled jump to an
+   * enclosing loop (which that loop takes once this one has ended).
+   */
   private exits(state: ReturnType<LoopLowering["at"]>): Exits {
     const { b, lw, statement, test, rotated } = this;
     const step = (inner: Env): Value[] => {
@@ -271,9 +295,23 @@ class LoopLowering {
         return this.next(inner, state, { returned: true, values: values ?? [] });
       },
       onEnd: step,
-      onContinue: step,
-      onBreak: (inner) => this.next(inner, state, { broken: true }),
+      onContinue: (inner, jump) => this.own(jump) ? step(inner) : this.escape(inner, state, jump),
+      onBreak: (inner, jump) => this.own(jump) ? this.next(inner, state, { broken: true }) : this.escape(inner, state, jump),
     };
+  }
+
+  /** Whether a jump is to this loop. */
+  private own(jump: Node): boolean {
+    return targetLoop(jump) === this.statement;
+  }
+
+  /** The state after a labelled jump to an enclosing loop: its flag set. */
+  private escape(inner: Env, state: ReturnType<LoopLowering["at"]>, jump: Node): Value[] {
+    const target = targetLoop(jump);
+    const kind = Node.isBreakStatement(jump) ? "break" : "continue";
+    const escape = this.flags.escapes.find((e) => e.target === target && e.kind === kind);
+    if (!escape) throw new InternalError(`a jump to '${jump.getText()}' that its loop does not know`);
+    return this.next(inner, state, { escape });
   }
 
   /** The next state, from the variables and cells in `inner` and the flags `change` sets. */
@@ -289,12 +327,13 @@ class LoopLowering {
     if (flags.returned) values.push(b.const(change.returned === true));
     values.push(...(change.values ?? state.result));
     if (flags.first) values.push(b.const(false));
-    if (this.iterated) values.push(change.broken || change.returned ? state.index! : b.add(state.index!, b.const(1)));
+    for (const e of flags.escapes) values.push(b.const(change.escape === e));
+    if (this.iterated) values.push(change.broken || change.returned || change.escape ? state.index! : b.add(state.index!, b.const(1)));
     return values;
   }
 
-  /** Binds the variables to the loop's results; returns the return flag and value when the loop can return. */
-  finish(): { returned: Value; values: Value[] } | undefined {
+  /** Binds the variables to the loop's results; returns how the loop was left. */
+  finish(): LoopOutcome {
     const { env, op } = this;
     const bodyRegion = op.regions[1]!;
     this.bindState(env, op.results);
@@ -307,6 +346,10 @@ class LoopLowering {
       leaf += slot.shape ? leavesOf(slot.shape).length : 1;
     }
     const final = this.at(op.results);
-    return this.flags.returned ? { returned: final.returned!, values: final.result } : undefined;
+    return {
+      ...(this.flags.returned ? { returned: final.returned! } : {}),
+      values: final.result,
+      escaped: this.flags.escapes.map((escape, i) => ({ flag: final.escaped[i]!, escape })),
+    };
   }
 }

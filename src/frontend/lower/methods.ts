@@ -11,16 +11,17 @@ import { Node, ts } from "ts-morph";
 import { InternalError } from "../../diagnostics.js";
 import type { Value } from "../../ir/types.js";
 import { throwPrimitive } from "../../ir/primitives/throw.js";
-import { build, flatten, isFunctionValue, type Bound, type Cell, type Env } from "../aggregate.js";
+import { build, flatten, isAggregate, isFunctionValue, type Bound, type Cell, type Env } from "../aggregate.js";
 import { isRecords, type RecordsShape } from "../records.js";
 import { shapeAt } from "../shape.js";
 import type { FunctionLike } from "../functions.js";
 import { valueType } from "../source.js";
 import { isRecordsNode, numberFunctionNamed } from "../subset.js";
+import * as optionals from "./optional.js";
 import type { Lowerer } from "../lower.js";
 import { outerWrites } from "./captures.js";
 import { argument } from "./arguments.js";
-import { keyName } from "./cells.js";
+import { keyName, markCopied } from "./cells.js";
 import { allocate, elementAt, isRecordsBound, lengthOf, push, storeElement, type Records } from "./records.js";
 
 type Call = Node & { getExpression(): Node; getArguments(): Node[] };
@@ -34,17 +35,31 @@ type Call = Node & { getExpression(): Node; getArguments(): Node[] };
 function envLoop(lw: Lowerer, count: Value, keys: (ts.Node | Cell)[], env: Env, extra: Value[],
   body: (k: Value, inner: Env, state: Value[]) => Value[], stop?: number): Value[] {
   const b = lw.b;
-  const init = [b.const(0), ...keys.map((key) => env.get(key) as Value), ...extra];
+  // A variable holding a tuple or object (an optional local, say) contributes its leaves, and gets a copy back.
+  const before = keys.map((key) => env.get(key) as Bound);
+  const widths = before.map((bound) => flatten(bound, env).length);
+  const init = [b.const(0), ...before.flatMap((bound) => flatten(bound, env)), ...extra];
   const op = b.whileOp(init);
   const [cond, loop] = op.regions as [NonNullable<typeof op.regions[0]>, NonNullable<typeof op.regions[0]>];
   const name = (values: Value[]) => {
     values[0]!.name = "k";
-    keys.forEach((key, i) => (values[i + 1]!.name = keyName(key)));
+    let at = 1;
+    keys.forEach((key, i) => { for (let j = 0; j < widths[i]!; j++) values[at++]!.name = keyName(key); });
   };
   name(cond.args);
   name(loop.args);
   name(op.results);
-  const extraAt = 1 + keys.length;
+  const extraAt = 1 + widths.reduce((a, w) => a + w, 0);
+  const bindKeys = (target: Env, values: Value[]) => {
+    let at = 1;
+    keys.forEach((key, i) => {
+      const part = values.slice(at, at + widths[i]!);
+      at += widths[i]!;
+      const old = before[i]!;
+      if (isAggregate(old)) markCopied(old);
+      target.set(key, isAggregate(old) ? build(old.shape, part, target, keyName(key), { copied: true }) : part[0]!);
+    });
+  };
   b.inRegion(cond, () => {
     let going = b.prim("lt", [cond.args[0]!, count]);
     if (stop !== undefined) going = b.prim("and", [going, b.prim("not", [cond.args[extraAt + stop]!])]);
@@ -52,11 +67,15 @@ function envLoop(lw: Lowerer, count: Value, keys: (ts.Node | Cell)[], env: Env, 
   });
   b.inRegion(loop, () => {
     const inner: Env = new Map(env);
-    keys.forEach((key, i) => inner.set(key, loop.args[i + 1]!));
+    bindKeys(inner, loop.args);
     const next = body(loop.args[0]!, inner, loop.args.slice(extraAt));
-    b.yield([b.add(loop.args[0]!, b.const(1)), ...keys.map((key) => inner.get(key) as Value), ...next]);
+    b.yield([b.add(loop.args[0]!, b.const(1)), ...keys.flatMap((key) => {
+      const after = inner.get(key) as Bound;
+      if (isAggregate(after)) markCopied(after);
+      return flatten(after, inner);
+    }), ...next]);
   });
-  keys.forEach((key, i) => env.set(key, op.results[i + 1]!));
+  bindKeys(env, op.results);
   return op.results.slice(extraAt);
 }
 
@@ -140,6 +159,15 @@ export function callbackMethod(lw: Lowerer, call: Call, method: string, env: Env
         return [stops, b.select(stops, k, at!)];
       }, 0);
       return method === "some" ? done! : method === "every" ? b.prim("not", [done!]) : at!;
+    }
+    case "find": {
+      // The first element the test accepts, or undefined: an optional number (lower/optional.ts).
+      const [found, value] = envLoop(lw, n, keys, env, [b.const(false), b.const(0)], (k, inner, [, value]) => {
+        const v = element(k);
+        const test = callBack(lw, fn, [v, k, array], inner);
+        return [test, b.select(test, v, value!)];
+      }, 0);
+      return optionals.optional(lw, { kind: "value", type: "f64", text: "number" }, found!, value!, env, "found");
     }
   }
   throw new InternalError(`array method ${method} passed the fence`);

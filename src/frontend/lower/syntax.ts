@@ -41,13 +41,16 @@ export function memoized<T>(question: (node: Node) => T): (node: Node) => T {
  * What a subtree holds, bottom-up over the compiler's nodes so that asking
  * about every statement of a deeply nested function costs one walk: whether
  * it returns, and how many `break`/`continue` jumps leave it (jumps to a loop
- * inside it do not). Nested functions are their own world.
+ * inside it do not; a labelled jump leaves every loop up to the one its label
+ * names). Nested functions are their own world.
  */
 export interface Leaving {
   returns: boolean;
   jumps: number;
-  /** Of the jumps, the breaks (which end a switch's case rather than leave it). */
+  /** Of the jumps, the unlabelled breaks (which end a switch's case rather than leave it). */
   breaks: number;
+  /** The labels of the labelled jumps among them, once per jump. */
+  labels: string[];
 }
 
 export const leavingCache = new WeakMap<ts.Node, Leaving>();
@@ -56,15 +59,29 @@ export function leaving(node: ts.Node): Leaving {
   const known = leavingCache.get(node);
   if (known) return known;
   // A `throw` leaves the function as a `return` does.
-  const found: Leaving = { returns: ts.isReturnStatement(node) || ts.isThrowStatement(node), jumps: ts.isBreakStatement(node) || ts.isContinueStatement(node) ? 1 : 0, breaks: ts.isBreakStatement(node) ? 1 : 0 };
+  const jump = ts.isBreakStatement(node) || ts.isContinueStatement(node);
+  const label = jump ? node.label?.text : undefined;
+  const found: Leaving = {
+    returns: ts.isReturnStatement(node) || ts.isThrowStatement(node),
+    jumps: jump ? 1 : 0,
+    breaks: ts.isBreakStatement(node) && label === undefined ? 1 : 0,
+    labels: label === undefined ? [] : [label],
+  };
   if (!ts.isFunctionLike(node)) {
     ts.forEachChild(node, (child) => {
       const inner = leaving(child);
       found.returns ||= inner.returns;
       found.jumps += inner.jumps;
       found.breaks += inner.breaks;
+      found.labels.push(...inner.labels);
     });
-    if (ts.isIterationStatement(node, false)) found.jumps = found.breaks = 0;
+    if (ts.isIterationStatement(node, false)) {
+      // Only labelled jumps to an enclosing loop leave a loop.
+      const own = ts.isLabeledStatement(node.parent) ? node.parent.label.text : undefined;
+      found.labels = found.labels.filter((l) => l !== own);
+      found.jumps = found.labels.length;
+      found.breaks = 0;
+    }
     // A switch's own breaks end its case; its continues leave it.
     if (ts.isSwitchStatement(node)) {
       found.jumps -= found.breaks;
@@ -77,10 +94,46 @@ export function leaving(node: ts.Node): Leaving {
 
 export const hasReturn = (statement: Node): boolean => leaving(statement.compilerNode).returns;
 
-/** The loop a `break` or `continue` leaves or repeats (or, for a `break`, the switch whose case it ends). */
+/** The label of a `break` or `continue`, if it names one. */
+export function jumpLabel(jump: Node): string | undefined {
+  return (jump.compilerNode as ts.BreakOrContinueStatement).label?.text;
+}
+
+/**
+ * The loop a `break` or `continue` leaves or repeats (or, for an unlabelled
+ * `break`, the switch whose case it ends); a labelled jump's is the loop its
+ * label names.
+ */
 export function targetLoop(jump: Node): Node | undefined {
+  const label = jumpLabel(jump);
+  if (label !== undefined) {
+    const labelled = jump.getFirstAncestor((a) => Node.isLabeledStatement(a) && a.getLabel().getText() === label);
+    return labelled && Node.isLabeledStatement(labelled) ? labelled.getStatement() : undefined;
+  }
   return jump.getFirstAncestor((a) => isLoop(a) || (Node.isBreakStatement(jump) && Node.isSwitchStatement(a)));
 }
+
+/** A labelled jump out of a loop to an enclosing one: `jump` is one of the jumps that go there. */
+export interface Escape {
+  target: Node;
+  kind: "break" | "continue";
+  jump: Node;
+}
+
+/** The labelled jumps out of `loop` to the loops around it, one per target and kind, in source order. */
+export const escapesOf = memoized((loop: Node): Escape[] => {
+  const found: Escape[] = [];
+  const jumps = [...loop.getDescendantsOfKind(SyntaxKind.BreakStatement), ...loop.getDescendantsOfKind(SyntaxKind.ContinueStatement)]
+    .filter((j) => jumpLabel(j) !== undefined && j.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || a === loop) === loop)
+    .sort((a, b) => a.getStart() - b.getStart());
+  for (const jump of jumps) {
+    const target = targetLoop(jump);
+    if (!target || target === loop || target.getAncestors().includes(loop)) continue;
+    const kind = Node.isBreakStatement(jump) ? "break" : "continue";
+    if (!found.some((e) => e.target === target && e.kind === kind)) found.push({ target, kind, jump });
+  }
+  return found;
+});
 
 /** A case of a switch as it runs: the tests that enter it (none for default) and its statements through the fall-throughs, without the closing `break`. */
 export interface SwitchArm {
@@ -105,7 +158,7 @@ export function switchArms(s: SwitchStatement): { cases: SwitchArm[]; fallback?:
       if (closes(own)) break;
     }
     const last = out[out.length - 1];
-    return last && Node.isBreakStatement(last) ? out.slice(0, -1) : out;
+    return last && Node.isBreakStatement(last) && jumpLabel(last) === undefined ? out.slice(0, -1) : out;
   };
   const cases: SwitchArm[] = [];
   let fallback: SwitchArm | undefined;
