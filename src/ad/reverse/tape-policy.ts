@@ -71,7 +71,7 @@ export function hoistInvariantRead(t: ReverseSweep, read: Op): Value | undefined
   return nameLike(copy.results[0]!, read.results[0]!);
 }
 
-type Counters = Map<Value, { counter: Counter; after: Value }>;
+export type Counters = Map<Value, { counter: Counter; after: Value }>;
 
 /** How the reverse trip gets each value of the forward trip it reads. */
 interface TripPlan {

@@ -19,6 +19,7 @@ import { named, isCellKey, markCopied } from "./cells.js";
 import type { Exits } from "./control.js";
 import { outerWrites } from "./captures.js";
 import { elementAt, isRecordsBound, lengthOf } from "./records.js";
+import { checkpointOf } from "../checkpoint.js";
 
 /** Thrown when a loop condition turns out to have effects: the loop is lowered again, rotated. */
 export class EffectfulCondition extends Error {}
@@ -122,6 +123,8 @@ class LoopLowering {
     if (this.flags.first) flag(b.const(true), "first");
     if (this.iterated) flag(b.const(0), "k");
     this.op = b.whileOp(this.init);
+    const checkpoint = checkpointOf(statement);
+    if (checkpoint !== undefined) this.op.checkpoint = checkpoint;
     for (const values of [this.op.results, ...this.op.regions.map((r) => r.args)]) {
       values.forEach((v, i) => { v.name = names[i]!; v.nameKind = i < this.stateCount ? "source" : "temp"; });
     }
