@@ -33,7 +33,7 @@ describe("a checkpointed loop's gradient", () => {
   test("is bit for bit the taped loop's, at every sample and at more trip counts", async () => {
     const g = await importModule(join(repoRoot, "fixtures/checkpoint.grad.ts"));
     const source = await importModule(fixture);
-    for (const name of ["springs", "logistic", "relax"]) {
+    for (const name of ["springs", "logistic", "relax", "forOf"]) {
       const samples = source[`${name}Samples`] as unknown[][];
       const more = name === "springs" ? [0, 2, 3, 5, 17, 100, 101, 250].map((steps) => [[0.3, -0.2, 0.5], [0.1, 0.4, -0.3], 1.7, 0.6, steps])
         : name === "logistic" ? [0, 1, 2, 3, 4, 7, 9, 64, 65].map((steps) => [0.37, 3.3, steps]) : [];
@@ -42,6 +42,24 @@ describe("a checkpointed loop's gradient", () => {
       }
     }
   });
+
+  test("has a Hessian-vector product (forward over reverse through the snapshots) bit for bit the taped loop's", async () => {
+    const result = await generate([{ path: "fixtures/checkpoint.ts", text: readFileSync(fixture, "utf8") }], { derivatives: ["grad", "hvp"] });
+    expect(result.diagnostics).toEqual([]);
+    const m = await instrumentedModule(result.outputs[0]!.text, "checkpoint-hvp");
+    type Hvp = (...args: unknown[]) => { value: number; grad: Record<string, number | number[]>; hvp: Record<string, number | number[]> };
+    const cases: [string, unknown[], unknown][] = [
+      ["springs", [[0.3, -0.2, 0.5], [0.1, 0.4, -0.3], 1.7, 0.6, 23], { x0: [1, 0, -0.5], v0: [0, 0.3, 1], k: 1, c: -0.2 }],
+      ["logistic", [0.37, 3.3, 11], { x: 1, r: 0.5 }],
+      ["relax", [[0.2, -0.4, 0.7, 0.1], 0.8], { a: [1, 0, 0.2, 1], w: 1 }],
+    ];
+    for (const [name, args, v] of cases) {
+      const a = (m[`${name}Hvp`] as Hvp)(...args, v);
+      const b = (m[`${name}TapedHvp`] as Hvp)(...args, v);
+      expectSameBits(a, b);
+      expectSameBits({ value: a.value, grad: a.hvp }, { value: b.value, grad: b.hvp });
+    }
+  }, 60_000);
 
   test("keeps at most 1/50 of the taped loop's tape on the 100,000-step mass-spring chain (entries counted)", async () => {
     const result = await generate([{ path: "fixtures/checkpoint.ts", text: readFileSync(fixture, "utf8") }]);
