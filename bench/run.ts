@@ -1,14 +1,16 @@
 /**
  * `npm run bench`: regenerates the gradients of bench/*.ts, checks every gradient, times the primal,
  * adgen's gradient, the hand-written one, central finite differences, TensorFlow.js and Rose in one process,
- * prints a table, then times compilation (./compile.ts), and writes bench/results.json.
+ * prints a table, then the checkpointing benchmark (harness/checkpoint.ts), times compilation (./compile.ts),
+ * and writes bench/results.json.
  */
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type CompileTime, formatCompileTimes } from "./compile.js";
 import { suite } from "./harness/cases.js";
 import { checkCase } from "./harness/check.js";
+import { checkpointBenchmark, formatCheckpoint, type CheckpointResult } from "./harness/checkpoint.js";
 import { centralDifferences, numberSlots } from "./harness/fd.js";
 import { generateGradients } from "./harness/generate.js";
 import { curveFitJacobian, formatForward, forwardRows, hessianInHvps, jaxRows } from "./harness/forward.js";
@@ -31,6 +33,14 @@ async function main(): Promise<void> {
     console.log(await forwardSection(all, []));
     return;
   }
+  // `npm run bench -- checkpoint` runs only the checkpointing benchmark and records it alone in results.json.
+  if (only.length === 1 && only[0] === "checkpoint") {
+    const checkpointing = await checkpointSection(new Date());
+    const file = new URL("results.json", import.meta.url);
+    const record = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    writeFileSync(file, `${JSON.stringify({ ...record, checkpointing }, null, 2)}\n`);
+    return;
+  }
   const cases = all.filter((c) => only.length === 0 || only.includes(c.name));
   log("generating gradients with adgen ...");
   const failures = generateGradients(cases.map((c) => c.name));
@@ -49,11 +59,22 @@ async function main(): Promise<void> {
   const forward = await forwardSection(cases, results);
   console.log(`\n${forward}`);
   if (only.length > 0) return;
+  const checkpointing = await checkpointSection(date);
   log("compile time ...");
   const compileTimes = measureCompileTimesApart();
   console.log(`\n${formatCompileTimes(compileTimes)}`);
   const settings = { ...options, fdMeasureLimitMs: FD_MEASURE_LIMIT_MS };
-  writeFileSync(new URL("results.json", import.meta.url), resultsJson(results, summary, date, settings, compileTimes));
+  writeFileSync(new URL("results.json", import.meta.url), resultsJson(results, summary, date, settings, compileTimes, checkpointing));
+}
+
+/** The mass-spring chain over 100,000 steps, taped and checkpointed (harness/checkpoint.ts). */
+async function checkpointSection(date: Date): Promise<CheckpointResult & { date: string }> {
+  log("checkpointing ...");
+  const failure = generateGradients(["checkpoint"]).get("checkpoint");
+  if (failure) throw new Error(`adgen could not differentiate bench/checkpoint.ts:\n${failure}`);
+  const result = await checkpointBenchmark(options);
+  console.log(`\n${formatCheckpoint(result, date)}`);
+  return { date: date.toISOString(), ...result };
 }
 
 /** The forward-mode and second-order rows (harness/forward.ts). */

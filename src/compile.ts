@@ -12,7 +12,8 @@ import type { SourceFile } from "ts-morph";
 import { analyseActivity } from "./ad/activity.js";
 import { reverseMode } from "./ad/reverse/mode.js";
 import type { TapePolicy } from "./ad/reverse/tape-policy.js";
-import { DiagnosticError, type Diagnostic } from "./diagnostics.js";
+import { Codes, DiagnosticError, type Diagnostic } from "./diagnostics.js";
+import { CheckpointRejected } from "./ad/reverse/checkpoint.js";
 import { emitModule } from "./emit/module.js";
 import { fence, fenceMatched, findEntries, isOptedIn, type Entry, type SkippedFunction } from "./frontend/fence.js";
 import { lowerFunction } from "./frontend/lower.js";
@@ -26,7 +27,7 @@ import type { Func } from "./ir/types.js";
 import { eliminateDeadCode, forwardInvariantLoopState } from "./opt/dce.js";
 import { applies, defaultDerivatives, withDependencies, type DerivativeKind } from "./config/derivatives.js";
 import { taggedDerivatives } from "./config/tag.js";
-import { forwardFunctions, type Compiled } from "./derivatives.js";
+import { diagnosticAtOp, forwardFunctions, type Compiled } from "./derivatives.js";
 import { isVectorValued } from "./ir/shape.js";
 import { dropStashesAtHand } from "./opt/stashes.js";
 import { scalarizeArrays } from "./opt/scalarize.js";
@@ -93,7 +94,7 @@ function differentiate(sourcePath: string, entry: Entry, rules: Rules, options: 
   const writes = parameterWrites(sourcePath, entry.fn, primal);
   if (writes.length) throw new DiagnosticError(writes);
   const wrt = leavesOfParameters(primal, differentiatedParameters(sourcePath, entry.fn, primal));
-  const gradient = reverseMode(primal, wrt, options.policy);
+  const gradient = reversed(sourcePath, primal, wrt, options.policy);
   eliminateDeadCode(gradient);
   dropStashesAtHand(gradient);
   const vector = isVectorValued(primal);
@@ -103,6 +104,16 @@ function differentiate(sourcePath: string, entry: Entry, rules: Rules, options: 
   const forward = forwardFunctions(sourcePath, primal, gradient, wrt, withDependencies(asked));
   compileRecursive(sourcePath, [gradient, ...(forward.jvp ? [forward.jvp] : [])], rules, units, options.policy);
   return { primal, gradient, asked, ...forward };
+}
+
+/** The gradient IR; a loop tagged `@checkpoint` that cannot be checkpointed is a DiagnosticError at the loop. */
+function reversed(sourcePath: string, primal: Func, wrt: string[], policy: TapePolicy | undefined): Func {
+  try {
+    return reverseMode(primal, wrt, policy);
+  } catch (e) {
+    if (!(e instanceof CheckpointRejected)) throw e;
+    throw new DiagnosticError([diagnosticAtOp(sourcePath, e.op, primal, Codes.BadCheckpoint, e.reason)]);
+  }
 }
 
 /** The primal IR of an entry function, as its gradient is built from it. Throws a DiagnosticError. */

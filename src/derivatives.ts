@@ -9,10 +9,10 @@
 import path from "node:path";
 import { forwardMode } from "./ad/forward/mode.js";
 import { UntracedCall } from "./ad/forward/sweep.js";
-import { Codes, DiagnosticError } from "./diagnostics.js";
+import { Codes, DiagnosticError, type Code, type Diagnostic } from "./diagnostics.js";
 import type { DerivativeKind } from "./config/derivatives.js";
 import { groupType, nestedEntries } from "./emit/records.js";
-import type { Func } from "./ir/types.js";
+import type { Func, Op } from "./ir/types.js";
 import { eliminateDeadCode } from "./opt/dce.js";
 import { recursiveCalls } from "./recursive.js";
 
@@ -48,17 +48,21 @@ export function forwardFunctions(sourcePath: string, primal: Func, gradient: Fun
     return build(primal, gradient, wrt, kinds);
   } catch (e) {
     if (!(e instanceof UntracedCall)) throw e;
-    const loc = e.op.loc;
-    const file = loc?.file ? path.relative(path.dirname(path.resolve(sourcePath)), loc.file) : "";
-    const where = loc?.file && path.resolve(loc.file) !== path.resolve(sourcePath) ? path.join(path.dirname(sourcePath), file) : sourcePath;
-    throw new DiagnosticError([{
-      code: Codes.NoDerivativeThrough,
-      message: e.recursive
-        ? `the Hessian-vector product of '${primal.name}' needs the second derivatives of '${e.callee}', which is recursive: a recursive function is compiled on its own with its first derivatives only; leave out 'hvp' and 'hessian', or write the recursion as a loop`
-        : `the ${kinds.has("hvp") ? "Hessian-vector product" : "Jacobian-vector product"} of '${primal.name}' needs the derivative of '${e.callee}', which adgen cannot see into; give '${e.callee}' an '@adjoint' rule, or leave out ${kinds.has("hvp") ? "'hvp' and 'hessian'" : "'jvp' and 'jacobian'"}`,
-      file: where, line: loc?.line ?? primal.loc?.line ?? 1, column: loc?.column ?? 1, length: Math.max(1, loc?.text.length ?? 1), sourceLine: loc?.text ?? "",
-    }]);
+    throw new DiagnosticError([diagnosticAtOp(sourcePath, e.op, primal, Codes.NoDerivativeThrough, e.recursive
+      ? `the Hessian-vector product of '${primal.name}' needs the second derivatives of '${e.callee}', which is recursive: a recursive function is compiled on its own with its first derivatives only; leave out 'hvp' and 'hessian', or write the recursion as a loop`
+      : `the ${kinds.has("hvp") ? "Hessian-vector product" : "Jacobian-vector product"} of '${primal.name}' needs the derivative of '${e.callee}', which adgen cannot see into; give '${e.callee}' an '@adjoint' rule, or leave out ${kinds.has("hvp") ? "'hvp' and 'hessian'" : "'jvp' and 'jacobian'"}`)]);
   }
+}
+
+/** A diagnostic at the source location of an op of `primal` (in the file it came from, for code inlined from another). */
+export function diagnosticAtOp(sourcePath: string, op: Op, primal: Func, code: Code, message: string): Diagnostic {
+  const loc = op.loc;
+  const file = loc?.file ? path.relative(path.dirname(path.resolve(sourcePath)), loc.file) : "";
+  const where = loc?.file && path.resolve(loc.file) !== path.resolve(sourcePath) ? path.join(path.dirname(sourcePath), file) : sourcePath;
+  return {
+    code, message,
+    file: where, line: loc?.line ?? primal.loc?.line ?? 1, column: loc?.column ?? 1, length: Math.max(1, loc?.text.length ?? 1), sourceLine: loc?.text ?? "",
+  };
 }
 
 function build(primal: Func, gradient: Func, wrt: string[], kinds: Set<DerivativeKind>): Pick<Compiled, "jvp" | "hvp"> {

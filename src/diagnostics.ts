@@ -54,6 +54,8 @@ export const Codes = {
   BadDerivatives: "ADG1014",
   /** A derivative asked for would pass through a function adgen cannot see into and no rule gives its derivative. */
   NoDerivativeThrough: "ADG1015",
+  /** A loop tagged `@checkpoint` that cannot be reversed from snapshots (it may leave early, its trip count is not known when it starts, ...). */
+  BadCheckpoint: "ADG1016",
 } as const;
 
 export type Code = (typeof Codes)[keyof typeof Codes];

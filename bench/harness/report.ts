@@ -90,8 +90,9 @@ export function resultsJson(
   date: Date,
   settings: object,
   compileTimes: readonly CompileTime[],
+  checkpointing?: object,
 ): string {
-  const record = { date: date.toISOString(), machine: machine(), settings, targets: TARGETS, summary, benchmarks: results, compileTimes };
+  const record = { date: date.toISOString(), machine: machine(), settings, targets: TARGETS, summary, benchmarks: results, compileTimes, checkpointing };
   return `${JSON.stringify(record, null, 2)}\n`;
 }
 

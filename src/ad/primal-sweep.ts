@@ -126,6 +126,7 @@ export class PrimalSweep {
     const init = op.operands.map((v) => this.get(v));
     const shadowed = op.results.map((r, j) => (this.needsShadow(r) ? j : -1)).filter((j) => j >= 0);
     const copy = b.whileOp([...init, ...shadowed.map((j) => this.shadowOrZeros(init[j]!))]);
+    if (op.checkpoint !== undefined) copy.checkpoint = op.checkpoint;
     const n = op.results.length;
     const link = (values: Value[], copies: Value[]) => {
       values.forEach((v, j) => this.mapping.set(v, copyName(copies[j]!, v)));

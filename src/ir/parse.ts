@@ -77,10 +77,11 @@ class FuncParser {
     const names = lhs ? splitList(lhs) : [];
     const op: Op = { kind: kind!, operands, results: [], regions: [], parent: region };
     if (comment) {
-      const loc = /^L(\d+)( rev)?$/.exec(comment);
+      const loc = /^L(\d+)( rev)?( checkpoint(?: (\d+))?)?$/.exec(comment);
       if (!loc) throw this.error(i, `cannot read the comment '${comment}'`);
       op.loc = { line: Number(loc[1]), column: 1, text: "" };
       if (loc[2]) op.reverse = true;
+      if (loc[3]) op.checkpoint = Number(loc[4] ?? 0);
     }
     region.ops.push(op);
     if (structured !== undefined) return this.structured(op, names, structured, i, depth);

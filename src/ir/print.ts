@@ -42,7 +42,8 @@ function printRegion(r: Region, depth: number, lines: string[], name: (v: Value)
     if (op.kind === Structural.Const) continue;
     const lhs = op.results.length ? `${op.results.map(name).join(", ")} = ` : "";
     const operands = op.operands.map(name).join(", ");
-    const where = op.loc ? `  // L${op.loc.line}${op.reverse ? " rev" : ""}` : "";
+    const tagged = op.checkpoint === undefined ? "" : ` checkpoint${op.checkpoint ? ` ${op.checkpoint}` : ""}`;
+    const where = op.loc ? `  // L${op.loc.line}${op.reverse ? " rev" : ""}${tagged}` : "";
     if (op.kind === Structural.While || op.kind === Structural.Repeat) {
       const types = op.results.map((v) => v.type).join(", ");
       lines.push(`${pad}${lhs}${op.kind} ${operands} -> (${types}) {${where}`);

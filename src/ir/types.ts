@@ -72,6 +72,12 @@ export interface Op {
   primitive?: Primitive;
   /** For a tape push or pop: the value is an array index, kept on the integer tape. */
   index?: boolean;
+  /**
+   * For a `while` tagged `@checkpoint` in the source: reversed from snapshots
+   * of its state (ad/reverse/checkpoint.ts); the number of snapshots asked
+   * for, or 0 for the default.
+   */
+  checkpoint?: number;
   parent: Region | undefined;
 }
 

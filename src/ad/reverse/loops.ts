@@ -15,7 +15,8 @@ import { affineCounters, finalValue, tripFormula, type Counter } from "../counte
 import { fusable } from "../fusion.js";
 import { adjointName } from "../names.js";
 import type { Adjoints, ReverseSweep } from "./sweep.js";
-import { recordTripValues } from "./tape-policy.js";
+import { recordTripValues, type Counters as Counted } from "./tape-policy.js";
+import { checkpointedArrays, checkpointLoop } from "./checkpoint.js";
 
 /**
  * A `while` is reversed by a `repeat` that runs its body's reverse once per
@@ -73,13 +74,39 @@ export function reverseWhile(t: ReverseSweep, op: Op, adj: Adjoints): void {
     b.yield([...carried.map((j) => local.get(body.args[j]!) ?? zero), ...outer.map((v) => local.get(v) ?? zero),
       ...counters.map((c) => body.args[c.index]!)]);
   });
+  const counted = new Map(counters.map((c, i) => [body.args[c.index]!, { counter: c, after: region.args[named.length + i]! }]));
+  if (op.checkpoint !== undefined) {
+    const results = checkpointed(t, op, rep, counters, formula, counted);
+    if (results) {
+      outer.forEach((v, i) => adj.set(v, results[n + i]!));
+      carried.forEach((j, i) => {
+        if (t.active.has(op.operands[j]!)) t.accumulate(adj, op.operands[j]!, results[i]!);
+      });
+      return;
+    }
+  }
   outer.forEach((v, i) => adj.set(v, rep.results[n + i]!));
   carried.forEach((j, i) => {
     const init = op.operands[j]!;
     if (t.active.has(init)) t.accumulate(adj, init, rep.results[i]!);
   });
-  recordTripValues(t, body, region, new Map(counters.map((c, i) => [body.args[c.index]!, { counter: c, after: region.args[named.length + i]! }])));
+  if (op.checkpoint === undefined) recordTripValues(t, body, region, counted);
   if (formula) reserveTape(t, op, counters);
+}
+
+/**
+ * A loop tagged `@checkpoint` reversed from snapshots (checkpoint.ts): the
+ * values standing for `rep`'s results, or undefined when its trips tape
+ * nothing, so that there is nothing to checkpoint (the loop is reversed as
+ * any other). Throws CheckpointRejected when the loop cannot be checkpointed.
+ */
+function checkpointed(t: ReverseSweep, op: Op, rep: Op, counters: Counter[], formula: Value | undefined, counted: Counted): Value[] | undefined {
+  const arrays = checkpointedArrays(t, op, formula);
+  const body = op.regions[1]!;
+  recordTripValues(t, body, rep.regions[0]!, counted);
+  if (![...walkOps(body)].some((o) => o.kind === Structural.Push)) return undefined;
+  countTrips(t, op);
+  return checkpointLoop(t, op, rep, counters, arrays, body.args.length - 1);
 }
 
 /**

@@ -5,8 +5,10 @@
  * every trip, taped once per run of the loop), or pushed on the tape at the
  * end of the forward trip and popped at the start of the reverse trip. Loop
  * counters are never taped (counters.ts). The policy is a named object the
- * reverse sweep is given, so that another choice (tape everything; keep
- * snapshots and recompute trips, as checkpointing does) is one more policy.
+ * reverse sweep is given, so that another choice (tape everything) is one
+ * more policy. A loop tagged `@checkpoint` keeps this choice for the trips
+ * it tapes, and tapes one segment of trips at a time from snapshots of its
+ * state (checkpoint.ts).
  */
 import type { Op, Region, Value } from "../../ir/types.js";
 import { Structural } from "../../ir/types.js";
@@ -71,7 +73,7 @@ export function hoistInvariantRead(t: ReverseSweep, read: Op): Value | undefined
   return nameLike(copy.results[0]!, read.results[0]!);
 }
 
-type Counters = Map<Value, { counter: Counter; after: Value }>;
+export type Counters = Map<Value, { counter: Counter; after: Value }>;
 
 /** How the reverse trip gets each value of the forward trip it reads. */
 interface TripPlan {

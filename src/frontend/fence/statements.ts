@@ -15,6 +15,7 @@ import { checkVar, isVar } from "./var.js";
 import { ERROR_CLASSES } from "../../ir/primitives/throw.js";
 import { hasEffects, isLoop, targetLoop } from "../lower/syntax.js";
 import { optionalInner, optionalLocal } from "../optional.js";
+import { checkCheckpoint } from "../checkpoint.js";
 
 function onBlock(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   return true;
@@ -27,6 +28,7 @@ function onIfStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: Fu
 
 function onWhileStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const loop = node as Node & { getExpression(): Node; getStatement(): Node };
+  checkCheckpoint(cx, node, fn, stack);
   cx.expectType(loop.getExpression(), "condition", "a loop condition");
   cx.visit(loop.getExpression(), fn, stack);
   cx.visit(loop.getStatement(), fn, stack);
@@ -35,6 +37,7 @@ function onWhileStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack:
 
 function onForStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const loop = node.asKindOrThrow(SyntaxKind.ForStatement);
+  checkCheckpoint(cx, loop, fn, stack);
   const init = loop.getInitializer();
   if (init && Node.isVariableDeclarationList(init)) {
     if (isVar(init)) checkVar(cx, init, fn);
@@ -142,6 +145,7 @@ function onExpressionStatement(cx: FenceContext, node: Node, fn: FunctionLike, s
 
 function onForOfStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   const loop = node.asKindOrThrow(SyntaxKind.ForOfStatement);
+  checkCheckpoint(cx, loop, fn, stack);
   const init = loop.getInitializer();
   const decls = Node.isVariableDeclarationList(init) ? init.getDeclarations() : [];
   const pattern = decls.length === 1 && !Node.isIdentifier(decls[0]!.getNameNode()) && isRecordsNode(loop.getExpression());

@@ -20,6 +20,7 @@ import { named, isCellKey, markCopied } from "./cells.js";
 import type { Exits } from "./control.js";
 import { outerWrites } from "./captures.js";
 import { elementAt, isRecordsBound, lengthOf } from "./records.js";
+import { checkpointOf } from "../checkpoint.js";
 
 /**
  * How a loop was left: when it can return, the return flag and value; for
@@ -135,6 +136,8 @@ class LoopLowering {
     for (const _ of this.flags.escapes) flag(b.const(false), "escaped");
     if (this.iterated) flag(b.const(0), "k");
     this.op = b.whileOp(this.init);
+    const checkpoint = checkpointOf(statement);
+    if (checkpoint !== undefined) this.op.checkpoint = checkpoint;
     for (const values of [this.op.results, ...this.op.regions.map((r) => r.args)]) {
       values.forEach((v, i) => { v.name = names[i]!; v.nameKind = i < this.stateCount ? "source" : "temp"; });
     }

@@ -1,0 +1,125 @@
+/**
+ * Loops tagged `@checkpoint` (fixtures/checkpoint.ts; each function there has
+ * an untagged twin): the gradient is bit for bit the one without
+ * checkpointing; the peak tape memory, counted entry by entry in an
+ * instrumented copy of the generated code, is at most 1/50 of the taped
+ * loop's on the 100,000-step mass-spring chain; and a tag that cannot apply
+ * is one located ADG1016 saying what to write instead.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { instrumentedModule } from "../bench/harness/tape-peak.js";
+import { Codes } from "../src/diagnostics.js";
+import { generate } from "../src/generate.js";
+import { importModule, repoRoot } from "./helpers/fixtures.js";
+
+type Grad = (...args: unknown[]) => { value: number; grad: Record<string, number | number[]> };
+const fixture = join(repoRoot, "fixtures/checkpoint.ts");
+
+/** Every number of a gradient, in a fixed order. */
+function numbers(grad: Record<string, number | number[]>): number[] {
+  return Object.keys(grad).sort().flatMap((k) => (typeof grad[k] === "number" ? [grad[k] as number] : [...(grad[k] as number[])]));
+}
+
+function expectSameBits(a: ReturnType<Grad>, b: ReturnType<Grad>): void {
+  expect(Object.is(a.value, b.value), `value ${a.value} vs ${b.value}`).toBe(true);
+  const [x, y] = [numbers(a.grad), numbers(b.grad)];
+  expect(x.length).toBe(y.length);
+  x.forEach((v, i) => expect(Object.is(v, y[i]), `entry ${i}: ${v} vs ${y[i]}`).toBe(true));
+}
+
+describe("a checkpointed loop's gradient", () => {
+  test("is bit for bit the taped loop's, at every sample and at more trip counts", async () => {
+    const g = await importModule(join(repoRoot, "fixtures/checkpoint.grad.ts"));
+    const source = await importModule(fixture);
+    for (const name of ["springs", "logistic", "relax", "forOf"]) {
+      const samples = source[`${name}Samples`] as unknown[][];
+      const more = name === "springs" ? [0, 2, 3, 5, 17, 100, 101, 250].map((steps) => [[0.3, -0.2, 0.5], [0.1, 0.4, -0.3], 1.7, 0.6, steps])
+        : name === "logistic" ? [0, 1, 2, 3, 4, 7, 9, 64, 65].map((steps) => [0.37, 3.3, steps]) : [];
+      for (const args of [...samples, ...more]) {
+        expectSameBits((g[`${name}Grad`] as Grad)(...args), (g[`${name}TapedGrad`] as Grad)(...args));
+      }
+    }
+  });
+
+  test("has a Hessian-vector product (forward over reverse through the snapshots) bit for bit the taped loop's", async () => {
+    const result = await generate([{ path: "fixtures/checkpoint.ts", text: readFileSync(fixture, "utf8") }], { derivatives: ["grad", "hvp"] });
+    expect(result.diagnostics).toEqual([]);
+    const m = await instrumentedModule(result.outputs[0]!.text, "checkpoint-hvp");
+    type Hvp = (...args: unknown[]) => { value: number; grad: Record<string, number | number[]>; hvp: Record<string, number | number[]> };
+    const cases: [string, unknown[], unknown][] = [
+      ["springs", [[0.3, -0.2, 0.5], [0.1, 0.4, -0.3], 1.7, 0.6, 23], { x0: [1, 0, -0.5], v0: [0, 0.3, 1], k: 1, c: -0.2 }],
+      ["logistic", [0.37, 3.3, 11], { x: 1, r: 0.5 }],
+      ["relax", [[0.2, -0.4, 0.7, 0.1], 0.8], { a: [1, 0, 0.2, 1], w: 1 }],
+    ];
+    for (const [name, args, v] of cases) {
+      const a = (m[`${name}Hvp`] as Hvp)(...args, v);
+      const b = (m[`${name}TapedHvp`] as Hvp)(...args, v);
+      expectSameBits(a, b);
+      expectSameBits({ value: a.value, grad: a.hvp }, { value: b.value, grad: b.hvp });
+    }
+  }, 60_000);
+
+  test("keeps at most 1/50 of the taped loop's tape on the 100,000-step mass-spring chain (entries counted)", async () => {
+    const result = await generate([{ path: "fixtures/checkpoint.ts", text: readFileSync(fixture, "utf8") }]);
+    expect(result.diagnostics).toEqual([]);
+    const m = await instrumentedModule(result.outputs[0]!.text, "checkpoint-peak");
+    const args = [[0.3, -0.2, 0.5, 0.1, -0.4], [0.1, 0.4, -0.3, 0.2, 0], 1.3, 0.4, 100_000];
+    m.tapePeakTake();
+    const taped = (m.springsTapedGrad as Grad)(...args);
+    const plain = m.tapePeakTake();
+    const checkpointed = (m.springsGrad as Grad)(...args);
+    const peak = m.tapePeakTake();
+    expectSameBits(checkpointed, taped);
+    // Three numbers per mass and step without checkpointing.
+    expect(plain).toEqual({ tape: 3 * 5 * 100_000, snapshots: 0 });
+    // ceil(sqrt(100000)) = 317 snapshots of the state (step, trips, x, v, force), and 316 steps of tape.
+    expect(peak).toEqual({ tape: 3 * 5 * 316, snapshots: 317 * (2 + 3 * 5) });
+    expect(peak.tape + peak.snapshots).toBeLessThanOrEqual(plain.tape / 50);
+  }, 60_000);
+});
+
+const lines = (...ls: string[]) => ls.join("\n");
+const loop = (body: string[], head = "for (let t = 0; t < n; t++) {", params = "x: number, n: number") => lines(
+  `export function f(${params}): number {`, "  let y = x;", "  /** @checkpoint */", `  ${head}`, ...body.map((l) => `    ${l}`), "  }", "  return y;", "}");
+
+const rejected: { name: string; source: string; at: string; message: string }[] = [
+  { name: "a number of snapshots that is not a whole number", source: loop(["y = y * x;"]).replace("@checkpoint", "@checkpoint 2.5"), at: "/** @checkpoint", message: "'@checkpoint 20'" },
+  { name: "a break", source: loop(["if (y > 10) break;", "y = y * x;"]), at: "/** @checkpoint", message: "write the exit as the loop's condition" },
+  { name: "a return", source: loop(["if (y > 10) return y;", "y = y * x;"]), at: "/** @checkpoint", message: "return after the loop" },
+  { name: "a do ... while", source: lines("export function f(x: number, n: number): number {", "  let y = x;", "  let t = 0;", "  /** @checkpoint */", "  do {", "    y = y * x;", "    t++;", "  } while (t < n);", "  return y;", "}"), at: "/** @checkpoint", message: "write it as 'for (let i = 0; i < n; i++)'" },
+  { name: "a loop of a helper", source: lines("function g(x: number, n: number): number {", "  let y = x;", "  /** @checkpoint */", "  for (let t = 0; t < n; t++) y = y * x;", "  return y;", "}", "export function f(x: number, n: number): number {", "  return g(x, n);", "}"), at: "/** @checkpoint", message: "move the loop into that function" },
+  { name: "a loop inside another loop", source: lines("export function f(x: number, n: number): number {", "  let y = x;", "  for (let s = 0; s < 3; s++) {", "    /** @checkpoint */", "    for (let t = 0; t < n; t++) y = Math.sin(y * x);", "  }", "  return y;", "}"), at: "/** @checkpoint", message: "put it on the outer loop" },
+  { name: "a trip count not known when the loop starts", source: loop(["y = Math.sin(y) * x;"], "while (y > 0.1) {"), at: "while (y > 0.1)", message: "must be known when it starts" },
+  { name: "an early return before the loop", source: loop(["y = Math.sin(y * x);"]).replace("  let y = x;", "  if (x > 5) return 0;\n  let y = x;"), at: "for (let t = 0", message: "return after the loop instead" },
+  { name: "a push to an array from before the loop", source: lines("export function f(x: number, n: number): number {", "  const out: number[] = [];", "  let y = x;", "  /** @checkpoint */", "  for (let t = 0; t < n; t++) {", "    y = Math.sin(y * x);", "    out.push(y);", "  }", "  return out[n - 1] * y;", "}"), at: "for (let t = 0", message: "not push to them" },
+  { name: "a boolean carried from trip to trip", source: loop(["up = !up;", "y = up ? Math.sin(y * x) : y * x;"]).replace("  let y = x;", "  let y = x;\n  let up = false;"), at: "for (let t = 0", message: "is a boolean" },
+];
+
+/** 1-based line and column of the only occurrence of `snippet` in `source`. */
+function positionOf(source: string, snippet: string): { line: number; column: number } {
+  const offset = source.indexOf(snippet);
+  if (offset < 0 || source.lastIndexOf(snippet) !== offset) throw new Error(`'${snippet}' must occur exactly once in:\n${source}`);
+  const before = source.slice(0, offset).split("\n");
+  return { line: before.length, column: before.at(-1)!.length + 1 };
+}
+
+describe("a tag that cannot apply", () => {
+  test.each(rejected)("ADG1016: $name", async ({ source, at, message }) => {
+    const result = await generate([{ path: "case.ts", text: source }]);
+    const { line, column } = positionOf(source, at);
+    expect(result.outputs).toEqual([]);
+    expect(result.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([[Codes.BadCheckpoint, line, column]]);
+    expect(result.diagnostics[0]!.message).toContain(message);
+    expect(result.diagnostics[0]!.sourceLine.trim()).toBe(source.split("\n")[line - 1]!.trim());
+  });
+
+  test("a loop whose trips tape nothing, or that only sums terms, is reversed as without the tag", async () => {
+    const source = lines("export function f(x: readonly number[], w: number): number {", "  let s = 0;", "  /** @checkpoint */",
+      "  for (let i = 0; i < x.length; i++) s += x[i] * w;", "  return s;", "}");
+    const result = await generate([{ path: "case.ts", text: source }]);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.outputs[0]!.text).not.toContain("snapshots");
+  });
+});
