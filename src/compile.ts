@@ -82,7 +82,7 @@ export function compileFile(sourcePath: string, sf: SourceFile, skipped?: Skippe
   if (diagnostics.length) return { diagnostics };
   return {
     code: emitModule(compiled, path.basename(sourcePath), units),
-    ir: [...compiled.flatMap((c) => [c.primal, c.gradient, c.jvp, c.hvp].filter((f): f is Func => !!f)), ...[...units.values()].map((u) => u.gradient)]
+    ir: [...compiled.flatMap((c) => [c.primal, c.gradient, c.jvp, c.hvp, c.jvpBlock, c.hvpBlock].filter((f): f is Func => !!f)), ...[...units.values()].map((u) => u.gradient)]
       .map(printFunc).join("\n"),
     functions: compiled.length,
   };
@@ -102,7 +102,7 @@ function differentiate(sourcePath: string, entry: Entry, rules: Rules, options: 
   const dense = denseDiagnostics(sourcePath, entry.fn, primal, asked);
   if (dense.length) throw new DiagnosticError(dense);
   const forward = forwardFunctions(sourcePath, primal, gradient, wrt, withDependencies(asked));
-  compileRecursive(sourcePath, [gradient, ...(forward.jvp ? [forward.jvp] : [])], rules, units, options.policy);
+  compileRecursive(sourcePath, [gradient, ...[forward.jvp, forward.jvpBlock].filter((f): f is Func => !!f)], rules, units, options.policy);
   return { primal, gradient, asked, ...forward };
 }
 

@@ -15,7 +15,13 @@
  *   k-th unit vector; it is symmetric to rounding.
  * - Jacobian (vector-valued functions): the value is exactly the function's,
  *   row i equals the VJP of the i-th unit vector and J·u equals the Jvp, to
- *   rounding.
+ *   rounding; taken by forward mode (no more columns than rows), column k is
+ *   exactly the Jvp with the k-th unit vector.
+ *
+ * The Hessian and the forward Jacobian come by blocks of columns, one sweep
+ * with several tangents each (the vector mode): the exact comparisons with
+ * one Hvp or one Jvp per column are what show that a lane computes what a
+ * sweep with one tangent does.
  */
 import { writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -188,8 +194,16 @@ for (const fixture of listFixtures()) {
               expect(jacobian[r]!.length).toBe(row.length);
               row.forEach((x, c) => expectRounding(jacobian[r]![c]!, x, largest * row.length, `J[${r}][${c}]`));
             }
+            const jvpOf = m[`${fn.name}Jvp`] as Fn;
+            const inputs = numbersOf(grad0).length;
+            if (inputs <= outputs) {
+              for (let c = 0; c < inputs; c++) {
+                const column = numbersOf(jvpOf(...args, mapNumbers(grad0, (_, k) => (k === c ? 1 : 0))).tangent);
+                expect(unsigned(jacobian.map((row) => row[c]!))).toStrictEqual(unsigned(column));
+              }
+            }
             const u = mapNumbers(grad0, () => rand()) as Record<string, Tree>;
-            const ju = numbersOf((m[`${fn.name}Jvp`] as Fn)(...args, u).tangent);
+            const ju = numbersOf(jvpOf(...args, u).tangent);
             const uFlat = numbersOf(u);
             jacobian.forEach((row, r) => expectRounding(dot(row, uFlat), ju[r]!, magnitude(row, uFlat), `(J·u)[${r}]`));
           });

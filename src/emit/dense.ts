@@ -8,14 +8,19 @@
  * Coordinates are the numbers of the leaves in order: a number is one, an
  * array each of its elements, rows each element row by row.
  *
- * - The Jacobian: the first Jvp (tangent: the first unit vector) gives the
- *   value and so the number of outputs m; with n inputs, when n <= m the
- *   other n - 1 columns come by Jvp (forward mode, n sweeps in all), else
- *   the m rows by the VJP (reverse mode, m sweeps after the first).
- * - The Hessian: one Hvp per coordinate (the Hessian's column for that unit
- *   vector, its row too by symmetry), into buffers made once; the first
- *   call's gradient is the one returned.
+ * Columns come in blocks of LANES, each block by one call of the vector
+ * mode (`<name>JvpBlock`, `<name>HvpBlockInto`: one sweep carrying one
+ * tangent per column of the block, the unit vectors of its coordinates).
+ *
+ * - The Jacobian: the first block gives the value and so the number of
+ *   outputs m; with n inputs, when n <= m the other columns come by more
+ *   blocks (forward mode, n / LANES sweeps in all), else the m rows by the
+ *   VJP (reverse mode, m sweeps after the first).
+ * - The Hessian: one block per LANES coordinates (the Hessian's columns for
+ *   those unit vectors, its rows too by symmetry), into buffers made once;
+ *   the first call's gradient is the one returned.
  */
+import { LANES } from "../derivatives.js";
 import { leavesOf, shapeText } from "../ir/shape.js";
 import { terminator } from "../ir/walk.js";
 import type { SourceParam, Type } from "../ir/types.js";
@@ -102,10 +107,14 @@ function zerosOfInputs(inputs: Leaf[], local: (path: string[]) => string, ids: M
   }), ",");
 }
 
-/** A closure `name(k, to)` setting coordinate k of the leaves under `root` to `to`. */
-function unitClosure(name: string, root: string, leaves: Leaf[], L: Locals): string[] {
+/**
+ * A closure `name(k, to)` setting coordinate k of the leaves under `root` to
+ * `to` (past the last coordinate, nothing); with `rootType`, `name(root, k,
+ * to)`, for the leaves of any `root` of that type.
+ */
+function unitClosure(name: string, root: string, leaves: Leaf[], L: Locals, rootType?: string): string[] {
   const { k, to, row } = L;
-  const lines = [`const ${name} = (${k}: number, ${to}: number): void => {`];
+  const lines = [`const ${name} = (${rootType ? `${root}: ${rootType}, ` : ""}${k}: number, ${to}: number): void => {`];
   leaves.forEach((l, i) => {
     const at = accessText([root, ...l.path]);
     // Past the last leaf there is nothing to count down to.
@@ -125,21 +134,29 @@ interface Locals {
   to: string;
   row: string;
   s: string;
-  column: string;
+  /** A lane of a block, and the buffer a closure sets. */
+  j: string;
+  into: string;
 }
 
 function localsOf(names: Names): Locals {
-  const [k, i, to, row, s, column] = ["k", "i", "to", "row", "s", "column"].map((h) => names.fresh(h)) as [string, string, string, string, string, string];
-  return { k, i, to, row, s, column };
+  const [k, i, to, row, s, j, into] = ["k", "i", "to", "row", "s", "j", "into"].map((h) => names.fresh(h)) as [string, string, string, string, string, string, string];
+  return { k, i, to, row, s, j, into };
 }
 
-/** Whether the Jvp's one result tangent is a number[] it allocates itself (not an argument's array). */
+/** Whether each lane's one result tangent is a number[] the block allocates itself (not an argument's array). */
 function freshArrayResult(c: Compiled): boolean {
-  const ret = c.jvp && terminator(c.jvp.body);
-  const tangents = ret?.operands.slice(ret.operands.length / 2) ?? [];
-  const kind = tangents[0]?.def?.kind;
-  return tangents.length === 1 && tangents[0]!.type === "f64[]" && (kind === "alloc" || kind === "empty");
+  const ret = c.jvpBlock && terminator(c.jvpBlock.body);
+  const tangents = ret?.operands.slice(ret.operands.length / (LANES + 1)) ?? [];
+  return tangents.length === LANES && tangents.every((t) => t.type === "f64[]" && (t.def?.kind === "alloc" || t.def?.kind === "empty"))
+    && new Set(tangents).size === LANES;
 }
+
+/** One name per lane: `v0`, `v1`, ... (unrolled: a variable per lane measured faster than an array of buffers). */
+const laneNames = (names: Names, base: string) => Array.from({ length: LANES }, (_, j) => names.fresh(`${base}${j}`));
+
+/** `text(j, at)` for each lane j, its coordinate `at` = `k + j` (`k` for lane 0). */
+const eachLane = (k: string, text: (j: number, at: string) => string) => Array.from({ length: LANES }, (_, j) => text(j, j === 0 ? k : `${k} + ${j}`));
 
 /** The source parameters as the dense functions declare them, and their local names. */
 function signatureOf(c: Compiled, names: Names): { params: string; locals: string[]; local: (path: string[]) => string } {
@@ -164,8 +181,9 @@ export function emitJacobian(c: Compiled, ctx: EmitContext): Emitted {
   const name = c.primal.name;
   const names = new Names(ctx.names.all());
   const sig = signatureOf(c, names);
-  const [tangent, first, columns, seed, rows, n, m, setTangent, setSeed, jvp, vjp] =
-    ["tangent", "first", "columns", "seed", "rows", "n", "m", "setTangent", "setSeed", "jvp", "vjp"].map((h) => names.fresh(h)) as [string, string, string, string, string, string, string, string, string, string, string];
+  const [first, block, columns, jacobian, seed, rows, n, m, setTangent, setSeed, vjp] =
+    ["first", "block", "columns", "jacobian", "seed", "rows", "n", "m", "setTangent", "setSeed", "vjp"].map((h) => names.fresh(h)) as [string, string, string, string, string, string, string, string, string, string, string];
+  const tangents = laneNames(names, "tangent");
   const L = localsOf(names);
   const { k, i } = L;
   const helpers = new Set<Helper>();
@@ -174,9 +192,11 @@ export function emitJacobian(c: Compiled, ctx: EmitContext): Emitted {
   const outputs = outputLeaves(c);
   const valueLeaves = c.primal.resultShape ? leavesOf(c.primal.resultShape) : [{ path: [], type: c.primal.resultTypes[0]! }];
   const args = sig.locals.join(", ");
-  // A result that is one array the Jvp makes afresh is its own column; anything else is copied into one.
+  const blockCall = `${c.jvpBlock!.name}(${[...sig.locals, ...tangents].join(", ")})`;
+  // A result that is one array the block makes afresh is its own column; anything else is copied into one.
   const columnOf = (tangentText: string) => (freshArrayResult(c) ? tangentText : flatText(tangentText, outputs));
   const resultType = c.primal.resultShape ? shapeText(c.primal.resultShape) : tsType(c.primal.resultTypes[0]!);
+  const tangentType = nestedText(inputs.map((l) => l.path), inputs.map((l) => tsType(l.type)), ";");
   const inputZeros = zerosOfInputs(inputs, sig.local, ids, helpers);
   const code = [
     ...orderConstant(`${name}JacobianRows`, `The rows of \`${name}Jacobian\`: the coordinates of these leaves of the value, in order (an array's elements, rows row by row).`, outputs.map((l) => leafName("value", l))),
@@ -184,26 +204,36 @@ export function emitJacobian(c: Compiled, ctx: EmitContext): Emitted {
     `/**`,
     ` * Value and Jacobian of ${where(c, ctx)}: one row per coordinate of the value (\`${name}JacobianRows\`),`,
     ` * one column per coordinate of the differentiated parameters (\`${name}JacobianColumns\`). The first`,
-    ` * Jvp gives the value and the number of rows m; with n columns, the rest is n - 1 more Jvps (forward`,
-    ` * mode) when n <= m, else m VJPs (reverse mode), whichever takes fewer sweeps.`,
+    ` * block of ${LANES} columns (one forward sweep with ${LANES} tangents) gives the value and the number of rows m;`,
+    ` * with n columns, the rest is more blocks (forward mode) when n <= m, else m VJPs (reverse mode).`,
     ` */`,
     `export function ${name}Jacobian(${sig.params}): { value: ${resultType}; jacobian: number[][] } {`,
-    `const ${tangent}: ${nestedText(inputs.map((l) => l.path), inputs.map((l) => tsType(l.type)), ";")} = ${inputZeros};`,
-    ...unitClosure(setTangent, tangent, inputs, L),
-    `const ${n} = ${countText(tangent, inputs, L)};`,
-    `if (${n} > 0) ${setTangent}(0, 1);`,
-    `const ${first} = ${name}Jvp(${args}, ${tangent});`,
+    ...tangents.map((t) => `const ${t}: ${tangentType} = ${inputZeros};`),
+    ...unitClosure(setTangent, L.into, inputs, L, tangentType),
+    `const ${n} = ${countText(tangents[0]!, inputs, L)};`,
+    ...eachLane("0", (j) => `${setTangent}(${tangents[j]}, ${j}, 1);`),
+    `const ${first} = ${blockCall};`,
     `const ${m} = ${countText(`${first}.value`, outputs, L)};`,
     `if (${n} <= ${m}) {`,
-    `// Forward mode: column k is J times the k-th unit vector.`,
-    `const ${columns}: number[][] = ${n} > 0 ? [${columnOf(`${first}.tangent`)}] : [];`,
-    `for (let ${k} = 1; ${k} < ${n}; ${k}++) {`,
-    `${setTangent}(${k} - 1, 0);`,
-    `${setTangent}(${k}, 1);`,
-    `const ${jvp} = ${name}Jvp(${args}, ${tangent});`,
-    `${columns}.push(${columnOf(`${jvp}.tangent`)});`,
+    `// Forward mode: column k is J times the k-th unit vector, ${LANES} columns per sweep.`,
+    `const ${columns}: number[][] = [];`,
+    `let ${block} = ${first};`,
+    `for (let ${k} = 0; ${k} < ${n}; ${k} += ${LANES}) {`,
+    `if (${k} > 0) {`,
+    ...eachLane(k, (j, at) => `${setTangent}(${tangents[j]}, ${at} - ${LANES}, 0);`),
+    ...eachLane(k, (j, at) => `${setTangent}(${tangents[j]}, ${at}, 1);`),
+    `${block} = ${blockCall};`,
     `}`,
-    `return { value: ${first}.value, jacobian: Array.from({ length: ${m} }, (_, ${i}) => ${columns}.map((${L.column}) => ${L.column}[${i}]!)) };`,
+    ...eachLane(k, (j, at) => `${j === 0 ? "" : `if (${at} < ${n}) `}${columns}.push(${columnOf(`${block}.tangents[${j}]!`)});`),
+    `}`,
+    // Rows from the columns, by loops (Array.from with a map per row measured five times the residuals of the benchmark).
+    `const ${jacobian}: number[][] = [];`,
+    `for (let ${i} = 0; ${i} < ${m}; ${i}++) {`,
+    `const ${L.row} = new Array<number>(${n});`,
+    `for (let ${L.j} = 0; ${L.j} < ${n}; ${L.j}++) ${L.row}[${L.j}] = ${columns}[${L.j}]![${i}]!;`,
+    `${jacobian}.push(${L.row});`,
+    `}`,
+    `return { value: ${first}.value, ${jacobian === "jacobian" ? "jacobian" : `jacobian: ${jacobian}`} };`,
     `}`,
     `// Reverse mode: row i is the i-th unit vector times J.`,
     `const ${seed}: ${resultType} = ${zerosOf(`${first}.value`, valueLeaves, ids, helpers)};`,
@@ -225,8 +255,10 @@ export function emitHessian(c: Compiled, ctx: EmitContext): Emitted {
   const name = c.primal.name;
   const names = new Names(ctx.names.all());
   const sig = signatureOf(c, names);
-  const [grad, scratch, v, hvp, hessian, value, n, setV] =
-    ["grad", "scratch", "v", "hvp", "hessian", "value", "n", "setV"].map((h) => names.fresh(h)) as [string, string, string, string, string, string, string, string];
+  const [grad, scratch, hessian, value, n, setV] =
+    ["grad", "scratch", "hessian", "value", "n", "setV"].map((h) => names.fresh(h)) as [string, string, string, string, string, string];
+  const vs = laneNames(names, "v");
+  const hvps = laneNames(names, "hvp");
   const L = localsOf(names);
   const { k, row } = L;
   const helpers = new Set<Helper>();
@@ -234,33 +266,35 @@ export function emitHessian(c: Compiled, ctx: EmitContext): Emitted {
   const inputs = inputLeaves(c);
   const gradType = nestedText(inputs.map((l) => l.path), inputs.map((l) => tsType(l.type)), ";");
   const zeros = zerosOfInputs(inputs, sig.local, ids, helpers);
-  const clear = inputs.map((l) => {
-    const at = accessText([hvp, ...l.path]);
+  const clear = (lane: string) => inputs.map((l) => {
+    const at = accessText([lane, ...l.path]);
     return l.type === "f64" ? `${at} = 0;` : l.type === "f64[][]" ? `for (const ${row} of ${at}) ${row}.fill(0);` : `${at}.fill(0);`;
   });
-  const call = (g: string) => `${name}HvpInto(${[...sig.locals, v, g, hvp].join(", ")})`;
+  const call = (g: string) => `${c.hvpBlock!.name}Into(${[...sig.locals, ...vs, g, ...hvps].join(", ")})`;
   // One array of numbers: each column gets a fresh zeroed buffer that becomes the Hessian's row (no copy).
-  const single = inputs.length === 1 && inputs[0]!.type === "f64[]" ? accessText([hvp, ...inputs[0]!.path]) : undefined;
+  const single = inputs.length === 1 && inputs[0]!.type === "f64[]" ? (lane: string) => accessText([lane, ...inputs[0]!.path]) : undefined;
   if (single) helpers.add("zeroArray");
-  const column = single
-    ? [`${single} = ${ids.zeroArray}(${n});`, `${value} = ${call(`${k} === 0 ? ${grad} : ${scratch}`)};`, `${hessian}.push(${single});`]
-    : [...clear, `${value} = ${call(`${k} === 0 ? ${grad} : ${scratch}`)};`, `${hessian}.push(${flatText(hvp, inputs)});`];
   const code = [
     ...orderConstant(`${name}HessianLeaves`, `The rows and columns of \`${name}Hessian\`: the coordinates of these leaves of the parameters, in order.`, inputs.map((l) => accessText(l.path))),
     `/**`,
     ` * Value, gradient and Hessian of ${where(c, ctx)} over the coordinates of \`${name}HessianLeaves\`:`,
-    ` * column k is the Hessian-vector product with the k-th unit vector (one \`${name}HvpInto\` per coordinate).`,
+    ` * column k is the Hessian-vector product with the k-th unit vector, ${LANES} columns per call of`,
+    ` * \`${c.hvpBlock!.name}Into\` (one sweep of the gradient's code carrying ${LANES} tangents).`,
     ` */`,
     `export function ${name}Hessian(${sig.params}): { value: number; grad: ${gradType}; hessian: number[][] } {`,
-    ...[grad, scratch, v, hvp].map((b) => `const ${b}: ${gradType} = ${zeros};`),
-    ...unitClosure(setV, v, inputs, L),
-    `const ${n} = ${countText(v, inputs, L)};`,
+    ...[grad, scratch, ...vs].map((b) => `const ${b}: ${gradType} = ${zeros};`),
+    // (With one array of numbers, each block gives the buffers fresh arrays: none is made here.)
+    ...hvps.map((b) => `const ${b}: ${gradType} = ${single ? nestedText([inputs[0]!.path], [`${ids.zeroArray}(0)`], ",") : zeros};`),
+    ...unitClosure(setV, L.into, inputs, L, gradType),
+    `const ${n} = ${countText(vs[0]!, inputs, L)};`,
     `const ${hessian}: number[][] = [];`,
     `let ${value} = ${n} > 0 ? 0 : ${call(grad)};`,
-    `for (let ${k} = 0; ${k} < ${n}; ${k}++) {`,
-    `${setV}(${k}, 1);`,
-    ...column,
-    `${setV}(${k}, 0);`,
+    `for (let ${k} = 0; ${k} < ${n}; ${k} += ${LANES}) {`,
+    ...eachLane(k, (j, at) => `${setV}(${vs[j]}, ${at}, 1);`),
+    ...(single ? hvps.map((h) => `${single(h)} = ${ids.zeroArray}(${n});`) : hvps.flatMap(clear)),
+    `${value} = ${call(`${k} === 0 ? ${grad} : ${scratch}`)};`,
+    ...eachLane(k, (j, at) => `${j === 0 ? "" : `if (${at} < ${n}) `}${hessian}.push(${single ? single(hvps[j]!) : flatText(hvps[j]!, inputs)});`),
+    ...eachLane(k, (j, at) => `${setV}(${vs[j]}, ${at}, 0);`),
     `}`,
     `return { value: ${value}, ${grad === "grad" ? "grad" : `grad: ${grad}`}, ${hessian === "hessian" ? "hessian" : `hessian: ${hessian}`} };`,
     `}`,

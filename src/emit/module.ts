@@ -8,7 +8,8 @@ import { isVectorValued } from "../ir/shape.js";
 import type { Compiled } from "../derivatives.js";
 import { walkOps } from "../ir/walk.js";
 import { emitGradient, type EmitContext } from "./gradient.js";
-import { emitJvp, emitHvp, type Emitted } from "./forward-api.js";
+import { emitJvp, emitHvp, emitHvpBlock, type Emitted } from "./forward-api.js";
+import { LANES } from "../derivatives.js";
 import { denseNames, emitHessian, emitJacobian } from "./dense.js";
 import { helperDeclarations, helperKinds, type Helper } from "./helpers.js";
 import { ModuleNames } from "./module-names.js";
@@ -37,6 +38,8 @@ export function emitModule(compiled: Compiled[], fileName: string, units: Map<st
     if (hasGradient(c)) add(emitGradient(c.gradient, ctx));
     if (c.jvp) add(emitJvp(c.jvp, ctx));
     if (c.hvp) add(emitHvp(c.hvp, ctx));
+    if (c.jvpBlock) add(emitJvp(c.jvpBlock, ctx, LANES));
+    if (c.hvpBlock) add(emitHvpBlock(c.hvpBlock, ctx, LANES));
     if (c.asked?.includes("jacobian")) add(emitJacobian(c, ctx));
     if (c.asked?.includes("hessian")) add(emitHessian(c, ctx));
   }
@@ -54,7 +57,7 @@ export function emitModule(compiled: Compiled[], fileName: string, units: Map<st
 const hasGradient = (c: Compiled) => !c.asked || c.asked.includes("grad") || c.asked.includes("jacobian");
 
 /** The IR functions emitted for one exported function. */
-const emittedFuncs = (c: Compiled): Func[] => [...(hasGradient(c) ? [c.gradient] : []), ...(c.jvp ? [c.jvp] : []), ...(c.hvp ? [c.hvp] : [])];
+const emittedFuncs = (c: Compiled): Func[] => [...(hasGradient(c) ? [c.gradient] : []), ...[c.jvp, c.hvp, c.jvpBlock, c.hvpBlock].filter((f): f is Func => !!f)];
 
 /** The registry of the module's top-level names: the API of every derivative function, the functions they call, helpers and pools. */
 function moduleNames(compiled: Compiled[], units: RecursiveUnit[]): ModuleNames {
@@ -64,6 +67,8 @@ function moduleNames(compiled: Compiled[], units: RecursiveUnit[]): ModuleNames 
       ...(hasGradient(c) ? (isVectorValued(g) ? [g.name] : [g.name, `${g.name}Into`]) : []),
       ...(c.jvp ? [c.jvp.name] : []),
       ...(c.hvp ? [c.hvp.name, `${c.hvp.name}Into`] : []),
+      ...(c.jvpBlock ? [c.jvpBlock.name] : []),
+      ...(c.hvpBlock ? [`${c.hvpBlock.name}Into`] : []),
       ...denseNames(c),
     ];
   });

@@ -4,7 +4,8 @@
  * carries the tangents of its varied state as extra state. The condition
  * of a branch or loop is the primal's own, so the branch taken and the trip
  * count are those of the primal (a derivative at a jump is the one of the
- * side actually run).
+ * side actually run). With several lanes, each carried value carries one
+ * tangent per lane, lane by lane after the results.
  */
 import { Structural, type Op, type Value } from "../../ir/types.js";
 import type { ForwardSweep } from "./sweep.js";
@@ -13,17 +14,28 @@ import { loopFlows } from "./varied.js";
 export function forwardIf(t: ForwardSweep, op: Op): void {
   const b = t.b;
   const carried = op.results.map((r, j) => (t.varied.has(r) ? j : -1)).filter((j) => j >= 0);
-  const copy = b.ifOp(t.get(op.operands[0]!), [...op.results, ...carried.map((j) => op.results[j]!)].map((r) => r.type));
+  const tangentTypes = t.eachLane(() => carried.map((j) => op.results[j]!.type)).flat();
+  const copy = b.ifOp(t.get(op.operands[0]!), [...op.results.map((r) => r.type), ...tangentTypes]);
   op.regions.forEach((region, i) =>
     b.inRegion(copy.regions[i]!, () => {
       const end = t.region(region);
       b.loc = op.loc;
       b.reverse = op.reverse ?? false;
       const values = end.operands.map((v) => t.get(v));
-      b.yield([...values, ...carried.map((j) => t.tangentOrZero(values[j]!))]);
+      b.yield([...values, ...carriedTangents(t, carried, values)]);
     }));
   op.results.forEach((r, j) => t.link(r, copy.results[j]!));
-  carried.forEach((j, k) => t.setTangent(op.results[j]!, t.get(op.results[j]!), named(copy.results[op.results.length + k]!, op.results[j]!)));
+  linkTangents(t, carried, op.results, op.results.map((r) => t.get(r)), copy.results.slice(op.results.length));
+}
+
+/** The tangents of the carried values among `values`, lane by lane (zero where a lane has none). */
+function carriedTangents(t: ForwardSweep, carried: number[], values: Value[]): Value[] {
+  return t.eachLane(() => carried.map((j) => t.tangentOrZero(values[j]!))).flat();
+}
+
+/** Records `tangents` (lane by lane, one per carried index) as the tangents of the copies of the carried `sources`. */
+function linkTangents(t: ForwardSweep, carried: number[], sources: Value[], copies: Value[], tangents: Value[]): void {
+  t.eachLane((lane) => carried.forEach((j, k) => t.setTangent(sources[j]!, copies[j]!, named(t, tangents[lane * carried.length + k]!, sources[j]!))));
 }
 
 /** A `while` (regions cond, body) or a `repeat` (operand count, region body): varied state carries its tangent. */
@@ -33,12 +45,12 @@ export function forwardLoop(t: ForwardSweep, op: Op): void {
   const flows = loopFlows(op);
   const carried = flows.map((s, j) => (t.varied.has(s.result) ? j : -1)).filter((j) => j >= 0);
   const init = flows.map((s) => t.get(s.init));
-  const state = [...init, ...carried.map((j) => t.tangentOrZero(init[j]!))];
+  const state = [...init, ...carriedTangents(t, carried, init)];
   const copy = repeat ? b.repeatOp(t.get(op.operands[0]!), state) : b.whileOp(state);
   const n = op.results.length;
   const linkState = (sources: Value[], copies: Value[]) => {
     sources.forEach((v, j) => t.link(v, copies[j]!));
-    carried.forEach((j, k) => t.setTangent(sources[j]!, copies[j]!, named(copies[n + k]!, sources[j]!)));
+    linkTangents(t, carried, sources, copies, copies.slice(n));
   };
   op.regions.forEach((region, i) => {
     const target = copy.regions[i]!;
@@ -49,7 +61,7 @@ export function forwardLoop(t: ForwardSweep, op: Op): void {
       b.reverse = op.reverse ?? false;
       const values = end.operands.map((v) => t.get(v));
       const isCond = !repeat && i === 0;
-      b.yield(isCond ? values : [...values, ...carried.map((j) => t.tangentOrZero(values[j]!))]);
+      b.yield(isCond ? values : [...values, ...carriedTangents(t, carried, values)]);
     });
   });
   linkState(op.results, copy.results);
@@ -57,8 +69,8 @@ export function forwardLoop(t: ForwardSweep, op: Op): void {
 }
 
 /** Names a carried tangent after the value it belongs to. */
-function named(v: Value, like: Value): Value {
-  v.name = `${like.name || "t"}Dot`;
+function named(t: ForwardSweep, v: Value, like: Value): Value {
+  v.name = t.tangentName(like);
   v.nameKind = "adjoint";
   return v;
 }

@@ -7,7 +7,9 @@
  *
  * The tangent arrives as one more source parameter in the shape of the
  * gradient (`tangent: { x: number[]; b: number }`), read leaf by leaf like
- * any tuple or object parameter.
+ * any tuple or object parameter. A request with several tangent parameters
+ * (lanes) makes the vector mode: one sweep, each value with one tangent per
+ * lane; the tangents asked for are returned lane by lane.
  */
 import { Builder, emptyRegion } from "../../ir/builder.js";
 import { partName } from "../../ir/shape.js";
@@ -19,9 +21,9 @@ import { analyseVaried } from "./varied.js";
 export interface ForwardRequest {
   /** The name of the function made. */
   name: string;
-  /** The IR parameters (leaves) whose tangents are given, in order, and the source parameter holding them. */
+  /** The IR parameters (leaves) whose tangents are given, in order, and the source parameter holding them, one per lane. */
   wrt: string[];
-  tangent: SourceParam;
+  tangents: SourceParam[];
   /** Which of the function's returned values get their tangent returned (after all the values), in order. */
   tangentsOf: number[];
   /** The roles of the function's own results (a primal has none of its own). */
@@ -34,24 +36,27 @@ export function forwardMode(f: Func, request: ForwardRequest): Func {
   const b = new Builder(body);
   const params = f.params.map((p) => ({ ...p, value: argument(b, body, p.type, p.name) }));
   const taken = [...params.map((p) => p.name), ...(f.signature ?? []).map((p) => p.name)];
-  const tangents = request.wrt.map((name) => tangentParameter(b, body, f.params.find((p) => p.name === name)!, request.tangent.name, taken));
+  const lanes = request.tangents.map((tangent) => request.wrt.map((name) => tangentParameter(b, body, f.params.find((p) => p.name === name)!, tangent.name, taken)));
+  const tangents = lanes.flat();
   const seeds = request.wrt.map((name) => f.params.find((p) => p.name === name)!.value);
-  const t = new ForwardSweep(b, analyseVaried(f.body, seeds), f.body);
+  const t = new ForwardSweep(b, analyseVaried(f.body, seeds), f.body, lanes.length);
   f.params.forEach((p, i) => t.mapping.set(p.value, params[i]!.value));
-  request.wrt.forEach((name, i) => {
-    const copy = params.find((p) => p.name === name)!.value;
-    t.tangents.set(copy, tangents[i]!.value);
-  });
-  // An array parameter not differentiated but in a varied alias class (joined with one that is) starts from zeros.
-  f.params.forEach((p, i) => {
-    const copy = params[i]!.value;
-    if (!t.tangents.has(copy) && t.varied.has(p.value)) t.tangents.set(copy, b.prim("zeros", [copy]));
+  t.eachLane((lane) => {
+    request.wrt.forEach((name, i) => {
+      const copy = params.find((p) => p.name === name)!.value;
+      t.tangents.set(copy, lanes[lane]![i]!.value);
+    });
+    // An array parameter not differentiated but in a varied alias class (joined with one that is) starts from zeros.
+    f.params.forEach((p, i) => {
+      const copy = params[i]!.value;
+      if (!t.tangents.has(copy) && t.varied.has(p.value)) t.tangents.set(copy, b.prim("zeros", [copy]));
+    });
   });
   const end = t.region(f.body);
   b.loc = terminator(f.body).loc;
   b.reverse = false;
   const results = end.operands.map((v) => t.get(v));
-  const returned = request.tangentsOf.map((i) => tangentOfResult(t, results[i]!));
+  const returned = t.eachLane(() => request.tangentsOf.map((i) => tangentOfResult(t, results[i]!))).flat();
   b.insert({ kind: Structural.Return, operands: [...results, ...returned], results: [], regions: [], parent: undefined });
   const signature = f.signature ?? f.params.map((p) => ({ name: p.name, typeText: p.typeText }));
   return {
@@ -60,11 +65,11 @@ export function forwardMode(f: Func, request: ForwardRequest): Func {
     params: [...params, ...tangents],
     body,
     resultTypes: [...results, ...returned].map((v) => v.type),
-    resultRoles: [...request.roles, ...request.tangentsOf.map((i): ResultRole => {
+    resultRoles: [...request.roles, ...lanes.flatMap(() => request.tangentsOf.map((i): ResultRole => {
       const r = request.roles[i]!;
       return { role: "tangent", of: r.role === "derivative" ? r.param : "value" };
-    })],
-    signature: [...signature, request.tangent],
+    }))],
+    signature: [...signature, ...request.tangents],
   };
 }
 

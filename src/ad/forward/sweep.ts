@@ -7,6 +7,12 @@
  * `if`, `while` and `repeat`; tapes.ts for what the reverse sweep emits:
  * pushes and pops, stashes and recalls, reserves). No tape: tangents travel
  * with their values.
+ *
+ * The sweep carries one tangent per value, or several (lanes: the vector
+ * mode of the Jacobian's and the Hessian's blocks of columns): the primal
+ * op is rebuilt once, and its rule runs once per lane on that lane's
+ * tangents, so each lane computes exactly what a sweep with one tangent
+ * would, while the primal work and the control flow are shared.
  */
 import { InternalError } from "../../diagnostics.js";
 import type { Builder } from "../../ir/builder.js";
@@ -44,22 +50,25 @@ const controlFlow: Partial<Record<string, ForwardRule>> = {
   [Structural.Reserve]: forwardReserve,
 };
 
-/** `x` -> `xDot`, `dx` -> `dxDot`: a tangent's name hint (the dot of Newton's notation). */
-export function tangentName(v: Value): string {
-  return `${v.name || "t"}Dot`;
+/** `x` -> `xDot`, `dx` -> `dxDot`: a tangent's name hint (the dot of Newton's notation); `xDot2` for lane 2 of several. */
+export function tangentName(v: Value, lane?: number): string {
+  return `${v.name || "t"}Dot${lane ?? ""}`;
 }
 
 export class ForwardSweep {
   /** Value of the source function -> its copy. */
   readonly mapping = new Map<Value, Value>();
-  /** Copied value -> its tangent (a number's, or the tangent array of an array); absent for zero. */
-  readonly tangents = new Map<Value, Value>();
+  /** Per lane: copied value -> its tangent (a number's, or the tangent array of an array); absent for zero. */
+  private readonly laneTangents: Map<Value, Value>[];
+  /** The lane the tangent queries and records below are about. */
+  lane = 0;
   readonly links = new TapeLinks();
 
   /** Values used only as the value a user-defined adjoint is given (operand 0 of a `rule:` op), whose tangent the rule makes. */
   private readonly ruleValues: Set<Value>;
 
-  constructor(readonly b: Builder, readonly varied: Varied, source: Region) {
+  constructor(readonly b: Builder, readonly varied: Varied, source: Region, readonly lanes = 1) {
+    this.laneTangents = Array.from({ length: lanes }, () => new Map<Value, Value>());
     const uses = new Map<Value, boolean>();
     for (const op of walkOps(source)) {
       const rule = !!primitiveOf(op)?.userRule;
@@ -76,6 +85,27 @@ export class ForwardSweep {
     return m;
   }
 
+  /** The current lane's tangents. */
+  get tangents(): Map<Value, Value> {
+    return this.laneTangents[this.lane]!;
+  }
+
+  /** Runs `f` once per lane, in order, with that lane current; returns what each gave. */
+  eachLane<T>(f: (lane: number) => T): T[] {
+    const out: T[] = [];
+    for (let j = 0; j < this.lanes; j++) {
+      this.lane = j;
+      out.push(f(j));
+    }
+    this.lane = 0;
+    return out;
+  }
+
+  /** A tangent's name in the current lane (no lane number when there is one lane). */
+  tangentName(v: Value): string {
+    return tangentName(v, this.lanes > 1 ? this.lane : undefined);
+  }
+
   /** The tangent of a copied value, undefined for zero. */
   readonly tangentOf = (v: Value): Value | undefined => this.tangents.get(v);
 
@@ -84,7 +114,7 @@ export class ForwardSweep {
     // A constant's tangent is 0 (the builder shares constants: recording one would give it to every use).
     if (!tangent || !this.varied.has(source) || copy.def?.kind === Structural.Const) return;
     if (tangent.nameKind === "temp" && tangent.def?.kind !== Structural.Const) {
-      tangent.name = tangentName(copy);
+      tangent.name = this.tangentName(copy);
       tangent.nameKind = "adjoint";
     }
     this.tangents.set(copy, tangent);
@@ -124,11 +154,14 @@ export class ForwardSweep {
     const p = primitiveOf(op)!;
     const x = op.operands.map((v) => this.get(v));
     const y = this.link(op.results[0]!, b.again(op, x));
-    const dx = x.map(this.tangentOf);
-    if (!p.tangent || !dx.some(Boolean) || !this.varied.has(op.results[0]!)) return;
-    b.exact = false;
-    this.setTangent(op.results[0]!, y, p.tangent(b, x, y, dx));
-    b.exact = true;
+    if (!p.tangent || !this.varied.has(op.results[0]!)) return;
+    this.eachLane(() => {
+      const dx = x.map(this.tangentOf);
+      if (!dx.some(Boolean)) return;
+      b.exact = false;
+      this.setTangent(op.results[0]!, y, p.tangent!(b, x, y, dx));
+      b.exact = true;
+    });
   }
 
   private memory(op: Op): void {
@@ -143,16 +176,22 @@ export class ForwardSweep {
     // A call adgen cannot see into has no tangent: fine for the value a user rule differentiates, an error where one is needed.
     if (p.external && source && !this.ruleValues.has(source) && op.operands.some((v) => this.varied.has(v))) throw new UntracedCall(op, p.external.hint);
     if (p.userRule) {
-      if (varied) this.setTangent(source, result!, userRuleTangent(this, p.userRule, x, result!));
+      if (varied) userRuleTangent(this, p.userRule, x, result!).forEach((t, j) => {
+        this.lane = j;
+        this.setTangent(source, result!, t);
+        this.lane = 0;
+      });
     } else if (p.tangentMemory) {
       // An allocation gets a tangent array only when its class is varied; reads and writes follow the tangents they find.
       if (p.memory !== "alloc" || varied) {
-        const t = p.tangentMemory(b, x, result, this.tangentOf);
-        if (source) this.setTangent(source, result!, t);
+        this.eachLane(() => {
+          const t = p.tangentMemory!(b, x, result, this.tangentOf);
+          if (source) this.setTangent(source, result!, t);
+        });
       }
     } else if (p.memory === "alloc" && varied) {
       // zeros, empty: the tangent is made the same way.
-      this.setTangent(source, result!, b.again(op, x));
+      this.eachLane(() => this.setTangent(source, result!, b.again(op, x)));
     }
     b.exact = true;
   }

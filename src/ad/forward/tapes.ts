@@ -4,7 +4,8 @@
  * pushed on the tape is pushed with its tangent after it, and popped in the
  * opposite order (the tape is a stack); a stashed value is stashed with its
  * tangent; a `reserve` serves the copy of its loop, whose trips now push
- * the tangents too (the printer counts a trip's pushes).
+ * the tangents too (the printer counts a trip's pushes). With several lanes,
+ * a value is pushed or stashed with one tangent per lane, in lane order.
  */
 import { InternalError } from "../../diagnostics.js";
 import { Structural, type Op, type Value } from "../../ir/types.js";
@@ -12,10 +13,10 @@ import type { ForwardSweep } from "./sweep.js";
 
 /** The copies of ops that refer to each other: a push's pop, a stash's recall, a reserve's loop. */
 export class TapeLinks {
-  /** A push or stash of the source -> its copy and the copy's tangent twin. */
-  readonly copies = new Map<Op, { primal: Op; tangent?: Op }>();
+  /** A push of the source -> its copy and the copy's tangent twins, one per lane (none when the value is not varied). */
+  readonly copies = new Map<Op, { primal: Op; tangents: Op[] }>();
   /** A stash of the source -> what its recall reads: the copies' stashes, or values at hand everywhere (parameters, constants). */
-  readonly stashes = new Map<Op, { primal: Op | Value; tangent?: Op | Value }>();
+  readonly stashes = new Map<Op, { primal: Op | Value; tangents: (Op | Value)[] }>();
   /** Copied reserves waiting for the copy of their loop. */
   private readonly reserves = new Map<Op, Op[]>();
 
@@ -33,24 +34,27 @@ export function forwardPush(t: ForwardSweep, op: Op): void {
   const v = t.get(op.operands[0]!);
   const primal = t.b.push(v);
   if (op.index) primal.index = true;
-  const tangent = t.varied.has(op.operands[0]!) ? t.b.push(t.tangentOrZero(v)) : undefined;
-  t.links.copies.set(op, { primal, ...(tangent ? { tangent } : {}) });
+  const tangents = t.varied.has(op.operands[0]!) ? t.eachLane(() => t.b.push(t.tangentOrZero(v))) : [];
+  t.links.copies.set(op, { primal, tangents });
 }
 
 export function forwardPop(t: ForwardSweep, op: Op): void {
   const pushed = op.partner && t.links.copies.get(op.partner);
   if (!pushed) throw new InternalError("a pop without the push it takes back");
   const source = op.results[0]!;
-  // Last in, first out: the tangent was pushed after the value.
-  const tangent = pushed.tangent && t.b.pop(pushed.tangent.operands[0]!);
+  // Last in, first out: the tangents were pushed after the value, lane by lane.
+  const tangents = [...pushed.tangents].reverse().map((push) => {
+    const tangent = t.b.pop(push.operands[0]!);
+    pair(push, tangent.def!);
+    return tangent;
+  }).reverse();
   const value = t.b.pop(pushed.primal.operands[0]!);
   value.name = source.name;
   value.nameKind = source.nameKind;
   pair(pushed.primal, value.def!);
   if (op.index) value.def!.index = true;
-  if (pushed.tangent && tangent) pair(pushed.tangent, tangent.def!);
   t.mapping.set(source, value);
-  t.setTangent(source, value, tangent);
+  if (tangents.length) t.eachLane((lane) => t.setTangent(source, value, tangents[lane]));
 }
 
 /** A value the whole function sees (a parameter or a constant) needs no stash: the recall reads it again. */
@@ -61,8 +65,8 @@ const recall = (t: ForwardSweep, s: Op | Value): Value => ("kind" in s ? t.b.rec
 export function forwardStash(t: ForwardSweep, op: Op): void {
   const v = t.get(op.operands[0]!);
   const primal = stash(t, v);
-  const tangent = t.varied.has(op.operands[0]!) ? stash(t, t.tangentOrZero(v)) : undefined;
-  t.links.stashes.set(op, { primal, ...(tangent ? { tangent } : {}) });
+  const tangents = t.varied.has(op.operands[0]!) ? t.eachLane(() => stash(t, t.tangentOrZero(v))) : [];
+  t.links.stashes.set(op, { primal, tangents });
 }
 
 export function forwardRecall(t: ForwardSweep, op: Op): void {
@@ -71,7 +75,7 @@ export function forwardRecall(t: ForwardSweep, op: Op): void {
   const source = op.results[0]!;
   const value = recall(t, stashed.primal);
   t.mapping.set(source, value);
-  if (stashed.tangent) t.setTangent(source, value, recall(t, stashed.tangent));
+  if (stashed.tangents.length) t.eachLane((lane) => t.setTangent(source, value, recall(t, stashed.tangents[lane]!)));
 }
 
 export function forwardReserve(t: ForwardSweep, op: Op): void {

@@ -13,17 +13,20 @@ import type { Func, Value } from "../../ir/types.js";
 import { PrimalSweep } from "../primal-sweep.js";
 import type { ForwardSweep } from "./sweep.js";
 
-export function userRuleTangent(t: ForwardSweep, { adjoint, outputs }: UserRuleCall, x: Value[], y: Value): Value | undefined {
+/** The tangent of the call in each lane (the row of partials is computed once, for all lanes). */
+export function userRuleTangent(t: ForwardSweep, { adjoint, outputs }: UserRuleCall, x: Value[], y: Value): (Value | undefined)[] {
   const b = t.b;
   const args = x.slice(1);
   const row = inline(b, adjoint, [...args, y, b.const(1)]);
-  const terms = row.flatMap((c, j) => {
-    const dx = t.tangentOf(args[outputs[j]!]!);
-    if (!dx) return [];
-    if (c.type === "f64[][]") throw new InternalError("forward mode through a user-defined adjoint of a matrix argument");
-    return [c.type === "f64" ? b.mul(c, dx) : dot(b, c, dx)];
+  return t.eachLane(() => {
+    const terms = row.flatMap((c, j) => {
+      const dx = t.tangentOf(args[outputs[j]!]!);
+      if (!dx) return [];
+      if (c.type === "f64[][]") throw new InternalError("forward mode through a user-defined adjoint of a matrix argument");
+      return [c.type === "f64" ? b.mul(c, dx) : dot(b, c, dx)];
+    });
+    return terms.length ? terms.reduce((s, v) => b.add(s, v)) : undefined;
   });
-  return terms.length ? terms.reduce((s, v) => b.add(s, v)) : undefined;
 }
 
 /** sum_k a[k] * c[k] over two arrays of numbers of one length. */
