@@ -85,6 +85,53 @@ export function residualsJvp(
   return { value: r, tangent: rDot };
 }
 
+/**
+ * Value of `residuals` (decay.ts:5) and the Jacobian-vector products J·tangent0 ... J·tangent3 with respect to p, by
+ * forward mode with 4 tangents at once (the Jacobian's block of columns): one sweep, the primal's work shared.
+ */
+function residualsJvpBlock(
+  p: [number, number, number],
+  t: number[],
+  y: number[],
+  tangent0: { p: [number, number, number] },
+  tangent1: { p: [number, number, number] },
+  tangent2: { p: [number, number, number] },
+  tangent3: { p: [number, number, number] },
+): { value: number[]; tangents: number[][] } {
+  const p0 = p[0];
+  const p1 = p[1];
+  const p2 = p[2];
+  const tangent0P0 = tangent0.p[0];
+  const tangent0P1 = tangent0.p[1];
+  const tangent0P2 = tangent0.p[2];
+  const tangent1P0 = tangent1.p[0];
+  const tangent1P1 = tangent1.p[1];
+  const tangent1P2 = tangent1.p[2];
+  const tangent2P0 = tangent2.p[0];
+  const tangent2P1 = tangent2.p[1];
+  const tangent2P2 = tangent2.p[2];
+  const tangent3P0 = tangent3.p[0];
+  const tangent3P1 = tangent3.p[1];
+  const tangent3P2 = tangent3.p[2];
+  const r = new Array<number>(0).fill(0);
+  const rDot0 = new Array<number>(0).fill(0);
+  const rDot1 = new Array<number>(0).fill(0);
+  const rDot2 = new Array<number>(0).fill(0);
+  const rDot3 = new Array<number>(0).fill(0);
+  let i = 0;
+  while (i < t.length) {
+    const t1 = t[i]!;
+    const t2 = Math.exp(-(p1 * t1));
+    r.push(p0 * t2 + p2 - y[i]!);
+    rDot0.push(tangent0P0 * t2 - p0 * (tangent0P1 * t1 * t2) + tangent0P2);
+    rDot1.push(tangent1P0 * t2 - p0 * (tangent1P1 * t1 * t2) + tangent1P2);
+    rDot2.push(tangent2P0 * t2 - p0 * (tangent2P1 * t1 * t2) + tangent2P2);
+    rDot3.push(tangent3P0 * t2 - p0 * (tangent3P1 * t1 * t2) + tangent3P2);
+    i += 1;
+  }
+  return { value: r, tangents: [rDot0, rDot1, rDot2, rDot3] };
+}
+
 /** The rows of `residualsJacobian`: the coordinates of these leaves of the value, in order (an array's elements, rows row by row). */
 export const residualsJacobianRows = ["value"] as const;
 
@@ -94,48 +141,69 @@ export const residualsJacobianColumns = ["p[0]", "p[1]", "p[2]"] as const;
 /**
  * Value and Jacobian of `residuals` (decay.ts:5): one row per coordinate of the value (`residualsJacobianRows`),
  * one column per coordinate of the differentiated parameters (`residualsJacobianColumns`). The first
- * Jvp gives the value and the number of rows m; with n columns, the rest is n - 1 more Jvps (forward
- * mode) when n <= m, else m VJPs (reverse mode), whichever takes fewer sweeps.
+ * block of 4 columns (one forward sweep with 4 tangents) gives the value and the number of rows m;
+ * with n columns, the rest is more blocks (forward mode) when n <= m, else m VJPs (reverse mode).
  */
 export function residualsJacobian(
   p: [number, number, number],
   t: number[],
   y: number[],
 ): { value: number[]; jacobian: number[][] } {
-  const tangent: { p: [number, number, number] } = { p: [0, 0, 0] };
-  const setTangent = (k: number, to: number): void => {
+  const tangent0: { p: [number, number, number] } = { p: [0, 0, 0] };
+  const tangent1: { p: [number, number, number] } = { p: [0, 0, 0] };
+  const tangent2: { p: [number, number, number] } = { p: [0, 0, 0] };
+  const tangent3: { p: [number, number, number] } = { p: [0, 0, 0] };
+  const setTangent = (into: { p: [number, number, number] }, k: number, to: number): void => {
     if (k === 0) {
-      tangent.p[0] = to;
+      into.p[0] = to;
       return;
     }
     k -= 1;
     if (k === 0) {
-      tangent.p[1] = to;
+      into.p[1] = to;
       return;
     }
     k -= 1;
     if (k === 0) {
-      tangent.p[2] = to;
+      into.p[2] = to;
       return;
     }
   };
   const n = 1 + 1 + 1;
-  if (n > 0) setTangent(0, 1);
-  const first = residualsJvp(p, t, y, tangent);
+  setTangent(tangent0, 0, 1);
+  setTangent(tangent1, 1, 1);
+  setTangent(tangent2, 2, 1);
+  setTangent(tangent3, 3, 1);
+  const first = residualsJvpBlock(p, t, y, tangent0, tangent1, tangent2, tangent3);
   const m = first.value.length;
   if (n <= m) {
-    // Forward mode: column k is J times the k-th unit vector.
-    const columns: number[][] = n > 0 ? [first.tangent] : [];
-    for (let k = 1; k < n; k++) {
-      setTangent(k - 1, 0);
-      setTangent(k, 1);
-      const jvp = residualsJvp(p, t, y, tangent);
-      columns.push(jvp.tangent);
+    // Forward mode: column k is J times the k-th unit vector, 4 columns per sweep.
+    const columns: number[][] = [];
+    let block = first;
+    for (let k = 0; k < n; k += 4) {
+      if (k > 0) {
+        setTangent(tangent0, k - 4, 0);
+        setTangent(tangent1, k + 1 - 4, 0);
+        setTangent(tangent2, k + 2 - 4, 0);
+        setTangent(tangent3, k + 3 - 4, 0);
+        setTangent(tangent0, k, 1);
+        setTangent(tangent1, k + 1, 1);
+        setTangent(tangent2, k + 2, 1);
+        setTangent(tangent3, k + 3, 1);
+        block = residualsJvpBlock(p, t, y, tangent0, tangent1, tangent2, tangent3);
+      }
+      columns.push(block.tangents[0]!);
+      if (k + 1 < n) columns.push(block.tangents[1]!);
+      if (k + 2 < n) columns.push(block.tangents[2]!);
+      if (k + 3 < n) columns.push(block.tangents[3]!);
     }
-    return {
-      value: first.value,
-      jacobian: Array.from({ length: m }, (_, i) => columns.map((column) => column[i]!)),
-    };
+    const jacobian: number[][] = [];
+    for (let i = 0; i < m; i++) {
+      const row = new Array<number>(n);
+      for (let j = 0; j < n; j++) row[j] = columns[j]![i]!;
+      jacobian.push(row);
+    }
+    return { value: first.value, jacobian };
   }
   // Reverse mode: row i is the i-th unit vector times J.
   const seed: number[] = zeroArray(first.value.length);

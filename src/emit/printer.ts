@@ -246,7 +246,7 @@ export class Printer {
     const test = terminator(cond).operands[0]!;
     const bodyLines = [...this.region(body, group), ...this.yieldAssignments(op, body, new Map())];
     const head = [...this.loopInits(op), ...tapeComment(body)];
-    if (condLines.length === 0) return [...head, `while (${this.expr(test)}) {`, ...bodyLines, "}"];
+    if (condLines.length === 0) return [...head, `while (${this.test(test)}) {`, ...bodyLines, "}"];
     return [...head, "for (;;) {", ...condLines, `if (${this.negation(test)}) break;`, ...bodyLines, "}"];
   }
 
@@ -287,7 +287,7 @@ export class Printer {
     if (branches[0]!.length === 0) {
       out.push(`if (${this.negation(test)}) {`, ...branches[1]!, "}");
     } else {
-      out.push(`if (${this.expr(test)}) {`, ...branches[0]!);
+      out.push(`if (${this.test(test)}) {`, ...branches[0]!);
       if (branches[1]!.length) out.push("} else {", ...branches[1]!);
       out.push("}");
     }
@@ -401,13 +401,24 @@ export class Printer {
       const text = (v: Value, other: Value) => (widen(v, other) ? `(${this.expr(v)} as ${tsType(v.type)})` : this.expr(v));
       return p.emit([text(a, b), text(b, a)]);
     }
+    if (op.kind === "not" || op.kind === "select") return p.emit(op.operands.map((v, i) => (i === 0 ? this.test(v) : this.expr(v))));
     return p.emit(op.operands.map((v) => this.expr(v)));
   }
 
   /** `!(c)` for a test `c`, or `c` itself for a test that is `!c` (not `!!c`). */
   private negation(test: Value): string {
     const d = test.def;
-    return d?.kind === "not" && this.a.inlined.has(test) ? this.expr(d.operands[0]!) : `!(${this.expr(test)})`;
+    return d?.kind === "not" && this.a.inlined.has(test) ? this.test(d.operands[0]!) : `!(${this.test(test)})`;
+  }
+
+  /**
+   * A value where JavaScript tests it (an `if`, a `while`, `?:`, `!`): a
+   * number's truthiness, inlined, is the number itself (`while (k)`,
+   * `!(n - 3)`), which JavaScript tests the same way as `!!k`.
+   */
+  private test(v: Value): string {
+    const d = v.def;
+    return d?.kind === "truthy" && this.a.inlined.has(v) ? this.expr(d.operands[0]!) : this.expr(v);
   }
 
   /** The module's helper identifiers, as this module spells them. */

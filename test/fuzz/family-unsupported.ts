@@ -35,7 +35,7 @@ const CONSTRUCTS: Construct[] = [
   { lines: (q) => [`switch (Math.sign(${q})) {`, "  case 1:", `    ${q} += 1;`, "    break;", "  default:", `    ${q} -= 1;`, "}"], outcome: "either" },
   { lines: (q) => ["try {", `  ${q} = Math.sqrt(${q} * ${q});`, "} finally {", `  ${q} += 1;`, "}"] },
   { lines: (q) => [`var q1 = ${q} * 2;`, `${q} += q1;`], outcome: "either" },
-  { lines: (q) => ["outer: for (let q1 = 0; q1 < 2; q1++) {", `  if (q1 > ${q}) break outer;`, "}"] },
+  { lines: (q) => ["outer: for (let q1 = 0; q1 < 2; q1++) {", `  if (q1 > ${q}) break outer;`, "}"], outcome: "either" },
   { lines: (q) => ["for (const q1 in { a: 1 }) {", `  ${q} += q1.length;`, "}"] },
   { lines: (q) => [`const q1 = (${q} = ${q} * 2) + 1;`, `${q} += q1;`], outcome: "either" },
   { lines: (q) => [`const q1 = ${q}++;`, `${q} += q1;`], outcome: "either" },
