@@ -8,7 +8,8 @@
  * ES module. Runs before formatting, which lays the text out as for a
  * TypeScript module.
  */
-import ts from "typescript";
+// TypeScript as ts-morph bundles it: the package depends on ts-morph, not on typescript.
+import { ts } from "ts-morph";
 
 export type ModuleFormat = "esm" | "commonjs";
 
