@@ -230,6 +230,21 @@ describe("rejected constructs", () => {
   });
 });
 
+describe("one diagnostic per root cause", () => {
+  // A generic, async or generator function is rejected once, at its head: its parameters' and operands'
+  // types follow from the type parameter and would each be one more diagnostic of the same cause.
+  it.each([
+    { name: "a generic helper", source: lines("function g<T extends number>(x: T): number {", "  return x * x;", "}", entry(["return g(x) * x;"])), at: "T extends", message: "'number' for 'T'" },
+    { name: "a generic entry over arrays", source: lines("export function f<A extends number[]>(xs: A, y: number): number {", "  let s = 0;", "  for (const x of xs) s += x * y;", "  return s;", "}"), at: "A extends", message: "'number[]' for 'A'" },
+    { name: "an async helper", source: lines("async function g(x: number): Promise<number> {", "  return x * x;", "}", entry(["g(x);", "return x;"])), at: "g(x: number)", message: "is async" },
+  ])("$name", async ({ source, at, message }) => {
+    const { line, column } = positionOf(source, at);
+    const result = await generate([{ path: "case.ts", text: source }]);
+    expect(result.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual([`${line}:${column} ${Codes.UnsupportedFunction}`]);
+    expect(result.diagnostics[0]!.message).toContain(message);
+  });
+});
+
 describe("accepted sources", () => {
   it("differentiate the seed example without diagnostics", async () => {
     const result = await generate([{ path: "seed.ts", text: entry(["return x * x + x;"]) }]);

@@ -47,7 +47,7 @@ export class FenceContext {
   visitFunction(fn: FunctionLike, stack: FunctionLike[]): void {
     if (this.checked.has(fn)) return;
     this.checked.add(fn);
-    this.checkSignature(fn);
+    if (!this.checkSignature(fn)) return;
     const body = fn.getBody();
     if (body && !Node.isBlock(body)) this.visit(body, fn, [...stack, fn]); // an arrow function's expression
     else body?.forEachChild((child) => this.visit(child, fn, [...stack, fn]));
@@ -73,8 +73,8 @@ export class FenceContext {
   }
 
   // ---- the checks of each module
-  checkSignature(fn: FunctionLike): void {
-    signature.checkSignature(this, fn);
+  checkSignature(fn: FunctionLike): boolean {
+    return signature.checkSignature(this, fn);
   }
   checkPattern(pattern: Node): void {
     signature.checkPattern(this, pattern);

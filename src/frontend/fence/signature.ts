@@ -10,13 +10,23 @@ import { classTypeReason } from "./classes.js";
 
 export const SUPPORTED_TYPES = "number, boolean, number[], readonly number[], number[][], Float64Array, tuples and objects of these, and arrays of tuples and objects of numbers";
 
-export function checkSignature(cx: FenceContext, fn: FunctionLike): void {
+/**
+ * Checks a function's signature; false when the function itself is outside
+ * the subset (async, a generator, generic), whose parameters and body then
+ * go unchecked: one diagnostic for the one root cause.
+ */
+export function checkSignature(cx: FenceContext, fn: FunctionLike): boolean {
   const async = "isAsync" in fn && fn.isAsync();
   if (async || ("isGenerator" in fn && fn.isGenerator())) {
     cx.report(functionNameNode(fn), Codes.UnsupportedFunction, `'${functionName(fn)}' is ${async ? "async" : "a generator"}; only plain synchronous functions can be differentiated`);
+    return false;
   }
-  if (fn.getTypeParameters().length > 0) {
-    cx.report(fn.getTypeParameters()[0]!, Codes.UnsupportedFunction, "generic functions are not supported");
+  const generics = fn.getTypeParameters();
+  if (generics.length > 0) {
+    const instead = generics.map((t) => `'${t.getConstraint()?.getText() ?? "number"}' for '${t.getName()}'`).join(", ");
+    cx.report(generics[0]!, Codes.UnsupportedFunction,
+      `generic functions are not supported; write '${functionName(fn)}' with the types it is called with (e.g. ${instead})`);
+    return false;
   }
   for (const p of fn.getParameters()) {
     if (!Node.isIdentifier(p.getNameNode()) && cx.entryFunctions.has(fn)) {
@@ -54,6 +64,7 @@ export function checkSignature(cx: FenceContext, fn: FunctionLike): void {
     cx.report(fn.getReturnTypeNode() ?? functionNameNode(fn), Codes.UnsupportedType,
       `'${functionName(fn)}' returns '${rt.getText(fn)}'; supported results are ${SUPPORTED_TYPES}, and void for helpers`);
   }
+  return true;
 }
 
 /** Whether a shape has a leaf of a string-literal type (its text is the quoted union). */
