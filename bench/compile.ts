@@ -57,7 +57,7 @@ async function timeGenerate(files: GenerateInput[]): Promise<number> {
 }
 
 function countLines(files: GenerateInput[]): number {
-  return files.reduce((n, f) => n + (typeof f === "string" ? readFileSync(f, "utf8") : f.text).split("\n").length, 0);
+  return files.reduce((n, f) => n + (typeof f === "string" ? readFileSync(f, "utf8") : f.text ?? readFileSync(f.path, "utf8")).split("\n").length, 0);
 }
 
 /** One exported function of `lines` lines: a chain of distinct scalar statements over an input vector. */

@@ -13,7 +13,7 @@ import { checkCase } from "./harness/check.js";
 import { checkpointBenchmark, formatCheckpoint, type CheckpointResult } from "./harness/checkpoint.js";
 import { centralDifferences, numberSlots } from "./harness/fd.js";
 import { generateGradients } from "./harness/generate.js";
-import { curveFitJacobian, formatForward, forwardRows, hessianInHvps, jaxRows } from "./harness/forward.js";
+import { curveFitJacobian, formatForward, forwardRecord, forwardRows, hessianInHvps, jaxRows, type ForwardRecord } from "./harness/forward.js";
 import { type CaseResult, formatTable, resultsJson, summarise } from "./harness/report.js";
 import { initTfjs } from "./harness/tfjs.js";
 import { estimate, measure, median, pairedRatio, type Subject, type TimingOptions } from "./harness/timing.js";
@@ -29,16 +29,13 @@ async function main(): Promise<void> {
   // `npm run bench -- forward` runs only the forward-mode and second-order rows.
   const only = process.argv.slice(2);
   const all = await suite();
+  // `npm run bench -- forward` and `npm run bench -- checkpoint` run only that section and record it alone in results.json.
   if (only.length === 1 && only[0] === "forward") {
-    console.log(await forwardSection(all, []));
+    recordSection("forward", await forwardSection(all, [], new Date()));
     return;
   }
-  // `npm run bench -- checkpoint` runs only the checkpointing benchmark and records it alone in results.json.
   if (only.length === 1 && only[0] === "checkpoint") {
-    const checkpointing = await checkpointSection(new Date());
-    const file = new URL("results.json", import.meta.url);
-    const record = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-    writeFileSync(file, `${JSON.stringify({ ...record, checkpointing }, null, 2)}\n`);
+    recordSection("checkpointing", await checkpointSection(new Date()));
     return;
   }
   const cases = all.filter((c) => only.length === 0 || only.includes(c.name));
@@ -56,15 +53,21 @@ async function main(): Promise<void> {
   for (const r of results) {
     if (r.into) console.log(`GradInto (into the caller's buffers), ${r.name}: ${r.into.overPrimal.toPrecision(3)} x primal, ${r.into.overGrad.toPrecision(3)} x Grad`);
   }
-  const forward = await forwardSection(cases, results);
-  console.log(`\n${forward}`);
+  const forward = await forwardSection(cases, results, date);
   if (only.length > 0) return;
   const checkpointing = await checkpointSection(date);
   log("compile time ...");
   const compileTimes = measureCompileTimesApart();
   console.log(`\n${formatCompileTimes(compileTimes)}`);
   const settings = { ...options, fdMeasureLimitMs: FD_MEASURE_LIMIT_MS };
-  writeFileSync(new URL("results.json", import.meta.url), resultsJson(results, summary, date, settings, compileTimes, checkpointing));
+  writeFileSync(new URL("results.json", import.meta.url), resultsJson(results, summary, date, settings, compileTimes, { forward, checkpointing }));
+}
+
+/** Replaces one section of results.json, keeping the others. */
+function recordSection(key: string, section: object): void {
+  const file = new URL("results.json", import.meta.url);
+  const record = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  writeFileSync(file, `${JSON.stringify({ ...record, [key]: section }, null, 2)}\n`);
 }
 
 /** The mass-spring chain over 100,000 steps, taped and checkpointed (harness/checkpoint.ts). */
@@ -77,11 +80,12 @@ async function checkpointSection(date: Date): Promise<CheckpointResult & { date:
   return { date: date.toISOString(), ...result };
 }
 
-/** The forward-mode and second-order rows (harness/forward.ts). */
-async function forwardSection(cases: readonly BenchCase[], results: readonly CaseResult[]): Promise<string> {
+/** The forward-mode and second-order rows (harness/forward.ts), printed; their record for results.json. */
+async function forwardSection(cases: readonly BenchCase[], results: readonly CaseResult[], date: Date): Promise<ForwardRecord> {
   log("forward mode and second order ...");
-  const rows = await forwardRows(cases, options);
-  return formatForward(rows, await curveFitJacobian(options), await hessianInHvps(options), await jaxRows(options), results);
+  const record = forwardRecord(date, await forwardRows(cases, options), await curveFitJacobian(options), await hessianInHvps(options), await jaxRows(options));
+  console.log(`\n${formatForward(record, results)}`);
+  return record;
 }
 
 /** A result with adgen's `<name>GradInto` timed too: ratios to the primal and to `<name>Grad`. */

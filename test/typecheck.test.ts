@@ -36,3 +36,11 @@ test("fixtures/*.grad.ts and their sources type-check with strict: true and noUn
   };
   expect(ts.formatDiagnostics(diagnostics, host)).toBe("");
 }, 30_000);
+
+test("the benchmarks type-check under their tsconfig (npx tsc -p bench)", () => {
+  const host: ts.FormatDiagnosticsHost = { getCanonicalFileName: (name) => name, getCurrentDirectory: () => repoRoot, getNewLine: () => "\n" };
+  const parsed = ts.getParsedCommandLineOfConfigFile(`${repoRoot}/bench/tsconfig.json`, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  expect(parsed?.errors ?? ["bench/tsconfig.json does not parse"]).toEqual([]);
+  const program = ts.createProgram(parsed!.fileNames, parsed!.options);
+  expect(ts.formatDiagnostics(ts.getPreEmitDiagnostics(program), host)).toBe("");
+}, 120_000);

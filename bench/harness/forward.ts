@@ -140,18 +140,45 @@ export async function jaxRows(options: TimingOptions): Promise<Record<string, nu
   return { jaxGrad: jaxGrad!, jaxJvp: jaxJvp!, jaxHessian: jaxHessian!, adgenGrad: adgenGrad!, adgenJvp: adgenJvp!, adgenHessian: adgenHessian! };
 }
 
-/** The lines printed after the main table. */
-export function formatForward(rows: ForwardResult[], curve: number | string, hessian: number | string, jax: Record<string, number> | string,
-  main: readonly CaseResult[]): string {
-  const fmt = (x: number | undefined) => (x === undefined ? "-" : x.toPrecision(3));
+/** The forward section as results.json keeps it: the rows, their medians and the targets beside each figure. */
+export interface ForwardRecord {
+  date: string;
+  rows: ForwardResult[];
+  median: { jvpOverPrimal?: number; hvpOverPrimal?: number; hvpOverGrad?: number };
+  /** The curve-fit Jacobian / the residuals, or why it was not measured. */
+  curveFitJacobian: number | string;
+  /** The 20-parameter Rosenbrock Hessian in HvpInto costs, or why it was not measured. */
+  hessianInHvps: number | string;
+  jax: Record<string, number> | string;
+  targets: { medianJvpOverPrimal: number; medianHvpOverPrimal: number; curveFitJacobian: number; hessianInHvps: number };
+}
+
+export function forwardRecord(date: Date, rows: ForwardResult[], curveFitJacobian: number | string, hessianInHvps: number | string,
+  jax: Record<string, number> | string): ForwardRecord {
   const timed = rows.filter((r) => r.jvpOverPrimal !== undefined);
+  const medianOf = (key: "jvpOverPrimal" | "hvpOverPrimal" | "hvpOverGrad") => (timed.length ? median(timed.map((r) => r[key]!)) : undefined);
+  return {
+    date: date.toISOString(),
+    rows,
+    median: { jvpOverPrimal: medianOf("jvpOverPrimal"), hvpOverPrimal: medianOf("hvpOverPrimal"), hvpOverGrad: medianOf("hvpOverGrad") },
+    curveFitJacobian,
+    hessianInHvps,
+    jax,
+    targets: { medianJvpOverPrimal: 2, medianHvpOverPrimal: 6, curveFitJacobian: 10, hessianInHvps: 25 },
+  };
+}
+
+/** The lines printed after the main table. */
+export function formatForward(record: ForwardRecord, main: readonly CaseResult[]): string {
+  const { rows, median: mid, curveFitJacobian: curve, hessianInHvps: hessian, jax, targets } = record;
+  const fmt = (x: number | undefined) => (x === undefined ? "-" : x.toPrecision(3));
   const lines = [
-    "Forward mode and second order (ratios in one process; targets: median Jvp/primal <= 2, median Hvp/primal <= 6)",
+    `Forward mode and second order (ratios in one process; targets: median Jvp/primal <= ${targets.medianJvpOverPrimal}, median Hvp/primal <= ${targets.medianHvpOverPrimal})`,
     "  benchmark   Jvp/primal  Hvp/primal  Hvp/Grad",
     ...rows.map((r) => (r.skipped ? `  ${r.name.padEnd(10)}  skipped: ${r.skipped}` : `  ${r.name.padEnd(10)}  ${fmt(r.jvpOverPrimal).padEnd(10)}  ${fmt(r.hvpOverPrimal).padEnd(10)}  ${fmt(r.hvpOverGrad)}`)),
-    `  median      ${fmt(median(timed.map((r) => r.jvpOverPrimal!))).padEnd(10)}  ${fmt(median(timed.map((r) => r.hvpOverPrimal!))).padEnd(10)}  ${fmt(median(timed.map((r) => r.hvpOverGrad!)))}`,
-    `Jacobian of 1000 curve-fit residuals in 5 parameters (forward mode): ${typeof curve === "number" ? `${fmt(curve)} x the residuals (target <= 10)` : curve}`,
-    `Hessian of the 20-parameter Rosenbrock function: ${typeof hessian === "number" ? `${fmt(hessian)} Hvp costs (target <= 25)` : hessian}`,
+    `  median      ${fmt(mid.jvpOverPrimal).padEnd(10)}  ${fmt(mid.hvpOverPrimal).padEnd(10)}  ${fmt(mid.hvpOverGrad)}`,
+    `Jacobian of 1000 curve-fit residuals in 5 parameters (forward mode): ${typeof curve === "number" ? `${fmt(curve)} x the residuals (target <= ${targets.curveFitJacobian})` : curve}`,
+    `Hessian of the 20-parameter Rosenbrock function: ${typeof hessian === "number" ? `${fmt(hessian)} Hvp costs (target <= ${targets.hessianInHvps})` : hessian}`,
   ];
   const rosen = main.find((r) => r.name === "rosenbrock")?.ratios;
   if (typeof jax === "string") lines.push(`jax-js: ${jax}`);
