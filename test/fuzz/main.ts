@@ -26,7 +26,8 @@
  *
  * On a failure fast-check shrinks the failing batch; the smallest failing
  * program is printed and kept as a regression fixture in fixtures/fuzz/,
- * and the exit code is 1. Usage errors exit with 2.
+ * and the exit code is 1. Usage errors exit with 2; a run that ends before
+ * it finishes (a step that never completed) exits with 3.
  */
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
@@ -157,11 +158,24 @@ async function reportFailure(
   console.log(`reproducer written to ${relative(process.cwd(), file)}`);
 }
 
+// Node exits when nothing is left to wait for, even while a promise is pending: a step whose promise
+// never settled would end the run with exit code 0 and no report. Make that a failure that says so.
+let finished = false;
+process.on("exit", () => {
+  if (finished) return;
+  console.error("the fuzzer stopped before it finished: a step it was waiting for never completed (no result, no report)");
+  process.exitCode = 3;
+});
+
 main().then(
-  (code) => (process.exitCode = code),
+  (code) => {
+    finished = true;
+    process.exitCode = code;
+  },
   (error: unknown) => {
     const usage =
       error instanceof UsageError || String((error as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS");
+    finished = true;
     console.error(usage ? (error as Error).message : error);
     process.exitCode = 2;
   },
