@@ -138,7 +138,7 @@ export function isRelativeSpecifier(specifier: string): boolean {
   return /^\.\.?(\/|$)/.test(specifier);
 }
 
-/** The TypeScript files of the project `file` imports (by relative path, or through `paths`), as absolute paths. */
+/** The source files of the project `file` imports (by relative path, or through `paths`), as absolute paths. */
 function projectImports(file: SourceFile): string[] {
   return file.getImportDeclarations()
     .map((decl) => decl.getModuleSpecifierValue())
@@ -154,12 +154,18 @@ function aliasedFile(file: SourceFile, specifier: string): string | undefined {
   return path.resolve(resolved.resolvedFileName);
 }
 
-/** The TypeScript file a relative module specifier names (`./vec.js` -> `vec.ts`), if it exists. */
+/**
+ * The source file a relative module specifier names, if it exists: the
+ * TypeScript file (`./vec.js` -> `vec.ts`), else the JavaScript file itself
+ * (a JavaScript source's own imports; projectFiles keeps it only when the
+ * program has it).
+ */
 function importedFile(dir: string, specifier: string): string | undefined {
   const base = path.resolve(dir, specifier);
   const stem = base.replace(/\.(m|c)?js$/, "");
   const candidates = [base, `${stem}.ts`, `${stem}.mts`, `${stem}.cts`, path.join(base, "index.ts")];
-  return candidates.find((c) => /\.(m|c)?ts$/.test(c) && !c.endsWith(".d.ts") && existsSync(c));
+  const typescript = candidates.find((c) => /\.(m|c)?ts$/.test(c) && !c.endsWith(".d.ts") && existsSync(c));
+  return typescript ?? (/\.(m|c)?js$/.test(base) && existsSync(base) ? base : undefined);
 }
 
 /** How to name `file` to the user who named `entry` (absolute) as `displayPath`: relative to it, in the same style. */

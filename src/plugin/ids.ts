@@ -3,7 +3,11 @@
  * module beside its source, `./loss.grad` or `./loss.grad.js` (or `.ts`,
  * and `.mjs`/`.mts`, `.cjs`/`.cts` beside a `.mts`/`.cts` source), resolves to
  * the path `outputPathFor` gives (`/abs/loss.grad.ts`) when the source
- * `/abs/loss.ts` exists, whether or not the generated file is on disk.
+ * `/abs/loss.ts` exists, whether or not the generated file is on disk. A
+ * JavaScript source (`loss.js`, `loss.mjs`, `loss.cjs`) is looked for after
+ * the TypeScript ones, so a `loss.js` that tsc wrote beside `loss.ts` is
+ * not taken for the source; its gradient module is JavaScript
+ * (`/abs/loss.grad.js`).
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -12,7 +16,11 @@ import { outputPathFor } from "../generate.js";
 /** `.grad`, `.grad.js`, `.grad.ts`, `.grad.mjs`, ... at the end of a specifier or id. */
 export const GRADIENT_ID = /\.grad(\.[mc]?[jt]s)?$/;
 
-const SOURCE_EXTENSIONS = { ".ts": [".ts", ".mts", ".cts"], ".mts": [".mts"], ".cts": [".cts"] } as const;
+const SOURCE_EXTENSIONS = {
+  ".ts": [".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"],
+  ".mts": [".mts", ".mjs"],
+  ".cts": [".cts", ".cjs"],
+} as const;
 
 /** The source a gradient specifier names, looked for relative to the importer, as a file path, and under `root`. */
 export function sourceOfGradient(specifier: string, importer: string | undefined, root: string): string | undefined {

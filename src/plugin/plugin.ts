@@ -1,7 +1,7 @@
 /**
  * The bundler plugin, one implementation for Vite, Rollup, esbuild and
  * webpack through unplugin: importing `./loss.grad.js` (or `./loss.grad`)
- * beside `loss.ts` generates the gradient module during the build and in the
+ * beside `loss.ts` (or `loss.js`) generates the gradient module during the build and in the
  * dev server, without writing it to disk. Diagnostics are build errors (the
  * dev server's overlay); a change of `loss.ts` or of a file it imports
  * rebuilds the module (a hot update under Vite).
@@ -73,7 +73,8 @@ export const unplugin = createUnplugin<AdgenPluginOptions | undefined>((options 
       if (result.diagnostics.length || !output) {
         return { code: fail(this, result, `${path.basename(source)} has no exported function that returns a number, so it has no gradient module`), map: null };
       }
-      return { code: toJavaScript(output.text, id), map: null };
+      // Beside a JavaScript source the module is JavaScript already.
+      return { code: /\.[mc]?js$/.test(id) ? output.text : toJavaScript(output.text, id), map: null };
     },
     vite: {
       configResolved(config) {

@@ -122,6 +122,43 @@ describe("the plugin's tsconfig", () => {
   }, 60_000);
 });
 
+describe("a JavaScript source", () => {
+  const jsLoss = [
+    'import { shift } from "./shift.js";',
+    "",
+    "/**",
+    " * @param {number} x",
+    " * @returns {number}",
+    " */",
+    "export function f(x) {",
+    "  return x * x + shift(x);",
+    "}",
+    "",
+  ].join("\n");
+  const jsShift = "/** @param {number} x */\nexport function shift(x) {\n  return x;\n}\n";
+  const jsProject = (extra: Record<string, string> = {}) =>
+    tempProject({ "src/loss.js": jsLoss, "src/shift.js": jsShift, "src/main.js": main, ...extra }, "adgen-plugin-js-");
+
+  it("gets its gradient module from loss.js with JSDoc types (Rollup and esbuild)", async () => {
+    const dir = jsProject();
+    const bundle = await rollup({ input: path.join(dir, "src/main.js"), plugins: [rollupPlugin(options)] });
+    expect(bundle.watchFiles).toEqual(expect.arrayContaining([path.join(dir, "src/loss.js"), path.join(dir, "src/shift.js")]));
+    await bundle.write({ file: path.join(dir, "out/rollup.mjs"), format: "es" });
+    expectWorking((await import(pathToFileURL(path.join(dir, "out/rollup.mjs")).href)) as Bundle, dir);
+    await esbuild.build({ entryPoints: [path.join(dir, "src/main.js")], bundle: true, format: "esm", outfile: path.join(dir, "out/esbuild.mjs"), plugins: [esbuildPlugin(options)], logLevel: "silent" });
+    expectWorking((await import(pathToFileURL(path.join(dir, "out/esbuild.mjs")).href)) as Bundle, dir);
+    expect(existsSync(path.join(dir, "src/loss.grad.js"))).toBe(false);
+  }, 60_000);
+
+  it("is not taken for the source when loss.ts is beside it (tsc's output)", async () => {
+    const dir = jsProject({ "src/loss.ts": loss, "src/shift.ts": shift, "src/loss.js": "export function f(x) {\n  return 3 * x;\n}\n" });
+    const bundle = await rollup({ input: path.join(dir, "src/main.js"), plugins: [rollupPlugin(options)] });
+    expect(bundle.watchFiles).toContain(path.join(dir, "src/loss.ts"));
+    await bundle.write({ file: path.join(dir, "out/rollup.mjs"), format: "es" });
+    expectWorking((await import(pathToFileURL(path.join(dir, "out/rollup.mjs")).href)) as Bundle, dir);
+  }, 60_000);
+});
+
 describe("adgen/webpack", () => {
   const build = (dir: string) =>
     new Promise<webpack.Stats>((resolve, reject) =>
