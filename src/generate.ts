@@ -12,7 +12,7 @@ import { uniqueDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { toJavaScript } from "./emit/javascript.js";
 import { moduleFormatOf } from "./frontend/commonjs.js";
 import { formatOutput, type PrettierChoice } from "./format-output.js";
-import type { SkippedFunction } from "./frontend/fence.js";
+import { untaggedMembers, type SkippedFunction } from "./frontend/fence.js";
 import { loadSource, preloadSources, projectFiles, useCompilerOptions } from "./frontend/source.js";
 
 /**
@@ -76,6 +76,12 @@ export interface GenerateResult {
   ir: { sourcePath: string; text: string }[];
   /** Inputs with no exported function returning a number: nothing to differentiate, no output. */
   skipped: string[];
+  /**
+   * Per skipped input, the members of its exported classes that return numbers
+   * but are not tagged `@adgen` (`Spring.energy`), when it has any: the CLI's
+   * note says how to ask for them.
+   */
+  untaggedMembers?: { sourcePath: string; members: string[] }[];
   /** Per input: the project files it imports, directly or not (what a watcher must watch besides the input). */
   imports?: { sourcePath: string; files: string[] }[];
   /** Functions of `matched` inputs that were skipped because they cannot be differentiated, and why. */
@@ -124,6 +130,8 @@ export async function generate(inputs: GenerateInput[], options: GenerateOptions
     if (options.emitIr) result.ir.push({ sourcePath, text: compiled.ir });
     if (compiled.functions === 0) {
       result.skipped.push(sourcePath);
+      const members = untaggedMembers(sf);
+      if (members.length) (result.untaggedMembers ??= []).push({ sourcePath, members });
       continue;
     }
     const code = isJavaScript(sourcePath) ? toJavaScript(compiled.code, moduleFormatOf(sf)) : compiled.code;

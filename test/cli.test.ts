@@ -25,6 +25,37 @@ describe("writing outputs", () => {
     expect(existsSync(path.join(dir, "util.grad.ts"))).toBe(false);
   });
 
+  it("names, in the note on a skipped file, the untagged methods of its exported classes that return numbers", async () => {
+    const dir = tempDir();
+    const spring = [
+      "export class Spring {",
+      "  constructor(public k: number, public rest: number) {}",
+      "  energy(x: number): number {",
+      "    const d = x - this.rest;",
+      "    return 0.5 * this.k * d * d;",
+      "  }",
+      "  get stiff(): boolean {",
+      "    return this.k > 10;",
+      "  }",
+      "  private half(): number {",
+      "    return this.k / 2;",
+      "  }",
+      "}",
+      "",
+    ].join("\n");
+    writeFiles(dir, { "spring.ts": spring });
+    expect(await adgen(dir, ["spring.ts"], { generate })).toEqual({
+      code: 0,
+      stdout:
+        "skipped spring.ts (no exported function returns a number; the methods of an exported class are differentiated when they ask to be: " +
+        "tag 'Spring.energy' /** @adgen */, or the class for all its public ones)\n",
+      stderr: "",
+    });
+    // Tagged, it is differentiated, and the note is gone.
+    writeFiles(dir, { "spring.ts": spring.replace("  energy(", "  /** @adgen */\n  energy(") });
+    expect(await adgen(dir, ["spring.ts"], { generate })).toEqual({ code: 0, stdout: "wrote spring.grad.ts\n", stderr: "" });
+  });
+
   it("writes <name>.grad.ts beside each input and exits 0", async () => {
     const dir = tempDir();
     writeFiles(dir, { "seed.ts": seed });

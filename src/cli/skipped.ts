@@ -47,9 +47,21 @@ export function reportSkipped(inputs: RunInput[], result: GenerateResult, log: L
     else log.debug(`skipped ${name} in ${displayPath(sourcePath, io.cwd)}${why}`);
   }
   for (const file of result.skipped) {
-    const why = result.skippedFunctions?.some((fn) => fn.sourcePath === file) ? "no function can be differentiated" : "no exported function returns a number";
+    const members = result.untaggedMembers?.find((entry) => entry.sourcePath === file)?.members ?? [];
+    const why = result.skippedFunctions?.some((fn) => fn.sourcePath === file)
+      ? "no function can be differentiated"
+      : members.length
+        ? `no exported function returns a number; the methods of an exported class are differentiated when they ask to be: tag ${listed(members)} /** @adgen */, or the class for all its public ones`
+        : "no exported function returns a number";
     const line = `skipped ${displayPath(file, io.cwd)} (${why})`;
     if (matched.has(file)) log.debug(line);
     else log.log(line);
   }
+}
+
+/** `'A.f'`, `'A.f' and 'A.g'`, `'A.f', 'A.g', 'A.h' and 2 more`. */
+function listed(members: string[]): string {
+  const shown = members.slice(0, 3).map((m) => `'${m}'`);
+  if (members.length > 3) return `${shown.join(", ")} and ${members.length - 3} more`;
+  return shown.length > 1 ? `${shown.slice(0, -1).join(", ")} and ${shown.at(-1)}` : shown[0]!;
 }

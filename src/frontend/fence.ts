@@ -59,6 +59,27 @@ function hasNumbers(fn: FunctionLike): boolean {
 }
 
 /**
+ * The public methods and getters returning numbers of the file's exported
+ * classes that are not differentiated because nothing asks for them
+ * (`Spring.energy`): what a file with no other entry has to tell its user.
+ */
+export function untaggedMembers(sf: SourceFile): string[] {
+  const found: string[] = [];
+  for (const [exportName, declarations] of sf.getExportedDeclarations()) {
+    for (const cls of declarations) {
+      if (!Node.isClassDeclaration(cls) || cls.getSourceFile() !== sf) continue;
+      const tagged = new Set(memberEntries(cls, exportName).map((entry) => entry.fn));
+      for (const member of cls.getMembers()) {
+        if (!(Node.isMethodDeclaration(member) || Node.isGetAccessorDeclaration(member)) || !member.hasBody() || tagged.has(member)) continue;
+        if (member.hasModifier(SyntaxKind.PrivateKeyword) || member.hasModifier(SyntaxKind.ProtectedKeyword) || member.getName().startsWith("#")) continue;
+        if (hasNumbers(member) && !hasTag(member, "adgen-ignore")) found.push(`${exportName === "default" ? cls.getName() ?? "default" : exportName}.${member.getName()}`);
+      }
+    }
+  }
+  return found;
+}
+
+/**
  * The methods and getters of an exported class that ask to be differentiated
  * (`@adgen` on the member, or on the class for all its public ones returning
  * numbers): `Vec3.dot` gives `Vec3DotGrad(self, o)`, a static method
