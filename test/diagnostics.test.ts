@@ -37,6 +37,8 @@ const rejected: Rejected[] = [
   { name: "var without a value in a loop", code: Codes.UnsupportedStatement, source: entry(["let s = 0;", "for (let i = 0; i < 3; i++) {", "  var t: number;", "  if (i === 0) t = x;", "  s += t!;", "}", "return s;"]), at: "t: number", message: "keeps its value from one trip to the next" },
   { name: "loop variable unassigned before the loop", code: Codes.UnassignedVariable, source: entry(["let s: number;", "for (let i = 0; i < 3; i++) {", "  s = x;", "}", "return x;"]), at: "s: number" },
   { name: "var used before its declaration", code: Codes.UnsupportedStatement, source: entry(["y = x;", "var y: number;", "return y;"]), at: "y = x", message: "used before its 'var' declaration" },
+  { name: "logical assignment ||=", code: Codes.UnsupportedStatement, source: entry(["let s = x - 1;", "s ||= x;", "return s * x;"]), at: "s ||= x", message: "write 'if (!s) s = x;'" },
+  { name: "logical assignment ??= on an element", code: Codes.UnsupportedStatement, source: entry(["const a = [x, 0];", "a[1] ??= x * 2;", "return a[1];"]), at: "a[1] ??=", message: "write 'if (a[1] === undefined) a[1] = x * 2;'" },
   { name: "Map", code: Codes.UnsupportedType, source: entry(["const m = new Map<string, number>();", "return x;"]), at: "m =" },
   { name: "Set", code: Codes.UnsupportedType, source: entry(["const s = new Set<number>();", "return x;"]), at: "s =" },
   { name: "dynamic property key", code: Codes.UnknownCall, source: entry(["return Math[\"sqrt\"](x);"]), at: "Math[" },

@@ -164,6 +164,13 @@ function onForOfStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack:
   return false;
 }
 
+/** The test of the `if` each logical assignment stands for, on its target's text. */
+const logicalAssignmentTests: Partial<Record<SyntaxKind, (target: string) => string>> = {
+  [SyntaxKind.BarBarEqualsToken]: (t) => `!${t}`,
+  [SyntaxKind.AmpersandAmpersandEqualsToken]: (t) => t,
+  [SyntaxKind.QuestionQuestionEqualsToken]: (t) => `${t} === undefined`,
+};
+
 export function checkExpressionStatement(cx: FenceContext, e: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   while (Node.isParenthesizedExpression(e)) e = e.getExpression();
   if (Node.isBinaryExpression(e) && e.getOperatorToken().getKind() === SyntaxKind.CommaToken) {
@@ -178,6 +185,13 @@ export function checkExpressionStatement(cx: FenceContext, e: Node, fn: Function
       // `best = undefined` clears an optional local.
       if (kind === SyntaxKind.EqualsToken && isUndefinedKeyword(e.getRight()) && optionalLocal(e.getLeft())) return false;
       cx.visit(e.getRight(), fn, stack);
+      return false;
+    }
+    const test = logicalAssignmentTests[kind];
+    if (test) {
+      const target = e.getLeft().getText();
+      cx.report(e, Codes.UnsupportedStatement,
+        `the logical assignment '${e.getOperatorToken().getText()}' is not supported; write 'if (${test(target)}) ${target} = ${e.getRight().getText()};'`);
       return false;
     }
   }
