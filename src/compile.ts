@@ -32,7 +32,7 @@ import { isVectorValued } from "./ir/shape.js";
 import { dropStashesAtHand } from "./opt/stashes.js";
 import { scalarizeArrays } from "./opt/scalarize.js";
 import { hoistInvariantRows } from "./opt/hoist.js";
-import { compileRecursive, type RecursiveUnit } from "./recursive.js";
+import { compileRecursive, compileTangents, type RecursiveUnit } from "./recursive.js";
 
 /**
  * How a file is compiled: the gradients' tape policy (the default's, unless
@@ -82,7 +82,7 @@ export function compileFile(sourcePath: string, sf: SourceFile, skipped?: Skippe
   if (diagnostics.length) return { diagnostics };
   return {
     code: emitModule(compiled, path.basename(sourcePath), units),
-    ir: [...compiled.flatMap((c) => [c.primal, c.gradient, c.jvp, c.hvp, c.jvpBlock, c.hvpBlock].filter((f): f is Func => !!f)), ...[...units.values()].map((u) => u.gradient)]
+    ir: [...compiled.flatMap((c) => [c.primal, c.gradient, c.jvp, c.hvp, c.jvpBlock, c.hvpBlock].filter((f): f is Func => !!f)), ...[...units.values()].flatMap((u) => [u.gradient, ...(u.tangent ? [u.tangent.func] : [])])]
       .map(printFunc).join("\n"),
     functions: compiled.length,
   };
@@ -103,6 +103,7 @@ function differentiate(sourcePath: string, entry: Entry, rules: Rules, options: 
   if (dense.length) throw new DiagnosticError(dense);
   const forward = forwardFunctions(sourcePath, primal, gradient, wrt, withDependencies(asked));
   compileRecursive(sourcePath, [gradient, ...[forward.jvp, forward.jvpBlock].filter((f): f is Func => !!f)], rules, units, options.policy);
+  compileTangents([forward.hvp, forward.hvpBlock].filter((f): f is Func => !!f), units);
   return { primal, gradient, asked, ...forward };
 }
 

@@ -15,7 +15,6 @@ import type { DerivativeKind } from "./config/derivatives.js";
 import { groupType, nestedEntries } from "./emit/records.js";
 import type { Func, Op, SourceParam } from "./ir/types.js";
 import { eliminateDeadCode } from "./opt/dce.js";
-import { recursiveCalls } from "./recursive.js";
 
 export interface Compiled {
   primal: Func;
@@ -63,9 +62,8 @@ export function forwardFunctions(sourcePath: string, primal: Func, gradient: Fun
     return build(primal, gradient, wrt, kinds);
   } catch (e) {
     if (!(e instanceof UntracedCall)) throw e;
-    throw new DiagnosticError([diagnosticAtOp(sourcePath, e.op, primal, Codes.NoDerivativeThrough, e.recursive
-      ? `the Hessian-vector product of '${primal.name}' needs the second derivatives of '${e.callee}', which is recursive: a recursive function is compiled on its own with its first derivatives only; leave out 'hvp' and 'hessian', or write the recursion as a loop`
-      : `the ${kinds.has("hvp") ? "Hessian-vector product" : "Jacobian-vector product"} of '${primal.name}' needs the derivative of '${e.callee}', which adgen cannot see into; give '${e.callee}' an '@adjoint' rule, or leave out ${kinds.has("hvp") ? "'hvp' and 'hessian'" : "'jvp' and 'jacobian'"}`)]);
+    throw new DiagnosticError([diagnosticAtOp(sourcePath, e.op, primal, Codes.NoDerivativeThrough,
+      `the ${kinds.has("hvp") ? "Hessian-vector product" : "Jacobian-vector product"} of '${primal.name}' needs the derivative of '${e.callee}', which adgen cannot see into; give '${e.callee}' an '@adjoint' rule, or leave out ${kinds.has("hvp") ? "'hvp' and 'hessian'" : "'jvp' and 'jacobian'"}`)]);
   }
 }
 
@@ -102,10 +100,8 @@ function jvpOf(primal: Func, gradient: Func, wrt: string[], lanes?: number): Fun
 
 /** Forward mode over the gradient: `<name>Hvp`, or with lanes `<name>HvpBlock`. */
 function hvpOf(primal: Func, gradient: Func, wrt: string[], lanes?: number): Func {
-  // The partial derivatives a recursive function's calls return have no derivatives of their own.
-  const recursive = recursiveCalls(gradient)[0];
-  if (recursive) throw new UntracedCall(recursive, recursive.results[0]!.name, true);
   const hvp = forwardMode(gradient, {
+    overGradient: true,
     name: `${primal.name}${lanes === undefined ? "Hvp" : "HvpBlock"}`, wrt,
     tangents: tangentParams("v", primal, wrt, lanes),
     tangentsOf: wrt.map((_, i) => 1 + i),

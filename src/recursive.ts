@@ -16,6 +16,7 @@
 import { functionName, type FunctionLike } from "./frontend/functions.js";
 import { lowerFunction } from "./frontend/lower.js";
 import type { Rules } from "./frontend/rules.js";
+import { forwardMode } from "./ad/forward/mode.js";
 import { reverseMode } from "./ad/reverse/mode.js";
 import type { TapePolicy } from "./ad/reverse/tape-policy.js";
 import { primitiveOf, type ExternalFunction } from "./ir/primitives.js";
@@ -30,11 +31,56 @@ export interface RecursiveUnit {
   /** The function's name in the source. */
   sourceName: string;
   gradient: Func;
+  /**
+   * Forward mode over `gradient` (`<name>PartialsJvp`, ad/forward/recursive.ts):
+   * made when a Hessian-vector product calls it.
+   */
+  tangent?: { external: ExternalFunction; func: Func };
 }
 
 /** The calls of recursive functions in `f`, as ops. */
 export function recursiveCalls(f: Func): Op[] {
   return [...walkOps(f.body)].filter((op) => primitiveOf(op)?.external?.source.kind === "recursive");
+}
+
+/** The calls of recursive functions' forward modes in `f`, as ops. */
+function tangentCalls(f: Func): Op[] {
+  return [...walkOps(f.body)].filter((op) => primitiveOf(op)?.external?.source.kind === "recursive-tangent");
+}
+
+/** The unit a call of a recursive function or of its forward mode belongs to. */
+function unitOf(op: Op, units: Map<string, RecursiveUnit>): RecursiveUnit | undefined {
+  const { source, key } = primitiveOf(op)!.external!;
+  return units.get(source.kind === "recursive-tangent" ? source.of : key);
+}
+
+/**
+ * Makes the forward mode of every recursive function whose forward mode
+ * `funcs` call (Hessian-vector products), and of those they call in turn:
+ * parameters `...args, ...their tangents` (flat numbers, as the calls pass
+ * them), results the value and partials, then their tangents.
+ */
+export function compileTangents(funcs: Func[], units: Map<string, RecursiveUnit>): void {
+  const todo = funcs.flatMap(tangentCalls);
+  while (todo.length) {
+    const op = todo.pop()!;
+    const unit = unitOf(op, units);
+    if (!unit || unit.tangent) continue;
+    const g = unit.gradient;
+    const wrt = g.params.filter((p) => p.type === "f64").map((p) => p.name);
+    const func = forwardMode(g, {
+      name: primitiveOf(op)!.external!.hint, wrt, overGradient: true,
+      tangents: [{ name: "tangent", typeText: "number" }],
+      tangentsOf: g.resultRoles.map((_, i) => i),
+      roles: g.resultRoles,
+    });
+    eliminateDeadCode(func);
+    // The tangents are parameters of their own, not leaves of an object.
+    func.params = func.params.map(({ path: _path, element: _element, ...p }) => p);
+    func.signature = func.params.map((p) => ({ name: p.name, typeText: p.type === "bool" ? "boolean" : "number" }));
+    unit.tangent = { external: primitiveOf(op)!.external!, func };
+    todo.push(...tangentCalls(func));
+  }
 }
 
 /**
@@ -59,15 +105,24 @@ export function compileRecursive(sourcePath: string, funcs: Func[], rules: Rules
   }
 }
 
-/** The units `funcs` call, and those they call, in order of first call. */
-export function unitsCalled(funcs: Func[], units: Map<string, RecursiveUnit>): RecursiveUnit[] {
-  const out = new Map<string, RecursiveUnit>();
-  const todo = funcs.flatMap(recursiveCalls).reverse();
+/**
+ * The units `funcs` call, and those they call, in order of first call, each
+ * with whether its forward mode is called (then it is emitted beside it).
+ */
+export function unitsCalled(funcs: Func[], units: Map<string, RecursiveUnit>): { unit: RecursiveUnit; tangent: boolean }[] {
+  const out = new Map<string, { unit: RecursiveUnit; tangent: boolean }>();
+  const calls = (f: Func) => [...walkOps(f.body)].filter((op) => primitiveOf(op)?.external?.source.kind.startsWith("recursive"));
+  const todo = funcs.flatMap(calls).reverse();
   while (todo.length) {
-    const unit = units.get(primitiveOf(todo.pop()!)!.external!.key);
-    if (!unit || out.has(unit.external.key)) continue;
-    out.set(unit.external.key, unit);
-    todo.push(...recursiveCalls(unit.gradient).reverse());
+    const op = todo.pop()!;
+    const unit = unitOf(op, units);
+    if (!unit) continue;
+    const tangent = primitiveOf(op)!.external!.source.kind === "recursive-tangent";
+    const seen = out.get(unit.external.key);
+    if (seen && (seen.tangent || !tangent)) continue;
+    if (!seen) todo.push(...calls(unit.gradient).reverse());
+    if (tangent) todo.push(...calls(unit.tangent!.func).reverse());
+    out.set(unit.external.key, { unit, tangent: tangent || (seen?.tangent ?? false) });
   }
   return [...out.values()];
 }

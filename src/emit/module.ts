@@ -13,7 +13,7 @@ import { LANES } from "../derivatives.js";
 import { denseNames, emitHessian, emitJacobian } from "./dense.js";
 import { helperDeclarations, helperKinds, type Helper } from "./helpers.js";
 import { ModuleNames } from "./module-names.js";
-import { emitRecursive } from "./recursive.js";
+import { emitRecursive, emitRecursiveTangent } from "./recursive.js";
 import { unitsCalled, type RecursiveUnit } from "../recursive.js";
 import type { Func } from "../ir/types.js";
 
@@ -43,8 +43,10 @@ export function emitModule(compiled: Compiled[], fileName: string, units: Map<st
     if (c.asked?.includes("jacobian")) add(emitJacobian(c, ctx));
     if (c.asked?.includes("hessian")) add(emitHessian(c, ctx));
   }
-  for (const unit of called) {
-    add(emitRecursive(unit, { primalName: unit.sourceName, sourceFile: fileName, sourceLine: unit.gradient.loc?.line ?? 1, names }));
+  for (const { unit, tangent } of called) {
+    const ctx: EmitContext = { primalName: unit.sourceName, sourceFile: fileName, sourceLine: unit.gradient.loc?.line ?? 1, names };
+    add(emitRecursive(unit, ctx));
+    if (tangent) add(emitRecursiveTangent(unit, ctx));
   }
   const header = `${GENERATED_HEADER_PREFIX}${fileName}. DO NOT EDIT.`;
   // Declarations first, then functions, in a fixed order.
@@ -60,7 +62,7 @@ const hasGradient = (c: Compiled) => !c.asked || c.asked.includes("grad") || c.a
 const emittedFuncs = (c: Compiled): Func[] => [...(hasGradient(c) ? [c.gradient] : []), ...[c.jvp, c.hvp, c.jvpBlock, c.hvpBlock].filter((f): f is Func => !!f)];
 
 /** The registry of the module's top-level names: the API of every derivative function, the functions they call, helpers and pools. */
-function moduleNames(compiled: Compiled[], units: RecursiveUnit[]): ModuleNames {
+function moduleNames(compiled: Compiled[], units: { unit: RecursiveUnit; tangent: boolean }[]): ModuleNames {
   const api = compiled.flatMap((c) => {
     const g = c.gradient;
     return [
@@ -72,7 +74,7 @@ function moduleNames(compiled: Compiled[], units: RecursiveUnit[]): ModuleNames 
       ...denseNames(c),
     ];
   });
-  const emitted = [...compiled.flatMap(emittedFuncs), ...units.map((u) => u.gradient)];
+  const emitted = [...compiled.flatMap(emittedFuncs), ...units.flatMap(({ unit, tangent }) => [unit.gradient, ...(tangent ? [unit.tangent!.func] : [])])];
   const externals = emitted.flatMap((g) => [...walkOps(g.body)].flatMap((op) => primitiveOf(op)?.external ?? []));
   return new ModuleNames(api, externals, emitted.map((g) => g.name));
 }

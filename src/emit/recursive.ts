@@ -28,3 +28,28 @@ export function emitRecursive(unit: RecursiveUnit, ctx: EmitContext): Emitted {
   ];
   return { code: code.join("\n"), helpers: g.helpers, headers: headersOf(g.ops, ctx.names) };
 }
+
+/**
+ * The forward mode of a recursive function's `<name>Partials`, for the
+ * Hessian-vector products that call it (ad/forward/recursive.ts):
+ * `<name>PartialsJvp(...args, ...tangents)` returns `[[value, d/da_1, ...],
+ * [their tangents]]`.
+ */
+export function emitRecursiveTangent(unit: RecursiveUnit, ctx: EmitContext): Emitted {
+  const f = unit.tangent!.func;
+  const name = ctx.names.external(unit.tangent!.external);
+  const half = f.resultTypes.length / 2;
+  const g = planBody(f, ctx, {
+    vjp: true, valueCount: 1, owner: name, reentrant: true,
+    returnText: (operands, expr) => [`return [[${operands.slice(0, half).map(expr).join(", ")}], [${operands.slice(half).map(expr).join(", ")}]];`],
+  });
+  const code = [
+    `/**`,
+    ` * ${ctx.names.external(unit.external)} and the tangents of its results, [[value, partials...], [tangents...]], given the`,
+    ` * tangents of its number arguments: forward mode over it, for the Hessian-vector products that call it.`,
+    ` */`,
+    `function ${name}(${g.params}): number[][] {`,
+    ...g.body,
+  ];
+  return { code: code.join("\n"), helpers: g.helpers, headers: headersOf(g.ops, ctx.names) };
+}

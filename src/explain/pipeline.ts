@@ -139,7 +139,7 @@ export function primitiveInfo(op: Op): PrimitiveInfo | undefined {
 function externalHeader(fn: ExternalFunction): string {
   const { source, hint } = fn;
   if (source.kind === "declare") return source.text;
-  if (source.kind === "global" || source.kind === "recursive") return "";
+  if (source.kind === "global" || source.kind === "recursive" || source.kind === "recursive-tangent") return "";
   return `import { ${source.exported === hint ? hint : `${source.exported} as ${hint}`} } from "${source.module}";`;
 }
 
@@ -214,7 +214,7 @@ export function externalCalls(f: Func): Map<string, { name: string; header: stri
     for (const op of opsOf(r)) {
       const info = primitiveInfo(op);
       const fn = primitiveOf(op)?.external;
-      if (fn && fn.source.kind !== "recursive" && info?.external !== undefined) found.set(fn.key, { name: fn.hint, header: info.external });
+      if (fn && !fn.source.kind.startsWith("recursive") && info?.external !== undefined) found.set(fn.key, { name: fn.hint, header: info.external });
       if (info?.userRule) {
         const t = ruleTemplate(op);
         if (t) visit(t.region);

@@ -79,10 +79,13 @@ export interface ExternalFunction {
    * repeated from the source (`text` declares the function named `hint`), or
    * a global (nothing to do; its name cannot change), or a recursive
    * function of the project, which the generated module defines
-   * (`declaration` is its source, a ts-morph function; see frontend/recursion.ts).
+   * (`declaration` is its source, a ts-morph function; see frontend/recursion.ts),
+   * or the forward mode of one, which the module defines too (`of` is the
+   * recursive function's key; see ad/forward/recursive.ts).
    */
   source: { kind: "import"; module: string; exported: string } | { kind: "declare"; text: string } | { kind: "global" }
-    | { kind: "recursive"; declaration: object };
+    | { kind: "recursive"; declaration: object }
+    | { kind: "recursive-tangent"; of: string };
 }
 
 /**

@@ -14,8 +14,7 @@
  *   written (`qs[i].x = ...`, `qs[i] = {...}`), read with `map`, `filter`,
  *   `reduce`, `for...of`, and passed to a helper that writes them;
  * - `recursion`: a helper calling itself or a pair calling each other, over
- *   numbers (the program is then checked alone, by its gradient: the Hvp of
- *   a function that calls a recursive one is ADG1015);
+ *   numbers (checked in every mode: the Hvp goes through `<name>PartialsJvp`);
  * - `strings`: a string-literal type, a helper `switch`ing on it with
  *   fall-through;
  * - `truthiness`: numbers as conditions, `||` and `&&` of numbers, `while
@@ -99,8 +98,6 @@ class Choices {
 interface Snippet {
   module: string[];
   body: string[];
-  /** The snippet calls a recursive helper: the program is checked by its gradient alone. */
-  recursive?: boolean;
 }
 
 interface Context {
@@ -280,7 +277,7 @@ const recursion: Renderer = (c, { s, prefix, k }) => {
       ];
   const depth = c.form(4, 5);
   const call = mutual ? `${r}(${depth}, ${c.term(5, ["x", "y", s])})` : `${r}(${depth}, ${c.term(6, ["x", "y", s])}, ${s} > 0)`;
-  return { module, body: [contract(s, call)], recursive: true };
+  return { module, body: [contract(s, call)] };
 };
 
 const strings: Renderer = (c, { s, k, prefix, local }) => {
@@ -425,7 +422,6 @@ export function renderFeatures(shape: FeaturesShape, name: string, inputs: Input
     "}",
     "",
   ].join("\n");
-  const recursive = snippets.some((sn) => sn.recursive);
   return {
     text,
     entry: {
@@ -452,7 +448,5 @@ export function renderFeatures(shape: FeaturesShape, name: string, inputs: Input
         ],
       ];
     }),
-    // The Hvp of a function calling a recursive one is ADG1015: such a program is checked alone, by its gradient.
-    ...(recursive && { alone: true }),
   };
 }

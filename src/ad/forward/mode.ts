@@ -28,6 +28,8 @@ export interface ForwardRequest {
   tangentsOf: number[];
   /** The roles of the function's own results (a primal has none of its own). */
   roles: ResultRole[];
+  /** Forward mode over a gradient: the partials a recursive function's call returns get tangents too (ad/forward/recursive.ts). */
+  overGradient?: boolean;
 }
 
 /** The forward-mode function: parameters `...f's, ...tangent leaves`; returns `...f's results, ...the tangents asked for`. */
@@ -40,6 +42,7 @@ export function forwardMode(f: Func, request: ForwardRequest): Func {
   const tangents = lanes.flat();
   const seeds = request.wrt.map((name) => f.params.find((p) => p.name === name)!.value);
   const t = new ForwardSweep(b, analyseVaried(f.body, seeds), f.body, lanes.length);
+  t.throughRecursive = request.overGradient === true;
   f.params.forEach((p, i) => t.mapping.set(p.value, params[i]!.value));
   t.eachLane((lane) => {
     request.wrt.forEach((name, i) => {

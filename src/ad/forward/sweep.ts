@@ -21,6 +21,7 @@ import { isArray, Structural, type Op, type Region, type Value } from "../../ir/
 import { walkOps } from "../../ir/walk.js";
 import { nameLike } from "../names.js";
 import { forwardIf, forwardLoop } from "./control.js";
+import { forwardRecursiveCall } from "./recursive.js";
 import { forwardPop, forwardPush, forwardRecall, forwardReserve, forwardStash, TapeLinks } from "./tapes.js";
 import { userRuleTangent } from "./user-rules.js";
 import type { Varied } from "./varied.js";
@@ -31,7 +32,7 @@ import type { Varied } from "./varied.js";
  * call one: its tangent is a second derivative nobody gave).
  */
 export class UntracedCall extends Error {
-  constructor(readonly op: Op, readonly callee: string, readonly recursive = false) {
+  constructor(readonly op: Op, readonly callee: string) {
     super(`no tangent through ${callee}`);
   }
 }
@@ -66,6 +67,13 @@ export class ForwardSweep {
 
   /** Values used only as the value a user-defined adjoint is given (operand 0 of a `rule:` op), whose tangent the rule makes. */
   private readonly ruleValues: Set<Value>;
+
+  /**
+   * Whether the tangents of the partial derivatives a recursive function's
+   * call returns are made (forward mode over a gradient, which reads them;
+   * ad/forward/recursive.ts).
+   */
+  throughRecursive = false;
 
   constructor(readonly b: Builder, readonly varied: Varied, source: Region, readonly lanes = 1) {
     this.laneTangents = Array.from({ length: lanes }, () => new Map<Value, Value>());
@@ -167,6 +175,10 @@ export class ForwardSweep {
   private memory(op: Op): void {
     const b = this.b;
     const p = primitiveOf(op)!;
+    if (this.throughRecursive && p.external?.source.kind === "recursive" && this.varied.has(op.results[0]!)) {
+      forwardRecursiveCall(this, op, p.external);
+      return;
+    }
     const x = op.operands.map((v) => this.get(v));
     const source = op.results[0];
     const y = b.again(op, x);

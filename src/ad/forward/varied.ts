@@ -16,6 +16,7 @@ import { primitiveOf } from "../../ir/primitives.js";
 import { isArray, Structural, type Op, type Region, type Value } from "../../ir/types.js";
 import { terminator, walkOps } from "../../ir/walk.js";
 import { AliasClasses } from "../activity.js";
+import { tangentSources } from "./recursive.js";
 
 export interface Varied {
   /** Whether a value carries a tangent: a number that is varied, or an array of a varied class. */
@@ -87,6 +88,10 @@ export function analyseVaried(body: Region, seeds: Value[]): Varied {
       if (op.kind === "load") flow(op.operands[0]!, op.results[0]!);
       else if (op.kind === "store" || op.kind === "append") flow(op.operands[2]!, op.operands[0]!);
       else if (p?.userRule) for (const v of op.operands.slice(1)) flow(v, op.results[0]!);
+      // A recursive function's call: its value and partials depend on the arguments behind their `nograd`.
+      else if (p?.external?.source.kind === "recursive") {
+        for (const v of tangentSources(op)) if (v.type === "f64") flow(v, op.results[0]!);
+      }
       else if (p?.tangent && !p.memory) for (const v of op.operands) if (v.type === "f64") flow(v, op.results[0]!);
     }
   } while (changed);
