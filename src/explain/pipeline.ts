@@ -23,6 +23,7 @@ import { userRuleReverse } from "../ad/user-rules.js";
 import { isVectorValued } from "../ir/shape.js";
 import { isArray, Structural, type Func, type Op, type Region, type Value } from "../ir/types.js";
 import { lowerEntry } from "../compile.js";
+import { descendantsOfKind } from "../frontend/descendants.js";
 
 export type { Diagnostic } from "../diagnostics.js";
 export type { Func, Op, Param, Region, SourceLoc, Type, Value } from "../ir/types.js";
@@ -100,7 +101,7 @@ function scopesOf(file: SourceFile): FunctionScope[] {
     file: file.getFilePath(),
     start: position(fn.getStart()),
     end: position(fn.getEnd()),
-    callees: fn.getDescendantsOfKind(SyntaxKind.CallExpression)
+    callees: descendantsOfKind(fn, SyntaxKind.CallExpression)
       .map((call) => calleeFunction(call.getExpression())?.getName())
       .filter((name): name is string => name !== undefined),
   }));

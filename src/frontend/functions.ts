@@ -7,6 +7,7 @@
  */
 import { ArrowFunction, ConstructorDeclaration, FunctionDeclaration, FunctionExpression, GetAccessorDeclaration, MethodDeclaration, Node, SyntaxKind, VariableDeclarationKind, type JSDoc } from "ts-morph";
 import { calleeFunction, declarationOf } from "./resolve.js";
+import { descendantsOfKind } from "./descendants.js";
 
 /** A function with code: declarations, arrow functions and function expressions, and a class's methods, getters and constructor (`src/frontend/classes.ts`). */
 export type FunctionLike = FunctionDeclaration | ArrowFunction | FunctionExpression | ClassMember;
@@ -38,7 +39,7 @@ export function boundFunction(decl: Node | undefined): ArrowFunction | FunctionE
   if (kind === VariableDeclarationKind.Const) return fn;
   const symbol = decl.getNameNode().getSymbol();
   const scope = decl.getFirstAncestor((a) => isFunctionLike(a) || Node.isSourceFile(a))!;
-  const reassigned = scope.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => id.getSymbol() === symbol && id !== decl.getNameNode());
+  const reassigned = descendantsOfKind(scope, SyntaxKind.Identifier).some((id) => id.getSymbol() === symbol && id !== decl.getNameNode());
   return reassigned ? undefined : fn;
 }
 

@@ -11,11 +11,12 @@
 import { Node, SyntaxKind } from "ts-morph";
 import { enclosingFunction, functionName, hasBody, staticCallee, type FunctionLike } from "./functions.js";
 import { scalarType } from "./source.js";
+import { descendantsOfKind } from "./descendants.js";
 
 /** The functions of the project `fn` calls by name (the ones adgen would inline). */
 function calleesOf(fn: FunctionLike): FunctionLike[] {
   const out = new Set<FunctionLike>();
-  for (const call of fn.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+  for (const call of descendantsOfKind(fn, SyntaxKind.CallExpression)) {
     const decl = staticCallee(call.getExpression());
     if (decl && hasBody(decl) && !decl.getSourceFile().isDeclarationFile()) out.add(decl);
   }

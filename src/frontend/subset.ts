@@ -3,6 +3,7 @@ import { Node, SyntaxKind, VariableDeclarationKind, type VariableDeclaration } f
 import { namedConstant } from "../ir/primitives.js";
 import { scalarType, valueType } from "./source.js";
 import { shapeOf, shapeText } from "./shape.js";
+import { descendantsOfKind } from "./descendants.js";
 
 export const arithmetic = new Set([
   SyntaxKind.PlusToken, SyntaxKind.MinusToken, SyntaxKind.AsteriskToken, SyntaxKind.SlashToken,
@@ -133,7 +134,7 @@ export function isModuleArray(decl: VariableDeclaration): boolean {
   const known = readOnlyArrays.get(decl);
   if (known !== undefined) return known;
   const symbol = decl.getNameNode().getSymbol();
-  const uses = decl.getSourceFile().getDescendantsOfKind(SyntaxKind.Identifier).filter((id) => id !== decl.getNameNode() && id.getSymbol() === symbol);
+  const uses = descendantsOfKind(decl.getSourceFile(), SyntaxKind.Identifier).filter((id) => id !== decl.getNameNode() && id.getSymbol() === symbol);
   const answer = init.getElements().every((e) => constantValue(e) !== undefined) && uses.every(readsOnly);
   readOnlyArrays.set(decl, answer);
   return answer;
@@ -160,7 +161,7 @@ function assignedAgain(decl: Node & { getNameNode(): Node }): boolean {
   const known = reassignments.get(decl);
   if (known !== undefined) return known;
   const symbol = decl.getNameNode().getSymbol();
-  const answer = decl.getSourceFile().getDescendantsOfKind(SyntaxKind.Identifier).some((id) => {
+  const answer = descendantsOfKind(decl.getSourceFile(), SyntaxKind.Identifier).some((id) => {
     if (id === decl.getNameNode() || id.getSymbol() !== symbol) return false;
     const parent = id.getParentOrThrow();
     if (Node.isBinaryExpression(parent)) return parent.getLeft() === id && isAssignmentOperator(parent.getOperatorToken().getKind());

@@ -13,11 +13,12 @@ import { recordsMethodProblem } from "../records.js";
 import type { FenceContext } from "./context.js";
 import { methodOf } from "../classes.js";
 import { checkMethodCall } from "./classes.js";
+import { descendantsOfKind } from "../descendants.js";
 
 export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node; getArguments(): Node[] }, fn: FunctionLike, stack: FunctionLike[]): void {
   const callee = call.getExpression();
   const args = call.getArguments();
-  if (call.getDescendantsOfKind(SyntaxKind.QuestionDotToken).some((t) => t.getParent() === call || t.getParent() === callee)) {
+  if (descendantsOfKind(call, SyntaxKind.QuestionDotToken).some((t) => t.getParent() === call || t.getParent() === callee)) {
     cx.report(call, Codes.UnsupportedExpression, "optional chaining ('?.') is not supported");
     return;
   }
@@ -289,7 +290,7 @@ export function checkRuleCall(cx: FenceContext, call: Node & { getExpression(): 
 }
 
 export function findCycle(cx: FenceContext, fnDecl: FunctionLike, stack: FunctionLike[]): void {
-  for (const call of fnDecl.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+  for (const call of descendantsOfKind(fnDecl, SyntaxKind.CallExpression)) {
     const callee = call.getExpression();
     const decl = staticCallee(callee) ?? methodOf(callee);
     if (decl && stack.includes(decl)) {

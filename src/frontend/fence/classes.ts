@@ -12,6 +12,7 @@ import { functionName, type ClassMember, type FunctionLike } from "../functions.
 import { isAssignmentOperator } from "../subset.js";
 import { shapeOf } from "../shape.js";
 import type { FenceContext } from "./context.js";
+import { descendants } from "../descendants.js";
 
 /**
  * Why a class instance type is outside the subset, for the message of
@@ -135,7 +136,7 @@ function checkArity(cx: FenceContext, at: Node, member: ClassMember | undefined,
 
 /** Assignments to `this.field` in a member's own code. */
 function writesOfThis(member: ClassMember): Node[] {
-  return member.getDescendants().filter((d) => {
+  return descendants(member).filter((d) => {
     const target = Node.isBinaryExpression(d) && isAssignmentOperator(d.getOperatorToken().getKind()) ? d.getLeft()
       : (Node.isPrefixUnaryExpression(d) || Node.isPostfixUnaryExpression(d))
         && [SyntaxKind.PlusPlusToken, SyntaxKind.MinusMinusToken].includes(d.getOperatorToken()) ? d.getOperand() : undefined;

@@ -13,6 +13,7 @@ import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
 import { constructedClass } from "../classes.js";
 import { checkMemberRead, checkNew, classTypeReason, onThis } from "./classes.js";
+import { descendants } from "../descendants.js";
 
 function onNumericLiteral(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   return false;
@@ -254,7 +255,7 @@ export function checkIdentifier(cx: FenceContext, id: Node, fn: FunctionLike, st
   const text = id.getText();
   if (text === "NaN" || text === "Infinity") return;
   const local = shorthand
-    ? fn.getDescendants().find((d) => d.compilerNode === shorthandDeclarationNode(shorthand))
+    ? descendants(fn).find((d) => d.compilerNode === shorthandDeclarationNode(shorthand))
     : id.getSymbol()?.getDeclarations()[0];
   if (local && (Node.isParameterDeclaration(local) || Node.isVariableDeclaration(local) || Node.isBindingElement(local))
     && isLocalTo(local, fn) && !boundFunction(local) && !isFunctionTyped(local)) return;

@@ -7,6 +7,7 @@ import { constantValue } from "../subset.js";
 import { recordsAdvice } from "../records.js";
 import type { FenceContext } from "./context.js";
 import { classTypeReason } from "./classes.js";
+import { descendantsOfKind } from "../descendants.js";
 
 export const SUPPORTED_TYPES = "number, boolean, number[], readonly number[], number[][], Float64Array, tuples and objects of these, and arrays of tuples and objects of numbers";
 
@@ -76,7 +77,7 @@ function holdsStrings(shape: Shape | undefined): boolean {
 function isRead(p: Node, fn: FunctionLike): boolean {
   const name = (p as Node & { getNameNode(): Node }).getNameNode();
   const symbol = name.getSymbol();
-  return fn.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => id !== name && id.getSymbol() === symbol);
+  return descendantsOfKind(fn, SyntaxKind.Identifier).some((id) => id !== name && id.getSymbol() === symbol);
 }
 
 /** A destructuring pattern: names (possibly renamed or nested), no defaults, no rest. */

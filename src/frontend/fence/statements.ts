@@ -16,6 +16,7 @@ import { ERROR_CLASSES } from "../../ir/primitives/throw.js";
 import { hasEffects, isLoop, targetLoop } from "../lower/syntax.js";
 import { optionalInner, optionalLocal } from "../optional.js";
 import { checkCheckpoint } from "../checkpoint.js";
+import { descendantsOfKind } from "../descendants.js";
 
 function onBlock(cx: FenceContext, node: Node, fn: FunctionLike, stack: FunctionLike[]): boolean {
   return true;
@@ -99,7 +100,7 @@ function assignedShape(decl: VariableDeclaration): Shape | undefined {
   if (decl.getTypeNode() || decl.hasInitializer() || !decl.getType().isAny()) return undefined;
   const symbol = decl.getSymbol();
   const scope = decl.getFirstAncestor((a) => Node.isBlock(a) || Node.isSourceFile(a));
-  const assigned = (scope?.getDescendantsOfKind(SyntaxKind.BinaryExpression) ?? []).filter((e) =>
+  const assigned = (scope ? descendantsOfKind(scope, SyntaxKind.BinaryExpression) : []).filter((e) =>
     e.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isIdentifier(e.getLeft()) && e.getLeft().getSymbol() === symbol);
   const shapes = assigned.map((e) => shapeAt(e.getRight()));
   const first = shapes[0];
@@ -291,7 +292,7 @@ function onSwitchStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack
       cx.visit(test, fn, stack);
     }
     const statements = clause.getStatements();
-    for (const jump of clause.getDescendantsOfKind(SyntaxKind.BreakStatement)) {
+    for (const jump of descendantsOfKind(clause, SyntaxKind.BreakStatement)) {
       if (targetLoop(jump) === s && jump !== statements[statements.length - 1]) {
         cx.report(jump, Codes.UnsupportedStatement, "a 'break' that leaves a case early is not supported; end the case with it, or use an 'if' around the rest of the case");
       }

@@ -11,6 +11,7 @@ import type { FunctionLike } from "../functions.js";
 import { Codes } from "../../diagnostics.js";
 import { isLoop } from "../lower/syntax.js";
 import type { FenceContext } from "./context.js";
+import { descendantsOfKind } from "../descendants.js";
 
 /** Whether a declaration list is a `var`. */
 export function isVar(list: Node | undefined): boolean {
@@ -29,7 +30,7 @@ function scopeOf(decl: Node): Node {
 export function checkVar(cx: FenceContext, list: VariableDeclarationList, fn: FunctionLike): void {
   for (const decl of list.getDeclarations()) {
     const name = decl.getNameNode();
-    const names = Node.isIdentifier(name) ? [name] : name.getDescendantsOfKind(SyntaxKind.Identifier);
+    const names = Node.isIdentifier(name) ? [name] : descendantsOfKind(name, SyntaxKind.Identifier);
     for (const id of names) {
       const symbol = id.getSymbol();
       const declarations = symbol?.getDeclarations() ?? [];
@@ -49,7 +50,7 @@ function varProblem(declarations: Node[], symbol: NonNullable<ReturnType<Node["g
       return { at: d, message: `'var ${name}' without a value inside a loop keeps its value from one trip to the next; declare it with 'let ${name}' before the loop` };
     }
   }
-  const uses = fn.getDescendantsOfKind(SyntaxKind.Identifier).filter((id) => id.getSymbol() === symbol && !declarations.includes(id.getParentOrThrow()));
+  const uses = descendantsOfKind(fn, SyntaxKind.Identifier).filter((id) => id.getSymbol() === symbol && !declarations.includes(id.getParentOrThrow()));
   for (const use of uses) {
     const seen = declarations.filter((d) => d.getStart() < use.getStart());
     if (seen.length === 0) {

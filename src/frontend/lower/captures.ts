@@ -11,11 +11,12 @@ import { cellsOf, isAggregate, isFunctionValue, isMissing, type Binding, type Ce
 import { functionExpression, staticCallee, type FunctionLike } from "../functions.js";
 import { isAssignmentOperator } from "../subset.js";
 import { constructedClass, constructorOf, getterOf, hasReceiver, methodOf, thisOwner } from "../classes.js";
+import { descendants, descendantsOfKind } from "../descendants.js";
 
 /** The assignment targets in a subtree: `x` of `x = ...`, `x += ...`, `x++`. */
 function assignmentTargets(root: Node): Node[] {
   const targets: Node[] = [];
-  for (const d of root.getDescendants()) {
+  for (const d of descendants(root)) {
     if (Node.isBinaryExpression(d) && isAssignmentOperator(d.getOperatorToken().getKind())) {
       const left = d.getLeft();
       targets.push(...(Node.isArrayLiteralExpression(left) ? left.getElements() : [left]));
@@ -40,7 +41,7 @@ function rootOf(target: Node): { id: Node; whole: boolean } | undefined {
 /** The functions a subtree calls that are known: named ones, ones held by parameters (in `env`), and ones passed as arguments. */
 function calledFunctions(root: Node, env: Env): FunctionLike[] {
   const found: FunctionLike[] = [];
-  for (const call of root.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+  for (const call of descendantsOfKind(root, SyntaxKind.CallExpression)) {
     const callee = call.getExpression();
     const held = Node.isIdentifier(callee) ? bindingOf(callee, env) : undefined;
     const fn = isFunctionValue(held) ? held.function : staticCallee(callee) ?? methodOf(callee);
@@ -50,12 +51,12 @@ function calledFunctions(root: Node, env: Env): FunctionLike[] {
       if (passed) found.push(passed);
     }
   }
-  for (const e of root.getDescendantsOfKind(SyntaxKind.NewExpression)) {
+  for (const e of descendantsOfKind(root, SyntaxKind.NewExpression)) {
     const cls = constructedClass(e);
     const ctor = cls && constructorOf(cls);
     if (ctor) found.push(ctor);
   }
-  for (const e of root.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)) {
+  for (const e of descendantsOfKind(root, SyntaxKind.PropertyAccessExpression)) {
     const getter = getterOf(e);
     if (getter) found.push(getter);
   }

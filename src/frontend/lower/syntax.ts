@@ -6,6 +6,7 @@ import { compoundAssignments, isAssignmentOperator } from "../subset.js";
 import { isAggregateNode } from "../resolve.js";
 import { functionExpression, functionParameter, staticCallee } from "../functions.js";
 import { constructedClass, methodOf } from "../classes.js";
+import { descendants, descendantsOfKind } from "../descendants.js";
 
 export type LoopStatement = ForStatement | WhileStatement | DoStatement | ForOfStatement;
 
@@ -123,7 +124,7 @@ export interface Escape {
 /** The labelled jumps out of `loop` to the loops around it, one per target and kind, in source order. */
 export const escapesOf = memoized((loop: Node): Escape[] => {
   const found: Escape[] = [];
-  const jumps = [...loop.getDescendantsOfKind(SyntaxKind.BreakStatement), ...loop.getDescendantsOfKind(SyntaxKind.ContinueStatement)]
+  const jumps = [...descendantsOfKind(loop, SyntaxKind.BreakStatement), ...descendantsOfKind(loop, SyntaxKind.ContinueStatement)]
     .filter((j) => jumpLabel(j) !== undefined && j.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || a === loop) === loop)
     .sort((a, b) => a.getStart() - b.getStart());
   for (const jump of jumps) {
@@ -170,7 +171,7 @@ export function switchArms(s: SwitchStatement): { cases: SwitchArm[]; fallback?:
 }
 
 /** Whether `statement` contains a `break` of its own (not of a nested loop). */
-export const hasBreak = memoized((loop: Node): boolean => loop.getDescendantsOfKind(SyntaxKind.BreakStatement).some((j) => targetLoop(j) === loop));
+export const hasBreak = memoized((loop: Node): boolean => descendantsOfKind(loop, SyntaxKind.BreakStatement).some((j) => targetLoop(j) === loop));
 
 /** Whether control can leave `statement` other than by falling through: a return, or a jump to an enclosing loop. */
 export function mayExit(statement: Node): boolean {
@@ -191,13 +192,13 @@ export function carriedVariables(loop: LoopStatement): Node[] {
     const decl = target.getSymbol()?.getDeclarations()[0];
     if (decl && !inside(decl)) found.add(decl);
   };
-  for (const e of loop.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+  for (const e of descendantsOfKind(loop, SyntaxKind.BinaryExpression)) {
     const kind = e.getOperatorToken().getKind();
     if ((kind === SyntaxKind.EqualsToken || compoundAssignments.has(kind)) && Node.isIdentifier(e.getLeft())) consider(e.getLeft());
     // `[a, b] = [b, a]`
     if (kind === SyntaxKind.EqualsToken && Node.isArrayLiteralExpression(e.getLeft())) e.getLeft().asKindOrThrow(SyntaxKind.ArrayLiteralExpression).getElements().filter(Node.isIdentifier).forEach(consider);
   }
-  for (const e of [...loop.getDescendantsOfKind(SyntaxKind.PrefixUnaryExpression), ...loop.getDescendantsOfKind(SyntaxKind.PostfixUnaryExpression)]) {
+  for (const e of [...descendantsOfKind(loop, SyntaxKind.PrefixUnaryExpression), ...descendantsOfKind(loop, SyntaxKind.PostfixUnaryExpression)]) {
     const op = e.getOperatorToken();
     if (op === SyntaxKind.PlusPlusToken || op === SyntaxKind.MinusMinusToken) consider(e.getOperand());
   }
@@ -224,7 +225,7 @@ export function declarationOf(id: Node): Node {
 
 /** Whether a loop may write a field or tuple element: it assigns one, or calls a helper that might. */
 export function mayWriteCells(loop: Node): boolean {
-  const assigns = loop.getDescendants().some((d) => {
+  const assigns = descendants(loop).some((d) => {
     const target = Node.isBinaryExpression(d) && (d.getOperatorToken().getKind() === SyntaxKind.EqualsToken || compoundAssignments.has(d.getOperatorToken().getKind()))
       ? d.getLeft()
       : (Node.isPrefixUnaryExpression(d) || Node.isPostfixUnaryExpression(d)) ? d.getOperand() : undefined;
@@ -235,15 +236,15 @@ export function mayWriteCells(loop: Node): boolean {
 
 /** Whether an expression calls a function of the project (which may write fields or arrays). */
 export const callsHelper = memoized((e: Node): boolean => {
-  const calls = Node.isCallExpression(e) ? [e, ...e.getDescendantsOfKind(SyntaxKind.CallExpression)] : e.getDescendantsOfKind(SyntaxKind.CallExpression);
-  const news = Node.isNewExpression(e) ? [e, ...e.getDescendantsOfKind(SyntaxKind.NewExpression)] : e.getDescendantsOfKind(SyntaxKind.NewExpression);
+  const calls = Node.isCallExpression(e) ? [e, ...descendantsOfKind(e, SyntaxKind.CallExpression)] : descendantsOfKind(e, SyntaxKind.CallExpression);
+  const news = Node.isNewExpression(e) ? [e, ...descendantsOfKind(e, SyntaxKind.NewExpression)] : descendantsOfKind(e, SyntaxKind.NewExpression);
   return calls.some((c) => staticCallee(c.getExpression()) !== undefined || methodOf(c.getExpression()) !== undefined || functionParameter(c.getExpression())
     || c.getArguments().some((a) => functionExpression(a) !== undefined || staticCallee(a) !== undefined))
     || news.some((n) => constructedClass(n) !== undefined);
 });
 
 /** Whether an expression assigns anything (`(t -= 1.5) * t`, `a[i++]`, `x = y = 0`) where it runs. */
-export const assignsIn = memoized((e: Node): boolean => [e, ...e.getDescendants()].some((d) =>
+export const assignsIn = memoized((e: Node): boolean => [e, ...descendants(e)].some((d) =>
   (Node.isBinaryExpression(d) && isAssignmentOperator(d.getOperatorToken().getKind()))
   || ((Node.isPrefixUnaryExpression(d) || Node.isPostfixUnaryExpression(d))
     && (d.getOperatorToken() === SyntaxKind.PlusPlusToken || d.getOperatorToken() === SyntaxKind.MinusMinusToken))));
