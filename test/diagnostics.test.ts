@@ -204,7 +204,8 @@ const rejected: Rejected[] = [
 
   // ADG1011: helper shapes that cannot be inlined, at the parameter.
   { name: "an exported function's default computed from a parameter", code: Codes.UnsupportedFunction, source: lines("export function f(x: number, k = x * 2): number {", "  return k * x;", "}"), at: "x * 2", message: "must be a constant" },
-  { name: "an exported function's optional parameter without a default", code: Codes.UnsupportedFunction, source: lines("export function f(x: number, k?: number): number {", "  return (k ?? 1) * x;", "}"), at: "k?: number", message: "e.g. 'k = 1'" },
+  { name: "an exported function's optional object parameter without a default", code: Codes.UnsupportedFunction, source: lines("export function f(x: number, o?: { k: number }): number {", "  return (o ? o.k : 1) * x;", "}"), at: "o?: {", message: "give 'o' a default value" },
+  { name: "optional chaining on an optional parameter", code: Codes.UnsupportedExpression, source: lines("export function f(x: number[], w?: number[]): number {", "  return (w?.[0] ?? 1) * x[0];", "}"), at: "w?.[0]", message: "write 'w ? w[0] : ...' instead of '?.'" },
   { name: "undefined on some paths only", code: Codes.UnassignedVariable, source: lines("function g(x: number, c: boolean, k?: number): number {", "  if (c) k = 2;", "  return k === undefined ? x : k * x;", "}", entry(["return g(x, c);"], "x: number, c: boolean")), at: "k === undefined", message: "depends on the path" },
 ];
 

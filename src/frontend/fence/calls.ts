@@ -6,7 +6,8 @@ import { mathFunctions } from "../../ir/primitives.js";
 import { isRelativeImport, isStopGradient } from "../resolve.js";
 import { recursionProblem } from "../recursion.js";
 import { ruleFor, type UserRule } from "../rules.js";
-import { shapeAt, shapeText } from "../shape.js";
+import { shapeAt, shapeOf, shapeText } from "../shape.js";
+import { isOptionalName, mayBeUndefined } from "../optional.js";
 import { scalarType, valueType } from "../source.js";
 import { arrayFrom, arrayMethod, isArrayNode, isRecordsNode, loopMethod, numberFunction, numberFunctionNamed, isGlobalMath } from "../subset.js";
 import { recordsMethodProblem } from "../records.js";
@@ -62,7 +63,9 @@ export function checkArguments(cx: FenceContext, args: Node[], fn: FunctionLike,
       const before = cx.diagnostics.length;
       cx.visit(a, fn, stack);
       // An argument reported already (a `new` of a class outside the subset) is not reported again.
-      if (!shapeAt(a) && cx.diagnostics.length === before) cx.report(a, Codes.UnsupportedType, `argument of type '${a.getType().getText(a)}' is not supported`);
+      // An optional local or parameter passed on as it is, to a parameter that may be left out.
+      const optional = isOptionalName(a) && mayBeUndefined(a) && shapeOf(a.getType().getNonNullableType(), a);
+      if (!shapeAt(a) && !optional && cx.diagnostics.length === before) cx.report(a, Codes.UnsupportedType, `argument of type '${a.getType().getText(a)}' is not supported`);
     }
   }
 }
