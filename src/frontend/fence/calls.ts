@@ -32,6 +32,8 @@ export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node
     checkArrayFrom(cx, call, fn, stack);
   } else if (loopMethod(call)) {
     checkLoopMethod(cx, call, loopMethod(call)!);
+    // The array it is called on is an expression of its own (`xs.sort().includes(v)`).
+    cx.visit((callee as Node & { getExpression(): Node }).getExpression(), fn, stack);
   } else if (arrayMethod(call)) {
     cx.checkArrayMethod(call, fn, stack);
   } else if (numberFunction(call)) {
@@ -101,6 +103,13 @@ function checkLoopMethod(cx: FenceContext, call: Node & { getExpression(): Node;
   const args = call.getArguments();
   const target = (call.getExpression() as Node & { getExpression(): Node }).getExpression();
   const say = (at: Node, message: string) => cx.report(at, Codes.UnsupportedExpression, message);
+  if (method === "flat") {
+    // Of rows, or of an array of tuples of numbers: the numbers, one level down.
+    if (args.length || valueType(call.getType()) !== "f64[]" || !(isRecordsNode(target) || valueType(target.getType()) === "f64[][]")) {
+      say(call, "'flat' is supported without arguments on rows (number[][]) and on arrays of tuples of numbers, where it gives numbers; otherwise write the nested loop");
+    }
+    return;
+  }
   const problem = isRecordsNode(target) ? recordsMethodProblem(method) : undefined;
   if (problem) {
     say(call.getExpression(), problem);
@@ -209,7 +218,7 @@ function checkFunctionCall(cx: FenceContext, call: Node & { getExpression(): Nod
   if (!decl && Node.isPropertyAccessExpression(callee) && isArrayNode(callee.getExpression())) {
     // An array method adgen does not lower: an adjoint would not help, a loop or a supported method does.
     const instead = ARRAY_ADVICE[callee.getName()] ?? "write the loop";
-    cx.report(callee, Codes.UnknownCall, `the array method '${callee.getName()}' is not supported; ${instead} (supported are map, forEach, reduce, reduceRight, filter, some, every, find, findIndex, indexOf, includes, slice, concat, reverse, push, fill)`);
+    cx.report(callee, Codes.UnknownCall, `the array method '${callee.getName()}' is not supported; ${instead} (supported are map, forEach, reduce, reduceRight, filter, some, every, find, findIndex, indexOf, includes, slice, concat, reverse, flat, push, fill)`);
     return;
   }
   if (!decl || !visible) {
@@ -344,7 +353,6 @@ const ARRAY_ADVICE: Record<string, string> = {
   findLastIndex: "write the loop backwards",
   sort: "sort a copy with a loop, or pass the array sorted",
   join: "strings carry no derivative; compute the numbers only",
-  flat: "write the nested loop",
   flatMap: "write the nested loop",
   lastIndexOf: "write the loop backwards",
   at: "index with xs[xs.length - 1] or xs[i]",

@@ -182,6 +182,7 @@ function arrayCall(lw: Lowerer, call: Node & { getExpression(): Node; getArgumen
   const listed = loopMethod(call);
   if (listed === "reverse") return methods.reverse(lw, lw.expr(target(), env));
   if (listed === "concat") return methods.concat(lw, lw.expr(target(), env), call.getArguments(), env);
+  if (listed === "flat") return methods.flat(lw, lw.bound(target(), env), env);
   if (listed) return methods.callbackMethod(lw, call, listed, env);
   const method = arrayMethod(call);
   if (!method) return undefined;
