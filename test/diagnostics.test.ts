@@ -206,7 +206,11 @@ const rejected: Rejected[] = [
 
   // ADG1011: helper shapes that cannot be inlined, at the parameter.
   { name: "an exported function's default computed from a parameter", code: Codes.UnsupportedFunction, source: lines("export function f(x: number, k = x * 2): number {", "  return k * x;", "}"), at: "x * 2", message: "must be a constant" },
-  { name: "an exported function's optional parameter without a default", code: Codes.UnsupportedFunction, source: lines("export function f(x: number, k?: number): number {", "  return (k ?? 1) * x;", "}"), at: "k?: number", message: "e.g. 'k = 1'" },
+  { name: "an exported function's optional object parameter without a default", code: Codes.UnsupportedFunction, source: lines("export function f(x: number, o?: { k: number }): number {", "  return (o ? o.k : 1) * x;", "}"), at: "o?: {", message: "give 'o' a default value" },
+  { name: "optional chaining on an optional parameter", code: Codes.UnsupportedExpression, source: lines("export function f(x: number[], w?: number[]): number {", "  return (w?.[0] ?? 1) * x[0];", "}"), at: "w?.[0]", message: "write 'w ? w[0] : ...' instead of '?.'" },
+  { name: "an unsupported method under one that is supported", code: Codes.UnknownCall, source: entry(["return xs.sort().includes(1) ? 1 : 0;"], "xs: number[]"), at: "xs.sort", message: "'sort' is not supported" },
+  { name: "flat of an array of objects", code: Codes.UnsupportedExpression, source: lines("interface P { x: number; y: number }", entry(["return ps.flat().length;"], "ps: P[]")), at: "ps.flat()", message: "'flat' is supported without arguments on rows" },
+  { name: "entries with a default", code: Codes.UnsupportedStatement, source: entry(["let s = 0;", "for (const [i, a = 1] of xs.entries()) s += i * a;", "return s;"], "xs: number[]"), at: "const [i, a = 1]", message: "'[i, x]' over 'xs.entries()'" },
   { name: "undefined on some paths only", code: Codes.UnassignedVariable, source: lines("function g(x: number, c: boolean, k?: number): number {", "  if (c) k = 2;", "  return k === undefined ? x : k * x;", "}", entry(["return g(x, c);"], "x: number, c: boolean")), at: "k === undefined", message: "depends on the path" },
 ];
 

@@ -75,10 +75,20 @@ function filledLike(value: unknown, fill: number): unknown {
   throw new Error(`no gradient buffer for ${String(value)}`);
 }
 
-/** Gradient buffers for the parameters `grad` holds, each shaped like its argument and filled with `fill`. */
-function buffersFor(fn: ExportedFunction, args: unknown[], names: string[], fill: number): Record<string, unknown> {
-  return Object.fromEntries(names.map((name) => [name, filledLike(args[fn.parameters.findIndex((p) => p.name === name)], fill)]));
+/**
+ * Gradient buffers for the parameters `grad` holds, each shaped like its
+ * argument and filled with `fill` (an optional argument left out: like its
+ * gradient, 0 or empty).
+ */
+function buffersFor(fn: ExportedFunction, args: unknown[], grad: Record<string, unknown>, fill: number): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(grad).map((name) => [name, filledLike(args[fn.parameters.findIndex((p) => p.name === name)] ?? grad[name], fill)]));
 }
+
+/** A sample's arguments with those it leaves out passed as `undefined`, for `GradInto`, whose buffers come after every parameter. */
+const allArguments = (fn: ExportedFunction, args: unknown[]): unknown[] => [...args, ...new Array<undefined>(Math.max(0, fn.parameters.length - args.length)).fill(undefined)];
+
+/** The gradient of an optional argument left out: 0 for a number, empty for an array. */
+const leftOut = (g: unknown): boolean => g === 0 || (Array.isArray(g) && g.length === 0) || (g instanceof Float64Array && g.length === 0);
 
 /** What the buffers of GradInto hold before the accumulation test (any number not 0 will do). */
 const PRESET = 0.5;
@@ -193,9 +203,9 @@ for (const fixture of listFixtures().filter((f) => only === undefined || f.path.
             test("GradInto from zeroed buffers: value is exactly f's, arguments are unchanged, grad is exactly Grad's", async () => {
               const generated = await loadGenerated();
               const { grad } = gradFunction(generated, fn.name)(...args);
-              const buffers = buffersFor(fn, args, Object.keys(grad), 0);
+              const buffers = buffersFor(fn, args, grad, 0);
               const before = copyOf(args);
-              const value = intoFunction(generated, fn.name)(...args, buffers);
+              const value = intoFunction(generated, fn.name)(...allArguments(fn, args), buffers);
               expect(args).toStrictEqual(before);
               const expected = f(...args);
               expect(Object.is(value, expected), `value ${value}, f gives ${expected}`).toBe(true);
@@ -208,10 +218,14 @@ for (const fixture of listFixtures().filter((f) => only === undefined || f.path.
                 const generated = await loadGenerated();
                 const { grad } = gradFunction(generated, fn.name)(...args);
                 let accumulated: Record<string, unknown> | undefined;
+                if (p.name in grad && index >= args.length) {
+                  expect(leftOut(grad[p.name]), `grad.${p.name} of an argument left out is ${JSON.stringify(grad[p.name])}`).toBe(true);
+                  return;
+                }
                 if (p.name in grad) {
-                  accumulated = buffersFor(fn, args, Object.keys(grad), PRESET);
-                  intoFunction(generated, fn.name)(...args, accumulated);
-                  intoFunction(generated, fn.name)(...args, accumulated);
+                  accumulated = buffersFor(fn, args, grad, PRESET);
+                  intoFunction(generated, fn.name)(...allArguments(fn, args), accumulated);
+                  intoFunction(generated, fn.name)(...allArguments(fn, args), accumulated);
                   // The gradient has the shape and array type of its parameter.
                   expect(coordinates(grad[p.name]).map(pathText)).toEqual(coordinates(args[index]).map(pathText));
                   expect(grad[p.name] instanceof Float64Array).toBe(args[index] instanceof Float64Array);

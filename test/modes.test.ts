@@ -111,7 +111,9 @@ for (const fixture of listFixtures()) {
       const frozen = source[`${fn.name}Frozen`] as ((...args: unknown[]) => Fn) | undefined;
       const names = fn.parameters.map((p) => p.name);
       const scalar = fn.returnType === "number";
-      samples.forEach((args, i) => {
+      samples.forEach((given, i) => {
+        // Arguments a sample leaves out are passed as undefined: the derivatives' own parameters come after them.
+        const args = [...given, ...new Array<undefined>(Math.max(0, names.length - given.length)).fill(undefined)];
         const rand = random(1000 * i + fn.name.length + 7);
         const differentiated = frozen?.(...args) ?? f;
         test(`${fn.name} sample ${i}: Jvp against numerical directional derivatives and the dot-product test`, { timeout: GENERATE_TIMEOUT_MS }, async () => {

@@ -32,6 +32,7 @@ import { Names } from "./names.js";
 import { zerosText } from "./printer.js";
 import { accessText, nestedText } from "./structure.js";
 import { tsType } from "./ts-types.js";
+import { optionalLeafText, parameterListText } from "./optional.js";
 
 interface Leaf {
   path: string[];
@@ -163,10 +164,14 @@ function signatureOf(c: Compiled, names: Names): { params: string; locals: strin
   const sig: SourceParam[] = c.primal.signature ?? c.primal.params.map((p) => ({ name: p.name, typeText: p.typeText }));
   const locals = sig.map((p) => names.own(p.name));
   const byName = new Map(sig.map((p, i) => [p.name, locals[i]!]));
+  // An optional parameter left out reads as its placeholder (its gradient's zeros are empty).
+  const optional = new Map(c.primal.params.filter((p) => p.optional === "value").map((p) => [p.name, p.type]));
   return {
-    params: sig.map((p, i) => `${locals[i]}: ${p.typeText}${p.defaultText !== undefined ? ` = ${p.defaultText}` : ""}`).join(", "),
+    params: parameterListText(sig, locals),
     locals,
-    local: (path) => accessText([byName.get(path[0]!)!, ...path.slice(1)]),
+    local: (path) => optional.has(path[0]!) && path.length === 1
+      ? optionalLeafText("value", optional.get(path[0]!)!, byName.get(path[0]!)!)
+      : accessText([byName.get(path[0]!)!, ...path.slice(1)]),
   };
 }
 

@@ -89,7 +89,7 @@ export function emitHvp(f: Func, ctx: EmitContext): Emitted {
     ` * Value of ${g.where}; adds its gradient ${g.about} into \`${grad}\` and the Hessian-vector`,
     ` * product H·${vName} into \`${hvp}\` (forward over reverse: the tangent of the gradient's sweeps).`,
     ` */`,
-    `export function ${into}(${g.params}, ${grad}: ${g.gradType}, ${hvp}: ${g.gradType}): number {`,
+    `export function ${into}(${g.paramsBefore}, ${grad}: ${g.gradType}, ${hvp}: ${g.gradType}): number {`,
     ...g.body,
   ];
   return { code: code.join("\n"), helpers: g.helpers, headers: headersOf(g.ops, ctx.names) };
@@ -111,7 +111,7 @@ export function emitHvpBlock(f: Func, ctx: EmitContext, lanes: number): Emitted 
     ` * H·${vs.join(", H·")} into \`${hvpName.join("`, `")}\`: forward over reverse with ${lanes} tangents at once (the`,
     ` * Hessian's block of columns), the gradient's sweeps shared.`,
     ` */`,
-    `function ${f.name}Into(${g.params}, ${grad}: ${g.gradType}, ${buffers}): number {`,
+    `function ${f.name}Into(${g.paramsBefore}, ${grad}: ${g.gradType}, ${buffers}): number {`,
     ...g.body,
   ];
   return { code: code.join("\n"), helpers: g.helpers, headers: headersOf(g.ops, ctx.names) };

@@ -4,7 +4,7 @@
  * helpers and imports their code needs. The body is printed by printer.ts.
  */
 import { primitiveOf } from "../ir/primitives.js";
-import { isArray, Structural, type Func, type Op, type Type, type Value } from "../ir/types.js";
+import { isArray, Structural, type Func, type Op, type Param, type SourceParam, type Type, type Value } from "../ir/types.js";
 import { terminator, walkOps } from "../ir/walk.js";
 import { isVectorValued, leavesOf, shapeText } from "../ir/shape.js";
 import { allocate } from "./allocate.js";
@@ -14,6 +14,7 @@ import { elementOf, groupType, groupZeros, leafText, nestedEntries, type Entry }
 import { Printer, zerosText } from "./printer.js";
 import { ownTapes, tapeOf, tapesOf, type TapeKind, type Tapes } from "./tapes.js";
 import { tsType } from "./ts-types.js";
+import { optionalLeafText, parameterListText } from "./optional.js";
 
 export interface EmitContext {
   /** The primal function's name and where it is, for the doc comment. */
@@ -52,8 +53,9 @@ export interface GradientPlan {
   gradValues: Value[];
   gradName: string;
   helpers: Set<Helper>;
-  /** The parameter list, the types of `grad` and the value, the doc comments' `where` and `about`. */
+  /** The parameter list (`paramsBefore` where required parameters follow), the types of `grad` and the value, the doc comments' `where` and `about`. */
   params: string;
+  paramsBefore: string;
   gradType: string;
   valueType: string;
   where: string;
@@ -139,6 +141,8 @@ export function planBody(f: Func, ctx: EmitContext, spec: BodySpec): GradientPla
   const tapes = spec.reentrant ? ownTapes(moduleTapes) : moduleTapes;
   /** A parameter's leaf as generated code reads it: `model.w` with the parameter's name in the generated code. */
   const argumentText = (path: string[], element?: number) => leafText([allocation.paramNames.get(path[0]!) ?? path[0]!, ...path.slice(1)], element);
+  /** A parameter leaf as the body reads it: `model.w`, or of an optional parameter `(k ?? 0)` and `k !== undefined`. */
+  const leafOf = (p: Param) => (p.optional ? optionalLeafText(p.optional, p.type, argumentText(p.path!)) : argumentText(p.path!, p.element));
   const ret = terminator(f.body);
   const gradValues = ret.operands.slice(valueCount, valueCount + wrt.length);
   const fresh = (hint: string) => allocation.names.fresh(hint);
@@ -156,7 +160,7 @@ export function planBody(f: Func, ctx: EmitContext, spec: BodySpec): GradientPla
     vjp ? { valueCount, valuePaths } : undefined, ctx.sourceFile, spec.returnText);
   const pushed = new Set(ops.filter((o) => o.kind === Structural.Push).map(tapeOf));
   const prologue = [...pushed].sort().flatMap((kind) => (kind === "ref" ? [] : [spec.reentrant ? `let ${tapes[kind].data}: ${tapes[kind].array} = new ${tapes[kind].array}(64);` : `let ${tapes[kind].data} = ${tapes[kind].store};`, `let ${tapes[kind].top} = 0;`]));
-  const sourceParams = f.signature ?? f.params;
+  const sourceParams: SourceParam[] = f.signature ?? f.params.map((p) => ({ name: p.name, typeText: p.typeText }));
   const localNames = sourceParams.map((p) => allocation.paramNames.get(p.name) ?? p.name);
   const owner = spec.owner;
   const poolDeclarations = [...new Set(pooled.values())].sort().map((kind) => kind === "f64"
@@ -166,13 +170,14 @@ export function planBody(f: Func, ctx: EmitContext, spec: BodySpec): GradientPla
   // The leaves of tuple and object parameters the code reads, as variables.
   // (A parameter's gradient buffer is the caller's: its zeros do not read the parameter.)
   const leaves = f.params.filter((p) => p.path && printer.reads(p.value))
-    .map((p) => `const ${allocation.variable.get(p.value)!.name} = ${argumentText(p.path!, p.element)};`);
+    .map((p) => `const ${allocation.variable.get(p.value)!.name} = ${leafOf(p)};`);
   const unread = sourceParams.flatMap((s, i) => (f.params.some((p) => (p.path?.[0] ?? p.name) === s.name && printer.reads(p.value)) ? [] : [localNames[i]!]));
   if (!vjp && !printer.readsGrad) unread.push(allocation.gradName);
   return {
     f, vjp, printer, ops, paths, gradValues, gradName: allocation.gradName, localNames, fresh,
     helpers: helpersUsed(ops, pushed, tapes, buffers, pooled, spec.wrapped?.(ret.operands) ?? []),
-    params: sourceParams.map((p, i) => `${localNames[i]}: ${p.typeText}${"defaultText" in p && p.defaultText !== undefined ? ` = ${p.defaultText}` : ""}`).join(", "),
+    params: parameterListText(sourceParams, localNames),
+    paramsBefore: parameterListText(sourceParams, localNames, true),
     // An empty gradient's type says so (`{}` would admit any value but null and undefined).
     gradType: paths.length ? nestedEntries(entriesOf(f, wrt, gradValues.map((g) => tsType(g.type))), groupType, ";") : "Record<string, never>",
     valueType: f.resultShape ? shapeText(f.resultShape) : tsType(f.resultTypes[0]!),
@@ -181,7 +186,7 @@ export function planBody(f: Func, ctx: EmitContext, spec: BodySpec): GradientPla
     body: [...unreadParameters(unread), ...leaves, ...prologue, ...statements, "}", ...poolDeclarations.flatMap((d) => ["", d])],
     sourceText: (v) => {
       const p = f.params.find((q) => q.value === v);
-      return p?.path ? argumentText(p.path, p.element) : printer.expr(v);
+      return p?.path ? leafOf(p) : printer.expr(v);
     },
     arrayText: (path) => argumentText(path),
   };
@@ -222,7 +227,7 @@ function gradFunctions(g: GradientPlan): string[] {
     g.paths.length
       ? `/** Value of ${g.where}; adds its gradient ${g.about} into \`${grad}\`. */`
       : `/** Value of ${g.where}; its gradient is empty ${g.about}. */`,
-    `export function ${into}(${g.params ? `${g.params}, ` : ""}${grad}: ${g.gradType}): ${g.valueType} {`,
+    `export function ${into}(${g.paramsBefore ? `${g.paramsBefore}, ` : ""}${grad}: ${g.gradType}): ${g.valueType} {`,
     ...g.body,
   ];
 }

@@ -97,7 +97,11 @@ function functionDoc(fn: ts.FunctionDeclaration, sf: ts.SourceFile): Edit {
   const docs = ts.getJSDocCommentsAndTags(fn).filter(ts.isJSDoc);
   const description = docs.map((doc) => ts.getTextOfJSDocComment(doc.comment) ?? "").filter(Boolean).join("\n\n");
   const lines = description ? description.split("\n") : [];
-  for (const p of fn.parameters) lines.push(`@param {${p.type ? typeText(p.type, sf) : "any"}} ${p.name.getText(sf)}`);
+  for (const p of fn.parameters) {
+    // An optional parameter (`k?: number`) is bracketed: `@param {number} [k]`.
+    const name = p.questionToken ? `[${p.name.getText(sf)}]` : p.name.getText(sf);
+    lines.push(`@param {${p.type ? typeText(p.type, sf) : "any"}} ${name}`);
+  }
   if (fn.type) lines.push(`@returns {${typeText(fn.type, sf)}}`);
   const text = `/**\n${lines.map((line) => ` * ${line}`.trimEnd()).join("\n")}\n */\n`;
   const start = docs.length ? docs[0]!.getStart(sf) : fn.getStart(sf);

@@ -11,12 +11,13 @@ import { hasReceiver, receiverName } from "./classes.js";
 import { DiagnosticError, InternalError, type Code } from "../diagnostics.js";
 import { Builder, emptyRegion } from "../ir/builder.js";
 import type { Primitive } from "../ir/primitives.js";
-import { Structural, type Func, type Op, type Param, type Type, type Value } from "../ir/types.js";
-import { build, flatten, isAggregate, type Aggregate, type Binding, type Bound, type Cell, type Env } from "./aggregate.js";
+import { isArray, Structural, type Func, type Op, type Param, type Type, type Value } from "../ir/types.js";
+import { build, flatten, isAggregate, Undefined, type Aggregate, type Binding, type Bound, type Cell, type Env } from "./aggregate.js";
 import type { Rules, UserRule } from "./rules.js";
 import { recordsDepth } from "../ir/shape.js";
 import { leavesOf, parameterType, partName, shapeOf, shapeText, type AggregateShape, type Shape } from "./shape.js";
 import { constantValue } from "./subset.js";
+import { isOptionalParameter } from "./optional.js";
 import { diagnosticAt, locOf, typeText } from "./source.js";
 import * as calls from "./lower/calls.js";
 import * as control from "./lower/control.js";
@@ -46,11 +47,16 @@ export function lowerFunction(displayPath: string, fn: FunctionLike, rules: Rule
     if (!shape) throw new InternalError(`parameter ${p.getName()} passed the fence with an unsupported type`);
     const initializer = p.getInitializer();
     const value = initializer && constantValue(initializer);
-    return { name: p.getName(), shape, typeText: typeText(p.getType()), ...(value !== undefined ? { defaultText: numberText(value) } : {}) };
+    const optional = isOptionalParameter(p);
+    return { name: p.getName(), shape, typeText: typeText(optional ? parameterType(p) : p.getType()),
+      ...(value !== undefined ? { defaultText: numberText(value) } : {}), ...(optional ? { optional: true as const } : {}) };
   })];
   const names = leafParameterNames(sources.map((p) => p.name), sources.map((p) => p.shape));
+  const lowerer = new Lowerer(displayPath, b, rules, plain);
+  const taken = new Set([...sources.map((p) => p.name), ...names.flat()]);
   const args = sources.map((p, i) => {
     const shape = p.shape;
+    if (p.optional) return optionalParameter(lowerer, p.name, shape, taken, params, env);
     const values = leavesOf(shape).map((leaf, j) => {
       const name = names[i]![j]!;
       const value = b.argument(body, leaf.type, name, "source");
@@ -67,8 +73,8 @@ export function lowerFunction(displayPath: string, fn: FunctionLike, rules: Rule
     name: p.name,
     typeText: p.shape.kind === "value" ? p.typeText : shapeText(p.shape),
     ...(p.defaultText !== undefined ? { defaultText: p.defaultText } : {}),
+    ...(p.optional ? { optional: true as const } : {}),
   }));
-  const lowerer = new Lowerer(displayPath, b, rules, plain);
   const result = receiver ? lowerer.call(fn, args.slice(1), env, args[0] as Aggregate) : lowerer.call(fn, args, env);
   if (!result) throw new InternalError(`entry ${functionName(fn)} returns nothing`);
   const values = flatten(result, env);
@@ -81,10 +87,31 @@ export function lowerFunction(displayPath: string, fn: FunctionLike, rules: Rule
 }
 
 /**
+ * An optional parameter without a default (`k?: number`): two IR
+ * parameters, its value (a placeholder when it is left out) and whether it
+ * was passed, bound as an optional (lower/optional.ts), so that `k ?? 1`,
+ * `k === undefined` and `if (k)` test it at run time.
+ */
+function optionalParameter(lw: Lowerer, name: string, shape: Shape, taken: Set<string>, params: Param[], env: Env): Aggregate {
+  const b = lw.b;
+  const body = b.region;
+  if (shape.kind !== "value") throw new InternalError(`optional parameter ${name} passed the fence with an aggregate type`);
+  let flag = `${name}Passed`;
+  while (taken.has(flag)) flag += "_";
+  taken.add(flag);
+  const value = b.argument(body, shape.type, name, "source");
+  const present = b.argument(body, "bool", flag, "source");
+  body.args.push(value, present);
+  params.push({ name, type: shape.type, value, typeText: shape.text, path: [name], optional: "value" },
+    { name: flag, type: "bool", value: present, typeText: "boolean", path: [name], optional: "present" });
+  return optionals.optional(lw, shape, present, value, env, name);
+}
+
+/**
  * The receiver of a method or getter differentiated on its own: a first
  * parameter named `self` (or the next free name), of its class's fields.
  */
-function receiverOf(fn: FunctionLike): { name: string; shape: Shape; typeText: string; defaultText?: string } | undefined {
+function receiverOf(fn: FunctionLike): { name: string; shape: Shape; typeText: string; defaultText?: string; optional?: true } | undefined {
   if (!isClassMember(fn) || !hasReceiver(fn)) return undefined;
   const cls = fn.getParentIfKindOrThrow(SyntaxKind.ClassDeclaration);
   const shape = shapeOf(cls.getType(), cls);
@@ -209,9 +236,13 @@ export class Lowerer {
   }
   /** A condition: a boolean, or a number tested as JavaScript does (neither 0 nor NaN). */
   condition(e: Node, env: Env): Value {
+    // A helper's optional parameter that the call leaves out (`if (w)`) is false.
+    if (Node.isIdentifier(e) && env.get(e.getSymbol()?.getDeclarations()[0]?.compilerNode as ts.Node) === Undefined) return this.b.const(false);
     const bound = this.bound(e, env);
     if (optionals.isOptional(bound)) return optionals.truth(this, bound, env);
     if (isAggregate(bound)) throw new InternalError(`'${e.getText()}' is an aggregate where a condition is expected`);
+    // A passed optional array (`if (weights)`) is an object: true.
+    if (isArray(bound.type)) return this.b.const(true);
     return expressions.truthy(this, bound);
   }
   read(id: Node, env: Env): Value {

@@ -2,10 +2,12 @@
  * Locals of an optional type: `let best: [number, number] | undefined`,
  * `const rival = scores.find((s) => s > t)`. Such a variable is a number, a
  * boolean, or a tuple or object of the subset, or undefined; the subset check
- * and lowering both ask here which variables those are.
+ * and lowering both ask here which variables those are. Also optional
+ * parameters without a default (`k?: number`): an exported function's is a
+ * number, a boolean or an array of numbers, or undefined, known at run time.
  */
-import { Node, type Type as TsType } from "ts-morph";
-import { shapeOf, type Shape } from "./shape.js";
+import { Node, type ParameterDeclaration, type Type as TsType } from "ts-morph";
+import { declaredOptional, shapeOf, type Shape } from "./shape.js";
 
 /** `T`'s shape when `t` is `T | undefined` with `T` a number, a boolean, or a tuple or object of the subset. */
 export function optionalInner(t: TsType, at: Node): Shape | undefined {
@@ -29,4 +31,26 @@ export function optionalLocal(id: Node): Node | undefined {
   if (!decl || !Node.isVariableDeclaration(decl) || !Node.isIdentifier(decl.getNameNode())) return undefined;
   if (Node.isSourceFile(decl.getVariableStatement()?.getParent())) return undefined;
   return optionalInner(decl.getType(), decl) ? decl : undefined;
+}
+
+/** A parameter the caller may leave out and that has no default (`k?: number`). */
+export function isOptionalParameter(p: ParameterDeclaration): boolean {
+  return declaredOptional(p) && !p.hasInitializer();
+}
+
+/** The optional parameter without a default an identifier names. */
+export function optionalParameter(id: Node): ParameterDeclaration | undefined {
+  if (!Node.isIdentifier(id)) return undefined;
+  const decl = id.getSymbol()?.getDeclarations()[0];
+  return decl && Node.isParameterDeclaration(decl) && isOptionalParameter(decl) ? decl : undefined;
+}
+
+/** Value shapes an exported function's optional parameter may have: a number, a boolean, an array of numbers, rows. */
+export function optionalParameterShape(shape: Shape | undefined): boolean {
+  return shape?.kind === "value" && ["f64", "bool", "f64[]", "Float64Array", "f64[][]"].includes(shape.type);
+}
+
+/** An optional local or an optional parameter without a default. */
+export function isOptionalName(node: Node): boolean {
+  return !!(optionalLocal(node) ?? optionalParameter(node));
 }

@@ -64,5 +64,11 @@ export function shapeAt(node: Node): Shape | undefined {
 
 /** A parameter's type inside its function: an optional one's without `undefined` (a left-out argument is known where the call is). */
 export function parameterType(p: ParameterDeclaration): TsType {
-  return p.hasQuestionToken() || p.hasInitializer() ? p.getType().getNonNullableType() : p.getType();
+  return declaredOptional(p) || p.hasInitializer() ? p.getType().getNonNullableType() : p.getType();
+}
+
+/** A parameter declared optional: `k?: number`, or in JavaScript `@param {number} [k]` (or `{number=}`). */
+export function declaredOptional(p: ParameterDeclaration): boolean {
+  if (p.hasQuestionToken()) return true;
+  return ts.getJSDocParameterTags(p.compilerNode).some((tag) => tag.isBracketed || (!!tag.typeExpression && ts.isJSDocOptionalType(tag.typeExpression.type)));
 }

@@ -141,7 +141,7 @@ export function isModuleArray(decl: VariableDeclaration): boolean {
 }
 
 const readOnlyArrays = new WeakMap<Node, boolean>();
-const readingMethods = new Set(["length", "forEach", "map", "reduce", "reduceRight", "filter", "some", "every", "find", "findIndex", "indexOf", "includes", "slice", "concat"]);
+const readingMethods = new Set(["length", "forEach", "map", "reduce", "reduceRight", "filter", "some", "every", "find", "findIndex", "indexOf", "includes", "slice", "concat", "flat"]);
 
 /** Whether a use of an array only reads it. */
 function readsOnly(id: Node): boolean {
@@ -223,7 +223,7 @@ export function arrayFrom(call: Node & { getExpression(): Node; getArguments(): 
 
 /** Array methods that become loops (src/frontend/lower/methods.ts); those in `callbackMethods` take a function. */
 export const callbackMethods = new Set(["map", "forEach", "reduce", "reduceRight", "filter", "some", "every", "findIndex", "find"]);
-const loopMethods = new Set([...callbackMethods, "indexOf", "includes", "concat", "reverse"]);
+const loopMethods = new Set([...callbackMethods, "indexOf", "includes", "concat", "reverse", "flat"]);
 
 /** The loop-lowered array method a call invokes (`xs.map(f)`, `xs.indexOf(v)`), if it is one. */
 export function loopMethod(call: Node & { getExpression(): Node }): string | undefined {
@@ -248,4 +248,26 @@ export function isModuleConstant(decl: Node): boolean {
   if (isModuleArray(decl)) return true;
   const shape = shapeOf(decl.getType(), decl);
   return !!shape && shape.kind !== "value" && !/\[\]|Float64Array|boolean/.test(shapeText(shape));
+}
+
+/**
+ * `for (const [i, x] of xs.entries())`: the array iterated, and the
+ * pattern's two names, the index and the element (itself a pattern over
+ * an array of tuples or objects).
+ */
+export function forOfEntries(loop: Node): { array: Node; index: Node; element: Node } | undefined {
+  if (!Node.isForOfStatement(loop)) return undefined;
+  const call = loop.getExpression();
+  const callee = Node.isCallExpression(call) ? call.getExpression() : undefined;
+  if (!Node.isCallExpression(call) || call.getArguments().length > 0 || !Node.isPropertyAccessExpression(callee) || callee.hasQuestionDotToken() || callee.getName() !== "entries") return undefined;
+  const init = loop.getInitializer();
+  const decls = Node.isVariableDeclarationList(init) ? init.getDeclarations() : [];
+  const pattern = decls.length === 1 ? decls[0]!.getNameNode() : undefined;
+  if (!pattern || !Node.isArrayBindingPattern(pattern)) return undefined;
+  const [index, element, ...rest] = pattern.getElements();
+  if (!index || !element || rest.length > 0 || !Node.isBindingElement(index) || !Node.isBindingElement(element)) return undefined;
+  if (index.getDotDotDotToken() || element.getDotDotDotToken() || index.getInitializer() || element.getInitializer() || !Node.isIdentifier(index.getNameNode())) return undefined;
+  const array = callee.getExpression();
+  if (!isArrayNode(array) || (!Node.isIdentifier(element.getNameNode()) && !isRecordsNode(array))) return undefined;
+  return { array, index: index.getNameNode(), element: element.getNameNode() };
 }

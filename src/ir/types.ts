@@ -101,6 +101,12 @@ export interface Param {
    * keys of `path` lead to the array, the rest being the element's (["points", "x"], 1).
    */
   element?: number;
+  /**
+   * For an optional parameter of an exported function (`k?: number`), whose
+   * `path` is its name: whether the caller passed it ("present", a boolean),
+   * or its value ("value", a placeholder when it is left out).
+   */
+  optional?: "present" | "value";
 }
 
 /**
@@ -122,6 +128,8 @@ export interface SourceParam {
   typeText: string;
   /** The parameter's default value, as TypeScript text (a constant: `6371`, `0.01`). */
   defaultText?: string;
+  /** An optional parameter without a default (`k?: number`); `typeText` is the type of a passed argument. */
+  optional?: true;
 }
 
 /**

@@ -6,7 +6,8 @@ import { mathFunctions } from "../../ir/primitives.js";
 import { isRelativeImport, isStopGradient } from "../resolve.js";
 import { recursionProblem } from "../recursion.js";
 import { ruleFor, type UserRule } from "../rules.js";
-import { shapeAt, shapeText } from "../shape.js";
+import { shapeAt, shapeOf, shapeText } from "../shape.js";
+import { isOptionalName, mayBeUndefined } from "../optional.js";
 import { scalarType, valueType } from "../source.js";
 import { arrayFrom, arrayMethod, isArrayNode, isRecordsNode, loopMethod, numberFunction, numberFunctionNamed, isGlobalMath } from "../subset.js";
 import { recordsMethodProblem } from "../records.js";
@@ -32,6 +33,8 @@ export function checkCall(cx: FenceContext, call: Node & { getExpression(): Node
     checkArrayFrom(cx, call, fn, stack);
   } else if (loopMethod(call)) {
     checkLoopMethod(cx, call, loopMethod(call)!);
+    // The array it is called on is an expression of its own (`xs.sort().includes(v)`).
+    cx.visit((callee as Node & { getExpression(): Node }).getExpression(), fn, stack);
   } else if (arrayMethod(call)) {
     cx.checkArrayMethod(call, fn, stack);
   } else if (numberFunction(call)) {
@@ -63,7 +66,9 @@ export function checkArguments(cx: FenceContext, args: Node[], fn: FunctionLike,
       const before = cx.diagnostics.length;
       cx.visit(a, fn, stack);
       // An argument reported already (a `new` of a class outside the subset) is not reported again.
-      if (!shapeAt(a) && cx.diagnostics.length === before) cx.report(a, Codes.UnsupportedType, `argument of type '${a.getType().getText(a)}' is not supported`);
+      // An optional local or parameter passed on as it is, to a parameter that may be left out.
+      const optional = isOptionalName(a) && mayBeUndefined(a) && shapeOf(a.getType().getNonNullableType(), a);
+      if (!shapeAt(a) && !optional && cx.diagnostics.length === before) cx.report(a, Codes.UnsupportedType, `argument of type '${a.getType().getText(a)}' is not supported`);
     }
   }
 }
@@ -99,6 +104,13 @@ function checkLoopMethod(cx: FenceContext, call: Node & { getExpression(): Node;
   const args = call.getArguments();
   const target = (call.getExpression() as Node & { getExpression(): Node }).getExpression();
   const say = (at: Node, message: string) => cx.report(at, Codes.UnsupportedExpression, message);
+  if (method === "flat") {
+    // Of rows, or of an array of tuples of numbers: the numbers, one level down.
+    if (args.length || valueType(call.getType()) !== "f64[]" || !(isRecordsNode(target) || valueType(target.getType()) === "f64[][]")) {
+      say(call, "'flat' is supported without arguments on rows (number[][]) and on arrays of tuples of numbers, where it gives numbers; otherwise write the nested loop");
+    }
+    return;
+  }
   const problem = isRecordsNode(target) ? recordsMethodProblem(method) : undefined;
   if (problem) {
     say(call.getExpression(), problem);
@@ -207,7 +219,7 @@ function checkFunctionCall(cx: FenceContext, call: Node & { getExpression(): Nod
   if (!decl && Node.isPropertyAccessExpression(callee) && isArrayNode(callee.getExpression())) {
     // An array method adgen does not lower: an adjoint would not help, a loop or a supported method does.
     const instead = ARRAY_ADVICE[callee.getName()] ?? "write the loop";
-    cx.report(callee, Codes.UnknownCall, `the array method '${callee.getName()}' is not supported; ${instead} (supported are map, forEach, reduce, reduceRight, filter, some, every, find, findIndex, indexOf, includes, slice, concat, reverse, push, fill)`);
+    cx.report(callee, Codes.UnknownCall, `the array method '${callee.getName()}' is not supported; ${instead} (supported are map, forEach, reduce, reduceRight, filter, some, every, find, findIndex, indexOf, includes, slice, concat, reverse, flat, push, fill)`);
     return;
   }
   if (!decl || !visible) {
@@ -342,7 +354,6 @@ const ARRAY_ADVICE: Record<string, string> = {
   findLastIndex: "write the loop backwards",
   sort: "sort a copy with a loop, or pass the array sorted",
   join: "strings carry no derivative; compute the numbers only",
-  flat: "write the nested loop",
   flatMap: "write the nested loop",
   lastIndexOf: "write the loop backwards",
   at: "index with xs[xs.length - 1] or xs[i]",

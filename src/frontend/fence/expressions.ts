@@ -8,7 +8,7 @@ import { ruleFor } from "../rules.js";
 import { shapeAt, shapeOf } from "../shape.js";
 import { isStringLiterals, scalarType, valueType } from "../source.js";
 import { arithmetic, bitwise, comparisons, compoundAssignments, isArrayNode, isModuleConstant, isUndefinedKeyword, literalType, logical } from "../subset.js";
-import { mayBeUndefined, optionalLocal } from "../optional.js";
+import { isOptionalName, mayBeUndefined } from "../optional.js";
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
 import { constructedClass } from "../classes.js";
@@ -238,7 +238,9 @@ function checkUndefinedTest(cx: FenceContext, e: Node & { getLeft(): Node; getRi
   const coalesce = e.getOperatorToken().getKind() === SyntaxKind.QuestionQuestionToken;
   const tested = coalesce || !isUndefinedKeyword(e.getLeft()) ? e.getLeft() : e.getRight();
   if (!Node.isIdentifier(tested)) {
-    cx.report(tested, Codes.UnsupportedExpression, `'${tested.getText()}' is tested for undefined; only an optional parameter or a variable can be`);
+    const chained = Node.isElementAccessExpression(tested) && tested.hasQuestionDotToken() ? tested : undefined;
+    const advice = chained ? ` (write '${chained.getExpression().getText()} ? ${chained.getExpression().getText()}[${chained.getArgumentExpressionOrThrow().getText()}] : ...' instead of '?.')` : "";
+    cx.report(tested, Codes.UnsupportedExpression, `'${tested.getText()}' is tested for undefined; only an optional parameter or a variable can be${advice}`);
     return;
   }
   cx.checkIdentifier(tested, fn, stack);
@@ -293,7 +295,9 @@ export function expectType(cx: FenceContext, node: Node, want: Wanted, what: str
   // TypeScript narrows an operand that cannot run (`flag || flag` inside `if (flag)`) to never.
   if (node.getType().isNever()) return;
   // An optional local tested as a condition (`if (best)`): defined, and truthy.
-  if (want === "condition" && optionalLocal(unparenthesized(node)) && mayBeUndefined(node)) return;
+  if (want === "condition" && isOptionalName(unparenthesized(node)) && mayBeUndefined(node)) return;
+  // An optional number before `||` (`period || 0.3`): undefined falls to the right side, as 0 and NaN do.
+  if (want === "f64" && what === "'||'" && isOptionalName(unparenthesized(node)) && mayBeUndefined(node) && scalarType(node.getType().getNonNullableType()) === "f64") return;
   const got = cx.hasRule(node) ? "f64" : scalarType(node.getType());
   // `x > 0 && x` (a number or false) is reported at its operands, once.
   if (got === undefined && isLogical(node)) return;

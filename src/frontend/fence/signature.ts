@@ -8,6 +8,7 @@ import { recordsAdvice } from "../records.js";
 import type { FenceContext } from "./context.js";
 import { classTypeReason } from "./classes.js";
 import { descendantsOfKind } from "../descendants.js";
+import { isOptionalParameter, optionalParameterShape } from "../optional.js";
 
 export const SUPPORTED_TYPES = "number, boolean, number[], readonly number[], number[][], Float64Array, tuples and objects of these, and arrays of tuples and objects of numbers";
 
@@ -35,9 +36,9 @@ export function checkSignature(cx: FenceContext, fn: FunctionLike): boolean {
         "an exported function's parameters need names, so that the gradient can name them; destructure in the body (e.g. 'const { w, b } = model;')");
     } else if (p.isRestParameter()) {
       cx.report(p, Codes.UnsupportedFunction, "rest parameters are not supported");
-    } else if (cx.entryFunctions.has(fn) && p.hasQuestionToken() && !p.hasInitializer()) {
+    } else if (cx.entryFunctions.has(fn) && isOptionalParameter(p) && shapeOf(parameterType(p), p) && !optionalParameterShape(shapeOf(parameterType(p), p))) {
       cx.report(p, Codes.UnsupportedFunction,
-        `an exported function's optional parameter needs a default value, which its gradient's API repeats (e.g. '${p.getName()} = 1'); an optional parameter of a helper may be left out`);
+        `an exported function's optional parameter without a default is a number, a boolean or an array of numbers; give '${p.getName()}' a default value, or pass its parts as optional numbers`);
     } else if (cx.entryFunctions.has(fn) && p.hasInitializer() && constantValue(p.getInitializerOrThrow()) === undefined) {
       cx.report(p.getInitializerOrThrow(), Codes.UnsupportedFunction,
         "the default value of an exported function's parameter must be a constant (a number, a Math constant, a module-level constant or arithmetic of these), which its gradient's API repeats; compute other defaults in the body");

@@ -5,7 +5,7 @@ import { Codes } from "../../diagnostics.js";
 import { isAggregateNode } from "../resolve.js";
 import { shapeAt, shapeOf, type Shape } from "../shape.js";
 import { isStringLiterals, scalarType } from "../source.js";
-import { arrayMethod, compoundAssignments, isArrayNode, isDirective, isRecordsNode, isUndefinedKeyword } from "../subset.js";
+import { arrayMethod, compoundAssignments, forOfEntries, isArrayNode, isDirective, isRecordsNode, isUndefinedKeyword } from "../subset.js";
 import { recordsAdvice } from "../records.js";
 import type { FenceContext, Handler } from "./context.js";
 import { SUPPORTED_TYPES } from "./signature.js";
@@ -148,10 +148,18 @@ function onForOfStatement(cx: FenceContext, node: Node, fn: FunctionLike, stack:
   const loop = node.asKindOrThrow(SyntaxKind.ForOfStatement);
   checkCheckpoint(cx, loop, fn, stack);
   const init = loop.getInitializer();
+  const entries = forOfEntries(loop);
+  if (entries && !loop.isAwaited()) {
+    if (!Node.isIdentifier(entries.element)) cx.checkPattern(entries.element);
+    if (isVar(init)) checkVar(cx, init as VariableDeclarationList, fn);
+    cx.visit(entries.array, fn, stack);
+    cx.visit(loop.getStatement(), fn, stack);
+    return false;
+  }
   const decls = Node.isVariableDeclarationList(init) ? init.getDeclarations() : [];
   const pattern = decls.length === 1 && !Node.isIdentifier(decls[0]!.getNameNode()) && isRecordsNode(loop.getExpression());
   if (loop.isAwaited() || decls.length !== 1 || (!Node.isIdentifier(decls[0]!.getNameNode()) && !pattern)) {
-    cx.report(init, Codes.UnsupportedStatement, "a 'for...of' loop needs one 'const', 'let' or 'var' variable (or a destructuring pattern over an array of tuples or objects)");
+    cx.report(init, Codes.UnsupportedStatement, "a 'for...of' loop needs one 'const', 'let' or 'var' variable (or a destructuring pattern over an array of tuples or objects, or '[i, x]' over 'xs.entries()')");
     return false;
   }
   if (pattern) cx.checkPattern(decls[0]!.getNameNode());

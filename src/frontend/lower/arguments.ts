@@ -2,7 +2,7 @@
 import { Node } from "ts-morph";
 import type { Value } from "../../ir/types.js";
 import { InternalError } from "../../diagnostics.js";
-import { isAggregate, isFunctionValue, type Binding, type Env } from "../aggregate.js";
+import { isAggregate, isFunctionValue, Undefined, type Binding, type Env } from "../aggregate.js";
 import { shapeAt } from "../shape.js";
 import { functionExpression, staticCallee } from "../functions.js";
 import type { Lowerer } from "../lower.js";
@@ -19,6 +19,8 @@ export function argument(lw: Lowerer, a: Node, env: Env): Binding {
     const decl = a.getSymbol()?.getDeclarations()[0];
     const held = decl && env.get(decl.compilerNode);
     if (isFunctionValue(held)) return held;
+    // A helper's left-out optional parameter, passed on: left out again.
+    if (held === Undefined) return Undefined;
     const named = staticCallee(a);
     if (named) return { function: named };
   }

@@ -16,7 +16,8 @@ import { isRecordsNode, arrayFrom, arrayMethod, loopMethod, numberFunction, isGl
 import { calleeFunction, isStopGradient } from "../resolve.js";
 import { methodOf } from "../classes.js";
 import { ruleFor, type UserRule } from "../rules.js";
-import { leavesOf, shapeOf, type Shape } from "../shape.js";
+import { leavesOf, parameterType, shapeOf, type Shape } from "../shape.js";
+import { isOptional, presentOf, valueOf } from "./optional.js";
 import { isRelativeSpecifier } from "../source.js";
 import type { Lowerer } from "../lower.js";
 import { endIsReachable } from "./syntax.js";
@@ -87,7 +88,10 @@ export function inline(lw: Lowerer, fn: FunctionLike, args: Binding[], callerEnv
   fn.getParameters().forEach((p, i) => {
     // A left-out argument: the default value (which may read the parameters before it), or undefined.
     const initializer = p.getInitializer();
-    const arg = i < args.length ? args[i]! : initializer ? lw.bound(initializer, env) : Undefined;
+    let arg = i < args.length ? args[i]! : initializer ? lw.bound(initializer, env) : Undefined;
+    if (arg === Undefined && initializer) arg = lw.bound(initializer, env);
+    // An optional passed to a parameter with a default: its value when it is defined, else the default, evaluated only then.
+    if (isOptional(arg) && initializer) arg = lw.conditional(presentOf(lw, arg, env), [valueOf(lw, arg, env) as Value, initializer], env, shapeOf(parameterType(p), p)!);
     lw.bindName(p.getNameNode(), p.compilerNode, arg, env);
   });
   classes.bindReceiver(lw, fn, receiver, env);
@@ -178,6 +182,7 @@ function arrayCall(lw: Lowerer, call: Node & { getExpression(): Node; getArgumen
   const listed = loopMethod(call);
   if (listed === "reverse") return methods.reverse(lw, lw.expr(target(), env));
   if (listed === "concat") return methods.concat(lw, lw.expr(target(), env), call.getArguments(), env);
+  if (listed === "flat") return methods.flat(lw, lw.bound(target(), env), env);
   if (listed) return methods.callbackMethod(lw, call, listed, env);
   const method = arrayMethod(call);
   if (!method) return undefined;

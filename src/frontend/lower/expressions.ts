@@ -233,7 +233,14 @@ export function binaryChain(lw: Lowerer, e: Node & { getLeft(): Node }, env: Env
  */
 export function logical(lw: Lowerer, kind: "and" | "or", e: Node & { getLeft(): Node; getRight(): Node }, env: Env) : Value {
   const b = lw.b;
-  const left = lw.expr(e.getLeft(), env);
+  const bound = lw.bound(e.getLeft(), env);
+  // An optional number (`period || 0.3`): its value when it is passed and truthy, else the right side.
+  if (isOptional(bound)) {
+    const branches = kind === "and" ? [e.getRight(), optionals.valueOf(lw, bound, env) as Value] : [optionals.valueOf(lw, bound, env) as Value, e.getRight()];
+    return lw.conditional(optionals.truth(lw, bound, env), branches, env, { kind: "value", type: "f64", text: "number" }) as Value;
+  }
+  if (isAggregate(bound)) throw new InternalError(`'${e.getLeft().getText()}' is an aggregate where a value is expected`);
+  const left = bound;
   if (left.type === "f64") {
     // Of numbers (`period || 0.3`): the left one when it decides, else the right one, evaluated only then.
     const branches = kind === "and" ? [e.getRight(), left] : [left, e.getRight()];

@@ -21,6 +21,7 @@ import type { Exits } from "./control.js";
 import { outerWrites } from "./captures.js";
 import { elementAt, isRecordsBound, lengthOf } from "./records.js";
 import { checkpointOf } from "../checkpoint.js";
+import { forOfEntries } from "../subset.js";
 
 /**
  * How a loop was left: when it can return, the return flag and value; for
@@ -112,7 +113,7 @@ class LoopLowering {
   constructor(private readonly lw: Lowerer, private readonly statement: LoopStatement, private readonly env: Env, private readonly rotated: boolean) {
     const b = (this.b = lw.b);
     this.loc = locOf(statement);
-    this.iterated = Node.isForOfStatement(statement) ? lw.bound(statement.getExpression(), env) : undefined;
+    this.iterated = Node.isForOfStatement(statement) ? lw.bound(forOfEntries(statement)?.array ?? statement.getExpression(), env) : undefined;
     b.loc = this.loc;
     this.slots = this.stateSlots();
     this.test = Node.isForOfStatement(statement) ? undefined : statementCondition(statement);
@@ -244,7 +245,15 @@ class LoopLowering {
       const state = this.at(bodyRegion.args);
       const exits = this.exits(state);
       const inner = this.bind(bodyRegion);
-      if (Node.isForOfStatement(statement)) {
+      const entries = forOfEntries(statement);
+      if (entries) {
+        // `[i, x] of xs.entries()`: the hidden index, and the element at it.
+        const { index, element: name, array } = entries;
+        lw.bindName(index, index.getParentOrThrow().compilerNode, state.index!, inner);
+        const element = isRecordsBound(this.iterated) ? elementAt(lw, this.iterated, state.index!, inner, Node.isIdentifier(name) ? name.getText() : "", array.getText())
+          : b.prim("load", [this.iterated as Value, state.index!]);
+        lw.bindName(name, name.getParentOrThrow().compilerNode, element, inner);
+      } else if (Node.isForOfStatement(statement)) {
         const decl = (statement.getInitializer() as Node & { getDeclarations(): Node[] }).getDeclarations()[0]!;
         if (isRecordsBound(this.iterated)) {
           const name = (decl as Node & { getNameNode(): Node }).getNameNode();

@@ -319,6 +319,26 @@ export function appendAll(lw: Lowerer, out: Value, items: { value: Value; spread
   return out;
 }
 
+/** `pairs.flat()` of an array of tuples of numbers, `rows.flat()` of rows: a new array of the numbers, element by element. */
+export function flat(lw: Lowerer, target: Bound, env: Env): Value {
+  const b = lw.b;
+  const out = b.prim("alloc", [b.const(0)]);
+  const append = (v: Value) => b.prim("append", [out, b.prim("len", [out]), v]);
+  if (isRecordsBound(target)) {
+    const columns = flatten(target, env);
+    b.countedLoop(lengthOf(lw, target, env), (k) => {
+      for (const column of columns) append(b.prim("load", [column, k]));
+    });
+    return out;
+  }
+  if (isAggregate(target)) throw new InternalError("'flat' of a tuple or object passed the fence");
+  b.countedLoop(b.prim("len", [target]), (k) => {
+    const row = b.prim("load", [target, k]);
+    b.countedLoop(b.prim("len", [row]), (j) => append(b.prim("load", [row, j])));
+  });
+  return out;
+}
+
 /** `a.reverse()`: in place, and the same array. */
 export function reverse(lw: Lowerer, array: Value): Value {
   const b = lw.b;

@@ -8,7 +8,7 @@
  * condition read the flag.
  */
 import type { Node } from "ts-morph";
-import type { Value } from "../../ir/types.js";
+import { isArray, type Value } from "../../ir/types.js";
 import { build, isAggregate, isFunctionValue, Unassigned, Undefined, type Aggregate, type Binding, type Bound, type Env } from "../aggregate.js";
 import { leavesOf, shapeText, type AggregateShape, type Shape } from "../shape.js";
 import { optionalInner } from "../optional.js";
@@ -65,7 +65,8 @@ export function truth(lw: Lowerer, o: Aggregate, env: Env): Value {
   const b = lw.b;
   const present = presentOf(lw, o, env);
   const value = valueOf(lw, o, env);
-  if (isAggregate(value)) return present;
+  // A tuple, an object or an array is an object, truthy whatever it holds.
+  if (isAggregate(value) || isArray(value.type)) return present;
   // Undefined holds a placeholder 0 or false, itself falsy.
   const truthy = value.type === "f64" ? b.prim("and", [b.prim("ne", [value, b.const(0)]), b.prim("not", [b.prim("isnan", [value])])]) : value;
   return b.prim("and", [present, truthy]);
