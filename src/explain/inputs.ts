@@ -37,6 +37,8 @@ export function irArguments(f: Func, parameterNames: string[], args: unknown[]):
 
 /** A parameter's entry in a generated `grad` object (`grad.x`, `grad.model.w`), if it has one. */
 export function gradientEntry(grad: Record<string, unknown>, p: Param): unknown {
+  // Whether an optional argument was passed (`k?: number`) is a boolean beside it, with no entry of its own.
+  if (p.optional === "present") return undefined;
   return leafAt(grad, p.path ?? [p.name], p.element);
 }
 

@@ -83,6 +83,8 @@ export function formatCoordinate(name: string, path: Coordinate): string {
  * array, the same fields for an object, less those that hold no number.
  */
 export function shapeMismatch(value: unknown, grad: unknown, label: string): string | undefined {
+  // A left-out optional argument: its entry is there all the same, 0 or [] (no derivative to give).
+  if (value === undefined && (grad === 0 || (Array.isArray(grad) && grad.length === 0))) return undefined;
   if (typeof value === "number") {
     return typeof grad === "number" ? undefined : `${label} is ${describe(grad)}, expected a number`;
   }

@@ -6,7 +6,7 @@ import { numericEstimate } from "./numeric.js";
 import { parameterNames } from "./parameters.js";
 import { components, presence, recordPresence } from "./presence.js";
 import { describeFailures, type FunctionReport } from "./report.js";
-import { attempt, type Comparison, copyArguments, Tally } from "./tally.js";
+import { attempt, type Comparison, copyArguments, Tally, withLeftOut } from "./tally.js";
 
 export interface GradcheckOptions<A extends unknown[] = unknown[], G extends object = object> {
   /**
@@ -104,6 +104,7 @@ interface Subject<A extends unknown[]> {
 
 function checkSample<A extends unknown[]>(s: Subject<A>, args: A, sample: number): void {
   const { tally, name } = s;
+  args = withLeftOut(args, s.parameters);
   const before = copyArguments(tally, args, s.parameters, name, sample);
   if (!before) return;
   const value = attempt(() => s.f(...copyOf(args)));

@@ -68,7 +68,9 @@ export function checkGradInto<A extends unknown[]>(tally: Tally, c: IntoCheck<A>
 /** Calls GradInto on fresh buffers filled by `fill`; returns them afterwards, or undefined when the call failed. */
 function callInto<A extends unknown[]>(tally: Tally, c: IntoCheck<A>, fill: (parameter: string, path: Coordinate) => number,
   sample: number): Record<string, unknown> | undefined {
-  const buffers = Object.fromEntries(c.buffers.map(({ parameter, index }) => [parameter, filledLike(c.before[index], (path) => fill(parameter, path))]));
+  // A left-out optional argument's buffer has the shape of its entry in Grad's gradient (0 or []).
+  const shapeOf = (parameter: string, index: number) => (c.before[index] === undefined ? c.grad[parameter] : c.before[index]);
+  const buffers = Object.fromEntries(c.buffers.map(({ parameter, index }) => [parameter, filledLike(shapeOf(parameter, index), (path) => fill(parameter, path))]));
   const containers = containersOf(buffers);
   const returned = attempt(() => c.into(...c.args, buffers as never));
   if ("error" in returned) return tally.fail(sample, `${c.name}GradInto throws: ${returned.error}`);

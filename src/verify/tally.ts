@@ -94,6 +94,16 @@ export class Tally {
 }
 
 /**
+ * A sample's arguments with the optional parameters it leaves out (`k?:
+ * number`, at the end) passed as undefined, as a call without them passes
+ * them: the gradient functions that take buffers after them need them in place.
+ */
+export function withLeftOut<A extends unknown[]>(args: A, parameters: readonly string[]): A {
+  if (!Array.isArray(args) || args.length >= parameters.length) return args;
+  return [...args, ...Array<undefined>(parameters.length - args.length).fill(undefined)] as unknown as A;
+}
+
+/**
  * The checks every sample starts with: an argument list of the right
  * length that can be copied. Returns the copy, the arguments as they were
  * before anything was called, or undefined when the sample failed.

@@ -13,7 +13,7 @@ import { randomStream } from "./random.js";
 import type { FunctionReport } from "./report.js";
 import { type Seed, seedsFor } from "./seeds.js";
 import { forwardOf, withForwardChecks } from "./forward.js";
-import { attempt, type Comparison, copyArguments, Tally } from "./tally.js";
+import { attempt, type Comparison, copyArguments, Tally, withLeftOut } from "./tally.js";
 
 /** Also here, where test suites have imported it from. */
 export { seedLike } from "./seeds.js";
@@ -81,6 +81,7 @@ interface Call {
 
 function checkSample<A extends unknown[]>(s: Subject<A>, args: A, sample: number): void {
   const { tally, name } = s;
+  args = withLeftOut(args, s.parameters);
   const before = copyArguments(tally, args, s.parameters, name, sample);
   if (!before) return;
   const expected = attempt(() => s.f(...copyOf(args)));
