@@ -10,7 +10,7 @@
  * throws is left alone (the printer prints it alone).
  */
 import { Structural, type Func, type Op, type Region } from "../ir/types.js";
-import { diverges, replaceUses, terminator } from "../ir/walk.js";
+import { diverges, replaceUses, terminator, walkOps } from "../ir/walk.js";
 
 export function mergeAdjacentBranches(f: Func): void {
   mergeIn(f.body);
@@ -46,7 +46,29 @@ function merge(first: Op, second: Op): void {
     for (const o of moved) o.parent = region;
     region.ops.splice(region.ops.indexOf(end), 1, ...moved, end);
     end.operands = [...end.operands, ...laterEnd.operands];
+    recallAtHand(region);
   });
   for (const v of second.results) v.def = first;
   first.results = [...first.results, ...second.results];
+}
+
+/**
+ * A value the forward branch stashed for its reverse is at hand in the
+ * merged branch: each recall of a stash made at the top of `region` reads
+ * the stashed value itself, and both ops go.
+ */
+function recallAtHand(region: Region): void {
+  const stashes = new Set(region.ops.filter((o) => o.kind === Structural.Stash));
+  const dropped = new Set<Op>();
+  for (const o of walkOps(region)) {
+    if (o.kind !== Structural.Recall || !o.partner || !stashes.has(o.partner)) continue;
+    replaceUses(region, o.results[0]!, o.partner.operands[0]!);
+    dropped.add(o).add(o.partner);
+  }
+  if (dropped.size === 0) return;
+  const drop = (r: Region): void => {
+    r.ops = r.ops.filter((o) => !dropped.has(o));
+    for (const o of r.ops) o.regions.forEach(drop);
+  };
+  drop(region);
 }
