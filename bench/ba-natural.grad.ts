@@ -180,9 +180,9 @@ export function baNaturalGradInto(
       // reverse of line 35: const w = scale(1 / theta, r);
       const t32 = (ds / theta) * s;
       // reverse of line 34: const sint = Math.sin(theta);
-      let dTheta = dSint * Math.cos(theta) - t32;
+      let dTheta = dSint * cost - t32;
       // reverse of line 33: const cost = Math.cos(theta);
-      dTheta -= dCost * Math.sin(theta);
+      dTheta -= dCost * sint;
       dt_7 = dt_19 * s;
       dt_8 = dt_23 * s;
       dt_9 = dt_21 * s;

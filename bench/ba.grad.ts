@@ -199,9 +199,9 @@ export function baObjectiveGradInto(
       dR0 = dW0 / theta;
       dTheta -= dR0 * w0;
       // reverse of line 27: const sint = Math.sin(theta);
-      dTheta += dSint * Math.cos(theta);
+      dTheta += dSint * cost;
       // reverse of line 26: const cost = Math.cos(theta);
-      dTheta -= dCost * Math.sin(theta);
+      dTheta -= dCost * sint;
       dPx = dPx_1 + dt_10 * w0;
       dPy = dPy_1 + dt_10 * w1;
       dPz = dPz_1 + dt_10 * w2;

@@ -47,16 +47,22 @@ export function determinantGradInto(A: number[][], grad: { A: number[][] }): num
       const t5 = a[i_2]!;
       const dt_2 = da[i_2]!;
       const factor = t5[k_1]! / pivot;
+      const t6 = dt_2.length;
+      const t7 = n - t6;
+      let k_2 = 0;
+      while (k_2 < t7) {
+        dt_2.push(0);
+        k_2 += 1;
+      }
       if (top + Math.max(0, n - i_1) > tape.length)
         valueTape = tape = growValues(tape, top + Math.max(0, n - i_1));
       let j = i_1;
       // tape: 1 number per trip, for the reverse sweep
       while (j < n) {
-        const t6 = t4[j]!;
-        t5[j]! -= factor * t6;
-        dt_2[j] = 0;
+        const t8 = t4[j]!;
+        t5[j]! -= factor * t8;
         j += 1;
-        tape[top++] = t6;
+        tape[top++] = t8;
       }
       i_2 += 1;
       arrays.push(dt_2);
@@ -70,58 +76,58 @@ export function determinantGradInto(A: number[][], grad: { A: number[][] }): num
     det = det_1;
     k_1 = i_1;
   }
-  const t7 = Math.max(0, n);
+  const t9 = Math.max(0, n);
   // reverse of line 12: for (let k = 0; k < n; k++) {
   let dDet = 1;
-  let k_2 = t7;
-  for (let k_3 = t7; k_3 > 0; k_3--) {
-    k_2 -= 1;
+  let k_3 = t9;
+  for (let k_4 = t9; k_4 > 0; k_4--) {
+    k_3 -= 1;
     const pivot_1 = tape[--top]!;
     const dt_3 = arrays.pop() as number[];
     const det_2 = tape[--top]!;
-    const i_3 = k_2 + 1;
-    const t8 = Math.max(0, n - i_3);
-    const t9 = i_3 + t8;
+    const i_3 = k_3 + 1;
+    const t10 = Math.max(0, n - i_3);
+    const t11 = i_3 + t10;
     // reverse of line 15: for (let i = k + 1; i < n; i++) {
     let dPivot = 0;
-    for (let k_4 = t8; k_4 > 0; k_4--) {
+    for (let k_5 = t10; k_5 > 0; k_5--) {
       const factor_1 = tape[--top]!;
       const dt_4 = arrays.pop() as number[];
       // reverse of line 17: for (let j = k + 1; j < n; j++) {
       let dFactor = 0;
-      let j_1 = t9;
-      for (let k_5 = t8; k_5 > 0; k_5--) {
+      let j_1 = t11;
+      for (let k_6 = t10; k_6 > 0; k_6--) {
         j_1 -= 1;
-        const t10 = tape[--top]!;
+        const t12 = tape[--top]!;
         // reverse of line 18: a[i][j] -= factor * a[k][j];
         const dt_5 = dt_4[j_1]!;
         dt_3[j_1]! -= dt_5 * factor_1;
-        dFactor -= dt_5 * t10;
+        dFactor -= dt_5 * t12;
       }
       // reverse of line 16: const factor = a[i][k] / pivot;
       const dt_6 = dFactor / pivot_1;
-      dt_4[k_2]! += dt_6;
+      dt_4[k_3]! += dt_6;
       dPivot -= dt_6 * factor_1;
     }
     // reverse of line 14: det *= pivot;
     dPivot += dDet * det_2;
     // reverse of line 13: const pivot = a[k][k];
-    dt_3[k_2]! += dPivot;
+    dt_3[k_3]! += dPivot;
     dDet *= pivot_1;
   }
   // reverse of line 10: for (let i = 0; i < n; i++) a.push(A[i].slice());
-  let i_4 = t7;
-  for (let k_6 = t7; k_6 > 0; k_6--) {
+  let i_4 = t9;
+  for (let k_7 = t9; k_7 > 0; k_7--) {
     i_4 -= 1;
     const dt_7 = arrays.pop() as number[];
     const dt_8 = dA[i_4]!;
-    const t11 = Math.max(0, A[i_4]!.length);
-    let k_7 = t11;
-    for (let k_8 = t11; k_8 > 0; k_8--) {
-      k_7 -= 1;
-      const dt_9 = dt_7[k_7]!;
-      dt_7[k_7] = 0;
-      dt_8[k_7]! += dt_9;
+    const t13 = Math.max(0, A[i_4]!.length);
+    let k_8 = t13;
+    for (let k_9 = t13; k_9 > 0; k_9--) {
+      k_8 -= 1;
+      const dt_9 = dt_7[k_8]!;
+      dt_7[k_8] = 0;
+      dt_8[k_8]! += dt_9;
     }
   }
   return det;

@@ -108,17 +108,23 @@ export function gmmObjectiveGradInto(
       // tape: 2 numbers per trip, for the reverse sweep
       while (i_2 < d_1) {
         const j_2 = i_2 + 1;
-        const t8 = centred[i_2]!;
+        const t8 = dQCentred.length;
+        const t9 = d_1 - t8;
+        let k_3 = 0;
+        while (k_3 < t9) {
+          dQCentred.push(0);
+          k_3 += 1;
+        }
+        const t10 = centred[i_2]!;
         let j_3 = j_2;
         let l_1 = l;
         while (j_3 < d_1) {
           qCentred[j_3]! += icfRow[l_1]! * centred[i_2]!;
-          dQCentred[j_3] = 0;
           l_1 += 1;
           j_3 += 1;
         }
         tape[top++] = l;
-        tape[top++] = t8;
+        tape[top++] = t10;
         i_2 = j_2;
         l = l_1;
       }
@@ -127,11 +133,11 @@ export function gmmObjectiveGradInto(
       let trips = 0;
       // tape: 1 number per trip, for the reverse sweep
       while (i_3 < qCentred.length) {
-        const t9 = qCentred[i_3]!;
-        s += t9 * t9;
+        const t11 = qCentred[i_3]!;
+        s += t11 * t11;
         i_3 += 1;
         if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
-        tape[top++] = t9;
+        tape[top++] = t11;
         trips += 1;
       }
       mainTerm[k_1] = alphas[k_1]! + sumQs[k_1]! - 0.5 * s;
@@ -145,12 +151,12 @@ export function gmmObjectiveGradInto(
     let trips_1 = 0;
     // tape: 2 numbers per trip, for the reverse sweep
     while (i_4 < mainTerm.length) {
-      const t10 = mainTerm[i_4]!;
-      const mx_1 = Math.max(mx, t10);
+      const t12 = mainTerm[i_4]!;
+      const mx_1 = Math.max(mx, t12);
       i_4 += 1;
       if (top + 2 > tape.length) valueTape = tape = growValues(tape, top + 2);
       tape[top++] = mx;
-      tape[top++] = t10;
+      tape[top++] = t12;
       mx = mx_1;
       trips_1 += 1;
     }
@@ -159,11 +165,11 @@ export function gmmObjectiveGradInto(
     let trips_2 = 0;
     // tape: 1 number per trip, for the reverse sweep
     while (i_5 < mainTerm.length) {
-      const t11 = Math.exp(mainTerm[i_5]! - mx);
-      s_1 += t11;
+      const t13 = Math.exp(mainTerm[i_5]! - mx);
+      s_1 += t13;
       i_5 += 1;
       if (top + 1 > tape.length) valueTape = tape = growValues(tape, top + 1);
-      tape[top++] = t11;
+      tape[top++] = t13;
       trips_2 += 1;
     }
     slse += Math.log(s_1) + mx;
@@ -174,40 +180,40 @@ export function gmmObjectiveGradInto(
     tape[top++] = trips_1;
   }
   let prior = 0;
-  let k_3 = 0;
-  while (k_3 < K) {
-    const t12 = icf[k_3]!;
-    const dt = dIcf[k_3]!;
+  let k_4 = 0;
+  while (k_4 < K) {
+    const t14 = icf[k_4]!;
+    const dt = dIcf[k_4]!;
     let lowerSq = 0;
     let j_4 = d;
-    while (j_4 < icf[k_3]!.length) {
-      const t13 = t12[j_4]!;
-      lowerSq += t13 * t13;
+    while (j_4 < icf[k_4]!.length) {
+      const t15 = t14[j_4]!;
+      lowerSq += t15 * t15;
       const j_5 = j_4 + 1;
       // reverse of line 65: for (let j = d; j < icf[k].length; j++) lowerSq += icf[k][j] * icf[k]...
-      dt[j_4]! += 2 * (0.5 * gamma * gamma * t13);
+      dt[j_4]! += 2 * (0.5 * gamma * gamma * t15);
       j_4 = j_5;
     }
-    const t14 = 0.5 * gamma * gamma;
-    const v = qdiags[k_3]!;
-    const dv = dQdiags[k_3]!;
+    const t16 = 0.5 * gamma * gamma;
+    const v = qdiags[k_4]!;
+    const dv = dQdiags[k_4]!;
     let s_2 = 0;
     let i_6 = 0;
     while (i_6 < v.length) {
-      const t15 = v[i_6]!;
-      s_2 += t15 * t15;
+      const t17 = v[i_6]!;
+      s_2 += t17 * t17;
       const i_7 = i_6 + 1;
       // reverse of line 9: for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-      dv[i_6]! += 2 * (t14 * t15);
+      dv[i_6]! += 2 * (t16 * t17);
       i_6 = i_7;
     }
-    prior += t14 * (s_2 + lowerSq) - m * sumQs[k_3]!;
-    const k_4 = k_3 + 1;
+    prior += t16 * (s_2 + lowerSq) - m * sumQs[k_4]!;
+    const k_5 = k_4 + 1;
     // reverse of line 66: prior += 0.5 * gamma * gamma * (sqnorm(qdiags[k]) + lowerSq) - m * su...
-    dSumQs[k_3]! -= m;
-    k_3 = k_4;
+    dSumQs[k_4]! -= m;
+    k_4 = k_5;
   }
-  const t16 = x.length;
+  const t18 = x.length;
   let mx_2 = alphas[0]!;
   if (top + Math.max(0, alphas.length - 1) > tape.length)
     valueTape = tape = growValues(tape, top + Math.max(0, alphas.length - 1));
@@ -225,45 +231,45 @@ export function gmmObjectiveGradInto(
   let i_9 = 0;
   // tape: 1 number per trip, for the reverse sweep
   while (i_9 < alphas.length) {
-    const t17 = Math.exp(alphas[i_9]! - mx_2);
-    s_3 += t17;
+    const t19 = Math.exp(alphas[i_9]! - mx_2);
+    s_3 += t19;
     i_9 += 1;
-    tape[top++] = t17;
+    tape[top++] = t19;
   }
-  const gmmObjective = slse - t16 * (Math.log(s_3) + mx_2) + prior;
+  const gmmObjective = slse - t18 * (Math.log(s_3) + mx_2) + prior;
   // reverse of line 68: return slse - x.length * logsumexp(alphas) + prior;
-  const dt_1 = -t16;
+  const dt_1 = -t18;
   // reverse of line 18: return Math.log(s) + mx;
   const ds = dt_1 / s_3;
-  const t18 = Math.max(0, alphas.length);
+  const t20 = Math.max(0, alphas.length);
   // reverse of line 17: for (let i = 0; i < v.length; i++) s += Math.exp(v[i] - mx);
   let dMx = dt_1;
-  let i_10 = t18;
-  for (let k_5 = t18; k_5 > 0; k_5--) {
+  let i_10 = t20;
+  for (let k_6 = t20; k_6 > 0; k_6--) {
     i_10 -= 1;
-    const t19 = tape[--top]!;
-    const dt_2 = ds * t19;
+    const t21 = tape[--top]!;
+    const dt_2 = ds * t21;
     dAlphas[i_10]! += dt_2;
     dMx -= dt_2;
   }
-  const t20 = Math.max(0, alphas.length - 1);
-  const t21 = 1 + t20;
+  const t22 = Math.max(0, alphas.length - 1);
+  const t23 = 1 + t22;
   // reverse of line 15: for (let i = 1; i < v.length; i++) mx = Math.max(mx, v[i]);
-  let i_11 = t21;
-  for (let k_6 = t20; k_6 > 0; k_6--) {
+  let i_11 = t23;
+  for (let k_7 = t22; k_7 > 0; k_7--) {
     i_11 -= 1;
     const mx_4 = tape[--top]!;
-    const t22 = alphas[i_11]!;
-    const t23 = mx_4 >= t22;
-    dAlphas[i_11]! += t23 ? 0 : dMx;
-    dMx = t23 ? dMx : 0;
+    const t24 = alphas[i_11]!;
+    const t25 = mx_4 >= t24;
+    dAlphas[i_11]! += t25 ? 0 : dMx;
+    dMx = t25 ? dMx : 0;
   }
   // reverse of line 14: let mx = v[0];
   dAlphas[0]! += dMx;
-  const t24 = Math.max(0, x.length);
+  const t26 = Math.max(0, x.length);
   // reverse of line 53: for (let i = 0; i < x.length; i++) {
   const dSlse = 1;
-  for (let k_7 = t24; k_7 > 0; k_7--) {
+  for (let k_8 = t26; k_8 > 0; k_8--) {
     const trips_3 = tape[--top]!;
     const trips_4 = tape[--top]!;
     const s_4 = tape[--top]!;
@@ -272,90 +278,90 @@ export function gmmObjectiveGradInto(
     // reverse of line 17: for (let i = 0; i < v.length; i++) s += Math.exp(v[i] - mx);
     let dMx_1 = dSlse;
     let i_12 = trips_4;
-    for (let k_8 = trips_4; k_8 > 0; k_8--) {
+    for (let k_9 = trips_4; k_9 > 0; k_9--) {
       i_12 -= 1;
-      const t25 = tape[--top]!;
-      const dt_3 = ds_1 * t25;
+      const t27 = tape[--top]!;
+      const dt_3 = ds_1 * t27;
       dMainTerm[i_12]! += dt_3;
       dMx_1 -= dt_3;
     }
     // reverse of line 15: for (let i = 1; i < v.length; i++) mx = Math.max(mx, v[i]);
     let i_13 = 1 + trips_3;
-    for (let k_9 = trips_3; k_9 > 0; k_9--) {
+    for (let k_10 = trips_3; k_10 > 0; k_10--) {
       i_13 -= 1;
-      const t26 = tape[--top]!;
+      const t28 = tape[--top]!;
       const mx_5 = tape[--top]!;
-      const t27 = mx_5 >= t26;
-      dMainTerm[i_13]! += t27 ? 0 : dMx_1;
-      dMx_1 = t27 ? dMx_1 : 0;
+      const t29 = mx_5 >= t28;
+      dMainTerm[i_13]! += t29 ? 0 : dMx_1;
+      dMx_1 = t29 ? dMx_1 : 0;
     }
     // reverse of line 14: let mx = v[0];
     dMainTerm[0]! += dMx_1;
-    const t28 = Math.max(0, K);
+    const t30 = Math.max(0, K);
     // reverse of line 54: for (let k = 0; k < K; k++) {
-    let k_10 = t28;
-    for (let k_11 = t28; k_11 > 0; k_11--) {
-      k_10 -= 1;
+    let k_11 = t30;
+    for (let k_12 = t30; k_12 > 0; k_12--) {
+      k_11 -= 1;
       const trips_5 = tape[--top]!;
       const d_2 = tape[--top]!;
-      const dt_4 = dMeans[k_10]!;
-      const qdiag_2 = qdiags[k_10]!;
-      const dQdiag_1 = dQdiags[k_10]!;
-      const icfRow_1 = icf[k_10]!;
-      const dIcfRow = dIcf[k_10]!;
+      const dt_4 = dMeans[k_11]!;
+      const qdiag_2 = qdiags[k_11]!;
+      const dQdiag_1 = dQdiags[k_11]!;
+      const icfRow_1 = icf[k_11]!;
+      const dIcfRow = dIcf[k_11]!;
       // reverse of line 57: mainTerm[k] = alphas[k] + sumQs[k] - 0.5 * sqnorm(qCentred);
-      const dt_5 = dMainTerm[k_10]!;
-      dMainTerm[k_10] = 0;
+      const dt_5 = dMainTerm[k_11]!;
+      dMainTerm[k_11] = 0;
       const ds_2 = -(dt_5 * 0.5);
       // reverse of line 9: for (let i = 0; i < v.length; i++) s += v[i] * v[i];
       let i_14 = trips_5;
-      for (let k_12 = trips_5; k_12 > 0; k_12--) {
+      for (let k_13 = trips_5; k_13 > 0; k_13--) {
         i_14 -= 1;
-        const t29 = tape[--top]!;
-        dQCentred[i_14]! += 2 * (ds_2 * t29);
+        const t31 = tape[--top]!;
+        dQCentred[i_14]! += 2 * (ds_2 * t31);
       }
       // reverse of line 57: mainTerm[k] = alphas[k] + sumQs[k] - 0.5 * sqnorm(qCentred);
-      dSumQs[k_10]! += dt_5;
-      dAlphas[k_10]! += dt_5;
-      const t30 = Math.max(0, d_2);
+      dSumQs[k_11]! += dt_5;
+      dAlphas[k_11]! += dt_5;
+      const t32 = Math.max(0, d_2);
       // reverse of line 26: for (let i = 0; i < d; i++) {
-      let i_15 = t30;
-      for (let k_13 = t30; k_13 > 0; k_13--) {
+      let i_15 = t32;
+      for (let k_14 = t32; k_14 > 0; k_14--) {
         i_15 -= 1;
-        const t31 = tape[--top]!;
+        const t33 = tape[--top]!;
         const l_2 = tape[--top]!;
         const j_6 = i_15 + 1;
-        const t32 = Math.max(0, d_2 - j_6);
-        const t33 = j_6 + t32;
-        const t34 = l_2 + t32;
+        const t34 = Math.max(0, d_2 - j_6);
+        const t35 = j_6 + t34;
+        const t36 = l_2 + t34;
         // reverse of line 27: for (let j = i + 1; j < d; j++) {
-        let j_7 = t33;
-        let l_3 = t34;
-        for (let k_14 = t32; k_14 > 0; k_14--) {
+        let j_7 = t35;
+        let l_3 = t36;
+        for (let k_15 = t34; k_15 > 0; k_15--) {
           j_7 -= 1;
           l_3 -= 1;
-          const t35 = icfRow_1[l_3]!;
+          const t37 = icfRow_1[l_3]!;
           // reverse of line 28: out[j] += icfRow[l] * v[i];
           const dt_6 = dQCentred[j_7]!;
-          dCentred[i_15]! += dt_6 * t35;
-          dIcfRow[l_3]! += dt_6 * t31;
+          dCentred[i_15]! += dt_6 * t37;
+          dIcfRow[l_3]! += dt_6 * t33;
         }
       }
       // reverse of line 24: for (let i = 0; i < d; i++) out[i] = qdiag[i] * v[i];
-      let i_16 = t30;
-      for (let k_15 = t30; k_15 > 0; k_15--) {
+      let i_16 = t32;
+      for (let k_16 = t32; k_16 > 0; k_16--) {
         i_16 -= 1;
-        const t36 = tape[--top]!;
-        const t37 = qdiag_2[i_16]!;
+        const t38 = tape[--top]!;
+        const t39 = qdiag_2[i_16]!;
         const dt_7 = dQCentred[i_16]!;
         dQCentred[i_16] = 0;
-        dCentred[i_16]! += dt_7 * t37;
-        dQdiag_1[i_16]! += dt_7 * t36;
+        dCentred[i_16]! += dt_7 * t39;
+        dQdiag_1[i_16]! += dt_7 * t38;
       }
-      const t38 = Math.max(0, d);
+      const t40 = Math.max(0, d);
       // reverse of line 55: for (let j = 0; j < d; j++) centred[j] = x[i][j] - means[k][j];
-      let j_8 = t38;
-      for (let k_16 = t38; k_16 > 0; k_16--) {
+      let j_8 = t40;
+      for (let k_17 = t40; k_17 > 0; k_17--) {
         j_8 -= 1;
         const dt_8 = dCentred[j_8]!;
         dCentred[j_8] = 0;
@@ -363,25 +369,25 @@ export function gmmObjectiveGradInto(
       }
     }
   }
-  const t39 = Math.max(0, K);
+  const t41 = Math.max(0, K);
   // reverse of line 40: for (let k = 0; k < K; k++) {
-  let k_17 = t39;
-  for (let k_18 = t39; k_18 > 0; k_18--) {
-    k_17 -= 1;
+  let k_18 = t41;
+  for (let k_19 = t41; k_19 > 0; k_19--) {
+    k_18 -= 1;
     const dQdiag_2 = arrays.pop() as number[];
-    const dt_9 = dIcf[k_17]!;
-    const t40 = Math.max(0, d);
+    const dt_9 = dIcf[k_18]!;
+    const t42 = Math.max(0, d);
     // reverse of line 42: for (let j = 0; j < d; j++) {
-    let j_9 = t40;
-    for (let k_19 = t40; k_19 > 0; k_19--) {
+    let j_9 = t42;
+    for (let k_20 = t42; k_20 > 0; k_20--) {
       j_9 -= 1;
-      const t41 = tape[--top]!;
+      const t43 = tape[--top]!;
       // reverse of line 44: sumQs[k] += icf[k][j];
-      dt_9[j_9]! += dSumQs[k_17]!;
+      dt_9[j_9]! += dSumQs[k_18]!;
       // reverse of line 43: qdiag[j] = Math.exp(icf[k][j]);
       const dt_10 = dQdiag_2[j_9]!;
       dQdiag_2[j_9] = 0;
-      dt_9[j_9]! += dt_10 * t41;
+      dt_9[j_9]! += dt_10 * t43;
     }
   }
   return gmmObjective;

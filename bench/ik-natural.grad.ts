@@ -27,39 +27,41 @@ export function ikNaturalGradInto(
   while (t < theta.length) {
     const theta_1 = theta[t]!;
     const dTheta_1 = dTheta[t]!;
-    if (top + Math.max(0, theta_1.length) > tape.length)
-      valueTape = tape = growValues(tape, top + Math.max(0, theta_1.length));
+    if (top + 2 * Math.max(0, theta_1.length) > tape.length)
+      valueTape = tape = growValues(tape, top + 2 * Math.max(0, theta_1.length));
     let angle = 0;
     let j = 0;
     let p0 = 0;
     let p1 = 0;
-    // tape: 1 number per trip, for the reverse sweep
+    // tape: 2 numbers per trip, for the reverse sweep
     while (j < theta_1.length) {
-      const angle_1 = angle + theta_1[j]!;
+      angle += theta_1[j]!;
       const length = L[j]!;
+      const t1 = Math.cos(angle);
+      const t2 = Math.sin(angle);
       j += 1;
-      tape[top++] = angle;
-      angle = angle_1;
-      p0 += length * Math.cos(angle_1);
-      p1 += length * Math.sin(angle_1);
+      tape[top++] = t1;
+      tape[top++] = t2;
+      p0 += length * t1;
+      p1 += length * t2;
     }
     const b = targets[t]!;
-    const t1 = p0 - b[0]!;
-    const t2 = p1 - b[1]!;
-    energy += t1 * t1 + t2 * t2;
+    const t3 = p0 - b[0]!;
+    const t4 = p1 - b[1]!;
+    energy += t3 * t3 + t4 * t4;
     if (t > 0) {
-      const t3 = theta[t]!;
+      const t5 = theta[t]!;
       const dt = dTheta[t]!;
       let j_1 = 0;
       while (j_1 < L.length) {
-        const t4 = t - 1;
-        const dt_1 = dTheta[t4]!;
-        const d = t3[j_1]! - theta[t4]![j_1]!;
-        const t5 = smooth * d;
-        energy += t5 * d;
+        const t6 = t - 1;
+        const dt_1 = dTheta[t6]!;
+        const d = t5[j_1]! - theta[t6]![j_1]!;
+        const t7 = smooth * d;
+        energy += t7 * d;
         const j_2 = j_1 + 1;
         // reverse of line 38: energy += smooth * d * d;
-        const dd = t5 + d * smooth;
+        const dd = t7 + d * smooth;
         // reverse of line 37: const d = theta[t][j] - theta[t - 1][j];
         dt_1[j_1]! -= dd;
         dt[j_1]! += dd;
@@ -68,21 +70,21 @@ export function ikNaturalGradInto(
     }
     t += 1;
     // reverse of line 34: energy += e[0] * e[0] + e[1] * e[1];
-    const dt_2 = 2 * (1 * t2);
-    const dt_3 = 2 * (1 * t1);
-    const t6 = Math.max(0, theta_1.length);
+    const dt_2 = 2 * (1 * t4);
+    const dt_3 = 2 * (1 * t3);
+    const t8 = Math.max(0, theta_1.length);
     // reverse of line 16: for (let j = 0; j < theta.length; j++) {
     let dAngle = 0;
     const dP0 = dt_3;
     const dP1 = dt_2;
-    let j_3 = t6;
-    for (let k = t6; k > 0; k--) {
+    let j_3 = t8;
+    for (let k = t8; k > 0; k--) {
       j_3 -= 1;
-      let angle_2 = tape[--top]!;
-      angle_2 += theta_1[j_3]!;
+      const t9 = tape[--top]!;
+      const t10 = tape[--top]!;
       const length_1 = L[j_3]!;
       // reverse of line 9: return [length * Math.cos(angle), length * Math.sin(angle)];
-      dAngle = dAngle + dP1 * length_1 * Math.cos(angle_2) - dP0 * length_1 * Math.sin(angle_2);
+      dAngle = dAngle + dP1 * length_1 * t10 - dP0 * length_1 * t9;
       // reverse of line 17: angle += theta[j];
       dTheta_1[j_3]! += dAngle;
     }

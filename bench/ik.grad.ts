@@ -27,39 +27,41 @@ export function ikGradInto(
   while (t < theta.length) {
     const angles = theta[t]!;
     const dAngles = dTheta[t]!;
-    if (top + Math.max(0, angles.length) > tape.length)
-      valueTape = tape = growValues(tape, top + Math.max(0, angles.length));
+    if (top + 2 * Math.max(0, angles.length) > tape.length)
+      valueTape = tape = growValues(tape, top + 2 * Math.max(0, angles.length));
     let angle = 0;
     let px = 0;
     let py = 0;
     let j = 0;
-    // tape: 1 number per trip, for the reverse sweep
+    // tape: 2 numbers per trip, for the reverse sweep
     while (j < angles.length) {
-      const angle_1 = angle + angles[j]!;
+      angle += angles[j]!;
       const t1 = L[j]!;
-      px += t1 * Math.cos(angle_1);
-      py += t1 * Math.sin(angle_1);
+      const t2 = Math.cos(angle);
+      px += t1 * t2;
+      const t3 = Math.sin(angle);
+      py += t1 * t3;
       j += 1;
-      tape[top++] = angle;
-      angle = angle_1;
+      tape[top++] = t2;
+      tape[top++] = t3;
     }
-    const t2 = targets[t]!;
-    const ex = px - t2[0]!;
-    const ey = py - t2[1]!;
+    const t4 = targets[t]!;
+    const ex = px - t4[0]!;
+    const ey = py - t4[1]!;
     energy += ex * ex + ey * ey;
     if (t > 0) {
-      const t3 = theta[t]!;
+      const t5 = theta[t]!;
       const dt = dTheta[t]!;
       let j_1 = 0;
       while (j_1 < L.length) {
-        const t4 = t - 1;
-        const dt_1 = dTheta[t4]!;
-        const d = t3[j_1]! - theta[t4]![j_1]!;
-        const t5 = smooth * d;
-        energy += t5 * d;
+        const t6 = t - 1;
+        const dt_1 = dTheta[t6]!;
+        const d = t5[j_1]! - theta[t6]![j_1]!;
+        const t7 = smooth * d;
+        energy += t7 * d;
         const j_2 = j_1 + 1;
         // reverse of line 22: energy += smooth * d * d;
-        const dd = t5 + d * smooth;
+        const dd = t7 + d * smooth;
         // reverse of line 21: const d = theta[t][j] - theta[t - 1][j];
         dt_1[j_1]! -= dd;
         dt[j_1]! += dd;
@@ -70,21 +72,21 @@ export function ikGradInto(
     // reverse of line 18: energy += ex * ex + ey * ey;
     const dEy = 2 * (1 * ey);
     const dEx = 2 * (1 * ex);
-    const t6 = Math.max(0, angles.length);
+    const t8 = Math.max(0, angles.length);
     // reverse of line 11: for (let j = 0; j < angles.length; j++) {
     let dAngle = 0;
     const dPx = dEx;
     const dPy = dEy;
-    let j_3 = t6;
-    for (let k = t6; k > 0; k--) {
+    let j_3 = t8;
+    for (let k = t8; k > 0; k--) {
       j_3 -= 1;
-      let angle_2 = tape[--top]!;
-      angle_2 += angles[j_3]!;
-      const t7 = L[j_3]!;
+      const t9 = tape[--top]!;
+      const t10 = tape[--top]!;
+      const t11 = L[j_3]!;
       // reverse of line 14: py += L[j] * Math.sin(angle);
-      dAngle += dPy * t7 * Math.cos(angle_2);
+      dAngle += dPy * t11 * t10;
       // reverse of line 13: px += L[j] * Math.cos(angle);
-      dAngle -= dPx * t7 * Math.sin(angle_2);
+      dAngle -= dPx * t11 * t9;
       // reverse of line 12: angle += angles[j];
       dAngles[j_3]! += dAngle;
     }

@@ -17,28 +17,20 @@ export function rosenbrockClosureGradInto(x: readonly number[], grad: { x: numbe
   let rosenbrockClosure = 0;
   while (k < t1) {
     const t2 = k + 1;
-    const t3 = t2 < x.length;
-    let t4 = 0;
-    let a = 0;
-    let b = 0;
-    let t5 = 0;
-    if (t3) {
-      t4 = x[k]!;
-      a = x[t2]! - t4 * t4;
-      b = 1 - t4;
-      t5 = 100 * a;
-      rosenbrockClosure += t5 * a + b * b;
-    }
-    // reverse of line 13: if (i + 1 < x.length) s += term(i);
-    if (t3) {
+    if (t2 < x.length) {
+      const t3 = x[k]!;
+      const a = x[t2]! - t3 * t3;
+      const b = 1 - t3;
+      const t4 = 100 * a;
+      rosenbrockClosure += t4 * a + b * b;
       // reverse of line 9: return 100 * a * a + b * b;
       const db = 2 * b;
-      const da = t5 + a * 100;
+      const da = t4 + a * 100;
       // reverse of line 8: const b = 1 - x[i];
       const dt = -db;
       // reverse of line 7: const a = x[i + 1] - x[i] * x[i];
-      const t6 = da * t4;
-      dx[k]! += dt - t6 - t6;
+      const t5 = da * t3;
+      dx[k]! += dt - t5 - t5;
       dx[t2]! += da;
     }
     k = t2;

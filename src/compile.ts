@@ -30,6 +30,7 @@ import { taggedDerivatives } from "./config/tag.js";
 import { diagnosticAtOp, forwardFunctions, type Compiled } from "./derivatives.js";
 import { isVectorValued } from "./ir/shape.js";
 import { dropStashesAtHand } from "./opt/stashes.js";
+import { mergeAdjacentBranches } from "./opt/merge-branches.js";
 import { scalarizeArrays } from "./opt/scalarize.js";
 import { hoistInvariantRows } from "./opt/hoist.js";
 import { compileRecursive, compileTangents, type RecursiveUnit } from "./recursive.js";
@@ -95,6 +96,7 @@ function differentiate(sourcePath: string, entry: Entry, rules: Rules, options: 
   if (writes.length) throw new DiagnosticError(writes);
   const wrt = leavesOfParameters(primal, differentiatedParameters(sourcePath, entry.fn, primal));
   const gradient = reversed(sourcePath, primal, wrt, options.policy);
+  mergeAdjacentBranches(gradient);
   eliminateDeadCode(gradient);
   dropStashesAtHand(gradient);
   const vector = isVectorValued(primal);

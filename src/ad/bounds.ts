@@ -10,7 +10,8 @@
  * - a constant index below the constant length of an allocation
  *   (`const p = [x, y]; p[1] = ...`);
  * - the counter of the loop around the write, counting up by one from a
- *   constant at least 0 while below the array's length (`i < a.length`) or
+ *   whole number at least 0 (a constant, a length, an outer counter plus
+ *   one) while below the array's length (`i < a.length`) or
  *   the length it was allocated with (`new Array(n)` and `i < n`, or
  *   `x.slice()` and `i < x.length` for a parameter `x`, whose length no
  *   write changes);
@@ -48,18 +49,17 @@ function countedBelowLength(array: Value, index: Value): boolean {
 
 /**
  * For a body argument of a `while` that counts up by one from a whole
- * constant at least 0: the loop, and the values the condition requires it
- * to stay below (`i < n && ...`).
+ * number at least 0 (`nonNegativeWhole`): the loop, and the values the
+ * condition requires it to stay below (`i < n && ...`).
  */
 function countedIndex(index: Value): { loop: Op; bounds: Value[] } | undefined {
   const body = index.region;
   const loop = body?.owner;
   if (!body || loop?.kind !== Structural.While || loop.regions[1] !== body) return undefined;
   const j = body.args.indexOf(index);
-  const start = constantOf(loop.operands[j]!);
   const next = terminator(body).operands[j]!.def;
   const steps = next?.kind === "add" && next.operands[0] === index && constantOf(next.operands[1]!) === 1;
-  if (!(typeof start === "number" && Number.isInteger(start) && start >= 0 && steps)) return undefined;
+  if (!steps || !nonNegativeWhole(loop.operands[j]!)) return undefined;
   const cond = loop.regions[0]!;
   const bounds = conjuncts(terminator(cond).operands[0]!)
     .filter((test) => test.def?.kind === "lt" && test.def.operands[0] === cond.args[j])
@@ -80,6 +80,19 @@ export function lengthBeforeLoop(store: Op): { loop: Op; bound: Value } | undefi
   if (!counted || store.parent !== counted.loop.regions[1] || definedInside(array, counted.loop)) return undefined;
   const bound = counted.bounds.find((b) => !definedInside(b, counted.loop) && b.type === "f64");
   return bound && { loop: counted.loop, bound };
+}
+
+/**
+ * A whole number at least 0: such a constant, a length, a counter counting
+ * up by one from such a number (`countedIndex`), or a sum of them (the
+ * `k + 1` an inner loop of elimination starts from).
+ */
+function nonNegativeWhole(v: Value): boolean {
+  const constant = constantOf(v);
+  if (constant !== undefined) return typeof constant === "number" && Number.isInteger(constant) && constant >= 0;
+  if (v.def?.kind === "len") return true;
+  if (v.def?.kind === "add") return v.def.operands.every(nonNegativeWhole);
+  return !v.def && countedIndex(v) !== undefined;
 }
 
 /** The tests a condition requires all of: `a && b && ...`. */

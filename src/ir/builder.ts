@@ -28,6 +28,8 @@ export class Builder {
   private boundary: Region | undefined;
   /** Regions whose new ops go before their terminator rather than at the end (see `confined`). */
   private readonly beforeEnd = new Set<Region>();
+  /** Values computed in another region that the primitives built now may reuse (see `reusing`). */
+  private offered: ReadonlyMap<string, Value> | undefined;
 
   constructor(region: Region) {
     this.region = region;
@@ -87,6 +89,21 @@ export class Builder {
     const region = emptyRegion(undefined);
     const result = this.inRegion(region, fn);
     return { ops: region.ops, result };
+  }
+
+  /**
+   * Runs `fn` with `offered` (values by `reuseKey`) reused by the primitives
+   * it builds, as common subexpressions are: the caller vouches that they are
+   * in scope wherever `fn` builds.
+   */
+  reusing<T>(offered: ReadonlyMap<string, Value>, fn: () => T): T {
+    const saved = this.offered;
+    this.offered = offered;
+    try {
+      return fn();
+    } finally {
+      this.offered = saved;
+    }
   }
 
   /**
@@ -155,7 +172,7 @@ export class Builder {
     const simplified = this.simplify(kind, operands);
     if (simplified) return simplified;
     const key = `${identity} ${operands.map((v) => v.id).join(" ")}`;
-    const found = this.lookup(key);
+    const found = this.lookup(key) ?? this.offered?.get(key);
     if (found) return found;
     const made = this.makeOp(kind, operands, [p.resultType]);
     if (typeof which !== "string") made.primitive = which;
@@ -319,6 +336,11 @@ export class Builder {
         return undefined;
     }
   }
+}
+
+/** The key under which `reusing` offers the result of `op`, a primitive of the table that reads no memory. */
+export function reuseKey(op: Op): string {
+  return `${op.kind} ${op.operands.map((v) => v.id).join(" ")}`;
 }
 
 export function emptyRegion(owner: Op | undefined): Region {

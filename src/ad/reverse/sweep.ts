@@ -9,7 +9,7 @@
  * are written, reads no later write reaches) live here.
  */
 import { InternalError } from "../../diagnostics.js";
-import type { Builder } from "../../ir/builder.js";
+import { reuseKey, type Builder } from "../../ir/builder.js";
 import { primitiveOf, type Shadows } from "../../ir/primitives.js";
 import { Structural, type Op, type Region, type Value } from "../../ir/types.js";
 import { definedBefore, definedInside, useCounts, walkOps } from "../../ir/walk.js";
@@ -68,11 +68,32 @@ export class ReverseSweep {
     if (!rule) throw new InternalError(`active value from ${op.kind}, which has no adjoint`);
     const need = op.operands.map((v) => this.active.has(v));
     this.b.loc = op.loc;
-    const contributions = rule(this.b, op.operands, y, dy, need);
+    const contributions = this.b.reusing(this.mathIn(op.parent!), () => rule(this.b, op.operands, y, dy, need));
     op.operands.forEach((x, i) => {
       const c = contributions[i];
       if (need[i] && c) this.accumulate(adj, x, c);
     });
+  }
+
+  /**
+   * The Math functions a forward region computes, by `reuseKey`: a rule that
+   * needs one (the adjoint of `sin` needs the `cos` of the same angle) takes
+   * the forward's value, which its region's reverse reads like any value of
+   * the region (a loop's tape policy tapes it), instead of calling the
+   * function again. Exact arithmetic is left out: it is cheaper to compute again than to tape.
+   */
+  mathIn(r: Region): ReadonlyMap<string, Value> {
+    let found = this.mathCache.get(r);
+    if (!found) {
+      found = new Map();
+      for (const op of r.ops) {
+        const p = primitiveOf(op);
+        if (!p || op.primitive || p.memory || p.folds || p.statement || op.reverse || op.results.length !== 1) continue;
+        found.set(reuseKey(op), op.results[0]!);
+      }
+      this.mathCache.set(r, found);
+    }
+    return found;
   }
 
   reverseMemory(op: Op, adj: Adjoints): void {
@@ -235,6 +256,7 @@ export class ReverseSweep {
     return this.indexUses.has(v) && wholeNumber(v);
   }
 
+  private readonly mathCache = new Map<Region, Map<string, Value>>();
   private writtenCache: Set<string> | undefined;
   private indexUses: Set<Value> | undefined;
 }
