@@ -243,6 +243,10 @@ export function helpersUsed(ops: Op[], pushed: Set<TapeKind>, tapes: Tapes, buff
   const poolKinds = new Set(pooled.values());
   if (poolKinds.has("f64")) used.add("pooledZeros");
   if (poolKinds.has("floats")) used.add("pooledFloats");
+  for (const o of ops) {
+    const helper = primitiveOf(o)?.helper;
+    if (helper) used.add(helper);
+  }
   if (freshZeros("f64[]") || wrapped.some((g) => g.type === "f64[]") || used.has("zerosLike") || used.has("pooledZeros")) used.add("zeroArray");
   return used;
 }
