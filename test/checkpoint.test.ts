@@ -108,11 +108,21 @@ function beta(s: number, r: number): number {
 /**
  * Counts, in a copy of generated code, every run of a checkpointed loop's
  * trip (its `trips` counter stepping), by trip: the forward sweep's, the
- * recomputed ones and the taped one; and exports the schedule's decision.
+ * recomputed ones and the taped one; records the snapshot stores the calls
+ * take; and exports the schedule's decision.
  */
 function countTrips(code: string): string {
-  const counted = code.replace(/\b(trips(?:_\d+)?) \+= 1;/g, "$1 = tripRun($1) + 1;");
-  return `${counted}\nexport const scheduleStep = revolveStep;\nconst tripRuns = new Map<number, number>();
+  const counted = code.replace(/\b(trips(?:_\d+)?) \+= 1;/g, "$1 = tripRun($1) + 1;")
+    .replace("function pooledFloats(", "function pooledFloatsUnrecorded(");
+  return `${counted}\nexport const scheduleStep = revolveStep;
+/** The Float64Arrays the calls took from their pools (here the snapshot stores and schedules), in order. */
+export const storesMade: Float64Array[] = [];
+function pooledFloats(pool: Float64Array[], slot: number, n: number): Float64Array {
+  const store = pooledFloatsUnrecorded(pool, slot, n);
+  storesMade.push(store);
+  return store;
+}
+const tripRuns = new Map<number, number>();
 function tripRun(trip: number): number {
   tripRuns.set(trip, (tripRuns.get(trip) ?? 0) + 1);
   return trip;
@@ -169,6 +179,23 @@ describe("the binomial schedule of '@checkpoint s'", () => {
       expect(total, `s = ${s}, T = ${steps}`).toBeLessThanOrEqual(r === 0 ? 0 : r * steps - beta(s + 1, r - 1));
     }
   }, 60_000);
+
+  test("reuses its snapshot store and schedule across calls of the same size", async () => {
+    const m = await module;
+    const made = m.storesMade as Float64Array[];
+    const call = (steps: number) => (m.springsS10Grad as Grad)([0.3, -0.2, 0.5], [0.1, 0.4, -0.3], 1.7, 0.6, steps);
+    made.length = 0;
+    const first = call(50);
+    const [store, schedule] = made.splice(0);
+    expect(store!.length).toBe(10 * (2 + 3 * 3));
+    expectSameBits(call(50), first);
+    expect(made[0]).toBe(store);
+    expect(made[1]).toBe(schedule);
+    // Another trip count: a store of another size.
+    call(5);
+    expect(made[2]).not.toBe(store);
+    expect(made[2]!.length).toBe(5 * (2 + 3 * 3));
+  });
 
   test("places each snapshot where the fewest trips are recomputed in all (against a search of every place)", async () => {
     const step = (await module).scheduleStep as (n: number, free: number) => number;

@@ -171,6 +171,8 @@ function snapshotStore(t: ReverseSweep, op: Op, counters: Counter[], arrays: Val
     const schedule = b.prim("falloc", [b.add(slots, b.const(Positions))]);
     schedule.name = "schedule";
     schedule.nameKind = "source";
+    store.def!.pooled = true;
+    schedule.def!.pooled = true;
     b.prim("store", [schedule, b.const(Fine), stretches]);
     return { trips, stretch, stretches, slots, stride, store, schedule, arrays: saved };
   });
