@@ -244,7 +244,7 @@ export function springChainCheckpointedGradInto(
     k_2 += 1;
   }
   const force = new Array<number>(n).fill(0);
-  const dForce = pooledZeros(springChainCheckpointedGradShadows, pooled, n);
+  const dForce = pooledZeros(springChainCheckpointedGradShadows, pooled++, n);
   const t2 = Math.max(0, Math.ceil(steps));
   const t3 = Math.max(1, Math.ceil(Math.sqrt(t2)));
   const t4 = Math.max(1, Math.ceil(t2 / t3));
@@ -256,8 +256,8 @@ export function springChainCheckpointedGradInto(
   const t10 = t8 + t9;
   const t11 = force.length;
   const t12 = t10 + t11;
-  const snapshots = new Float64Array(t6 * t12);
-  const schedule = new Float64Array(t6 + 3);
+  const snapshots = pooledFloats(springChainCheckpointedGradFloatShadows, pooled++, t6 * t12);
+  const schedule = pooledFloats(springChainCheckpointedGradFloatShadows, pooled, t6 + 3);
   schedule[2] = t5;
   let step = 0;
   let trips = 0;
@@ -546,6 +546,9 @@ export function springChainCheckpointedGradInto(
 /** Shadow arrays of springChainCheckpointedGradInto's own arrays, kept between calls. */
 const springChainCheckpointedGradShadows: number[][] = [];
 
+/** The snapshots and schedules of springChainCheckpointedGradInto's checkpointed loops, kept between calls. */
+const springChainCheckpointedGradFloatShadows: Float64Array[] = [];
+
 /** Value and gradient of `springChainFewSnapshots` (checkpoint.ts:87) with respect to x0, v0, k, c. */
 export function springChainFewSnapshotsGrad(
   x0: readonly number[],
@@ -603,7 +606,7 @@ export function springChainFewSnapshotsGradInto(
     k_2 += 1;
   }
   const force = new Array<number>(n).fill(0);
-  const dForce = pooledZeros(springChainFewSnapshotsGradShadows, pooled, n);
+  const dForce = pooledZeros(springChainFewSnapshotsGradShadows, pooled++, n);
   const t2 = Math.max(0, Math.ceil(steps));
   const t3 = Math.min(10, t2);
   const t4 = x.length;
@@ -612,8 +615,8 @@ export function springChainFewSnapshotsGradInto(
   const t7 = t5 + t6;
   const t8 = force.length;
   const t9 = t7 + t8;
-  const snapshots = new Float64Array(t3 * t9);
-  const schedule = new Float64Array(t3 + 3);
+  const snapshots = pooledFloats(springChainFewSnapshotsGradFloatShadows, pooled++, t3 * t9);
+  const schedule = pooledFloats(springChainFewSnapshotsGradFloatShadows, pooled, t3 + 3);
   schedule[2] = t2;
   let step = 0;
   let trips = 0;
@@ -899,6 +902,9 @@ export function springChainFewSnapshotsGradInto(
 /** Shadow arrays of springChainFewSnapshotsGradInto's own arrays, kept between calls. */
 const springChainFewSnapshotsGradShadows: number[][] = [];
 
+/** The snapshots and schedules of springChainFewSnapshotsGradInto's checkpointed loops, kept between calls. */
+const springChainFewSnapshotsGradFloatShadows: Float64Array[] = [];
+
 /** The value tape, kept between calls (a call works on a local reference to it). */
 let valueTape: Float64Array = new Float64Array(1024);
 
@@ -934,6 +940,13 @@ function pooledZeros(pool: number[][], slot: number, n: number): number[] {
   const a = pool[slot];
   if (a !== undefined && a.length === n) return a.fill(0);
   return (pool[slot] = zeroArray(n));
+}
+
+/** A zeroed Float64Array of length `n`: the one of `slot` in `pool` (kept between calls), made or remade when its length differs. */
+function pooledFloats(pool: Float64Array[], slot: number, n: number): Float64Array {
+  const a = pool[slot];
+  if (a !== undefined && a.length === n) return a.fill(0);
+  return (pool[slot] = new Float64Array(n));
 }
 
 /**
