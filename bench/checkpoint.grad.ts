@@ -262,7 +262,7 @@ export function springChainCheckpointedGradInto(
   let step = 0;
   let trips = 0;
   while (step < steps) {
-    if (trips === schedule[1]!) {
+    if (trips >= schedule[1]!) {
       const t13 = schedule[0]!;
       const t14 = t13 * t12;
       snapshots[t14] = step;
@@ -375,7 +375,7 @@ export function springChainCheckpointedGradInto(
     let step_1 = t29;
     let trips_1 = t30;
     while (trips_1 < t35) {
-      if (trips_1 === schedule[1]!) {
+      if (trips_1 >= schedule[1]!) {
         const t38 = schedule[0]!;
         const t39 = t38 * t12;
         snapshots[t39] = step_1;
@@ -621,7 +621,7 @@ export function springChainFewSnapshotsGradInto(
   let step = 0;
   let trips = 0;
   while (step < steps) {
-    if (trips === schedule[1]!) {
+    if (trips >= schedule[1]!) {
       const t10 = schedule[0]!;
       const t11 = t10 * t9;
       snapshots[t11] = step;
@@ -732,7 +732,7 @@ export function springChainFewSnapshotsGradInto(
     let step_1 = t25;
     let trips_1 = t26;
     while (trips_1 < stretch) {
-      if (trips_1 === schedule[1]!) {
+      if (trips_1 >= schedule[1]!) {
         const t33 = schedule[0]!;
         const t34 = t33 * t9;
         snapshots[t34] = step_1;

@@ -194,7 +194,10 @@ function saveSnapshot(t: ReverseSweep, body: Region, s: Snapshots, k: number): v
   b.reverse = false;
   const trip = body.args[k]!;
   const { ops } = b.detached(() => {
-    const due = b.prim("eq", [trip, b.prim("load", [s.schedule, b.const(Due)])]);
+    // The counter steps by one from below the due trip, so `>=` is `===` here; unlike `===`, it does not
+    // narrow the counter in TypeScript, whose narrowing would otherwise go in a circle through the write
+    // of the next due trip below (TS7022).
+    const due = b.prim("ge", [trip, b.prim("load", [s.schedule, b.const(Due)])]);
     const branch = b.ifOp(due, []);
     b.inRegion(branch.regions[0]!, () => {
       const slot = b.prim("load", [s.schedule, b.const(InUse)]);
