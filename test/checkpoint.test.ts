@@ -80,6 +80,146 @@ describe("a checkpointed loop's gradient", () => {
   }, 60_000);
 });
 
+/** The source of the fixture's function `name` (up to its closing brace). */
+function fixtureFunction(name: string): string {
+  const text = readFileSync(fixture, "utf8");
+  const start = text.indexOf(`export function ${name}(`);
+  return text.slice(start, text.indexOf("\n}\n", start) + 2);
+}
+
+/** The fixture's `springs` and `logistic`, as `<name>S<s>` tagged `@checkpoint s` for each s (0: the tag without a number), and untagged. */
+function tagged(snapshots: number[]): string {
+  const out = [fixtureFunction("springsTaped"), fixtureFunction("logisticTaped")];
+  for (const s of snapshots) {
+    const tag = s ? `@checkpoint ${s} */` : "@checkpoint */";
+    out.push(fixtureFunction("springs").replace("springs(", `springsS${s}(`).replace("@checkpoint */", tag));
+    out.push(fixtureFunction("logistic").replace("logistic(", `logisticS${s}(`).replace("@checkpoint 3 */", tag));
+  }
+  return out.join("\n");
+}
+
+/** C(s + r, s): the trips s snapshots reverse running each trip at most r times again (Griewank's beta). */
+function beta(s: number, r: number): number {
+  let b = 1;
+  for (let i = 1; i <= r; i++) b = (b * (s + i)) / i;
+  return b;
+}
+
+/**
+ * Counts, in a copy of generated code, every run of a checkpointed loop's
+ * trip (its `trips` counter stepping), by trip: the forward sweep's, the
+ * recomputed ones and the taped one; records the snapshot stores the calls
+ * take; and exports the schedule's decision.
+ */
+function countTrips(code: string): string {
+  const counted = code.replace(/\b(trips(?:_\d+)?) \+= 1;/g, "$1 = tripRun($1) + 1;")
+    .replace("function pooledFloats(", "function pooledFloatsUnrecorded(");
+  return `${counted}\nexport const scheduleStep = revolveStep;
+/** The Float64Arrays the calls took from their pools (here the snapshot stores and schedules), in order. */
+export const storesMade: Float64Array[] = [];
+function pooledFloats(pool: Float64Array[], slot: number, n: number): Float64Array {
+  const store = pooledFloatsUnrecorded(pool, slot, n);
+  storesMade.push(store);
+  return store;
+}
+const tripRuns = new Map<number, number>();
+function tripRun(trip: number): number {
+  tripRuns.set(trip, (tripRuns.get(trip) ?? 0) + 1);
+  return trip;
+}
+/** The runs of each trip since the last call, and a fresh start. */
+export function tripRunsTake(): Map<number, number> {
+  const taken = new Map(tripRuns);
+  tripRuns.clear();
+  return taken;
+}\n`;
+}
+
+describe("the binomial schedule of '@checkpoint s'", () => {
+  const snapshots = [1, 2, 3, 10, 0, 200];
+  const module = (async () => {
+    const result = await generate([{ path: "tagged.ts", text: tagged(snapshots) }]);
+    expect(result.diagnostics).toEqual([]);
+    return instrumentedModule(countTrips(result.outputs[0]!.text), "checkpoint-binomial");
+  })();
+
+  test("gives the taped loop's gradient bit for bit, for 1, 2, 3, sqrt(T), the default and at least T snapshots", async () => {
+    const m = await module;
+    for (const steps of [0, 1, 2, 7, 13, 97, 100, 101]) {
+      for (const s of snapshots) {
+        const chain = [[0.3, -0.2, 0.5], [0.1, 0.4, -0.3], 1.7, 0.6, steps];
+        expectSameBits((m[`springsS${s}Grad`] as Grad)(...chain), (m.springsTapedGrad as Grad)(...chain));
+        const recurrence = [0.37, 3.3, steps];
+        expectSameBits((m[`logisticS${s}Grad`] as Grad)(...recurrence), (m.logisticTapedGrad as Grad)(...recurrence));
+      }
+    }
+  }, 60_000);
+
+  test("keeps s snapshots and one trip's tape, and runs each trip again at most r times, r the fewest with C(s + r, s) >= T", async () => {
+    const m = await module;
+    const take = m.tripRunsTake as () => Map<number, number>;
+    // Each s at short trip counts, and a few snapshots over 100,000 trips.
+    const cases = [1, 2, 7, 13, 100, 101].flatMap((steps) => [1, 2, 3, 10].map((s) => [s, steps] as const));
+    for (const [s, steps] of [...cases, [10, 100_000] as const, [3, 100_000] as const]) {
+      m.tapePeakTake();
+      take();
+      (m[`springsS${s}Grad`] as Grad)([0.3, -0.2, 0.5], [0.1, 0.4, -0.3], 1.7, 0.6, steps);
+      // Three numbers per mass taped for one trip; a snapshot holds step, trips, and x, v and force for 3 masses.
+      expect(m.tapePeakTake()).toEqual({ tape: 3 * 3, snapshots: Math.min(s, steps) * (2 + 3 * 3) });
+      const runs = take();
+      expect([...runs.keys()].sort((a, b) => a - b)).toEqual([...Array(steps).keys()]);
+      let r = 0;
+      while (beta(s, r) < steps) r++;
+      // Every trip runs once untaped in the forward sweep and once taped in the reverse sweep.
+      const again = [...runs.values()].map((n) => n - 2);
+      expect(again.reduce((a, b) => Math.min(a, b)), `s = ${s}, T = ${steps}`).toBeGreaterThanOrEqual(0);
+      expect(again.reduce((a, b) => Math.max(a, b)), `s = ${s}, T = ${steps}`).toBeLessThanOrEqual(r);
+      // Griewank's least total for T trips with s snapshots, when all of them are run again (the forward sweep's are not).
+      const total = again.reduce((a, b) => a + b, 0);
+      expect(total, `s = ${s}, T = ${steps}`).toBeLessThanOrEqual(r === 0 ? 0 : r * steps - beta(s + 1, r - 1));
+    }
+  }, 60_000);
+
+  test("reuses its snapshot store and schedule across calls of the same size", async () => {
+    const m = await module;
+    const made = m.storesMade as Float64Array[];
+    const call = (steps: number) => (m.springsS10Grad as Grad)([0.3, -0.2, 0.5], [0.1, 0.4, -0.3], 1.7, 0.6, steps);
+    made.length = 0;
+    const first = call(50);
+    const [store, schedule] = made.splice(0);
+    expect(store!.length).toBe(10 * (2 + 3 * 3));
+    expectSameBits(call(50), first);
+    expect(made[0]).toBe(store);
+    expect(made[1]).toBe(schedule);
+    // Another trip count: a store of another size.
+    call(5);
+    expect(made[2]).not.toBe(store);
+    expect(made[2]!.length).toBe(5 * (2 + 3 * 3));
+  });
+
+  test("places each snapshot where the fewest trips are recomputed in all (against a search of every place)", async () => {
+    const step = (await module).scheduleStep as (n: number, free: number) => number;
+    // least[f][n]: the fewest trips run again to reverse n trips from a snapshot with f more slots free.
+    const least: number[][] = [];
+    for (let f = 0; f <= 5; f++) {
+      least.push([0, 0]);
+      for (let n = 2; n <= 200; n++) {
+        let best = f === 0 ? (n * (n - 1)) / 2 : Infinity;
+        for (let m = 1; f > 0 && m < n; m++) best = Math.min(best, m + least[f - 1]![n - m]! + least[f]![m]!);
+        least[f]!.push(best);
+      }
+    }
+    const cost = (n: number, f: number): number => {
+      if (n <= 1) return 0;
+      const m = step(n, f);
+      if (m >= n) return (n * (n - 1)) / 2;
+      expect(m).toBeGreaterThanOrEqual(1);
+      return m + cost(n - m, f - 1) + cost(m, f);
+    };
+    for (let f = 0; f <= 5; f++) for (let n = 1; n <= 200; n++) expect(cost(n, f), `n = ${n}, free = ${f}`).toBe(least[f]![n]);
+  }, 60_000);
+});
+
 const lines = (...ls: string[]) => ls.join("\n");
 const loop = (body: string[], head = "for (let t = 0; t < n; t++) {", params = "x: number, n: number") => lines(
   `export function f(${params}): number {`, "  let y = x;", "  /** @checkpoint */", `  ${head}`, ...body.map((l) => `    ${l}`), "  }", "  return y;", "}");

@@ -1,7 +1,8 @@
 /**
  * The checkpointing benchmark: the mass-spring chain (bench/checkpoint.ts) over 100,000 steps, its
- * gradient with every step taped and with the time loop checkpointed. Reports the time of each (and
- * their ratio, round by round) and the peak tape memory of each, counted entry by entry in an
+ * gradient with every step taped, with the time loop checkpointed by default (`@checkpoint`) and with 10
+ * snapshots (`@checkpoint 10`, the binomial schedule). Reports the time of each (and the ratio to the
+ * taped one, round by round) and the peak tape memory of each, counted entry by entry in an
  * instrumented copy of the generated code (tape-peak.ts), snapshots included.
  */
 import { readFileSync } from "node:fs";
@@ -15,6 +16,8 @@ export const MASSES = 20;
 export const STEPS = 100_000;
 /** The issue's targets: time at most 4 x the taped gradient's, peak tape memory at most 1/50 of its. */
 export const TARGETS = { timeRatio: 4, memoryRatio: 1 / 50 };
+/** The snapshots of the binomial case (`@checkpoint 10`). */
+export const FEW_SNAPSHOTS = 10;
 
 export interface CheckpointResult {
   size: string;
@@ -24,6 +27,8 @@ export interface CheckpointResult {
   /** Peak entries: tapes and snapshots. */
   peak: { taped: TapePeak; checkpointed: TapePeak };
   memoryRatio: number;
+  /** The same with `@checkpoint 10`. */
+  binomial: { snapshots: number; msPerCall: number; timeRatio: number; peak: TapePeak; memoryRatio: number };
   targets: typeof TARGETS;
 }
 
@@ -34,10 +39,13 @@ export async function checkpointBenchmark(options: TimingOptions): Promise<Check
   const module = (await import(url.href)) as Record<string, Grad>;
   const taped = module.springChainLongGrad!;
   const checkpointed = module.springChainCheckpointedGrad!;
+  const few = module.springChainFewSnapshotsGrad!;
   sameBits(taped(...args), checkpointed(...args));
+  sameBits(taped(...args), few(...args));
   const samples = measure([
     { label: "springs, 100,000 steps, taped", run: () => taped(...args).value },
     { label: "springs, 100,000 steps, checkpointed", run: () => checkpointed(...args).value },
+    { label: `springs, 100,000 steps, ${FEW_SNAPSHOTS} snapshots`, run: () => few(...args).value },
   ], options);
   const counted = await instrumentedModule(readFileSync(url, "utf8"), "checkpoint-bench");
   counted.tapePeakTake();
@@ -45,6 +53,8 @@ export async function checkpointBenchmark(options: TimingOptions): Promise<Check
   const peakTaped = counted.tapePeakTake();
   (counted.springChainCheckpointedGrad as Grad)(...args);
   const peakCheckpointed = counted.tapePeakTake();
+  (counted.springChainFewSnapshotsGrad as Grad)(...args);
+  const peakFew = counted.tapePeakTake();
   const total = (p: TapePeak) => p.tape + p.snapshots;
   return {
     size: `${MASSES} masses, ${STEPS} steps`,
@@ -52,6 +62,13 @@ export async function checkpointBenchmark(options: TimingOptions): Promise<Check
     timeRatio: pairedRatio(samples[1]!, samples[0]!),
     peak: { taped: peakTaped, checkpointed: peakCheckpointed },
     memoryRatio: total(peakCheckpointed) / total(peakTaped),
+    binomial: {
+      snapshots: FEW_SNAPSHOTS,
+      msPerCall: median(samples[2]!),
+      timeRatio: pairedRatio(samples[2]!, samples[0]!),
+      peak: peakFew,
+      memoryRatio: total(peakFew) / total(peakTaped),
+    },
     targets: TARGETS,
   };
 }
@@ -70,5 +87,7 @@ export function formatCheckpoint(r: CheckpointResult, date: Date): string {
     `  taped:        ${r.msPerCall.taped.toPrecision(3)} ms, peak ${entries(r.peak.taped)}`,
     `  checkpointed: ${r.msPerCall.checkpointed.toPrecision(3)} ms, peak ${entries(r.peak.checkpointed)}`,
     `  time ${r.timeRatio.toPrecision(3)} x taped (target <= ${r.targets.timeRatio}), memory 1/${(1 / r.memoryRatio).toFixed(0)} of taped (target <= 1/${1 / r.targets.memoryRatio})`,
+    `  ${r.binomial.snapshots} snapshots: ${r.binomial.msPerCall.toPrecision(3)} ms, peak ${entries(r.binomial.peak)}`,
+    `  time ${r.binomial.timeRatio.toPrecision(3)} x taped, memory 1/${(1 / r.binomial.memoryRatio).toFixed(0)} of taped`,
   ].join("\n");
 }

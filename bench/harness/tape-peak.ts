@@ -40,7 +40,8 @@ export function tapePeakTake(): { tape: number; snapshots: number } {
 /** The generated module's text with every push and snapshot store counted (see `tapePeakTake`). */
 export function instrumentTapes(code: string): string {
   const pushes = code.replace(/\b(\w+)\[(\w*top\w*)\+\+\] =/g, (_, tape: string, top: string) => `${tape}[tapePeakAt("${top}", ${top}++)] =`);
-  const stores = pushes.replace(/(const snapshots\w* = )(new Float64Array\([^;]*\));/g, "$1tapePeakSnapshots($2);");
+  // The snapshots, made per call or taken from the function's pool.
+  const stores = pushes.replace(/(const snapshots\w* = )((?:new Float64Array|\w*pooledFloats\w*)\([^;]*\));/g, "$1tapePeakSnapshots($2);");
   return `${stores}\n${probe}`;
 }
 

@@ -165,7 +165,7 @@ export function planBody(f: Func, ctx: EmitContext, spec: BodySpec): GradientPla
   const owner = spec.owner;
   const poolDeclarations = [...new Set(pooled.values())].sort().map((kind) => kind === "f64"
     ? `/** Shadow arrays of ${owner}'s own arrays, kept between calls. */\nconst ${pools.f64}: number[][] = [];`
-    : `/** Shadow arrays of ${owner}'s own Float64Arrays, kept between calls. */\nconst ${pools.floats}: Float64Array[] = [];`);
+    : `/** ${floatsPooled(pooled, owner)}, kept between calls. */\nconst ${pools.floats}: Float64Array[] = [];`);
   const statements = printer.body(f.body);
   // The leaves of tuple and object parameters the code reads, as variables.
   // (A parameter's gradient buffer is the caller's: its zeros do not read the parameter.)
@@ -248,6 +248,10 @@ export function helpersUsed(ops: Op[], pushed: Set<TapeKind>, tapes: Tapes, buff
   const poolKinds = new Set(pooled.values());
   if (poolKinds.has("f64")) used.add("pooledZeros");
   if (poolKinds.has("floats")) used.add("pooledFloats");
+  for (const o of ops) {
+    const helper = primitiveOf(o)?.helper;
+    if (helper) used.add(helper);
+  }
   if (freshZeros("f64[]") || wrapped.some((g) => g.type === "f64[]") || used.has("zerosLike") || used.has("pooledZeros")) used.add("zeroArray");
   return used;
 }
@@ -269,16 +273,28 @@ export function headersOf(ops: Op[], names: ModuleNames): Set<string> {
 }
 
 
+/** What a function's pool of Float64Arrays holds: shadows of its own, the snapshots of its checkpointed loops. */
+function floatsPooled(pooled: Map<Value, "f64" | "floats">, owner: string): string {
+  const floats = [...pooled].filter(([, kind]) => kind === "floats").map(([v]) => v);
+  const held = [
+    ...(floats.some((v) => !v.def?.pooled) ? [`shadow arrays of ${owner}'s own Float64Arrays`] : []),
+    ...(floats.some((v) => v.def?.pooled) ? [`the snapshots and schedules of ${owner}'s checkpointed loops`] : []),
+  ].join(" and ");
+  return held.charAt(0).toUpperCase() + held.slice(1);
+}
+
 /**
  * Shadows of the arrays the function makes (named as adjoints by the forward
  * sweep) and zeros standing in for a missing shadow come from the function's
  * pools: a call takes slots 0, 1, ... in order, so after warm-up every slot
  * has the right length and is only zeroed again. Shadows never outlive the
- * call. Rows (`number[][]`) and arrays that start empty are not pooled.
+ * call. Rows (`number[][]`) and arrays that start empty are not pooled. The
+ * snapshots of a checkpointed loop (`Op.pooled`) are pooled as well.
  */
 function isPooledShadow(op: Op, buffers: Map<Value, string[]>): boolean {
   const v = op.results[0];
   if (!v || (v.type !== "f64[]" && v.type !== "Float64Array")) return false;
+  if (op.pooled) return true;
   if (op.kind === "zeros") return !buffers.has(v);
   // An empty array (`[]`) grows by `push`: a pooled one would never have the length asked for.
   const empty = op.operands[0]?.def?.kind === Structural.Const && op.operands[0].def.literal === 0;

@@ -13,7 +13,7 @@
 /** The module-level identifiers the declarations define, by their usual name. */
 export const moduleIdentifiers = [
   "valueTape", "decisionTape", "indexTape", "arrays", "growValues", "growIndices", "growDecisions",
-  "zeroSource", "zeroArray", "pooledZeros", "pooledFloats", "zerosLike",
+  "zeroSource", "zeroArray", "pooledZeros", "pooledFloats", "zerosLike", "revolveStep",
 ] as const;
 
 export type ModuleIdentifier = (typeof moduleIdentifiers)[number];
@@ -22,7 +22,7 @@ export type ModuleIdentifiers = Readonly<Record<ModuleIdentifier, string>>;
 /** The declarations, in the order a module lists them. */
 export const helperKinds = [
   "tapeValues", "tapeDecisions", "tapeIndices", "tapeArrays", "growValues", "growIndices", "growDecisions",
-  "zeroArray", "pooledZeros", "pooledFloats", "zerosLike",
+  "zeroArray", "pooledZeros", "pooledFloats", "zerosLike", "revolveStep",
 ] as const;
 
 export type Helper = (typeof helperKinds)[number];
@@ -71,7 +71,48 @@ export function helperDeclarations(n: ModuleIdentifiers): Record<Helper, string>
       "  return zeros;",
       "}",
     ].join("\n"),
+    revolveStep: revolveStepDeclaration(n),
   };
+}
+
+/**
+ * The binomial (Revolve) checkpointing schedule's one decision, for the
+ * loops tagged `@checkpoint` (ad/reverse/checkpoint.ts). A snapshot at the
+ * start of a stretch, `n` stretches to reverse from there and `free` slots
+ * free: how many stretches to advance before the next snapshot. With
+ * beta(s, r) = (s + r)! / (s! r!), the stretches that s snapshots reverse
+ * running each at most r times again, r is the fewest repetitions with
+ * beta(free + 1, r) >= n; a step m leaves n - m stretches to the free - 1
+ * slots after it (at most beta(free, r)) and m to the slots before it within
+ * r - 1 repetitions; the smallest such m that is at least beta(free + 1,
+ * r - 2) makes the stretches recomputed in all the fewest possible (checked
+ * against a search of every step by test/checkpoint.test.ts). Without a free
+ * slot, or with one stretch left, it is `n`: no snapshot before the end.
+ */
+function revolveStepDeclaration(n: ModuleIdentifiers): string {
+  return [
+    "/**",
+    " * Binomial checkpointing: from a snapshot with `n` stretches to reverse after it and `free` slots",
+    " * free, the stretches to advance before taking the next snapshot (`n`: none before the end).",
+    " */",
+    `function ${n.revolveStep}(n: number, free: number): number {`,
+    "  if (free <= 0 || n <= 1) return n;",
+    "  // beta(s, r) = (s + r)! / (s! r!); r is the fewest repetitions with beta(free + 1, r) >= n.",
+    "  let r = 0;",
+    "  let before = 0; // beta(free + 1, r - 2)",
+    "  let last = 0; // beta(free + 1, r - 1)",
+    "  let reach = 1; // beta(free + 1, r)",
+    "  while (reach < n) {",
+    "    r += 1;",
+    "    before = last;",
+    "    last = reach;",
+    "    reach = (reach * (free + 1 + r)) / r;",
+    "  }",
+    "  let after = 1; // beta(free, r)",
+    "  for (let i = 1; i <= r; i++) after = (after * (free + i)) / i;",
+    "  return Math.max(1, n - after, before);",
+    "}",
+  ].join("\n");
 }
 
 /** `zeroArray` and the kept zeros it copies from. */

@@ -391,6 +391,7 @@ export class Printer {
     if (!p) throw new InternalError(`cannot print op ${op.kind}`);
     // An element read, asserted in range for noUncheckedIndexedAccess (see `elementRead`).
     if (op.kind === "load") return elementRead(p.emit(op.operands.map((v) => this.expr(v))));
+    if (p.helper) return `${this.module.names.identifiers[p.helper]}(${op.operands.map((v) => this.expr(v)).join(", ")})`;
     if (p.external) return `${this.module.names.external(p.external)}(${op.operands.map((v) => this.expr(v)).join(", ")})`;
     if (op.kind === "eq" || op.kind === "ne") {
       // TypeScript narrows a variable through the tests before it (`0 !== x` leaves x: 0 in

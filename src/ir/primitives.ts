@@ -14,6 +14,7 @@ import { integers } from "./primitives/integers.js";
 import { kinks } from "./primitives/kinks.js";
 import { logic } from "./primitives/logic.js";
 import { memory } from "./primitives/memory.js";
+import { schedule } from "./primitives/schedule.js";
 import { trigonometric } from "./primitives/trigonometric.js";
 
 /**
@@ -130,6 +131,8 @@ export interface Primitive {
   external?: ExternalFunction;
   /** For a call with a user-defined adjoint: operand 0 is the primal value, the rest the call's arguments. */
   userRule?: UserRuleCall;
+  /** For a call of a function the generated module declares (emit/helpers.ts): its name there. */
+  helper?: "revolveStep";
 }
 
 /**
@@ -137,7 +140,7 @@ export interface Primitive {
  * reads, what it computes, and its tangent and adjoint rules side by side.
  */
 const table = new Map<string, Primitive>(
-  [...arithmetic, ...exponential, ...trigonometric, ...kinks, ...integers, ...logic, ...memory].map((p) => [p.name, p]),
+  [...arithmetic, ...exponential, ...trigonometric, ...kinks, ...integers, ...logic, ...memory, ...schedule].map((p) => [p.name, p]),
 );
 
 /** Every built-in primitive, in table order. */

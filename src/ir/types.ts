@@ -78,6 +78,12 @@ export interface Op {
    * for, or 0 for the default.
    */
   checkpoint?: number;
+  /**
+   * For a `falloc` of the snapshots of a checkpointed loop (and of its
+   * schedule): the generated function takes it, zeroed, from its pool of
+   * Float64Arrays kept between calls rather than allocating it per call.
+   */
+  pooled?: true;
   parent: Region | undefined;
 }
 
