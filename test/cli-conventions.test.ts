@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { type CliIo, stderrColor } from "../src/cli/io.js";
 import { generate } from "../src/generate.js";
 import { gradcheck } from "../src/verify/index.js";
-import { adgen, generatedText, type Run, spawnCli } from "./build/cli-harness.js";
+import { adgen, builtCli, generatedText, type Run, spawnCli } from "./build/cli-harness.js";
 import { read, repoRoot, tempProject } from "./build/temp.js";
 
 const seed = "export function f(x: number): number {\n  return x * x + x;\n}\n";
@@ -187,4 +187,12 @@ describe("colour", () => {
     expect(cli.status).toBe(1);
     expect(hasEscape(cli.stderr)).toBe(true);
   }, 60_000);
+});
+
+describe("a reader that stops early", () => {
+  it("ends the CLI quietly with exit 0 (adgen --help | head, here a reader that closes at once), without an EPIPE crash", () => {
+    const run = spawnSync("bash", ["-c", `set -o pipefail; "${process.execPath}" "${builtCli}" --help | true`], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+  });
 });

@@ -64,6 +64,8 @@ function hasNumbers(fn: FunctionLike): boolean {
  * (`Spring.energy`): what a file with no other entry has to tell its user.
  */
 export function untaggedMembers(sf: SourceFile): string[] {
+  // A script (no imports or exports) is left out of the project, and has no exported class.
+  if (sf.wasForgotten()) return [];
   const found: string[] = [];
   for (const [exportName, declarations] of sf.getExportedDeclarations()) {
     for (const cls of declarations) {
