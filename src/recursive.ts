@@ -38,14 +38,21 @@ export interface RecursiveUnit {
   tangent?: { external: ExternalFunction; func: Func };
 }
 
+type UnitCall = "recursive" | "recursive-tangent";
+
+/** The calls in `f` of recursive functions, of their forward modes, or (by default) of both, as ops. */
+function callsOf(f: Func, kinds: UnitCall[] = ["recursive", "recursive-tangent"]): Op[] {
+  return [...walkOps(f.body)].filter((op) => (kinds as string[]).includes(primitiveOf(op)?.external?.source.kind ?? ""));
+}
+
 /** The calls of recursive functions in `f`, as ops. */
 export function recursiveCalls(f: Func): Op[] {
-  return [...walkOps(f.body)].filter((op) => primitiveOf(op)?.external?.source.kind === "recursive");
+  return callsOf(f, ["recursive"]);
 }
 
 /** The calls of recursive functions' forward modes in `f`, as ops. */
 function tangentCalls(f: Func): Op[] {
-  return [...walkOps(f.body)].filter((op) => primitiveOf(op)?.external?.source.kind === "recursive-tangent");
+  return callsOf(f, ["recursive-tangent"]);
 }
 
 /** The unit a call of a recursive function or of its forward mode belongs to. */
@@ -111,7 +118,7 @@ export function compileRecursive(sourcePath: string, funcs: Func[], rules: Rules
  */
 export function unitsCalled(funcs: Func[], units: Map<string, RecursiveUnit>): { unit: RecursiveUnit; tangent: boolean }[] {
   const out = new Map<string, { unit: RecursiveUnit; tangent: boolean }>();
-  const calls = (f: Func) => [...walkOps(f.body)].filter((op) => primitiveOf(op)?.external?.source.kind.startsWith("recursive"));
+  const calls = (f: Func) => callsOf(f);
   const todo = funcs.flatMap(calls).reverse();
   while (todo.length) {
     const op = todo.pop()!;

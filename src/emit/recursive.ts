@@ -9,24 +9,14 @@
 import type { RecursiveUnit } from "../recursive.js";
 import { headersOf, planBody, type EmitContext } from "./gradient.js";
 import type { Emitted } from "./forward-api.js";
+import type { Func } from "../ir/types.js";
 
 export function emitRecursive(unit: RecursiveUnit, ctx: EmitContext): Emitted {
-  const f = unit.gradient;
-  const name = ctx.names.external(unit.external);
-  const g = planBody(f, ctx, {
-    vjp: true, valueCount: 1, owner: name, reentrant: true,
-    returnText: (operands, expr) => [`return [${operands.map(expr).join(", ")}];`],
-  });
-  const partials = f.params.filter((p) => p.type === "f64").map((p) => `d/d${p.name}`);
-  const code = [
-    `/**`,
-    ` * Value of ${g.where} and its partial derivatives, [value${partials.map((p) => `, ${p}`).join("")}]:`,
+  const partials = unit.gradient.params.filter((p) => p.type === "f64").map((p) => `d/d${p.name}`);
+  return emitUnitFunction(unit.gradient, ctx.names.external(unit.external), ctx, "number[]", (operands) => `[${operands.join(", ")}]`, (where) => [
+    ` * Value of ${where} and its partial derivatives, [value${partials.map((p) => `, ${p}`).join("")}]:`,
     ` * \`${ctx.primalName}\` is recursive, so its calls call this function rather than being inlined.`,
-    ` */`,
-    `function ${name}(${g.params}): number[] {`,
-    ...g.body,
-  ];
-  return { code: code.join("\n"), helpers: g.helpers, headers: headersOf(g.ops, ctx.names) };
+  ]);
 }
 
 /**
@@ -37,19 +27,21 @@ export function emitRecursive(unit: RecursiveUnit, ctx: EmitContext): Emitted {
  */
 export function emitRecursiveTangent(unit: RecursiveUnit, ctx: EmitContext): Emitted {
   const f = unit.tangent!.func;
-  const name = ctx.names.external(unit.tangent!.external);
   const half = f.resultTypes.length / 2;
+  return emitUnitFunction(f, ctx.names.external(unit.tangent!.external), ctx, "number[][]",
+    (operands) => `[[${operands.slice(0, half).join(", ")}], [${operands.slice(half).join(", ")}]]`, () => [
+      ` * ${ctx.names.external(unit.external)} and the tangents of its results, [[value, partials...], [tangents...]], given the`,
+      ` * tangents of its number arguments: forward mode over it, for the Hessian-vector products that call it.`,
+    ]);
+}
+
+/** A function of the module (not exported) from `f`, returning `result` of its results' texts, with the doc lines `doc` gives. */
+function emitUnitFunction(f: Func, name: string, ctx: EmitContext, resultType: string, result: (operands: string[]) => string,
+  doc: (where: string) => string[]): Emitted {
   const g = planBody(f, ctx, {
     vjp: true, valueCount: 1, owner: name, reentrant: true,
-    returnText: (operands, expr) => [`return [[${operands.slice(0, half).map(expr).join(", ")}], [${operands.slice(half).map(expr).join(", ")}]];`],
+    returnText: (operands, expr) => [`return ${result(operands.map(expr))};`],
   });
-  const code = [
-    `/**`,
-    ` * ${ctx.names.external(unit.external)} and the tangents of its results, [[value, partials...], [tangents...]], given the`,
-    ` * tangents of its number arguments: forward mode over it, for the Hessian-vector products that call it.`,
-    ` */`,
-    `function ${name}(${g.params}): number[][] {`,
-    ...g.body,
-  ];
+  const code = [`/**`, ...doc(g.where), ` */`, `function ${name}(${g.params}): ${resultType} {`, ...g.body];
   return { code: code.join("\n"), helpers: g.helpers, headers: headersOf(g.ops, ctx.names) };
 }

@@ -7,7 +7,7 @@
  * and fence/expressions.ts, calls in fence/calls.ts, signatures in
  * fence/signature.ts.
  */
-import { Node, SyntaxKind, type ClassDeclaration, type SourceFile } from "ts-morph";
+import { Node, SyntaxKind, type ClassDeclaration, type GetAccessorDeclaration, type MethodDeclaration, type SourceFile } from "ts-morph";
 import { commonJsFunction } from "./commonjs.js";
 import { boundFunction, functionName, hasBody, jsDocsOf, type FunctionLike } from "./functions.js";
 import { FenceContext } from "./fence/context.js";
@@ -71,14 +71,19 @@ export function untaggedMembers(sf: SourceFile): string[] {
     for (const cls of declarations) {
       if (!Node.isClassDeclaration(cls) || cls.getSourceFile() !== sf) continue;
       const tagged = new Set(memberEntries(cls, exportName).map((entry) => entry.fn));
-      for (const member of cls.getMembers()) {
-        if (!(Node.isMethodDeclaration(member) || Node.isGetAccessorDeclaration(member)) || !member.hasBody() || tagged.has(member)) continue;
-        if (member.hasModifier(SyntaxKind.PrivateKeyword) || member.hasModifier(SyntaxKind.ProtectedKeyword) || member.getName().startsWith("#")) continue;
-        if (hasNumbers(member) && !hasTag(member, "adgen-ignore")) found.push(`${exportName === "default" ? cls.getName() ?? "default" : exportName}.${member.getName()}`);
+      for (const member of publicMembers(cls)) {
+        if (!tagged.has(member) && hasNumbers(member) && !hasTag(member, "adgen-ignore")) found.push(`${exportName === "default" ? cls.getName() ?? "default" : exportName}.${member.getName()}`);
       }
     }
   }
   return found;
+}
+
+/** The methods and getters of a class with a body that its users can call: not `private`, `protected` or `#`. */
+function publicMembers(cls: ClassDeclaration): (MethodDeclaration | GetAccessorDeclaration)[] {
+  return cls.getMembers().filter((member): member is MethodDeclaration | GetAccessorDeclaration =>
+    (Node.isMethodDeclaration(member) || Node.isGetAccessorDeclaration(member)) && member.hasBody()
+    && !member.hasModifier(SyntaxKind.PrivateKeyword) && !member.hasModifier(SyntaxKind.ProtectedKeyword) && !member.getName().startsWith("#"));
 }
 
 /**
@@ -90,9 +95,7 @@ export function untaggedMembers(sf: SourceFile): string[] {
 function memberEntries(cls: ClassDeclaration, exportName: string): Entry[] {
   const all = cls.getJsDocs().some((doc) => doc.getTags().some((tag) => tag.getTagName() === "adgen"));
   const className = exportName === "default" ? cls.getName() ?? "" : exportName;
-  return cls.getMembers().flatMap((member): Entry[] => {
-    if (!(Node.isMethodDeclaration(member) || Node.isGetAccessorDeclaration(member)) || !member.hasBody()) return [];
-    if (member.hasModifier(SyntaxKind.PrivateKeyword) || member.hasModifier(SyntaxKind.ProtectedKeyword) || member.getName().startsWith("#")) return [];
+  return publicMembers(cls).flatMap((member): Entry[] => {
     if (!(all ? hasNumbers(member) : hasTag(member, "adgen")) || hasTag(member, "adgen-ignore")) return [];
     const name = `${className}${member.getName().charAt(0).toUpperCase()}${member.getName().slice(1)}`;
     return [{ fn: member, exportName, name }];
