@@ -132,6 +132,26 @@ exports.smooth = smooth;
  * @returns {number}
  */
 export const energy = (x, v) => 0.5 * v * v + (1 - Math.cos(x));
+
+/**
+ * A helper whose stiffness JSDoc marks optional: calls may leave it out.
+ * @param {number} x
+ * @param {number} [k]
+ * @returns {number}
+ */
+function spring(x, k) {
+  if (k === undefined) return 0.5 * x * x;
+  return 0.5 * k * x * x;
+}
+
+/**
+ * @param {number} a
+ * @param {number} b
+ * @returns {number}
+ */
+export function springs(a, b) {
+  return spring(a) + spring(b, a);
+}
 `,
 };
 
@@ -164,6 +184,7 @@ describe("JavaScript sources", () => {
         console.log(JSON.stringify({
           loss: loss.lossGrad([0.3, -1.2, 0.7], 1.4),
           energy: step.energyGrad(0.4, -0.9),
+          springs: step.springsGrad(0.4, -0.9),
           smooth: cjs.smoothGrad([0.1, 0.5, 0.2, 0.9], 1.3),
           cube: cjs.cubeGrad(1.7),
           halfSquare: cjs.halfSquareGrad(-2.5),
@@ -175,6 +196,7 @@ describe("JavaScript sources", () => {
     const loss = (w: number[], b: number) => w.reduce((s, x) => s + Math.sin(x * b), 0) ** 2;
     const smooth = (xs: number[], k: number) => xs.slice(1).reduce((s, x, i) => s + Math.exp(-k * (x - xs[i]!) ** 2), 0);
     const energy = (x: number, v: number) => 0.5 * v * v + (1 - Math.cos(x));
+    const springs = (a: number, b: number) => 0.5 * a * a + 0.5 * a * b * b;
     const cube = (x: number) => x * x * x;
     const halfSquare = (x: number) => 0.5 * x * x;
     const close = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(expected)));
@@ -186,6 +208,9 @@ describe("JavaScript sources", () => {
     const xs = [0.1, 0.5, 0.2, 0.9];
     xs.forEach((_, i) => close(got.smooth.grad.xs[i], numericDerivative(smooth, [xs, 1.3], [0, i])));
     close(got.smooth.grad.k, numericDerivative(smooth, [xs, 1.3], [1]));
+    close(got.springs.grad.a, numericDerivative(springs, [0.4, -0.9], [0]));
+    close(got.springs.grad.b, numericDerivative(springs, [0.4, -0.9], [1]));
+    expect(got.springs.value).toBe(springs(0.4, -0.9));
     close(got.cube.grad.x, numericDerivative(cube, [1.7], [0]));
     close(got.halfSquare.grad.x, numericDerivative(halfSquare, [-2.5], [0]));
     expect(got.loss.value).toBe(loss(w, 1.4));
