@@ -67,6 +67,13 @@ export function parameterType(p: ParameterDeclaration): TsType {
   return declaredOptional(p) || p.hasInitializer() ? p.getType().getNonNullableType() : p.getType();
 }
 
+/** What is wrong with passing `count` arguments to these parameters ("takes 1 to 2 arguments"), or undefined when nothing is. */
+export function arityProblem(params: ParameterDeclaration[], count: number): string | undefined {
+  const required = params.filter((p) => !p.hasInitializer() && !declaredOptional(p)).length;
+  if (count >= required && count <= params.length) return undefined;
+  return `takes ${required === params.length ? `${required}` : `${required} to ${params.length}`} arguments, got ${count}`;
+}
+
 /** A parameter declared optional: `k?: number`, or in JavaScript `@param {number} [k]` (or `{number=}`). */
 export function declaredOptional(p: ParameterDeclaration): boolean {
   if (p.hasQuestionToken()) return true;

@@ -6,7 +6,7 @@ import { mathFunctions } from "../../ir/primitives.js";
 import { isRelativeImport, isStopGradient } from "../resolve.js";
 import { recursionProblem } from "../recursion.js";
 import { ruleFor, type UserRule } from "../rules.js";
-import { declaredOptional, shapeAt, shapeOf, shapeText } from "../shape.js";
+import { arityProblem, shapeAt, shapeOf, shapeText } from "../shape.js";
 import { isOptionalName, mayBeUndefined } from "../optional.js";
 import { scalarType, valueType } from "../source.js";
 import { arrayFrom, arrayMethod, isArrayNode, isRecordsNode, loopMethod, numberFunction, numberFunctionNamed, isGlobalMath } from "../subset.js";
@@ -243,10 +243,9 @@ function checkFunctionCall(cx: FenceContext, call: Node & { getExpression(): Nod
   }
   if (args.some(Node.isSpreadElement)) return; // reported where the spread is
   const params = decl.getParameters();
-  const required = params.filter((p) => !p.hasInitializer() && !declaredOptional(p)).length;
-  if (args.length < required || args.length > params.length) {
-    const takes = required === params.length ? `${required}` : `${required} to ${params.length}`;
-    cx.report(call, Codes.UnsupportedExpression, `'${functionName(decl)}' takes ${takes} arguments, got ${args.length}`);
+  const arity = arityProblem(params, args.length);
+  if (arity) {
+    cx.report(call, Codes.UnsupportedExpression, `'${functionName(decl)}' ${arity}`);
     return;
   }
   if (!cx.checked.has(decl)) {

@@ -10,7 +10,7 @@ import { Codes } from "../../diagnostics.js";
 import { classOf, classProblem, constructorOf, getterOf, instanceFields, methodOf, thisOwner } from "../classes.js";
 import { functionName, type ClassMember, type FunctionLike } from "../functions.js";
 import { isAssignmentOperator } from "../subset.js";
-import { declaredOptional, shapeOf } from "../shape.js";
+import { arityProblem, shapeOf } from "../shape.js";
 import type { FenceContext } from "./context.js";
 import { descendants } from "../descendants.js";
 
@@ -125,10 +125,9 @@ function checkArity(cx: FenceContext, at: Node, member: ClassMember | undefined,
     return false;
   }
   const params = member?.getParameters() ?? [];
-  const required = params.filter((p) => !p.hasInitializer() && !declaredOptional(p)).length;
-  if (count < required || count > params.length) {
-    const takes = required === params.length ? `${required}` : `${required} to ${params.length}`;
-    cx.report(at, Codes.UnsupportedExpression, `'${member ? functionName(member) : "this constructor"}' takes ${takes} arguments, got ${count}`);
+  const arity = arityProblem(params, count);
+  if (arity) {
+    cx.report(at, Codes.UnsupportedExpression, `'${member ? functionName(member) : "this constructor"}' ${arity}`);
     return false;
   }
   return true;
